@@ -1,0 +1,76 @@
+# TalentLoop — `make run` serves the app on 127.0.0.1:8000; `make test` runs every test.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := backend/.venv
+PY := $(VENV)/bin/python
+SCHEMA_OUT ?= schema.graphql
+HOST ?= 127.0.0.1
+PORT ?= 8000
+E2E_PORT ?= 8765
+
+.PHONY: help setup backend-setup frontend-setup build migrate seed run test test-backend \
+        test-frontend test-e2e schema schema-check migrations-check lint format bench
+
+help:
+	@echo "make run     set up, build, migrate, load demo data if empty, serve on http://$(HOST):$(PORT)"
+	@echo "make test    set up and run every test (SQLite; TEST_DATABASE_URL=postgres://… for PostgreSQL)"
+	@echo "make schema  write the GraphQL schema to SCHEMA_OUT (default schema.graphql)"
+	@echo "make lint    ruff, mypy, eslint, vue-tsc"
+
+# --- setup ---------------------------------------------------------------------------
+$(VENV)/.installed: backend/pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -e 'backend[dev]'
+	touch $@
+
+frontend/node_modules/.installed: frontend/package.json frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+backend-setup: $(VENV)/.installed
+frontend-setup: frontend/node_modules/.installed
+setup: backend-setup frontend-setup
+
+build: setup
+	cd frontend && npm run --silent build
+
+# --- run -----------------------------------------------------------------------------
+migrate: backend-setup
+	$(PY) -m talentloop migrate
+
+seed: migrate
+	$(PY) -m talentloop seed --if-empty
+
+run: build seed
+	$(VENV)/bin/uvicorn talentloop.app:app --app-dir backend --host $(HOST) --port $(PORT)
+
+# --- schema --------------------------------------------------------------------------
+schema: backend-setup
+	@$(PY) -m talentloop export-schema > $(SCHEMA_OUT)
+
+schema-check: backend-setup
+	@$(PY) -m talentloop export-schema | diff -u schema.graphql - \
+	  || { echo "schema.graphql is out of date: run 'make schema' and commit it."; exit 1; }
+
+# --- quality -------------------------------------------------------------------------
+lint: setup
+	cd backend && .venv/bin/ruff check . ../tests && .venv/bin/ruff format --check . ../tests
+	cd backend && .venv/bin/mypy
+	cd frontend && npm run --silent lint && npm run --silent typecheck
+
+format: backend-setup
+	cd backend && .venv/bin/ruff format . ../tests && .venv/bin/ruff check --fix . ../tests
+
+# --- tests ---------------------------------------------------------------------------
+test: setup schema-check lint test-backend test-e2e
+
+test-backend: backend-setup
+	$(PY) -m pytest -c tests/pytest.ini --rootdir=. tests
+
+test-e2e: build
+	bash tests/browser/run.sh $(E2E_PORT)
+
+bench: setup
+	@echo "benchmarks arrive with the Performance-and-scale issue"

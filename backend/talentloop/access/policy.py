@@ -1,0 +1,209 @@
+"""Roles, grants and the questions every service asks.
+
+A viewer holds *grants*: a subtree of the organisation (or one employee,
+for "self") and the field groups readable there. What a viewer may list is
+the union of the grants' subtrees; what they may read of one employee is the
+union of the groups of every grant that covers that employee. A record no
+grant covers does not exist for the viewer.
+
+Role → grants (the Foundation issue's table):
+
+| role      | subtree                    | field groups                         |
+|-----------|----------------------------|--------------------------------------|
+| admin     | company                    | directory                            |
+| hq_hr     | company                    | all                                  |
+| branch_hr | own branch                 | all                                  |
+| manager   | own unit / own branch      | directory + work / directory         |
+| employee  | own branch                 | directory                            |
+| executive | company                    | directory + work                     |
+| (anyone)  | self                       | all                                  |
+
+Sensitive values (ID number, bank account) are always masked on display
+(PIPL art. 28 treats them as sensitive personal information); revealing
+the full value is a separate, logged action.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from tortoise.expressions import Q
+
+from talentloop.accounts.models import Role
+
+
+class FieldGroup(StrEnum):
+    DIRECTORY = "directory"  # name, number, unit, position, work contacts
+    WORK = "work"  # hire date, termination, status history
+    PERSONAL = "personal"  # birth date, gender, personal phone
+    PAY = "pay"  # salary
+    SENSITIVE = "sensitive"  # ID number, bank account: shown masked
+
+
+ALL_GROUPS = frozenset(FieldGroup)
+DIRECTORY = frozenset({FieldGroup.DIRECTORY})
+WORK = frozenset({FieldGroup.DIRECTORY, FieldGroup.WORK})
+
+
+class FieldNotPermitted(Exception):
+    """Raised by a field the viewer may not read; the field resolves to null with this error."""
+
+    def __init__(self, field_name: str) -> None:
+        super().__init__(f"Not permitted to read field '{field_name}'.")
+        self.field_name = field_name
+
+
+@dataclass(frozen=True)
+class Grant:
+    groups: frozenset[FieldGroup]
+    unit_path: str | None = None  # a subtree; "" means the whole company
+    employee_id: int | None = None  # or exactly one employee
+
+    def covers(self, employee_id: int, unit_path: str) -> bool:
+        if self.employee_id is not None:
+            return self.employee_id == employee_id
+        return self.unit_path is not None and unit_path.startswith(self.unit_path)
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who is asking. Services take it explicitly; nothing reads it from a global."""
+
+    user_id: int | None = None
+    username: str | None = None
+    role: Role | None = None
+    employee_id: int | None = None
+    scope_unit_id: int | None = None
+    scope_path: str | None = None  # the subtree a branch HR or manager manages
+    grants: tuple[Grant, ...] = field(default=())
+
+    @property
+    def is_authenticated(self) -> bool:
+        return self.user_id is not None
+
+    # --- what may be listed ---------------------------------------------------------
+
+    def employee_filter(self) -> Q | None:
+        """A filter for Employee querysets, or None when nothing is visible."""
+        clauses: list[Q] = []
+        for grant in self.grants:
+            if grant.employee_id is not None:
+                clauses.append(Q(id=grant.employee_id))
+            elif grant.unit_path == "":
+                return Q()  # the whole company
+            elif grant.unit_path is not None:
+                clauses.append(Q(unit__path__startswith=grant.unit_path))
+        return _any(clauses)
+
+    def subtree_paths(self) -> list[str]:
+        """Roots of the subtrees this viewer sees ("" for the whole company)."""
+        return [g.unit_path for g in self.grants if g.unit_path is not None]
+
+    def unit_filter(self, self_unit_path: str | None = None) -> Q | None:
+        """Units visible: every granted subtree and the chain of units above it."""
+        paths = self.subtree_paths()
+        if self_unit_path:
+            paths.append(self_unit_path)
+        if "" in paths:
+            return Q()
+        clauses = [Q(path__startswith=p) for p in paths]
+        ancestor_ids = {int(part) for p in paths for part in p.strip("/").split("/") if part}
+        if ancestor_ids:
+            clauses.append(Q(id__in=sorted(ancestor_ids)))
+        return _any(clauses)
+
+    # --- what may be read -------------------------------------------------------------
+
+    def groups_for(self, employee_id: int, unit_path: str) -> frozenset[FieldGroup]:
+        groups: set[FieldGroup] = set()
+        for grant in self.grants:
+            if grant.covers(employee_id, unit_path):
+                groups |= grant.groups
+        return frozenset(groups)
+
+    def can_see_employee(self, employee_id: int, unit_path: str) -> bool:
+        return bool(self.groups_for(employee_id, unit_path))
+
+    def can_see_unit(self, unit_path: str) -> bool:
+        return any(unit_path.startswith(p) or p.startswith(unit_path) for p in self.subtree_paths())
+
+    # --- what may be changed ----------------------------------------------------------
+
+    def can_manage_employees_in(self, unit_path: str) -> bool:
+        """HQ HR anywhere; branch HR inside their own branch."""
+        if self.role is Role.HQ_HR:
+            return True
+        if self.role is Role.BRANCH_HR and self.scope_path:
+            return unit_path.startswith(self.scope_path)
+        return False
+
+    def can_manage_org_in(self, unit_path: str) -> bool:
+        """The tree's shape: HQ HR anywhere, branch HR below its branch (not the branch itself)."""
+        if self.role is Role.HQ_HR:
+            return True
+        if self.role is Role.BRANCH_HR and self.scope_path:
+            return unit_path.startswith(self.scope_path)
+        return False
+
+    @property
+    def can_manage_employees(self) -> bool:
+        return self.role in (Role.HQ_HR, Role.BRANCH_HR)
+
+    @property
+    def can_manage_org(self) -> bool:
+        return self.role in (Role.HQ_HR, Role.BRANCH_HR)
+
+    @property
+    def can_manage_users(self) -> bool:
+        return self.role is Role.ADMIN
+
+
+ANONYMOUS = Viewer()
+
+
+def grants_for_role(
+    role: Role,
+    *,
+    employee_id: int | None,
+    scope_path: str | None,
+    branch_path: str | None,
+) -> tuple[Grant, ...]:
+    """The grants a role carries. Unknown combinations grant nothing (deny by default)."""
+    grants: list[Grant] = []
+    if role is Role.HQ_HR:
+        grants.append(Grant(ALL_GROUPS, unit_path=""))
+    elif role is Role.EXECUTIVE:
+        grants.append(Grant(WORK, unit_path=""))
+    elif role is Role.ADMIN:
+        grants.append(Grant(DIRECTORY, unit_path=""))
+    elif role is Role.BRANCH_HR:
+        if scope_path:
+            grants.append(Grant(ALL_GROUPS, unit_path=scope_path))
+    elif role is Role.MANAGER:
+        if scope_path:
+            grants.append(Grant(WORK, unit_path=scope_path))
+        if branch_path:
+            grants.append(Grant(DIRECTORY, unit_path=branch_path))
+    elif role is Role.EMPLOYEE and branch_path:
+        grants.append(Grant(DIRECTORY, unit_path=branch_path))
+    if employee_id is not None:
+        grants.append(Grant(ALL_GROUPS, employee_id=employee_id))
+    return tuple(grants)
+
+
+def mask(value: str | None, visible: int = 4) -> str | None:
+    """'310101199001011234' → '**************1234'."""
+    if value is None:
+        return None
+    if len(value) <= visible:
+        return "*" * len(value)
+    return "*" * (len(value) - visible) + value[-visible:]
+
+
+def _any(clauses: Iterable[Q]) -> Q | None:
+    result: Q | None = None
+    for clause in clauses:
+        result = clause if result is None else (result | clause)
+    return result

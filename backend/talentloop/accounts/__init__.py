@@ -1,0 +1,1 @@
+"""Users, passwords and the tokens that sign them in."""

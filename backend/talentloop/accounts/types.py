@@ -1,0 +1,121 @@
+"""GraphQL types for users and the signed-in viewer."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+
+from talentloop.access.policy import Viewer
+from talentloop.accounts.models import Role, User
+from talentloop.graphql.context import Info
+from talentloop.graphql.errors import MutationError
+from talentloop.graphql.ids import to_global_id
+from talentloop.graphql.node import Node
+
+if TYPE_CHECKING:
+    from talentloop.org.types import OrgUnitNode
+    from talentloop.people.types import EmployeeNode
+
+strawberry.enum(Role, name="Role", description="What a user may do and see.")
+EmployeeRef = Annotated["EmployeeNode", strawberry.lazy("talentloop.people.types")]
+OrgUnitRef = Annotated["OrgUnitNode", strawberry.lazy("talentloop.org.types")]
+
+
+@strawberry.type(name="User", description="A sign-in account, usually linked to an employee.")
+class UserNode(Node):
+    _model: strawberry.Private[User]
+
+    @strawberry.field(description="The global ID.")
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(to_global_id("User", self._model.id))
+
+    @strawberry.field(description="Sign-in name.")
+    def username(self) -> str:
+        return self._model.username
+
+    @strawberry.field(description="The user's role.")
+    def role(self) -> Role:
+        return self._model.role
+
+    @strawberry.field(description="False once disabled: the user can no longer sign in.")
+    def is_active(self) -> bool:
+        return self._model.is_active
+
+    @strawberry.field(description="The linked employee, when the viewer may see them.")
+    async def employee(self, info: Info) -> EmployeeRef | None:
+        from talentloop.people import loaders
+        from talentloop.people.types import EmployeeNode
+
+        if self._model.employee_id is None:
+            return None
+        found = await info.context.loader("employee", loaders.employees_by_id).load(
+            self._model.employee_id
+        )
+        return EmployeeNode.of(found, info) if found else None
+
+
+@strawberry.type(name="Viewer", description="The signed-in user and what they may do.")
+class ViewerNode:
+    _viewer: strawberry.Private[Viewer]
+    _user: strawberry.Private[User]
+
+    @strawberry.field(description="The account.")
+    def user(self) -> UserNode:
+        return UserNode(_model=self._user)
+
+    @strawberry.field(description="The role.")
+    def role(self) -> Role:
+        return self._user.role
+
+    @strawberry.field(description="The viewer's own employee record.")
+    async def employee(self, info: Info) -> EmployeeRef | None:
+        return await UserNode(_model=self._user).employee(info)
+
+    @strawberry.field(description="The subtree a branch HR or manager is responsible for.")
+    async def scope_unit(self, info: Info) -> OrgUnitRef | None:
+        from talentloop.org import loaders
+        from talentloop.org.types import OrgUnitNode
+
+        if self._viewer.scope_unit_id is None:
+            return None
+        found = await info.context.loader("unit", loaders.units_by_id).load(
+            self._viewer.scope_unit_id
+        )
+        return OrgUnitNode(_model=found) if found else None
+
+    @strawberry.field(description="May hire, change, transfer and terminate employees (in scope).")
+    def can_manage_employees(self) -> bool:
+        return self._viewer.can_manage_employees
+
+    @strawberry.field(description="May add, change and move units (in scope).")
+    def can_manage_org(self) -> bool:
+        return self._viewer.can_manage_org
+
+    @strawberry.field(description="May manage user accounts.")
+    def can_manage_users(self) -> bool:
+        return self._viewer.can_manage_users
+
+
+@strawberry.type(description="A new session, or the errors that stopped it.")
+class AuthPayload:
+    access_token: str | None = strawberry.field(
+        default=None, description="Send as `Authorization: Bearer <token>`; valid for minutes."
+    )
+    access_token_expires_at: datetime | None = strawberry.field(
+        default=None, description="When the access token stops working."
+    )
+    refresh_token: str | None = strawberry.field(
+        default=None, description="Exchange once for a new pair with `refreshToken`."
+    )
+    viewer: ViewerNode | None = strawberry.field(default=None, description="Who signed in.")
+    errors: list[MutationError] = strawberry.field(
+        default_factory=list, description="Empty when it succeeded."
+    )
+
+
+@strawberry.type(description="Whether it worked, or the errors that stopped it.")
+class OkPayload:
+    ok: bool = strawberry.field(description="True when it worked.")
+    errors: list[MutationError] = strawberry.field(description="Empty when it succeeded.")

@@ -1,0 +1,112 @@
+"""The ASGI application: /graphql, /healthz, and the built SPA at /."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.types import Receive, Scope, Send
+from strawberry.asgi import GraphQL
+from tortoise import connections
+from tortoise.contrib.starlette import RegisterTortoise
+
+from talentloop.access.policy import ANONYMOUS
+from talentloop.access.viewer import load_viewer
+from talentloop.accounts.tokens import InvalidToken, read_access_token
+from talentloop.config import get_settings
+from talentloop.db import tortoise_config
+from talentloop.graphql.context import Context
+from talentloop.graphql.schema import schema
+
+UNAUTHENTICATED = {
+    "errors": [
+        {
+            "message": "The access token is invalid or expired; refresh it or sign in again.",
+            "extensions": {"code": "UNAUTHENTICATED"},
+        }
+    ]
+}
+
+
+class GraphQLApp(GraphQL[Context, None]):
+    async def get_context(self, request: Any, response: Any = None) -> Context:
+        user_id = request.scope.get("talentloop.user_id")
+        viewer = await load_viewer(user_id) if user_id is not None else ANONYMOUS
+        return Context(viewer=viewer, request=request)
+
+
+class GraphQLEndpoint:
+    """Checks the bearer token before GraphQL runs: a bad token is a 401, not an anonymous request."""
+
+    def __init__(self) -> None:
+        self.graphql = GraphQLApp(schema, graphql_ide="graphiql")
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            request = Request(scope)
+            header = request.headers.get("authorization", "")
+            if header:
+                scheme, _, token = header.partition(" ")
+                try:
+                    if scheme.lower() != "bearer" or not token:
+                        raise InvalidToken("not a bearer token")
+                    scope["talentloop.user_id"] = read_access_token(token.strip())
+                except InvalidToken:
+                    await JSONResponse(UNAUTHENTICATED, status_code=401)(scope, receive, send)
+                    return
+        await self.graphql(scope, receive, send)
+
+
+async def healthz(_request: Request) -> Response:
+    """Liveness and readiness: the database answers."""
+    try:
+        await connections.get("default").execute_query("SELECT 1")
+    except Exception:  # the probe reports any failure as unready
+        return JSONResponse({"status": "unavailable"}, status_code=503)
+    return JSONResponse({"status": "ok"})
+
+
+class SPA(StaticFiles):
+    """The built single-page app; unknown paths get index.html so client routes survive a reload."""
+
+    async def get_response(self, path: str, scope: Scope) -> Response:
+        response = await super().get_response(path, scope)
+        if response.status_code == 404 and "." not in Path(path).name:
+            return FileResponse(Path(str(self.directory)) / "index.html")
+        return response
+
+
+def create_app(database_url: str | None = None) -> Starlette:
+    settings = get_settings()
+    routes: list[Any] = [
+        Route("/healthz", healthz),
+        Route("/graphql", GraphQLEndpoint(), methods=["GET", "POST"]),
+    ]
+    if (settings.spa_dir / "index.html").exists():
+        routes.append(Mount("/", SPA(directory=settings.spa_dir, html=True)))
+    else:
+        routes.append(Route("/", _no_spa))
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        async with RegisterTortoise(app, config=tortoise_config(database_url)):
+            yield
+
+    return Starlette(routes=routes, lifespan=lifespan)
+
+
+async def _no_spa(_request: Request) -> Response:
+    return PlainTextResponse(
+        "TalentLoop API is running. The web app is not built: run `make run` (or `make build`).\n"
+        "GraphQL: /graphql\n"
+    )
+
+
+app = create_app()

@@ -1,0 +1,36 @@
+"""Settings read once from the environment (twelve-factor); nothing else reads os.environ."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_DATABASE_URL = f"sqlite://{REPO_ROOT / 'var' / 'talentloop.sqlite3'}"
+# A development-only key: production sets TALENTLOOP_SECRET_KEY (docker-compose does).
+DEV_SECRET_KEY = "talentloop-dev-secret-key-change-me-in-production-0123456789"
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = DEFAULT_DATABASE_URL
+    secret_key: str = DEV_SECRET_KEY
+    access_token_minutes: int = 15
+    refresh_token_days: int = 14
+    spa_dir: Path = field(default_factory=lambda: REPO_ROOT / "frontend" / "dist")
+    debug: bool = False
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    env = os.environ
+    return Settings(
+        database_url=env.get("DATABASE_URL") or DEFAULT_DATABASE_URL,
+        secret_key=env.get("TALENTLOOP_SECRET_KEY") or DEV_SECRET_KEY,
+        access_token_minutes=int(env.get("TALENTLOOP_ACCESS_TOKEN_MINUTES", "15")),
+        refresh_token_days=int(env.get("TALENTLOOP_REFRESH_TOKEN_DAYS", "14")),
+        spa_dir=Path(env.get("TALENTLOOP_SPA_DIR") or REPO_ROOT / "frontend" / "dist"),
+        debug=env.get("TALENTLOOP_DEBUG", "") == "1",
+    )

@@ -1,0 +1,1 @@
+"""The demo company A of the product brochure, generated deterministically."""

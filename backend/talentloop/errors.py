@@ -1,0 +1,42 @@
+"""Typed business errors raised by services and returned in mutation payloads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class ErrorCode(StrEnum):
+    INVALID = "invalid"
+    REQUIRED = "required"
+    NOT_FOUND = "not_found"
+    DUPLICATE = "duplicate"
+    FORBIDDEN = "forbidden"
+    CONFLICT = "conflict"
+    INVALID_CREDENTIALS = "invalid_credentials"
+    INVALID_TOKEN = "invalid_token"
+    UNAUTHENTICATED = "unauthenticated"
+
+
+@dataclass(frozen=True)
+class FieldError:
+    message: str
+    code: ErrorCode
+    field: str | None = None
+
+
+class ServiceError(Exception):
+    """One or more problems with a request; nothing was written."""
+
+    def __init__(self, *errors: FieldError) -> None:
+        super().__init__("; ".join(e.message for e in errors))
+        self.errors = list(errors)
+
+    @classmethod
+    def one(cls, code: ErrorCode, message: str, field: str | None = None) -> ServiceError:
+        return cls(FieldError(message=message, code=code, field=field))
+
+
+def not_found(what: str, field: str | None = None) -> ServiceError:
+    """The same answer for a record that does not exist and one the viewer may not see."""
+    return ServiceError.one(ErrorCode.NOT_FOUND, f"{what} not found.", field)

@@ -1,0 +1,1 @@
+"""The GraphQL layer: context, ids, pagination, errors, and the assembled schema."""

@@ -1,0 +1,42 @@
+"""Opaque global ids: base64("Type:pk"), as Relay expects."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+
+from talentloop.errors import ErrorCode, FieldError, ServiceError
+
+
+def to_global_id(type_name: str, pk: int) -> str:
+    return base64.b64encode(f"{type_name}:{pk}".encode()).decode()
+
+
+def parse_global_id(global_id: str) -> tuple[str, int] | None:
+    try:
+        type_name, _, pk = (
+            base64.b64decode(global_id.encode(), validate=True).decode().partition(":")
+        )
+        return type_name, int(pk)
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        return None
+
+
+def pk_of(global_id: str, type_name: str) -> int | None:
+    """The primary key, or None when the id is malformed or names another type."""
+    parsed = parse_global_id(global_id)
+    if parsed is None or parsed[0] != type_name:
+        return None
+    return parsed[1]
+
+
+def require_pk(global_id: str, type_name: str, field: str) -> int:
+    """For mutation inputs: a malformed id is a typed error on that field."""
+    pk = pk_of(global_id, type_name)
+    if pk is None:
+        raise ServiceError(FieldError(f"Not a valid {type_name} id.", ErrorCode.INVALID, field))
+    return pk
+
+
+def optional_pk(global_id: str | None, type_name: str, field: str) -> int | None:
+    return None if global_id is None else require_pk(global_id, type_name, field)

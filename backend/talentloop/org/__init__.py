@@ -1,0 +1,1 @@
+"""The organisation tree: company → branch → department → team, any depth."""

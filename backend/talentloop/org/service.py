@@ -1,0 +1,222 @@
+"""Rules of the organisation tree: what a viewer sees of it, headcounts, and reshaping it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tortoise.functions import Count
+from tortoise.queryset import QuerySet
+from tortoise.transactions import in_transaction
+
+from talentloop.access.policy import Viewer
+from talentloop.errors import ErrorCode, FieldError, ServiceError, not_found
+from talentloop.org.models import OrgUnit, OrgUnitType
+from talentloop.people.models import Employee, EmployeeStatus
+
+# A branch sits under the company, a department under a branch or department, and so on.
+_ALLOWED_PARENTS: dict[OrgUnitType, set[OrgUnitType]] = {
+    OrgUnitType.COMPANY: {OrgUnitType.COMPANY},
+    OrgUnitType.BRANCH: {OrgUnitType.COMPANY, OrgUnitType.BRANCH},
+    OrgUnitType.DEPARTMENT: {OrgUnitType.COMPANY, OrgUnitType.BRANCH, OrgUnitType.DEPARTMENT},
+    OrgUnitType.TEAM: {OrgUnitType.BRANCH, OrgUnitType.DEPARTMENT, OrgUnitType.TEAM},
+}
+
+
+def visible_units(viewer: Viewer) -> QuerySet[OrgUnit]:
+    scope = viewer.unit_filter()
+    if scope is None:
+        return OrgUnit.filter(id__in=[])
+    return OrgUnit.filter(scope)
+
+
+async def list_units(viewer: Viewer) -> list[OrgUnit]:
+    """Every visible unit, parents before children."""
+    return await visible_units(viewer).order_by("depth", "code")
+
+
+async def get_unit(viewer: Viewer, unit_id: int) -> OrgUnit | None:
+    return await visible_units(viewer).filter(id=unit_id).first()
+
+
+async def units_by_ids(viewer: Viewer, ids: list[int]) -> dict[int, OrgUnit]:
+    return {u.id: u for u in await visible_units(viewer).filter(id__in=ids)}
+
+
+async def children_by_parent(viewer: Viewer, parent_ids: list[int]) -> dict[int, list[OrgUnit]]:
+    result: dict[int, list[OrgUnit]] = {pid: [] for pid in parent_ids}
+    for unit in await visible_units(viewer).filter(parent_id__in=parent_ids).order_by("code"):
+        assert unit.parent_id is not None
+        result[unit.parent_id].append(unit)
+    return result
+
+
+async def headcounts(viewer: Viewer) -> dict[int, int]:
+    """Employees not terminated, per unit including its descendants, counting only those the viewer sees.
+
+    Two queries whatever the size of the tree: counts grouped by unit, then the units' paths.
+    """
+    scope = viewer.employee_filter()
+    if scope is None:
+        return {}
+    rows = (
+        await Employee.filter(scope)
+        .exclude(status=EmployeeStatus.TERMINATED)
+        .annotate(n=Count("id"))
+        .group_by("unit_id")
+        .values("unit_id", "n")
+    )
+    direct = {row["unit_id"]: row["n"] for row in rows}
+    paths = dict(await OrgUnit.filter(id__in=list(direct)).values_list("id", "path"))
+    totals: dict[int, int] = {}
+    for unit_id, count in direct.items():
+        for ancestor in _path_ids(str(paths[unit_id])):
+            totals[ancestor] = totals.get(ancestor, 0) + count
+    return totals
+
+
+@dataclass
+class UnitInput:
+    code: str
+    name: str
+    type: OrgUnitType
+    parent_id: int
+    city: str | None = None
+    region: str | None = None
+    manager_id: int | None = None
+
+
+async def create_unit(viewer: Viewer, data: UnitInput) -> OrgUnit:
+    parent = await get_unit(viewer, data.parent_id)
+    if parent is None:
+        raise not_found("Parent unit", "parentId")
+    if not viewer.can_manage_org_in(parent.path):
+        raise ServiceError.one(
+            ErrorCode.FORBIDDEN, "You may not add units under this unit.", "parentId"
+        )
+    problems = _unit_problems(data.code, data.name)
+    if data.type not in {t for t, ps in _ALLOWED_PARENTS.items() if parent.type in ps}:
+        problems.append(
+            FieldError(
+                f"A {data.type.value} cannot sit under a {parent.type.value}.",
+                ErrorCode.INVALID,
+                "type",
+            )
+        )
+    if await OrgUnit.filter(code=data.code.strip()).exists():
+        problems.append(FieldError("This unit code is taken.", ErrorCode.DUPLICATE, "code"))
+    manager = await _manager(viewer, data.manager_id, problems)
+    if problems:
+        raise ServiceError(*problems)
+    async with in_transaction():
+        unit = await OrgUnit.create(
+            code=data.code.strip(),
+            name=data.name.strip(),
+            type=data.type,
+            city=data.city,
+            region=data.region,
+            parent=parent,
+            manager=manager,
+            path="",
+            depth=parent.depth + 1,
+        )
+        unit.path = f"{parent.path}{unit.id}/"
+        await unit.save(update_fields=["path"])
+    return unit
+
+
+async def update_unit(
+    viewer: Viewer,
+    unit_id: int,
+    *,
+    name: str | None = None,
+    city: str | None = None,
+    region: str | None = None,
+    manager_id: int | None = None,
+    set_manager: bool = False,
+) -> OrgUnit:
+    unit = await get_unit(viewer, unit_id)
+    if unit is None:
+        raise not_found("Unit", "id")
+    if not viewer.can_manage_org_in(unit.path):
+        raise ServiceError.one(ErrorCode.FORBIDDEN, "You may not change this unit.", "id")
+    problems: list[FieldError] = []
+    if name is not None:
+        problems += _unit_problems(unit.code, name)
+        unit.name = name.strip()
+    if city is not None:
+        unit.city = city
+    if region is not None:
+        unit.region = region
+    if set_manager:
+        unit.manager = await _manager(viewer, manager_id, problems)
+    if problems:
+        raise ServiceError(*problems)
+    await unit.save()
+    return unit
+
+
+async def move_unit(viewer: Viewer, unit_id: int, new_parent_id: int) -> OrgUnit:
+    """Move a unit with its whole subtree under another unit, in one transaction."""
+    unit = await get_unit(viewer, unit_id)
+    if unit is None:
+        raise not_found("Unit", "id")
+    new_parent = await get_unit(viewer, new_parent_id)
+    if new_parent is None:
+        raise not_found("New parent unit", "newParentId")
+    if not (viewer.can_manage_org_in(unit.path) and viewer.can_manage_org_in(new_parent.path)):
+        raise ServiceError.one(ErrorCode.FORBIDDEN, "You may not move this unit there.", "id")
+    if unit.parent_id is None:
+        raise ServiceError.one(ErrorCode.INVALID, "The root unit cannot be moved.", "id")
+    if new_parent.path.startswith(unit.path):
+        raise ServiceError.one(
+            ErrorCode.INVALID,
+            "A unit cannot move under itself or its own descendants.",
+            "newParentId",
+        )
+    if new_parent.type not in _ALLOWED_PARENTS[unit.type]:
+        raise ServiceError.one(
+            ErrorCode.INVALID,
+            f"A {unit.type.value} cannot sit under a {new_parent.type.value}.",
+            "newParentId",
+        )
+    old_prefix, new_prefix = unit.path, f"{new_parent.path}{unit.id}/"
+    depth_shift = new_parent.depth + 1 - unit.depth
+    async with in_transaction():
+        subtree = await OrgUnit.filter(path__startswith=old_prefix).select_for_update()
+        for member in subtree:
+            member.path = new_prefix + member.path[len(old_prefix) :]
+            member.depth += depth_shift
+            if member.id == unit.id:
+                member.parent_id = new_parent.id
+        await OrgUnit.bulk_update(subtree, fields=["path", "depth", "parent_id"])
+    moved = await OrgUnit.get(id=unit.id)
+    return moved
+
+
+def _unit_problems(code: str, name: str) -> list[FieldError]:
+    problems: list[FieldError] = []
+    if not code.strip():
+        problems.append(FieldError("Code is required.", ErrorCode.REQUIRED, "code"))
+    elif len(code.strip()) > 32:
+        problems.append(FieldError("Code is at most 32 characters.", ErrorCode.INVALID, "code"))
+    if not name.strip():
+        problems.append(FieldError("Name is required.", ErrorCode.REQUIRED, "name"))
+    elif len(name.strip()) > 128:
+        problems.append(FieldError("Name is at most 128 characters.", ErrorCode.INVALID, "name"))
+    return problems
+
+
+async def _manager(
+    viewer: Viewer, manager_id: int | None, problems: list[FieldError]
+) -> Employee | None:
+    if manager_id is None:
+        return None
+    scope = viewer.employee_filter()
+    manager = await Employee.filter(scope, id=manager_id).first() if scope is not None else None
+    if manager is None:
+        problems.append(FieldError("Manager not found.", ErrorCode.NOT_FOUND, "managerId"))
+    return manager
+
+
+def _path_ids(path: str) -> list[int]:
+    return [int(part) for part in path.strip("/").split("/") if part]

@@ -1,0 +1,80 @@
+"""Positions and employees.
+
+Which of these fields a viewer may read is declared in `people.fields`
+and enforced by `access`; the models only store.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from tortoise import fields
+from tortoise.models import Model
+
+if TYPE_CHECKING:
+    from talentloop.org.models import OrgUnit
+
+
+class EmployeeStatus(StrEnum):
+    PROBATION = "probation"
+    ACTIVE = "active"
+    ON_LEAVE = "on_leave"
+    TERMINATED = "terminated"
+
+
+class Gender(StrEnum):
+    MALE = "male"
+    FEMALE = "female"
+
+
+class Position(Model):
+    id = fields.IntField(primary_key=True)
+    code = fields.CharField(max_length=32, unique=True)
+    title = fields.CharField(max_length=128)
+    level = fields.CharField(max_length=16)
+    family = fields.CharField(max_length=64)
+
+    class Meta:
+        table = "position"
+        ordering = ["family", "level", "code"]
+
+
+class Employee(Model):
+    id = fields.IntField(primary_key=True)
+    employee_number = fields.CharField(max_length=32, unique=True)
+    name = fields.CharField(max_length=64, db_index=True)
+    status = fields.CharEnumField(EmployeeStatus, max_length=16, default=EmployeeStatus.ACTIVE)
+    unit: fields.ForeignKeyRelation[OrgUnit] = fields.ForeignKeyField(
+        "talentloop.OrgUnit", related_name="employees", on_delete=fields.RESTRICT
+    )
+    position: fields.ForeignKeyNullableRelation[Position] = fields.ForeignKeyField(
+        "talentloop.Position", related_name="employees", null=True, on_delete=fields.SET_NULL
+    )
+    manager: fields.ForeignKeyNullableRelation[Employee] = fields.ForeignKeyField(
+        "talentloop.Employee", related_name="reports", null=True, on_delete=fields.SET_NULL
+    )
+    work_phone = fields.CharField(max_length=32, null=True)
+    work_email = fields.CharField(max_length=128, null=True)
+    hire_date = fields.DateField()
+    termination_date = fields.DateField(null=True)
+    termination_reason = fields.CharField(max_length=255, null=True)
+    gender = fields.CharEnumField(Gender, max_length=8, null=True)
+    birth_date = fields.DateField(null=True)
+    personal_phone = fields.CharField(max_length=32, null=True)
+    id_number = fields.CharField(max_length=32, null=True)
+    bank_account = fields.CharField(max_length=64, null=True)
+    base_salary = fields.DecimalField(max_digits=12, decimal_places=2, null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    unit_id: int
+    position_id: int | None
+    manager_id: int | None
+
+    class Meta:
+        table = "employee"
+        ordering = ["employee_number"]
+
+    def __str__(self) -> str:
+        return f"{self.employee_number} {self.name}"

@@ -1,0 +1,291 @@
+"""Rules for employees: who sees whom, hiring, changing, transferring and terminating."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from tortoise.expressions import Q
+from tortoise.queryset import QuerySet
+from tortoise.transactions import in_transaction
+
+from talentloop.access.policy import Viewer
+from talentloop.errors import ErrorCode, FieldError, ServiceError, not_found
+from talentloop.org import service as org_service
+from talentloop.org.models import OrgUnit
+from talentloop.pagination import Page, keyset_page
+from talentloop.people import validation
+from talentloop.people.models import Employee, EmployeeStatus, Gender, Position
+
+
+def visible_employees(viewer: Viewer) -> QuerySet[Employee]:
+    """Employees the viewer may see at all, each with its unit (needed for every field check)."""
+    scope = viewer.employee_filter()
+    if scope is None:
+        return Employee.filter(id__in=[])
+    return Employee.filter(scope).select_related("unit")
+
+
+@dataclass
+class EmployeeQuery:
+    unit_id: int | None = None
+    search: str | None = None
+    statuses: list[EmployeeStatus] | None = None
+    position_id: int | None = None
+
+
+async def list_employees(
+    viewer: Viewer, query: EmployeeQuery, *, first: int, after: str | None
+) -> Page[Employee]:
+    qs = visible_employees(viewer)
+    if query.unit_id is not None:
+        unit = await org_service.get_unit(viewer, query.unit_id)
+        qs = qs.filter(unit__path__startswith=unit.path) if unit else qs.filter(id__in=[])
+    if query.search and query.search.strip():
+        term = query.search.strip()
+        qs = qs.filter(Q(name__icontains=term) | Q(employee_number__icontains=term))
+    if query.statuses:
+        qs = qs.filter(status__in=query.statuses)
+    if query.position_id is not None:
+        qs = qs.filter(position_id=query.position_id)
+    return await keyset_page(qs, key="employee_number", first=first, after=after)
+
+
+async def get_employee(viewer: Viewer, employee_id: int) -> Employee | None:
+    return await visible_employees(viewer).filter(id=employee_id).first()
+
+
+async def employees_by_ids(viewer: Viewer, ids: list[int]) -> dict[int, Employee]:
+    return {e.id: e for e in await visible_employees(viewer).filter(id__in=ids)}
+
+
+async def positions_by_ids(ids: list[int]) -> dict[int, Position]:
+    return {p.id: p for p in await Position.filter(id__in=ids)}
+
+
+async def list_positions(viewer: Viewer) -> list[Position]:
+    """The position catalogue is not personal data: any signed-in user may read it."""
+    if not viewer.is_authenticated:
+        return []
+    return await Position.all()
+
+
+# --- writes ---------------------------------------------------------------------------
+
+_EDITABLE = (
+    "name",
+    "position_id",
+    "manager_id",
+    "status",
+    "gender",
+    "birth_date",
+    "work_phone",
+    "work_email",
+    "personal_phone",
+    "id_number",
+    "bank_account",
+    "base_salary",
+)
+
+
+@dataclass
+class EmployeeChanges:
+    """Only the keys present are changed; a present None clears a nullable field."""
+
+    values: dict[str, Any] = field(default_factory=dict)
+
+
+async def create_employee(
+    viewer: Viewer, *, employee_number: str, unit_id: int, hire_date: date, changes: EmployeeChanges
+) -> Employee:
+    if not viewer.can_manage_employees:
+        raise ServiceError.one(ErrorCode.FORBIDDEN, "You may not add employees.")
+    problems: list[FieldError] = []
+    unit = await _manageable_unit(viewer, unit_id, "unitId", problems)
+    number = employee_number.strip()
+    if not number:
+        problems.append(
+            FieldError("Employee number is required.", ErrorCode.REQUIRED, "employeeNumber")
+        )
+    elif await Employee.filter(employee_number=number).exists():
+        problems.append(
+            FieldError("This employee number is taken.", ErrorCode.DUPLICATE, "employeeNumber")
+        )
+    values = dict(changes.values)
+    if not str(values.get("name") or "").strip():
+        problems.append(FieldError("Name is required.", ErrorCode.REQUIRED, "name"))
+    if values.get("status") is None:
+        values["status"] = EmployeeStatus.PROBATION
+    if values["status"] is EmployeeStatus.TERMINATED:
+        problems.append(
+            FieldError("A new employee cannot be terminated.", ErrorCode.INVALID, "status")
+        )
+    problems += await _value_problems(viewer, values, employee_id=None)
+    if problems:
+        raise ServiceError(*problems)
+    assert unit is not None
+    async with in_transaction():
+        employee = await Employee.create(
+            employee_number=number, unit=unit, hire_date=hire_date, **_clean(values)
+        )
+    return await visible_employees(viewer).get(id=employee.id)
+
+
+async def update_employee(viewer: Viewer, employee_id: int, changes: EmployeeChanges) -> Employee:
+    employee = await _manageable_employee(viewer, employee_id)
+    values = dict(changes.values)
+    problems = await _value_problems(viewer, values, employee_id=employee.id)
+    if "name" in values and not str(values["name"] or "").strip():
+        problems.append(FieldError("Name is required.", ErrorCode.REQUIRED, "name"))
+    if values.get("status") is EmployeeStatus.TERMINATED:
+        problems.append(
+            FieldError("Use terminateEmployee to end employment.", ErrorCode.INVALID, "status")
+        )
+    if problems:
+        raise ServiceError(*problems)
+    async with in_transaction():
+        await Employee.filter(id=employee.id).update(**_clean(values))
+    return await visible_employees(viewer).get(id=employee.id)
+
+
+async def transfer_employee(
+    viewer: Viewer,
+    employee_id: int,
+    *,
+    unit_id: int,
+    position_id: int | None = None,
+    manager_id: int | None = None,
+) -> Employee:
+    """Move an employee to another unit; both ends must be in the viewer's charge."""
+    employee = await _manageable_employee(viewer, employee_id)
+    if employee.status is EmployeeStatus.TERMINATED:
+        raise ServiceError.one(
+            ErrorCode.INVALID, "A terminated employee cannot be transferred.", "id"
+        )
+    problems: list[FieldError] = []
+    unit = await _manageable_unit(viewer, unit_id, "unitId", problems)
+    values: dict[str, Any] = {}
+    if position_id is not None:
+        values["position_id"] = position_id
+    if manager_id is not None:
+        values["manager_id"] = manager_id
+    problems += await _value_problems(viewer, values, employee_id=employee.id)
+    if problems:
+        raise ServiceError(*problems)
+    assert unit is not None
+    async with in_transaction():
+        await Employee.filter(id=employee.id).update(unit_id=unit.id, **values)
+    return await visible_employees(viewer).get(id=employee.id)
+
+
+async def terminate_employee(
+    viewer: Viewer, employee_id: int, *, termination_date: date, reason: str | None
+) -> Employee:
+    employee = await _manageable_employee(viewer, employee_id)
+    if employee.status is EmployeeStatus.TERMINATED:
+        raise ServiceError.one(ErrorCode.CONFLICT, "This employee is already terminated.", "id")
+    if termination_date < employee.hire_date:
+        raise ServiceError.one(
+            ErrorCode.INVALID, "Termination cannot precede the hire date.", "terminationDate"
+        )
+    async with in_transaction():
+        await Employee.filter(id=employee.id).update(
+            status=EmployeeStatus.TERMINATED,
+            termination_date=termination_date,
+            termination_reason=(reason or "").strip() or None,
+        )
+        # The people they managed keep their place; their manager link is cleared.
+        await Employee.filter(manager_id=employee.id).update(manager_id=None)
+        await OrgUnit.filter(manager_id=employee.id).update(manager_id=None)
+    return await visible_employees(viewer).get(id=employee.id)
+
+
+async def _manageable_employee(viewer: Viewer, employee_id: int) -> Employee:
+    employee = await get_employee(viewer, employee_id)
+    if employee is None:
+        raise not_found("Employee", "id")
+    if not viewer.can_manage_employees_in(employee.unit.path):
+        raise ServiceError.one(ErrorCode.FORBIDDEN, "You may not change this employee.", "id")
+    return employee
+
+
+async def _manageable_unit(
+    viewer: Viewer, unit_id: int, field_name: str, problems: list[FieldError]
+) -> OrgUnit | None:
+    unit = await org_service.get_unit(viewer, unit_id)
+    if unit is None:
+        problems.append(FieldError("Unit not found.", ErrorCode.NOT_FOUND, field_name))
+    elif not viewer.can_manage_employees_in(unit.path):
+        problems.append(
+            FieldError("You may not place employees in this unit.", ErrorCode.FORBIDDEN, field_name)
+        )
+    return unit
+
+
+async def _value_problems(
+    viewer: Viewer, values: dict[str, Any], *, employee_id: int | None
+) -> list[FieldError]:
+    """Check every supplied value; also normalises strings and amounts in place."""
+    problems: list[FieldError] = []
+    unknown = set(values) - set(_EDITABLE)
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    if "status" in values and values["status"] is None:
+        problems.append(FieldError("Status cannot be empty.", ErrorCode.REQUIRED, "status"))
+    for key in ("name", "work_phone", "work_email", "personal_phone", "id_number", "bank_account"):
+        if isinstance(values.get(key), str):
+            values[key] = values[key].strip() or None
+    if values.get("name") and len(values["name"]) > 64:
+        problems.append(FieldError("Name is at most 64 characters.", ErrorCode.INVALID, "name"))
+    if values.get("personal_phone") and not validation.valid_mobile(values["personal_phone"]):
+        problems.append(
+            FieldError("Not a valid mobile number.", ErrorCode.INVALID, "personalPhone")
+        )
+    if values.get("work_phone") and not validation.valid_phone(values["work_phone"]):
+        problems.append(FieldError("Not a valid phone number.", ErrorCode.INVALID, "workPhone"))
+    if values.get("work_email") and not validation.valid_email(values["work_email"]):
+        problems.append(FieldError("Not a valid email address.", ErrorCode.INVALID, "workEmail"))
+    if values.get("id_number"):
+        values["id_number"] = values["id_number"].upper()
+        if not validation.valid_id_number(values["id_number"]):
+            problems.append(
+                FieldError("Not a valid resident ID number.", ErrorCode.INVALID, "idNumber")
+            )
+    if values.get("bank_account"):
+        values["bank_account"] = values["bank_account"].replace(" ", "")
+        if not validation.valid_bank_account(values["bank_account"]):
+            problems.append(
+                FieldError("Not a valid bank account number.", ErrorCode.INVALID, "bankAccount")
+            )
+    if values.get("base_salary") is not None:
+        try:
+            salary = Decimal(str(values["base_salary"])).quantize(Decimal("0.01"))
+        except InvalidOperation:
+            salary = Decimal(-1)
+        if salary < 0 or salary >= Decimal("10000000000"):
+            problems.append(FieldError("Not a valid salary.", ErrorCode.INVALID, "baseSalary"))
+        values["base_salary"] = salary
+    if values.get("birth_date") and values["birth_date"] > date.today():
+        problems.append(FieldError("Birth date is in the future.", ErrorCode.INVALID, "birthDate"))
+    if (
+        values.get("position_id") is not None
+        and not await Position.filter(id=values["position_id"]).exists()
+    ):
+        problems.append(FieldError("Position not found.", ErrorCode.NOT_FOUND, "positionId"))
+    manager_id = values.get("manager_id")
+    if manager_id is not None:
+        if manager_id == employee_id:
+            problems.append(
+                FieldError("An employee cannot manage themselves.", ErrorCode.INVALID, "managerId")
+            )
+        elif not await visible_employees(viewer).filter(id=manager_id).exists():
+            problems.append(FieldError("Manager not found.", ErrorCode.NOT_FOUND, "managerId"))
+    if "gender" in values and values["gender"] is not None:
+        values["gender"] = Gender(values["gender"])
+    return problems
+
+
+def _clean(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in values.items() if k in _EDITABLE}

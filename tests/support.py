@@ -1,0 +1,193 @@
+"""Test helpers: a GraphQL client over HTTP and a small hand-made company ("the world")."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from functools import lru_cache
+from typing import Any
+
+import httpx
+
+from talentloop.accounts.models import Role, User
+from talentloop.accounts.passwords import hash_password
+from talentloop.accounts.tokens import issue_access_token
+from talentloop.graphql.ids import to_global_id
+from talentloop.org.models import OrgUnit, OrgUnitType
+from talentloop.people.models import Employee, EmployeeStatus, Gender, Position
+from talentloop.people.validation import id_number_check_char
+
+PASSWORD = "correct horse battery"
+
+
+@lru_cache(maxsize=1)
+def password_hash() -> str:
+    """argon2 is slow on purpose; hash the shared test password once per run."""
+    return hash_password(PASSWORD)
+
+
+class Api:
+    """Sends GraphQL over HTTP exactly as a client would."""
+
+    def __init__(self, http: httpx.AsyncClient) -> None:
+        self.http = http
+
+    async def post(
+        self, query: str, variables: dict[str, Any] | None = None, *, as_: User | None = None
+    ) -> httpx.Response:
+        headers = {}
+        if as_ is not None:
+            token, _ = issue_access_token(as_.id)
+            headers["Authorization"] = f"Bearer {token}"
+        return await self.http.post(
+            "/graphql", json={"query": query, "variables": variables or {}}, headers=headers
+        )
+
+    async def run(
+        self, query: str, variables: dict[str, Any] | None = None, *, as_: User | None = None
+    ) -> dict[str, Any]:
+        """The whole response body (data and errors)."""
+        response = await self.post(query, variables, as_=as_)
+        assert response.status_code == 200, response.text
+        body: dict[str, Any] = response.json()
+        return body
+
+    async def data(
+        self, query: str, variables: dict[str, Any] | None = None, *, as_: User | None = None
+    ) -> dict[str, Any]:
+        """The data, asserting there were no errors at all."""
+        body = await self.run(query, variables, as_=as_)
+        assert "errors" not in body, body["errors"]
+        result: dict[str, Any] = body["data"]
+        return result
+
+
+def gid(obj: Employee | OrgUnit | Position | User) -> str:
+    type_name = {Employee: "Employee", OrgUnit: "OrgUnit", Position: "Position", User: "User"}[
+        type(obj)
+    ]
+    return to_global_id(type_name, obj.id)
+
+
+@dataclass
+class World:
+    """A company with HQ and two branches, one person per interesting place, one user per role."""
+
+    units: dict[str, OrgUnit] = field(default_factory=dict)
+    people: dict[str, Employee] = field(default_factory=dict)
+    users: dict[str, User] = field(default_factory=dict)
+    positions: dict[str, Position] = field(default_factory=dict)
+
+
+async def add_unit(code: str, type_: OrgUnitType, parent: OrgUnit | None, city: str) -> OrgUnit:
+    unit = await OrgUnit.create(
+        code=code,
+        name=f"{code} unit",
+        type=type_,
+        city=city,
+        parent=parent,
+        path="",
+        depth=parent.depth + 1 if parent else 0,
+    )
+    unit.path = f"{parent.path if parent else '/'}{unit.id}/"
+    await unit.save(update_fields=["path"])
+    return unit
+
+
+def id_number(serial: int) -> str:
+    first17 = f"310101199001{serial % 28 + 1:02d}{serial:03d}"
+    return first17 + id_number_check_char(first17)
+
+
+async def add_person(
+    world: World, key: str, unit: str, manager: str | None = None, salary: int = 10000
+) -> Employee:
+    serial = len(world.people) + 1
+    employee = await Employee.create(
+        employee_number=f"T{serial:04d}",
+        name=f"{key} name",
+        unit=world.units[unit],
+        position=world.positions["REP"],
+        manager=world.people[manager] if manager else None,
+        status=EmployeeStatus.ACTIVE,
+        hire_date=date(2020, 1, 1),
+        gender=Gender.FEMALE,
+        birth_date=date(1990, 1, 1),
+        work_email=f"{key}@example.cn",
+        personal_phone=f"1380000{serial:04d}",
+        id_number=id_number(serial),
+        bank_account=f"622200000000{serial:04d}",
+        base_salary=Decimal(salary),
+    )
+    world.people[key] = employee
+    return employee
+
+
+async def add_user(
+    world: World, username: str, role: Role, person: str | None, scope: str | None = None
+) -> User:
+    user = await User.create(
+        username=username,
+        password_hash=password_hash(),
+        role=role,
+        employee=world.people[person] if person else None,
+        scope_unit=world.units[scope] if scope else None,
+    )
+    world.users[username] = user
+    return user
+
+
+async def build_world() -> World:
+    """
+    ACME (company)
+    ├── HQ (branch) ── HQ-HR (department): hq_hr_person, ceo
+    ├── SH (branch) ── SH-HR: sh_hr_person
+    │               ├─ SH-SALES: sh_sales_head ── SH-SALES-1 (team): sh_rep (user "employee"), sh_rep2
+    │               └─ SH-PROD: sh_worker
+    └── BJ (branch) ── BJ-HR: bj_hr_person
+                    └─ BJ-SALES: bj_rep
+    """
+    world = World()
+    world.positions["REP"] = await Position.create(
+        code="REP", title="Sales rep", level="P2", family="sales"
+    )
+    world.positions["MGR"] = await Position.create(
+        code="MGR", title="Manager", level="M2", family="management"
+    )
+    company = world.units["ACME"] = await add_unit("ACME", OrgUnitType.COMPANY, None, "杭州")
+    for code, city in [("HQ", "杭州"), ("SH", "上海"), ("BJ", "北京")]:
+        world.units[code] = await add_unit(code, OrgUnitType.BRANCH, company, city)
+    for code, parent, city in [
+        ("HQ-HR", "HQ", "杭州"),
+        ("SH-HR", "SH", "上海"),
+        ("SH-SALES", "SH", "上海"),
+        ("SH-PROD", "SH", "上海"),
+        ("BJ-HR", "BJ", "北京"),
+        ("BJ-SALES", "BJ", "北京"),
+    ]:
+        world.units[code] = await add_unit(code, OrgUnitType.DEPARTMENT, world.units[parent], city)
+    world.units["SH-SALES-1"] = await add_unit(
+        "SH-SALES-1", OrgUnitType.TEAM, world.units["SH-SALES"], "上海"
+    )
+
+    await add_person(world, "ceo", "HQ-HR", salary=60000)
+    await add_person(world, "hq_hr_person", "HQ-HR", "ceo")
+    await add_person(world, "sh_hr_person", "SH-HR", "ceo")
+    await add_person(world, "sh_sales_head", "SH-SALES", "ceo", salary=20000)
+    await add_person(world, "sh_rep", "SH-SALES-1", "sh_sales_head", salary=8000)
+    await add_person(world, "sh_rep2", "SH-SALES-1", "sh_sales_head", salary=8500)
+    await add_person(world, "sh_worker", "SH-PROD", "ceo", salary=6000)
+    await add_person(world, "bj_hr_person", "BJ-HR", "ceo")
+    await add_person(world, "bj_rep", "BJ-SALES", "ceo", salary=7000)
+    world.units["SH-SALES"].manager = world.people["sh_sales_head"]
+    await world.units["SH-SALES"].save(update_fields=["manager_id"])
+
+    await add_user(world, "admin", Role.ADMIN, None)
+    await add_user(world, "hq_hr", Role.HQ_HR, "hq_hr_person")
+    await add_user(world, "branch_hr", Role.BRANCH_HR, "sh_hr_person", "SH")
+    await add_user(world, "bj_hr", Role.BRANCH_HR, "bj_hr_person", "BJ")
+    await add_user(world, "manager", Role.MANAGER, "sh_sales_head", "SH-SALES")
+    await add_user(world, "employee", Role.EMPLOYEE, "sh_rep")
+    await add_user(world, "executive", Role.EXECUTIVE, "ceo")
+    return world
