@@ -34,18 +34,28 @@ class Api:
         self.http = http
 
     async def post(
-        self, query: str, variables: dict[str, Any] | None = None, *, as_: User | None = None
+        self,
+        query: str,
+        variables: dict[str, Any] | None = None,
+        *,
+        as_: User | None = None,
     ) -> httpx.Response:
         headers = {}
         if as_ is not None:
             token, _ = issue_access_token(as_.id)
             headers["Authorization"] = f"Bearer {token}"
         return await self.http.post(
-            "/graphql", json={"query": query, "variables": variables or {}}, headers=headers
+            "/graphql",
+            json={"query": query, "variables": variables or {}},
+            headers=headers,
         )
 
     async def run(
-        self, query: str, variables: dict[str, Any] | None = None, *, as_: User | None = None
+        self,
+        query: str,
+        variables: dict[str, Any] | None = None,
+        *,
+        as_: User | None = None,
     ) -> dict[str, Any]:
         """The whole response body (data and errors)."""
         response = await self.post(query, variables, as_=as_)
@@ -54,7 +64,11 @@ class Api:
         return body
 
     async def data(
-        self, query: str, variables: dict[str, Any] | None = None, *, as_: User | None = None
+        self,
+        query: str,
+        variables: dict[str, Any] | None = None,
+        *,
+        as_: User | None = None,
     ) -> dict[str, Any]:
         """The data, asserting there were no errors at all."""
         body = await self.run(query, variables, as_=as_)
@@ -64,9 +78,12 @@ class Api:
 
 
 def gid(obj: Employee | OrgUnit | Position | User) -> str:
-    type_name = {Employee: "Employee", OrgUnit: "OrgUnit", Position: "Position", User: "User"}[
-        type(obj)
-    ]
+    type_name = {
+        Employee: "Employee",
+        OrgUnit: "OrgUnit",
+        Position: "Position",
+        User: "User",
+    }[type(obj)]
     return to_global_id(type_name, obj.id)
 
 
@@ -80,7 +97,9 @@ class World:
     positions: dict[str, Position] = field(default_factory=dict)
 
 
-async def add_unit(code: str, type_: OrgUnitType, parent: OrgUnit | None, city: str) -> OrgUnit:
+async def add_unit(
+    code: str, type_: OrgUnitType, parent: OrgUnit | None, city: str
+) -> OrgUnit:
     unit = await OrgUnit.create(
         code=code,
         name=f"{code} unit",
@@ -125,7 +144,11 @@ async def add_person(
 
 
 async def add_user(
-    world: World, username: str, role: Role, person: str | None, scope: str | None = None
+    world: World,
+    username: str,
+    role: Role,
+    person: str | None,
+    scope: str | None = None,
 ) -> User:
     user = await User.create(
         username=username,
@@ -155,7 +178,9 @@ async def build_world() -> World:
     world.positions["MGR"] = await Position.create(
         code="MGR", title="Manager", level="M2", family="management"
     )
-    company = world.units["ACME"] = await add_unit("ACME", OrgUnitType.COMPANY, None, "杭州")
+    company = world.units["ACME"] = await add_unit(
+        "ACME", OrgUnitType.COMPANY, None, "杭州"
+    )
     for code, city in [("HQ", "杭州"), ("SH", "上海"), ("BJ", "北京")]:
         world.units[code] = await add_unit(code, OrgUnitType.BRANCH, company, city)
     for code, parent, city in [
@@ -166,7 +191,9 @@ async def build_world() -> World:
         ("BJ-HR", "BJ", "北京"),
         ("BJ-SALES", "BJ", "北京"),
     ]:
-        world.units[code] = await add_unit(code, OrgUnitType.DEPARTMENT, world.units[parent], city)
+        world.units[code] = await add_unit(
+            code, OrgUnitType.DEPARTMENT, world.units[parent], city
+        )
     world.units["SH-SALES-1"] = await add_unit(
         "SH-SALES-1", OrgUnitType.TEAM, world.units["SH-SALES"], "上海"
     )
@@ -191,3 +218,39 @@ async def build_world() -> World:
     await add_user(world, "employee", Role.EMPLOYEE, "sh_rep")
     await add_user(world, "executive", Role.EXECUTIVE, "ceo")
     return world
+
+
+class StatementCounter:
+    """Counts the SQL statements Tortoise sends, from its own query log, on any backend."""
+
+    def __init__(self) -> None:
+        import logging
+
+        self.statements: list[str] = []
+        self._logger = logging.getLogger("tortoise.db_client")
+        self._handler = _ListHandler(self.statements)
+
+    def __enter__(self) -> StatementCounter:
+        import logging
+
+        self._previous_level = self._logger.level
+        self._logger.setLevel(logging.DEBUG)
+        self._logger.addHandler(self._handler)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._logger.removeHandler(self._handler)
+        self._logger.setLevel(self._previous_level)
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+
+class _ListHandler(__import__("logging").Handler):
+    def __init__(self, sink: list[str]) -> None:
+        super().__init__()
+        self.sink = sink
+
+    def emit(self, record: Any) -> None:
+        self.sink.append(record.getMessage())

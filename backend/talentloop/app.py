@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Mount, Route
@@ -77,8 +78,11 @@ class SPA(StaticFiles):
     """The built single-page app; unknown paths get index.html so client routes survive a reload."""
 
     async def get_response(self, path: str, scope: Scope) -> Response:
-        response = await super().get_response(path, scope)
-        if response.status_code == 404 and "." not in Path(path).name:
+        try:
+            response = await super().get_response(path, scope)
+        except HTTPException as exc:
+            if exc.status_code != 404 or "." in Path(path).name:
+                raise
             return FileResponse(Path(str(self.directory)) / "index.html")
         return response
 

@@ -8,7 +8,15 @@ import pytest
 
 from tests.support import Api, World, gid
 
-FIELDS = ["name", "hireDate", "birthDate", "personalPhone", "baseSalary", "idNumber", "bankAccount"]
+FIELDS = [
+    "name",
+    "hireDate",
+    "birthDate",
+    "personalPhone",
+    "baseSalary",
+    "idNumber",
+    "bankAccount",
+]
 
 V, M, D = "value", "masked", "denied"
 # (viewer, target) → what each field of FIELDS gives
@@ -16,7 +24,11 @@ CASES: list[tuple[str, str, list[str]]] = [
     ("hq_hr", "bj_rep", [V, V, V, V, V, M, M]),
     ("branch_hr", "sh_rep", [V, V, V, V, V, M, M]),
     ("manager", "sh_rep", [V, V, D, D, D, D, D]),  # own unit: work fields, no pay or ID
-    ("manager", "sh_worker", [V, D, D, D, D, D, D]),  # same branch, other unit: directory
+    (
+        "manager",
+        "sh_worker",
+        [V, D, D, D, D, D, D],
+    ),  # same branch, other unit: directory
     ("employee", "sh_rep", [V, V, V, V, V, M, M]),  # self in full
     ("employee", "sh_rep2", [V, D, D, D, D, D, D]),  # a colleague: directory
     ("executive", "sh_rep", [V, V, D, D, D, D, D]),  # work fields, no ID or bank

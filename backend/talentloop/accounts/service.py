@@ -50,17 +50,22 @@ async def refresh(token: str) -> Session:
             .select_related("user")
             .first()
         )
-        if stored is None or stored.revoked_at is not None or stored.expires_at <= now:
-            raise _invalid_token()
-        if stored.used_at is not None:
-            # A spent token came back: someone holds a copy. End every session of the family.
+        valid = (
+            stored is not None
+            and stored.revoked_at is None
+            and stored.expires_at > now
+            and stored.used_at is None
+            and stored.user.is_active
+        )
+        if stored is not None and stored.used_at is not None:
+            # A spent token came back: someone holds a copy. End every session of the family
+            # (committed with this transaction, before the refusal below).
             await RefreshToken.filter(family=stored.family, revoked_at=None).update(revoked_at=now)
-            raise _invalid_token()
-        if not stored.user.is_active:
-            raise _invalid_token()
-        stored.used_at = now
-        await stored.save(update_fields=["used_at"])
-        return await _start_session(stored.user, family=stored.family)
+        if valid and stored is not None:
+            stored.used_at = now
+            await stored.save(update_fields=["used_at"])
+            return await _start_session(stored.user, family=stored.family)
+    raise _invalid_token()
 
 
 async def logout(token: str) -> None:
