@@ -1,0 +1,86 @@
+// Shared helpers for the browser tests: Debian's Chromium driven by playwright-core,
+// against a running TalentLoop server (backend serving frontend/dist) with the demo data.
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { chromium } from 'playwright-core'
+
+export const BASE_URL = (process.env.E2E_BASE_URL ?? 'http://127.0.0.1:8000').replace(/\/$/, '')
+export const CHROMIUM = process.env.E2E_CHROMIUM ?? '/usr/bin/chromium'
+export const PASSWORD = 'demo-2026'
+
+const ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+]
+
+/**
+ * Run `fn` with a page in a fresh browser profile (own temp user-data-dir, so no
+ * localStorage leaks between tests). Desktop viewport unless `viewport` is given.
+ */
+export async function withPage(fn, { viewport = { width: 1366, height: 900 }, isMobile = false } = {}) {
+  const userDataDir = await mkdtemp(path.join(tmpdir(), 'talentloop-e2e-'))
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ARGS,
+    viewport,
+    isMobile,
+    hasTouch: isMobile,
+    locale: 'zh-CN',
+  })
+  context.setDefaultTimeout(15_000)
+  const page = context.pages()[0] ?? (await context.newPage())
+  const consoleErrors = []
+  page.on('pageerror', (err) => consoleErrors.push(String(err)))
+  try {
+    await fn(page, { consoleErrors })
+  } finally {
+    await context.close()
+    await rm(userDataDir, { recursive: true, force: true })
+  }
+}
+
+/** A GraphQL request straight to the API (to learn what the UI should show). */
+export async function gql(query, variables = {}, token = null) {
+  const res = await fetch(`${BASE_URL}/graphql`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
+    body: JSON.stringify({ query, variables }),
+  })
+  const body = await res.json()
+  return { status: res.status, ...body }
+}
+
+export async function apiLogin(username, password = PASSWORD) {
+  const { data, errors } = await gql(
+    `mutation ($input: LoginInput!) { login(input: $input) { accessToken refreshToken errors { message } } }`,
+    { input: { username, password } },
+  )
+  const token = data?.login?.accessToken
+  if (!token) throw new Error(`API login failed for ${username}: ${JSON.stringify(errors ?? data)}`)
+  return { accessToken: token, refreshToken: data.login.refreshToken }
+}
+
+/** Sign in through the UI and wait until the app has left the sign-in page. */
+export async function uiLogin(page, username, password = PASSWORD) {
+  await page.goto(`${BASE_URL}/login`)
+  await page.getByTestId('login-username').fill(username)
+  await page.getByTestId('login-password').fill(password)
+  await page.getByTestId('login-submit').click()
+  await page.waitForURL((url) => !url.pathname.startsWith('/login'))
+}
+
+/** Wait until the employee list has rendered a result for the current filters. */
+export async function waitForList(page) {
+  await page.locator('[data-testid="employee-total"][data-count]').waitFor()
+  await page.locator('[data-testid="employee-list"][data-loading="false"]').waitFor()
+}

@@ -1,0 +1,55 @@
+import { createRouter, createWebHistory, type RouteLocationRaw } from 'vue-router'
+import { isSignedIn, session } from './auth'
+import AppLayout from './components/AppLayout.vue'
+import LoginView from './views/LoginView.vue'
+
+function homeRoute(): RouteLocationRaw {
+  // Employees mostly come for their own record; everyone else starts at the directory.
+  return session.role === 'EMPLOYEE' ? { name: 'me' } : { name: 'employees' }
+}
+
+export const router = createRouter({
+  history: createWebHistory(import.meta.env.BASE_URL),
+  routes: [
+    {
+      path: '/login',
+      name: 'login',
+      component: LoginView,
+      meta: { public: true },
+    },
+    {
+      path: '/',
+      component: AppLayout,
+      children: [
+        { path: '', name: 'home', redirect: () => homeRoute() },
+        { path: 'org/:unitId?', name: 'org', component: () => import('./views/OrgView.vue') },
+        { path: 'employees', name: 'employees', component: () => import('./views/EmployeeListView.vue') },
+        {
+          path: 'employees/:id',
+          name: 'employee',
+          component: () => import('./views/EmployeeDetailView.vue'),
+          props: true,
+        },
+        { path: 'me', name: 'me', component: () => import('./views/MeView.vue') },
+        { path: ':pathMatch(.*)*', name: 'not-found', component: () => import('./views/NotFoundView.vue') },
+      ],
+    },
+  ],
+})
+
+router.beforeEach((to) => {
+  if (to.meta.public) {
+    if (to.name === 'login' && isSignedIn() && !to.query.expired) return homeRoute()
+    return true
+  }
+  if (!isSignedIn()) {
+    return { name: 'login', query: to.fullPath === '/' ? {} : { redirect: to.fullPath } }
+  }
+  return true
+})
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    public?: boolean
+  }
+}
