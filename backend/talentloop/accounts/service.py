@@ -44,12 +44,14 @@ async def refresh(token: str) -> Session:
     """Exchange a refresh token for a new pair. A token is good once: reuse revokes its family."""
     now = datetime.now(UTC)
     async with in_transaction():
+        # Lock the token row alone: PostgreSQL refuses FOR UPDATE across an outer join.
         stored = (
             await RefreshToken.filter(token_hash=hash_refresh_token(token))
             .select_for_update()
-            .select_related("user")
             .first()
         )
+        if stored is not None:
+            await stored.fetch_related("user")
         valid = (
             stored is not None
             and stored.revoked_at is None
