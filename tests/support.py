@@ -9,6 +9,7 @@ from functools import lru_cache
 from typing import Any
 
 import httpx
+from tortoise.models import Model
 
 from talentloop.accounts.models import Role, User
 from talentloop.accounts.passwords import hash_password
@@ -77,14 +78,9 @@ class Api:
         return result
 
 
-def gid(obj: Employee | OrgUnit | Position | User) -> str:
-    type_name = {
-        Employee: "Employee",
-        OrgUnit: "OrgUnit",
-        Position: "Position",
-        User: "User",
-    }[type(obj)]
-    return to_global_id(type_name, obj.id)
+def gid(obj: Model) -> str:
+    """The global id of any model instance: its class name is its GraphQL type name."""
+    return to_global_id(type(obj).__name__, obj.id)
 
 
 @dataclass

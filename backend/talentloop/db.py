@@ -11,6 +11,7 @@ MODEL_MODULES = [
     "talentloop.org.models",
     "talentloop.people.models",
     "talentloop.accounts.models",
+    "talentloop.performance.models",
 ]
 
 

@@ -28,6 +28,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 from tortoise.expressions import Q
 
@@ -85,16 +86,25 @@ class Viewer:
 
     # --- what may be listed ---------------------------------------------------------
 
-    def employee_filter(self) -> Q | None:
-        """A filter for Employee querysets, or None when nothing is visible."""
+    def employee_filter(self, requires: FieldGroup | None = None, prefix: str = "") -> Q | None:
+        """A filter for Employee querysets, or None when nothing is visible.
+
+        `requires` keeps only the grants that include a field group (performance
+        records need WORK, say); `prefix` applies the filter through a relation
+        (prefix="employee__" on a queryset of records).
+        """
         clauses: list[Q] = []
         for grant in self.grants:
+            if requires is not None and requires not in grant.groups:
+                continue
             if grant.employee_id is not None:
-                clauses.append(Q(id=grant.employee_id))
+                by_id: dict[str, Any] = {f"{prefix}id": grant.employee_id}
+                clauses.append(Q(**by_id))
             elif grant.unit_path == "":
                 return Q()  # the whole company
             elif grant.unit_path is not None:
-                clauses.append(Q(unit__path__startswith=grant.unit_path))
+                by_path: dict[str, Any] = {f"{prefix}unit__path__startswith": grant.unit_path}
+                clauses.append(Q(**by_path))
         return _any(clauses)
 
     def subtree_paths(self) -> list[str]:
@@ -161,6 +171,8 @@ class Viewer:
 
 
 ANONYMOUS = Viewer()
+# The system itself (trigger evaluation, restore-condition progress): the whole company, no user.
+SYSTEM = Viewer(username="system", grants=(Grant(ALL_GROUPS, unit_path=""),))
 
 
 def grants_for_role(

@@ -16,6 +16,7 @@ from tortoise.transactions import in_transaction
 
 from talentloop.accounts.models import Role, User
 from talentloop.accounts.passwords import hash_password
+from talentloop.demo.performance import load_performance_story
 from talentloop.org.models import OrgUnit, OrgUnitType
 from talentloop.people.models import Employee, EmployeeStatus, Gender, Position
 from talentloop.people.validation import id_number_check_char
@@ -269,6 +270,8 @@ async def load_demo_company(progress: Callable[[str], None] = lambda _m: None) -
             ("hr.beijing", Role.BRANCH_HR, heads["BJ-HR"], "BJ"),
             ("hr.shenzhen", Role.BRANCH_HR, heads["SZ-HR"], "SZ"),
             ("manager.shanghai.sales", Role.MANAGER, heads["SH-SALES"], "SH-SALES"),
+            # The branch head approves restoring the branch's performance pay (first step).
+            ("head.shanghai", Role.MANAGER, heads["SH"], "SH"),
             (
                 "employee.shanghai.sales",
                 Role.EMPLOYEE,
@@ -286,6 +289,7 @@ async def load_demo_company(progress: Callable[[str], None] = lambda _m: None) -
                 employee_id=ids[number] if number else None,
                 scope_unit=by_code[scope] if scope else None,
             )
+        await load_performance_story(progress)
     progress(
         f"demo company loaded: {len(units)} units, {len(people.rows)} employees, {len(accounts)} accounts"
     )

@@ -26,6 +26,17 @@ from talentloop.org.types import OrgUnitNode
 from talentloop.people.mutations import PeopleMutation
 from talentloop.people.schema import PeopleQuery
 from talentloop.people.types import EmployeeNode, PositionNode
+from talentloop.performance.schema import PerformanceMutation, PerformanceQuery
+from talentloop.performance.types import (
+    AssessmentRequestNode,
+    ImportJobNode,
+    KpiNode,
+    KpiTargetNode,
+    PaySuspensionNode,
+    PerformanceRecordNode,
+    RestoreRequestNode,
+    TriggerRuleNode,
+)
 
 MAX_DEPTH = 12
 MAX_ALIASES = 30
@@ -39,13 +50,28 @@ class NodeQuery:
         return await resolve_node(info, id)
 
 
-Query = merge_types("Query", (NodeQuery, AccountsQuery, OrgQuery, PeopleQuery))
-Mutation = merge_types("Mutation", (AccountsMutation, OrgMutation, PeopleMutation))
+Query = merge_types("Query", (NodeQuery, AccountsQuery, OrgQuery, PeopleQuery, PerformanceQuery))
+Mutation = merge_types(
+    "Mutation", (AccountsMutation, OrgMutation, PeopleMutation, PerformanceMutation)
+)
 
 schema = strawberry.Schema(
     query=Query,
     mutation=Mutation,
-    types=[EmployeeNode, PositionNode, OrgUnitNode, UserNode],
+    types=[
+        EmployeeNode,
+        PositionNode,
+        OrgUnitNode,
+        UserNode,
+        KpiNode,
+        KpiTargetNode,
+        PerformanceRecordNode,
+        TriggerRuleNode,
+        AssessmentRequestNode,
+        PaySuspensionNode,
+        RestoreRequestNode,
+        ImportJobNode,
+    ],
     config=StrawberryConfig(auto_camel_case=True),
     extensions=[
         ParserCache,

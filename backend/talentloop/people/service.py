@@ -227,11 +227,31 @@ async def _manageable_unit(
 async def _value_problems(
     viewer: Viewer, values: dict[str, Any], *, employee_id: int | None
 ) -> list[FieldError]:
-    """Check every supplied value; also normalises strings and amounts in place."""
-    problems: list[FieldError] = []
+    """Check every supplied value, formats first, then the records it refers to."""
     unknown = set(values) - set(_EDITABLE)
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
+    problems = format_problems(values)
+    if (
+        values.get("position_id") is not None
+        and not await Position.filter(id=values["position_id"]).exists()
+    ):
+        problems.append(FieldError("Position not found.", ErrorCode.NOT_FOUND, "positionId"))
+    manager_id = values.get("manager_id")
+    if manager_id is not None:
+        if manager_id == employee_id:
+            problems.append(
+                FieldError("An employee cannot manage themselves.", ErrorCode.INVALID, "managerId")
+            )
+        elif not await visible_employees(viewer).filter(id=manager_id).exists():
+            problems.append(FieldError("Manager not found.", ErrorCode.NOT_FOUND, "managerId"))
+    return problems
+
+
+def format_problems(values: dict[str, Any]) -> list[FieldError]:
+    """Check the formats of the values given, normalising them in place (strings stripped,
+    ID numbers upper-cased, amounts to the fen). Shared by the API and the import."""
+    problems: list[FieldError] = []
     if "status" in values and values["status"] is None:
         problems.append(FieldError("Status cannot be empty.", ErrorCode.REQUIRED, "status"))
     for key in ("name", "work_phone", "work_email", "personal_phone", "id_number", "bank_account"):
@@ -269,19 +289,6 @@ async def _value_problems(
         values["base_salary"] = salary
     if values.get("birth_date") and values["birth_date"] > date.today():
         problems.append(FieldError("Birth date is in the future.", ErrorCode.INVALID, "birthDate"))
-    if (
-        values.get("position_id") is not None
-        and not await Position.filter(id=values["position_id"]).exists()
-    ):
-        problems.append(FieldError("Position not found.", ErrorCode.NOT_FOUND, "positionId"))
-    manager_id = values.get("manager_id")
-    if manager_id is not None:
-        if manager_id == employee_id:
-            problems.append(
-                FieldError("An employee cannot manage themselves.", ErrorCode.INVALID, "managerId")
-            )
-        elif not await visible_employees(viewer).filter(id=manager_id).exists():
-            problems.append(FieldError("Manager not found.", ErrorCode.NOT_FOUND, "managerId"))
     if "gender" in values and values["gender"] is not None:
         values["gender"] = Gender(values["gender"])
     return problems

@@ -1,0 +1,1 @@
+"""Performance management: KPIs, targets, records, roll-ups, imports, triggers and performance pay."""

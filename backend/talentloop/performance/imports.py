@@ -1,0 +1,613 @@
+"""History import (the brochure's 历史数据迁移): employees, KPI records and targets from
+CSV or XLSX. A dry run reports every bad row (row, column, reason) and writes
+nothing; a real run writes every row or none; running the same file again
+changes nothing. Progress is saved on the job as rows are checked."""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+from tortoise.transactions import in_transaction
+
+from talentloop.access.policy import Viewer
+from talentloop.errors import ErrorCode, ServiceError
+from talentloop.org.models import OrgUnit
+from talentloop.people.models import Employee, EmployeeStatus, Gender, Position
+from talentloop.people.service import format_problems, visible_employees
+from talentloop.performance import triggers
+from talentloop.performance.models import (
+    ImportJob,
+    ImportKind,
+    ImportStatus,
+    Kpi,
+    KpiTarget,
+    PerformanceRecord,
+)
+from talentloop.performance.periods import parse_period
+from talentloop.performance.service import parse_decimal, value_problems
+
+log = logging.getLogger(__name__)
+MAX_ROWS = 200_000
+MAX_BYTES = 50 * 1024 * 1024
+PROGRESS_EVERY = 500
+BATCH = 500
+
+# Column keys, with the Chinese headers HR exports commonly use.
+ALIASES = {
+    "工号": "employee_number",
+    "员工编号": "employee_number",
+    "姓名": "name",
+    "部门编码": "unit_code",
+    "组织编码": "unit_code",
+    "岗位编码": "position_code",
+    "入职日期": "hire_date",
+    "状态": "status",
+    "性别": "gender",
+    "出生日期": "birth_date",
+    "办公电话": "work_phone",
+    "工作邮箱": "work_email",
+    "手机号": "personal_phone",
+    "身份证号": "id_number",
+    "银行账号": "bank_account",
+    "基本工资": "base_salary",
+    "直属上级工号": "manager_number",
+    "指标编码": "kpi_code",
+    "期间": "period",
+    "数值": "value",
+    "维度": "dimension",
+    "目标值": "value",
+}
+REQUIRED = {
+    ImportKind.EMPLOYEES: ["employee_number", "name", "unit_code", "hire_date"],
+    ImportKind.KPI_RECORDS: ["employee_number", "kpi_code", "period", "value"],
+    ImportKind.TARGETS: ["kpi_code", "period", "value"],
+}
+_GENDERS = {"male": Gender.MALE, "男": Gender.MALE, "female": Gender.FEMALE, "女": Gender.FEMALE}
+_STATUSES = {s.value: s for s in EmployeeStatus} | {
+    "试用": EmployeeStatus.PROBATION,
+    "在职": EmployeeStatus.ACTIVE,
+    "休假": EmployeeStatus.ON_LEAVE,
+}
+
+
+@dataclass
+class Table:
+    columns: list[str]
+    rows: list[dict[str, str]]
+
+
+@dataclass
+class Checked:
+    """The rows that passed, keyed for writing, and every problem found."""
+
+    items: dict[tuple[Any, ...], dict[str, Any]] = field(default_factory=dict)
+    errors: list[dict[str, Any]] = field(default_factory=list)
+
+    def error(self, row: int, column: str | None, message: str) -> None:
+        self.errors.append({"row": row, "column": column, "message": message})
+
+
+# --- reading files -----------------------------------------------------------------------
+
+
+def read_table(file_name: str, content: bytes) -> Table:
+    if len(content) > MAX_BYTES:
+        raise ServiceError.one(ErrorCode.INVALID, "The file is larger than 50 MB.", "file")
+    lower = file_name.lower()
+    if lower.endswith(".xlsx"):
+        raw_rows = _xlsx_rows(content)
+    elif lower.endswith(".csv"):
+        raw_rows = _csv_rows(content)
+    else:
+        raise ServiceError.one(ErrorCode.INVALID, "Upload a .csv or .xlsx file.", "fileName")
+    if not raw_rows:
+        raise ServiceError.one(ErrorCode.INVALID, "The file is empty.", "file")
+    columns = [ALIASES.get(c.strip(), c.strip().lower()) for c in raw_rows[0]]
+    rows = [
+        {col: (cells[i] if i < len(cells) else "").strip() for i, col in enumerate(columns)}
+        for cells in raw_rows[1:]
+        if any(c.strip() for c in cells)
+    ]
+    if len(rows) > MAX_ROWS:
+        raise ServiceError.one(ErrorCode.INVALID, f"At most {MAX_ROWS} rows per file.", "file")
+    return Table(columns, rows)
+
+
+def _csv_rows(content: bytes) -> list[list[str]]:
+    # Excel in China saves CSV as GB18030 (GBK); everything else sends UTF-8.
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = content.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise ServiceError.one(ErrorCode.INVALID, "The CSV is neither UTF-8 nor GB18030.", "file")
+    return [row for row in csv.reader(io.StringIO(text))]
+
+
+def _xlsx_rows(content: bytes) -> list[list[str]]:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        raise ServiceError.one(ErrorCode.INVALID, "The XLSX file cannot be read.", "file") from exc
+    sheet = book.worksheets[0]
+    rows = [[_cell_text(c) for c in row] for row in sheet.iter_rows(values_only=True)]
+    book.close()
+    return rows
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+# --- the job -------------------------------------------------------------------------------
+
+
+async def run_import(
+    viewer: Viewer,
+    *,
+    kind: ImportKind,
+    file_name: str,
+    content: bytes,
+    dry_run: bool,
+    on_write: Callable[[int], None] | None = None,
+) -> ImportJob:
+    if not viewer.can_manage_employees or viewer.user_id is None:
+        raise ServiceError.one(ErrorCode.FORBIDDEN, "Only HR imports data.")
+    job = await ImportJob.create(
+        kind=kind, file_name=file_name[:255], dry_run=dry_run, created_by_id=viewer.user_id
+    )
+    try:
+        table = read_table(file_name, content)
+        job.total_rows = len(table.rows)
+        missing = [c for c in REQUIRED[kind] if c not in table.columns]
+        if kind is ImportKind.TARGETS and not {"employee_number", "unit_code"} & set(table.columns):
+            missing.append("employee_number or unit_code")
+        if missing:
+            checked = Checked()
+            for column in missing:
+                checked.error(1, column, "Missing column.")
+        else:
+            checked = await CHECKERS[kind](viewer, table, job)
+        job.processed_rows = len(table.rows)
+        if checked.errors:
+            job.errors = sorted(checked.errors, key=lambda e: (e["row"], e["column"] or ""))
+            job.status = ImportStatus.INVALID
+        elif dry_run:
+            job.status = ImportStatus.VALID
+        else:
+            async with in_transaction():
+                created, updated, unchanged = await WRITERS[kind](viewer, checked, on_write)
+            job.created_rows, job.updated_rows, job.unchanged_rows = created, updated, unchanged
+            job.status = ImportStatus.DONE
+    except ServiceError as exc:
+        job.errors = [{"row": 0, "column": e.field, "message": e.message} for e in exc.errors]
+        job.status = ImportStatus.INVALID
+    except Exception:
+        log.exception("import job %s failed", job.id)
+        job.errors = [
+            {"row": 0, "column": None, "message": "The import failed; nothing was written."}
+        ]
+        job.status = ImportStatus.FAILED
+    job.finished_at = datetime.now(UTC)
+    await job.save()
+    if job.status is ImportStatus.DONE and kind is ImportKind.KPI_RECORDS:
+        await triggers.evaluate_all()
+    return job
+
+
+async def get_job(viewer: Viewer, job_id: int) -> ImportJob | None:
+    """A job is its creator's, and HQ HR's."""
+    job = await ImportJob.get_or_none(id=job_id)
+    if job is None or not (job.created_by_id == viewer.user_id or viewer.role == "hq_hr"):
+        return None
+    return job
+
+
+async def _progress(job: ImportJob, row_index: int) -> None:
+    if row_index and row_index % PROGRESS_EVERY == 0:
+        job.processed_rows = row_index
+        await ImportJob.filter(id=job.id).update(processed_rows=row_index)
+
+
+def _chunks(items: list[Any]) -> list[list[Any]]:
+    return [items[i : i + BATCH] for i in range(0, len(items), BATCH)]
+
+
+async def _manageable_employees(viewer: Viewer, numbers: set[str]) -> dict[str, Employee]:
+    found: dict[str, Employee] = {}
+    for chunk in _chunks(sorted(numbers)):
+        for e in await visible_employees(viewer).filter(employee_number__in=chunk):
+            if viewer.can_manage_employees_in(e.unit.path):
+                found[e.employee_number] = e
+    return found
+
+
+# --- KPI records ------------------------------------------------------------------------------
+
+
+async def _check_records(viewer: Viewer, table: Table, job: ImportJob) -> Checked:
+    checked = Checked()
+    kpis = {k.code: k for k in await Kpi.all()}
+    employees = await _manageable_employees(
+        viewer, {r.get("employee_number", "") for r in table.rows}
+    )
+    for index, row in enumerate(table.rows, start=2):
+        await _progress(job, index - 2)
+        employee = employees.get(row["employee_number"])
+        kpi = kpis.get(row["kpi_code"])
+        bad = False
+        if employee is None:
+            checked.error(index, "employee_number", "No such employee in your scope.")
+            bad = True
+        if kpi is None:
+            checked.error(index, "kpi_code", "No such KPI.")
+            bad = True
+        period = (
+            parse_period(row["period"], kpi.period_type) if kpi else parse_period(row["period"])
+        )
+        if period is None:
+            checked.error(index, "period", "Not a period (YYYY-MM).")
+            bad = True
+        value = parse_decimal(row["value"])
+        if value is None:
+            checked.error(index, "value", "Not a number.")
+            bad = True
+        dimension = row.get("dimension", "")
+        if bad or employee is None or kpi is None or period is None or value is None:
+            continue
+        for problem in value_problems(kpi, value, period, dimension):
+            checked.error(index, problem.field, problem.message)
+            bad = True
+        key = (employee.id, kpi.id, period, dimension)
+        if key in checked.items:
+            checked.error(
+                index,
+                None,
+                f"Same employee, KPI, period and dimension as row {checked.items[key]['row']}.",
+            )
+            bad = True
+        if not bad:
+            checked.items[key] = {"row": index, "value": value}
+    return checked
+
+
+async def _write_records(
+    viewer: Viewer, checked: Checked, on_write: Callable[[int], None] | None
+) -> tuple[int, int, int]:
+    created = updated = unchanged = 0
+    for chunk in _chunks(list(checked.items)):
+        existing = {
+            (r.employee_id, r.kpi_id, r.period, r.dimension): r
+            for r in await PerformanceRecord.filter(
+                employee_id__in=sorted({k[0] for k in chunk}),
+                kpi_id__in=sorted({k[1] for k in chunk}),
+                period__in=sorted({k[2] for k in chunk}),
+            )
+        }
+        new: list[PerformanceRecord] = []
+        changed: list[PerformanceRecord] = []
+        for key in chunk:
+            value = checked.items[key]["value"]
+            record = existing.get(key)
+            if record is None:
+                new.append(
+                    PerformanceRecord(
+                        employee_id=key[0],
+                        kpi_id=key[1],
+                        period=key[2],
+                        dimension=key[3],
+                        value=value,
+                        source="import",
+                    )
+                )
+            elif record.value != value:
+                record.value, record.source = value, "import"
+                changed.append(record)
+            else:
+                unchanged += 1
+        if new:
+            await PerformanceRecord.bulk_create(new)
+        if changed:
+            await PerformanceRecord.bulk_update(changed, fields=["value", "source"])
+        created, updated = created + len(new), updated + len(changed)
+        if on_write:
+            on_write(created + updated + unchanged)
+    return created, updated, unchanged
+
+
+# --- targets --------------------------------------------------------------------------------------
+
+
+async def _check_targets(viewer: Viewer, table: Table, job: ImportJob) -> Checked:
+    from talentloop.performance.service import _can_set_targets_in
+
+    checked = Checked()
+    kpis = {k.code: k for k in await Kpi.all()}
+    employees = await _manageable_employees(
+        viewer, {r.get("employee_number", "") for r in table.rows} - {""}
+    )
+    units = {
+        u.code: u
+        for u in await OrgUnit.filter(
+            code__in=sorted({r.get("unit_code", "") for r in table.rows} - {""})
+        )
+    }
+    for index, row in enumerate(table.rows, start=2):
+        await _progress(job, index - 2)
+        number, unit_code = row.get("employee_number", ""), row.get("unit_code", "")
+        kpi = kpis.get(row["kpi_code"])
+        bad = False
+        if kpi is None:
+            checked.error(index, "kpi_code", "No such KPI.")
+            bad = True
+        employee = employees.get(number) if number else None
+        unit = units.get(unit_code) if unit_code else None
+        if bool(number) == bool(unit_code):
+            checked.error(index, "employee_number", "Give either employee_number or unit_code.")
+            bad = True
+        elif number and employee is None:
+            checked.error(index, "employee_number", "No such employee in your scope.")
+            bad = True
+        elif unit_code and (unit is None or not _can_set_targets_in(viewer, unit.path)):
+            checked.error(index, "unit_code", "No such unit in your scope.")
+            bad = True
+        period = (
+            parse_period(row["period"], kpi.period_type) if kpi else parse_period(row["period"])
+        )
+        if period is None:
+            checked.error(index, "period", "Not a period (YYYY-MM).")
+            bad = True
+        value = parse_decimal(row["value"])
+        if value is None or value < 0:
+            checked.error(index, "value", "Not a number of 0 or more.")
+            bad = True
+        if bad or kpi is None:
+            continue
+        key = (kpi.id, period, employee.id if employee else None, unit.id if unit else None)
+        if key in checked.items:
+            checked.error(index, None, f"Same target as row {checked.items[key]['row']}.")
+            continue
+        checked.items[key] = {"row": index, "value": value}
+    return checked
+
+
+async def _write_targets(
+    viewer: Viewer, checked: Checked, on_write: Callable[[int], None] | None
+) -> tuple[int, int, int]:
+    created = updated = unchanged = 0
+    for chunk in _chunks(list(checked.items)):
+        existing = {
+            (t.kpi_id, t.period, t.employee_id, t.unit_id): t
+            for t in await KpiTarget.filter(
+                kpi_id__in=sorted({k[0] for k in chunk}), period__in=sorted({k[1] for k in chunk})
+            )
+        }
+        new: list[KpiTarget] = []
+        changed: list[KpiTarget] = []
+        for key in chunk:
+            value = checked.items[key]["value"]
+            target = existing.get(key)
+            if target is None:
+                new.append(
+                    KpiTarget(
+                        kpi_id=key[0],
+                        period=key[1],
+                        employee_id=key[2],
+                        unit_id=key[3],
+                        value=value,
+                    )
+                )
+            elif target.value != value:
+                target.value = value
+                changed.append(target)
+            else:
+                unchanged += 1
+        if new:
+            await KpiTarget.bulk_create(new)
+        if changed:
+            await KpiTarget.bulk_update(changed, fields=["value"])
+        created, updated = created + len(new), updated + len(changed)
+        if on_write:
+            on_write(created + updated + unchanged)
+    return created, updated, unchanged
+
+
+# --- employees --------------------------------------------------------------------------------------
+
+_EMPLOYEE_FIELDS = [
+    "name",
+    "status",
+    "gender",
+    "birth_date",
+    "hire_date",
+    "work_phone",
+    "work_email",
+    "personal_phone",
+    "id_number",
+    "bank_account",
+    "base_salary",
+]
+
+
+async def _check_employees(viewer: Viewer, table: Table, job: ImportJob) -> Checked:
+    from talentloop.org import service as org_service
+
+    checked = Checked()
+    numbers = {r["employee_number"] for r in table.rows} - {""}
+    mine = await _manageable_employees(viewer, numbers)
+    taken: set[str] = set()
+    for chunk in _chunks(sorted(numbers)):
+        rows = await Employee.filter(employee_number__in=chunk).values_list(
+            "employee_number", flat=True
+        )
+        taken |= {str(n) for n in rows}
+    units = {u.code: u for u in await org_service.visible_units(viewer)}
+    positions = {p.code: p for p in await Position.all()}
+    managers: set[str] = set()
+    for chunk in _chunks(sorted({r.get("manager_number", "") for r in table.rows} - {""})):
+        managers |= {
+            e.employee_number
+            for e in await visible_employees(viewer).filter(employee_number__in=chunk)
+        }
+    for index, row in enumerate(table.rows, start=2):
+        await _progress(job, index - 2)
+        number = row["employee_number"]
+        bad = False
+        if not number:
+            checked.error(index, "employee_number", "Required.")
+            bad = True
+        elif number in taken and number not in mine:
+            checked.error(index, "employee_number", "This employee number is taken.")
+            bad = True
+        unit = units.get(row["unit_code"])
+        if unit is None or not viewer.can_manage_employees_in(unit.path):
+            checked.error(index, "unit_code", "No such unit in your scope.")
+            bad = True
+        values: dict[str, Any] = {"name": row["name"]}
+        if not row["name"]:
+            checked.error(index, "name", "Required.")
+            bad = True
+        for column in ("hire_date", "birth_date"):
+            text = row.get(column, "")
+            if text:
+                try:
+                    values[column] = date.fromisoformat(text[:10])
+                except ValueError:
+                    checked.error(index, column, "Not a date (YYYY-MM-DD).")
+                    bad = True
+            elif column == "hire_date":
+                checked.error(index, column, "Required.")
+                bad = True
+        for column in ("work_phone", "work_email", "personal_phone", "id_number", "bank_account"):
+            if row.get(column):
+                values[column] = row[column]
+        if row.get("base_salary"):
+            values["base_salary"] = parse_decimal(row["base_salary"])
+            if values["base_salary"] is None:
+                checked.error(index, "base_salary", "Not a number.")
+                bad = True
+        if row.get("gender"):
+            gender = _GENDERS.get(row["gender"].lower())
+            if gender is None:
+                checked.error(index, "gender", "male / female (男 / 女).")
+                bad = True
+            values["gender"] = gender
+        status = _STATUSES.get(row.get("status", "").lower() or "active")
+        if status is None or status is EmployeeStatus.TERMINATED:
+            checked.error(index, "status", "probation, active or on_leave.")
+            bad = True
+        values["status"] = status
+        for problem in format_problems(values):
+            checked.error(index, _column(problem.field), problem.message)
+            bad = True
+        position_code = row.get("position_code", "")
+        if position_code and position_code not in positions:
+            checked.error(index, "position_code", "No such position.")
+            bad = True
+        manager = row.get("manager_number", "")
+        if manager and manager not in managers and manager not in numbers:
+            checked.error(index, "manager_number", "No such employee in your scope.")
+            bad = True
+        if manager and manager == number:
+            checked.error(index, "manager_number", "An employee cannot manage themselves.")
+            bad = True
+        key = (number,)
+        if key in checked.items:
+            checked.error(
+                index, "employee_number", f"Same employee as row {checked.items[key]['row']}."
+            )
+            bad = True
+        if not bad and unit is not None:
+            values["unit_id"] = unit.id
+            values["position_id"] = positions[position_code].id if position_code else None
+            checked.items[key] = {"row": index, "values": values, "manager": manager or None}
+    return checked
+
+
+def _column(api_field: str | None) -> str | None:
+    if api_field is None:
+        return None
+    return "".join(f"_{c.lower()}" if c.isupper() else c for c in api_field)
+
+
+async def _write_employees(
+    viewer: Viewer, checked: Checked, on_write: Callable[[int], None] | None
+) -> tuple[int, int, int]:
+    numbers = [k[0] for k in checked.items]
+    existing: dict[str, Employee] = {}
+    for chunk in _chunks(numbers):
+        for e in await Employee.filter(employee_number__in=chunk):
+            existing[e.employee_number] = e
+    fields = [*_EMPLOYEE_FIELDS, "unit_id", "position_id"]
+    new: list[Employee] = []
+    changed: list[Employee] = []
+    unchanged = 0
+    for written, (number,) in enumerate(checked.items, start=1):
+        values = checked.items[(number,)]["values"]
+        employee = existing.get(number)
+        if employee is None:
+            new.append(Employee(employee_number=number, **values))
+        elif any(getattr(employee, k) != v for k, v in values.items() if k in fields):
+            for k, v in values.items():
+                setattr(employee, k, v)
+            changed.append(employee)
+        else:
+            unchanged += 1
+        if on_write:
+            on_write(written)
+    for chunk in _chunks(new):
+        await Employee.bulk_create(chunk)
+    for chunk in _chunks(changed):
+        await Employee.bulk_update(chunk, fields=fields)
+
+    # Managers last: a manager may be a new employee of the same file. An empty
+    # manager column leaves an existing employee's manager as it is.
+    wanted = {
+        number: item["manager"] for (number,), item in checked.items.items() if item["manager"]
+    }
+    saved: dict[str, Employee] = {}
+    for chunk in _chunks(sorted({*wanted, *wanted.values()})):
+        for e in await Employee.filter(employee_number__in=chunk):
+            saved[e.employee_number] = e
+    relinked = []
+    for number, manager in wanted.items():
+        employee = saved[number]
+        if employee.manager_id != saved[manager].id:
+            employee.manager_id = saved[manager].id
+            relinked.append(employee)
+            if number in existing and existing[number] not in changed:
+                unchanged -= 1
+                changed.append(existing[number])
+    for chunk in _chunks(relinked):
+        await Employee.bulk_update(chunk, fields=["manager_id"])
+    return len(new), len(changed), unchanged
+
+
+CHECKERS = {
+    ImportKind.KPI_RECORDS: _check_records,
+    ImportKind.TARGETS: _check_targets,
+    ImportKind.EMPLOYEES: _check_employees,
+}
+WRITERS = {
+    ImportKind.KPI_RECORDS: _write_records,
+    ImportKind.TARGETS: _write_targets,
+    ImportKind.EMPLOYEES: _write_employees,
+}

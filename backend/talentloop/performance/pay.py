@@ -1,0 +1,307 @@
+"""Performance pay (绩效): suspending it for a unit with a restore condition, following the
+condition period by period, and restoring it through a two-step approval
+(the branch head, then HQ HR) that keeps the evidence that was shown."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from tortoise.transactions import in_transaction
+
+from talentloop.access.policy import SYSTEM, Viewer
+from talentloop.accounts.models import Role, User
+from talentloop.errors import ErrorCode, FieldError, ServiceError, not_found
+from talentloop.org import service as org_service
+from talentloop.org.models import OrgUnit, OrgUnitType
+from talentloop.performance import rollup
+from talentloop.performance.models import (
+    ConditionKind,
+    Kpi,
+    PaySuspension,
+    PerformanceRecord,
+    RestoreDecision,
+    RestoreRequest,
+    RestoreRequestStatus,
+    RestoreStep,
+    SuspensionStatus,
+)
+from talentloop.performance.periods import is_period_start, label, periods_between
+
+
+@dataclass(frozen=True)
+class ConditionPeriod:
+    period: date
+    value: Decimal | None  # the unit's KPI value, or its achievement %, per the condition
+    met: bool
+
+
+@dataclass(frozen=True)
+class Progress:
+    periods: list[ConditionPeriod]
+    streak: int  # consecutive periods met, ending with the latest period
+    required: int
+    latest_value: Decimal | None
+    threshold: Decimal
+    percent_of_threshold: Decimal | None  # latest value / threshold, capped at 100
+    condition_met: bool
+    description: str
+
+
+def describe(suspension: PaySuspension, kpi: Kpi, unit: OrgUnit) -> str:
+    measure = (
+        kpi.name
+        if suspension.condition_kind is ConditionKind.UNIT_TOTAL
+        else f"{kpi.name} 达成率 %"
+    )
+    times = (
+        f"连续 {suspension.condition_periods} 个周期"
+        if suspension.condition_periods > 1
+        else "1 个周期"
+    )
+    return f"{unit.name} {measure} ≥ {suspension.condition_threshold.normalize():f}，{times}"
+
+
+async def progress(suspension: PaySuspension) -> Progress:
+    """Evaluated over the whole unit, whoever asks: the unit's progress is not personal data."""
+    kpi = await Kpi.get(id=suspension.condition_kpi_id)
+    unit = await OrgUnit.get(id=suspension.unit_id)
+    latest_period = (
+        await PerformanceRecord.filter(kpi_id=kpi.id, employee__unit__path__startswith=unit.path)
+        .order_by("-period")
+        .limit(1)
+        .values_list("period", flat=True)
+    )
+    last = latest_period[0] if latest_period else None
+    periods = (
+        periods_between(suspension.suspended_from, rollup.as_date(last), kpi.period_type)
+        if last is not None
+        else []
+    )
+    points = rollup.series(
+        kpi, periods, await rollup.member_values(SYSTEM, kpi, periods, root_path=unit.path)
+    )
+    rows: list[ConditionPeriod] = []
+    for point in points:
+        value = (
+            point.actual
+            if suspension.condition_kind is ConditionKind.UNIT_TOTAL
+            else point.achievement
+        )
+        rows.append(
+            ConditionPeriod(
+                point.period, value, value is not None and value >= suspension.condition_threshold
+            )
+        )
+    streak = 0
+    for row in reversed(rows):
+        if not row.met:
+            break
+        streak += 1
+    latest = rows[-1].value if rows else None
+    percent = None
+    if latest is not None and suspension.condition_threshold > 0:
+        percent = min(Decimal(100), latest / suspension.condition_threshold * 100).quantize(
+            Decimal("0.1")
+        )
+    return Progress(
+        periods=rows,
+        streak=streak,
+        required=suspension.condition_periods,
+        latest_value=latest,
+        threshold=suspension.condition_threshold,
+        percent_of_threshold=percent,
+        condition_met=streak >= suspension.condition_periods,
+        description=describe(suspension, kpi, unit),
+    )
+
+
+async def list_suspensions(viewer: Viewer) -> list[PaySuspension]:
+    """Suspensions of the units the viewer can see (an employee sees their own unit's)."""
+    scope = viewer.unit_filter()
+    if scope is None:
+        return []
+    visible_ids = set(await org_service.visible_units(viewer).values_list("id", flat=True))
+    suspensions = await PaySuspension.all().order_by("-suspended_from", "id")
+    return [s for s in suspensions if s.unit_id in visible_ids]
+
+
+async def get_suspension(viewer: Viewer, suspension_id: int) -> PaySuspension | None:
+    suspension = await PaySuspension.get_or_none(id=suspension_id)
+    if suspension is None or await org_service.get_unit(viewer, suspension.unit_id) is None:
+        return None
+    return suspension
+
+
+async def suspend(
+    viewer: Viewer,
+    *,
+    unit_id: int,
+    reason: str,
+    suspended_from: date,
+    kind: ConditionKind,
+    kpi_id: int,
+    threshold: Decimal,
+    periods: int,
+) -> PaySuspension:
+    """Only HQ HR suspends performance pay: it is company pay policy."""
+    if viewer.role is not Role.HQ_HR:
+        raise ServiceError.one(ErrorCode.FORBIDDEN, "Only HQ HR suspends performance pay.")
+    unit = await org_service.get_unit(viewer, unit_id)
+    if unit is None:
+        raise not_found("Unit", "unitId")
+    kpi = await Kpi.get_or_none(id=kpi_id)
+    if kpi is None:
+        raise not_found("KPI", "kpiId")
+    problems: list[FieldError] = []
+    if not reason.strip():
+        problems.append(FieldError("Give the reason.", ErrorCode.REQUIRED, "reason"))
+    if not is_period_start(suspended_from, kpi.period_type):
+        problems.append(
+            FieldError("Not the start of a period.", ErrorCode.INVALID, "suspendedFrom")
+        )
+    if threshold <= 0:
+        problems.append(
+            FieldError("The threshold must be above 0.", ErrorCode.INVALID, "threshold")
+        )
+    if not 1 <= periods <= 12:
+        problems.append(FieldError("Periods is between 1 and 12.", ErrorCode.INVALID, "periods"))
+    if await PaySuspension.filter(unit_id=unit.id, status__not=SuspensionStatus.RESTORED).exists():
+        problems.append(
+            FieldError(
+                "This unit's performance pay is already suspended.", ErrorCode.CONFLICT, "unitId"
+            )
+        )
+    if problems:
+        raise ServiceError(*problems)
+    return await PaySuspension.create(
+        unit_id=unit.id,
+        reason=reason.strip(),
+        suspended_from=suspended_from,
+        condition_kind=kind,
+        condition_kpi_id=kpi.id,
+        condition_threshold=threshold,
+        condition_periods=periods,
+        created_by_id=viewer.user_id,
+    )
+
+
+async def request_restore(
+    viewer: Viewer, suspension_id: int, *, restore_from: date, comment: str
+) -> RestoreRequest:
+    """HR of the unit (branch or HQ) asks; the progress shown now is kept as the evidence."""
+    suspension = await get_suspension(viewer, suspension_id)
+    if suspension is None:
+        raise not_found("Suspension", "suspensionId")
+    unit = await OrgUnit.get(id=suspension.unit_id)
+    if not viewer.can_manage_employees_in(unit.path) or viewer.user_id is None:
+        raise ServiceError.one(ErrorCode.FORBIDDEN, "Only the unit's HR may ask to restore.")
+    if suspension.status is not SuspensionStatus.SUSPENDED:
+        raise ServiceError.one(
+            ErrorCode.CONFLICT,
+            "A restore is already requested, or pay is restored.",
+            "suspensionId",
+        )
+    if not is_period_start(restore_from) or restore_from < suspension.suspended_from:
+        raise ServiceError.one(
+            ErrorCode.INVALID,
+            "Restore from the start of a period after the suspension.",
+            "restoreFrom",
+        )
+    shown = await progress(suspension)
+    async with in_transaction():
+        request = await RestoreRequest.create(
+            suspension_id=suspension.id,
+            requested_by_id=viewer.user_id,
+            restore_from=restore_from,
+            comment=comment.strip(),
+            evidence=evidence_json(shown),
+            current_step=RestoreStep.BRANCH_HEAD,
+        )
+        suspension.status = SuspensionStatus.RESTORE_REQUESTED
+        await suspension.save(update_fields=["status"])
+    return request
+
+
+async def decide_restore(
+    viewer: Viewer, request_id: int, *, approve: bool, comment: str
+) -> RestoreRequest:
+    request = await RestoreRequest.get_or_none(id=request_id).select_related("suspension")
+    if request is None or await get_suspension(viewer, request.suspension_id) is None:
+        raise not_found("Restore request", "requestId")
+    if request.status is not RestoreRequestStatus.PENDING or request.current_step is None:
+        raise ServiceError.one(ErrorCode.CONFLICT, "This request is already decided.", "requestId")
+    if request.requested_by_id == viewer.user_id:
+        raise ServiceError.one(
+            ErrorCode.FORBIDDEN, "Nobody approves their own request.", "requestId"
+        )
+    step = request.current_step
+    if not await may_decide(viewer, request.suspension, step):
+        raise ServiceError.one(
+            ErrorCode.FORBIDDEN,
+            "The branch head decides first, then HQ HR."
+            if step is RestoreStep.BRANCH_HEAD
+            else "HQ HR decides this step.",
+            "requestId",
+        )
+    assert viewer.user_id is not None
+    suspension = request.suspension
+    async with in_transaction():
+        await RestoreDecision.create(
+            request_id=request.id,
+            step=step,
+            approver_id=viewer.user_id,
+            approved=approve,
+            comment=comment.strip(),
+        )
+        if not approve:
+            request.status, request.current_step = RestoreRequestStatus.REJECTED, None
+            suspension.status = SuspensionStatus.SUSPENDED
+        elif step is RestoreStep.BRANCH_HEAD:
+            request.current_step = RestoreStep.HQ_HR
+        else:
+            request.status, request.current_step = RestoreRequestStatus.APPROVED, None
+            suspension.status = SuspensionStatus.RESTORED
+            suspension.restored_from = request.restore_from
+        await request.save(update_fields=["status", "current_step"])
+        await suspension.save(update_fields=["status", "restored_from"])
+    return request
+
+
+async def may_decide(viewer: Viewer, suspension: PaySuspension, step: RestoreStep) -> bool:
+    if step is RestoreStep.HQ_HR:
+        return viewer.role is Role.HQ_HR
+    head_user = await branch_head(suspension)
+    return head_user is not None and head_user.id == viewer.user_id
+
+
+async def branch_head(suspension: PaySuspension) -> User | None:
+    """The user account of the head of the branch the unit belongs to (the unit itself if a branch)."""
+    unit = await OrgUnit.get(id=suspension.unit_id)
+    chain = await OrgUnit.filter(id__in=[*unit.ancestor_ids(), unit.id]).order_by("-depth")
+    branch = next((u for u in chain if u.type is OrgUnitType.BRANCH), chain[-1])
+    if branch.manager_id is None:
+        return None
+    return await User.filter(employee_id=branch.manager_id, is_active=True).first()
+
+
+def evidence_json(shown: Progress) -> dict[str, Any]:
+    data = asdict(shown)
+    return {
+        "description": data["description"],
+        "conditionMet": data["condition_met"],
+        "streak": data["streak"],
+        "required": data["required"],
+        "threshold": str(data["threshold"]),
+        "latestValue": None if data["latest_value"] is None else str(data["latest_value"]),
+        "periods": [
+            {
+                "period": label(p.period),
+                "value": None if p.value is None else str(p.value),
+                "met": p.met,
+            }
+            for p in shown.periods
+        ],
+    }

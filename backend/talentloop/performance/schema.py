@@ -1,0 +1,530 @@
+"""Root query fields and mutations for performance management."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from datetime import date
+from decimal import Decimal
+from typing import Annotated
+
+import strawberry
+
+from talentloop.errors import ErrorCode, ServiceError
+from talentloop.graphql.context import Info
+from talentloop.graphql.errors import MutationError, PublicError, mutation_errors
+from talentloop.graphql.ids import optional_pk, pk_of, require_pk
+from talentloop.graphql.node import register_node
+from talentloop.graphql.pagination import Connection, to_connection
+from talentloop.org import service as org_service
+from talentloop.performance import imports, pay, service, triggers
+from talentloop.performance.models import (
+    AssessmentRequestStatus,
+    ConditionKind,
+    ImportKind,
+    KpiAggregation,
+    KpiDirection,
+    KpiTarget,
+    KpiUnit,
+    PeriodType,
+)
+from talentloop.performance.types import (
+    AssessmentRequestNode,
+    ImportJobNode,
+    KpiBreakdownRow,
+    KpiNode,
+    KpiPoint,
+    KpiSeries,
+    KpiTargetNode,
+    PaySuspensionNode,
+    PerformanceRecordNode,
+    RestoreRequestNode,
+    TriggerRuleNode,
+)
+
+FromArg = Annotated[
+    date, strawberry.argument(name="from", description="First period (its first day).")
+]
+ToArg = Annotated[date, strawberry.argument(name="to", description="Last period (its first day).")]
+
+
+@strawberry.input(description="Narrows a list of performance records.")
+class PerformanceRecordFilter:
+    employee_id: strawberry.ID | None = strawberry.field(default=None, description="One employee.")
+    unit_id: strawberry.ID | None = strawberry.field(default=None, description="A unit's subtree.")
+    kpi_id: strawberry.ID | None = strawberry.field(default=None, description="One KPI.")
+    period_from: date | None = strawberry.field(default=None, description="From this period on.")
+    period_to: date | None = strawberry.field(default=None, description="Up to this period.")
+
+
+def _public(exc: ServiceError) -> PublicError:
+    return PublicError(str(exc))
+
+
+@strawberry.type
+class PerformanceQuery:
+    @strawberry.field(description="Every KPI definition.")
+    async def kpis(self, info: Info) -> list[KpiNode]:
+        return [KpiNode(_model=k) for k in await service.list_kpis(info.context.viewer)]
+
+    @strawberry.field(
+        description="An employee's KPIs over a range of periods; empty when the viewer may not see them."
+    )
+    async def employee_kpis(
+        self,
+        info: Info,
+        employee_id: strawberry.ID,
+        period_from: FromArg,
+        period_to: ToArg,
+        kpi_ids: list[strawberry.ID] | None = None,
+    ) -> list[KpiSeries]:
+        viewer = info.context.viewer
+        emp_pk = pk_of(employee_id, "Employee")
+        if emp_pk is None:
+            return []
+        wanted = {pk_of(k, "Kpi") for k in kpi_ids} if kpi_ids else None
+        result: list[KpiSeries] = []
+        for kpi in await service.list_kpis(viewer):
+            if wanted is not None and kpi.id not in wanted:
+                continue
+            try:
+                periods = service.check_range(period_from, period_to, kpi)
+            except ServiceError as exc:
+                raise _public(exc) from exc
+            points = await service.employee_series(viewer, emp_pk, kpi, periods)
+            if points is None:
+                return []
+            adjustments = await service.adjustments_for(viewer, emp_pk, kpi.id, periods)
+            result.append(
+                KpiSeries(
+                    _kpi=kpi,
+                    points=[KpiPoint.of(p, kpi, adjustments.get(p.period)) for p in points],
+                )
+            )
+        return result
+
+    @strawberry.field(
+        description="A unit's KPI over a range of periods, over the members the viewer may see."
+    )
+    async def unit_kpi_series(
+        self,
+        info: Info,
+        unit_id: strawberry.ID,
+        kpi_id: strawberry.ID,
+        period_from: FromArg,
+        period_to: ToArg,
+    ) -> KpiSeries | None:
+        viewer = info.context.viewer
+        unit = await org_service.get_unit(viewer, pk_of(unit_id, "OrgUnit") or -1)
+        kpi = await service.get_kpi(viewer, pk_of(kpi_id, "Kpi") or -1)
+        if unit is None or kpi is None:
+            return None
+        try:
+            periods = service.check_range(period_from, period_to, kpi)
+        except ServiceError as exc:
+            raise _public(exc) from exc
+        points = await service.unit_series(viewer, unit, kpi, periods)
+        return KpiSeries(_kpi=kpi, points=[KpiPoint.of(p, kpi) for p in points])
+
+    @strawberry.field(
+        description="A unit's children side by side, then its direct members, for one period."
+    )
+    async def unit_kpi_breakdown(
+        self, info: Info, unit_id: strawberry.ID, kpi_id: strawberry.ID, period: date
+    ) -> list[KpiBreakdownRow]:
+        viewer = info.context.viewer
+        unit = await org_service.get_unit(viewer, pk_of(unit_id, "OrgUnit") or -1)
+        kpi = await service.get_kpi(viewer, pk_of(kpi_id, "Kpi") or -1)
+        if unit is None or kpi is None:
+            return []
+        rows = await service.unit_breakdown(viewer, unit, kpi, period)
+        return [
+            KpiBreakdownRow(
+                _unit_id=r.unit.id if r.unit else None,
+                _employee_id=r.employee_id,
+                point=KpiPoint.of(r.point, kpi),
+            )
+            for r in rows
+        ]
+
+    @strawberry.field(description="Actual KPI values the viewer may see, oldest first.")
+    async def performance_records(
+        self,
+        info: Info,
+        first: int = 20,
+        after: str | None = None,
+        filter: PerformanceRecordFilter | None = None,
+    ) -> Connection[PerformanceRecordNode]:
+        query = service.RecordQuery()
+        if filter is not None:
+            query.employee_id = (
+                pk_of(filter.employee_id, "Employee") or -1 if filter.employee_id else None
+            )
+            query.unit_id = pk_of(filter.unit_id, "OrgUnit") or -1 if filter.unit_id else None
+            query.kpi_id = pk_of(filter.kpi_id, "Kpi") or -1 if filter.kpi_id else None
+            query.period_from, query.period_to = filter.period_from, filter.period_to
+        try:
+            page = await service.list_records(info.context.viewer, query, first=first, after=after)
+        except ServiceError as exc:
+            raise _public(exc) from exc
+        return to_connection(page, lambda r: PerformanceRecordNode(_model=r))
+
+    @strawberry.field(
+        description="Targets set explicitly for a KPI and period, that the viewer may see."
+    )
+    async def kpi_targets(
+        self, info: Info, kpi_id: strawberry.ID, period: date
+    ) -> list[KpiTargetNode]:
+        viewer = info.context.viewer
+        if not viewer.is_authenticated:
+            return []
+        targets = await KpiTarget.filter(
+            kpi_id=pk_of(kpi_id, "Kpi") or -1, period=period
+        ).select_related("employee__unit", "unit")
+        return [
+            KpiTargetNode(_model=t)
+            for t in targets
+            if (t.unit is not None and viewer.can_see_unit(t.unit.path))
+            or (
+                t.employee is not None
+                and viewer.can_see_employee(t.employee.id, t.employee.unit.path)
+            )
+        ]
+
+    @strawberry.field(description="Trigger rules.")
+    async def trigger_rules(self, info: Info) -> list[TriggerRuleNode]:
+        return [TriggerRuleNode(_model=r) for r in await triggers.list_rules(info.context.viewer)]
+
+    @strawberry.field(
+        description="Assessment requests for the employees whose performance the viewer sees."
+    )
+    async def assessment_requests(
+        self,
+        info: Info,
+        first: int = 20,
+        after: str | None = None,
+        status: list[AssessmentRequestStatus] | None = None,
+        employee_id: strawberry.ID | None = None,
+    ) -> Connection[AssessmentRequestNode]:
+        try:
+            page = await triggers.list_requests(
+                info.context.viewer,
+                statuses=status,
+                employee_id=(pk_of(employee_id, "Employee") or -1) if employee_id else None,
+                first=first,
+                after=after,
+            )
+        except ServiceError as exc:
+            raise _public(exc) from exc
+        return to_connection(page, lambda r: AssessmentRequestNode(_model=r))
+
+    @strawberry.field(description="Performance-pay suspensions of the units the viewer can see.")
+    async def pay_suspensions(self, info: Info) -> list[PaySuspensionNode]:
+        return [
+            PaySuspensionNode(_model=s) for s in await pay.list_suspensions(info.context.viewer)
+        ]
+
+    @strawberry.field(description="An import job, to follow its progress.")
+    async def import_job(self, info: Info, id: strawberry.ID) -> ImportJobNode | None:
+        job = await imports.get_job(info.context.viewer, pk_of(id, "ImportJob") or -1)
+        return ImportJobNode(_model=job) if job else None
+
+
+async def _suspension_node(info: Info, pk: int) -> PaySuspensionNode | None:
+    found = await pay.get_suspension(info.context.viewer, pk)
+    return PaySuspensionNode(_model=found) if found else None
+
+
+async def _import_node(info: Info, pk: int) -> ImportJobNode | None:
+    found = await imports.get_job(info.context.viewer, pk)
+    return ImportJobNode(_model=found) if found else None
+
+
+async def _kpi_node(info: Info, pk: int) -> KpiNode | None:
+    found = await service.get_kpi(info.context.viewer, pk)
+    return KpiNode(_model=found) if found else None
+
+
+register_node("Kpi", _kpi_node)
+register_node("PaySuspension", _suspension_node)
+register_node("ImportJob", _import_node)
+
+
+# --- mutations ----------------------------------------------------------------------------------
+
+
+@strawberry.input(description="A new KPI.")
+class CreateKpiInput:
+    code: str = strawberry.field(description="Stable code, e.g. NEW_CUSTOMERS.")
+    name: str = strawberry.field(description="Name.")
+    unit: KpiUnit = strawberry.field(description="Count, percent or money.")
+    direction: KpiDirection = strawberry.field(
+        default=KpiDirection.HIGHER_IS_BETTER, description="Whether more or less is better."
+    )
+    aggregation: KpiAggregation = strawberry.field(
+        default=KpiAggregation.SUM, description="Sum or mean over a unit's members."
+    )
+    period_type: PeriodType = strawberry.field(
+        default=PeriodType.MONTH, description="Month or quarter."
+    )
+    description: str = strawberry.field(default="", description="What it measures.")
+    dimension_name: str | None = strawberry.field(default=None, description="Optional breakdown.")
+
+
+@strawberry.type(description="The KPI as saved, or the errors that stopped it.")
+class KpiPayload:
+    kpi: KpiNode | None = strawberry.field(description="The KPI.")
+    errors: list[MutationError] = strawberry.field(description="Empty when it succeeded.")
+
+
+@strawberry.input(description="A target for one employee or for every member of a unit.")
+class SetKpiTargetInput:
+    kpi_id: strawberry.ID = strawberry.field(description="The KPI.")
+    period: date = strawberry.field(description="First day of the period.")
+    value: Decimal = strawberry.field(description="Target per member.")
+    employee_id: strawberry.ID | None = strawberry.field(default=None, description="An employee…")
+    unit_id: strawberry.ID | None = strawberry.field(default=None, description="…or a unit.")
+
+
+@strawberry.type(description="The target as saved, or the errors that stopped it.")
+class KpiTargetPayload:
+    target: KpiTargetNode | None = strawberry.field(description="The target.")
+    errors: list[MutationError] = strawberry.field(description="Empty when it succeeded.")
+
+
+@strawberry.input(description="One actual value for an employee, KPI and period.")
+class RecordPerformanceInput:
+    employee_id: strawberry.ID = strawberry.field(description="The employee.")
+    kpi_id: strawberry.ID = strawberry.field(description="The KPI.")
+    period: date = strawberry.field(description="First day of the period.")
+    value: Decimal = strawberry.field(description="The value.")
+    dimension: str = strawberry.field(
+        default="", description="Dimension value, if the KPI has one."
+    )
+
+
+@strawberry.type(description="The record as saved, or the errors that stopped it.")
+class PerformanceRecordPayload:
+    record: PerformanceRecordNode | None = strawberry.field(description="The record.")
+    errors: list[MutationError] = strawberry.field(description="Empty when it succeeded.")
+
+
+@strawberry.input(description="A CSV or XLSX file to import, base64-encoded.")
+class ImportDataInput:
+    kind: ImportKind = strawberry.field(description="What the file holds.")
+    file_name: str = strawberry.field(description="Ends in .csv or .xlsx.")
+    content_base64: str = strawberry.field(description="The file's bytes, base64.")
+    dry_run: bool = strawberry.field(default=True, description="Check only; write nothing.")
+
+
+@strawberry.type(description="The import job, or the errors that stopped it.")
+class ImportPayload:
+    job: ImportJobNode | None = strawberry.field(description="The job, with its bad rows.")
+    errors: list[MutationError] = strawberry.field(description="Empty when the job ran.")
+
+
+@strawberry.input(description="A rule that creates assessment requests.")
+class CreateTriggerRuleInput:
+    name: str = strawberry.field(description="Name.")
+    kpi_id: strawberry.ID = strawberry.field(description="The KPI watched.")
+    threshold_percent: Decimal = strawberry.field(description="Below this percent of target…")
+    periods: int = strawberry.field(default=1, description="…for this many consecutive periods.")
+    unit_id: strawberry.ID | None = strawberry.field(default=None, description="Only this subtree.")
+
+
+@strawberry.type(description="The rule as saved, or the errors that stopped it.")
+class TriggerRulePayload:
+    rule: TriggerRuleNode | None = strawberry.field(description="The rule.")
+    errors: list[MutationError] = strawberry.field(description="Empty when it succeeded.")
+
+
+@strawberry.input(description="Suspend a unit's performance pay until a condition holds.")
+class SuspendPerformancePayInput:
+    unit_id: strawberry.ID = strawberry.field(description="The unit.")
+    reason: str = strawberry.field(description="Why.")
+    suspended_from: date = strawberry.field(description="First period without performance pay.")
+    condition_kind: ConditionKind = strawberry.field(description="What the condition measures.")
+    condition_kpi_id: strawberry.ID = strawberry.field(description="The KPI.")
+    condition_threshold: Decimal = strawberry.field(description="The value to reach.")
+    condition_periods: int = strawberry.field(default=1, description="Consecutive periods.")
+
+
+@strawberry.type(description="The suspension as saved, or the errors that stopped it.")
+class PaySuspensionPayload:
+    suspension: PaySuspensionNode | None = strawberry.field(description="The suspension.")
+    errors: list[MutationError] = strawberry.field(description="Empty when it succeeded.")
+
+
+@strawberry.input(description="Ask to restore a unit's performance pay.")
+class RequestPayRestoreInput:
+    suspension_id: strawberry.ID = strawberry.field(description="The suspension.")
+    restore_from: date = strawberry.field(description="First period with pay again.")
+    comment: str = strawberry.field(default="", description="For the approvers.")
+
+
+@strawberry.input(description="Approve or reject the current step of a restore request.")
+class DecidePayRestoreInput:
+    request_id: strawberry.ID = strawberry.field(description="The request.")
+    approve: bool = strawberry.field(description="True to approve.")
+    comment: str = strawberry.field(default="", description="Why.")
+
+
+@strawberry.type(description="The request as saved, or the errors that stopped it.")
+class RestoreRequestPayload:
+    request: RestoreRequestNode | None = strawberry.field(description="The request.")
+    errors: list[MutationError] = strawberry.field(description="Empty when it succeeded.")
+
+
+@strawberry.type
+class PerformanceMutation:
+    @strawberry.mutation(description="Define a KPI (HQ HR).")
+    async def create_kpi(self, info: Info, input: CreateKpiInput) -> KpiPayload:
+        try:
+            kpi = await service.create_kpi(
+                info.context.viewer,
+                service.KpiInput(
+                    code=input.code,
+                    name=input.name,
+                    unit=input.unit,
+                    direction=input.direction,
+                    aggregation=input.aggregation,
+                    period_type=input.period_type,
+                    description=input.description,
+                    dimension_name=input.dimension_name,
+                ),
+            )
+        except ServiceError as exc:
+            return KpiPayload(kpi=None, errors=mutation_errors(exc))
+        return KpiPayload(kpi=KpiNode(_model=kpi), errors=[])
+
+    @strawberry.mutation(
+        description="Set the target of an employee, or of every member of a unit (HR in scope; managers for their team)."
+    )
+    async def set_kpi_target(self, info: Info, input: SetKpiTargetInput) -> KpiTargetPayload:
+        try:
+            target = await service.set_target(
+                info.context.viewer,
+                kpi_id=require_pk(input.kpi_id, "Kpi", "kpiId"),
+                period=input.period,
+                value=input.value,
+                employee_id=optional_pk(input.employee_id, "Employee", "employeeId"),
+                unit_id=optional_pk(input.unit_id, "OrgUnit", "unitId"),
+            )
+        except ServiceError as exc:
+            return KpiTargetPayload(target=None, errors=mutation_errors(exc))
+        return KpiTargetPayload(target=KpiTargetNode(_model=target), errors=[])
+
+    @strawberry.mutation(description="Record one actual value; trigger rules are re-evaluated.")
+    async def record_performance(
+        self, info: Info, input: RecordPerformanceInput
+    ) -> PerformanceRecordPayload:
+        try:
+            record = await service.record_value(
+                info.context.viewer,
+                employee_id=require_pk(input.employee_id, "Employee", "employeeId"),
+                kpi_id=require_pk(input.kpi_id, "Kpi", "kpiId"),
+                period=input.period,
+                value=input.value,
+                dimension=input.dimension,
+            )
+        except ServiceError as exc:
+            return PerformanceRecordPayload(record=None, errors=mutation_errors(exc))
+        await triggers.evaluate_all(kpi_id=record.kpi_id)
+        return PerformanceRecordPayload(record=PerformanceRecordNode(_model=record), errors=[])
+
+    @strawberry.mutation(
+        description="Import employees, KPI records or targets from CSV/XLSX; dryRun checks without writing."
+    )
+    async def import_data(self, info: Info, input: ImportDataInput) -> ImportPayload:
+        try:
+            content = base64.b64decode(input.content_base64, validate=True)
+        except (binascii.Error, ValueError):
+            return ImportPayload(
+                job=None,
+                errors=[
+                    MutationError(
+                        field="contentBase64", message="Not valid base64.", code=ErrorCode.INVALID
+                    )
+                ],
+            )
+        try:
+            job = await imports.run_import(
+                info.context.viewer,
+                kind=input.kind,
+                file_name=input.file_name,
+                content=content,
+                dry_run=input.dry_run,
+            )
+        except ServiceError as exc:
+            return ImportPayload(job=None, errors=mutation_errors(exc))
+        return ImportPayload(job=ImportJobNode(_model=job), errors=[])
+
+    @strawberry.mutation(description="Add a trigger rule; it is evaluated at once.")
+    async def create_trigger_rule(
+        self, info: Info, input: CreateTriggerRuleInput
+    ) -> TriggerRulePayload:
+        try:
+            rule = await triggers.create_rule(
+                info.context.viewer,
+                name=input.name,
+                kpi_id=require_pk(input.kpi_id, "Kpi", "kpiId"),
+                threshold_percent=input.threshold_percent,
+                periods=input.periods,
+                unit_id=optional_pk(input.unit_id, "OrgUnit", "unitId"),
+            )
+        except ServiceError as exc:
+            return TriggerRulePayload(rule=None, errors=mutation_errors(exc))
+        return TriggerRulePayload(rule=TriggerRuleNode(_model=rule), errors=[])
+
+    @strawberry.mutation(
+        description="Suspend a unit's performance pay with a restore condition (HQ HR)."
+    )
+    async def suspend_performance_pay(
+        self, info: Info, input: SuspendPerformancePayInput
+    ) -> PaySuspensionPayload:
+        try:
+            suspension = await pay.suspend(
+                info.context.viewer,
+                unit_id=require_pk(input.unit_id, "OrgUnit", "unitId"),
+                reason=input.reason,
+                suspended_from=input.suspended_from,
+                kind=input.condition_kind,
+                kpi_id=require_pk(input.condition_kpi_id, "Kpi", "conditionKpiId"),
+                threshold=input.condition_threshold,
+                periods=input.condition_periods,
+            )
+        except ServiceError as exc:
+            return PaySuspensionPayload(suspension=None, errors=mutation_errors(exc))
+        return PaySuspensionPayload(suspension=PaySuspensionNode(_model=suspension), errors=[])
+
+    @strawberry.mutation(
+        description="Ask to restore performance pay; the progress shown is kept as evidence."
+    )
+    async def request_pay_restore(
+        self, info: Info, input: RequestPayRestoreInput
+    ) -> RestoreRequestPayload:
+        try:
+            request = await pay.request_restore(
+                info.context.viewer,
+                require_pk(input.suspension_id, "PaySuspension", "suspensionId"),
+                restore_from=input.restore_from,
+                comment=input.comment,
+            )
+        except ServiceError as exc:
+            return RestoreRequestPayload(request=None, errors=mutation_errors(exc))
+        return RestoreRequestPayload(request=RestoreRequestNode(_model=request), errors=[])
+
+    @strawberry.mutation(description="Approve or reject a restore request's current step.")
+    async def decide_pay_restore(
+        self, info: Info, input: DecidePayRestoreInput
+    ) -> RestoreRequestPayload:
+        try:
+            request = await pay.decide_restore(
+                info.context.viewer,
+                require_pk(input.request_id, "RestoreRequest", "requestId"),
+                approve=input.approve,
+                comment=input.comment,
+            )
+        except ServiceError as exc:
+            return RestoreRequestPayload(request=None, errors=mutation_errors(exc))
+        return RestoreRequestPayload(request=RestoreRequestNode(_model=request), errors=[])

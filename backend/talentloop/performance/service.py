@@ -1,0 +1,376 @@
+"""Rules for KPIs, targets, adjustments and records, and the queries the dashboards ask."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from tortoise.queryset import QuerySet
+from tortoise.transactions import in_transaction
+
+from talentloop.access.policy import FieldGroup, Viewer
+from talentloop.accounts.models import Role
+from talentloop.errors import ErrorCode, FieldError, ServiceError, not_found
+from talentloop.org import service as org_service
+from talentloop.org.models import OrgUnit
+from talentloop.pagination import Page, keyset_page
+from talentloop.people.models import Employee
+from talentloop.performance import rollup
+from talentloop.performance.models import (
+    Kpi,
+    KpiAggregation,
+    KpiDirection,
+    KpiTarget,
+    KpiUnit,
+    PerformanceRecord,
+    PeriodType,
+    TargetAdjustment,
+)
+from talentloop.performance.periods import is_period_start, periods_between
+
+MAX_PERIODS = 60  # five years of months in one series
+
+
+# --- KPI definitions -------------------------------------------------------------------
+
+
+async def list_kpis(viewer: Viewer) -> list[Kpi]:
+    if not viewer.is_authenticated:
+        return []
+    return await Kpi.all()
+
+
+async def get_kpi(viewer: Viewer, kpi_id: int) -> Kpi | None:
+    if not viewer.is_authenticated:
+        return None
+    return await Kpi.get_or_none(id=kpi_id)
+
+
+@dataclass
+class KpiInput:
+    code: str
+    name: str
+    unit: KpiUnit
+    direction: KpiDirection = KpiDirection.HIGHER_IS_BETTER
+    aggregation: KpiAggregation = KpiAggregation.SUM
+    period_type: PeriodType = PeriodType.MONTH
+    description: str = ""
+    dimension_name: str | None = None
+
+
+async def create_kpi(viewer: Viewer, data: KpiInput) -> Kpi:
+    if viewer.role is not Role.HQ_HR:
+        raise ServiceError.one(ErrorCode.FORBIDDEN, "Only HQ HR defines KPIs.")
+    problems: list[FieldError] = []
+    code, name = data.code.strip(), data.name.strip()
+    if not code:
+        problems.append(FieldError("Code is required.", ErrorCode.REQUIRED, "code"))
+    elif await Kpi.filter(code=code).exists():
+        problems.append(FieldError("This KPI code is taken.", ErrorCode.DUPLICATE, "code"))
+    if not name:
+        problems.append(FieldError("Name is required.", ErrorCode.REQUIRED, "name"))
+    if problems:
+        raise ServiceError(*problems)
+    return await Kpi.create(
+        code=code,
+        name=name,
+        unit=data.unit,
+        direction=data.direction,
+        aggregation=data.aggregation,
+        period_type=data.period_type,
+        description=data.description,
+        dimension_name=(data.dimension_name or "").strip() or None,
+    )
+
+
+# --- targets and adjustments ------------------------------------------------------------
+
+
+def _can_set_targets_in(viewer: Viewer, unit_path: str) -> bool:
+    """HR in its scope, and managers for their own subtree, set targets."""
+    if viewer.can_manage_employees_in(unit_path):
+        return True
+    return (
+        viewer.role is Role.MANAGER
+        and viewer.scope_path is not None
+        and unit_path.startswith(viewer.scope_path)
+    )
+
+
+async def set_target(
+    viewer: Viewer,
+    *,
+    kpi_id: int,
+    period: date,
+    value: Decimal,
+    employee_id: int | None = None,
+    unit_id: int | None = None,
+) -> KpiTarget:
+    """Create or replace the target of one employee or one unit for one period."""
+    kpi = await get_kpi(viewer, kpi_id)
+    problems: list[FieldError] = []
+    if kpi is None:
+        raise not_found("KPI", "kpiId")
+    if not is_period_start(period, kpi.period_type):
+        problems.append(
+            FieldError(
+                f"Not the first day of a {kpi.period_type.value}.", ErrorCode.INVALID, "period"
+            )
+        )
+    if value < 0:
+        problems.append(FieldError("A target cannot be negative.", ErrorCode.INVALID, "value"))
+    if (employee_id is None) == (unit_id is None):
+        raise ServiceError.one(
+            ErrorCode.INVALID, "Give exactly one of employeeId and unitId.", "employeeId"
+        )
+    path: str
+    if employee_id is not None:
+        employee = await _work_visible_employee(viewer, employee_id)
+        if employee is None:
+            raise not_found("Employee", "employeeId")
+        path = employee.unit.path
+    else:
+        assert unit_id is not None
+        unit = await org_service.get_unit(viewer, unit_id)
+        if unit is None:
+            raise not_found("Unit", "unitId")
+        path = unit.path
+    if not _can_set_targets_in(viewer, path):
+        raise ServiceError.one(ErrorCode.FORBIDDEN, "You may not set targets here.")
+    if problems:
+        raise ServiceError(*problems)
+    async with in_transaction():
+        existing = await KpiTarget.filter(
+            kpi_id=kpi.id, period=period, employee_id=employee_id, unit_id=unit_id
+        ).first()
+        if existing is not None:
+            existing.value = value
+            await existing.save(update_fields=["value", "updated_at"])
+            return existing
+        return await KpiTarget.create(
+            kpi_id=kpi.id, period=period, employee_id=employee_id, unit_id=unit_id, value=value
+        )
+
+
+async def remove_target(viewer: Viewer, target_id: int) -> None:
+    target = await KpiTarget.get_or_none(id=target_id).select_related("employee__unit", "unit")
+    path = None
+    if target is not None:
+        path = target.employee.unit.path if target.employee else target.unit.path  # type: ignore[union-attr]
+    if target is None or path is None or not viewer.can_see_unit(path):
+        raise not_found("Target", "id")
+    if not _can_set_targets_in(viewer, path):
+        raise ServiceError.one(ErrorCode.FORBIDDEN, "You may not change targets here.", "id")
+    await target.delete()
+
+
+async def apply_target_adjustment(
+    *, kpi_id: int, employee_id: int, period: date, percent: Decimal, reason: str, source: str
+) -> TargetAdjustment:
+    """For other modules' rules: adjust one employee's target for one period, once per source.
+
+    Applying the same source again replaces its adjustment rather than stacking it.
+    """
+    adjustment, created = await TargetAdjustment.get_or_create(
+        kpi_id=kpi_id,
+        employee_id=employee_id,
+        period=period,
+        source=source,
+        defaults={"percent": percent, "reason": reason},
+    )
+    if not created and (adjustment.percent != percent or adjustment.reason != reason):
+        adjustment.percent, adjustment.reason = percent, reason
+        await adjustment.save(update_fields=["percent", "reason"])
+    return adjustment
+
+
+async def adjustments_for(
+    viewer: Viewer, employee_id: int, kpi_id: int, periods: list[date]
+) -> dict[date, list[TargetAdjustment]]:
+    if await _work_visible_employee(viewer, employee_id) is None:
+        return {}
+    result: dict[date, list[TargetAdjustment]] = {}
+    for adj in await TargetAdjustment.filter(
+        employee_id=employee_id, kpi_id=kpi_id, period__in=periods
+    ).order_by("created_at"):
+        result.setdefault(adj.period, []).append(adj)
+    return result
+
+
+# --- records ------------------------------------------------------------------------------
+
+
+def visible_records(viewer: Viewer) -> QuerySet[PerformanceRecord]:
+    scope = viewer.employee_filter(FieldGroup.WORK, prefix="employee__")
+    if scope is None:
+        return PerformanceRecord.filter(id__in=[])
+    return PerformanceRecord.filter(scope)
+
+
+@dataclass
+class RecordQuery:
+    employee_id: int | None = None
+    unit_id: int | None = None
+    kpi_id: int | None = None
+    period_from: date | None = None
+    period_to: date | None = None
+
+
+async def list_records(
+    viewer: Viewer, query: RecordQuery, *, first: int, after: str | None
+) -> Page[PerformanceRecord]:
+    qs = visible_records(viewer)
+    if query.employee_id is not None:
+        qs = qs.filter(employee_id=query.employee_id)
+    if query.unit_id is not None:
+        unit = await org_service.get_unit(viewer, query.unit_id)
+        qs = qs.filter(employee__unit__path__startswith=unit.path) if unit else qs.filter(id__in=[])
+    if query.kpi_id is not None:
+        qs = qs.filter(kpi_id=query.kpi_id)
+    if query.period_from is not None:
+        qs = qs.filter(period__gte=query.period_from)
+    if query.period_to is not None:
+        qs = qs.filter(period__lte=query.period_to)
+    return await keyset_page(qs, key="id", first=first, after=after)
+
+
+async def record_value(
+    viewer: Viewer,
+    *,
+    employee_id: int,
+    kpi_id: int,
+    period: date,
+    value: Decimal,
+    dimension: str = "",
+    source: str = "api",
+) -> PerformanceRecord:
+    """Create or replace one actual value (HR in scope, or an integrator's HQ HR account)."""
+    kpi = await get_kpi(viewer, kpi_id)
+    if kpi is None:
+        raise not_found("KPI", "kpiId")
+    employee = await _work_visible_employee(viewer, employee_id)
+    if employee is None:
+        raise not_found("Employee", "employeeId")
+    if not viewer.can_manage_employees_in(employee.unit.path):
+        raise ServiceError.one(ErrorCode.FORBIDDEN, "You may not record performance here.")
+    problems = value_problems(kpi, value, period, dimension)
+    if problems:
+        raise ServiceError(*problems)
+    async with in_transaction():
+        record, created = await PerformanceRecord.get_or_create(
+            employee_id=employee.id,
+            kpi_id=kpi.id,
+            period=period,
+            dimension=dimension.strip(),
+            defaults={"value": value, "source": source},
+        )
+        if not created and record.value != value:
+            record.value = value
+            record.source = source
+            await record.save(update_fields=["value", "source", "updated_at"])
+    return record
+
+
+def value_problems(kpi: Kpi, value: Decimal, period: date, dimension: str) -> list[FieldError]:
+    problems: list[FieldError] = []
+    if not is_period_start(period, kpi.period_type):
+        problems.append(
+            FieldError(
+                f"Not the first day of a {kpi.period_type.value}.", ErrorCode.INVALID, "period"
+            )
+        )
+    if value < 0:
+        problems.append(FieldError("A KPI value cannot be negative.", ErrorCode.INVALID, "value"))
+    if kpi.unit is KpiUnit.PERCENT and value > 100:
+        problems.append(FieldError("A percentage is at most 100.", ErrorCode.INVALID, "value"))
+    if dimension.strip() and not kpi.dimension_name:
+        problems.append(
+            FieldError(
+                f"{kpi.code} is not broken down by a dimension.", ErrorCode.INVALID, "dimension"
+            )
+        )
+    return problems
+
+
+def parse_decimal(text: str) -> Decimal | None:
+    try:
+        value = Decimal(text.strip().replace(",", ""))
+    except (InvalidOperation, AttributeError):
+        return None
+    return value if value.is_finite() else None
+
+
+# --- series for the dashboards ---------------------------------------------------------------
+
+
+def check_range(period_from: date, period_to: date, kpi: Kpi) -> list[date]:
+    problems: list[FieldError] = []
+    if not is_period_start(period_from, kpi.period_type):
+        problems.append(FieldError("Not the start of a period.", ErrorCode.INVALID, "from"))
+    if not is_period_start(period_to, kpi.period_type):
+        problems.append(FieldError("Not the start of a period.", ErrorCode.INVALID, "to"))
+    if problems:
+        raise ServiceError(*problems)
+    periods = periods_between(period_from, period_to, kpi.period_type)
+    if not periods or len(periods) > MAX_PERIODS:
+        raise ServiceError.one(
+            ErrorCode.INVALID, f"A range holds 1 to {MAX_PERIODS} periods.", "to"
+        )
+    return periods
+
+
+async def employee_series(
+    viewer: Viewer, employee_id: int, kpi: Kpi, periods: list[date]
+) -> list[rollup.Point] | None:
+    """None when the viewer may not read this employee's performance."""
+    if await _work_visible_employee(viewer, employee_id) is None:
+        return None
+    rows = await rollup.member_values(viewer, kpi, periods, employee_id=employee_id)
+    return rollup.series(kpi, periods, rows)
+
+
+async def unit_series(
+    viewer: Viewer, unit: OrgUnit, kpi: Kpi, periods: list[date]
+) -> list[rollup.Point]:
+    rows = await rollup.member_values(viewer, kpi, periods, root_path=unit.path)
+    return rollup.series(kpi, periods, rows)
+
+
+@dataclass(frozen=True)
+class BreakdownRow:
+    unit: OrgUnit | None  # a child unit, or None for a direct member
+    employee_id: int | None
+    point: rollup.Point
+
+
+async def unit_breakdown(
+    viewer: Viewer, unit: OrgUnit, kpi: Kpi, period: date
+) -> list[BreakdownRow]:
+    """The unit's children side by side (each with its whole subtree), then its direct members."""
+    rows = await rollup.member_values(viewer, kpi, [period], root_path=unit.path)
+    children = await org_service.visible_units(viewer).filter(parent_id=unit.id).order_by("code")
+    result = [
+        BreakdownRow(
+            unit=child,
+            employee_id=None,
+            point=rollup.aggregate(
+                kpi, period, (r for r in rows if r.unit_path.startswith(child.path))
+            ),
+        )
+        for child in children
+    ]
+    for row in sorted((r for r in rows if r.unit_path == unit.path), key=lambda r: r.employee_id):
+        result.append(
+            BreakdownRow(
+                unit=None, employee_id=row.employee_id, point=rollup.aggregate(kpi, period, [row])
+            )
+        )
+    return result
+
+
+async def _work_visible_employee(viewer: Viewer, employee_id: int) -> Employee | None:
+    scope = viewer.employee_filter(FieldGroup.WORK)
+    if scope is None:
+        return None
+    return await Employee.filter(scope, id=employee_id).select_related("unit").first()

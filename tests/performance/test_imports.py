@@ -1,0 +1,266 @@
+"""History import: a dry run reports every bad row and writes nothing; a real run writes all or none;
+running it again changes nothing."""
+
+from __future__ import annotations
+
+import base64
+import io
+
+import pytest
+from openpyxl import Workbook
+
+from talentloop.access.viewer import load_viewer
+from talentloop.people.models import Employee
+from talentloop.performance import imports
+from talentloop.performance.models import (
+    ImportKind,
+    ImportStatus,
+    KpiTarget,
+    PerformanceRecord,
+)
+from tests.performance.conftest import Perf
+from tests.support import Api
+
+IMPORT = """mutation($kind: ImportKind!, $name: String!, $content: String!, $dry: Boolean!) {
+  importData(input: {kind: $kind, fileName: $name, contentBase64: $content, dryRun: $dry}) {
+    job { status totalRows processedRows createdRows updatedRows unchangedRows errors { row column message } }
+    errors { field code message }
+  }
+}"""
+PEOPLE = ("sh_rep", "sh_rep2", "sh_worker", "sh_sales_head", "bj_rep")
+BAD_ROWS = {
+    101: ("employee_number", "NOBODY", "No such employee in your scope."),
+    250: ("kpi_code", "NOPE", "No such KPI."),
+    402: ("period", "2026-13", "Not a period (YYYY-MM)."),
+    777: ("value", "abc", "Not a number."),
+    999: ("value", "150", "A percentage is at most 100."),
+}
+
+
+def _csv(perf: Perf, bad: bool) -> bytes:
+    """1,000 rows: five employees × two KPIs × a hundred months (2015-01 … 2023-04)."""
+    lines = ["employee_number,kpi_code,period,value,dimension"]
+    for person in PEOPLE:
+        for kpi in ("NC", "CR"):
+            for i in range(100):
+                period = f"{2015 + i // 12}-{i % 12 + 1:02d}"
+                dimension = "展会" if kpi == "NC" else ""
+                number = perf.world.people[person].employee_number
+                lines.append(f"{number},{kpi},{period},{(i % 17) + 1},{dimension}")
+    if bad:
+        for row, (column, value, _) in BAD_ROWS.items():
+            cells = lines[row - 1].split(",")
+            if column == "value" and value == "150":
+                cells[1] = "CR"
+            cells[
+                ["employee_number", "kpi_code", "period", "value", "dimension"].index(
+                    column
+                )
+            ] = value
+            lines[row - 1] = ",".join(cells)
+    return ("\n".join(lines) + "\n").encode()
+
+
+async def _import(
+    api: Api,
+    perf: Perf,
+    content: bytes,
+    *,
+    dry: bool,
+    name: str = "history.csv",
+    kind: str = "KPI_RECORDS",
+    viewer: str = "hq_hr",
+) -> dict:
+    data = await api.data(
+        IMPORT,
+        {
+            "kind": kind,
+            "name": name,
+            "content": base64.b64encode(content).decode(),
+            "dry": dry,
+        },
+        as_=perf.world.users[viewer],
+    )
+    assert data["importData"]["errors"] == []
+    job: dict = data["importData"]["job"]
+    return job
+
+
+async def test_a_dry_run_reports_exactly_the_bad_rows_and_writes_nothing(
+    api: Api, perf: Perf
+) -> None:
+    before = await PerformanceRecord.all().count()
+    job = await _import(api, perf, _csv(perf, bad=True), dry=True)
+    assert job["status"] == "INVALID"
+    assert job["totalRows"] == job["processedRows"] == 1000
+    assert [(e["row"], e["column"], e["message"]) for e in job["errors"]] == [
+        (row, column, message) for row, (column, _, message) in sorted(BAD_ROWS.items())
+    ]
+    assert await PerformanceRecord.all().count() == before
+    real = await _import(api, perf, _csv(perf, bad=True), dry=False)
+    assert real["status"] == "INVALID" and real["createdRows"] == 0
+    assert await PerformanceRecord.all().count() == before
+
+
+async def test_a_good_file_writes_every_row_once(api: Api, perf: Perf) -> None:
+    before = await PerformanceRecord.all().count()
+    dry = await _import(api, perf, _csv(perf, bad=False), dry=True)
+    assert (dry["status"], dry["errors"]) == ("VALID", [])
+    assert await PerformanceRecord.all().count() == before
+    first = await _import(api, perf, _csv(perf, bad=False), dry=False)
+    assert (first["status"], first["createdRows"], first["updatedRows"]) == (
+        "DONE",
+        1000,
+        0,
+    )
+    assert await PerformanceRecord.all().count() == before + 1000
+    sample = await PerformanceRecord.get(
+        employee_id=perf.world.people["bj_rep"].id,
+        kpi__code="NC",
+        period="2016-03-01",
+        dimension="展会",
+    )
+    assert str(sample.value.normalize()) == str((14 % 17) + 1)
+    second = await _import(api, perf, _csv(perf, bad=False), dry=False)
+    assert (second["createdRows"], second["updatedRows"], second["unchangedRows"]) == (
+        0,
+        0,
+        1000,
+    )
+    assert await PerformanceRecord.all().count() == before + 1000
+
+
+async def test_a_run_that_fails_half_way_leaves_the_database_as_it_was(
+    perf: Perf,
+) -> None:
+    before = sorted(await PerformanceRecord.all().values_list("id", "value"))
+    viewer = await load_viewer(perf.world.users["hq_hr"].id)
+
+    def explode(rows_written: int) -> None:
+        if rows_written >= 500:  # the first chunk is already in the database by now
+            raise RuntimeError("disk full")
+
+    job = await imports.run_import(
+        viewer,
+        kind=ImportKind.KPI_RECORDS,
+        file_name="h.csv",
+        content=_csv(perf, bad=False),
+        dry_run=False,
+        on_write=explode,
+    )
+    assert job.status is ImportStatus.FAILED
+    assert job.errors == [
+        {"row": 0, "column": None, "message": "The import failed; nothing was written."}
+    ]
+    assert sorted(await PerformanceRecord.all().values_list("id", "value")) == before
+
+
+async def test_xlsx_and_gb18030_csv_are_read(api: Api, perf: Perf) -> None:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["kpi_code", "period", "unit_code", "employee_number", "value"])
+    sheet.append(["NC", "2026-02", "SH-SALES", None, 11])
+    sheet.append(
+        ["NC", "2026-02", None, perf.world.people["sh_rep"].employee_number, 9.5]
+    )
+    buffer = io.BytesIO()
+    book.save(buffer)
+    job = await _import(
+        api, perf, buffer.getvalue(), dry=False, name="targets.xlsx", kind="TARGETS"
+    )
+    assert (job["status"], job["createdRows"]) == ("DONE", 2)
+    assert await KpiTarget.filter(period="2026-02-01").count() == 2
+
+    # Chinese headers, as Excel in China saves a CSV
+    text = (
+        "工号,指标编码,期间,数值\n"
+        + f"{perf.world.people['sh_rep'].employee_number},CR,2026-02,12.5\n"
+    )
+    job = await _import(api, perf, text.encode("gb18030"), dry=False)
+    assert (job["status"], job["createdRows"]) == ("DONE", 1)
+
+
+async def test_branch_hr_imports_only_into_its_branch(api: Api, perf: Perf) -> None:
+    rows = "employee_number,kpi_code,period,value\n"
+    rows += f"{perf.world.people['sh_rep'].employee_number},CR,2026-02,10\n"
+    rows += f"{perf.world.people['bj_rep'].employee_number},CR,2026-02,10\n"
+    job = await _import(api, perf, rows.encode(), dry=True, viewer="branch_hr")
+    assert [(e["row"], e["column"]) for e in job["errors"]] == [(3, "employee_number")]
+
+
+@pytest.mark.parametrize("viewer", ["manager", "employee", "executive", "admin"])
+async def test_only_hr_imports(api: Api, perf: Perf, viewer: str) -> None:
+    data = await api.data(
+        IMPORT,
+        {
+            "kind": "KPI_RECORDS",
+            "name": "a.csv",
+            "content": base64.b64encode(b"x").decode(),
+            "dry": True,
+        },
+        as_=perf.world.users[viewer],
+    )
+    assert data["importData"]["errors"][0]["code"] == "FORBIDDEN"
+
+
+async def test_a_file_without_the_columns_is_refused_whole(
+    api: Api, perf: Perf
+) -> None:
+    job = await _import(api, perf, b"name,score\nx,1\n", dry=True)
+    assert {e["column"] for e in job["errors"]} == {
+        "employee_number",
+        "kpi_code",
+        "period",
+        "value",
+    }
+    other = await api.data(
+        IMPORT,
+        {
+            "kind": "KPI_RECORDS",
+            "name": "a.pdf",
+            "content": base64.b64encode(b"x").decode(),
+            "dry": True,
+        },
+        as_=perf.world.users["hq_hr"],
+    )
+    assert other["importData"]["job"]["errors"] == [
+        {"row": 0, "column": "fileName", "message": "Upload a .csv or .xlsx file."}
+    ]
+
+
+async def test_employees_are_created_updated_and_linked_to_managers(
+    api: Api, perf: Perf
+) -> None:
+    w = perf.world
+    header = "employee_number,name,unit_code,position_code,hire_date,gender,personal_phone,manager_number\n"
+    rows = (
+        header
+        + "N100,新人甲,SH-SALES-1,REP,2026-01-05,女,13800001111,N101\n"
+        + "N101,新人乙,SH-SALES,REP,2026-01-05,男,,\n"
+        + f"{w.people['sh_rep'].employee_number},改名了,SH-SALES-1,REP,2020-01-01,,,\n"
+    )
+    dry = await _import(
+        api, perf, rows.encode(), dry=True, kind="EMPLOYEES", viewer="branch_hr"
+    )
+    assert dry["status"] == "VALID", dry["errors"]
+    done = await _import(
+        api, perf, rows.encode(), dry=False, kind="EMPLOYEES", viewer="branch_hr"
+    )
+    assert (done["createdRows"], done["updatedRows"]) == (2, 1)
+    first = await Employee.get(employee_number="N100").select_related("manager")
+    assert first.manager is not None and first.manager.employee_number == "N101"
+    assert (await Employee.get(id=w.people["sh_rep"].id)).name == "改名了"
+    again = await _import(
+        api, perf, rows.encode(), dry=False, kind="EMPLOYEES", viewer="branch_hr"
+    )
+    assert (again["createdRows"], again["updatedRows"], again["unchangedRows"]) == (
+        0,
+        0,
+        3,
+    )
+    outside = header + "N200,外人,BJ-SALES,REP,2026-01-05,,,\n"
+    refused = await _import(
+        api, perf, outside.encode(), dry=True, kind="EMPLOYEES", viewer="branch_hr"
+    )
+    assert [(e["row"], e["column"]) for e in refused["errors"]] == [(2, "unit_code")]

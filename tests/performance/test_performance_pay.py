@@ -1,0 +1,195 @@
+"""Suspended performance pay: progress toward the restore condition, and a two-step restore."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from talentloop.performance.models import (
+    ConditionKind,
+    PaySuspension,
+    RestoreRequest,
+    SuspensionStatus,
+)
+from tests.performance.conftest import Perf, record, target
+from tests.support import Api, gid
+
+SUSPENSIONS = """{ paySuspensions {
+  id status restoredFrom unit { code }
+  progress { description streak required latestValue threshold percentOfThreshold conditionMet
+             periods { label value met } }
+  restoreRequests { id status currentStep canDecide decisions { step approved approver { username } } }
+} }"""
+REQUEST = """mutation($s: ID!) {
+  requestPayRestore(input: {suspensionId: $s, restoreFrom: "2026-04-01", comment: "condition met"}) {
+    request { id status currentStep evidence } errors { field code }
+  }
+}"""
+DECIDE = """mutation($r: ID!, $a: Boolean!) {
+  decidePayRestore(input: {requestId: $r, approve: $a, comment: "ok"}) {
+    request { status currentStep } errors { field code }
+  }
+}"""
+
+
+async def _suspend(
+    perf: Perf, threshold: str = "20", periods: int = 2
+) -> PaySuspension:
+    """SH-SALES new customers: Jan 23 (from the fixture), Feb 15, Mar 25."""
+    w = perf.world
+    for m, rep_value in ((2, "15"), (3, "25")):
+        await target(perf.nc, date(2026, m, 1), "10", unit=w.units["SH-SALES"])
+        await record(perf.nc, w.people["sh_rep"], date(2026, m, 1), rep_value)
+    return await PaySuspension.create(
+        unit=w.units["SH-SALES"],
+        reason="new customers short",
+        suspended_from=date(2026, 1, 1),
+        condition_kind=ConditionKind.UNIT_TOTAL,
+        condition_kpi=perf.nc,
+        condition_threshold=Decimal(threshold),
+        condition_periods=periods,
+    )
+
+
+async def test_progress_matches_a_hand_count(api: Api, perf: Perf) -> None:
+    await _suspend(perf, threshold="20", periods=2)
+    data = await api.data(SUSPENSIONS, as_=perf.world.users["branch_hr"])
+    progress = data["paySuspensions"][0]["progress"]
+    assert progress["periods"] == [
+        {"label": "2026-01", "value": "23", "met": True},
+        {"label": "2026-02", "value": "15", "met": False},
+        {"label": "2026-03", "value": "25", "met": True},
+    ]
+    assert (progress["streak"], progress["required"], progress["conditionMet"]) == (
+        1,
+        2,
+        False,
+    )
+    assert (
+        progress["latestValue"],
+        progress["threshold"],
+        progress["percentOfThreshold"],
+    ) == (
+        "25",
+        "20",
+        "100.0",
+    )
+    assert progress["description"] == "SH-SALES unit 新客户数 ≥ 20，连续 2 个周期"
+
+
+async def test_progress_is_shown_to_those_who_see_the_unit(
+    api: Api, perf: Perf
+) -> None:
+    await _suspend(perf)
+    for viewer, visible in [
+        ("hq_hr", True),
+        ("executive", True),
+        ("branch_hr", True),
+        ("manager", True),
+        ("employee", True),  # their own department's condition: it is their pay too
+        ("bj_hr", False),
+    ]:
+        data = await api.data(SUSPENSIONS, as_=perf.world.users[viewer])
+        assert bool(data["paySuspensions"]) is visible, viewer
+
+
+async def test_a_restore_needs_the_branch_head_then_hq_hr(
+    api: Api, perf: Perf, branch_head
+) -> None:  # type: ignore[no-untyped-def]
+    suspension = await _suspend(perf, threshold="20", periods=1)
+    w = perf.world
+    denied = await api.data(REQUEST, {"s": gid(suspension)}, as_=w.users["manager"])
+    assert denied["requestPayRestore"]["errors"][0]["code"] == "FORBIDDEN"
+    asked = await api.data(REQUEST, {"s": gid(suspension)}, as_=w.users["branch_hr"])
+    request = asked["requestPayRestore"]["request"]
+    assert (request["status"], request["currentStep"]) == ("PENDING", "BRANCH_HEAD")
+    assert request["evidence"]["conditionMet"] is True
+    assert request["evidence"]["periods"][-1] == {
+        "period": "2026-03",
+        "value": "25",
+        "met": True,
+    }
+    again = await api.data(REQUEST, {"s": gid(suspension)}, as_=w.users["branch_hr"])
+    assert again["requestPayRestore"]["errors"][0]["code"] == "CONFLICT"
+
+    # HQ HR cannot skip the branch head; the requester cannot approve their own request.
+    early = await api.data(
+        DECIDE, {"r": request["id"], "a": True}, as_=w.users["hq_hr"]
+    )
+    assert early["decidePayRestore"]["errors"][0]["code"] == "FORBIDDEN"
+    own = await api.data(
+        DECIDE, {"r": request["id"], "a": True}, as_=w.users["branch_hr"]
+    )
+    assert own["decidePayRestore"]["errors"][0]["code"] == "FORBIDDEN"
+
+    first = await api.data(DECIDE, {"r": request["id"], "a": True}, as_=branch_head)
+    assert first["decidePayRestore"]["request"] == {
+        "status": "PENDING",
+        "currentStep": "HQ_HR",
+    }
+    assert (
+        await PaySuspension.get(id=suspension.id)
+    ).status is SuspensionStatus.RESTORE_REQUESTED
+    head_again = await api.data(
+        DECIDE, {"r": request["id"], "a": True}, as_=branch_head
+    )
+    assert head_again["decidePayRestore"]["errors"][0]["code"] == "FORBIDDEN"
+
+    second = await api.data(
+        DECIDE, {"r": request["id"], "a": True}, as_=w.users["hq_hr"]
+    )
+    assert second["decidePayRestore"]["request"] == {
+        "status": "APPROVED",
+        "currentStep": None,
+    }
+    restored = await PaySuspension.get(id=suspension.id)
+    assert restored.status is SuspensionStatus.RESTORED
+    assert restored.restored_from == date(2026, 4, 1)
+    data = await api.data(SUSPENSIONS, as_=w.users["hq_hr"])
+    decisions = data["paySuspensions"][0]["restoreRequests"][0]["decisions"]
+    assert [(d["step"], d["approver"]["username"]) for d in decisions] == [
+        ("BRANCH_HEAD", "sh_head"),
+        ("HQ_HR", "hq_hr"),
+    ]
+
+
+async def test_a_rejection_leaves_pay_suspended(
+    api: Api, perf: Perf, branch_head
+) -> None:  # type: ignore[no-untyped-def]
+    suspension = await _suspend(perf)
+    asked = await api.data(
+        REQUEST, {"s": gid(suspension)}, as_=perf.world.users["hq_hr"]
+    )
+    request_id = asked["requestPayRestore"]["request"]["id"]
+    rejected = await api.data(DECIDE, {"r": request_id, "a": False}, as_=branch_head)
+    assert rejected["decidePayRestore"]["request"] == {
+        "status": "REJECTED",
+        "currentStep": None,
+    }
+    assert (
+        await PaySuspension.get(id=suspension.id)
+    ).status is SuspensionStatus.SUSPENDED
+    closed = await api.data(
+        DECIDE, {"r": request_id, "a": True}, as_=perf.world.users["hq_hr"]
+    )
+    assert closed["decidePayRestore"]["errors"][0]["code"] == "CONFLICT"
+    assert await RestoreRequest.filter(suspension_id=suspension.id).count() == 1
+
+
+async def test_only_hq_hr_suspends(api: Api, perf: Perf) -> None:
+    mutation = """mutation($u: ID!, $k: ID!) { suspendPerformancePay(input: {
+        unitId: $u, reason: "short", suspendedFrom: "2026-01-01", conditionKind: UNIT_TOTAL,
+        conditionKpiId: $k, conditionThreshold: "50"}) { suspension { status } errors { field code } } }"""
+    variables = {"u": gid(perf.world.units["SH-SALES"]), "k": gid(perf.nc)}
+    for role in ("branch_hr", "manager", "executive", "admin"):
+        denied = await api.data(mutation, variables, as_=perf.world.users[role])
+        assert denied["suspendPerformancePay"]["errors"][0]["code"] == "FORBIDDEN", role
+    done = await api.data(mutation, variables, as_=perf.world.users["hq_hr"])
+    assert done["suspendPerformancePay"] == {
+        "suspension": {"status": "SUSPENDED"},
+        "errors": [],
+    }
+    twice = await api.data(mutation, variables, as_=perf.world.users["hq_hr"])
+    assert twice["suspendPerformancePay"]["errors"] == [
+        {"field": "unitId", "code": "CONFLICT"}
+    ]
