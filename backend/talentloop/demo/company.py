@@ -61,6 +61,7 @@ BRANCHES = [
     BranchSpec("SZ", "深圳分公司", "深圳", "华南", "440301", 2, 20, 42),
 ]
 
+AREA_CODES = {"杭州": "0571", "上海": "021", "北京": "010", "深圳": "0755"}
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
 GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国建华志强文辉玉兰海燕俊杰晓东晓明丹丹欣怡子涵浩然宇轩梓萱一鸣雨欣思远嘉怡博文佳琪"
 
@@ -110,7 +111,7 @@ class _People:
                 status=status,
                 unit=unit,
                 position=position,
-                work_phone=f"0{rng.randrange(10, 99)}-{rng.randrange(5000_0000, 8999_9999)}",
+                work_phone=f"{AREA_CODES.get(unit.city or '', '0571')}-{rng.randrange(5000_0000, 8999_9999)}",
                 work_email=f"{number.lower()}@a-manufacturing.cn",
                 hire_date=hire,
                 gender=gender,
