@@ -9,6 +9,8 @@ SCHEMA_OUT ?= schema.graphql
 HOST ?= 127.0.0.1
 PORT ?= 8000
 E2E_PORT ?= 8765
+# tests/ has no pyproject of its own: lint it with the backend's settings wherever ruff runs from.
+RUFF_CONFIG := --config pyproject.toml
 
 .PHONY: help setup backend-setup frontend-setup build migrate seed run test test-backend \
         test-frontend test-e2e schema schema-check migrations-check lint format bench
@@ -56,12 +58,12 @@ schema-check: backend-setup
 
 # --- quality -------------------------------------------------------------------------
 lint: setup
-	cd backend && .venv/bin/ruff check . ../tests && .venv/bin/ruff format --check . ../tests
+	cd backend && .venv/bin/ruff check $(RUFF_CONFIG) . ../tests && .venv/bin/ruff format --check $(RUFF_CONFIG) . ../tests
 	cd backend && .venv/bin/mypy
 	cd frontend && npm run --silent lint && npm run --silent typecheck
 
 format: backend-setup
-	cd backend && .venv/bin/ruff format . ../tests && .venv/bin/ruff check --fix . ../tests
+	cd backend && .venv/bin/ruff format $(RUFF_CONFIG) . ../tests && .venv/bin/ruff check --fix $(RUFF_CONFIG) . ../tests
 
 # --- tests ---------------------------------------------------------------------------
 test: setup schema-check lint test-backend test-e2e

@@ -12,9 +12,7 @@ import httpx
 import pytest
 
 _tmp = Path(tempfile.mkdtemp(prefix="talentloop-test-"))
-TEST_DATABASE_URL = (
-    os.environ.get("TEST_DATABASE_URL") or f"sqlite://{_tmp / 'test.sqlite3'}"
-)
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL") or f"sqlite://{_tmp / 'test.sqlite3'}"
 os.environ["DATABASE_URL"] = TEST_DATABASE_URL
 os.environ["TALENTLOOP_SPA_DIR"] = str(_tmp / "no-spa")
 
@@ -51,9 +49,7 @@ async def empty_database(app: Starlette) -> None:
     conn = connections.get("default")
     tables = [m._meta.db_table for m in Tortoise.apps["talentloop"].values()]
     if conn.capabilities.dialect == "postgres":
-        await conn.execute_script(
-            f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE;"
-        )
+        await conn.execute_script(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE;")
     else:
         script = ["PRAGMA foreign_keys = OFF;"]
         script += [f'DELETE FROM "{t}";' for t in tables]
@@ -64,9 +60,7 @@ async def empty_database(app: Starlette) -> None:
 @pytest.fixture
 async def http(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
     transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(
-        transport=transport, base_url="http://testserver"
-    ) as client:
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
         yield client
 
 

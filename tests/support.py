@@ -93,9 +93,7 @@ class World:
     positions: dict[str, Position] = field(default_factory=dict)
 
 
-async def add_unit(
-    code: str, type_: OrgUnitType, parent: OrgUnit | None, city: str
-) -> OrgUnit:
+async def add_unit(code: str, type_: OrgUnitType, parent: OrgUnit | None, city: str) -> OrgUnit:
     unit = await OrgUnit.create(
         code=code,
         name=f"{code} unit",
@@ -174,9 +172,7 @@ async def build_world() -> World:
     world.positions["MGR"] = await Position.create(
         code="MGR", title="Manager", level="M2", family="management"
     )
-    company = world.units["ACME"] = await add_unit(
-        "ACME", OrgUnitType.COMPANY, None, "杭州"
-    )
+    company = world.units["ACME"] = await add_unit("ACME", OrgUnitType.COMPANY, None, "杭州")
     for code, city in [("HQ", "杭州"), ("SH", "上海"), ("BJ", "北京")]:
         world.units[code] = await add_unit(code, OrgUnitType.BRANCH, company, city)
     for code, parent, city in [
@@ -187,9 +183,7 @@ async def build_world() -> World:
         ("BJ-HR", "BJ", "北京"),
         ("BJ-SALES", "BJ", "北京"),
     ]:
-        world.units[code] = await add_unit(
-            code, OrgUnitType.DEPARTMENT, world.units[parent], city
-        )
+        world.units[code] = await add_unit(code, OrgUnitType.DEPARTMENT, world.units[parent], city)
     world.units["SH-SALES-1"] = await add_unit(
         "SH-SALES-1", OrgUnitType.TEAM, world.units["SH-SALES"], "上海"
     )

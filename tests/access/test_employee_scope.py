@@ -80,15 +80,11 @@ async def test_search_finds_only_what_the_viewer_may_see(
             {"s": person.name},
             as_=_user(world, role),
         )
-        assert data["employees"]["totalCount"] == (1 if key in VISIBLE[role] else 0), (
-            key
-        )
+        assert data["employees"]["totalCount"] == (1 if key in VISIBLE[role] else 0), key
 
 
 @pytest.mark.parametrize("role", ROLES)
-async def test_nested_edges_do_not_leak(
-    api: Api, world: World, role: str | None
-) -> None:
+async def test_nested_edges_do_not_leak(api: Api, world: World, role: str | None) -> None:
     data = await api.data(
         """{
           orgUnits { code manager { id } employees(first: 100) { edges { node { id } } } }
@@ -112,9 +108,7 @@ async def test_nested_edges_do_not_leak(
         assert {e["node"]["id"] for e in root["employees"]["edges"]} == visible_ids
 
 
-async def test_a_branch_hr_cannot_reach_another_branchs_units(
-    api: Api, world: World
-) -> None:
+async def test_a_branch_hr_cannot_reach_another_branchs_units(api: Api, world: World) -> None:
     data = await api.data(
         "query($id: ID!) { orgUnit(id: $id) { id } node(id: $id) { id } orgUnits { code } }",
         {"id": gid(world.units["BJ-SALES"])},
@@ -126,9 +120,7 @@ async def test_a_branch_hr_cannot_reach_another_branchs_units(
     assert codes == {"ACME", "SH", "SH-HR", "SH-SALES", "SH-SALES-1", "SH-PROD"}
 
 
-async def test_filtering_by_a_unit_outside_scope_finds_nothing(
-    api: Api, world: World
-) -> None:
+async def test_filtering_by_a_unit_outside_scope_finds_nothing(api: Api, world: World) -> None:
     data = await api.data(
         "query($u: ID!) { employees(filter: {unitId: $u}) { totalCount } }",
         {"u": gid(world.units["BJ"])},

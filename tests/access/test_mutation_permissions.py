@@ -31,7 +31,14 @@ MUTATIONS: dict[str, Case] = {
     ),
     "add a team under Shanghai sales": (
         "mutation($i: CreateOrgUnitInput!) { m: createOrgUnit(input: $i) { errors { code } } }",
-        lambda w: {"i": {"parentId": gid(w.units["SH-SALES"]), "code": "NEW", "name": "New", "type": "TEAM"}},
+        lambda w: {
+            "i": {
+                "parentId": gid(w.units["SH-SALES"]),
+                "code": "NEW",
+                "name": "New",
+                "type": "TEAM",
+            }
+        },
         "m",
     ),
     "rename the Beijing sales department": (

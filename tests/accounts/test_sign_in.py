@@ -29,9 +29,7 @@ async def _login(api: Api, username: str, password: str = PASSWORD) -> dict:
     return (await api.data(LOGIN, {"u": username, "p": password}))["login"]
 
 
-async def test_a_user_signs_in_and_the_token_identifies_them(
-    api: Api, world: World
-) -> None:
+async def test_a_user_signs_in_and_the_token_identifies_them(api: Api, world: World) -> None:
     result = await _login(api, "branch_hr")
     assert result["errors"] == []
     assert result["viewer"]["role"] == "BRANCH_HR"
@@ -87,9 +85,7 @@ async def test_a_disabled_user_cannot_sign_in_and_their_token_stops_working(
     assert response.json()["data"]["me"] is None
 
 
-async def test_a_refresh_token_is_rotated_and_good_only_once(
-    api: Api, world: World
-) -> None:
+async def test_a_refresh_token_is_rotated_and_good_only_once(api: Api, world: World) -> None:
     first = await _login(api, "employee")
     second = (await api.data(REFRESH, {"t": first["refreshToken"]}))["refreshToken"]
     assert second["errors"] == [] and second["refreshToken"] != first["refreshToken"]
@@ -97,9 +93,7 @@ async def test_a_refresh_token_is_rotated_and_good_only_once(
     reused = (await api.data(REFRESH, {"t": first["refreshToken"]}))["refreshToken"]
     assert reused["accessToken"] is None
     assert reused["errors"][0]["code"] == "INVALID_TOKEN"
-    after_reuse = (await api.data(REFRESH, {"t": second["refreshToken"]}))[
-        "refreshToken"
-    ]
+    after_reuse = (await api.data(REFRESH, {"t": second["refreshToken"]}))["refreshToken"]
     assert after_reuse["errors"][0]["code"] == "INVALID_TOKEN"
 
 
@@ -183,25 +177,19 @@ async def test_changing_the_password_needs_the_current_one_and_ends_other_sessio
 ) -> None:
     user = world.users["employee"]
     other_device = await _login(api, "employee")
-    wrong = await api.data(
-        CHANGE, {"c": "not it", "n": "a new long password"}, as_=user
-    )
+    wrong = await api.data(CHANGE, {"c": "not it", "n": "a new long password"}, as_=user)
     assert wrong["changePassword"] == {
         "ok": False,
         "errors": [{"field": "currentPassword", "code": "INVALID"}],
     }
     short = await api.data(CHANGE, {"c": PASSWORD, "n": "short"}, as_=user)
-    assert short["changePassword"]["errors"] == [
-        {"field": "newPassword", "code": "INVALID"}
-    ]
+    assert short["changePassword"]["errors"] == [{"field": "newPassword", "code": "INVALID"}]
 
     done = await api.data(CHANGE, {"c": PASSWORD, "n": "a new long password"}, as_=user)
     assert done["changePassword"] == {"ok": True, "errors": []}
     assert (await _login(api, "employee", "a new long password"))["errors"] == []
     assert (await _login(api, "employee"))["errors"][0]["code"] == "INVALID_CREDENTIALS"
-    stale = (await api.data(REFRESH, {"t": other_device["refreshToken"]}))[
-        "refreshToken"
-    ]
+    stale = (await api.data(REFRESH, {"t": other_device["refreshToken"]}))["refreshToken"]
     assert stale["errors"][0]["code"] == "INVALID_TOKEN"
 
 

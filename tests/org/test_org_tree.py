@@ -17,12 +17,8 @@ UNIT = """query($id: ID!) {
 }"""
 
 
-async def test_a_unit_shows_its_ancestors_children_and_head(
-    api: Api, world: World
-) -> None:
-    data = await api.data(
-        UNIT, {"id": gid(world.units["SH-SALES"])}, as_=world.users["hq_hr"]
-    )
+async def test_a_unit_shows_its_ancestors_children_and_head(api: Api, world: World) -> None:
+    data = await api.data(UNIT, {"id": gid(world.units["SH-SALES"])}, as_=world.users["hq_hr"])
     assert data["orgUnit"] == {
         "code": "SH-SALES",
         "type": "DEPARTMENT",
@@ -55,18 +51,14 @@ async def test_headcount_includes_descendants_and_leaves_out_the_terminated(
     assert counts["HQ"] == 2
 
 
-async def test_headcount_counts_only_what_the_viewer_sees(
-    api: Api, world: World
-) -> None:
+async def test_headcount_counts_only_what_the_viewer_sees(api: Api, world: World) -> None:
     data = await api.data("{ orgUnits { code headcount } }", as_=world.users["bj_hr"])
     counts = {u["code"]: u["headcount"] for u in data["orgUnits"]}
     assert counts == {"ACME": 2, "BJ": 2, "BJ-HR": 1, "BJ-SALES": 1}
 
 
 async def test_the_tree_lists_parents_before_children(api: Api, world: World) -> None:
-    data = await api.data(
-        "{ orgUnits { code parent { code } } }", as_=world.users["hq_hr"]
-    )
+    data = await api.data("{ orgUnits { code parent { code } } }", as_=world.users["hq_hr"])
     seen: set[str] = set()
     for unit in data["orgUnits"]:
         if unit["parent"]:
@@ -100,16 +92,12 @@ async def test_moving_a_unit_carries_its_subtree(api: Api, world: World) -> None
     assert team.depth == 3
     # The Beijing HR now sees the moved people; the Shanghai HR no longer does.
     bj_view = await api.data("{ employees { totalCount } }", as_=world.users["bj_hr"])
-    sh_view = await api.data(
-        "{ employees { totalCount } }", as_=world.users["branch_hr"]
-    )
+    sh_view = await api.data("{ employees { totalCount } }", as_=world.users["branch_hr"])
     assert bj_view["employees"]["totalCount"] == 5
     assert sh_view["employees"]["totalCount"] == 2
 
 
-async def test_a_unit_cannot_move_under_its_own_descendant(
-    api: Api, world: World
-) -> None:
+async def test_a_unit_cannot_move_under_its_own_descendant(api: Api, world: World) -> None:
     data = await api.data(
         MOVE,
         {"id": gid(world.units["SH"]), "to": gid(world.units["SH-SALES-1"])},
@@ -121,9 +109,7 @@ async def test_a_unit_cannot_move_under_its_own_descendant(
     assert (await OrgUnit.get(code="SH")).path == world.units["SH"].path
 
 
-async def test_a_branch_hr_cannot_move_units_out_of_its_branch(
-    api: Api, world: World
-) -> None:
+async def test_a_branch_hr_cannot_move_units_out_of_its_branch(api: Api, world: World) -> None:
     out_of_branch = await api.data(
         MOVE,
         {"id": gid(world.units["SH-PROD"]), "to": gid(world.units["ACME"])},
@@ -151,9 +137,7 @@ CREATE = """mutation($input: CreateOrgUnitInput!) {
 }"""
 
 
-async def test_creating_a_unit_checks_code_type_and_scope(
-    api: Api, world: World
-) -> None:
+async def test_creating_a_unit_checks_code_type_and_scope(api: Api, world: World) -> None:
     base = {"parentId": gid(world.units["SH-SALES"]), "name": "Team 2", "type": "TEAM"}
     ok = await api.data(
         CREATE, {"input": {**base, "code": "SH-SALES-2"}}, as_=world.users["branch_hr"]
@@ -165,9 +149,7 @@ async def test_creating_a_unit_checks_code_type_and_scope(
     duplicate = await api.data(
         CREATE, {"input": {**base, "code": "SH-SALES-2"}}, as_=world.users["hq_hr"]
     )
-    assert duplicate["createOrgUnit"]["errors"] == [
-        {"field": "code", "code": "DUPLICATE"}
-    ]
+    assert duplicate["createOrgUnit"]["errors"] == [{"field": "code", "code": "DUPLICATE"}]
     branch_under_team = await api.data(
         CREATE,
         {
@@ -180,9 +162,7 @@ async def test_creating_a_unit_checks_code_type_and_scope(
         },
         as_=world.users["hq_hr"],
     )
-    assert branch_under_team["createOrgUnit"]["errors"] == [
-        {"field": "type", "code": "INVALID"}
-    ]
+    assert branch_under_team["createOrgUnit"]["errors"] == [{"field": "type", "code": "INVALID"}]
     for role in ("manager", "employee", "executive", "admin"):
         denied = await api.data(
             CREATE, {"input": {**base, "code": f"N-{role}"}}, as_=world.users[role]

@@ -57,9 +57,7 @@ async def test_other_roles_may_not_hire(api: Api, world: World, role: str) -> No
     assert not await Employee.filter(employee_number="N0001").exists()
 
 
-async def test_a_branch_hr_cannot_hire_into_another_branch(
-    api: Api, world: World
-) -> None:
+async def test_a_branch_hr_cannot_hire_into_another_branch(api: Api, world: World) -> None:
     data = await api.data(
         CREATE,
         {"input": _new(world, unitId=gid(world.units["BJ-SALES"]))},
@@ -70,9 +68,7 @@ async def test_a_branch_hr_cannot_hire_into_another_branch(
     ]
 
 
-async def test_every_bad_field_is_reported_and_nothing_is_written(
-    api: Api, world: World
-) -> None:
+async def test_every_bad_field_is_reported_and_nothing_is_written(api: Api, world: World) -> None:
     bad = _new(
         world,
         employeeNumber=world.people["sh_rep"].employee_number,
@@ -129,9 +125,7 @@ async def test_update_changes_only_the_fields_given(api: Api, world: World) -> N
     assert stored.id_number == rep.id_number
 
 
-async def test_update_outside_scope_looks_like_a_missing_employee(
-    api: Api, world: World
-) -> None:
+async def test_update_outside_scope_looks_like_a_missing_employee(api: Api, world: World) -> None:
     data = await api.data(
         UPDATE,
         {"input": {"id": gid(world.people["bj_rep"]), "name": "x"}},
@@ -156,9 +150,7 @@ async def test_an_employee_cannot_manage_themselves(api: Api, world: World) -> N
         {"input": {"id": gid(rep), "managerId": gid(rep)}},
         as_=world.users["hq_hr"],
     )
-    assert data["updateEmployee"]["errors"] == [
-        {"field": "managerId", "code": "INVALID"}
-    ]
+    assert data["updateEmployee"]["errors"] == [{"field": "managerId", "code": "INVALID"}]
 
 
 TRANSFER = """mutation($input: TransferEmployeeInput!) {
@@ -166,9 +158,7 @@ TRANSFER = """mutation($input: TransferEmployeeInput!) {
 }"""
 
 
-async def test_transfer_moves_the_employee_between_units(
-    api: Api, world: World
-) -> None:
+async def test_transfer_moves_the_employee_between_units(api: Api, world: World) -> None:
     rep = world.people["sh_rep"]
     within = await api.data(
         TRANSFER,
@@ -207,18 +197,14 @@ TERMINATE = """mutation($input: TerminateEmployeeInput!) {
 }"""
 
 
-async def test_terminating_ends_employment_and_clears_manager_links(
-    api: Api, world: World
-) -> None:
+async def test_terminating_ends_employment_and_clears_manager_links(api: Api, world: World) -> None:
     head = world.people["sh_sales_head"]
     early = await api.data(
         TERMINATE,
         {"input": {"id": gid(head), "terminationDate": "2019-12-31"}},
         as_=world.users["hq_hr"],
     )
-    assert early["terminateEmployee"]["errors"] == [
-        {"field": "terminationDate", "code": "INVALID"}
-    ]
+    assert early["terminateEmployee"]["errors"] == [{"field": "terminationDate", "code": "INVALID"}]
     done = await api.data(
         TERMINATE,
         {

@@ -14,20 +14,16 @@ PAGE = """query($first: Int!, $after: String, $filter: EmployeeFilter) {
 }"""
 
 
-async def test_pages_follow_each_other_without_gaps_or_repeats(
-    api: Api, world: World
-) -> None:
+async def test_pages_follow_each_other_without_gaps_or_repeats(api: Api, world: World) -> None:
     for i in range(25):
         await add_person(world, f"extra{i}", "BJ-SALES")
     seen: list[str] = []
     after = None
     pages = 0
     while True:
-        data = (
-            await api.data(
-                PAGE, {"first": 10, "after": after}, as_=world.users["hq_hr"]
-            )
-        )["employees"]
+        data = (await api.data(PAGE, {"first": 10, "after": after}, as_=world.users["hq_hr"]))[
+            "employees"
+        ]
         pages += 1
         seen += [e["node"]["employeeNumber"] for e in data["edges"]]
         assert data["pageInfo"]["hasPreviousPage"] == (after is not None)
@@ -48,9 +44,7 @@ async def test_first_is_capped_at_100(api: Api, world: World) -> None:
 
 
 async def test_a_garbled_cursor_is_a_clear_error(api: Api, world: World) -> None:
-    body = await api.run(
-        PAGE, {"first": 5, "after": "nonsense"}, as_=world.users["hq_hr"]
-    )
+    body = await api.run(PAGE, {"first": 5, "after": "nonsense"}, as_=world.users["hq_hr"])
     assert body["errors"][0]["message"] == "Invalid cursor."
 
 

@@ -10,9 +10,7 @@ LIST = """query($first: Int!) {
     edges { node { name unit { name } position { title } manager { name } } }
   }
 }"""
-TREE = (
-    "{ orgUnits { name headcount parent { name } manager { name } children { code } } }"
-)
+TREE = "{ orgUnits { name headcount parent { name } manager { name } children { code } } }"
 
 
 async def _count(api: Api, world: World, query: str, variables: dict) -> int:
@@ -21,9 +19,7 @@ async def _count(api: Api, world: World, query: str, variables: dict) -> int:
     return counter.count
 
 
-async def test_the_employee_list_does_not_grow_with_its_rows(
-    api: Api, world: World
-) -> None:
+async def test_the_employee_list_does_not_grow_with_its_rows(api: Api, world: World) -> None:
     for i in range(100):
         await add_person(world, f"extra{i}", "BJ-SALES", manager="bj_hr_person")
     ten = await _count(api, world, LIST, {"first": 10})
@@ -33,9 +29,7 @@ async def test_the_employee_list_does_not_grow_with_its_rows(
     assert 0 < hundred <= 6, hundred
 
 
-async def test_the_org_tree_does_not_grow_with_its_units(
-    api: Api, world: World
-) -> None:
+async def test_the_org_tree_does_not_grow_with_its_units(api: Api, world: World) -> None:
     few = await _count(api, world, TREE, {})
     from talentloop.org.models import OrgUnitType
     from tests.support import add_unit

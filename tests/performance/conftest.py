@@ -30,17 +30,13 @@ class Perf:
     churn: Kpi  # churn: percent, average, lower is better
 
 
-async def target(
-    kpi: Kpi, period: date, value: str, *, unit=None, employee=None
-) -> None:  # type: ignore[no-untyped-def]
+async def target(kpi: Kpi, period: date, value: str, *, unit=None, employee=None) -> None:  # type: ignore[no-untyped-def]
     await KpiTarget.create(
         kpi=kpi, period=period, unit=unit, employee=employee, value=Decimal(value)
     )
 
 
-async def record(
-    kpi: Kpi, employee, period: date, value: str, dimension: str = ""
-) -> None:  # type: ignore[no-untyped-def]
+async def record(kpi: Kpi, employee, period: date, value: str, dimension: str = "") -> None:  # type: ignore[no-untyped-def]
     await PerformanceRecord.create(
         kpi=kpi,
         employee=employee,
@@ -57,9 +53,7 @@ async def perf(world: World) -> Perf:
     targets: SH-SALES 10 per member; team SH-SALES-1 overrides with 8; sh_rep2 has 12 of her own.
     actuals: head 5; sh_rep 6; sh_rep2 5 + 7 (two customer sources). Beijing: bj_rep 4 of 10.
     """
-    nc = await Kpi.create(
-        code="NC", name="新客户数", unit=KpiUnit.COUNT, dimension_name="客户来源"
-    )
+    nc = await Kpi.create(code="NC", name="新客户数", unit=KpiUnit.COUNT, dimension_name="客户来源")
     cr = await Kpi.create(
         code="CR",
         name="转化率",

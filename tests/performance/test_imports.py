@@ -52,11 +52,9 @@ def _csv(perf: Perf, bad: bool) -> bytes:
             cells = lines[row - 1].split(",")
             if column == "value" and value == "150":
                 cells[1] = "CR"
-            cells[
-                ["employee_number", "kpi_code", "period", "value", "dimension"].index(
-                    column
-                )
-            ] = value
+            cells[["employee_number", "kpi_code", "period", "value", "dimension"].index(column)] = (
+                value
+            )
             lines[row - 1] = ",".join(cells)
     return ("\n".join(lines) + "\n").encode()
 
@@ -161,9 +159,7 @@ async def test_xlsx_and_gb18030_csv_are_read(api: Api, perf: Perf) -> None:
     assert sheet is not None
     sheet.append(["kpi_code", "period", "unit_code", "employee_number", "value"])
     sheet.append(["NC", "2026-02", "SH-SALES", None, 11])
-    sheet.append(
-        ["NC", "2026-02", None, perf.world.people["sh_rep"].employee_number, 9.5]
-    )
+    sheet.append(["NC", "2026-02", None, perf.world.people["sh_rep"].employee_number, 9.5])
     buffer = io.BytesIO()
     book.save(buffer)
     job = await _import(
@@ -204,9 +200,7 @@ async def test_only_hr_imports(api: Api, perf: Perf, viewer: str) -> None:
     assert data["importData"]["errors"][0]["code"] == "FORBIDDEN"
 
 
-async def test_a_file_without_the_columns_is_refused_whole(
-    api: Api, perf: Perf
-) -> None:
+async def test_a_file_without_the_columns_is_refused_whole(api: Api, perf: Perf) -> None:
     job = await _import(api, perf, b"name,score\nx,1\n", dry=True)
     assert {e["column"] for e in job["errors"]} == {
         "employee_number",
@@ -229,9 +223,7 @@ async def test_a_file_without_the_columns_is_refused_whole(
     ]
 
 
-async def test_employees_are_created_updated_and_linked_to_managers(
-    api: Api, perf: Perf
-) -> None:
+async def test_employees_are_created_updated_and_linked_to_managers(api: Api, perf: Perf) -> None:
     w = perf.world
     header = "employee_number,name,unit_code,position_code,hire_date,gender,personal_phone,manager_number\n"
     rows = (
@@ -240,20 +232,14 @@ async def test_employees_are_created_updated_and_linked_to_managers(
         + "N101,新人乙,SH-SALES,REP,2026-01-05,男,,\n"
         + f"{w.people['sh_rep'].employee_number},改名了,SH-SALES-1,REP,2020-01-01,,,\n"
     )
-    dry = await _import(
-        api, perf, rows.encode(), dry=True, kind="EMPLOYEES", viewer="branch_hr"
-    )
+    dry = await _import(api, perf, rows.encode(), dry=True, kind="EMPLOYEES", viewer="branch_hr")
     assert dry["status"] == "VALID", dry["errors"]
-    done = await _import(
-        api, perf, rows.encode(), dry=False, kind="EMPLOYEES", viewer="branch_hr"
-    )
+    done = await _import(api, perf, rows.encode(), dry=False, kind="EMPLOYEES", viewer="branch_hr")
     assert (done["createdRows"], done["updatedRows"]) == (2, 1)
     first = await Employee.get(employee_number="N100").select_related("manager")
     assert first.manager is not None and first.manager.employee_number == "N101"
     assert (await Employee.get(id=w.people["sh_rep"].id)).name == "改名了"
-    again = await _import(
-        api, perf, rows.encode(), dry=False, kind="EMPLOYEES", viewer="branch_hr"
-    )
+    again = await _import(api, perf, rows.encode(), dry=False, kind="EMPLOYEES", viewer="branch_hr")
     assert (again["createdRows"], again["updatedRows"], again["unchangedRows"]) == (
         0,
         0,

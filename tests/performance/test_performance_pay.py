@@ -32,9 +32,7 @@ DECIDE = """mutation($r: ID!, $a: Boolean!) {
 }"""
 
 
-async def _suspend(
-    perf: Perf, threshold: str = "20", periods: int = 2
-) -> PaySuspension:
+async def _suspend(perf: Perf, threshold: str = "20", periods: int = 2) -> PaySuspension:
     """SH-SALES new customers: Jan 23 (from the fixture), Feb 15, Mar 25."""
     w = perf.world
     for m, rep_value in ((2, "15"), (3, "25")):
@@ -77,9 +75,7 @@ async def test_progress_matches_a_hand_count(api: Api, perf: Perf) -> None:
     assert progress["description"] == "SH-SALES unit 新客户数 ≥ 20，连续 2 个周期"
 
 
-async def test_progress_is_shown_to_those_who_see_the_unit(
-    api: Api, perf: Perf
-) -> None:
+async def test_progress_is_shown_to_those_who_see_the_unit(api: Api, perf: Perf) -> None:
     await _suspend(perf)
     for viewer, visible in [
         ("hq_hr", True),
@@ -113,13 +109,9 @@ async def test_a_restore_needs_the_branch_head_then_hq_hr(
     assert again["requestPayRestore"]["errors"][0]["code"] == "CONFLICT"
 
     # HQ HR cannot skip the branch head; the requester cannot approve their own request.
-    early = await api.data(
-        DECIDE, {"r": request["id"], "a": True}, as_=w.users["hq_hr"]
-    )
+    early = await api.data(DECIDE, {"r": request["id"], "a": True}, as_=w.users["hq_hr"])
     assert early["decidePayRestore"]["errors"][0]["code"] == "FORBIDDEN"
-    own = await api.data(
-        DECIDE, {"r": request["id"], "a": True}, as_=w.users["branch_hr"]
-    )
+    own = await api.data(DECIDE, {"r": request["id"], "a": True}, as_=w.users["branch_hr"])
     assert own["decidePayRestore"]["errors"][0]["code"] == "FORBIDDEN"
 
     first = await api.data(DECIDE, {"r": request["id"], "a": True}, as_=branch_head)
@@ -127,17 +119,11 @@ async def test_a_restore_needs_the_branch_head_then_hq_hr(
         "status": "PENDING",
         "currentStep": "HQ_HR",
     }
-    assert (
-        await PaySuspension.get(id=suspension.id)
-    ).status is SuspensionStatus.RESTORE_REQUESTED
-    head_again = await api.data(
-        DECIDE, {"r": request["id"], "a": True}, as_=branch_head
-    )
+    assert (await PaySuspension.get(id=suspension.id)).status is SuspensionStatus.RESTORE_REQUESTED
+    head_again = await api.data(DECIDE, {"r": request["id"], "a": True}, as_=branch_head)
     assert head_again["decidePayRestore"]["errors"][0]["code"] == "FORBIDDEN"
 
-    second = await api.data(
-        DECIDE, {"r": request["id"], "a": True}, as_=w.users["hq_hr"]
-    )
+    second = await api.data(DECIDE, {"r": request["id"], "a": True}, as_=w.users["hq_hr"])
     assert second["decidePayRestore"]["request"] == {
         "status": "APPROVED",
         "currentStep": None,
@@ -153,25 +139,17 @@ async def test_a_restore_needs_the_branch_head_then_hq_hr(
     ]
 
 
-async def test_a_rejection_leaves_pay_suspended(
-    api: Api, perf: Perf, branch_head
-) -> None:  # type: ignore[no-untyped-def]
+async def test_a_rejection_leaves_pay_suspended(api: Api, perf: Perf, branch_head) -> None:  # type: ignore[no-untyped-def]
     suspension = await _suspend(perf)
-    asked = await api.data(
-        REQUEST, {"s": gid(suspension)}, as_=perf.world.users["hq_hr"]
-    )
+    asked = await api.data(REQUEST, {"s": gid(suspension)}, as_=perf.world.users["hq_hr"])
     request_id = asked["requestPayRestore"]["request"]["id"]
     rejected = await api.data(DECIDE, {"r": request_id, "a": False}, as_=branch_head)
     assert rejected["decidePayRestore"]["request"] == {
         "status": "REJECTED",
         "currentStep": None,
     }
-    assert (
-        await PaySuspension.get(id=suspension.id)
-    ).status is SuspensionStatus.SUSPENDED
-    closed = await api.data(
-        DECIDE, {"r": request_id, "a": True}, as_=perf.world.users["hq_hr"]
-    )
+    assert (await PaySuspension.get(id=suspension.id)).status is SuspensionStatus.SUSPENDED
+    closed = await api.data(DECIDE, {"r": request_id, "a": True}, as_=perf.world.users["hq_hr"])
     assert closed["decidePayRestore"]["errors"][0]["code"] == "CONFLICT"
     assert await RestoreRequest.filter(suspension_id=suspension.id).count() == 1
 
@@ -190,6 +168,4 @@ async def test_only_hq_hr_suspends(api: Api, perf: Perf) -> None:
         "errors": [],
     }
     twice = await api.data(mutation, variables, as_=perf.world.users["hq_hr"])
-    assert twice["suspendPerformancePay"]["errors"] == [
-        {"field": "unitId", "code": "CONFLICT"}
-    ]
+    assert twice["suspendPerformancePay"]["errors"] == [{"field": "unitId", "code": "CONFLICT"}]

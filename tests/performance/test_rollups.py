@@ -25,9 +25,7 @@ BREAKDOWN = """query($u: ID!, $k: ID!) {
 }"""
 
 
-async def _employee_point(
-    api: Api, perf: Perf, viewer: str, person: str, kpi
-) -> dict | None:  # type: ignore[no-untyped-def]
+async def _employee_point(api: Api, perf: Perf, viewer: str, person: str, kpi) -> dict | None:  # type: ignore[no-untyped-def]
     data = await api.data(
         EMPLOYEE,
         {"e": gid(perf.world.people[person]), "k": [gid(kpi)]},
@@ -57,16 +55,10 @@ async def test_each_employee_gets_the_nearest_target(api: Api, perf: Perf) -> No
     head = await _employee_point(api, perf, "hq_hr", "sh_sales_head", perf.nc)
     assert head is not None and (head["target"], head["achievement"]) == ("10", "50.00")
     untargeted = await _employee_point(api, perf, "hq_hr", "sh_worker", perf.nc)
-    assert (
-        untargeted is not None
-        and untargeted["target"] is None
-        and untargeted["actual"] is None
-    )
+    assert untargeted is not None and untargeted["target"] is None and untargeted["actual"] is None
 
 
-async def test_an_adjustment_changes_the_target_and_says_why(
-    api: Api, perf: Perf
-) -> None:
+async def test_an_adjustment_changes_the_target_and_says_why(api: Api, perf: Perf) -> None:
     await apply_target_adjustment(
         kpi_id=perf.nc.id,
         employee_id=perf.world.people["sh_rep"].id,
@@ -94,9 +86,7 @@ async def test_an_adjustment_changes_the_target_and_says_why(
     }
 
 
-async def test_lower_is_better_achievement_is_target_over_actual(
-    api: Api, perf: Perf
-) -> None:
+async def test_lower_is_better_achievement_is_target_over_actual(api: Api, perf: Perf) -> None:
     churn = await _employee_point(api, perf, "hq_hr", "sh_rep", perf.churn)
     assert churn is not None and churn["achievement"] == "125.00"
 
@@ -146,9 +136,7 @@ async def test_a_unit_sums_or_averages_its_members(api: Api, perf: Perf) -> None
     assert average["unitKpiSeries"]["points"][0]["achievement"] == "75.00"
 
 
-async def test_roll_ups_count_only_what_the_viewer_may_see(
-    api: Api, perf: Perf
-) -> None:
+async def test_roll_ups_count_only_what_the_viewer_may_see(api: Api, perf: Perf) -> None:
     root = perf.world.units["ACME"]
 
     async def total(viewer: str) -> str | None:
@@ -194,8 +182,7 @@ async def test_a_team_breakdown_lists_its_members(api: Api, perf: Perf) -> None:
         as_=perf.world.users["manager"],
     )
     assert [
-        (r["employee"]["name"], r["point"]["achievement"])
-        for r in data["unitKpiBreakdown"]
+        (r["employee"]["name"], r["point"]["achievement"]) for r in data["unitKpiBreakdown"]
     ] == [
         ("sh_rep name", "75.00"),
         ("sh_rep2 name", "100.00"),
@@ -210,9 +197,7 @@ async def test_an_employee_sees_only_their_own_kpis(api: Api, perf: Perf) -> Non
         "{ performanceRecords(first: 100) { totalCount edges { node { employee { name } } } } }",
         as_=perf.world.users["employee"],
     )
-    names = {
-        e["node"]["employee"]["name"] for e in records["performanceRecords"]["edges"]
-    }
+    names = {e["node"]["employee"]["name"] for e in records["performanceRecords"]["edges"]}
     assert names == {"sh_rep name"}
     assert records["performanceRecords"]["totalCount"] == 3  # NC, CR and churn
 

@@ -37,11 +37,7 @@ async def test_the_rule_fires_once_per_breach(api: Api, perf: Perf) -> None:
     assert created["createTriggerRule"]["errors"] == []
 
     requests = (await api.data(REQUESTS, as_=w.users["hq_hr"]))["assessmentRequests"]
-    mine = [
-        e["node"]
-        for e in requests["edges"]
-        if e["node"]["employee"]["name"] == "sh_rep name"
-    ]
+    mine = [e["node"] for e in requests["edges"] if e["node"]["employee"]["name"] == "sh_rep name"]
     assert mine == [
         {
             "employee": {"name": "sh_rep name"},
@@ -82,9 +78,7 @@ async def test_a_month_without_data_breaks_the_run(api: Api, perf: Perf) -> None
     rep2 = w.people["sh_rep2"]  # her own target 12 in January; she met it
     for m in (2, 4):
         await target(nc, month(m), "12", employee=rep2)
-        await record(
-            nc, rep2, month(m), "1"
-        )  # misses in February and April, nothing in March
+        await record(nc, rep2, month(m), "1")  # misses in February and April, nothing in March
     await api.data(RULE, {"k": gid(nc)}, as_=w.users["hq_hr"])
     assert not await AssessmentRequest.filter(employee_id=rep2.id).exists()
 
@@ -99,9 +93,7 @@ async def test_requests_are_scoped_like_their_employees(api: Api, perf: Perf) ->
 
     async def names(viewer: str) -> set[str]:
         data = await api.data(REQUESTS, as_=w.users[viewer])
-        return {
-            e["node"]["employee"]["name"] for e in data["assessmentRequests"]["edges"]
-        }
+        return {e["node"]["employee"]["name"] for e in data["assessmentRequests"]["edges"]}
 
     assert await names("hq_hr") == {"sh_rep name", "bj_rep name"}
     assert await names("branch_hr") == {"sh_rep name"}
@@ -111,9 +103,7 @@ async def test_requests_are_scoped_like_their_employees(api: Api, perf: Perf) ->
     assert await names("admin") == set()
 
 
-async def test_only_hr_adds_rules_and_bad_rules_are_refused(
-    api: Api, perf: Perf
-) -> None:
+async def test_only_hr_adds_rules_and_bad_rules_are_refused(api: Api, perf: Perf) -> None:
     w = perf.world
     for role in ("manager", "employee", "executive", "admin", "branch_hr"):
         denied = await api.data(RULE, {"k": gid(perf.nc)}, as_=w.users[role])
