@@ -18,6 +18,7 @@ const config: CodegenConfig = {
           Date: 'string',
           DateTime: 'string',
           Decimal: 'string',
+          JSON: 'unknown',
         },
       },
       presetConfig: {

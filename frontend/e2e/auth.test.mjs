@@ -96,7 +96,8 @@ test('the change-password dialog shows the server\'s answer beside the field', a
 
     await dialog.getByTestId('password-confirm').fill('a-new-password-2026')
     await dialog.getByTestId('password-submit').click()
-    await dialog.getByText('Current password is incorrect.').waitFor()
+    // The server's INVALID on currentPassword, shown in Chinese (src/utils/serverErrors.ts).
+    await dialog.getByText('当前密码不正确').waitFor()
     // Nothing changed: the demo password still works.
     await apiLogin('employee.shanghai.sales')
   })

@@ -6,6 +6,7 @@
 import type { Client } from '@urql/vue'
 import { graphql } from './gql'
 import type { Role } from './gql/graphql'
+import type { ServerError } from './utils/serverErrors'
 
 const ACCESS_KEY = 'talentloop.accessToken'
 const REFRESH_KEY = 'talentloop.refreshToken'
@@ -123,7 +124,7 @@ export function accessTokenExpired(now = Date.now()): boolean {
   return session.expiresAt !== null && now >= session.expiresAt - 5_000
 }
 
-export type LoginResult = { ok: true } | { ok: false; message: string | null }
+export type LoginResult = { ok: true } | { ok: false; error: ServerError | null }
 
 export async function login(client: Client, username: string, password: string): Promise<LoginResult> {
   const result = await client
@@ -139,8 +140,13 @@ export async function login(client: Client, username: string, password: string):
     })
     return { ok: true }
   }
-  const message = payload?.errors[0]?.message ?? result.error?.graphQLErrors[0]?.message ?? null
-  return { ok: false, message }
+  const error = payload?.errors[0] ?? result.error?.graphQLErrors[0] ?? null
+  if (!error) return { ok: false, error: null }
+  const code = 'code' in error ? error.code : error.extensions?.code
+  return {
+    ok: false,
+    error: { message: error.message, field: 'field' in error ? error.field : null, code: typeof code === 'string' ? code : null },
+  }
 }
 
 /** Set once the page is on its way to the sign-in page: nothing else should navigate. */

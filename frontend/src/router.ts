@@ -2,6 +2,7 @@ import { createRouter, createWebHistory, type RouteLocationRaw } from 'vue-route
 import { isSignedIn, session } from './auth'
 import AppLayout from './components/AppLayout.vue'
 import LoginView from './views/LoginView.vue'
+import type { Feature } from './access'
 
 function homeRoute(): RouteLocationRaw {
   // Employees mostly come for their own record; everyone else starts at the directory.
@@ -31,6 +32,31 @@ export const router = createRouter({
           props: true,
         },
         { path: 'me', name: 'me', component: () => import('./views/MeView.vue') },
+        {
+          path: 'dashboard',
+          name: 'dashboard',
+          component: () => import('./views/KpiDashboardView.vue'),
+          meta: { feature: 'dashboard' },
+        },
+        {
+          path: 'my-kpis',
+          name: 'my-kpis',
+          component: () => import('./views/MyKpisView.vue'),
+          meta: { feature: 'myKpis' },
+        },
+        {
+          path: 'assessments',
+          name: 'assessments',
+          component: () => import('./views/AssessmentsView.vue'),
+          meta: { feature: 'assessments' },
+        },
+        { path: 'pay', name: 'pay', component: () => import('./views/PayView.vue'), meta: { feature: 'pay' } },
+        {
+          path: 'import',
+          name: 'import',
+          component: () => import('./views/ImportView.vue'),
+          meta: { feature: 'import' },
+        },
         { path: ':pathMatch(.*)*', name: 'not-found', component: () => import('./views/NotFoundView.vue') },
       ],
     },
@@ -51,5 +77,7 @@ router.beforeEach((to) => {
 declare module 'vue-router' {
   interface RouteMeta {
     public?: boolean
+    /** Pages offered only to some roles (see access.ts); others see a "no access" page. */
+    feature?: Feature
   }
 }

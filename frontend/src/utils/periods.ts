@@ -1,0 +1,57 @@
+/**
+ * KPI periods are Date scalars naming the first day of the month ("2026-03-01").
+ *
+ * DEFAULT_LAST_PERIOD is the newest month the demo data covers (2025-09 … 2026-10). The API
+ * has no "latest period with data" field, so the screens default their ranges to the
+ * twelve months ending here; change it in this one place when the data moves on.
+ */
+export const DEFAULT_LAST_PERIOD = '2026-10-01'
+
+/** Months shown by default in trends. */
+export const DEFAULT_MONTHS = 12
+
+const PERIOD_RE = /^(\d{4})-(\d{2})(?:-\d{2})?$/
+
+function parts(period: string): [number, number] {
+  const m = PERIOD_RE.exec(period)
+  if (!m) throw new Error(`not a period: ${period}`)
+  return [Number(m[1]), Number(m[2])]
+}
+
+function format(year: number, month: number): string {
+  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-01`
+}
+
+/** "2026-10-01" + (-11) → "2025-11-01". */
+export function addMonths(period: string, n: number): string {
+  const [year, month] = parts(period)
+  const index = year * 12 + (month - 1) + n
+  return format(Math.floor(index / 12), (index % 12) + 1)
+}
+
+/** The first day of the month a value ("2026-10", "2026-10-15") lies in. */
+export function toPeriod(value: string): string {
+  const [year, month] = parts(value)
+  return format(year, month)
+}
+
+/** "2026-10-01" → "2026-10". */
+export function periodLabel(period: string): string {
+  return period.slice(0, 7)
+}
+
+/** Every month from `from` to `to`, both included, oldest first. */
+export function periodsBetween(from: string, to: string): string[] {
+  const out: string[] = []
+  for (let p = toPeriod(from); p <= to && out.length < 1200; p = addMonths(p, 1)) out.push(p)
+  return out
+}
+
+/** The `months` months ending with `last`. */
+export function lastMonths(last: string = DEFAULT_LAST_PERIOD, months: number = DEFAULT_MONTHS): { from: string; to: string } {
+  return { from: addMonths(last, -(months - 1)), to: last }
+}
+
+export function isPeriod(value: unknown): value is string {
+  return typeof value === 'string' && /^\d{4}-\d{2}-01$/.test(value)
+}
