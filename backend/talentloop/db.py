@@ -12,6 +12,7 @@ MODEL_MODULES = [
     "talentloop.people.models",
     "talentloop.accounts.models",
     "talentloop.performance.models",
+    "talentloop.skills.models",
 ]
 
 

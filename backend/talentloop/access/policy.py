@@ -149,6 +149,16 @@ class Viewer:
             return unit_path.startswith(self.scope_path)
         return False
 
+    def can_direct_in(self, unit_path: str) -> bool:
+        """Set targets, start assessments: HR in its scope, and a manager in their own subtree."""
+        if self.can_manage_employees_in(unit_path):
+            return True
+        return (
+            self.role is Role.MANAGER
+            and self.scope_path is not None
+            and unit_path.startswith(self.scope_path)
+        )
+
     def can_manage_org_in(self, unit_path: str) -> bool:
         """The tree's shape: HQ HR anywhere, branch HR below its branch (not the branch itself)."""
         if self.role is Role.HQ_HR:

@@ -37,6 +37,15 @@ from talentloop.performance.types import (
     RestoreRequestNode,
     TriggerRuleNode,
 )
+from talentloop.skills.schema import SkillsMutation, SkillsQuery
+from talentloop.skills.types import (
+    AssessmentRoundNode,
+    CompetencyCategoryNode,
+    CompetencyNode,
+    RaterTaskNode,
+    SkillTestNode,
+    TestAttemptNode,
+)
 
 MAX_DEPTH = 12
 MAX_ALIASES = 30
@@ -50,9 +59,11 @@ class NodeQuery:
         return await resolve_node(info, id)
 
 
-Query = merge_types("Query", (NodeQuery, AccountsQuery, OrgQuery, PeopleQuery, PerformanceQuery))
+Query = merge_types(
+    "Query", (NodeQuery, AccountsQuery, OrgQuery, PeopleQuery, PerformanceQuery, SkillsQuery)
+)
 Mutation = merge_types(
-    "Mutation", (AccountsMutation, OrgMutation, PeopleMutation, PerformanceMutation)
+    "Mutation", (AccountsMutation, OrgMutation, PeopleMutation, PerformanceMutation, SkillsMutation)
 )
 
 schema = strawberry.Schema(
@@ -71,6 +82,12 @@ schema = strawberry.Schema(
         PaySuspensionNode,
         RestoreRequestNode,
         ImportJobNode,
+        CompetencyCategoryNode,
+        CompetencyNode,
+        AssessmentRoundNode,
+        RaterTaskNode,
+        SkillTestNode,
+        TestAttemptNode,
     ],
     config=StrawberryConfig(auto_camel_case=True),
     extensions=[

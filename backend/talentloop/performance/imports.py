@@ -337,8 +337,6 @@ async def _write_records(
 
 
 async def _check_targets(viewer: Viewer, table: Table, job: ImportJob) -> Checked:
-    from talentloop.performance.service import _can_set_targets_in
-
     checked = Checked()
     kpis = {k.code: k for k in await Kpi.all()}
     employees = await _manageable_employees(
@@ -366,7 +364,7 @@ async def _check_targets(viewer: Viewer, table: Table, job: ImportJob) -> Checke
         elif number and employee is None:
             checked.error(index, "employee_number", "No such employee in your scope.")
             bad = True
-        elif unit_code and (unit is None or not _can_set_targets_in(viewer, unit.path)):
+        elif unit_code and (unit is None or not viewer.can_direct_in(unit.path)):
             checked.error(index, "unit_code", "No such unit in your scope.")
             bad = True
         period = (

@@ -87,17 +87,6 @@ async def create_kpi(viewer: Viewer, data: KpiInput) -> Kpi:
 # --- targets and adjustments ------------------------------------------------------------
 
 
-def _can_set_targets_in(viewer: Viewer, unit_path: str) -> bool:
-    """HR in its scope, and managers for their own subtree, set targets."""
-    if viewer.can_manage_employees_in(unit_path):
-        return True
-    return (
-        viewer.role is Role.MANAGER
-        and viewer.scope_path is not None
-        and unit_path.startswith(viewer.scope_path)
-    )
-
-
 async def set_target(
     viewer: Viewer,
     *,
@@ -136,7 +125,7 @@ async def set_target(
         if unit is None:
             raise not_found("Unit", "unitId")
         path = unit.path
-    if not _can_set_targets_in(viewer, path):
+    if not viewer.can_direct_in(path):
         raise ServiceError.one(ErrorCode.FORBIDDEN, "You may not set targets here.")
     if problems:
         raise ServiceError(*problems)
@@ -160,7 +149,7 @@ async def remove_target(viewer: Viewer, target_id: int) -> None:
         path = target.employee.unit.path if target.employee else target.unit.path  # type: ignore[union-attr]
     if target is None or path is None or not viewer.can_see_unit(path):
         raise not_found("Target", "id")
-    if not _can_set_targets_in(viewer, path):
+    if not viewer.can_direct_in(path):
         raise ServiceError.one(ErrorCode.FORBIDDEN, "You may not change targets here.", "id")
     await target.delete()
 

@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from talentloop.accounts.types import UserNode
     from talentloop.org.types import OrgUnitNode
     from talentloop.people.types import EmployeeNode
+    from talentloop.skills.types import AssessmentRoundNode
 
 for enum, name, description in [
     (KpiUnit, "KpiUnit", "What a KPI counts: a number, a percentage or money (CNY)."),
@@ -64,6 +65,7 @@ for enum, name, description in [
 EmployeeRef = Annotated["EmployeeNode", strawberry.lazy("talentloop.people.types")]
 OrgUnitRef = Annotated["OrgUnitNode", strawberry.lazy("talentloop.org.types")]
 UserRef = Annotated["UserNode", strawberry.lazy("talentloop.accounts.types")]
+AssessmentRoundRef = Annotated["AssessmentRoundNode", strawberry.lazy("talentloop.skills.types")]
 
 
 async def _employee(info: Info, employee_id: int | None) -> EmployeeNode | None:
@@ -335,6 +337,18 @@ class AssessmentRequestNode(Node):
     @strawberry.field(description="When it was created.")
     def created_at(self) -> datetime:
         return self._model.created_at
+
+    @strawberry.field(
+        description="The assessment rounds started from this request; DONE once one closes."
+    )
+    async def rounds(self, info: Info) -> list[AssessmentRoundRef]:
+        from talentloop.skills import service as skills_service
+        from talentloop.skills.types import AssessmentRoundNode
+
+        rounds = await skills_service.visible_rounds(info.context.viewer).filter(
+            request_id=self._model.id
+        )
+        return [AssessmentRoundNode(_model=r) for r in rounds]
 
 
 @strawberry.type(description="The restore condition in one period.")

@@ -1,0 +1,205 @@
+"""One score per employee and competency, from every source, and the gap to the required level.
+
+score = Σ weight(source) × mean(source) / Σ weight(source), over the sources that
+have a result: the manager's rating, the latest skill test, the peers' and the
+subordinates' means (only when at least `min_raters` of the group rated, so that
+no single anonymous rating can be read back), and the self-rating. Ratings come
+from the latest round of the employee that rated the competency. An HR
+calibration, when there is one, replaces the score (and says so).
+gap = required level − score; positive means below what the position needs.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from talentloop.people.models import Employee
+from talentloop.skills.models import (
+    Calibration,
+    RaterRelation,
+    Rating,
+    RequiredLevel,
+    Source,
+    SourceWeight,
+    TestAttempt,
+)
+
+DEFAULT_WEIGHTS: dict[Source, Decimal] = {
+    Source.MANAGER: Decimal(40),
+    Source.TEST: Decimal(30),
+    Source.PEER: Decimal(20),
+    Source.SELF: Decimal(10),
+    # Only managers have subordinates; with none, the weights renormalise over the rest.
+    Source.SUBORDINATE: Decimal(20),
+}
+ANONYMOUS = {RaterRelation.PEER, RaterRelation.SUBORDINATE}
+TWO_PLACES = Decimal("0.01")
+BATCH = 500
+
+
+@dataclass(frozen=True)
+class SourceResult:
+    source: Source
+    mean: Decimal | None  # None when hidden (too few raters) or absent
+    count: int  # ratings (or 1 for a test result)
+    shown: bool
+    weight: Decimal
+
+
+@dataclass
+class CompetencyScore:
+    employee_id: int
+    competency_id: int
+    sources: list[SourceResult] = field(default_factory=list)
+    weighted: Decimal | None = None
+    calibrated: Decimal | None = None
+    required: int | None = None
+
+    @property
+    def score(self) -> Decimal | None:
+        return self.calibrated if self.calibrated is not None else self.weighted
+
+    @property
+    def gap(self) -> Decimal | None:
+        if self.required is None or self.score is None:
+            return None
+        return (Decimal(self.required) - self.score).quantize(TWO_PLACES)
+
+
+async def weights() -> dict[Source, Decimal]:
+    configured = {w.source: w.weight for w in await SourceWeight.all()}
+    return {source: configured.get(source, default) for source, default in DEFAULT_WEIGHTS.items()}
+
+
+def combine(results: list[SourceResult]) -> Decimal | None:
+    used = [r for r in results if r.shown and r.mean is not None and r.weight > 0]
+    total = sum((r.weight for r in used), Decimal(0))
+    if not used or total == 0:
+        return None
+    return (
+        sum((r.weight * r.mean for r in used if r.mean is not None), Decimal(0)) / total
+    ).quantize(TWO_PLACES)
+
+
+def _mean(levels: list[int]) -> Decimal:
+    return (Decimal(sum(levels)) / len(levels)).quantize(TWO_PLACES)
+
+
+async def scores_for(
+    employees: list[Employee], competency_ids: list[int]
+) -> dict[tuple[int, int], CompetencyScore]:
+    """Scores for every (employee, competency), in a fixed number of queries per 500 employees.
+
+    Employees must come with `unit` loaded (for unit-specific required levels); the caller
+    has already checked that the viewer may read them.
+    """
+    weight = await weights()
+    result: dict[tuple[int, int], CompetencyScore] = {}
+    for start in range(0, len(employees), BATCH):
+        batch = employees[start : start + BATCH]
+        ids = [e.id for e in batch]
+        ratings: dict[tuple[int, int], dict[int, list[tuple[RaterRelation, int, int]]]] = (
+            defaultdict(lambda: defaultdict(list))
+        )
+        for row in await Rating.filter(
+            assignment__submitted_at__not_isnull=True,
+            assignment__round__employee_id__in=ids,
+            competency_id__in=competency_ids,
+        ).values(
+            "competency_id",
+            "level",
+            "assignment__relation",
+            "assignment__round_id",
+            "assignment__round__employee_id",
+            "assignment__round__min_raters",
+        ):
+            key = (row["assignment__round__employee_id"], row["competency_id"])
+            ratings[key][row["assignment__round_id"]].append(
+                (
+                    RaterRelation(row["assignment__relation"]),
+                    row["level"],
+                    row["assignment__round__min_raters"],
+                )
+            )
+        tests: dict[tuple[int, int], int] = {}
+        for row in (
+            await TestAttempt.filter(
+                employee_id__in=ids, test__competency_id__in=competency_ids, level__not_isnull=True
+            )
+            .order_by("submitted_at", "id")
+            .values("employee_id", "test__competency_id", "level")
+        ):
+            tests[(row["employee_id"], row["test__competency_id"])] = row["level"]  # latest wins
+        calibrations: dict[tuple[int, int], Decimal] = {}
+        for row in (
+            await Calibration.filter(employee_id__in=ids, competency_id__in=competency_ids)
+            .order_by("created_at", "id")
+            .values("employee_id", "competency_id", "level")
+        ):
+            calibrations[(row["employee_id"], row["competency_id"])] = Decimal(str(row["level"]))
+        required = await required_levels(batch, competency_ids)
+
+        for employee in batch:
+            for competency_id in competency_ids:
+                key = (employee.id, competency_id)
+                score = CompetencyScore(employee.id, competency_id, required=required.get(key))
+                if key in ratings:
+                    latest_round = max(ratings[key])
+                    by_relation: dict[RaterRelation, list[int]] = defaultdict(list)
+                    min_raters = 1
+                    for relation, level, minimum in ratings[key][latest_round]:
+                        by_relation[relation].append(level)
+                        min_raters = minimum
+                    for relation, levels in by_relation.items():
+                        shown = relation not in ANONYMOUS or len(levels) >= min_raters
+                        source = Source(relation.value)
+                        score.sources.append(
+                            SourceResult(
+                                source,
+                                _mean(levels) if shown else None,
+                                len(levels),
+                                shown,
+                                weight[source],
+                            )
+                        )
+                if key in tests:
+                    score.sources.append(
+                        SourceResult(Source.TEST, Decimal(tests[key]), 1, True, weight[Source.TEST])
+                    )
+                score.sources.sort(key=lambda r: list(Source).index(r.source))
+                score.weighted = combine(score.sources)
+                score.calibrated = calibrations.get(key)
+                result[key] = score
+    return result
+
+
+async def required_levels(
+    employees: list[Employee], competency_ids: list[int]
+) -> dict[tuple[int, int], int]:
+    """The level each employee's position needs; a requirement set on a unit above them wins
+    over the position's company-wide one (the nearest unit first)."""
+    position_ids = sorted({e.position_id for e in employees if e.position_id})
+    if not position_ids:
+        return {}
+    rows = await RequiredLevel.filter(
+        position_id__in=position_ids, competency_id__in=competency_ids
+    ).values("position_id", "competency_id", "level", "unit__path")
+    by_key: dict[tuple[int, int], list[tuple[str, int]]] = defaultdict(list)
+    for row in rows:
+        by_key[(row["position_id"], row["competency_id"])].append(
+            (row["unit__path"] or "", row["level"])
+        )
+    for candidates in by_key.values():
+        candidates.sort(key=lambda c: len(c[0]), reverse=True)
+    result: dict[tuple[int, int], int] = {}
+    for employee in employees:
+        if employee.position_id is None:
+            continue
+        for competency_id in competency_ids:
+            for path, level in by_key.get((employee.position_id, competency_id), []):
+                if employee.unit.path.startswith(path):
+                    result[(employee.id, competency_id)] = level
+                    break
+    return result

@@ -1,0 +1,610 @@
+"""Rules of the capability module: the framework, 360° rounds and ratings, skill tests,
+calibration, and the gap analyses managers and HR read."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+from tortoise.queryset import QuerySet
+from tortoise.transactions import in_transaction
+
+from talentloop.access.policy import FieldGroup, Viewer
+from talentloop.accounts.models import Role
+from talentloop.errors import ErrorCode, FieldError, ServiceError, not_found
+from talentloop.org import service as org_service
+from talentloop.people.models import Employee
+from talentloop.people.service import visible_employees
+from talentloop.performance import rollup
+from talentloop.performance.models import AssessmentRequest, AssessmentRequestStatus, Kpi
+from talentloop.skills import scoring
+from talentloop.skills.models import (
+    AssessmentRound,
+    Calibration,
+    CategoryKind,
+    Competency,
+    CompetencyCategory,
+    Question,
+    QuestionKind,
+    RaterAssignment,
+    RaterRelation,
+    Rating,
+    RequiredLevel,
+    RoundStatus,
+    SkillTest,
+    TestAttempt,
+)
+
+LEVELS = range(1, 6)
+
+
+# --- the framework ------------------------------------------------------------------------------
+
+
+async def list_competencies(viewer: Viewer) -> list[Competency]:
+    if not viewer.is_authenticated:
+        return []
+    return await Competency.all().order_by("category_id", "code")
+
+
+async def list_categories(viewer: Viewer) -> list[CompetencyCategory]:
+    if not viewer.is_authenticated:
+        return []
+    return await CompetencyCategory.all()
+
+
+def _require_hq_hr(viewer: Viewer, what: str) -> None:
+    if viewer.role is not Role.HQ_HR:
+        raise ServiceError.one(ErrorCode.FORBIDDEN, f"Only HQ HR edits {what}.")
+
+
+async def create_category(
+    viewer: Viewer, *, code: str, name: str, kind: CategoryKind
+) -> CompetencyCategory:
+    _require_hq_hr(viewer, "the competency framework")
+    problems = _code_name_problems(code, name)
+    if await CompetencyCategory.filter(code=code.strip()).exists():
+        problems.append(FieldError("This code is taken.", ErrorCode.DUPLICATE, "code"))
+    if problems:
+        raise ServiceError(*problems)
+    return await CompetencyCategory.create(code=code.strip(), name=name.strip(), kind=kind)
+
+
+async def save_competency(
+    viewer: Viewer,
+    *,
+    competency_id: int | None,
+    code: str,
+    name: str,
+    description: str,
+    category_id: int,
+    levels: dict[int, str],
+) -> Competency:
+    """Create (no id) or change a competency with a description of each of its five levels."""
+    _require_hq_hr(viewer, "the competency framework")
+    problems = _code_name_problems(code, name)
+    if not await CompetencyCategory.filter(id=category_id).exists():
+        problems.append(FieldError("Category not found.", ErrorCode.NOT_FOUND, "categoryId"))
+    if sorted(levels) != list(LEVELS) or not all(text.strip() for text in levels.values()):
+        problems.append(FieldError("Describe each level from 1 to 5.", ErrorCode.INVALID, "levels"))
+    clash = Competency.filter(code=code.strip())
+    if competency_id is not None:
+        clash = clash.exclude(id=competency_id)
+    if await clash.exists():
+        problems.append(FieldError("This code is taken.", ErrorCode.DUPLICATE, "code"))
+    competency = None
+    if competency_id is not None:
+        competency = await Competency.get_or_none(id=competency_id)
+        if competency is None:
+            raise not_found("Competency", "id")
+    if problems:
+        raise ServiceError(*problems)
+    values: dict[str, Any] = {
+        "code": code.strip(),
+        "name": name.strip(),
+        "description": description.strip(),
+        "category_id": category_id,
+        "levels": {str(k): v.strip() for k, v in sorted(levels.items())},
+    }
+    if competency is None:
+        return await Competency.create(**values)
+    await Competency.filter(id=competency.id).update(**values)
+    return await Competency.get(id=competency.id)
+
+
+async def set_required_level(
+    viewer: Viewer, *, competency_id: int, position_id: int, level: int, unit_id: int | None
+) -> RequiredLevel:
+    """Company-wide for a position (HQ HR), or for a position within a unit (HR of that unit)."""
+    unit = None
+    if unit_id is not None:
+        unit = await org_service.get_unit(viewer, unit_id)
+        if unit is None:
+            raise not_found("Unit", "unitId")
+    allowed = viewer.can_manage_employees_in(unit.path) if unit else viewer.role is Role.HQ_HR
+    if not allowed:
+        raise ServiceError.one(ErrorCode.FORBIDDEN, "You may not set required levels here.")
+    from talentloop.people.models import Position
+
+    problems: list[FieldError] = []
+    if level not in LEVELS:
+        problems.append(FieldError("A level is 1 to 5.", ErrorCode.INVALID, "level"))
+    if not await Competency.filter(id=competency_id).exists():
+        problems.append(FieldError("Competency not found.", ErrorCode.NOT_FOUND, "competencyId"))
+    if not await Position.filter(id=position_id).exists():
+        problems.append(FieldError("Position not found.", ErrorCode.NOT_FOUND, "positionId"))
+    if problems:
+        raise ServiceError(*problems)
+    required, created = await RequiredLevel.get_or_create(
+        competency_id=competency_id,
+        position_id=position_id,
+        unit_id=unit_id,
+        defaults={"level": level},
+    )
+    if not created and required.level != level:
+        required.level = level
+        await required.save(update_fields=["level"])
+    return required
+
+
+def _code_name_problems(code: str, name: str) -> list[FieldError]:
+    problems: list[FieldError] = []
+    if not code.strip():
+        problems.append(FieldError("Code is required.", ErrorCode.REQUIRED, "code"))
+    if not name.strip():
+        problems.append(FieldError("Name is required.", ErrorCode.REQUIRED, "name"))
+    return problems
+
+
+# --- who may read scores -----------------------------------------------------------------------
+
+
+async def assessable_employees(
+    viewer: Viewer, ids: list[int] | None = None, root_path: str | None = None
+) -> list[Employee]:
+    """Employees whose competency scores the viewer may read: the WORK field group, like KPIs."""
+    scope = viewer.employee_filter(FieldGroup.WORK)
+    if scope is None:
+        return []
+    qs = Employee.filter(scope).select_related("unit")
+    if ids is not None:
+        qs = qs.filter(id__in=ids)
+    if root_path is not None:
+        qs = qs.filter(unit__path__startswith=root_path)
+    return await qs.order_by("employee_number")
+
+
+async def employee_scores(viewer: Viewer, employee_id: int) -> list[scoring.CompetencyScore] | None:
+    employees = await assessable_employees(viewer, [employee_id])
+    if not employees:
+        return None
+    competency_ids = [c.id for c in await Competency.all().order_by("code")]
+    scores = await scoring.scores_for(employees, competency_ids)
+    return [scores[(employee_id, c)] for c in competency_ids]
+
+
+@dataclass(frozen=True)
+class HeatMap:
+    employees: list[Employee]
+    competency_ids: list[int]
+    scores: dict[tuple[int, int], scoring.CompetencyScore]
+    unit_average: dict[int, Decimal | None]  # competency → mean score over the unit's employees
+    unit_gap: dict[int, Decimal | None]
+
+
+async def unit_heat_map(
+    viewer: Viewer, unit_id: int, competency_ids: list[int] | None
+) -> HeatMap | None:
+    unit = await org_service.get_unit(viewer, unit_id)
+    if unit is None:
+        return None
+    employees = await assessable_employees(viewer, root_path=unit.path)
+    ids = competency_ids or [c.id for c in await Competency.all().order_by("code")]
+    scores = await scoring.scores_for(employees, ids)
+    averages: dict[int, Decimal | None] = {}
+    gaps: dict[int, Decimal | None] = {}
+    for cid in ids:
+        values = [s.score for e in employees if (s := scores[(e.id, cid)]).score is not None]
+        averages[cid] = _avg(values)
+        gaps[cid] = _avg([s.gap for e in employees if (s := scores[(e.id, cid)]).gap is not None])
+    return HeatMap(employees, ids, scores, averages, gaps)
+
+
+def _avg(values: list[Decimal]) -> Decimal | None:
+    return (sum(values, Decimal(0)) / len(values)).quantize(scoring.TWO_PLACES) if values else None
+
+
+@dataclass(frozen=True)
+class UnderPerformerShare:
+    competency_id: int
+    below_team_average: int  # under-performers scoring below their team's average
+    with_score: int  # under-performers with a score on this competency
+    share: Decimal | None  # percent
+
+
+@dataclass(frozen=True)
+class UnderPerformerAnalysis:
+    under_performers: int
+    rows: list[UnderPerformerShare]  # ranked, largest share first
+
+
+async def under_performers_below_team_average(
+    viewer: Viewer, *, kpi_id: int, period: date, unit_id: int | None
+) -> UnderPerformerAnalysis | None:
+    """Of the employees below target on KPI K in period P, the share whose score on each
+    competency is below their team's average (the team: everyone in their unit the viewer sees)."""
+    kpi = await Kpi.get_or_none(id=kpi_id)
+    if kpi is None or not viewer.grants:
+        return None
+    root = None
+    if unit_id is not None:
+        unit = await org_service.get_unit(viewer, unit_id)
+        if unit is None:
+            return None
+        root = unit.path
+    rows = await rollup.member_values(viewer, kpi, [period], root_path=root)
+    under = {
+        r.employee_id
+        for r in rows
+        if (a := rollup.achievement(kpi, r.actual, r.target)) is not None and a < 100
+    }
+    if not under:
+        return UnderPerformerAnalysis(0, [])
+    under_employees = await assessable_employees(viewer, sorted(under))
+    team_units = sorted({e.unit_id for e in under_employees})
+    team = await assessable_employees(viewer)
+    team = [e for e in team if e.unit_id in team_units]
+    competency_ids = [c.id for c in await Competency.all().order_by("code")]
+    scores = await scoring.scores_for(team, competency_ids)
+    result: list[UnderPerformerShare] = []
+    for cid in competency_ids:
+        by_unit: dict[int, list[Decimal]] = defaultdict(list)
+        for e in team:
+            if (s := scores[(e.id, cid)].score) is not None:
+                by_unit[e.unit_id].append(s)
+        team_avg = {u: sum(v, Decimal(0)) / len(v) for u, v in by_unit.items()}
+        scored = [e for e in under_employees if scores[(e.id, cid)].score is not None]
+        below = [e for e in scored if (scores[(e.id, cid)].score or 0) < team_avg[e.unit_id]]
+        share = (
+            (Decimal(len(below)) * 100 / len(scored)).quantize(Decimal("0.1")) if scored else None
+        )
+        result.append(UnderPerformerShare(cid, len(below), len(scored), share))
+    result.sort(key=lambda r: (r.share is None, -(r.share or 0), r.competency_id))
+    return UnderPerformerAnalysis(len(under), result)
+
+
+# --- 360° rounds ---------------------------------------------------------------------------------
+
+
+@dataclass
+class RoundInput:
+    employee_id: int
+    title: str
+    deadline: date
+    competency_ids: list[int]
+    peer_ids: list[int]
+    subordinate_ids: list[int]
+    include_self: bool = True
+    include_manager: bool = True
+    min_raters: int = 3
+    request_id: int | None = None
+
+
+async def create_round(viewer: Viewer, data: RoundInput) -> AssessmentRound:
+    """HR in scope, or the employee's manager, starts a round; raters get it on their to-do list."""
+    subject = await visible_employees(viewer).filter(id=data.employee_id).first()
+    if subject is None:
+        raise not_found("Employee", "employeeId")
+    if not viewer.can_direct_in(subject.unit.path):
+        raise ServiceError.one(
+            ErrorCode.FORBIDDEN, "You may not assess this employee.", "employeeId"
+        )
+    problems: list[FieldError] = []
+    if not data.title.strip():
+        problems.append(FieldError("Title is required.", ErrorCode.REQUIRED, "title"))
+    if data.deadline < date.today():
+        problems.append(FieldError("The deadline has passed.", ErrorCode.INVALID, "deadline"))
+    if not 1 <= data.min_raters <= 10:
+        problems.append(FieldError("Between 1 and 10 raters.", ErrorCode.INVALID, "minRaters"))
+    known = set(await Competency.filter(id__in=data.competency_ids).values_list("id", flat=True))
+    if not data.competency_ids or known != set(data.competency_ids):
+        problems.append(
+            FieldError("Choose existing competencies.", ErrorCode.INVALID, "competencyIds")
+        )
+    raters: list[tuple[int, RaterRelation]] = []
+    if data.include_self:
+        raters.append((subject.id, RaterRelation.SELF))
+    if data.include_manager:
+        if subject.manager_id is None:
+            problems.append(
+                FieldError("The employee has no manager.", ErrorCode.INVALID, "includeManager")
+            )
+        else:
+            raters.append((subject.manager_id, RaterRelation.MANAGER))
+    raters += [(i, RaterRelation.PEER) for i in data.peer_ids]
+    raters += [(i, RaterRelation.SUBORDINATE) for i in data.subordinate_ids]
+    ids = [r for r, _ in raters]
+    if len(ids) != len(set(ids)):
+        problems.append(FieldError("Each rater takes one part only.", ErrorCode.INVALID, "peerIds"))
+    chosen = set(data.peer_ids) | set(data.subordinate_ids)
+    found = set(
+        await visible_employees(viewer).filter(id__in=sorted(chosen)).values_list("id", flat=True)
+    )
+    if chosen - found:
+        problems.append(FieldError("Rater not found.", ErrorCode.NOT_FOUND, "peerIds"))
+    if subject.id in chosen:
+        problems.append(
+            FieldError("The employee rates themselves as self.", ErrorCode.INVALID, "peerIds")
+        )
+    request = None
+    if data.request_id is not None:
+        request = await AssessmentRequest.get_or_none(id=data.request_id, employee_id=subject.id)
+        if request is None:
+            problems.append(
+                FieldError("Assessment request not found.", ErrorCode.NOT_FOUND, "requestId")
+            )
+    if problems:
+        raise ServiceError(*problems)
+    async with in_transaction():
+        round_ = await AssessmentRound.create(
+            employee_id=subject.id,
+            title=data.title.strip(),
+            deadline=data.deadline,
+            min_raters=data.min_raters,
+            competency_ids=sorted(set(data.competency_ids)),
+            request_id=request.id if request else None,
+            created_by_id=viewer.user_id,
+        )
+        await RaterAssignment.bulk_create(
+            [RaterAssignment(round_id=round_.id, rater_id=r, relation=rel) for r, rel in raters]
+        )
+        if request is not None:
+            request.status = AssessmentRequestStatus.IN_PROGRESS
+            await request.save(update_fields=["status"])
+    return round_
+
+
+def visible_rounds(viewer: Viewer) -> QuerySet[AssessmentRound]:
+    scope = viewer.employee_filter(FieldGroup.WORK, prefix="employee__")
+    if scope is None:
+        return AssessmentRound.filter(id__in=[])
+    return AssessmentRound.filter(scope)
+
+
+async def get_round(viewer: Viewer, round_id: int) -> AssessmentRound | None:
+    return await visible_rounds(viewer).filter(id=round_id).first()
+
+
+async def close_round(viewer: Viewer, round_id: int) -> AssessmentRound:
+    round_ = await get_round(viewer, round_id)
+    if round_ is None:
+        raise not_found("Round", "id")
+    await round_.fetch_related("employee__unit")
+    if not viewer.can_direct_in(round_.employee.unit.path):
+        raise ServiceError.one(ErrorCode.FORBIDDEN, "You may not close this round.", "id")
+    if round_.status is RoundStatus.CLOSED:
+        raise ServiceError.one(ErrorCode.CONFLICT, "The round is closed already.", "id")
+    async with in_transaction():
+        round_.status, round_.closed_at = RoundStatus.CLOSED, datetime.now(UTC)
+        await round_.save(update_fields=["status", "closed_at"])
+        if round_.request_id is not None:
+            await AssessmentRequest.filter(id=round_.request_id).update(
+                status=AssessmentRequestStatus.DONE
+            )
+    return round_
+
+
+@dataclass(frozen=True)
+class GroupCount:
+    relation: RaterRelation
+    invited: int
+    submitted: int
+
+
+async def group_counts(round_id: int) -> list[GroupCount]:
+    """How many of each group were asked and answered: the only thing shown about raters."""
+    counts: dict[RaterRelation, list[int]] = defaultdict(lambda: [0, 0])
+    for relation, submitted in await RaterAssignment.filter(round_id=round_id).values_list(
+        "relation", "submitted_at"
+    ):
+        counts[RaterRelation(relation)][0] += 1
+        counts[RaterRelation(relation)][1] += submitted is not None
+    return [GroupCount(rel, *counts[rel]) for rel in RaterRelation if rel in counts]
+
+
+@dataclass(frozen=True)
+class GroupResult:
+    competency_id: int
+    relation: RaterRelation
+    mean: Decimal | None
+    count: int
+    shown: bool
+
+
+async def round_results(round_: AssessmentRound) -> list[GroupResult]:
+    """Per competency and group: the mean, or nothing when an anonymous group has too few ratings."""
+    levels: dict[tuple[int, RaterRelation], list[int]] = defaultdict(list)
+    for competency_id, relation, level in await Rating.filter(
+        assignment__round_id=round_.id, assignment__submitted_at__not_isnull=True
+    ).values_list("competency_id", "assignment__relation", "level"):
+        levels[(competency_id, RaterRelation(relation))].append(level)
+    results = []
+    for (competency_id, relation), values in sorted(
+        levels.items(), key=lambda kv: (kv[0][0], list(RaterRelation).index(kv[0][1]))
+    ):
+        shown = relation not in scoring.ANONYMOUS or len(values) >= round_.min_raters
+        results.append(
+            GroupResult(
+                competency_id,
+                relation,
+                scoring._mean(values) if shown else None,
+                len(values),
+                shown,
+            )
+        )
+    return results
+
+
+# --- a rater's tasks ------------------------------------------------------------------------------
+
+
+async def my_tasks(viewer: Viewer, include_done: bool = False) -> list[RaterAssignment]:
+    if viewer.employee_id is None:
+        return []
+    qs = RaterAssignment.filter(rater_id=viewer.employee_id, round__status=RoundStatus.OPEN)
+    if not include_done:
+        qs = qs.filter(submitted_at__isnull=True)
+    return await qs.select_related("round__employee__unit", "round__employee__position").order_by(
+        "round__deadline", "id"
+    )
+
+
+async def my_task(viewer: Viewer, assignment_id: int) -> RaterAssignment | None:
+    if viewer.employee_id is None:
+        return None
+    return (
+        await RaterAssignment.filter(id=assignment_id, rater_id=viewer.employee_id)
+        .select_related("round__employee__unit", "round__employee__position")
+        .first()
+    )
+
+
+async def submit_ratings(
+    viewer: Viewer, assignment_id: int, ratings: list[tuple[int, int, str]]
+) -> RaterAssignment:
+    """The rater alone submits, once, a level for every competency of the round."""
+    task = await my_task(viewer, assignment_id)
+    if task is None:
+        raise not_found("Task", "taskId")
+    if task.round.status is RoundStatus.CLOSED:
+        raise ServiceError.one(ErrorCode.CONFLICT, "The round is closed.", "taskId")
+    if task.submitted_at is not None:
+        raise ServiceError.one(ErrorCode.CONFLICT, "You have rated already.", "taskId")
+    problems: list[FieldError] = []
+    given = [cid for cid, _, _ in ratings]
+    if sorted(given) != sorted(task.round.competency_ids) or len(set(given)) != len(given):
+        problems.append(
+            FieldError("Rate every competency of the round once.", ErrorCode.INVALID, "ratings")
+        )
+    if any(level not in LEVELS for _, level, _ in ratings):
+        problems.append(FieldError("A level is 1 to 5.", ErrorCode.INVALID, "ratings"))
+    if problems:
+        raise ServiceError(*problems)
+    async with in_transaction():
+        await Rating.bulk_create(
+            [
+                Rating(assignment_id=task.id, competency_id=c, level=lv, comment=text.strip())
+                for c, lv, text in ratings
+            ]
+        )
+        task.submitted_at = datetime.now(UTC)
+        await task.save(update_fields=["submitted_at"])
+    return task
+
+
+async def my_ratings(task: RaterAssignment) -> list[Rating]:
+    return await Rating.filter(assignment_id=task.id).order_by("competency_id")
+
+
+# --- skill tests ------------------------------------------------------------------------------------
+
+
+async def list_tests(viewer: Viewer) -> list[SkillTest]:
+    if not viewer.is_authenticated:
+        return []
+    return await SkillTest.filter(is_active=True).order_by("id")
+
+
+async def get_test(viewer: Viewer, test_id: int) -> SkillTest | None:
+    if not viewer.is_authenticated:
+        return None
+    return await SkillTest.get_or_none(id=test_id, is_active=True)
+
+
+async def test_questions(test: SkillTest) -> list[Question]:
+    found = {q.id: q for q in await Question.filter(id__in=test.question_ids)}
+    return [found[i] for i in test.question_ids if i in found]
+
+
+def level_for(percent: Decimal, thresholds: dict[str, object]) -> int:
+    """The highest level whose threshold the percentage reaches."""
+    level = 1
+    for key, minimum in sorted(thresholds.items(), key=lambda kv: int(kv[0])):
+        if percent >= Decimal(str(minimum)):
+            level = int(key)
+    return level
+
+
+async def submit_attempt(
+    viewer: Viewer, test_id: int, answers: dict[int, list[str]]
+) -> TestAttempt:
+    """Scored at once: a question earns its points when exactly the right options are chosen."""
+    if viewer.employee_id is None:
+        raise ServiceError.one(ErrorCode.FORBIDDEN, "Only employees take tests.")
+    test = await get_test(viewer, test_id)
+    if test is None:
+        raise not_found("Test", "testId")
+    questions = await test_questions(test)
+    unknown = set(answers) - {q.id for q in questions}
+    if unknown:
+        raise ServiceError.one(
+            ErrorCode.INVALID, "Answers to questions not in the test.", "answers"
+        )
+    score = max_score = 0
+    for question in questions:
+        max_score += question.points
+        chosen = sorted(set(answers.get(question.id, [])))
+        if question.kind is QuestionKind.SINGLE and len(chosen) > 1:
+            continue
+        if chosen == sorted(question.correct):
+            score += question.points
+    percent = Decimal(score * 100) / max_score if max_score else Decimal(0)
+    return await TestAttempt.create(
+        test_id=test.id,
+        employee_id=viewer.employee_id,
+        answers={str(k): v for k, v in answers.items()},
+        score=score,
+        max_score=max_score,
+        level=level_for(percent, test.level_thresholds),
+    )
+
+
+async def my_attempts(viewer: Viewer) -> list[TestAttempt]:
+    if viewer.employee_id is None:
+        return []
+    return await TestAttempt.filter(employee_id=viewer.employee_id).order_by("-submitted_at", "-id")
+
+
+# --- calibration ----------------------------------------------------------------------------------------
+
+
+async def calibrate(
+    viewer: Viewer, *, employee_id: int, competency_id: int, level: Decimal, reason: str
+) -> Calibration:
+    """HR overrides a score, explicitly and on the record (the previous score is kept)."""
+    employees = await assessable_employees(viewer, [employee_id])
+    if not employees:
+        raise not_found("Employee", "employeeId")
+    if not viewer.can_manage_employees_in(employees[0].unit.path) or viewer.user_id is None:
+        raise ServiceError.one(ErrorCode.FORBIDDEN, "Only HR calibrates scores.", "employeeId")
+    problems: list[FieldError] = []
+    if not Decimal(1) <= level <= Decimal(5):
+        problems.append(FieldError("A level is 1 to 5.", ErrorCode.INVALID, "level"))
+    if not reason.strip():
+        problems.append(FieldError("Give the reason.", ErrorCode.REQUIRED, "reason"))
+    if not await Competency.filter(id=competency_id).exists():
+        problems.append(FieldError("Competency not found.", ErrorCode.NOT_FOUND, "competencyId"))
+    if problems:
+        raise ServiceError(*problems)
+    current = (await scoring.scores_for(employees, [competency_id]))[(employee_id, competency_id)]
+    return await Calibration.create(
+        employee_id=employee_id,
+        competency_id=competency_id,
+        level=level.quantize(scoring.TWO_PLACES),
+        previous_level=current.score,
+        reason=reason.strip(),
+        calibrated_by_id=viewer.user_id,
+    )
