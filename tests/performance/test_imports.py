@@ -19,11 +19,11 @@ from talentloop.performance.models import (
     PerformanceRecord,
 )
 from tests.performance.conftest import Perf
-from tests.support import Api
+from tests.support import Api, gid
 
 IMPORT = """mutation($kind: ImportKind!, $name: String!, $content: String!, $dry: Boolean!) {
   importData(input: {kind: $kind, fileName: $name, contentBase64: $content, dryRun: $dry}) {
-    job { status totalRows processedRows createdRows updatedRows unchangedRows errors { row column message } }
+    job { status totalRows processedRows createdRows updatedRows unchangedRows errors { row column message code } }
     errors { field code message }
   }
 }"""
@@ -94,6 +94,13 @@ async def test_a_dry_run_reports_exactly_the_bad_rows_and_writes_nothing(
     assert [(e["row"], e["column"], e["message"]) for e in job["errors"]] == [
         (row, column, message) for row, (column, _, message) in sorted(BAD_ROWS.items())
     ]
+    assert [e["code"] for e in job["errors"]] == [
+        "NOT_FOUND",
+        "NOT_FOUND",
+        "INVALID",
+        "INVALID",
+        "INVALID",
+    ]
     assert await PerformanceRecord.all().count() == before
     real = await _import(api, perf, _csv(perf, bad=True), dry=False)
     assert real["status"] == "INVALID" and real["createdRows"] == 0
@@ -148,7 +155,12 @@ async def test_a_run_that_fails_half_way_leaves_the_database_as_it_was(
     )
     assert job.status is ImportStatus.FAILED
     assert job.errors == [
-        {"row": 0, "column": None, "message": "The import failed; nothing was written."}
+        {
+            "row": 0,
+            "column": None,
+            "message": "The import failed; nothing was written.",
+            "code": "invalid",
+        }
     ]
     assert sorted(await PerformanceRecord.all().values_list("id", "value")) == before
 
@@ -219,7 +231,12 @@ async def test_a_file_without_the_columns_is_refused_whole(api: Api, perf: Perf)
         as_=perf.world.users["hq_hr"],
     )
     assert other["importData"]["job"]["errors"] == [
-        {"row": 0, "column": "fileName", "message": "Upload a .csv or .xlsx file."}
+        {
+            "row": 0,
+            "column": "fileName",
+            "message": "Upload a .csv or .xlsx file.",
+            "code": "INVALID",
+        }
     ]
 
 
@@ -250,3 +267,61 @@ async def test_employees_are_created_updated_and_linked_to_managers(api: Api, pe
         api, perf, outside.encode(), dry=True, kind="EMPLOYEES", viewer="branch_hr"
     )
     assert [(e["row"], e["column"]) for e in refused["errors"]] == [(2, "unit_code")]
+
+
+async def test_a_background_import_shows_its_progress_until_done(api: Api, perf: Perf) -> None:
+    import asyncio
+
+    from talentloop.performance import imports as imports_module
+
+    started = await api.data(
+        """mutation($c: String!) { importData(input: {kind: KPI_RECORDS, fileName: "h.csv",
+            contentBase64: $c, dryRun: false, inBackground: true}) { job { id status } errors { code } } }""",
+        {"c": base64.b64encode(_csv(perf, bad=False)).decode()},
+        as_=perf.world.users["hq_hr"],
+    )
+    job = started["importData"]["job"]
+    assert job["status"] == "RUNNING"
+    seen = []
+    for _ in range(200):
+        polled = await api.data(
+            "query($id: ID!) { importJob(id: $id) { status processedRows totalRows createdRows } }",
+            {"id": job["id"]},
+            as_=perf.world.users["hq_hr"],
+        )
+        seen.append(polled["importJob"])
+        if polled["importJob"]["status"] != "RUNNING":
+            break
+        await asyncio.sleep(0.01)
+    assert seen[-1] == {
+        "status": "DONE",
+        "processedRows": 1000,
+        "totalRows": 1000,
+        "createdRows": 1000,
+    }
+    assert not imports_module._background  # the task finished and let go of itself
+    # another HR user cannot follow someone else's job
+    other = await api.data(
+        "query($id: ID!) { importJob(id: $id) { status } }",
+        {"id": job["id"]},
+        as_=perf.world.users["branch_hr"],
+    )
+    assert other["importJob"] is None
+
+
+async def test_the_latest_period_is_the_newest_the_viewer_may_see(api: Api, perf: Perf) -> None:
+    from datetime import date
+
+    from tests.performance.conftest import record
+
+    await record(perf.cr, perf.world.people["bj_rep"], date(2026, 5, 1), "10")
+    query = "query($k: ID!) { latestKpiPeriod(kpiId: $k) }"
+    assert (await api.data(query, {"k": gid(perf.cr)}, as_=perf.world.users["hq_hr"]))[
+        "latestKpiPeriod"
+    ] == "2026-05-01"
+    assert (await api.data(query, {"k": gid(perf.cr)}, as_=perf.world.users["branch_hr"]))[
+        "latestKpiPeriod"
+    ] == "2026-01-01"
+    assert (await api.data(query, {"k": gid(perf.cr)}, as_=perf.world.users["admin"]))[
+        "latestKpiPeriod"
+    ] is None

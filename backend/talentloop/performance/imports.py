@@ -5,6 +5,7 @@ changes nothing. Progress is saved on the job as rows are checked."""
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import logging
@@ -89,8 +90,10 @@ class Checked:
     items: dict[tuple[Any, ...], dict[str, Any]] = field(default_factory=dict)
     errors: list[dict[str, Any]] = field(default_factory=list)
 
-    def error(self, row: int, column: str | None, message: str) -> None:
-        self.errors.append({"row": row, "column": column, "message": message})
+    def error(
+        self, row: int, column: str | None, message: str, code: ErrorCode = ErrorCode.INVALID
+    ) -> None:
+        self.errors.append({"row": row, "column": column, "message": message, "code": code.value})
 
 
 # --- reading files -----------------------------------------------------------------------
@@ -169,28 +172,59 @@ async def run_import(
     dry_run: bool,
     on_write: Callable[[int], None] | None = None,
 ) -> ImportJob:
+    """Check (and unless a dry run, write) a file, waiting for the end."""
+    job = await start_import(viewer, kind=kind, file_name=file_name, dry_run=dry_run)
+    await execute(job, viewer, content, on_write)
+    return job
+
+
+async def start_import(
+    viewer: Viewer, *, kind: ImportKind, file_name: str, dry_run: bool
+) -> ImportJob:
+    """Create the job (RUNNING); `execute` does the work, here or in the background."""
     if not viewer.can_manage_employees or viewer.user_id is None:
         raise ServiceError.one(ErrorCode.FORBIDDEN, "Only HR imports data.")
-    job = await ImportJob.create(
+    return await ImportJob.create(
         kind=kind, file_name=file_name[:255], dry_run=dry_run, created_by_id=viewer.user_id
     )
+
+
+_background: set[asyncio.Task[None]] = set()
+
+
+def execute_in_background(job: ImportJob, viewer: Viewer, content: bytes) -> None:
+    """Run the job after the response; clients follow it with importJob(id).
+
+    In-process for now: a job queue that any API process can pick up comes with the
+    Performance-and-scale issue.
+    """
+    task = asyncio.create_task(execute(job, viewer, content))
+    _background.add(task)
+    task.add_done_callback(_background.discard)
+
+
+async def execute(
+    job: ImportJob, viewer: Viewer, content: bytes, on_write: Callable[[int], None] | None = None
+) -> None:
+    kind = job.kind
     try:
-        table = read_table(file_name, content)
+        table = read_table(job.file_name, content)
         job.total_rows = len(table.rows)
+        await ImportJob.filter(id=job.id).update(total_rows=job.total_rows)
         missing = [c for c in REQUIRED[kind] if c not in table.columns]
         if kind is ImportKind.TARGETS and not {"employee_number", "unit_code"} & set(table.columns):
             missing.append("employee_number or unit_code")
         if missing:
             checked = Checked()
             for column in missing:
-                checked.error(1, column, "Missing column.")
+                checked.error(1, column, "Missing column.", ErrorCode.REQUIRED)
         else:
             checked = await CHECKERS[kind](viewer, table, job)
         job.processed_rows = len(table.rows)
         if checked.errors:
             job.errors = sorted(checked.errors, key=lambda e: (e["row"], e["column"] or ""))
             job.status = ImportStatus.INVALID
-        elif dry_run:
+        elif job.dry_run:
             job.status = ImportStatus.VALID
         else:
             async with in_transaction():
@@ -198,19 +232,26 @@ async def run_import(
             job.created_rows, job.updated_rows, job.unchanged_rows = created, updated, unchanged
             job.status = ImportStatus.DONE
     except ServiceError as exc:
-        job.errors = [{"row": 0, "column": e.field, "message": e.message} for e in exc.errors]
+        job.errors = [
+            {"row": 0, "column": e.field, "message": e.message, "code": e.code.value}
+            for e in exc.errors
+        ]
         job.status = ImportStatus.INVALID
     except Exception:
         log.exception("import job %s failed", job.id)
         job.errors = [
-            {"row": 0, "column": None, "message": "The import failed; nothing was written."}
+            {
+                "row": 0,
+                "column": None,
+                "message": "The import failed; nothing was written.",
+                "code": ErrorCode.INVALID.value,
+            }
         ]
         job.status = ImportStatus.FAILED
     job.finished_at = datetime.now(UTC)
     await job.save()
     if job.status is ImportStatus.DONE and kind is ImportKind.KPI_RECORDS:
         await triggers.evaluate_all()
-    return job
 
 
 async def get_job(viewer: Viewer, job_id: int) -> ImportJob | None:
@@ -255,10 +296,12 @@ async def _check_records(viewer: Viewer, table: Table, job: ImportJob) -> Checke
         kpi = kpis.get(row["kpi_code"])
         bad = False
         if employee is None:
-            checked.error(index, "employee_number", "No such employee in your scope.")
+            checked.error(
+                index, "employee_number", "No such employee in your scope.", ErrorCode.NOT_FOUND
+            )
             bad = True
         if kpi is None:
-            checked.error(index, "kpi_code", "No such KPI.")
+            checked.error(index, "kpi_code", "No such KPI.", ErrorCode.NOT_FOUND)
             bad = True
         period = (
             parse_period(row["period"], kpi.period_type) if kpi else parse_period(row["period"])
@@ -274,7 +317,7 @@ async def _check_records(viewer: Viewer, table: Table, job: ImportJob) -> Checke
         if bad or employee is None or kpi is None or period is None or value is None:
             continue
         for problem in value_problems(kpi, value, period, dimension):
-            checked.error(index, problem.field, problem.message)
+            checked.error(index, problem.field, problem.message, problem.code)
             bad = True
         key = (employee.id, kpi.id, period, dimension)
         if key in checked.items:
@@ -282,6 +325,7 @@ async def _check_records(viewer: Viewer, table: Table, job: ImportJob) -> Checke
                 index,
                 None,
                 f"Same employee, KPI, period and dimension as row {checked.items[key]['row']}.",
+                ErrorCode.DUPLICATE,
             )
             bad = True
         if not bad:
@@ -354,7 +398,7 @@ async def _check_targets(viewer: Viewer, table: Table, job: ImportJob) -> Checke
         kpi = kpis.get(row["kpi_code"])
         bad = False
         if kpi is None:
-            checked.error(index, "kpi_code", "No such KPI.")
+            checked.error(index, "kpi_code", "No such KPI.", ErrorCode.NOT_FOUND)
             bad = True
         employee = employees.get(number) if number else None
         unit = units.get(unit_code) if unit_code else None
@@ -362,10 +406,12 @@ async def _check_targets(viewer: Viewer, table: Table, job: ImportJob) -> Checke
             checked.error(index, "employee_number", "Give either employee_number or unit_code.")
             bad = True
         elif number and employee is None:
-            checked.error(index, "employee_number", "No such employee in your scope.")
+            checked.error(
+                index, "employee_number", "No such employee in your scope.", ErrorCode.NOT_FOUND
+            )
             bad = True
         elif unit_code and (unit is None or not viewer.can_direct_in(unit.path)):
-            checked.error(index, "unit_code", "No such unit in your scope.")
+            checked.error(index, "unit_code", "No such unit in your scope.", ErrorCode.NOT_FOUND)
             bad = True
         period = (
             parse_period(row["period"], kpi.period_type) if kpi else parse_period(row["period"])
@@ -381,7 +427,9 @@ async def _check_targets(viewer: Viewer, table: Table, job: ImportJob) -> Checke
             continue
         key = (kpi.id, period, employee.id if employee else None, unit.id if unit else None)
         if key in checked.items:
-            checked.error(index, None, f"Same target as row {checked.items[key]['row']}.")
+            checked.error(
+                index, None, f"Same target as row {checked.items[key]['row']}.", ErrorCode.DUPLICATE
+            )
             continue
         checked.items[key] = {"row": index, "value": value}
     return checked
@@ -470,18 +518,20 @@ async def _check_employees(viewer: Viewer, table: Table, job: ImportJob) -> Chec
         number = row["employee_number"]
         bad = False
         if not number:
-            checked.error(index, "employee_number", "Required.")
+            checked.error(index, "employee_number", "Required.", ErrorCode.REQUIRED)
             bad = True
         elif number in taken and number not in mine:
-            checked.error(index, "employee_number", "This employee number is taken.")
+            checked.error(
+                index, "employee_number", "This employee number is taken.", ErrorCode.DUPLICATE
+            )
             bad = True
         unit = units.get(row["unit_code"])
         if unit is None or not viewer.can_manage_employees_in(unit.path):
-            checked.error(index, "unit_code", "No such unit in your scope.")
+            checked.error(index, "unit_code", "No such unit in your scope.", ErrorCode.NOT_FOUND)
             bad = True
         values: dict[str, Any] = {"name": row["name"]}
         if not row["name"]:
-            checked.error(index, "name", "Required.")
+            checked.error(index, "name", "Required.", ErrorCode.REQUIRED)
             bad = True
         for column in ("hire_date", "birth_date"):
             text = row.get(column, "")
@@ -492,7 +542,7 @@ async def _check_employees(viewer: Viewer, table: Table, job: ImportJob) -> Chec
                     checked.error(index, column, "Not a date (YYYY-MM-DD).")
                     bad = True
             elif column == "hire_date":
-                checked.error(index, column, "Required.")
+                checked.error(index, column, "Required.", ErrorCode.REQUIRED)
                 bad = True
         for column in ("work_phone", "work_email", "personal_phone", "id_number", "bank_account"):
             if row.get(column):
@@ -514,15 +564,17 @@ async def _check_employees(viewer: Viewer, table: Table, job: ImportJob) -> Chec
             bad = True
         values["status"] = status
         for problem in format_problems(values):
-            checked.error(index, _column(problem.field), problem.message)
+            checked.error(index, _column(problem.field), problem.message, problem.code)
             bad = True
         position_code = row.get("position_code", "")
         if position_code and position_code not in positions:
-            checked.error(index, "position_code", "No such position.")
+            checked.error(index, "position_code", "No such position.", ErrorCode.NOT_FOUND)
             bad = True
         manager = row.get("manager_number", "")
         if manager and manager not in managers and manager not in numbers:
-            checked.error(index, "manager_number", "No such employee in your scope.")
+            checked.error(
+                index, "manager_number", "No such employee in your scope.", ErrorCode.NOT_FOUND
+            )
             bad = True
         if manager and manager == number:
             checked.error(index, "manager_number", "An employee cannot manage themselves.")
@@ -530,7 +582,10 @@ async def _check_employees(viewer: Viewer, table: Table, job: ImportJob) -> Chec
         key = (number,)
         if key in checked.items:
             checked.error(
-                index, "employee_number", f"Same employee as row {checked.items[key]['row']}."
+                index,
+                "employee_number",
+                f"Same employee as row {checked.items[key]['row']}.",
+                ErrorCode.DUPLICATE,
             )
             bad = True
         if not bad and unit is not None:

@@ -224,6 +224,12 @@ class PerformanceQuery:
             PaySuspensionNode(_model=s) for s in await pay.list_suspensions(info.context.viewer)
         ]
 
+    @strawberry.field(
+        description="The latest period with a value of this KPI that the viewer may see (null if none)."
+    )
+    async def latest_kpi_period(self, info: Info, kpi_id: strawberry.ID) -> date | None:
+        return await service.latest_period(info.context.viewer, pk_of(kpi_id, "Kpi") or -1)
+
     @strawberry.field(description="An import job, to follow its progress.")
     async def import_job(self, info: Info, id: strawberry.ID) -> ImportJobNode | None:
         job = await imports.get_job(info.context.viewer, pk_of(id, "ImportJob") or -1)
@@ -315,6 +321,10 @@ class ImportDataInput:
     file_name: str = strawberry.field(description="Ends in .csv or .xlsx.")
     content_base64: str = strawberry.field(description="The file's bytes, base64.")
     dry_run: bool = strawberry.field(default=True, description="Check only; write nothing.")
+    in_background: bool = strawberry.field(
+        default=False,
+        description="Answer at once with the RUNNING job and follow it with importJob(id).",
+    )
 
 
 @strawberry.type(description="The import job, or the errors that stopped it.")
@@ -447,16 +457,17 @@ class PerformanceMutation:
                     )
                 ],
             )
+        viewer = info.context.viewer
         try:
-            job = await imports.run_import(
-                info.context.viewer,
-                kind=input.kind,
-                file_name=input.file_name,
-                content=content,
-                dry_run=input.dry_run,
+            job = await imports.start_import(
+                viewer, kind=input.kind, file_name=input.file_name, dry_run=input.dry_run
             )
         except ServiceError as exc:
             return ImportPayload(job=None, errors=mutation_errors(exc))
+        if input.in_background:
+            imports.execute_in_background(job, viewer, content)
+        else:
+            await imports.execute(job, viewer, content)
         return ImportPayload(job=ImportJobNode(_model=job), errors=[])
 
     @strawberry.mutation(description="Add a trigger rule; it is evaluated at once.")

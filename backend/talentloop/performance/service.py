@@ -197,6 +197,17 @@ def visible_records(viewer: Viewer) -> QuerySet[PerformanceRecord]:
     return PerformanceRecord.filter(scope)
 
 
+async def latest_period(viewer: Viewer, kpi_id: int) -> date | None:
+    latest = (
+        await visible_records(viewer)
+        .filter(kpi_id=kpi_id)
+        .order_by("-period")
+        .limit(1)
+        .values_list("period", flat=True)
+    )
+    return rollup.as_date(latest[0]) if latest else None
+
+
 @dataclass
 class RecordQuery:
     employee_id: int | None = None

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 from strawberry.scalars import JSON
 
+from talentloop.errors import ErrorCode as ErrorCodeEnum
 from talentloop.graphql.context import Info
 from talentloop.graphql.ids import to_global_id
 from talentloop.graphql.node import Node
@@ -545,6 +546,7 @@ class ImportRowError:
     )
     column: str | None = strawberry.field(description="The column at fault, when one is.")
     message: str = strawberry.field(description="What is wrong.")
+    code: ErrorCodeEnum = strawberry.field(description="What is wrong, for a program.")
 
 
 @strawberry.type(
@@ -596,7 +598,12 @@ class ImportJobNode(Node):
     @strawberry.field(description="Every bad row; nothing is written while there is one.")
     def errors(self) -> list[ImportRowError]:
         return [
-            ImportRowError(row=e["row"], column=e["column"], message=e["message"])
+            ImportRowError(
+                row=e["row"],
+                column=e["column"],
+                message=e["message"],
+                code=ErrorCodeEnum(e.get("code", "invalid")),
+            )
             for e in self._model.errors
         ]
 
