@@ -13,6 +13,7 @@ MODEL_MODULES = [
     "talentloop.accounts.models",
     "talentloop.performance.models",
     "talentloop.skills.models",
+    "talentloop.training.models",
 ]
 
 

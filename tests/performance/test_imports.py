@@ -272,8 +272,6 @@ async def test_employees_are_created_updated_and_linked_to_managers(api: Api, pe
 async def test_a_background_import_shows_its_progress_until_done(api: Api, perf: Perf) -> None:
     import asyncio
 
-    from talentloop.performance import imports as imports_module
-
     started = await api.data(
         """mutation($c: String!) { importData(input: {kind: KPI_RECORDS, fileName: "h.csv",
             contentBase64: $c, dryRun: false, inBackground: true}) { job { id status } errors { code } } }""",
@@ -299,7 +297,6 @@ async def test_a_background_import_shows_its_progress_until_done(api: Api, perf:
         "totalRows": 1000,
         "createdRows": 1000,
     }
-    assert not imports_module._background  # the task finished and let go of itself
     # another HR user cannot follow someone else's job
     other = await api.data(
         "query($id: ID!) { importJob(id: $id) { status } }",

@@ -18,6 +18,7 @@ from talentloop.accounts.models import Role, User
 from talentloop.accounts.passwords import hash_password
 from talentloop.demo.performance import load_performance_story
 from talentloop.demo.skills import load_skills_story
+from talentloop.demo.training import load_training_story
 from talentloop.org.models import OrgUnit, OrgUnitType
 from talentloop.people.models import Employee, EmployeeStatus, Gender, Position
 from talentloop.people.validation import id_number_check_char
@@ -293,6 +294,7 @@ async def load_demo_company(progress: Callable[[str], None] = lambda _m: None) -
             )
         await load_performance_story(progress)
         await load_skills_story(progress)
+        await load_training_story(progress)
     progress(
         f"demo company loaded: {len(units)} units, {len(people.rows)} employees, {len(accounts)} accounts"
     )

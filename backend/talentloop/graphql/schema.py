@@ -46,6 +46,14 @@ from talentloop.skills.types import (
     SkillTestNode,
     TestAttemptNode,
 )
+from talentloop.training.schema import TrainingMutation, TrainingQuery
+from talentloop.training.types import (
+    CourseNode,
+    CourseSessionNode,
+    EnrollmentNode,
+    TrainingPlanNode,
+    TrainingTargetRuleNode,
+)
 
 MAX_DEPTH = 12
 MAX_ALIASES = 30
@@ -60,10 +68,19 @@ class NodeQuery:
 
 
 Query = merge_types(
-    "Query", (NodeQuery, AccountsQuery, OrgQuery, PeopleQuery, PerformanceQuery, SkillsQuery)
+    "Query",
+    (NodeQuery, AccountsQuery, OrgQuery, PeopleQuery, PerformanceQuery, SkillsQuery, TrainingQuery),
 )
 Mutation = merge_types(
-    "Mutation", (AccountsMutation, OrgMutation, PeopleMutation, PerformanceMutation, SkillsMutation)
+    "Mutation",
+    (
+        AccountsMutation,
+        OrgMutation,
+        PeopleMutation,
+        PerformanceMutation,
+        SkillsMutation,
+        TrainingMutation,
+    ),
 )
 
 schema = strawberry.Schema(
@@ -88,6 +105,11 @@ schema = strawberry.Schema(
         RaterTaskNode,
         SkillTestNode,
         TestAttemptNode,
+        CourseNode,
+        CourseSessionNode,
+        EnrollmentNode,
+        TrainingPlanNode,
+        TrainingTargetRuleNode,
     ],
     config=StrawberryConfig(auto_camel_case=True),
     extensions=[

@@ -248,10 +248,11 @@ async def execute(
             }
         ]
         job.status = ImportStatus.FAILED
+    if job.status is ImportStatus.DONE and kind is ImportKind.KPI_RECORDS:
+        # New actuals may breach a trigger rule: the job is done once that is known too.
+        await triggers.evaluate_all()
     job.finished_at = datetime.now(UTC)
     await job.save()
-    if job.status is ImportStatus.DONE and kind is ImportKind.KPI_RECORDS:
-        await triggers.evaluate_all()
 
 
 async def get_job(viewer: Viewer, job_id: int) -> ImportJob | None:

@@ -1,0 +1,1 @@
+"""Training management: courses, sessions, enrolments, plans and budgets, training-linked targets."""

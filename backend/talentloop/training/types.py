@@ -1,0 +1,574 @@
+"""GraphQL types for training."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+
+from talentloop.access.policy import FieldNotPermitted
+from talentloop.accounts.models import Role
+from talentloop.graphql.context import Info
+from talentloop.graphql.ids import to_global_id
+from talentloop.graphql.node import Node
+from talentloop.people import loaders as people_loaders
+from talentloop.performance.periods import label
+from talentloop.training import costs, service
+from talentloop.training.models import (
+    Course,
+    CourseFormat,
+    CourseKind,
+    CourseSession,
+    Enrollment,
+    EnrollmentSource,
+    EnrollmentStatus,
+    Lesson,
+    PlanKind,
+    TargetRuleKind,
+    TrainingPlan,
+    TrainingTargetRule,
+)
+
+if TYPE_CHECKING:
+    from talentloop.org.types import OrgUnitNode
+    from talentloop.people.types import EmployeeNode, PositionNode
+    from talentloop.performance.types import KpiNode
+    from talentloop.skills.types import CompetencyNode, SkillTestNode, TestAttemptNode
+
+for enum, name, description in [
+    (CourseFormat, "CourseFormat", "Online, offline workshop, blended or mentoring."),
+    (CourseKind, "CourseKind", "General or industry-specific."),
+    (EnrollmentStatus, "EnrollmentStatus", "Where an enrolment stands."),
+    (EnrollmentSource, "EnrollmentSource", "Who enrolled the learner."),
+    (PlanKind, "TrainingPlanKind", "Annual or ad hoc."),
+    (TargetRuleKind, "TrainingTargetRuleKind", "A target adjustment or a bonus."),
+]:
+    strawberry.enum(enum, name=name, description=description)
+
+EmployeeRef = Annotated["EmployeeNode", strawberry.lazy("talentloop.people.types")]
+PositionRef = Annotated["PositionNode", strawberry.lazy("talentloop.people.types")]
+OrgUnitRef = Annotated["OrgUnitNode", strawberry.lazy("talentloop.org.types")]
+KpiRef = Annotated["KpiNode", strawberry.lazy("talentloop.performance.types")]
+CompetencyRef = Annotated["CompetencyNode", strawberry.lazy("talentloop.skills.types")]
+SkillTestRef = Annotated["SkillTestNode", strawberry.lazy("talentloop.skills.types")]
+TestAttemptRef = Annotated["TestAttemptNode", strawberry.lazy("talentloop.skills.types")]
+
+
+async def _employee(info: Info, employee_id: int | None) -> EmployeeNode | None:
+    from talentloop.people.types import EmployeeNode
+
+    if employee_id is None:
+        return None
+    found = await info.context.loader("employee", people_loaders.employees_by_id).load(employee_id)
+    return EmployeeNode.of(found, info) if found else None
+
+
+async def _competency(competency_id: int) -> CompetencyNode | None:
+    from talentloop.skills.models import Competency
+    from talentloop.skills.types import CompetencyNode
+
+    found = await Competency.get_or_none(id=competency_id)
+    return CompetencyNode(_model=found) if found else None
+
+
+@strawberry.type(description="A competency a course builds, and the level it brings a learner to.")
+class CourseCompetencyInfo:
+    _competency_id: strawberry.Private[int]
+    target_level: int = strawberry.field(description="1 to 5.")
+
+    @strawberry.field(description="The competency.")
+    async def competency(self) -> CompetencyRef | None:
+        return await _competency(self._competency_id)
+
+
+@strawberry.type(name="Lesson", description="A lesson of an online course.")
+class LessonInfo:
+    _model: strawberry.Private[Lesson]
+
+    @strawberry.field(description="Order in the course, from 1.")
+    def position(self) -> int:
+        return self._model.position
+
+    @strawberry.field(description="Title.")
+    def title(self) -> str:
+        return self._model.title
+
+    @strawberry.field(description="Link to the material.")
+    def material_url(self) -> str:
+        return self._model.material_url
+
+    @strawberry.field(description="Length.")
+    def minutes(self) -> int:
+        return self._model.minutes
+
+
+@strawberry.type(name="CourseSession", description="A run of a workshop or blended course.")
+class CourseSessionNode(Node):
+    _model: strawberry.Private[CourseSession]
+
+    @strawberry.field(description="The global ID.")
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(to_global_id("CourseSession", self._model.id))
+
+    @strawberry.field(description="Starts.")
+    def starts_at(self) -> datetime:
+        return self._model.starts_at
+
+    @strawberry.field(description="Ends.")
+    def ends_at(self) -> datetime:
+        return self._model.ends_at
+
+    @strawberry.field(description="Where.")
+    def place(self) -> str:
+        return self._model.place
+
+    @strawberry.field(description="Who teaches.")
+    def trainer(self) -> str:
+        return self._model.trainer
+
+    @strawberry.field(description="Seats.")
+    def capacity(self) -> int:
+        return self._model.capacity
+
+    @strawberry.field(description="Seats taken.")
+    async def seats_taken(self) -> int:
+        return await service.seats_taken(self._model.id)
+
+    @strawberry.field(description="Learners on the waitlist.")
+    async def waitlisted(self) -> int:
+        return await Enrollment.filter(
+            session_id=self._model.id, status=EnrollmentStatus.WAITLISTED
+        ).count()
+
+
+@strawberry.type(description="What a course costs, fully loaded (HR and executives only).")
+class CourseCostInfo:
+    fixed: Decimal = strawberry.field(
+        description="Session and course-wide items (trainer, venue, development…)."
+    )
+    per_participant: Decimal = strawberry.field(
+        description="Per-participant items, all participants together."
+    )
+    participants: int = strawberry.field(
+        description="Enrolments that count (not cancelled or waitlisted)."
+    )
+    participants_hours: Decimal = strawberry.field(
+        description="Learning hours of all participants."
+    )
+    participants_time_cost: Decimal = strawberry.field(
+        description="Those hours at each participant's hourly cost (monthly base ÷ 21.75 ÷ 8)."
+    )
+    cash: Decimal = strawberry.field(description="Money spent: fixed + per participant.")
+    fully_loaded: Decimal = strawberry.field(description="Cash + participants' time.")
+    cash_per_participant: Decimal | None = strawberry.field(description="Cash ÷ participants.")
+
+
+@strawberry.type(name="Course", description="A course in the library.")
+class CourseNode(Node):
+    _model: strawberry.Private[Course]
+
+    @strawberry.field(description="The global ID.")
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(to_global_id("Course", self._model.id))
+
+    @strawberry.field(description="Code.")
+    def code(self) -> str:
+        return self._model.code
+
+    @strawberry.field(description="Title, e.g. 《双赢谈判策略》.")
+    def title(self) -> str:
+        return self._model.title
+
+    @strawberry.field(description="What it teaches and how.")
+    def description(self) -> str:
+        return self._model.description
+
+    @strawberry.field(description="Online, workshop, blended or mentoring.")
+    def format(self) -> CourseFormat:
+        return self._model.format
+
+    @strawberry.field(description="General or industry-specific.")
+    def kind(self) -> CourseKind:
+        return self._model.kind
+
+    @strawberry.field(description="Learning time.")
+    def duration_hours(self) -> Decimal:
+        return self._model.duration_hours
+
+    @strawberry.field(description="Who provides it.")
+    def provider(self) -> str:
+        return self._model.provider
+
+    @strawberry.field(description="The level the exam must reach to pass.")
+    def pass_level(self) -> int:
+        return self._model.pass_level
+
+    @strawberry.field(description="The post-training exam, if any.")
+    async def exam(self) -> SkillTestRef | None:
+        from talentloop.skills.models import SkillTest
+        from talentloop.skills.types import SkillTestNode
+
+        if self._model.exam_id is None:
+            return None
+        test = await SkillTest.get_or_none(id=self._model.exam_id)
+        return SkillTestNode(_model=test) if test else None
+
+    @strawberry.field(description="The competencies it builds.")
+    async def competencies(self) -> list[CourseCompetencyInfo]:
+        from talentloop.training.models import CourseCompetency
+
+        links = await CourseCompetency.filter(course_id=self._model.id).order_by("id")
+        return [
+            CourseCompetencyInfo(_competency_id=link.competency_id, target_level=link.target_level)
+            for link in links
+        ]
+
+    @strawberry.field(description="Lessons (online and blended courses).")
+    async def lessons(self) -> list[LessonInfo]:
+        return [
+            LessonInfo(_model=lesson) for lesson in await Lesson.filter(course_id=self._model.id)
+        ]
+
+    @strawberry.field(description="Sessions still to come (workshops and blended courses).")
+    async def upcoming_sessions(self) -> list[CourseSessionNode]:
+        return [
+            CourseSessionNode(_model=s) for s in await service.upcoming_sessions(self._model.id)
+        ]
+
+    @strawberry.field(description="Fully loaded cost; null with an error for other roles.")
+    async def cost(self, info: Info) -> CourseCostInfo | None:
+        viewer = info.context.viewer
+        if not (viewer.can_manage_employees or viewer.role is Role.EXECUTIVE):
+            raise FieldNotPermitted("cost")
+        c = await costs.course_cost(self._model)
+        return CourseCostInfo(
+            fixed=c.fixed,
+            per_participant=c.per_participant,
+            participants=c.participants,
+            participants_hours=c.participants_hours,
+            participants_time_cost=c.participants_time_cost,
+            cash=c.cash,
+            fully_loaded=c.fully_loaded,
+            cash_per_participant=c.cash_per_participant,
+        )
+
+
+@strawberry.type(name="Enrollment", description="A learner in a course.")
+class EnrollmentNode(Node):
+    _model: strawberry.Private[Enrollment]
+
+    @strawberry.field(description="The global ID.")
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(to_global_id("Enrollment", self._model.id))
+
+    @strawberry.field(description="The course.")
+    async def course(self) -> CourseNode:
+        return CourseNode(_model=await Course.get(id=self._model.course_id))
+
+    @strawberry.field(description="The session, for workshops and blended courses.")
+    async def session(self) -> CourseSessionNode | None:
+        if self._model.session_id is None:
+            return None
+        return CourseSessionNode(_model=await CourseSession.get(id=self._model.session_id))
+
+    @strawberry.field(description="The learner.")
+    async def employee(self, info: Info) -> EmployeeRef | None:
+        return await _employee(info, self._model.employee_id)
+
+    @strawberry.field(description="Waitlisted, enrolled, in progress, completed or cancelled.")
+    def status(self) -> EnrollmentStatus:
+        return self._model.status
+
+    @strawberry.field(description="Self, manager, HR or a rule.")
+    def source(self) -> EnrollmentSource:
+        return self._model.source
+
+    @strawberry.field(description="When.")
+    def enrolled_at(self) -> datetime:
+        return self._model.enrolled_at
+
+    @strawberry.field(description="Place on the waitlist (1 is next), while waitlisted.")
+    async def waitlist_position(self) -> int | None:
+        if self._model.status is not EnrollmentStatus.WAITLISTED:
+            return None
+        ahead = await Enrollment.filter(
+            session_id=self._model.session_id,
+            status=EnrollmentStatus.WAITLISTED,
+            enrolled_at__lt=self._model.enrolled_at,
+        ).count()
+        return ahead + 1
+
+    @strawberry.field(description="Online lessons done, in percent.")
+    def progress_percent(self) -> int:
+        return self._model.progress_percent
+
+    @strawberry.field(description="Whether the learner came to the session (null until marked).")
+    def attended(self) -> bool | None:
+        return self._model.attended
+
+    @strawberry.field(description="The mentor, for mentoring.")
+    async def mentor(self, info: Info) -> EmployeeRef | None:
+        return await _employee(info, self._model.mentor_id)
+
+    @strawberry.field(description="The mentoring plan.")
+    def mentoring_plan(self) -> str:
+        return self._model.mentoring_plan
+
+    @strawberry.field(description="The exam taken for this course.")
+    async def exam_attempt(self) -> TestAttemptRef | None:
+        from talentloop.skills.models import TestAttempt
+        from talentloop.skills.types import TestAttemptNode
+
+        if self._model.exam_attempt_id is None:
+            return None
+        attempt = await TestAttempt.get_or_none(id=self._model.exam_attempt_id)
+        return TestAttemptNode(_model=attempt) if attempt else None
+
+    @strawberry.field(description="When it was completed.")
+    def completed_at(self) -> datetime | None:
+        return self._model.completed_at
+
+    @strawberry.field(
+        description="The learner's rating of the course, 1 to 5 (Kirkpatrick level 1)."
+    )
+    def feedback_rating(self) -> int | None:
+        return self._model.feedback_rating
+
+    @strawberry.field(description="The learner's comment.")
+    def feedback_comment(self) -> str:
+        return self._model.feedback_comment
+
+
+@strawberry.type(description="A gap a course would close.")
+class GapClosedInfo:
+    _competency_id: strawberry.Private[int]
+    gap: Decimal = strawberry.field(description="Required − current score.")
+    closes: Decimal = strawberry.field(
+        description="How much of it the course's target level covers."
+    )
+
+    @strawberry.field(description="The competency.")
+    async def competency(self) -> CompetencyRef | None:
+        return await _competency(self._competency_id)
+
+
+@strawberry.type(description="A course recommended to an employee, with the reasons.")
+class CourseRecommendation:
+    _recommendation: strawberry.Private[service.Recommendation]
+
+    @strawberry.field(description="The course.")
+    def course(self) -> CourseNode:
+        return CourseNode(_model=self._recommendation.course)
+
+    @strawberry.field(description="The sum of the gaps it closes: the first ranking key.")
+    def closes(self) -> Decimal:
+        return self._recommendation.closes
+
+    @strawberry.field(description="Each gap it closes, largest first.")
+    def reasons(self) -> list[GapClosedInfo]:
+        return [
+            GapClosedInfo(_competency_id=r.competency_id, gap=r.gap, closes=r.closes)
+            for r in self._recommendation.reasons
+        ]
+
+    @strawberry.field(
+        description="The course's measured effect; null while there is no conclusive measurement."
+    )
+    def measured_effect(self) -> Decimal | None:
+        return self._recommendation.effect
+
+    @strawberry.field(description="Online, or an upcoming session with a free seat.")
+    def available(self) -> bool:
+        return self._recommendation.available
+
+    @strawberry.field(description="The next session with a free seat.")
+    def next_session(self) -> CourseSessionNode | None:
+        s = self._recommendation.next_session
+        return CourseSessionNode(_model=s) if s else None
+
+    @strawberry.field(description="Whether it is in one of the formats asked for.")
+    def preferred_format(self) -> bool:
+        return self._recommendation.preferred_format
+
+    @strawberry.field(
+        description="Why, in a sentence (English; the SPA builds its own from `reasons`)."
+    )
+    async def summary(self) -> str:
+        names = await service.competency_names()
+        r = self._recommendation
+        parts = [
+            f"closes a gap of {g.closes.normalize():f} on {names.get(g.competency_id, '?')}"
+            for g in r.reasons
+        ]
+        effect = (
+            "no measured effect yet"
+            if r.effect is None
+            else f"measured effect {r.effect.normalize():f}"
+        )
+        return f"{'; '.join(parts)} ({effect})"
+
+
+@strawberry.type(description="A course planned for a target group.")
+class PlanItemInfo:
+    _course_id: strawberry.Private[int]
+    _position_id: strawberry.Private[int | None]
+    planned_participants: int = strawberry.field(description="People planned.")
+    planned_cost: Decimal = strawberry.field(description="Money planned.")
+
+    @strawberry.field(description="The course.")
+    async def course(self) -> CourseNode:
+        return CourseNode(_model=await Course.get(id=self._course_id))
+
+    @strawberry.field(description="The target group's position, if one.")
+    async def target_position(self) -> PositionRef | None:
+        from talentloop.people.models import Position
+        from talentloop.people.types import PositionNode
+
+        if self._position_id is None:
+            return None
+        found = await Position.get_or_none(id=self._position_id)
+        return PositionNode(_model=found) if found else None
+
+
+@strawberry.type(name="TrainingPlan", description="A unit's training plan and budget.")
+class TrainingPlanNode(Node):
+    _model: strawberry.Private[TrainingPlan]
+
+    @strawberry.field(description="The global ID.")
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(to_global_id("TrainingPlan", self._model.id))
+
+    @strawberry.field(description="Title.")
+    def title(self) -> str:
+        return self._model.title
+
+    @strawberry.field(description="Year.")
+    def year(self) -> int:
+        return self._model.year
+
+    @strawberry.field(description="Annual or ad hoc.")
+    def kind(self) -> PlanKind:
+        return self._model.kind
+
+    @strawberry.field(description="The unit.")
+    async def unit(self) -> OrgUnitRef | None:
+        from talentloop.org.models import OrgUnit
+        from talentloop.org.types import OrgUnitNode
+
+        return OrgUnitNode(_model=await OrgUnit.get(id=self._model.unit_id))
+
+    @strawberry.field(description="Planned courses.")
+    async def items(self) -> list[PlanItemInfo]:
+        from talentloop.training.models import PlanItem
+
+        return [
+            PlanItemInfo(
+                _course_id=i.course_id,
+                _position_id=i.target_position_id,
+                planned_participants=i.planned_participants,
+                planned_cost=i.planned_cost,
+            )
+            for i in await PlanItem.filter(plan_id=self._model.id).order_by("id")
+        ]
+
+    @strawberry.field(description="Budget, planned, used and remaining.")
+    async def budget(self) -> TrainingBudget:
+        b = await service.plan_budget(self._model)
+        return TrainingBudget(
+            budget=b.budget,
+            planned=b.planned,
+            used=b.used,
+            remaining=b.remaining,
+            enrollments=b.enrollments,
+        )
+
+
+@strawberry.type(description="A plan's money.")
+class TrainingBudget:
+    budget: Decimal = strawberry.field(description="Approved budget.")
+    planned: Decimal = strawberry.field(description="Sum of the items' planned cost.")
+    used: Decimal = strawberry.field(
+        description="Cash cost of the year's enrolments of the unit's employees."
+    )
+    remaining: Decimal = strawberry.field(description="Budget − used.")
+    enrollments: int = strawberry.field(description="Enrolments counted in `used`.")
+
+
+@strawberry.type(description="Participation in a course at the end of a period.")
+class ParticipationPointInfo:
+    period: date = strawberry.field(description="First day of the month.")
+    label: str = strawberry.field(description="2026-07.")
+    population: int = strawberry.field(description="Employees in the target group.")
+    participants: int = strawberry.field(description="Of them, enrolled by the end of the month.")
+    completed: int = strawberry.field(description="Of them, completed by the end of the month.")
+    participation_rate: Decimal | None = strawberry.field(
+        description="Participants ÷ population, percent."
+    )
+    completion_rate: Decimal | None = strawberry.field(
+        description="Completed ÷ participants, percent."
+    )
+
+    @classmethod
+    def of(cls, p: service.ParticipationPoint) -> ParticipationPointInfo:
+        return cls(
+            period=p.period,
+            label=label(p.period),
+            population=p.population,
+            participants=p.participants,
+            completed=p.completed,
+            participation_rate=p.participation_rate,
+            completion_rate=p.completion_rate,
+        )
+
+
+@strawberry.type(
+    name="TrainingTargetRule", description="Completing a course changes a target or earns a bonus."
+)
+class TrainingTargetRuleNode(Node):
+    _model: strawberry.Private[TrainingTargetRule]
+
+    @strawberry.field(description="The global ID.")
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(to_global_id("TrainingTargetRule", self._model.id))
+
+    @strawberry.field(description="Target adjustment or bonus.")
+    def kind(self) -> TargetRuleKind:
+        return self._model.kind
+
+    @strawberry.field(description="The course.")
+    async def course(self) -> CourseNode:
+        return CourseNode(_model=await Course.get(id=self._model.course_id))
+
+    @strawberry.field(description="The KPI.")
+    async def kpi(self) -> KpiRef | None:
+        from talentloop.performance.models import Kpi
+        from talentloop.performance.types import KpiNode
+
+        kpi = await Kpi.get_or_none(id=self._model.kpi_id)
+        return KpiNode(_model=kpi) if kpi else None
+
+    @strawberry.field(description="Target change in percent (-5 lowers by 5 %).")
+    def percent(self) -> Decimal | None:
+        return self._model.percent
+
+    @strawberry.field(description="Achievement above which the bonus is earned.")
+    def threshold_percent(self) -> Decimal | None:
+        return self._model.threshold_percent
+
+    @strawberry.field(description="Bonus per qualifying period, CNY.")
+    def bonus_amount(self) -> Decimal | None:
+        return self._model.bonus_amount
+
+
+@strawberry.type(description="A bonus earned by beating a target after completing a course.")
+class TrainingBonusInfo:
+    _rule: strawberry.Private[TrainingTargetRule]
+    period: date = strawberry.field(description="The period.")
+    achievement: Decimal = strawberry.field(description="Achievement % in it.")
+    amount: Decimal = strawberry.field(description="CNY.")
+
+    @strawberry.field(description="The rule.")
+    def rule(self) -> TrainingTargetRuleNode:
+        return TrainingTargetRuleNode(_model=self._rule)
