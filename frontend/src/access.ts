@@ -1,21 +1,38 @@
 /**
- * Which of the performance screens a signed-in person is offered. The server decides what
- * data anyone may read; this only keeps menus and pages to what makes sense for the role.
+ * Which of the performance and capability screens a signed-in person is offered. The server
+ * decides what data anyone may read; this only keeps menus and pages to what makes sense for
+ * the role.
  */
 import type { OrgUnitType, Role } from './gql/graphql'
 
-export type Feature = 'dashboard' | 'myKpis' | 'assessments' | 'pay' | 'import'
+export type Feature =
+  | 'dashboard'
+  | 'myKpis'
+  | 'assessments'
+  | 'pay'
+  | 'import'
+  | 'myReviews'
+  | 'myCapabilities'
+  | 'skillTests'
+  | 'capabilityAnalysis'
+  | 'competencyFramework'
 
 export interface AccessViewer {
   role: Role
   /** The type of the subtree a manager or branch HR is responsible for. */
   scopeUnitType?: OrgUnitType | null
+  /** Whether the account has an employee record; unknown (undefined) until `me` is loaded. */
+  hasEmployee?: boolean
 }
 
 const HR_ROLES: readonly Role[] = ['ADMIN', 'HQ_HR', 'BRANCH_HR']
 
+/** Screens about one's own record: for anyone who is an employee (the admin account is not). */
+const OWN_FEATURES: readonly Feature[] = ['myReviews', 'myCapabilities', 'skillTests']
+
 export function canUse(feature: Feature, viewer: AccessViewer): boolean {
   const { role } = viewer
+  if (OWN_FEATURES.includes(feature)) return viewer.hasEmployee ?? role !== 'ADMIN'
   if (HR_ROLES.includes(role)) return true
   switch (feature) {
     case 'dashboard':
@@ -27,7 +44,25 @@ export function canUse(feature: Feature, viewer: AccessViewer): boolean {
     case 'pay':
       // The boss decides on restoring pay; a branch head approves the first step of a restore.
       return role === 'EXECUTIVE' || (role === 'MANAGER' && viewer.scopeUnitType === 'BRANCH')
-    case 'import':
+    case 'capabilityAnalysis':
+      return role === 'MANAGER' || role === 'EXECUTIVE'
+    default:
+      // import, competencyFramework: HR only
       return false
   }
+}
+
+/** Changes the competency framework itself (the server allows HQ HR only). */
+export function canEditFramework(role: Role | null | undefined): boolean {
+  return role === 'HQ_HR'
+}
+
+/** Sets required levels: HQ HR company-wide, branch HR for units in their scope. */
+export function canSetRequiredLevels(role: Role | null | undefined): boolean {
+  return role === 'HQ_HR' || role === 'BRANCH_HR'
+}
+
+/** Calibrates scores (HR in scope; the server checks the scope). */
+export function canCalibrate(role: Role | null | undefined): boolean {
+  return role === 'HQ_HR' || role === 'BRANCH_HR' || role === 'ADMIN'
 }

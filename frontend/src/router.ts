@@ -50,6 +50,36 @@ export const router = createRouter({
           component: () => import('./views/AssessmentsView.vue'),
           meta: { feature: 'assessments' },
         },
+        {
+          path: 'my-reviews/:taskId?',
+          name: 'my-reviews',
+          component: () => import('./views/MyReviewsView.vue'),
+          meta: { feature: 'myReviews' },
+        },
+        {
+          path: 'my-capabilities',
+          name: 'my-capabilities',
+          component: () => import('./views/MyCapabilitiesView.vue'),
+          meta: { feature: 'myCapabilities' },
+        },
+        {
+          path: 'skill-tests/:testId?',
+          name: 'skill-tests',
+          component: () => import('./views/SkillTestsView.vue'),
+          meta: { feature: 'skillTests' },
+        },
+        {
+          path: 'capability-analysis',
+          name: 'capability-analysis',
+          component: () => import('./views/CapabilityAnalysisView.vue'),
+          meta: { feature: 'capabilityAnalysis' },
+        },
+        {
+          path: 'competencies',
+          name: 'competencies',
+          component: () => import('./views/CompetencyFrameworkView.vue'),
+          meta: { feature: 'competencyFramework' },
+        },
         { path: 'pay', name: 'pay', component: () => import('./views/PayView.vue'), meta: { feature: 'pay' } },
         {
           path: 'import',
