@@ -342,3 +342,24 @@ async def test_who_may_start_a_round(api: Api, framework: Framework) -> None:
         "executive": "FORBIDDEN",
         "admin": "FORBIDDEN",
     }
+
+
+async def test_a_new_round_still_collecting_does_not_hide_the_last_rounds_evidence(
+    api: Api, framework: Framework, peer_users: dict
+) -> None:
+    w = framework.world
+    first = await start_round(api, framework, ["sh_rep2", "sh_worker", "sh_hr_person"])
+    for user, level in zip(peer_users.values(), (2, 3, 4), strict=True):
+        await rate(api, framework, user, pk=level, cna=level)
+    await api.data(
+        "mutation($id: ID!) { closeAssessmentRound(id: $id) { errors { code } } }",
+        {"id": first["id"]},
+        as_=w.users["manager"],
+    )
+    await start_round(api, framework, ["sh_rep2", "sh_worker", "sh_hr_person"], title="second")
+    await rate(api, framework, peer_users["sh_rep2"], pk=5, cna=5)  # one answer so far
+    scores = (await api.data(SCORES, {"e": gid(w.people["sh_rep"])}, as_=w.users["hq_hr"]))[
+        "employeeCompetencies"
+    ]
+    pk = next(s for s in scores if s["competency"]["code"] == "PK")
+    assert pk["sources"] == [{"source": "PEER", "mean": "3.00", "count": 3, "shown": True}]

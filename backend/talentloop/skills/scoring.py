@@ -46,6 +46,7 @@ class SourceResult:
     count: int  # ratings (or 1 for a test result)
     shown: bool
     weight: Decimal
+    min_raters: int = 1  # answers needed before an anonymous group's mean is shown
 
 
 @dataclass
@@ -146,24 +147,7 @@ async def scores_for(
                 key = (employee.id, competency_id)
                 score = CompetencyScore(employee.id, competency_id, required=required.get(key))
                 if key in ratings:
-                    latest_round = max(ratings[key])
-                    by_relation: dict[RaterRelation, list[int]] = defaultdict(list)
-                    min_raters = 1
-                    for relation, level, minimum in ratings[key][latest_round]:
-                        by_relation[relation].append(level)
-                        min_raters = minimum
-                    for relation, levels in by_relation.items():
-                        shown = relation not in ANONYMOUS or len(levels) >= min_raters
-                        source = Source(relation.value)
-                        score.sources.append(
-                            SourceResult(
-                                source,
-                                _mean(levels) if shown else None,
-                                len(levels),
-                                shown,
-                                weight[source],
-                            )
-                        )
+                    score.sources += _rating_sources(ratings[key], weight)
                 if key in tests:
                     score.sources.append(
                         SourceResult(Source.TEST, Decimal(tests[key]), 1, True, weight[Source.TEST])
@@ -173,6 +157,43 @@ async def scores_for(
                 score.calibrated = calibrations.get(key)
                 result[key] = score
     return result
+
+
+def _rating_sources(
+    rounds: dict[int, list[tuple[RaterRelation, int, int]]], weight: dict[Source, Decimal]
+) -> list[SourceResult]:
+    """Per rater group, the latest round in which the group's result can be shown.
+
+    A newer round that is still collecting answers (one peer so far, say) does not hide
+    the previous round's evidence; when no round has enough answers, the latest round's
+    count is reported, hidden.
+    """
+    results: list[SourceResult] = []
+    for relation in RaterRelation:
+        fallback: SourceResult | None = None
+        for round_id in sorted(rounds, reverse=True):
+            levels = [level for rel, level, _ in rounds[round_id] if rel is relation]
+            if not levels:
+                continue
+            min_raters = rounds[round_id][0][2]
+            shown = relation not in ANONYMOUS or len(levels) >= min_raters
+            source = Source(relation.value)
+            result = SourceResult(
+                source,
+                _mean(levels) if shown else None,
+                len(levels),
+                shown,
+                weight[source],
+                min_raters,
+            )
+            if shown:
+                results.append(result)
+                break
+            fallback = fallback or result
+        else:
+            if fallback is not None:
+                results.append(fallback)
+    return results
 
 
 async def required_levels(

@@ -82,6 +82,17 @@ class LevelDescription:
     description: str = strawberry.field(description="What a person at this level can do.")
 
 
+@strawberry.type(description="The level a position needs, company-wide or within one unit.")
+class RequiredLevelInfo:
+    position_id: strawberry.ID = strawberry.field(description="The position.")
+    position_title: str = strawberry.field(description="Its title.")
+    unit_id: strawberry.ID | None = strawberry.field(
+        description="Only within this unit; null for company-wide."
+    )
+    unit_name: str | None = strawberry.field(description="The unit's name.")
+    level: int = strawberry.field(description="1 to 5.")
+
+
 @strawberry.type(name="CompetencyCategory", description="A group of competencies.")
 class CompetencyCategoryNode(Node):
     _model: strawberry.Private[CompetencyCategory]
@@ -129,6 +140,24 @@ class CompetencyNode(Node):
             _model=await CompetencyCategory.get(id=self._model.category_id)
         )
 
+    @strawberry.field(description="The levels positions need on it (a unit may ask more or less).")
+    async def required_levels(self) -> list[RequiredLevelInfo]:
+        from talentloop.skills.models import RequiredLevel
+
+        rows = await RequiredLevel.filter(competency_id=self._model.id).select_related(
+            "position", "unit"
+        )
+        return [
+            RequiredLevelInfo(
+                position_title=r.position.title,
+                position_id=strawberry.ID(to_global_id("Position", r.position_id)),
+                unit_name=r.unit.name if r.unit else None,
+                unit_id=strawberry.ID(to_global_id("OrgUnit", r.unit_id)) if r.unit_id else None,
+                level=r.level,
+            )
+            for r in sorted(rows, key=lambda r: (r.position.code, r.unit_id or 0))
+        ]
+
     @strawberry.field(description="The five levels, described.")
     def levels(self) -> list[LevelDescription]:
         return [
@@ -144,6 +173,9 @@ class ScoreSourceResult:
     count: int = strawberry.field(description="Ratings behind it (1 for a test).")
     shown: bool = strawberry.field(description="False when too few anonymous raters answered.")
     weight: Decimal = strawberry.field(description="Its weight before renormalising.")
+    min_raters: int = strawberry.field(
+        description="Answers needed before an anonymous group shows."
+    )
 
 
 @strawberry.type(description="An employee's score on one competency, with its sources and gap.")
@@ -180,7 +212,12 @@ class CompetencyScoreInfo:
     def sources(self) -> list[ScoreSourceResult]:
         return [
             ScoreSourceResult(
-                source=r.source, mean=r.mean, count=r.count, shown=r.shown, weight=r.weight
+                source=r.source,
+                mean=r.mean,
+                count=r.count,
+                shown=r.shown,
+                weight=r.weight,
+                min_raters=r.min_raters,
             )
             for r in self._score.sources
         ]
@@ -376,6 +413,14 @@ class RaterTaskNode(Node):
     @strawberry.field(description="Days until the deadline (negative when overdue).")
     def days_left(self) -> int:
         return (self._model.round.deadline - date.today()).days
+
+    @strawberry.field(description="Whether the round still takes ratings.")
+    def round_status(self) -> RoundStatus:
+        return self._model.round.status
+
+    @strawberry.field(description="Answers needed before an anonymous group's mean is shown.")
+    def min_raters(self) -> int:
+        return self._model.round.min_raters
 
     @strawberry.field(description="When the viewer submitted, if they have.")
     def submitted_at(self) -> datetime | None:
