@@ -14,6 +14,7 @@ MODEL_MODULES = [
     "talentloop.performance.models",
     "talentloop.skills.models",
     "talentloop.training.models",
+    "talentloop.analytics.models",
 ]
 
 

@@ -1,0 +1,1 @@
+"""Analytics: the training-effect report — root cause, measured effect, ROI, events, exports."""
