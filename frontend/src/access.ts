@@ -1,5 +1,5 @@
 /**
- * Which of the performance and capability screens a signed-in person is offered. The server
+ * Which of the performance, capability and training screens a signed-in person is offered. The server
  * decides what data anyone may read; this only keeps menus and pages to what makes sense for
  * the role.
  */
@@ -16,6 +16,11 @@ export type Feature =
   | 'skillTests'
   | 'capabilityAnalysis'
   | 'competencyFramework'
+  | 'courses'
+  | 'myLearning'
+  | 'recommendedCourses'
+  | 'trainingPlans'
+  | 'attendance'
 
 export interface AccessViewer {
   role: Role
@@ -28,7 +33,7 @@ export interface AccessViewer {
 const HR_ROLES: readonly Role[] = ['ADMIN', 'HQ_HR', 'BRANCH_HR']
 
 /** Screens about one's own record: for anyone who is an employee (the admin account is not). */
-const OWN_FEATURES: readonly Feature[] = ['myReviews', 'myCapabilities', 'skillTests']
+const OWN_FEATURES: readonly Feature[] = ['myReviews', 'myCapabilities', 'skillTests', 'myLearning', 'recommendedCourses']
 
 export function canUse(feature: Feature, viewer: AccessViewer): boolean {
   const { role } = viewer
@@ -46,6 +51,14 @@ export function canUse(feature: Feature, viewer: AccessViewer): boolean {
       return role === 'EXECUTIVE' || (role === 'MANAGER' && viewer.scopeUnitType === 'BRANCH')
     case 'capabilityAnalysis':
       return role === 'MANAGER' || role === 'EXECUTIVE'
+    case 'courses':
+      // The course library is open to everyone signed in.
+      return true
+    case 'trainingPlans':
+      return role === 'MANAGER' || role === 'EXECUTIVE'
+    case 'attendance':
+      // HR or the learners' manager marks who came.
+      return role === 'MANAGER'
     default:
       // import, competencyFramework: HR only
       return false

@@ -80,6 +80,36 @@ export const router = createRouter({
           component: () => import('./views/CompetencyFrameworkView.vue'),
           meta: { feature: 'competencyFramework' },
         },
+        {
+          path: 'courses/:courseId?',
+          name: 'courses',
+          component: () => import('./views/CourseCatalogueView.vue'),
+          meta: { feature: 'courses' },
+        },
+        {
+          path: 'my-learning/:enrollmentId?/:step(exam)?',
+          name: 'my-learning',
+          component: () => import('./views/MyLearningView.vue'),
+          meta: { feature: 'myLearning' },
+        },
+        {
+          path: 'recommended-courses/:courseId?',
+          name: 'recommended-courses',
+          component: () => import('./views/RecommendedCoursesView.vue'),
+          meta: { feature: 'recommendedCourses' },
+        },
+        {
+          path: 'training-plans',
+          name: 'training-plans',
+          component: () => import('./views/TrainingPlansView.vue'),
+          meta: { feature: 'trainingPlans' },
+        },
+        {
+          path: 'attendance',
+          name: 'attendance',
+          component: () => import('./views/AttendanceView.vue'),
+          meta: { feature: 'attendance' },
+        },
         { path: 'pay', name: 'pay', component: () => import('./views/PayView.vue'), meta: { feature: 'pay' } },
         {
           path: 'import',

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from talentloop.accounts.models import Role
 from talentloop.performance.models import KpiTarget
 from talentloop.training.models import (
+    CourseSession,
     Enrollment,
     EnrollmentStatus,
     TargetRuleKind,
@@ -239,3 +240,27 @@ async def test_my_learning_lists_only_my_enrolments(api: Api, library: Library) 
     assert (await api.data("{ enrollments { totalCount } }", as_=w.users["bj_hr"]))["enrollments"][
         "totalCount"
     ] == 0
+
+
+async def test_sessions_list_past_and_upcoming_while_upcoming_hides_started(
+    api: Api, library: Library
+) -> None:
+    """A trainer's attendance sheet needs a session that has begun: `sessions` lists it."""
+    started = datetime.now(UTC) - timedelta(hours=2)
+    await CourseSession.create(
+        course=library.questions,
+        starts_at=started,
+        ends_at=started + timedelta(hours=8),
+        place="北京培训室",
+        trainer="赵老师",
+        capacity=5,
+    )
+    data = await api.data(
+        "query($id: ID!) { node(id: $id) { ... on Course { sessions { place } upcomingSessions { place } } } }",
+        {"id": gid(library.questions)},
+        as_=library.world.users["employee"],
+    )
+    assert data["node"] == {
+        "sessions": [{"place": "北京培训室"}, {"place": "上海培训中心"}],
+        "upcomingSessions": [{"place": "上海培训中心"}],
+    }

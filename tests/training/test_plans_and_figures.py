@@ -85,6 +85,10 @@ async def test_budget_used_is_the_share_of_cost_items_of_the_units_learners(
         }
     ]
     assert (await api.data(PLAN, as_=w.users["bj_hr"]))["trainingPlans"] == []
+    # the Shanghai sales manager reads the branch plan that covers the team; an employee does not
+    manager_view = await api.data(PLAN, as_=w.users["manager"])
+    assert [p["title"] for p in manager_view["trainingPlans"]] == ["上海 年度培训计划"]
+    assert (await api.data(PLAN, as_=w.users["employee"]))["trainingPlans"] == []
     cost = await api.data(
         "query($id: ID!) { node(id: $id) { ... on Course { cost { fixed perParticipant participants cash participantsTimeCost fullyLoaded } } } }",
         {"id": gid(library.questions)},

@@ -92,6 +92,10 @@ async def upcoming_sessions(course_id: int, after: datetime | None = None) -> li
     )
 
 
+async def all_sessions(course_id: int) -> list[CourseSession]:
+    return await CourseSession.filter(course_id=course_id).order_by("starts_at", "id")
+
+
 async def seats_taken(session_id: int) -> int:
     return await Enrollment.filter(
         session_id=session_id,
@@ -517,10 +521,22 @@ async def recommendations(
 
 
 async def visible_plans(viewer: Viewer) -> list[TrainingPlan]:
-    """A unit's plans are its HR's and managers' (and the boss's, who sees every branch)."""
+    """A unit's plans are its HR's and managers' (and the boss's, who sees every branch).
+
+    Plans are made per branch: a department manager reads the plans of the units above their
+    department, since those plans cover their team.
+    """
     plans = await TrainingPlan.all().select_related("unit").order_by("-year", "id")
     return [
-        p for p in plans if viewer.can_direct_in(p.unit.path) or (viewer.role is Role.EXECUTIVE)
+        p
+        for p in plans
+        if viewer.can_direct_in(p.unit.path)
+        or viewer.role is Role.EXECUTIVE
+        or (
+            viewer.role is Role.MANAGER
+            and viewer.scope_path is not None
+            and viewer.scope_path.startswith(p.unit.path)
+        )
     ]
 
 

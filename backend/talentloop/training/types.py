@@ -237,6 +237,13 @@ class CourseNode(Node):
             CourseSessionNode(_model=s) for s in await service.upcoming_sessions(self._model.id)
         ]
 
+    @strawberry.field(
+        description="Every session of the course, past and to come, by start time "
+        "(a trainer's attendance sheet needs the ones that have started)."
+    )
+    async def sessions(self) -> list[CourseSessionNode]:
+        return [CourseSessionNode(_model=s) for s in await service.all_sessions(self._model.id)]
+
     @strawberry.field(description="Fully loaded cost; null with an error for other roles.")
     async def cost(self, info: Info) -> CourseCostInfo | None:
         viewer = info.context.viewer
@@ -374,7 +381,9 @@ class CourseRecommendation:
         ]
 
     @strawberry.field(
-        description="The course's measured effect; null while there is no conclusive measurement."
+        description="The course's measured effect, relative: the attributable KPI change as a "
+        "fraction of the trained group's level before (0.25 = +25 %); null while there is no "
+        "conclusive company-wide measurement."
     )
     def measured_effect(self) -> Decimal | None:
         return self._recommendation.effect
