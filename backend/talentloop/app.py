@@ -74,6 +74,36 @@ async def healthz(_request: Request) -> Response:
     return JSONResponse({"status": "ok"})
 
 
+async def download_report(request: Request) -> Response:
+    """GET /reports/{id} with the Bearer token of whoever started the export: the file once done.
+    Anything else — no token, someone else's job, a job not done — is a 404 (or a 401 for a bad
+    token), so the answer never tells whether another user's report exists."""
+    from urllib.parse import quote
+
+    from talentloop.analytics import jobs
+    from talentloop.analytics.models import ReportStatus
+
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        return JSONResponse(UNAUTHENTICATED, status_code=401)
+    try:
+        user_id = read_access_token(token.strip())
+    except InvalidToken:
+        return JSONResponse(UNAUTHENTICATED, status_code=401)
+    job = await jobs.get_job(await load_viewer(user_id), int(request.path_params["job_id"]))
+    if job is None or job.status is not ReportStatus.DONE or job.content is None:
+        return PlainTextResponse("Not found.", status_code=404)
+    name = job.file_name or f"report-{job.id}.{job.format.value}"
+    return Response(
+        bytes(job.content),
+        media_type=jobs.MEDIA_TYPES[job.format],
+        headers={
+            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}",
+            "Cache-Control": "no-store",
+        },
+    )
+
+
 class SPA(StaticFiles):
     """The built single-page app; unknown paths get index.html so client routes survive a reload."""
 
@@ -92,6 +122,7 @@ def create_app(database_url: str | None = None) -> Starlette:
     routes: list[Any] = [
         Route("/healthz", healthz),
         Route("/graphql", GraphQLEndpoint(), methods=["GET", "POST"]),
+        Route("/reports/{job_id:int}", download_report, methods=["GET"]),
     ]
     if (settings.spa_dir / "index.html").exists():
         routes.append(Mount("/", SPA(directory=settings.spa_dir, html=True)))

@@ -11,21 +11,28 @@ in neither group of the DiD (they are counted as participants in the plain compa
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from talentloop.access.policy import SYSTEM, Viewer
+from tortoise.expressions import Q, Subquery
+from tortoise.functions import Count, Sum
+from tortoise.queryset import QuerySet
+
+from talentloop.access.policy import SYSTEM, FieldGroup, Viewer
 from talentloop.accounts.models import Role
 from talentloop.analytics import stats
 from talentloop.analytics.models import EffectEstimate, EventKind, ExternalEvent, KpiValuation
 from talentloop.errors import ErrorCode, FieldError, ServiceError, not_found
 from talentloop.org import service as org_service
 from talentloop.org.models import OrgUnit, OrgUnitType
-from talentloop.performance import rollup
-from talentloop.performance.models import Kpi
+from talentloop.performance import pay
+from talentloop.performance.models import Kpi, PaySuspension, PerformanceRecord
 from talentloop.performance.periods import is_period_start, next_period, periods_between
+from talentloop.performance.rollup import as_date
+from talentloop.skills import scoring
+from talentloop.skills import service as skills_service
+from talentloop.skills.models import Competency
 from talentloop.training import costs
 from talentloop.training.models import Course, Enrollment, EnrollmentStatus
 
@@ -53,7 +60,7 @@ class _Pool:
 
     control: dict[int, tuple[float, float]]
     others_post: list[float]
-    values: dict[int, dict[date, float]]
+    prefix: str  # the unit path whose untrained employees form it
 
 
 @dataclass(frozen=True)
@@ -88,6 +95,11 @@ class EffectReport:
         "unit"  # "unit", or "parent" when a branch borrows the report's comparison group
     )
     _pool: _Pool | None = field(default=None, repr=False)
+    # each employee's mean over the pre period (for the competency correlations)
+    _pre_means: dict[int, float] = field(default_factory=dict, repr=False)
+    # filled for the export (the API resolves them as fields when asked)
+    correlations: list[CompetencyCorrelation] = field(default_factory=list)
+    suspensions: list[PaySuspension] = field(default_factory=list)
 
     @property
     def relative_effect(self) -> float | None:
@@ -95,6 +107,72 @@ class EffectReport:
         if d.effect is None or not d.treated_pre:
             return None
         return d.effect / d.treated_pre
+
+
+REPORT_ROLES = frozenset({Role.HQ_HR, Role.BRANCH_HR, Role.MANAGER, Role.EXECUTIVE})
+
+
+def may_read_reports(viewer: Viewer) -> bool:
+    """HR, managers and the boss read the report, each over the employees they may see (the
+    WORK field group); an employee's own KPIs are on their own pages, not in a comparison."""
+    return viewer is SYSTEM or (viewer.is_authenticated and viewer.role in REPORT_ROLES)
+
+
+@dataclass(frozen=True)
+class ReportDefaults:
+    course: Course
+    kpi: Kpi
+    pre_from: date
+    pre_to: date
+    post_from: date
+    post_to: date
+
+
+def _months_before(period: date, months: int) -> date:
+    index = period.year * 12 + period.month - 1 - months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+async def defaults(viewer: Viewer) -> ReportDefaults | None:
+    """What to show first: the course most of the viewer's people completed; the KPI whose
+    target suspended performance pay (else the one with the latest values); the last three
+    months with values as the post period, a month's gap for the training, and the four
+    months before as the pre period."""
+    if not may_read_reports(viewer):
+        return None
+    scope = viewer.employee_filter(FieldGroup.WORK, prefix="employee__")
+    if scope is None:
+        return None
+    completions = (
+        await Enrollment.filter(scope, status=EnrollmentStatus.COMPLETED)
+        .annotate(n=Count("id"))
+        .group_by("course_id")
+        .order_by("-n", "course_id")
+        .limit(1)
+        .values_list("course_id", flat=True)
+    )
+    course = await Course.get_or_none(id=completions[0]) if completions else None
+    suspensions = await pay.list_suspensions(viewer)
+    kpi_id = suspensions[0].condition_kpi_id if suspensions else None
+    records = PerformanceRecord.filter(scope)
+    if kpi_id is None:
+        latest_kpi = await records.order_by("-period", "kpi_id").first()
+        kpi_id = latest_kpi.kpi_id if latest_kpi else None
+    if course is None or kpi_id is None:
+        return None
+    kpi = await Kpi.get(id=kpi_id)
+    latest = await records.filter(kpi_id=kpi_id).order_by("-period").first()
+    if latest is None:
+        return None
+    last = as_date(latest.period)
+    return ReportDefaults(
+        course=course,
+        kpi=kpi,
+        pre_from=_months_before(last, 7),
+        pre_to=_months_before(last, 4),
+        post_from=_months_before(last, 2),
+        post_to=last,
+    )
 
 
 def check_params(params: ReportParams) -> list[date]:
@@ -136,25 +214,38 @@ def _camel(name: str) -> str:
 async def report(
     viewer: Viewer, params: ReportParams, *, with_branches: bool = True
 ) -> EffectReport | None:
-    """None when the course, KPI or unit does not exist for the viewer."""
+    """None when the course, KPI or unit does not exist for the viewer.
+
+    The database does the heavy lifting: one grouped query per period range gives each
+    employee's mean, two more give the monthly trend lines by unit, so the cost grows with
+    the number of employees, not employee × months, and the branches come from the same rows.
+    """
     periods = check_params(params)
+    if not may_read_reports(viewer):
+        return None
     course = await Course.get_or_none(id=params.course_id)
     kpi = await Kpi.get_or_none(id=params.kpi_id)
-    if course is None or kpi is None or (not viewer.is_authenticated and viewer is not SYSTEM):
+    if course is None or kpi is None:
         return None
     unit = None
     if params.unit_id is not None:
         unit = await org_service.get_unit(viewer, params.unit_id)
         if unit is None:
             return None
-    result = await _compute(viewer, params, unit, course, kpi, periods)
+    events = await events_for(viewer, unit, periods[0], periods[-1])
+    data = await _fetch(viewer, params, unit, course, kpi, periods, events)
+    value = params.value_per_unit
+    if value is None:
+        valuation = await KpiValuation.filter(kpi_id=kpi.id).order_by("-updated_at").first()
+        value = valuation.value_per_unit if valuation else None
+    cost_each = await cost_per_participant(course)
+    context = _Context(params, course, kpi, periods, events, value, cost_each)
+    result = _assemble(context, data, unit, unit.path if unit else "")
     if with_branches:
         for branch in await _branches_under(viewer, unit):
             # A branch's untrained staff are few once most are trained: its trained group is
             # compared with the untrained of the whole report's population (same KPI, periods).
-            branch_report = await _compute(
-                viewer, params, branch, course, kpi, periods, pool=result._pool
-            )
+            branch_report = _assemble(context, data, branch, branch.path, pool=result._pool)
             if branch_report.population:
                 result.branches.append(branch_report)
         await _record_estimate(viewer, result)
@@ -171,133 +262,233 @@ async def _branches_under(viewer: Viewer, unit: OrgUnit | None) -> list[OrgUnit]
     return [b for b in branches if any(b.path.startswith(p) for p in scope)]
 
 
-async def _compute(
+@dataclass
+class _Means:
+    unit_path: str
+    pre: float | None = None
+    post: float | None = None
+
+
+@dataclass
+class _Data:
+    """What the database returned: each employee's means, completions, monthly sums by unit."""
+
+    means: dict[int, _Means]
+    completed: dict[int, datetime]
+    # (period, unit path) → (sum of the KPI, number of employees), for each trend line
+    treated_trend: dict[tuple[date, str], tuple[float, int]]
+    control_trend: dict[tuple[date, str], tuple[float, int]]
+    excluded: dict[str, int]  # unit path → employee-months left out for events
+
+
+@dataclass
+class _Context:
+    params: ReportParams
+    course: Course
+    kpi: Kpi
+    periods: list[date]
+    events: list[ExternalEvent]
+    value: Decimal | None
+    cost_each: Decimal
+
+
+async def _fetch(
     viewer: Viewer,
     params: ReportParams,
     unit: OrgUnit | None,
     course: Course,
     kpi: Kpi,
     periods: list[date],
-    pool: _Pool | None = None,
-) -> EffectReport:
-    rows = [
-        r
-        for r in await rollup.member_values(
-            viewer, kpi, periods, root_path=unit.path if unit else None
-        )
-        if r.actual is not None
-    ]
-    events = await events_for(viewer, unit, periods[0], periods[-1])
-    excluded = 0
+    events: list[ExternalEvent],
+) -> _Data:
+    scope = viewer.employee_filter(FieldGroup.WORK, prefix="employee__")
+    if scope is None:
+        return _Data({}, {}, {}, {}, {})
+    records = PerformanceRecord.filter(scope, kpi_id=kpi.id, value__not_isnull=True)
+    if unit is not None:
+        records = records.filter(employee__unit__path__startswith=unit.path)
+    records = records.filter(period__gte=periods[0], period__lte=periods[-1])
+    excluded: dict[str, int] = {}
     if params.exclude_events and events:
-        kept = []
-        for r in rows:
-            if any(
-                r.unit_path.startswith(e.unit.path) and e.period_from <= r.period <= e.period_to
+        affected = Q(
+            *(
+                Q(
+                    employee__unit__path__startswith=e.unit.path,
+                    period__gte=e.period_from,
+                    period__lte=e.period_to,
+                )
                 for e in events
-            ):
-                excluded += 1
-            else:
-                kept.append(r)
-        rows = kept
-    values: dict[int, dict[date, float]] = defaultdict(dict)
-    for r in rows:
-        values[r.employee_id][r.period] = float(r.actual)  # type: ignore[arg-type]
-    completed = {
-        employee_id: done
-        for employee_id, done in await Enrollment.filter(
-            course_id=course.id, status=EnrollmentStatus.COMPLETED, employee_id__in=list(values)
-        ).values_list("employee_id", "completed_at")
-    }
-    pre_end = _start_of(next_period(params.pre_to))
-    post_start = _start_of(params.post_from)
-    post_end = _start_of(next_period(params.post_to))
+            ),
+            join_type="OR",
+        )
+        for row in (
+            await records.filter(affected)
+            .annotate(months=Count("period", distinct=True))
+            .group_by("employee_id", "employee__unit__path")
+            .values("employee__unit__path", "months")
+        ):
+            path = str(row["employee__unit__path"])
+            excluded[path] = excluded.get(path, 0) + int(row["months"])
+        records = records.exclude(affected)
 
-    def mean_over(employee_id: int, first: date, last: date) -> float | None:
-        picked = [v for p, v in values[employee_id].items() if first <= p <= last]
-        return sum(picked) / len(picked) if picked else None
+    means: dict[int, _Means] = {}
+    for which, first, last in (
+        ("pre", params.pre_from, params.pre_to),
+        ("post", params.post_from, params.post_to),
+    ):
+        for row in (
+            await records.filter(period__gte=first, period__lte=last)
+            .annotate(total=Sum("value"), months=Count("period", distinct=True))
+            .group_by("employee_id", "employee__unit__path")
+            .values("employee_id", "employee__unit__path", "total", "months")
+        ):
+            entry = means.setdefault(row["employee_id"], _Means(str(row["employee__unit__path"])))
+            setattr(entry, which, float(row["total"]) / int(row["months"]))
 
+    done = Enrollment.filter(course_id=course.id, status=EnrollmentStatus.COMPLETED)
+    completed: dict[int, datetime] = {}
+    for employee_id, when in await done.filter(completed_at__not_isnull=True).values_list(
+        "employee_id", "completed_at"
+    ):
+        if employee_id in means and (employee_id not in completed or when < completed[employee_id]):
+            completed[employee_id] = when
+    pre_end, post_start, post_end = _bounds(params)
+    treated_ids = Subquery(
+        done.filter(completed_at__gte=pre_end, completed_at__lt=post_start).values("employee_id")
+    )
+    trained_by_post_end = Subquery(done.filter(completed_at__lt=post_end).values("employee_id"))
+
+    async def trend(qs: QuerySet[PerformanceRecord]) -> dict[tuple[date, str], tuple[float, int]]:
+        return {
+            (as_date(r["period"]), str(r["employee__unit__path"])): (
+                float(r["total"]),
+                int(r["people"]),
+            )
+            for r in await qs.annotate(
+                total=Sum("value"), people=Count("employee_id", distinct=True)
+            )
+            .group_by("period", "employee__unit__path")
+            .values("period", "employee__unit__path", "total", "people")
+        }
+
+    return _Data(
+        means=means,
+        completed=completed,
+        treated_trend=await trend(records.filter(employee_id__in=treated_ids)),
+        control_trend=await trend(records.exclude(employee_id__in=trained_by_post_end)),
+        excluded=excluded,
+    )
+
+
+def _bounds(params: ReportParams) -> tuple[datetime, datetime, datetime]:
+    """End of the pre period, start and end of the post period, as instants."""
+    return (
+        _start_of(next_period(params.pre_to)),
+        _start_of(params.post_from),
+        _start_of(next_period(params.post_to)),
+    )
+
+
+def _assemble(
+    ctx: _Context, data: _Data, unit: OrgUnit | None, prefix: str, pool: _Pool | None = None
+) -> EffectReport:
+    """The report for the employees under `prefix`, from the fetched rows (no queries)."""
+    params = ctx.params
+    pre_end, post_start, post_end = _bounds(params)
     treated: dict[int, tuple[float, float]] = {}
     control: dict[int, tuple[float, float]] = {}
     participants_post: list[float] = []
     others_post: list[float] = []
-    for employee_id in values:
-        pre = mean_over(employee_id, params.pre_from, params.pre_to)
-        post = mean_over(employee_id, params.post_from, params.post_to)
-        done = completed.get(employee_id)
-        if post is not None:
+    population = trained_before = trained_after = 0
+    pre_means: dict[int, float] = {}
+    for employee_id, m in data.means.items():
+        if not m.unit_path.startswith(prefix):
+            continue
+        population += 1
+        if m.pre is not None:
+            pre_means[employee_id] = m.pre
+        done = data.completed.get(employee_id)
+        if done is not None and done < pre_end:
+            trained_before += 1
+        if done is not None and done < post_start:
+            trained_after += 1
+        if m.post is not None:
             if done is not None and done < post_start:
-                participants_post.append(post)
+                participants_post.append(m.post)
             elif done is None or done >= post_end:
-                others_post.append(post)
-        if pre is None or post is None:
+                others_post.append(m.post)
+        if m.pre is None or m.post is None:
             continue
         if done is not None and pre_end <= done < post_start:
-            treated[employee_id] = (pre, post)
+            treated[employee_id] = (m.pre, m.post)
         elif done is None or done >= post_end:
-            control[employee_id] = (pre, post)
+            control[employee_id] = (m.pre, m.post)
         # completed before or during a period: in neither group
-    own_pool = _Pool(control=control, others_post=others_post, values=values)
+    own_pool = _Pool(control=control, others_post=others_post, prefix=prefix)
     if pool is not None:
         control, others_post = pool.control, pool.others_post
-        values = {**pool.values, **values}
-    population = len(own_pool.values)
-    trained_before = sum(1 for d in completed.values() if d is not None and d < pre_end)
-    trained_after = sum(1 for d in completed.values() if d is not None and d < post_start)
-    did_result = stats.did(list(treated.values()), list(control.values()), params.min_group)
+    control_prefix = pool.prefix if pool is not None else prefix
+
+    def line(
+        rows: dict[tuple[date, str], tuple[float, int]], under: str
+    ) -> dict[date, tuple[float, int]]:
+        sums: dict[date, tuple[float, int]] = {}
+        for (period, path), (total, people) in rows.items():
+            if path.startswith(under):
+                t, n = sums.get(period, (0.0, 0))
+                sums[period] = (t + total, n + people)
+        return sums
+
+    treated_line = line(data.treated_trend, prefix)
+    control_line = line(data.control_trend, control_prefix)
     trend = []
-    for period in periods:
-        t = [values[e][period] for e in treated if period in values[e]]
-        c = [values[e][period] for e in control if period in values[e]]
+    for period in ctx.periods:
+        t_sum, t_n = treated_line.get(period, (0.0, 0))
+        c_sum, c_n = control_line.get(period, (0.0, 0))
         trend.append(
-            TrendPoint(
-                period,
-                sum(t) / len(t) if t else None,
-                sum(c) / len(c) if c else None,
-                len(t),
-                len(c),
-            )
+            TrendPoint(period, t_sum / t_n if t_n else None, c_sum / c_n if c_n else None, t_n, c_n)
         )
-    value = params.value_per_unit
-    if value is None:
-        valuation = await KpiValuation.filter(kpi_id=kpi.id).order_by("-updated_at").first()
-        value = valuation.value_per_unit if valuation else None
-    cost = await attributable_cost(course, len(treated))
+    did_result = stats.did(list(treated.values()), list(control.values()), params.min_group)
+    cost = (ctx.cost_each * len(treated)).quantize(Decimal("0.01"))
     roi_result = stats.roi(
         effect=did_result.effect,
         effect_low=did_result.interval.low if did_result.interval else None,
-        conclusive=did_result.conclusive and value is not None,
+        conclusive=did_result.conclusive and ctx.value is not None,
         participants=len(treated),
         horizon_periods=params.horizon_periods,
-        value_per_unit=value or Decimal(0),
+        value_per_unit=ctx.value or Decimal(0),
         cost=cost,
     )
+    events = [
+        e for e in ctx.events if e.unit.path.startswith(prefix) or prefix.startswith(e.unit.path)
+    ]
     return EffectReport(
         params=params,
         unit=unit,
-        course=course,
-        kpi=kpi,
+        course=ctx.course,
+        kpi=ctx.kpi,
         population=population,
         participation_before=_percent(trained_before, population),
         participation_after=_percent(trained_after, population),
         comparison=stats.compare(participants_post, others_post, params.min_group),
         did=did_result,
         roi=roi_result,
-        value_per_unit=value,
+        value_per_unit=ctx.value,
         trend=trend,
         events=events,
-        excluded_rows=excluded,
+        excluded_rows=sum(n for path, n in data.excluded.items() if path.startswith(prefix)),
         comparison_pool="parent" if pool is not None else "unit",
         _pool=own_pool,
+        _pre_means=pre_means,
     )
 
 
-async def attributable_cost(course: Course, participants: int) -> Decimal:
-    """The fully loaded cost per participant of the course, times the trained group's size."""
+async def cost_per_participant(course: Course) -> Decimal:
+    """The course's fully loaded cost per participant (0 while nobody took it)."""
     cost = await costs.course_cost(course)
     if not cost.participants:
         return Decimal(0)
-    return (cost.fully_loaded / cost.participants * participants).quantize(Decimal("0.01"))
+    return cost.fully_loaded / cost.participants
 
 
 def _percent(part: int, whole: int) -> Decimal | None:
@@ -335,6 +526,62 @@ async def _record_estimate(viewer: Viewer, result: EffectReport) -> None:
             "n_control": d.n_control,
         },
     )
+
+
+# --- root cause and the pay evidence beside the report -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CompetencyCorrelation:
+    competency_id: int
+    correlation: stats.Correlation
+
+
+async def competency_correlations(
+    viewer: Viewer, result: EffectReport
+) -> list[CompetencyCorrelation]:
+    """Pearson's r between each competency's score and the employee's KPI level (their mean over
+    the pre period), over the report's employees whose scores the viewer may read; strongest
+    first. A correlation is a lead for the root cause, not proof of one."""
+    ids = sorted(result._pre_means)
+    if not ids:
+        return []
+    employees = await skills_service.assessable_employees(viewer, ids)
+    competency_ids = [c.id for c in await Competency.all().order_by("code")]
+    scores = await scoring.scores_for(employees, competency_ids)
+    found = []
+    for cid in competency_ids:
+        pairs = [
+            (float(score), result._pre_means[e.id])
+            for e in employees
+            if (score := scores[(e.id, cid)].score) is not None
+        ]
+        found.append(
+            CompetencyCorrelation(
+                cid,
+                stats.correlation([x for x, _ in pairs], [y for _, y in pairs]),
+            )
+        )
+    found.sort(key=lambda c: (c.correlation.r is None, -abs(c.correlation.r or 0), c.competency_id))
+    return found
+
+
+async def pay_evidence(viewer: Viewer, result: EffectReport) -> list[PaySuspension]:
+    """Suspended performance pay in the report's unit (or above it), those whose restore
+    condition is on the report's KPI first: the evidence the boss weighs beside the effect."""
+    suspensions = await pay.list_suspensions(viewer)
+    paths = dict(
+        await OrgUnit.filter(id__in=[s.unit_id for s in suspensions]).values_list("id", "path")
+    )
+    unit_path = result.unit.path if result.unit else ""
+    chosen = [
+        s
+        for s in suspensions
+        if str(paths.get(s.unit_id, "")).startswith(unit_path)
+        or unit_path.startswith(str(paths.get(s.unit_id, "\0")))
+    ]
+    chosen.sort(key=lambda s: (s.condition_kpi_id != result.kpi.id, s.id))
+    return chosen
 
 
 # --- external events ----------------------------------------------------------------------------------
@@ -400,9 +647,20 @@ async def record_event(
     )
 
 
-async def delete_event(viewer: Viewer, event_id: int) -> None:
+async def get_event(viewer: Viewer, event_id: int) -> ExternalEvent | None:
     event = await ExternalEvent.get_or_none(id=event_id).select_related("unit")
-    if event is None or not viewer.can_see_unit(event.unit.path):
+    if event is None or not viewer.is_authenticated or not viewer.can_see_unit(event.unit.path):
+        return None
+    return event
+
+
+def may_read_valuations(viewer: Viewer) -> bool:
+    return may_read_reports(viewer) and viewer.role is not Role.MANAGER
+
+
+async def delete_event(viewer: Viewer, event_id: int) -> None:
+    event = await get_event(viewer, event_id)
+    if event is None:
         raise not_found("Event", "id")
     if not viewer.can_manage_employees_in(event.unit.path):
         raise ServiceError.one(ErrorCode.FORBIDDEN, "HR of the unit removes its events.", "id")

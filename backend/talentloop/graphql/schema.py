@@ -18,6 +18,8 @@ from strawberry.tools import merge_types
 
 from talentloop.accounts.schema import AccountsMutation, AccountsQuery
 from talentloop.accounts.types import UserNode
+from talentloop.analytics.schema import AnalyticsMutation, AnalyticsQuery
+from talentloop.analytics.types import ExternalEventNode, ReportJobNode
 from talentloop.graphql.context import Info
 from talentloop.graphql.errors import should_mask
 from talentloop.graphql.node import Node, resolve_node
@@ -69,7 +71,16 @@ class NodeQuery:
 
 Query = merge_types(
     "Query",
-    (NodeQuery, AccountsQuery, OrgQuery, PeopleQuery, PerformanceQuery, SkillsQuery, TrainingQuery),
+    (
+        NodeQuery,
+        AccountsQuery,
+        OrgQuery,
+        PeopleQuery,
+        PerformanceQuery,
+        SkillsQuery,
+        TrainingQuery,
+        AnalyticsQuery,
+    ),
 )
 Mutation = merge_types(
     "Mutation",
@@ -80,6 +91,7 @@ Mutation = merge_types(
         PerformanceMutation,
         SkillsMutation,
         TrainingMutation,
+        AnalyticsMutation,
     ),
 )
 
@@ -110,6 +122,8 @@ schema = strawberry.Schema(
         EnrollmentNode,
         TrainingPlanNode,
         TrainingTargetRuleNode,
+        ExternalEventNode,
+        ReportJobNode,
     ],
     config=StrawberryConfig(auto_camel_case=True),
     extensions=[

@@ -1,0 +1,157 @@
+"""Exporting the training-effect report as PDF or XLSX: a job with progress.
+
+The mutation creates the job and returns at once; the work runs after the response (the
+figures in the database, the drawing in a worker thread so the API keeps answering), and
+the client follows `reportJob(id)` until it is done, then downloads `/reports/{id}`.
+In-process for now, like the KPI import: a job queue any API process can pick up comes with
+the Performance-and-scale issue.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import asdict
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+from talentloop.access.policy import Viewer
+from talentloop.access.viewer import load_viewer
+from talentloop.analytics import service
+from talentloop.analytics.models import ReportFormat, ReportJob, ReportStatus
+from talentloop.errors import ErrorCode, ServiceError, not_found
+from talentloop.org import service as org_service
+from talentloop.performance.models import Kpi
+from talentloop.training.models import Course
+
+log = logging.getLogger(__name__)
+
+LANGUAGES = ("zh", "en")
+MEDIA_TYPES = {
+    ReportFormat.PDF: "application/pdf",
+    ReportFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+_background: set[asyncio.Task[None]] = set()
+
+
+def _params_json(params: service.ReportParams) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in asdict(params).items():
+        if isinstance(value, date):
+            out[key] = value.isoformat()
+        elif isinstance(value, Decimal):
+            out[key] = str(value)
+        else:
+            out[key] = value
+    return out
+
+
+def _params_from(data: dict[str, Any]) -> service.ReportParams:
+    return service.ReportParams(
+        course_id=int(data["course_id"]),
+        kpi_id=int(data["kpi_id"]),
+        unit_id=int(data["unit_id"]) if data.get("unit_id") is not None else None,
+        pre_from=date.fromisoformat(data["pre_from"]),
+        pre_to=date.fromisoformat(data["pre_to"]),
+        post_from=date.fromisoformat(data["post_from"]),
+        post_to=date.fromisoformat(data["post_to"]),
+        horizon_periods=int(data["horizon_periods"]),
+        value_per_unit=Decimal(data["value_per_unit"])
+        if data.get("value_per_unit") is not None
+        else None,
+        exclude_events=bool(data["exclude_events"]),
+        min_group=int(data["min_group"]),
+    )
+
+
+async def start_export(
+    viewer: Viewer, params: service.ReportParams, fmt: ReportFormat, language: str = "zh"
+) -> ReportJob:
+    """Check what can be checked now (typed errors), then create the job (RUNNING)."""
+    if not service.may_read_reports(viewer) or viewer.user_id is None:
+        raise ServiceError.one(ErrorCode.FORBIDDEN, "You may not export reports.")
+    service.check_params(params)
+    if language not in LANGUAGES:
+        raise ServiceError.one(ErrorCode.INVALID, "zh or en.", "language")
+    if not await Course.filter(id=params.course_id).exists():
+        raise not_found("Course", "courseId")
+    if not await Kpi.filter(id=params.kpi_id).exists():
+        raise not_found("KPI", "kpiId")
+    if params.unit_id is not None and await org_service.get_unit(viewer, params.unit_id) is None:
+        raise not_found("Unit", "unitId")
+    return await ReportJob.create(
+        format=fmt,
+        parameters={**_params_json(params), "language": language},
+        step="queued",
+        created_by_id=viewer.user_id,
+    )
+
+
+def execute_in_background(job: ReportJob) -> None:
+    task = asyncio.create_task(execute(job.id))
+    _background.add(task)
+    task.add_done_callback(_background.discard)
+
+
+async def _progress(job_id: int, percent: int, step: str) -> None:
+    await ReportJob.filter(id=job_id).update(progress=percent, step=step[:128])
+
+
+async def execute(job_id: int) -> None:
+    """Compute the report as its requester (their scope, now), render it, store the file."""
+    job = await ReportJob.get(id=job_id)
+    try:
+        viewer = await load_viewer(job.created_by_id)
+        params = _params_from(job.parameters)
+        language = str(job.parameters.get("language", "zh"))
+        await _progress(job.id, 10, "computing the figures")
+        result = await service.report(viewer, params)
+        if result is None:
+            raise ServiceError.one(ErrorCode.NOT_FOUND, "The report is no longer visible.")
+        await _progress(job.id, 40, "collecting the evidence")
+        result.correlations = await service.competency_correlations(viewer, result)
+        result.suspensions = await service.pay_evidence(viewer, result)
+        await _progress(job.id, 50, "drawing")
+        loop = asyncio.get_running_loop()
+        steps = 0
+
+        def on_step(step: str) -> None:
+            nonlocal steps
+            steps += 1
+            asyncio.run_coroutine_threadsafe(_progress(job.id, min(95, 50 + 5 * steps), step), loop)
+
+        content, name = await asyncio.to_thread(_render, result, job.format, language, on_step)
+        job.content = content
+        job.file_name = name
+        job.status = ReportStatus.DONE
+        job.progress = 100
+        job.step = "done"
+    except ServiceError as exc:
+        job.status, job.error = ReportStatus.FAILED, exc.errors[0].message[:255]
+    except Exception:
+        log.exception("report job %s failed", job.id)
+        job.status, job.error = ReportStatus.FAILED, "The report could not be generated."
+    job.finished_at = datetime.now(UTC)
+    await job.save(
+        update_fields=["content", "file_name", "status", "progress", "step", "error", "finished_at"]
+    )
+
+
+def _render(
+    result: service.EffectReport, fmt: ReportFormat, language: str, on_step: Any
+) -> tuple[bytes, str]:
+    from talentloop.analytics import export  # type: ignore[attr-defined]
+
+    if fmt is ReportFormat.PDF:
+        content = export.render_pdf(result, language, on_step=on_step)
+    else:
+        content = export.render_xlsx(result, on_step=on_step)
+    return content, export.file_name(result, fmt.value)
+
+
+async def get_job(viewer: Viewer, job_id: int) -> ReportJob | None:
+    """A job and its file are its requester's alone: the figures are computed in their scope."""
+    if viewer.user_id is None:
+        return None
+    return await ReportJob.get_or_none(id=job_id, created_by_id=viewer.user_id)
