@@ -16,7 +16,8 @@ export default defineConfig({
         target: 'http://127.0.0.1:8000',
         changeOrigin: true,
       },
-      '/reports': {
+      // Exported report files (/reports/123), not the SPA's own /reports/… pages.
+      '^/reports/\\d+(\\?.*)?$': {
         target: 'http://127.0.0.1:8000',
         changeOrigin: true,
       },

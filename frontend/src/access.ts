@@ -21,6 +21,7 @@ export type Feature =
   | 'recommendedCourses'
   | 'trainingPlans'
   | 'attendance'
+  | 'trainingReport'
 
 export interface AccessViewer {
   role: Role
@@ -32,12 +33,16 @@ export interface AccessViewer {
 
 const HR_ROLES: readonly Role[] = ['ADMIN', 'HQ_HR', 'BRANCH_HR']
 
+/** Who reads the training-effect report (the server's REPORT_ROLES: not the admin account). */
+const REPORT_ROLES: readonly Role[] = ['HQ_HR', 'BRANCH_HR', 'MANAGER', 'EXECUTIVE']
+
 /** Screens about one's own record: for anyone who is an employee (the admin account is not). */
 const OWN_FEATURES: readonly Feature[] = ['myReviews', 'myCapabilities', 'skillTests', 'myLearning', 'recommendedCourses']
 
 export function canUse(feature: Feature, viewer: AccessViewer): boolean {
   const { role } = viewer
   if (OWN_FEATURES.includes(feature)) return viewer.hasEmployee ?? role !== 'ADMIN'
+  if (feature === 'trainingReport') return REPORT_ROLES.includes(role)
   if (HR_ROLES.includes(role)) return true
   switch (feature) {
     case 'dashboard':

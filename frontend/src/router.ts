@@ -110,6 +110,12 @@ export const router = createRouter({
           component: () => import('./views/AttendanceView.vue'),
           meta: { feature: 'attendance' },
         },
+        {
+          path: 'reports/training-effect',
+          name: 'training-report',
+          component: () => import('./views/TrainingReportView.vue'),
+          meta: { feature: 'trainingReport' },
+        },
         { path: 'pay', name: 'pay', component: () => import('./views/PayView.vue'), meta: { feature: 'pay' } },
         {
           path: 'import',

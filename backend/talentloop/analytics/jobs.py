@@ -141,7 +141,7 @@ async def execute(job_id: int) -> None:
 def _render(
     result: service.EffectReport, fmt: ReportFormat, language: str, on_step: Any
 ) -> tuple[bytes, str]:
-    from talentloop.analytics import export  # type: ignore[attr-defined]
+    from talentloop.analytics import export
 
     if fmt is ReportFormat.PDF:
         content = export.render_pdf(result, language, on_step=on_step)

@@ -371,13 +371,13 @@ class TrainingEffectReportInfo:
 
     @strawberry.field(description="The finding in one plain sentence.")
     def summary(self, language: ReportLanguage = ReportLanguage.ZH) -> str:
-        from talentloop.analytics import narrative  # type: ignore[attr-defined]
+        from talentloop.analytics import narrative
 
         return narrative.summary(self._r, language.value)
 
     @strawberry.field(description="The ROI in one plain sentence.")
     def roi_summary(self, language: ReportLanguage = ReportLanguage.ZH) -> str:
-        from talentloop.analytics import narrative  # type: ignore[attr-defined]
+        from talentloop.analytics import narrative
 
         return narrative.roi_sentence(self._r, language.value)
 

@@ -1,14 +1,33 @@
 /**
- * ECharts, with only the pieces the app draws registered (line, bar and radar charts, SVG
- * output) to keep the bundle small. Import `VChart` from here, never the whole of `echarts`.
+ * ECharts, with only the pieces the app draws registered (line, bar and radar charts, marked
+ * lines and areas, SVG output) to keep the bundle small. Import `VChart` from here, never the
+ * whole of `echarts`.
  */
 import { use } from 'echarts/core'
 import { SVGRenderer } from 'echarts/renderers'
 import { BarChart, LineChart, RadarChart } from 'echarts/charts'
-import { GridComponent, LegendComponent, MarkLineComponent, RadarComponent, TooltipComponent } from 'echarts/components'
+import {
+  GridComponent,
+  LegendComponent,
+  MarkAreaComponent,
+  MarkLineComponent,
+  RadarComponent,
+  TooltipComponent,
+} from 'echarts/components'
 import VChart from 'vue-echarts'
 
-use([SVGRenderer, LineChart, BarChart, RadarChart, GridComponent, LegendComponent, MarkLineComponent, RadarComponent, TooltipComponent])
+use([
+  SVGRenderer,
+  LineChart,
+  BarChart,
+  RadarChart,
+  GridComponent,
+  LegendComponent,
+  MarkAreaComponent,
+  MarkLineComponent,
+  RadarComponent,
+  TooltipComponent,
+])
 
 export { VChart }
 
@@ -17,6 +36,7 @@ import type { BarSeriesOption, LineSeriesOption, RadarSeriesOption } from 'echar
 import type {
   GridComponentOption,
   LegendComponentOption,
+  MarkAreaComponentOption,
   MarkLineComponentOption,
   RadarComponentOption,
   TooltipComponentOption,
@@ -28,6 +48,7 @@ export type ChartOption = ComposeOption<
   | RadarSeriesOption
   | GridComponentOption
   | LegendComponentOption
+  | MarkAreaComponentOption
   | MarkLineComponentOption
   | RadarComponentOption
   | TooltipComponentOption
