@@ -15,15 +15,19 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLHTTPResponse
+from strawberry.types import ExecutionResult
 from tortoise import connections
 from tortoise.contrib.starlette import RegisterTortoise
 
 from talentloop.access.policy import ANONYMOUS
 from talentloop.access.viewer import load_viewer
-from talentloop.accounts.tokens import InvalidToken, read_access_token
+from talentloop.accounts.sessions import authenticate
+from talentloop.accounts.tokens import InvalidToken
 from talentloop.config import get_settings
 from talentloop.db import tortoise_config
 from talentloop.graphql.context import Context
+from talentloop.graphql.errors import masked, should_mask
 from talentloop.graphql.schema import schema
 
 UNAUTHENTICATED = {
@@ -36,33 +40,85 @@ UNAUTHENTICATED = {
 }
 
 
+UNSUPPORTED_MEDIA_TYPE = {
+    "errors": [
+        {
+            "message": "Send GraphQL as a POST with Content-Type: application/json.",
+            "extensions": {"code": "UNSUPPORTED_MEDIA_TYPE"},
+        }
+    ]
+}
+# What a POST may carry. Anything else (a form, multipart, text/plain: what a page on another
+# site can send without a CORS preflight) is a 415, so a cross-site form can never run a mutation.
+JSON_MEDIA_TYPES = frozenset({"application/json", "application/graphql-response+json"})
+
+
+def json_content_type(value: str) -> bool:
+    """application/json or application/graphql-response+json, with at most a UTF-8 charset."""
+    media_type, *params = value.split(";")
+    if media_type.strip().lower() not in JSON_MEDIA_TYPES:
+        return False
+    for param in params:
+        name, _, param_value = param.partition("=")
+        if name.strip().lower() == "charset" and param_value.strip().strip('"').lower() not in (
+            "utf-8",
+            "utf8",
+        ):
+            return False
+    return True
+
+
 class GraphQLApp(GraphQL[Context, None]):
     async def get_context(self, request: Any, response: Any = None) -> Context:
         user_id = request.scope.get("talentloop.user_id")
         viewer = await load_viewer(user_id) if user_id is not None else ANONYMOUS
         return Context(viewer=viewer, request=request)
 
+    async def process_result(self, request: Any, result: ExecutionResult) -> GraphQLHTTPResponse:
+        # ErrorPolicy masks errors inside the operation; this catches one raised around it
+        # (by an extension hook, say), which strawberry returns unmasked.
+        if result.errors:
+            result.errors = [masked(e) if should_mask(e) else e for e in result.errors]
+        return await super().process_result(request, result)
+
 
 class GraphQLEndpoint:
-    """Checks the bearer token before GraphQL runs: a bad token is a 401, not an anonymous request."""
+    """In front of GraphQL: JSON POSTs only (415 otherwise), and the bearer token checked — a
+    bad token is a 401, not an anonymous request. Batches (a JSON array) are refused by
+    strawberry (batching is off: 400), and so are queries over GET (400); GET serves GraphiQL."""
 
     def __init__(self) -> None:
-        self.graphql = GraphQLApp(schema, graphql_ide="graphiql")
+        self.graphql = GraphQLApp(schema, graphql_ide="graphiql", allow_queries_via_get=False)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
             request = Request(scope)
+            if request.method == "POST":
+                if not json_content_type(request.headers.get("content-type", "")):
+                    response = JSONResponse(UNSUPPORTED_MEDIA_TYPE, status_code=415)
+                    await response(scope, receive, send)
+                    return
+                scope = _as_plain_json(scope)
             header = request.headers.get("authorization", "")
             if header:
                 scheme, _, token = header.partition(" ")
                 try:
                     if scheme.lower() != "bearer" or not token:
                         raise InvalidToken("not a bearer token")
-                    scope["talentloop.user_id"] = read_access_token(token.strip())
+                    scope["talentloop.user_id"] = await authenticate(token.strip())
                 except InvalidToken:
                     await JSONResponse(UNAUTHENTICATED, status_code=401)(scope, receive, send)
                     return
         await self.graphql(scope, receive, send)
+
+
+def _as_plain_json(scope: Scope) -> Scope:
+    """Strawberry parses only application/json bodies: relabel the other JSON media type."""
+    headers = [
+        (name, b"application/json") if name.lower() == b"content-type" else (name, value)
+        for name, value in scope["headers"]
+    ]
+    return {**scope, "headers": headers}
 
 
 async def healthz(_request: Request) -> Response:
@@ -87,7 +143,7 @@ async def download_report(request: Request) -> Response:
     if scheme.lower() != "bearer" or not token:
         return JSONResponse(UNAUTHENTICATED, status_code=401)
     try:
-        user_id = read_access_token(token.strip())
+        user_id = await authenticate(token.strip())
     except InvalidToken:
         return JSONResponse(UNAUTHENTICATED, status_code=401)
     job = await jobs.get_job(await load_viewer(user_id), int(request.path_params["job_id"]))

@@ -15,6 +15,7 @@ MODEL_MODULES = [
     "talentloop.skills.models",
     "talentloop.training.models",
     "talentloop.analytics.models",
+    "talentloop.audit.models",
 ]
 
 

@@ -79,10 +79,19 @@ class Viewer:
     scope_unit_id: int | None = None
     scope_path: str | None = None  # the subtree a branch HR or manager manages
     grants: tuple[Grant, ...] = field(default=())
+    # A request with an API token: the token and its scopes (access/scopes.py); None for a
+    # signed-in session, which has every scope its role allows.
+    api_token_id: int | None = None
+    token_scopes: frozenset[str] | None = None
 
     @property
     def is_authenticated(self) -> bool:
         return self.user_id is not None
+
+    @property
+    def is_session(self) -> bool:
+        """Signed in with a password (not an API token): may manage its own account."""
+        return self.user_id is not None and self.api_token_id is None
 
     # --- what may be listed ---------------------------------------------------------
 
@@ -178,6 +187,16 @@ class Viewer:
     @property
     def can_manage_users(self) -> bool:
         return self.role is Role.ADMIN
+
+    @property
+    def can_change_user_status(self) -> bool:
+        """Enable and disable sign-in accounts: the admin, and HQ HR (for people leaving)."""
+        return self.is_session and self.role in (Role.ADMIN, Role.HQ_HR)
+
+    @property
+    def can_read_audit_log(self) -> bool:
+        """The audit trail holds who read and changed whose personal data: HQ HR only."""
+        return self.is_session and self.role is Role.HQ_HR
 
 
 ANONYMOUS = Viewer()

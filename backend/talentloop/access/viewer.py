@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from talentloop.access.policy import ANONYMOUS, Viewer, grants_for_role
 from talentloop.accounts.models import Role, User
+from talentloop.accounts.sessions import Credentials
 from talentloop.org.models import OrgUnit, OrgUnitType
 
 
-async def load_viewer(user_id: int) -> Viewer:
-    """ANONYMOUS for an unknown or disabled user: their tokens stop working at once."""
+async def load_viewer(who: int | Credentials) -> Viewer:
+    """The viewer of a request's checked credentials (`accounts.sessions.authenticate`: the
+    session is live, the user active), or of a user id for work done on a user's behalf
+    (background jobs): ANONYMOUS for an unknown or disabled user."""
+    if isinstance(who, Credentials):
+        viewer = await viewer_for_user(who.user)
+        token = who.api_token
+        if token is None:
+            return viewer
+        return replace(viewer, api_token_id=token.id, token_scopes=frozenset(token.scopes))
+    user_id = who
     user = (
         await User.filter(id=user_id, is_active=True)
         .select_related("employee__unit", "scope_unit")

@@ -1,7 +1,10 @@
-"""User accounts and refresh tokens.
+"""User accounts, refresh tokens, sign-in attempts and API tokens.
 
 A refresh token is stored only as its SHA-256; tokens rotated from one
-sign-in share a `family`, so reuse of a spent token can revoke them all.
+sign-in share a `family` (the session), so reuse of a spent token can revoke
+them all, and an access token names its family so that signing out ends it at
+once. Sign-in attempts are rows so that every API process counts the same
+failures. An API token, too, is stored only as its SHA-256.
 """
 
 from __future__ import annotations
@@ -66,3 +69,52 @@ class RefreshToken(Model):
 
     class Meta:
         table = "refresh_token"
+
+
+class SignInOutcome(StrEnum):
+    PENDING = "pending"  # being checked now: counts as a failure until it is decided
+    FAILED = "failed"
+    SUCCEEDED = "succeeded"
+    LOCKED = "locked"  # refused unchecked: too many failures for the account
+    THROTTLED = "throttled"  # refused unchecked: too many failures from the address
+
+
+class SignInAttempt(Model):
+    """One sign-in (or re-authentication) attempt, for lockout and throttling."""
+
+    id = fields.IntField(primary_key=True)
+    # As typed (stripped, at most 128 characters): unknown names are counted like real ones.
+    username = fields.CharField(max_length=128)
+    client_address = fields.CharField(max_length=64, null=True)
+    outcome = fields.CharEnumField(SignInOutcome, max_length=16, default=SignInOutcome.PENDING)
+    # Set on the account's failures by a successful sign-in (the account's counter restarts)
+    # and the address counter still sees them.
+    cleared = fields.BooleanField(default=False)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "sign_in_attempt"
+        indexes = (("username", "created_at"), ("client_address", "created_at"))
+
+
+class ApiToken(Model):
+    """A long-lived token an integrator sends as `Bearer tl_...`, acting as its owner within its scopes."""
+
+    id = fields.IntField(primary_key=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "talentloop.User", related_name="api_tokens", on_delete=fields.CASCADE
+    )
+    name = fields.CharField(max_length=64)
+    token_hash = fields.CharField(max_length=64, unique=True)
+    # The first characters of the secret, shown in lists to tell tokens apart.
+    prefix = fields.CharField(max_length=16)
+    scopes: fields.Field[list[str]] = fields.JSONField(default=list)
+    expires_at = fields.DatetimeField()
+    last_used_at = fields.DatetimeField(null=True)
+    revoked_at = fields.DatetimeField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    user_id: int
+
+    class Meta:
+        table = "api_token"

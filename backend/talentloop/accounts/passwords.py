@@ -1,6 +1,12 @@
-"""Password hashing through passlib's CryptContext (the maintained `libpass` fork), argon2id."""
+"""Password hashing through passlib's CryptContext (the maintained `libpass` fork), argon2id,
+and the rules a new password must meet (ASVS 5.0 V6.2): at least 8 characters, up to 128
+(so 64 and more are accepted), no composition rules, not a common password (the list in
+`common-passwords.txt`, compared case-insensitively) and not the username."""
 
 from __future__ import annotations
+
+from functools import lru_cache
+from importlib.resources import files
 
 from passlib.context import CryptContext
 
@@ -22,15 +28,36 @@ def hash_password(password: str) -> str:
     return _context.hash(password)
 
 
+# No password we accept is longer (MAX_LENGTH characters of up to 4 bytes): a longer one cannot
+# match, and passlib refuses over 4 KiB. It is still hashed (cut short) to cost the same time.
+MAX_VERIFY_BYTES = MAX_LENGTH * 4
+
+
 def verify_password(password: str, password_hash: str | None) -> tuple[bool, str | None]:
     """(matches, a new hash when the stored one should be upgraded)."""
-    if password_hash is None:
-        _context.verify(password, _DUMMY_HASH)
+    # UTF-8 as hashed; a lone surrogate (JSON can carry one) is kept as its bytes, never matches.
+    secret = password.encode("utf-8", "surrogatepass")
+    if len(secret) > MAX_VERIFY_BYTES:
+        _context.verify(secret[:MAX_VERIFY_BYTES], _DUMMY_HASH)
         return False, None
-    return _context.verify_and_update(password, password_hash)
+    if password_hash is None:
+        _context.verify(secret, _DUMMY_HASH)
+        return False, None
+    return _context.verify_and_update(secret, password_hash)
 
 
-def password_problems(password: str, field: str = "newPassword") -> list[FieldError]:
+@lru_cache(maxsize=1)
+def common_passwords() -> frozenset[str]:
+    text = files("talentloop.accounts").joinpath("common-passwords.txt").read_text("utf-8")
+    return frozenset(
+        line.strip().lower() for line in text.splitlines() if line.strip() and line[0] != "#"
+    )
+
+
+def password_problems(
+    password: str, field: str = "newPassword", *, username: str | None = None
+) -> list[FieldError]:
+    """What is wrong with a new password; empty when it may be used."""
     problems: list[FieldError] = []
     if len(password) < MIN_LENGTH:
         problems.append(
@@ -43,5 +70,27 @@ def password_problems(password: str, field: str = "newPassword") -> list[FieldEr
             FieldError(
                 f"Password must be at most {MAX_LENGTH} characters.", ErrorCode.INVALID, field
             )
+        )
+    try:
+        password.encode("utf-8")
+    except UnicodeEncodeError:
+        problems.append(
+            FieldError(
+                "Password contains characters that cannot be used.", ErrorCode.INVALID, field
+            )
+        )
+        return problems
+    folded = password.strip().lower()
+    if folded in common_passwords():
+        problems.append(
+            FieldError(
+                "This password is too common: choose one that is hard to guess.",
+                ErrorCode.INVALID,
+                field,
+            )
+        )
+    elif username and folded == username.strip().lower():
+        problems.append(
+            FieldError("The password cannot be the username.", ErrorCode.INVALID, field)
         )
     return problems

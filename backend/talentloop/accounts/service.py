@@ -1,22 +1,31 @@
-"""Sign-in, token refresh with rotation, sign-out and password change."""
+"""Sign-in, token refresh with rotation, sign-out, password change, re-authentication and
+enabling or disabling users."""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from tortoise.transactions import in_transaction
 
 from talentloop.access.policy import Viewer
-from talentloop.accounts.models import RefreshToken, User
+from talentloop.accounts import throttle
+from talentloop.accounts.models import ApiToken, RefreshToken, Role, SignInOutcome, User
 from talentloop.accounts.passwords import hash_password, password_problems, verify_password
 from talentloop.accounts.tokens import hash_refresh_token, issue_access_token, new_refresh_token
+from talentloop.audit import service as audit
 from talentloop.config import get_settings
-from talentloop.errors import ErrorCode, FieldError, ServiceError
+from talentloop.errors import ErrorCode, FieldError, ServiceError, not_found
 
-# One message for an unknown user, a wrong password and a disabled account.
+# One message for an unknown user, a wrong password, a disabled, locked or throttled account.
 BAD_CREDENTIALS = "Incorrect username or password."
+
+# Changing one's own contact or bank details asks for the password again (ASVS 5.0 V6.1.3,
+# V7.5.1): a stolen session alone cannot redirect one's salary or one's reset messages.
+REAUTH_FIELDS = frozenset({"work_email", "work_phone", "personal_phone", "bank_account"})
 
 
 @dataclass
@@ -27,17 +36,38 @@ class Session:
     refresh_token: str
 
 
-async def login(username: str, password: str) -> Session:
-    user = await User.get_or_none(username=username.strip())
-    ok, new_hash = verify_password(password, user.password_hash if user else None)
-    if user is None or not ok or not user.is_active:
+async def login(username: str, password: str, client: str | None = None) -> Session:
+    """Every call is one attempt against the account's and the address's counters."""
+    name = throttle.username_key(username)
+    attempt, refused = await throttle.begin(name, client)
+    user = await User.get_or_none(username=name) if name else None
+    # The hash is checked (or the dummy one) even when refused: the same time for every answer.
+    ok, new_hash = verify_password(
+        password, user.password_hash if user is not None and refused is None else None
+    )
+    why = None
+    if refused is not None:
+        why = f"{refused.value}: too many failed attempts"
+    elif user is None:
+        why = "unknown username"
+    elif not ok:
+        why = "wrong password"
+    elif not user.is_active:
+        why = "account disabled"
+    if why is not None:
+        await throttle.finish(attempt, refused or SignInOutcome.FAILED)
+        await audit.record_sign_in_failed(user.id if user else None, client, why)
         raise ServiceError.one(ErrorCode.INVALID_CREDENTIALS, BAD_CREDENTIALS)
+    assert user is not None
     async with in_transaction():
         user.last_login_at = datetime.now(UTC)
         if new_hash:
             user.password_hash = new_hash
         await user.save(update_fields=["last_login_at", "password_hash"])
-        return await _start_session(user, family=str(uuid.uuid4()))
+        await throttle.finish(attempt, SignInOutcome.SUCCEEDED)
+        session = await _start_session(user, family=str(uuid.uuid4()))
+        await audit.record_sign_in(_actor(user), client)
+        return session
 
 
 async def refresh(token: str) -> Session:
@@ -71,26 +101,32 @@ async def refresh(token: str) -> Session:
 
 
 async def logout(token: str) -> None:
-    """Revoke the refresh token's whole family (this sign-in on this device)."""
-    stored = await RefreshToken.get_or_none(token_hash=hash_refresh_token(token))
+    """Revoke the refresh token's whole family (this sign-in on this device): its access tokens
+    stop working at once, since every request checks that its session is live."""
+    stored = await RefreshToken.get_or_none(token_hash=hash_refresh_token(token)).select_related(
+        "user"
+    )
     if stored is None:
         raise _invalid_token()
-    await RefreshToken.filter(family=stored.family, revoked_at=None).update(
-        revoked_at=datetime.now(UTC)
-    )
+    async with in_transaction():
+        await RefreshToken.filter(family=stored.family, revoked_at=None).update(
+            revoked_at=datetime.now(UTC)
+        )
+        await audit.record_sign_out(stored.user_id, stored.user.username)
 
 
 async def change_password(viewer: Viewer, current: str, new: str) -> None:
     if viewer.user_id is None:
         raise ServiceError.one(ErrorCode.UNAUTHENTICATED, "Sign in first.")
+    if not viewer.is_session:
+        raise ServiceError.one(ErrorCode.FORBIDDEN, "An API token cannot change the password.")
     user = await User.get(id=viewer.user_id)
-    ok, _ = verify_password(current, user.password_hash)
     problems: list[FieldError] = []
-    if not ok:
+    if not await _password_matches(user, current):
         problems.append(
             FieldError("Current password is incorrect.", ErrorCode.INVALID, "currentPassword")
         )
-    problems += password_problems(new)
+    problems += password_problems(new, username=user.username)
     if not problems and new == current:
         problems.append(
             FieldError(
@@ -106,10 +142,84 @@ async def change_password(viewer: Viewer, current: str, new: str) -> None:
         await user.save(update_fields=["password_hash", "password_changed_at"])
         # Other devices signed in with the old password must sign in again.
         await RefreshToken.filter(user_id=user.id, revoked_at=None).update(revoked_at=now)
+        await audit.record_changes(
+            viewer, "User", user.id, {"password": "old"}, {"password": "new"}
+        )
+
+
+async def reauthenticate(
+    viewer: Viewer, employee: Any, values: Mapping[str, Any], password: str | None
+) -> None:
+    """A change of one's own email, phone or bank account needs the current password
+    (`currentPassword`); HR changing someone else's record does not. `employee` is the record
+    as stored, `values` the new values (already normalised): only real changes count."""
+    if viewer.employee_id is None or viewer.employee_id != employee.id:
+        return
+    if not any(k in values and values[k] != getattr(employee, k) for k in REAUTH_FIELDS):
+        return
+    if not password:
+        raise ServiceError.one(
+            ErrorCode.REQUIRED,
+            "Enter your current password to change your own contact or bank details.",
+            "currentPassword",
+        )
+    user = await User.get_or_none(id=viewer.user_id) if viewer.user_id is not None else None
+    if user is None or not await _password_matches(user, password):
+        raise ServiceError.one(
+            ErrorCode.INVALID, "Current password is incorrect.", "currentPassword"
+        )
+
+
+async def set_user_active(viewer: Viewer, user_id: int, active: bool) -> User:
+    """Disable (or enable again) an account. Disabling ends every session and API token of the
+    user at once."""
+    if not viewer.can_change_user_status:
+        raise ServiceError.one(ErrorCode.FORBIDDEN, "You may not enable or disable users.")
+    user = await User.get_or_none(id=user_id)
+    if user is None:
+        raise not_found("User", "userId")
+    if user.id == viewer.user_id:
+        raise ServiceError.one(
+            ErrorCode.INVALID, "You cannot disable or enable your own account.", "userId"
+        )
+    if user.role is Role.ADMIN and viewer.role is not Role.ADMIN:
+        raise ServiceError.one(
+            ErrorCode.FORBIDDEN, "Only an administrator changes an administrator.", "userId"
+        )
+    if user.is_active == active:
+        return user
+    now = datetime.now(UTC)
+    async with in_transaction():
+        await User.filter(id=user.id).update(is_active=active)
+        if not active:
+            await RefreshToken.filter(user_id=user.id, revoked_at=None).update(revoked_at=now)
+            await ApiToken.filter(user_id=user.id, revoked_at=None).update(revoked_at=now)
+        await audit.record_changes(
+            viewer,
+            "User",
+            user.id,
+            {"is_active": user.is_active},
+            {"is_active": active},
+            employee_id=user.employee_id,
+        )
+    user.is_active = active
+    return user
+
+
+async def _password_matches(user: User, password: str) -> bool:
+    """Re-authentication: the signed-in user's current password, through the same lockout
+    counters as signing in (a stolen session cannot guess it either)."""
+    attempt, refused = await throttle.begin(user.username, audit.current_client_address())
+    ok, _ = verify_password(password, user.password_hash if refused is None else None)
+    ok = ok and refused is None
+    await throttle.finish(
+        attempt, SignInOutcome.SUCCEEDED if ok else (refused or SignInOutcome.FAILED)
+    )
+    return ok
 
 
 async def _start_session(user: User, family: str) -> Session:
-    access, expires = issue_access_token(user.id)
+    access, expires = issue_access_token(user.id, session=family)
     refresh_token, token_hash = new_refresh_token()
     await RefreshToken.create(
         user=user,
@@ -120,6 +230,10 @@ async def _start_session(user: User, family: str) -> Session:
     return Session(
         user=user, access_token=access, access_token_expires_at=expires, refresh_token=refresh_token
     )
+
+
+def _actor(user: User) -> Viewer:
+    return Viewer(user_id=user.id, username=user.username, employee_id=user.employee_id)
 
 
 def _invalid_token() -> ServiceError:

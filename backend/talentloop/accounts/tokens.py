@@ -1,9 +1,15 @@
-"""Access tokens (short-lived JWTs, HS256) and opaque refresh tokens."""
+"""Access tokens (short-lived JWTs, HS256), opaque refresh tokens and API token secrets.
+
+An access token names its session (`sid`: the refresh-token family it was issued with), so a
+session that is signed out, or a user who is disabled, stops working at once
+(`accounts.sessions.authenticate` checks it on every request).
+"""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import jwt
@@ -12,13 +18,23 @@ from talentloop.config import get_settings
 
 ALGORITHM = "HS256"
 ISSUER = "talentloop"
+API_TOKEN_PREFIX = "tl_"
 
 
 class InvalidToken(Exception):
     pass
 
 
-def issue_access_token(user_id: int, now: datetime | None = None) -> tuple[str, datetime]:
+@dataclass(frozen=True)
+class AccessClaims:
+    user_id: int
+    session: str | None  # the refresh-token family; None only for tokens issued without one
+
+
+def issue_access_token(
+    user_id: int, now: datetime | None = None, *, session: str | None = None
+) -> tuple[str, datetime]:
+    """Sign-in and refresh always pass the session; only internal callers omit it."""
     settings = get_settings()
     now = now or datetime.now(UTC)
     expires = now + timedelta(minutes=settings.access_token_minutes)
@@ -29,11 +45,18 @@ def issue_access_token(user_id: int, now: datetime | None = None) -> tuple[str, 
         "iss": ISSUER,
         "typ": "access",
     }
+    if session is not None:
+        claims["sid"] = session
     return jwt.encode(claims, settings.secret_key, algorithm=ALGORITHM), expires
 
 
 def read_access_token(token: str) -> int:
     """The user id in a valid access token; InvalidToken for anything else (alg=none included)."""
+    return read_access_claims(token).user_id
+
+
+def read_access_claims(token: str) -> AccessClaims:
+    """The claims of a valid access token (signature, issuer, expiry checked; no database)."""
     try:
         claims = jwt.decode(
             token,
@@ -47,9 +70,13 @@ def read_access_token(token: str) -> int:
     if claims.get("typ") != "access":
         raise InvalidToken("not an access token")
     try:
-        return int(claims["sub"])
+        user_id = int(claims["sub"])
     except (TypeError, ValueError) as exc:
         raise InvalidToken("bad subject") from exc
+    session = claims.get("sid")
+    if session is not None and not (isinstance(session, str) and 0 < len(session) <= 36):
+        raise InvalidToken("bad session")
+    return AccessClaims(user_id=user_id, session=session)
 
 
 def new_refresh_token() -> tuple[str, str]:
@@ -60,3 +87,13 @@ def new_refresh_token() -> tuple[str, str]:
 
 def hash_refresh_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_api_token() -> tuple[str, str]:
+    """(the secret shown once, `tl_` and 43 URL-safe characters; the hash stored)."""
+    token = API_TOKEN_PREFIX + secrets.token_urlsafe(32)
+    return token, hash_refresh_token(token)
+
+
+def is_api_token(token: str) -> bool:
+    return token.startswith(API_TOKEN_PREFIX)

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from talentloop.access.policy import Viewer
-from talentloop.accounts.models import Role, User
+from talentloop.access.scopes import ApiScope
+from talentloop.accounts.models import ApiToken, Role, User
 from talentloop.graphql.context import Info
 from talentloop.graphql.errors import MutationError
 from talentloop.graphql.ids import to_global_id
@@ -19,6 +20,11 @@ if TYPE_CHECKING:
     from talentloop.people.types import EmployeeNode
 
 strawberry.enum(Role, name="Role", description="What a user may do and see.")
+strawberry.enum(
+    ApiScope,
+    name="ApiScope",
+    description="What an API token may read or change (`write:X` includes `read:X`).",
+)
 EmployeeRef = Annotated["EmployeeNode", strawberry.lazy("talentloop.people.types")]
 OrgUnitRef = Annotated["OrgUnitNode", strawberry.lazy("talentloop.org.types")]
 
@@ -119,3 +125,69 @@ class AuthPayload:
 class OkPayload:
     ok: bool = strawberry.field(description="True when it worked.")
     errors: list[MutationError] = strawberry.field(description="Empty when it succeeded.")
+
+
+@strawberry.type(name="ApiToken", description="A token an integrator sends as `Bearer tl_…`.")
+class ApiTokenType:
+    _model: strawberry.Private[ApiToken]
+
+    @strawberry.field(description="The global ID (for `revokeApiToken`).")
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(to_global_id("ApiToken", self._model.id))
+
+    @strawberry.field(description="What the token is for, as its owner named it.")
+    def name(self) -> str:
+        return self._model.name
+
+    @strawberry.field(description="The first characters of the secret, to tell tokens apart.")
+    def prefix(self) -> str:
+        return self._model.prefix
+
+    @strawberry.field(description="What the token may read and change.")
+    def scopes(self) -> list[ApiScope]:
+        return [ApiScope(s) for s in self._model.scopes if s in ApiScope._value2member_map_]
+
+    @strawberry.field(description="When the token stops working.")
+    def expires_at(self) -> datetime:
+        return self._model.expires_at
+
+    @strawberry.field(description="When the token was last used (to the minute); null if never.")
+    def last_used_at(self) -> datetime | None:
+        return self._model.last_used_at
+
+    @strawberry.field(description="When the token was revoked; null while it is not.")
+    def revoked_at(self) -> datetime | None:
+        return self._model.revoked_at
+
+    @strawberry.field(description="When the token was created.")
+    def created_at(self) -> datetime:
+        return self._model.created_at
+
+
+@strawberry.type(description="A new API token and its secret, or the errors that stopped it.")
+class CreateApiTokenPayload:
+    api_token: ApiTokenType | None = strawberry.field(default=None, description="The token.")
+    secret: str | None = strawberry.field(
+        default=None,
+        description="Send as `Authorization: Bearer <secret>`. Shown this once: only its hash "
+        "is kept.",
+    )
+    errors: list[MutationError] = strawberry.field(
+        default_factory=list, description="Empty when it succeeded."
+    )
+
+
+@strawberry.type(description="The API token after the change, or the errors that stopped it.")
+class ApiTokenPayload:
+    api_token: ApiTokenType | None = strawberry.field(default=None, description="The token.")
+    errors: list[MutationError] = strawberry.field(
+        default_factory=list, description="Empty when it succeeded."
+    )
+
+
+@strawberry.type(description="The user after the change, or the errors that stopped it.")
+class UserPayload:
+    user: UserNode | None = strawberry.field(default=None, description="The user.")
+    errors: list[MutationError] = strawberry.field(
+        default_factory=list, description="Empty when it succeeded."
+    )

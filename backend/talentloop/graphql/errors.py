@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import logging
+import re
+import uuid
+from collections.abc import Iterator
+
 import strawberry
 from graphql import GraphQLError
+from strawberry.extensions import SchemaExtension
 
 from talentloop.access.policy import FieldNotPermitted
 from talentloop.errors import ErrorCode as ErrorCodeEnum
 from talentloop.errors import ServiceError
+from talentloop.graphql.limits import viewer_is_signed_in
 
 strawberry.enum(ErrorCodeEnum, name="ErrorCode", description="What went wrong.")
 
@@ -30,11 +37,82 @@ class PublicError(Exception):
 
 
 PASSING = (PublicError, FieldNotPermitted, ServiceError)
+MASKED_MESSAGE = "Unexpected error."
+logger = logging.getLogger("talentloop.graphql")
+_SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?")
 
 
 def should_mask(error: GraphQLError) -> bool:
-    """Mask every error except validation errors and our own typed ones."""
+    """Mask every error except those about the request itself and our own typed ones.
+
+    Passing: syntax and validation errors (no original error), variables that failed to
+    coerce (graphql-core wraps the input error it found, before execution: no path), and
+    PASSING. Anything else raised while resolving is masked."""
     original = error.original_error
     if original is None:
         return False  # a syntax or validation error about the query itself
-    return not isinstance(original, PASSING)
+    if isinstance(original, PASSING):
+        return False
+    return not (error.path is None and isinstance(original, GraphQLError))
+
+
+def masked(error: GraphQLError) -> GraphQLError:
+    """The generic error the client sees, with a correlation id; the real one goes to the log."""
+    correlation_id = str(uuid.uuid4())
+    original = error.original_error
+    logger.error(
+        "Unexpected error %s at %s: %s",
+        correlation_id,
+        ".".join(str(p) for p in error.path or ()) or "-",
+        error.message,
+        exc_info=original if isinstance(original, BaseException) else None,
+    )
+    return GraphQLError(
+        MASKED_MESSAGE,
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        extensions={"code": "INTERNAL_SERVER_ERROR", "correlationId": correlation_id},
+    )
+
+
+def without_suggestions(error: GraphQLError) -> GraphQLError:
+    """A copy without "Did you mean …?" (the original may sit in the validation cache)."""
+    message = _SUGGESTION.sub("", error.message)
+    if message == error.message:
+        return error
+    return GraphQLError(
+        message,
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        original_error=error.original_error,
+        extensions=error.extensions,
+    )
+
+
+def present_errors(errors: list[GraphQLError], *, signed_in: bool) -> list[GraphQLError]:
+    """The errors as the client may see them: unexpected ones masked, and no field
+    suggestions for an anonymous caller (they would map the schema for them)."""
+    shown = []
+    for error in errors:
+        if should_mask(error):
+            error = masked(error)
+        elif not signed_in:
+            error = without_suggestions(error)
+        shown.append(error)
+    return shown
+
+
+class ErrorPolicy(SchemaExtension):
+    """Applies present_errors to every result (replaces strawberry's MaskErrors)."""
+
+    def on_operation(self) -> Iterator[None]:
+        yield
+        context = self.execution_context
+        result = context.result
+        if result is not None and result.errors:
+            signed_in = viewer_is_signed_in(context.context)
+            result.errors = present_errors(result.errors, signed_in=signed_in)

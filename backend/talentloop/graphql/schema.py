@@ -2,26 +2,36 @@
 
 from __future__ import annotations
 
+import logging
 from functools import partial
 
 import strawberry
+from graphql import GraphQLError
 from strawberry.extensions import (
-    MaskErrors,
-    MaxAliasesLimiter,
+    AddValidationRules,
     MaxTokensLimiter,
     ParserCache,
-    QueryDepthLimiter,
     ValidationCache,
 )
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
+from strawberry.types import ExecutionContext
 
+from talentloop.access.guard import AccessGuard
 from talentloop.accounts.schema import AccountsMutation, AccountsQuery
 from talentloop.accounts.types import UserNode
 from talentloop.analytics.schema import AnalyticsMutation, AnalyticsQuery
 from talentloop.analytics.types import ExternalEventNode, ReportJobNode
+from talentloop.audit.schema import AuditQuery
 from talentloop.graphql.context import Info
-from talentloop.graphql.errors import should_mask
+from talentloop.graphql.errors import ErrorPolicy, should_mask
+from talentloop.graphql.limits import (
+    MAX_TOKENS,
+    DocumentLimitsRule,
+    IntrospectionForSignedInUsers,
+    NoNulInStrings,
+    QueryCostLimit,
+)
 from talentloop.graphql.node import Node, resolve_node
 from talentloop.org.schema import OrgMutation, OrgQuery
 from talentloop.org.types import OrgUnitNode
@@ -57,9 +67,7 @@ from talentloop.training.types import (
     TrainingTargetRuleNode,
 )
 
-MAX_DEPTH = 12
-MAX_ALIASES = 30
-MAX_TOKENS = 5000
+logger = logging.getLogger("talentloop.graphql")
 
 
 @strawberry.type
@@ -80,6 +88,7 @@ Query = merge_types(
         SkillsQuery,
         TrainingQuery,
         AnalyticsQuery,
+        AuditQuery,
     ),
 )
 Mutation = merge_types(
@@ -95,7 +104,20 @@ Mutation = merge_types(
     ),
 )
 
-schema = strawberry.Schema(
+
+class TalentLoopSchema(strawberry.Schema):
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        """Strawberry logs every error with its traceback here, before masking. An error that
+        will be masked is logged once, with its correlation id, by ErrorPolicy instead; the
+        rest are the client's (validation, typed business errors): debug level only."""
+        for error in errors:
+            if not should_mask(error):
+                logger.debug("GraphQL error: %s", error.message)
+
+
+schema = TalentLoopSchema(
     query=Query,
     mutation=Mutation,
     types=[
@@ -126,13 +148,18 @@ schema = strawberry.Schema(
         ReportJobNode,
     ],
     config=StrawberryConfig(auto_camel_case=True),
+    # Limits and their values: graphql/limits.py. Every extension is built per request; the
+    # validation rules are fixed classes so the validation cache can hit.
     extensions=[
         ParserCache,
         ValidationCache,
-        partial(QueryDepthLimiter, max_depth=MAX_DEPTH),
-        partial(MaxAliasesLimiter, max_alias_count=MAX_ALIASES),
         partial(MaxTokensLimiter, max_token_count=MAX_TOKENS),
-        partial(MaskErrors, should_mask_error=should_mask),
+        partial(AddValidationRules, [DocumentLimitsRule]),
+        IntrospectionForSignedInUsers,
+        QueryCostLimit,
+        NoNulInStrings,
+        AccessGuard,
+        ErrorPolicy,
     ],
 )
 

@@ -71,6 +71,10 @@ class UpdateEmployeeInput:
     id_number: str | None = strawberry.field(default=UNSET, description="Resident ID number.")
     bank_account: str | None = strawberry.field(default=UNSET, description="Salary account.")
     base_salary: Decimal | None = strawberry.field(default=UNSET, description="Monthly base, CNY.")
+    current_password: str | None = strawberry.field(
+        default=None,
+        description="Your password: needed to change your own email, phones or bank account.",
+    )
 
 
 @strawberry.input(description="Move an employee to another unit.")
@@ -131,7 +135,10 @@ class PeopleMutation:
     async def update_employee(self, info: Info, input: UpdateEmployeeInput) -> EmployeePayload:
         try:
             employee = await service.update_employee(
-                info.context.viewer, require_pk(input.id, "Employee", "id"), _changes(input)
+                info.context.viewer,
+                require_pk(input.id, "Employee", "id"),
+                _changes(input),
+                current_password=input.current_password,
             )
         except ServiceError as exc:
             return EmployeePayload(employee=None, errors=mutation_errors(exc))

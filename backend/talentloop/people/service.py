@@ -12,6 +12,8 @@ from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from talentloop.access.policy import Viewer
+from talentloop.accounts.service import reauthenticate
+from talentloop.audit import service as audit
 from talentloop.errors import ErrorCode, FieldError, ServiceError, not_found
 from talentloop.org import service as org_service
 from talentloop.org.models import OrgUnit
@@ -130,10 +132,16 @@ async def create_employee(
         employee = await Employee.create(
             employee_number=number, unit=unit, hire_date=hire_date, **_clean(values)
         )
+        await audit.record_employee_created(viewer, employee, _clean(values))
     return await visible_employees(viewer).get(id=employee.id)
 
 
-async def update_employee(viewer: Viewer, employee_id: int, changes: EmployeeChanges) -> Employee:
+async def update_employee(
+    viewer: Viewer,
+    employee_id: int,
+    changes: EmployeeChanges,
+    current_password: str | None = None,
+) -> Employee:
     employee = await _manageable_employee(viewer, employee_id)
     values = dict(changes.values)
     problems = await _value_problems(viewer, values, employee_id=employee.id)
@@ -145,8 +153,10 @@ async def update_employee(viewer: Viewer, employee_id: int, changes: EmployeeCha
         )
     if problems:
         raise ServiceError(*problems)
+    await reauthenticate(viewer, employee, values, current_password)
     async with in_transaction():
         await Employee.filter(id=employee.id).update(**_clean(values))
+        await audit.record_employee_update(viewer, employee, _clean(values))
     return await visible_employees(viewer).get(id=employee.id)
 
 
@@ -177,6 +187,7 @@ async def transfer_employee(
     assert unit is not None
     async with in_transaction():
         await Employee.filter(id=employee.id).update(unit_id=unit.id, **values)
+        await audit.record_employee_update(viewer, employee, {"unit_id": unit.id, **values})
     return await visible_employees(viewer).get(id=employee.id)
 
 
@@ -196,6 +207,7 @@ async def terminate_employee(
             termination_date=termination_date,
             termination_reason=(reason or "").strip() or None,
         )
+        await audit.record_employee_termination(viewer, employee, termination_date, reason)
         # The people they managed keep their place; their manager link is cleared.
         await Employee.filter(manager_id=employee.id).update(manager_id=None)
         await OrgUnit.filter(manager_id=employee.id).update(manager_id=None)

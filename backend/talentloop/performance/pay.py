@@ -13,6 +13,7 @@ from tortoise.transactions import in_transaction
 
 from talentloop.access.policy import SYSTEM, Viewer
 from talentloop.accounts.models import Role, User
+from talentloop.audit import service as audit
 from talentloop.errors import ErrorCode, FieldError, ServiceError, not_found
 from talentloop.org import service as org_service
 from talentloop.org.models import OrgUnit, OrgUnitType
@@ -176,7 +177,7 @@ async def suspend(
         )
     if problems:
         raise ServiceError(*problems)
-    return await PaySuspension.create(
+    suspension = await PaySuspension.create(
         unit_id=unit.id,
         reason=reason.strip(),
         suspended_from=suspended_from,
@@ -186,6 +187,8 @@ async def suspend(
         condition_periods=periods,
         created_by_id=viewer.user_id,
     )
+    await audit.record_pay_suspended(viewer, suspension)
+    return suspension
 
 
 async def request_restore(
@@ -222,6 +225,7 @@ async def request_restore(
         )
         suspension.status = SuspensionStatus.RESTORE_REQUESTED
         await suspension.save(update_fields=["status"])
+        await audit.record_restore_requested(viewer, request)
     return request
 
 
@@ -267,6 +271,7 @@ async def decide_restore(
             suspension.restored_from = request.restore_from
         await request.save(update_fields=["status", "current_step"])
         await suspension.save(update_fields=["status", "restored_from"])
+        await audit.record_restore_decided(viewer, request, step, approve)
     return request
 
 

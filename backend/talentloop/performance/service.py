@@ -11,6 +11,7 @@ from tortoise.transactions import in_transaction
 
 from talentloop.access.policy import FieldGroup, Viewer
 from talentloop.accounts.models import Role
+from talentloop.audit import service as audit
 from talentloop.errors import ErrorCode, FieldError, ServiceError, not_found
 from talentloop.org import service as org_service
 from talentloop.org.models import OrgUnit
@@ -134,12 +135,15 @@ async def set_target(
             kpi_id=kpi.id, period=period, employee_id=employee_id, unit_id=unit_id
         ).first()
         if existing is not None:
+            await audit.record_target_set(viewer, existing, value, created=False)
             existing.value = value
             await existing.save(update_fields=["value", "updated_at"])
             return existing
-        return await KpiTarget.create(
+        target = await KpiTarget.create(
             kpi_id=kpi.id, period=period, employee_id=employee_id, unit_id=unit_id, value=value
         )
+        await audit.record_target_set(viewer, target, value, created=True)
+        return target
 
 
 async def remove_target(viewer: Viewer, target_id: int) -> None:
@@ -151,6 +155,7 @@ async def remove_target(viewer: Viewer, target_id: int) -> None:
         raise not_found("Target", "id")
     if not viewer.can_direct_in(path):
         raise ServiceError.one(ErrorCode.FORBIDDEN, "You may not change targets here.", "id")
+    await audit.record_target_removed(viewer, target)
     await target.delete()
 
 
@@ -168,6 +173,7 @@ async def apply_target_adjustment(
         source=source,
         defaults={"percent": percent, "reason": reason},
     )
+    await audit.record_target_adjustment(adjustment, created, percent, reason)
     if not created and (adjustment.percent != percent or adjustment.reason != reason):
         adjustment.percent, adjustment.reason = percent, reason
         await adjustment.save(update_fields=["percent", "reason"])

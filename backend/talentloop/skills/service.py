@@ -14,6 +14,7 @@ from tortoise.transactions import in_transaction
 
 from talentloop.access.policy import FieldGroup, Viewer
 from talentloop.accounts.models import Role
+from talentloop.audit import service as audit
 from talentloop.errors import ErrorCode, FieldError, ServiceError, not_found
 from talentloop.org import service as org_service
 from talentloop.people.models import Employee
@@ -502,6 +503,7 @@ async def submit_ratings(
         )
         task.submitted_at = datetime.now(UTC)
         await task.save(update_fields=["submitted_at"])
+        await audit.record_ratings_submitted(task.round_id, task.round.employee_id)
     return task
 
 
