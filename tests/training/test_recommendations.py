@@ -83,3 +83,37 @@ async def test_recommendations_follow_the_scope_of_the_gaps(api: Api, library: L
         RECOMMEND, {"e": gid(library.world.people["sh_rep2"])}, as_=library.world.users["employee"]
     )
     assert colleague["recommendedCourses"] == []
+
+
+async def test_a_measured_effect_ranks_first_among_courses_closing_as_much(
+    api: Api, library: Library
+) -> None:
+    """K1 and N1 both close 2 for sh_rep (N1's session has seats here, so K1 led by its code);
+    once the analytics measure N1 (+30 %, conclusive), N1 leads and says so."""
+    from talentloop.analytics.models import EffectEstimate
+    from talentloop.performance.models import Kpi, KpiUnit
+
+    fw = library.fw
+    await set_score(fw, "sh_rep", fw.pk, "2")
+    await set_score(fw, "sh_rep", fw.cna, "2")
+    rep = gid(library.world.people["sh_rep"])
+
+    async def ranked() -> list[tuple[str, str | None]]:
+        data = await api.data(RECOMMEND, {"e": rep}, as_=library.world.users["manager"])
+        return [(r["course"]["code"], r["measuredEffect"]) for r in data["recommendedCourses"]]
+
+    assert await ranked() == [("K1", None), ("N1", None), ("Q1", None)]
+    kpi = await Kpi.create(code="NC", name="新客户数", unit=KpiUnit.COUNT)
+    await EffectEstimate.create(
+        course=library.negotiation,
+        kpi=kpi,
+        effect="0.6000",
+        ci_low="0.2000",
+        ci_high="1.0000",
+        relative_effect="0.3000",
+        n_treated=40,
+        n_control=80,
+    )
+    assert await ranked() == [("N1", "0.3000"), ("K1", None), ("Q1", None)]
+    data = await api.data(RECOMMEND, {"e": rep}, as_=library.world.users["manager"])
+    assert data["recommendedCourses"][0]["summary"].endswith("(measured effect 0.3)")
