@@ -49,6 +49,8 @@ from talentloop.performance.types import (
     RestoreRequestNode,
     TriggerRuleNode,
 )
+from talentloop.records.schema import RecordsMutation, RecordsQuery
+from talentloop.records.types import ContractNode
 from talentloop.skills.schema import SkillsMutation, SkillsQuery
 from talentloop.skills.types import (
     AssessmentRoundNode,
@@ -89,6 +91,7 @@ Query = merge_types(
         TrainingQuery,
         AnalyticsQuery,
         AuditQuery,
+        RecordsQuery,
     ),
 )
 Mutation = merge_types(
@@ -101,6 +104,7 @@ Mutation = merge_types(
         SkillsMutation,
         TrainingMutation,
         AnalyticsMutation,
+        RecordsMutation,
     ),
 )
 
@@ -123,6 +127,7 @@ schema = TalentLoopSchema(
     types=[
         EmployeeNode,
         PositionNode,
+        ContractNode,
         OrgUnitNode,
         UserNode,
         KpiNode,

@@ -1,0 +1,48 @@
+from tortoise import migrations
+from tortoise.migrations import operations as ops
+from talentloop.records.models import ContractKind, EventKind
+from tortoise.fields.base import OnDelete
+from tortoise import fields
+
+class Migration(migrations.Migration):
+    dependencies = [('talentloop', '0006_security')]
+
+    initial = False
+
+    operations = [
+        ops.CreateModel(
+            name='Contract',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('employee', fields.ForeignKeyField('talentloop.Employee', source_field='employee_id', db_constraint=True, to_field='id', related_name='contracts', on_delete=OnDelete.RESTRICT)),
+                ('kind', fields.CharEnumField(description='FIXED_TERM: fixed_term\nOPEN_ENDED: open_ended\nTASK: task', enum_type=ContractKind, max_length=16)),
+                ('start_date', fields.DateField()),
+                ('end_date', fields.DateField(null=True, db_index=True)),
+                ('probation_end', fields.DateField(null=True, db_index=True)),
+                ('signed_on', fields.DateField()),
+                ('renews', fields.ForeignKeyField('talentloop.Contract', source_field='renews_id', null=True, db_constraint=True, to_field='id', related_name='renewals', on_delete=OnDelete.SET_NULL)),
+                ('note', fields.CharField(null=True, max_length=255)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+            ],
+            options={'table': 'contract', 'app': 'talentloop', 'pk_attr': 'id', 'table_description': 'A labour contract. A renewal is a new contract pointing to the one it renews.'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='EmploymentEvent',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('employee', fields.ForeignKeyField('talentloop.Employee', source_field='employee_id', db_constraint=True, to_field='id', related_name='employment_events', on_delete=OnDelete.RESTRICT)),
+                ('kind', fields.CharEnumField(description='ONBOARDING: onboarding\nTRANSFER: transfer\nRESIGNATION: resignation', enum_type=EventKind, max_length=16)),
+                ('effective_date', fields.DateField(db_index=True)),
+                ('from_unit_id', fields.IntField(null=True)),
+                ('to_unit_id', fields.IntField(null=True)),
+                ('from_position_id', fields.IntField(null=True)),
+                ('to_position_id', fields.IntField(null=True)),
+                ('note', fields.CharField(null=True, max_length=255)),
+                ('actor_username', fields.CharField(null=True, max_length=64)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+            ],
+            options={'table': 'employment_event', 'app': 'talentloop', 'pk_attr': 'id', 'table_description': 'Onboarding, a transfer or a resignation, with the unit and position before and after.'},
+            bases=['Model'],
+        ),
+    ]

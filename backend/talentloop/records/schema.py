@@ -1,0 +1,195 @@
+"""Root fields for contracts, employment events and the timeline."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+import strawberry
+
+from talentloop.errors import ServiceError
+from talentloop.graphql.context import Info
+from talentloop.graphql.errors import MutationError, PublicError, mutation_errors
+from talentloop.graphql.ids import optional_pk, pk_of, require_pk
+from talentloop.graphql.node import register_node
+from talentloop.records import service
+from talentloop.records.models import ContractKind
+from talentloop.records.types import (
+    ContractExpiryNode,
+    ContractNode,
+    EmploymentEventNode,
+    TimelineItemNode,
+)
+
+
+@strawberry.type
+class RecordsQuery:
+    @strawberry.field(
+        description="An employee's contracts, oldest first; empty when not visible (needs the "
+        "work field group)."
+    )
+    async def contracts(self, info: Info, employee_id: strawberry.ID) -> list[ContractNode]:
+        pk = pk_of(employee_id, "Employee")
+        if pk is None:
+            return []
+        found = await service.contracts_of(info.context.viewer, pk)
+        return [ContractNode(_model=c) for c in found]
+
+    @strawberry.field(
+        description="Contracts and probations ending within `within` days (0 to 366), soonest "
+        "first, for the employees the viewer manages (HQ HR: all; branch HR: own branch)."
+    )
+    async def expiring_contracts(
+        self,
+        info: Info,
+        within: Annotated[int, strawberry.argument(description="Days ahead.")] = 30,
+    ) -> list[ContractExpiryNode]:
+        try:
+            found = await service.expiring(info.context.viewer, within=within)
+        except ServiceError as exc:
+            raise PublicError(str(exc)) from exc
+        return [ContractExpiryNode(_expiry=e) for e in found]
+
+    @strawberry.field(
+        description="An employee's timeline, newest first: events, contracts and field "
+        "changes. Null when the employee is not visible with the work field group."
+    )
+    async def employee_timeline(
+        self, info: Info, employee_id: strawberry.ID
+    ) -> list[TimelineItemNode] | None:
+        pk = pk_of(employee_id, "Employee")
+        if pk is None:
+            return None
+        items = await service.timeline(info.context.viewer, pk)
+        return None if items is None else [TimelineItemNode(_item=i) for i in items]
+
+
+@strawberry.input(description="A new labour contract, or a renewal of one.")
+class SignContractInput:
+    employee_id: strawberry.ID = strawberry.field(description="The employee.")
+    kind: ContractKind = strawberry.field(description="Fixed term, open-ended or per task.")
+    start_date: date = strawberry.field(description="First day.")
+    end_date: date | None = strawberry.field(
+        default=None, description="Last day; required for a fixed term, none when open-ended."
+    )
+    probation_end: date | None = strawberry.field(
+        default=None, description="Last day of probation (劳动合同法 art. 19 limits apply)."
+    )
+    signed_on: date = strawberry.field(description="When it was signed.")
+    renews_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The contract this one renews."
+    )
+    note: str | None = strawberry.field(default=None, description="A note.")
+
+
+@strawberry.type(description="The contract as saved, or the errors that stopped it.")
+class ContractPayload:
+    contract: ContractNode | None = strawberry.field(description="The new contract.")
+    errors: list[MutationError] = strawberry.field(description="Empty when it succeeded.")
+
+
+@strawberry.input(description="Move an employee to another unit from a given day.")
+class RecordTransferInput:
+    employee_id: strawberry.ID = strawberry.field(description="The employee.")
+    unit_id: strawberry.ID = strawberry.field(description="The unit they move to.")
+    position_id: strawberry.ID | None = strawberry.field(default=None, description="New position.")
+    effective_date: date = strawberry.field(description="The first day in the new unit.")
+    note: str | None = strawberry.field(default=None, description="A note.")
+
+
+@strawberry.input(description="An employee leaves the company.")
+class RecordResignationInput:
+    employee_id: strawberry.ID = strawberry.field(description="The employee.")
+    effective_date: date = strawberry.field(description="The last day of employment.")
+    note: str | None = strawberry.field(default=None, description="The reason.")
+
+
+@strawberry.input(description="Record the onboarding of an employee already hired.")
+class RecordOnboardingInput:
+    employee_id: strawberry.ID = strawberry.field(description="The employee.")
+    note: str | None = strawberry.field(default=None, description="A note.")
+
+
+@strawberry.type(description="The event as recorded, or the errors that stopped it.")
+class EmploymentEventPayload:
+    event: EmploymentEventNode | None = strawberry.field(description="The event.")
+    errors: list[MutationError] = strawberry.field(description="Empty when it succeeded.")
+
+
+@strawberry.type
+class RecordsMutation:
+    @strawberry.mutation(
+        description="Sign a labour contract. Refused (CONFLICT on startDate) when it overlaps "
+        "another contract of the employee. HR in charge only."
+    )
+    async def sign_contract(self, info: Info, input: SignContractInput) -> ContractPayload:
+        try:
+            data = service.ContractInput(
+                kind=input.kind,
+                start_date=input.start_date,
+                end_date=input.end_date,
+                probation_end=input.probation_end,
+                signed_on=input.signed_on,
+                renews_id=optional_pk(input.renews_id, "Contract", "renewsId"),
+                note=input.note,
+            )
+            contract = await service.sign_contract(
+                info.context.viewer, require_pk(input.employee_id, "Employee", "employeeId"), data
+            )
+        except ServiceError as exc:
+            return ContractPayload(contract=None, errors=mutation_errors(exc))
+        return ContractPayload(contract=ContractNode(_model=contract), errors=[])
+
+    @strawberry.mutation(description="Transfer an employee; the record and timeline follow.")
+    async def record_transfer(
+        self, info: Info, input: RecordTransferInput
+    ) -> EmploymentEventPayload:
+        try:
+            event = await service.transfer(
+                info.context.viewer,
+                require_pk(input.employee_id, "Employee", "employeeId"),
+                unit_id=require_pk(input.unit_id, "OrgUnit", "unitId"),
+                position_id=optional_pk(input.position_id, "Position", "positionId"),
+                effective_date=input.effective_date,
+                note=input.note,
+            )
+        except ServiceError as exc:
+            return EmploymentEventPayload(event=None, errors=mutation_errors(exc))
+        return EmploymentEventPayload(event=EmploymentEventNode(_model=event), errors=[])
+
+    @strawberry.mutation(description="An employee resigns: status, last day and contracts follow.")
+    async def record_resignation(
+        self, info: Info, input: RecordResignationInput
+    ) -> EmploymentEventPayload:
+        try:
+            event = await service.resign(
+                info.context.viewer,
+                require_pk(input.employee_id, "Employee", "employeeId"),
+                effective_date=input.effective_date,
+                note=input.note,
+            )
+        except ServiceError as exc:
+            return EmploymentEventPayload(event=None, errors=mutation_errors(exc))
+        return EmploymentEventPayload(event=EmploymentEventNode(_model=event), errors=[])
+
+    @strawberry.mutation(description="Record an employee's onboarding (once).")
+    async def record_onboarding(
+        self, info: Info, input: RecordOnboardingInput
+    ) -> EmploymentEventPayload:
+        try:
+            event = await service.record_onboarding(
+                info.context.viewer,
+                require_pk(input.employee_id, "Employee", "employeeId"),
+                note=input.note,
+            )
+        except ServiceError as exc:
+            return EmploymentEventPayload(event=None, errors=mutation_errors(exc))
+        return EmploymentEventPayload(event=EmploymentEventNode(_model=event), errors=[])
+
+
+async def _contract_node(info: Info, pk: int) -> ContractNode | None:
+    found = await service.visible_contracts(info.context.viewer).filter(id=pk).first()
+    return ContractNode(_model=found) if found else None
+
+
+register_node("Contract", _contract_node)
