@@ -15,6 +15,7 @@ _tmp = Path(tempfile.mkdtemp(prefix="talentloop-test-"))
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL") or f"sqlite://{_tmp / 'test.sqlite3'}"
 os.environ["DATABASE_URL"] = TEST_DATABASE_URL
 os.environ["TALENTLOOP_SPA_DIR"] = str(_tmp / "no-spa")
+os.environ["TALENTLOOP_ARCHIVE_DIR"] = str(_tmp / "archive")
 
 from starlette.applications import Starlette  # noqa: E402
 from tortoise import Tortoise, connections  # noqa: E402

@@ -29,6 +29,7 @@ from talentloop.db import tortoise_config
 from talentloop.graphql.context import Context
 from talentloop.graphql.errors import masked, should_mask
 from talentloop.graphql.schema import schema
+from talentloop.records.routes import download_document, upload_document
 
 UNAUTHENTICATED = {
     "errors": [
@@ -179,6 +180,8 @@ def create_app(database_url: str | None = None) -> Starlette:
         Route("/healthz", healthz),
         Route("/graphql", GraphQLEndpoint(), methods=["GET", "POST"]),
         Route("/reports/{job_id:int}", download_report, methods=["GET"]),
+        Route("/archive/upload", upload_document, methods=["POST"]),
+        Route("/archive/{document_id:int}", download_document, methods=["GET"]),
     ]
     if (settings.spa_dir / "index.html").exists():
         routes.append(Mount("/", SPA(directory=settings.spa_dir, html=True)))

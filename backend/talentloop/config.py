@@ -21,6 +21,8 @@ class Settings:
     refresh_token_days: int = 14
     spa_dir: Path = field(default_factory=lambda: REPO_ROOT / "frontend" / "dist")
     debug: bool = False
+    # Where archive documents are stored: a folder on disk (records/storage.py).
+    archive_dir: Path = field(default_factory=lambda: REPO_ROOT / "var" / "archive")
 
 
 @lru_cache(maxsize=1)
@@ -33,4 +35,5 @@ def get_settings() -> Settings:
         refresh_token_days=int(env.get("TALENTLOOP_REFRESH_TOKEN_DAYS", "14")),
         spa_dir=Path(env.get("TALENTLOOP_SPA_DIR") or REPO_ROOT / "frontend" / "dist"),
         debug=env.get("TALENTLOOP_DEBUG", "") == "1",
+        archive_dir=Path(env.get("TALENTLOOP_ARCHIVE_DIR") or REPO_ROOT / "var" / "archive"),
     )

@@ -1,6 +1,6 @@
 from tortoise import migrations
 from tortoise.migrations import operations as ops
-from talentloop.records.models import ContractKind, EventKind
+from talentloop.records.models import ContractKind, DocumentType, EventKind
 from tortoise.fields.base import OnDelete
 from tortoise import fields
 
@@ -10,6 +10,23 @@ class Migration(migrations.Migration):
     initial = False
 
     operations = [
+        ops.CreateModel(
+            name='ArchiveDocument',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('employee', fields.ForeignKeyField('talentloop.Employee', source_field='employee_id', db_constraint=True, to_field='id', related_name='archive_documents', on_delete=OnDelete.RESTRICT)),
+                ('doc_type', fields.CharEnumField(description='ID_COPY: id_copy\nDIPLOMA: diploma\nCONTRACT_SCAN: contract_scan\nCERTIFICATE: certificate\nOTHER: other', enum_type=DocumentType, max_length=16)),
+                ('file_name', fields.CharField(max_length=255)),
+                ('media_type', fields.CharField(max_length=64)),
+                ('size', fields.IntField()),
+                ('sha256', fields.CharField(max_length=64)),
+                ('storage_key', fields.CharField(unique=True, max_length=128)),
+                ('uploaded_by', fields.CharField(null=True, max_length=64)),
+                ('uploaded_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+            ],
+            options={'table': 'archive_document', 'app': 'talentloop', 'pk_attr': 'id', 'table_description': "A file in the employee's archive. The bytes live in the configured storage under `storage_key`, never in the database."},
+            bases=['Model'],
+        ),
         ops.CreateModel(
             name='Contract',
             fields=[
@@ -28,6 +45,32 @@ class Migration(migrations.Migration):
             bases=['Model'],
         ),
         ops.CreateModel(
+            name='Education',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('employee', fields.ForeignKeyField('talentloop.Employee', source_field='employee_id', db_constraint=True, to_field='id', related_name='education', on_delete=OnDelete.CASCADE)),
+                ('school', fields.CharField(max_length=128)),
+                ('degree', fields.CharField(max_length=64)),
+                ('major', fields.CharField(null=True, max_length=128)),
+                ('start_date', fields.DateField(null=True)),
+                ('end_date', fields.DateField(null=True)),
+            ],
+            options={'table': 'education', 'app': 'talentloop', 'pk_attr': 'id', 'table_description': "A school or degree in the employee's record (personal data)."},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='EmergencyContact',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('employee', fields.ForeignKeyField('talentloop.Employee', source_field='employee_id', db_constraint=True, to_field='id', related_name='emergency_contacts', on_delete=OnDelete.CASCADE)),
+                ('name', fields.CharField(max_length=64)),
+                ('relationship', fields.CharField(max_length=32)),
+                ('phone', fields.CharField(max_length=32)),
+            ],
+            options={'table': 'emergency_contact', 'app': 'talentloop', 'pk_attr': 'id', 'table_description': 'Whom to call in an emergency (personal data).'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
             name='EmploymentEvent',
             fields=[
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
@@ -43,6 +86,19 @@ class Migration(migrations.Migration):
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
             ],
             options={'table': 'employment_event', 'app': 'talentloop', 'pk_attr': 'id', 'table_description': 'Onboarding, a transfer or a resignation, with the unit and position before and after.'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='WorkHistory',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('employee', fields.ForeignKeyField('talentloop.Employee', source_field='employee_id', db_constraint=True, to_field='id', related_name='work_history', on_delete=OnDelete.CASCADE)),
+                ('employer', fields.CharField(max_length=128)),
+                ('title', fields.CharField(max_length=128)),
+                ('start_date', fields.DateField(null=True)),
+                ('end_date', fields.DateField(null=True)),
+            ],
+            options={'table': 'work_history', 'app': 'talentloop', 'pk_attr': 'id', 'table_description': 'A job held before joining the company (personal data).'},
             bases=['Model'],
         ),
     ]

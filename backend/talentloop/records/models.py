@@ -83,3 +83,91 @@ class EmploymentEvent(Model):
     class Meta:
         table = "employment_event"
         ordering = ["effective_date", "id"]
+
+
+class DocumentType(StrEnum):
+    ID_COPY = "id_copy"
+    DIPLOMA = "diploma"
+    CONTRACT_SCAN = "contract_scan"
+    CERTIFICATE = "certificate"
+    OTHER = "other"
+
+
+class ArchiveDocument(Model):
+    """A file in the employee's archive. The bytes live in the configured storage under `storage_key`, never in the database."""
+
+    id = fields.IntField(primary_key=True)
+    employee: fields.ForeignKeyRelation[Employee] = fields.ForeignKeyField(
+        "talentloop.Employee", related_name="archive_documents", on_delete=fields.RESTRICT
+    )
+    doc_type = fields.CharEnumField(DocumentType, max_length=16)
+    file_name = fields.CharField(max_length=255)
+    media_type = fields.CharField(max_length=64)
+    size = fields.IntField()
+    sha256 = fields.CharField(max_length=64)
+    storage_key = fields.CharField(max_length=128, unique=True)
+    uploaded_by = fields.CharField(max_length=64, null=True)
+    uploaded_at = fields.DatetimeField(auto_now_add=True)
+
+    employee_id: int
+
+    class Meta:
+        table = "archive_document"
+        ordering = ["-uploaded_at", "-id"]
+
+
+class Education(Model):
+    """A school or degree in the employee's record (personal data)."""
+
+    id = fields.IntField(primary_key=True)
+    employee: fields.ForeignKeyRelation[Employee] = fields.ForeignKeyField(
+        "talentloop.Employee", related_name="education", on_delete=fields.CASCADE
+    )
+    school = fields.CharField(max_length=128)
+    degree = fields.CharField(max_length=64)
+    major = fields.CharField(max_length=128, null=True)
+    start_date = fields.DateField(null=True)
+    end_date = fields.DateField(null=True)
+
+    employee_id: int
+
+    class Meta:
+        table = "education"
+        ordering = ["-end_date", "id"]
+
+
+class WorkHistory(Model):
+    """A job held before joining the company (personal data)."""
+
+    id = fields.IntField(primary_key=True)
+    employee: fields.ForeignKeyRelation[Employee] = fields.ForeignKeyField(
+        "talentloop.Employee", related_name="work_history", on_delete=fields.CASCADE
+    )
+    employer = fields.CharField(max_length=128)
+    title = fields.CharField(max_length=128)
+    start_date = fields.DateField(null=True)
+    end_date = fields.DateField(null=True)
+
+    employee_id: int
+
+    class Meta:
+        table = "work_history"
+        ordering = ["-end_date", "id"]
+
+
+class EmergencyContact(Model):
+    """Whom to call in an emergency (personal data)."""
+
+    id = fields.IntField(primary_key=True)
+    employee: fields.ForeignKeyRelation[Employee] = fields.ForeignKeyField(
+        "talentloop.Employee", related_name="emergency_contacts", on_delete=fields.CASCADE
+    )
+    name = fields.CharField(max_length=64)
+    relationship = fields.CharField(max_length=32)
+    phone = fields.CharField(max_length=32)
+
+    employee_id: int
+
+    class Meta:
+        table = "emergency_contact"
+        ordering = ["id"]

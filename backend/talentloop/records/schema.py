@@ -7,18 +7,23 @@ from typing import Annotated
 
 import strawberry
 
-from talentloop.errors import ServiceError
+from talentloop.errors import ErrorCode, ServiceError
 from talentloop.graphql.context import Info
 from talentloop.graphql.errors import MutationError, PublicError, mutation_errors
 from talentloop.graphql.ids import optional_pk, pk_of, require_pk
 from talentloop.graphql.node import register_node
-from talentloop.records import service
+from talentloop.records import archive, service
 from talentloop.records.models import ContractKind
 from talentloop.records.types import (
+    ArchiveDocumentNode,
     ContractExpiryNode,
     ContractNode,
+    EducationNode,
+    EmergencyContactNode,
+    EmployeeRecordNode,
     EmploymentEventNode,
     TimelineItemNode,
+    WorkHistoryNode,
 )
 
 
@@ -62,6 +67,69 @@ class RecordsQuery:
             return None
         items = await service.timeline(info.context.viewer, pk)
         return None if items is None else [TimelineItemNode(_item=i) for i in items]
+
+    @strawberry.field(
+        description="Education, work history, emergency contacts and archive documents of an "
+        "employee; null unless the viewer reads their personal data (HR in charge, self)."
+    )
+    async def employee_record(
+        self, info: Info, employee_id: strawberry.ID
+    ) -> EmployeeRecordNode | None:
+        pk = pk_of(employee_id, "Employee")
+        viewer = info.context.viewer
+        found = None if pk is None else await service.personal_record(viewer, pk)
+        if found is None or pk is None:
+            return None
+        documents = await archive.documents_of(viewer, pk)
+        return EmployeeRecordNode(
+            education=[EducationNode(_model=e) for e in found.education],
+            work_history=[WorkHistoryNode(_model=w) for w in found.work_history],
+            emergency_contacts=[EmergencyContactNode(_model=c) for c in found.emergency_contacts],
+            documents=[ArchiveDocumentNode(_model=d) for d in documents],
+        )
+
+
+@strawberry.input(description="A school or degree.")
+class AddEducationInput:
+    employee_id: strawberry.ID = strawberry.field(description="The employee.")
+    school: str = strawberry.field(description="School or university.")
+    degree: str = strawberry.field(description="Degree.")
+    major: str | None = strawberry.field(default=None, description="Major.")
+    start_date: date | None = strawberry.field(default=None, description="First day.")
+    end_date: date | None = strawberry.field(default=None, description="Graduation.")
+
+
+@strawberry.input(description="A job held before joining.")
+class AddWorkHistoryInput:
+    employee_id: strawberry.ID = strawberry.field(description="The employee.")
+    employer: str = strawberry.field(description="The employer.")
+    title: str = strawberry.field(description="Job title.")
+    start_date: date | None = strawberry.field(default=None, description="First day.")
+    end_date: date | None = strawberry.field(default=None, description="Last day.")
+
+
+@strawberry.input(description="An emergency contact.")
+class AddEmergencyContactInput:
+    employee_id: strawberry.ID = strawberry.field(description="The employee.")
+    name: str = strawberry.field(description="Full name.")
+    relationship: str = strawberry.field(description="Relationship.")
+    phone: str = strawberry.field(description="Phone number.")
+
+
+@strawberry.type(description="The employee's record after the change, or the errors.")
+class EmployeeRecordPayload:
+    ok: bool = strawberry.field(description="True when it succeeded.")
+    errors: list[MutationError] = strawberry.field(description="Empty when it succeeded.")
+
+
+async def _add(info: Info, kind: str, data: object, keys: tuple[str, ...]) -> EmployeeRecordPayload:
+    try:
+        employee_id = require_pk(data.employee_id, "Employee", "employeeId")  # type: ignore[attr-defined]
+        values = {k: getattr(data, k) for k in keys}
+        await service.add_entry(info.context.viewer, kind, employee_id, values)
+    except ServiceError as exc:
+        return EmployeeRecordPayload(ok=False, errors=mutation_errors(exc))
+    return EmployeeRecordPayload(ok=True, errors=[])
 
 
 @strawberry.input(description="A new labour contract, or a renewal of one.")
@@ -185,6 +253,41 @@ class RecordsMutation:
         except ServiceError as exc:
             return EmploymentEventPayload(event=None, errors=mutation_errors(exc))
         return EmploymentEventPayload(event=EmploymentEventNode(_model=event), errors=[])
+
+    @strawberry.mutation(description="Add a school or degree to the record. HR in charge only.")
+    async def add_education(self, info: Info, input: AddEducationInput) -> EmployeeRecordPayload:
+        keys = ("school", "degree", "major", "start_date", "end_date")
+        return await _add(info, "Education", input, keys)
+
+    @strawberry.mutation(description="Add an earlier job to the record. HR in charge only.")
+    async def add_work_history(
+        self, info: Info, input: AddWorkHistoryInput
+    ) -> EmployeeRecordPayload:
+        return await _add(
+            info, "WorkHistory", input, ("employer", "title", "start_date", "end_date")
+        )
+
+    @strawberry.mutation(description="Add an emergency contact. HR in charge only.")
+    async def add_emergency_contact(
+        self, info: Info, input: AddEmergencyContactInput
+    ) -> EmployeeRecordPayload:
+        return await _add(info, "EmergencyContact", input, ("name", "relationship", "phone"))
+
+    @strawberry.mutation(
+        description="Remove an education, work-history or emergency-contact line (by its ID)."
+    )
+    async def remove_record_entry(self, info: Info, id: strawberry.ID) -> EmployeeRecordPayload:
+        try:
+            for kind in service.ENTRY_MODELS:
+                pk = pk_of(id, kind)
+                if pk is not None:
+                    await service.remove_entry(info.context.viewer, kind, pk)
+                    break
+            else:
+                raise ServiceError.one(ErrorCode.INVALID, "Not a record entry id.", "id")
+        except ServiceError as exc:
+            return EmployeeRecordPayload(ok=False, errors=mutation_errors(exc))
+        return EmployeeRecordPayload(ok=True, errors=[])
 
 
 async def _contract_node(info: Info, pk: int) -> ContractNode | None:

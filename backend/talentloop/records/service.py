@@ -19,9 +19,18 @@ from talentloop.audit import service as audit
 from talentloop.audit.models import AuditAction, AuditEntry
 from talentloop.errors import ErrorCode, FieldError, ServiceError, not_found
 from talentloop.org import service as org_service
+from talentloop.people import validation
 from talentloop.people.fields import EMPLOYEE_FIELDS
 from talentloop.people.models import Employee, EmployeeStatus, Position
-from talentloop.records.models import Contract, ContractKind, EmploymentEvent, EventKind
+from talentloop.records.models import (
+    Contract,
+    ContractKind,
+    Education,
+    EmergencyContact,
+    EmploymentEvent,
+    EventKind,
+    WorkHistory,
+)
 
 MAX_REMINDER_DAYS = 366
 
@@ -396,3 +405,85 @@ async def timeline(viewer: Viewer, employee_id: int) -> list[TimelineItem] | Non
 
 def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else datetime.combine(moment.date(), time(), UTC)
+
+
+# --- personal record entries: education, work history, emergency contacts -----------------
+
+
+@dataclass(frozen=True)
+class PersonalRecord:
+    education: list[Education]
+    work_history: list[WorkHistory]
+    emergency_contacts: list[EmergencyContact]
+
+
+async def personal_record(viewer: Viewer, employee_id: int) -> PersonalRecord | None:
+    """Null unless the viewer reads the employee's PERSONAL field group (HR in charge, self)."""
+    scope = viewer.employee_filter(requires=FieldGroup.PERSONAL)
+    if scope is None or not await Employee.filter(scope).filter(id=employee_id).exists():
+        return None
+    return PersonalRecord(
+        education=await Education.filter(employee_id=employee_id),
+        work_history=await WorkHistory.filter(employee_id=employee_id),
+        emergency_contacts=await EmergencyContact.filter(employee_id=employee_id),
+    )
+
+
+ENTRY_MODELS: dict[str, type[Education] | type[WorkHistory] | type[EmergencyContact]] = {
+    "Education": Education,
+    "WorkHistory": WorkHistory,
+    "EmergencyContact": EmergencyContact,
+}
+_REQUIRED = {
+    "Education": ("school", "degree"),
+    "WorkHistory": ("employer", "title"),
+    "EmergencyContact": ("name", "relationship", "phone"),
+}
+
+
+async def add_entry(
+    viewer: Viewer, kind: str, employee_id: int, values: dict[str, Any]
+) -> Education | WorkHistory | EmergencyContact:
+    """Add an education, work-history or emergency-contact line; HR in charge only."""
+    employee = await _manageable(viewer, employee_id)
+    problems: list[FieldError] = []
+    for key in list(values):
+        if isinstance(values[key], str):
+            values[key] = values[key].strip() or None
+    for key in _REQUIRED[kind]:
+        if not values.get(key):
+            problems.append(FieldError("Required.", ErrorCode.REQUIRED, _camel(key)))
+    start, end = values.get("start_date"), values.get("end_date")
+    if start and end and end < start:
+        problems.append(FieldError("Ends before it starts.", ErrorCode.INVALID, "endDate"))
+    phone = values.get("phone")
+    if phone and not validation.valid_phone(phone) and not validation.valid_mobile(phone):
+        problems.append(FieldError("Not a valid phone number.", ErrorCode.INVALID, "phone"))
+    if problems:
+        raise ServiceError(*problems)
+    model = ENTRY_MODELS[kind]
+    async with in_transaction():
+        entry = await model.create(employee_id=employee.id, **values)
+        await audit.record_created(viewer, kind, entry.id, values, employee_id=employee.id)
+    return entry
+
+
+async def remove_entry(viewer: Viewer, kind: str, entry_id: int) -> None:
+    model = ENTRY_MODELS[kind]
+    entry = await model.filter(id=entry_id).first()
+    if entry is None:
+        raise not_found("Entry", "id")
+    try:
+        await _manageable(viewer, entry.employee_id)
+    except ServiceError as exc:
+        # Someone else's entry is answered like a missing one.
+        raise not_found("Entry", "id") from exc
+    values = {k: getattr(entry, k) for k in entry._meta.db_fields if k not in ("id",)}
+    async with in_transaction():
+        await model.filter(id=entry.id).delete()
+        await audit.record_deleted(viewer, kind, entry.id, values, employee_id=entry.employee_id)
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(p.title() for p in rest)

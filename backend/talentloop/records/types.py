@@ -10,7 +10,17 @@ from strawberry.scalars import JSON
 
 from talentloop.graphql.ids import to_global_id
 from talentloop.graphql.node import Node
-from talentloop.records.models import Contract, ContractKind, EmploymentEvent, EventKind
+from talentloop.records.models import (
+    ArchiveDocument,
+    Contract,
+    ContractKind,
+    DocumentType,
+    Education,
+    EmergencyContact,
+    EmploymentEvent,
+    EventKind,
+    WorkHistory,
+)
 from talentloop.records.service import Expiry, TimelineItem
 
 if TYPE_CHECKING:
@@ -204,3 +214,142 @@ class ContractExpiryNode:
     @strawberry.field(description="The employee (global Employee ID).")
     def employee_id(self) -> strawberry.ID:
         return strawberry.ID(to_global_id("Employee", self._expiry.contract.employee_id))
+
+
+@strawberry.type(name="Education", description="A school or degree in the employee's record.")
+class EducationNode:
+    _model: strawberry.Private[Education]
+
+    @strawberry.field(description="The global ID.")
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(to_global_id("Education", self._model.id))
+
+    @strawberry.field(description="School or university.")
+    def school(self) -> str:
+        return self._model.school
+
+    @strawberry.field(description="Degree, e.g. 本科 or 硕士.")
+    def degree(self) -> str:
+        return self._model.degree
+
+    @strawberry.field(description="Major.")
+    def major(self) -> str | None:
+        return self._model.major
+
+    @strawberry.field(description="First day.")
+    def start_date(self) -> date | None:
+        return self._model.start_date
+
+    @strawberry.field(description="Graduation.")
+    def end_date(self) -> date | None:
+        return self._model.end_date
+
+
+@strawberry.type(name="WorkHistory", description="A job held before joining the company.")
+class WorkHistoryNode:
+    _model: strawberry.Private[WorkHistory]
+
+    @strawberry.field(description="The global ID.")
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(to_global_id("WorkHistory", self._model.id))
+
+    @strawberry.field(description="The employer.")
+    def employer(self) -> str:
+        return self._model.employer
+
+    @strawberry.field(description="Job title there.")
+    def title(self) -> str:
+        return self._model.title
+
+    @strawberry.field(description="First day.")
+    def start_date(self) -> date | None:
+        return self._model.start_date
+
+    @strawberry.field(description="Last day.")
+    def end_date(self) -> date | None:
+        return self._model.end_date
+
+
+@strawberry.type(name="EmergencyContact", description="Whom to call in an emergency.")
+class EmergencyContactNode:
+    _model: strawberry.Private[EmergencyContact]
+
+    @strawberry.field(description="The global ID.")
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(to_global_id("EmergencyContact", self._model.id))
+
+    @strawberry.field(description="Full name.")
+    def name(self) -> str:
+        return self._model.name
+
+    @strawberry.field(description="Relationship, e.g. 配偶 (spouse).")
+    def relationship(self) -> str:
+        return self._model.relationship
+
+    @strawberry.field(description="Phone number.")
+    def phone(self) -> str:
+        return self._model.phone
+
+
+strawberry.enum(
+    DocumentType,
+    name="DocumentType",
+    description="What an archive document is. ID copies are sensitive personal information.",
+)
+
+
+@strawberry.type(
+    name="ArchiveDocument",
+    description="A file in the employee's archive; download it from `downloadUrl` with the "
+    "Bearer token.",
+)
+class ArchiveDocumentNode:
+    _model: strawberry.Private[ArchiveDocument]
+
+    @strawberry.field(description="The global ID.")
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(to_global_id("ArchiveDocument", self._model.id))
+
+    @strawberry.field(description="What it is.")
+    def type(self) -> DocumentType:
+        return self._model.doc_type
+
+    @strawberry.field(description="The file name as uploaded (extension from its content).")
+    def file_name(self) -> str:
+        return self._model.file_name
+
+    @strawberry.field(description="The media type sniffed from the content.")
+    def media_type(self) -> str:
+        return self._model.media_type
+
+    @strawberry.field(description="Size in bytes.")
+    def size(self) -> int:
+        return self._model.size
+
+    @strawberry.field(description="Who uploaded it.")
+    def uploaded_by(self) -> str | None:
+        return self._model.uploaded_by
+
+    @strawberry.field(description="When it was uploaded.")
+    def uploaded_at(self) -> datetime:
+        return self._model.uploaded_at
+
+    @strawberry.field(description="GET this path with the Bearer token to download the file.")
+    def download_url(self) -> str:
+        return f"/archive/{self._model.id}"
+
+
+@strawberry.type(
+    name="EmployeeRecord",
+    description="The personal part of an employee's record: education, work history, "
+    "emergency contacts and archive documents. Readable by HR in charge and the employee.",
+)
+class EmployeeRecordNode:
+    education: list[EducationNode] = strawberry.field(description="Schools and degrees.")
+    work_history: list[WorkHistoryNode] = strawberry.field(description="Earlier jobs.")
+    emergency_contacts: list[EmergencyContactNode] = strawberry.field(
+        description="Emergency contacts."
+    )
+    documents: list[ArchiveDocumentNode] = strawberry.field(
+        description="Archive documents, newest first (ID copies only with the sensitive group)."
+    )
