@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import timedelta
+from itertools import pairwise
 
 from talentloop.demo.company import TODAY, load_demo_company
 from talentloop.people.models import Employee
@@ -20,7 +21,7 @@ async def test_demo_contracts_never_overlap_keep_probation_limits_and_some_end_s
         by_employee[contract.employee_id].append(contract)
     assert len(by_employee) == await Employee.all().count()
     for contracts in by_employee.values():
-        for earlier, later in zip(contracts, contracts[1:], strict=False):
+        for earlier, later in pairwise(contracts):
             assert earlier.end_date is not None and earlier.end_date < later.start_date
         with_probation = [c for c in contracts if c.probation_end]
         assert len(with_probation) <= 1
