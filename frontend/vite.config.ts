@@ -21,6 +21,11 @@ export default defineConfig({
         target: 'http://127.0.0.1:8000',
         changeOrigin: true,
       },
+      // Archive uploads and downloads (/archive/upload, /archive/123).
+      '^/archive/(upload|\\d+)(\\?.*)?$': {
+        target: 'http://127.0.0.1:8000',
+        changeOrigin: true,
+      },
     },
   },
   build: {

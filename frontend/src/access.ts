@@ -22,6 +22,7 @@ export type Feature =
   | 'trainingPlans'
   | 'attendance'
   | 'trainingReport'
+  | 'contracts'
 
 export interface AccessViewer {
   role: Role
@@ -43,6 +44,8 @@ export function canUse(feature: Feature, viewer: AccessViewer): boolean {
   const { role } = viewer
   if (OWN_FEATURES.includes(feature)) return viewer.hasEmployee ?? role !== 'ADMIN'
   if (feature === 'trainingReport') return REPORT_ROLES.includes(role)
+  // Contract expiries are for the HR in charge (the admin account manages no employees).
+  if (feature === 'contracts') return role === 'HQ_HR' || role === 'BRANCH_HR'
   if (HR_ROLES.includes(role)) return true
   switch (feature) {
     case 'dashboard':
