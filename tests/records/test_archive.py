@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import httpx
 
+from talentloop.access.scopes import ApiScope
+from talentloop.access.viewer import load_viewer
+from talentloop.accounts.api_tokens import create_token
 from talentloop.accounts.models import User
 from talentloop.accounts.tokens import issue_access_token
 from talentloop.audit.models import AuditAction, AuditEntry
@@ -161,3 +164,43 @@ async def test_the_employee_reads_their_own_record_and_hr_adds_to_it(
     ] == [{"field": "phone", "code": "INVALID"}]
     own = (await api.data(RECORD, {"id": gid(rep)}, as_=world.users["employee"]))["employeeRecord"]
     assert own["emergencyContacts"] == [{"name": "张伟", "phone": "13800138000"}]
+
+
+async def test_an_api_token_reaches_the_archive_only_with_people_scopes(
+    api: Api, http: httpx.AsyncClient, world: World
+) -> None:
+    hr = world.users["hq_hr"]
+    viewer = await load_viewer(hr.id)
+    _, training_only = await create_token(
+        viewer, name="lms", scopes=[ApiScope.READ_TRAINING], expires_in_days=30
+    )
+    _, people_reader = await create_token(
+        viewer, name="erp", scopes=[ApiScope.READ_PEOPLE], expires_in_days=30
+    )
+    rep = world.people["sh_rep"]
+    assert (await _upload(http, hr, rep, PDF)).status_code == 201
+    document = await ArchiveDocument.get(employee_id=rep.id)
+    url = f"/archive/{document.id}"
+
+    def bearer(secret: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {secret}"}
+
+    assert (await http.get(url, headers=bearer(training_only))).status_code == 404
+    assert (await http.get(url, headers=bearer(people_reader))).status_code == 200
+    upload = await http.post(
+        "/archive/upload",
+        params={"employeeId": gid(rep), "type": "OTHER", "name": "x.pdf"},
+        content=PDF,
+        headers={**bearer(people_reader), "Content-Type": "application/octet-stream"},
+    )
+    assert upload.status_code == 403
+    contracts = await api.http.post(
+        "/graphql",
+        json={
+            "query": "query($id: ID!) { contracts(employeeId: $id) { kind } }",
+            "variables": {"id": gid(rep)},
+        },
+        headers=bearer(training_only),
+    )
+    # Outside the token's scopes the contracts are as good as absent (records is a people area).
+    assert contracts.json() == {"data": {"contracts": []}}

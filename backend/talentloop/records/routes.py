@@ -18,6 +18,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 
 from talentloop.access.policy import Viewer
+from talentloop.access.scopes import may_read, may_write
 from talentloop.access.viewer import load_viewer
 from talentloop.accounts.sessions import authenticate
 from talentloop.accounts.tokens import InvalidToken
@@ -59,6 +60,10 @@ async def upload_document(request: Request) -> Response:
     viewer = await _viewer(request)
     if viewer is None:
         return JSONResponse(UNAUTHENTICATED, status_code=401)
+    if not may_write(viewer.token_scopes, "people"):
+        return _errors(
+            403, FieldError("This API token may not change people.", ErrorCode.FORBIDDEN)
+        )
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media != "application/octet-stream":
         return _errors(
@@ -114,6 +119,9 @@ async def download_document(request: Request) -> Response:
     viewer = await _viewer(request)
     if viewer is None:
         return JSONResponse(UNAUTHENTICATED, status_code=401)
+    if not may_read(viewer.token_scopes, "people"):
+        # Outside the token's scopes: the same answer as a document that does not exist.
+        return PlainTextResponse("Not found.", status_code=404)
     found = await archive.download(viewer, int(request.path_params["document_id"]))
     if found is None:
         return PlainTextResponse("Not found.", status_code=404)
