@@ -230,3 +230,31 @@ async def test_a_branch_hr_cannot_see_another_branchs_contracts(api: Api, world:
     assert (await api.data(query, variables, as_=world.users["bj_hr"]))["contracts"] == [
         {"kind": "OPEN_ENDED"}
     ]
+
+
+async def test_after_two_fixed_terms_a_third_needs_the_employees_request(
+    api: Api, world: World
+) -> None:
+    first = await _sign(api, world, startDate="2020-01-01", endDate="2022-12-31", probationEnd=None)
+    second = await _sign(
+        api, world, startDate="2023-01-01", endDate="2025-12-31", probationEnd=None
+    )
+    assert first["errors"] == [] and second["errors"] == []
+    third = await _sign(api, world, startDate="2026-01-01", endDate="2028-12-31", probationEnd=None)
+    assert third["errors"] == [
+        {
+            "field": "kind",
+            "code": "INVALID",
+            "message": "After two consecutive fixed terms the contract is open-ended, unless "
+            "the employee asks for a fixed term.",
+        }
+    ]
+    asked = await _sign(
+        api,
+        world,
+        startDate="2026-01-01",
+        endDate="2028-12-31",
+        probationEnd=None,
+        employeeRequestedFixedTerm=True,
+    )
+    assert asked["errors"] == []

@@ -148,6 +148,11 @@ class SignContractInput:
         default=None, description="The contract this one renews."
     )
     note: str | None = strawberry.field(default=None, description="A note.")
+    employee_requested_fixed_term: bool = strawberry.field(
+        default=False,
+        description="The employee asked for a fixed term: needed for a fixed term after two "
+        "consecutive fixed terms (劳动合同法 art. 14).",
+    )
 
 
 @strawberry.type(description="The contract as saved, or the errors that stopped it.")
@@ -200,6 +205,7 @@ class RecordsMutation:
                 signed_on=input.signed_on,
                 renews_id=optional_pk(input.renews_id, "Contract", "renewsId"),
                 note=input.note,
+                employee_requested_fixed_term=input.employee_requested_fixed_term,
             )
             contract = await service.sign_contract(
                 info.context.viewer, require_pk(input.employee_id, "Employee", "employeeId"), data

@@ -144,6 +144,7 @@ class ContractInput:
     signed_on: date
     renews_id: int | None = None
     note: str | None = None
+    employee_requested_fixed_term: bool = False
 
 
 def _shape_problems(data: ContractInput) -> list[FieldError]:
@@ -220,6 +221,21 @@ async def sign_contract(viewer: Viewer, employee_id: int, data: ContractInput) -
                 "This employee already had a probation period with the company.",
                 "probationEnd",
             )
+        # 劳动合同法 art. 14 para. 2 (3): after two consecutive fixed terms the employer must
+        # offer an open-ended contract; a third fixed term only when the employee asks for it.
+        earlier = sorted((o for o in others if o.start_date < data.start_date), key=_start)
+        if (
+            data.kind is ContractKind.FIXED_TERM
+            and len(earlier) >= 2
+            and all(o.kind is ContractKind.FIXED_TERM for o in earlier[-2:])
+            and not data.employee_requested_fixed_term
+        ):
+            raise ServiceError.one(
+                ErrorCode.INVALID,
+                "After two consecutive fixed terms the contract is open-ended, unless the "
+                "employee asks for a fixed term.",
+                "kind",
+            )
         if data.renews_id is not None and not any(o.id == data.renews_id for o in others):
             raise not_found("Contract to renew", "renewsId")
         values = {
@@ -234,6 +250,10 @@ async def sign_contract(viewer: Viewer, employee_id: int, data: ContractInput) -
         contract = await Contract.create(employee_id=employee.id, using_db=conn, **values)
         await audit.record_created(viewer, "Contract", contract.id, values, employee_id=employee.id)
     return contract
+
+
+def _start(contract: Contract) -> date:
+    return contract.start_date
 
 
 # --- employment events ----------------------------------------------------------------------
