@@ -137,6 +137,29 @@ async def test_sensitive_changes_are_redacted_and_pay_hidden_from_a_manager(
     changes = {i["change"]["field"]: i["change"] for i in manager_view if i["change"]}
     assert changes["baseSalary"] == {"field": "baseSalary", "before": None, "after": None}
     assert changes["name"]["after"] == "新名字"
+    # A move within the manager's department is directory data: they see it.
+    await api.data(
+        TRANSFER,
+        {
+            "input": {
+                "employeeId": gid(rep),
+                "unitId": gid(world.units["SH-SALES"]),
+                "effectiveDate": "2026-06-01",
+            }
+        },
+        as_=world.users["branch_hr"],
+    )
+    manager_view = (await api.data(TIMELINE, {"id": gid(rep)}, as_=world.users["manager"]))[
+        "employeeTimeline"
+    ]
+    moved = [i["change"] for i in manager_view if i["change"] and i["change"]["field"] == "unitId"]
+    assert moved == [
+        {
+            "field": "unitId",
+            "before": world.units["SH-SALES-1"].id,
+            "after": world.units["SH-SALES"].id,
+        }
+    ]
 
 
 async def test_out_of_scope_timelines_are_null(api: Api, world: World) -> None:

@@ -415,12 +415,22 @@ async def timeline(viewer: Viewer, employee_id: int) -> list[TimelineItem] | Non
         action__in=[AuditAction.UPDATE, AuditAction.CREATE],
     )
     for entry in await changes:
-        group = EMPLOYEE_FIELDS.get(entry.field or "", FieldGroup.SENSITIVE)
+        group = _field_group(entry.field)
         hidden = entry.action is AuditAction.UPDATE and group not in groups
         on = entry.at.astimezone(UTC).date()
         items.append(TimelineItem(on, entry.at, "change", change=entry, field_hidden=hidden))
     items.sort(key=lambda i: (i.on, _aware(i.at)), reverse=True)
     return items
+
+
+def _field_group(name: str | None) -> FieldGroup:
+    """The group of an audited Employee field ("unitId" is the GraphQL field "unit"); an
+    unknown field counts as sensitive, so that nothing new leaks by default."""
+    if not name:
+        return FieldGroup.DIRECTORY
+    if name in EMPLOYEE_FIELDS:
+        return EMPLOYEE_FIELDS[name]
+    return EMPLOYEE_FIELDS.get(name.removesuffix("Id"), FieldGroup.SENSITIVE)
 
 
 def _aware(moment: datetime) -> datetime:
