@@ -17,6 +17,7 @@ from talentloop.accounts.tokens import issue_access_token
 from talentloop.graphql.ids import to_global_id
 from talentloop.org.models import OrgUnit, OrgUnitType
 from talentloop.people.models import Employee, EmployeeStatus, Gender, Position
+from talentloop.people.sensitive import sealed_columns
 from talentloop.people.validation import id_number_check_char
 
 PASSWORD = "correct horse battery"
@@ -91,6 +92,9 @@ class World:
     people: dict[str, Employee] = field(default_factory=dict)
     users: dict[str, User] = field(default_factory=dict)
     positions: dict[str, Position] = field(default_factory=dict)
+    # The plain values of each person's sealed fields (the database holds only ciphertexts).
+    id_numbers: dict[str, str] = field(default_factory=dict)
+    bank_accounts: dict[str, str] = field(default_factory=dict)
 
 
 async def add_unit(code: str, type_: OrgUnitType, parent: OrgUnit | None, city: str) -> OrgUnit:
@@ -117,8 +121,11 @@ async def add_person(
     world: World, key: str, unit: str, manager: str | None = None, salary: int = 10000
 ) -> Employee:
     serial = len(world.people) + 1
+    number = f"T{serial:04d}"
+    world.id_numbers[key] = id_number(serial)
+    world.bank_accounts[key] = f"622200000000{serial:04d}"
     employee = await Employee.create(
-        employee_number=f"T{serial:04d}",
+        employee_number=number,
         name=f"{key} name",
         unit=world.units[unit],
         position=world.positions["REP"],
@@ -129,9 +136,10 @@ async def add_person(
         birth_date=date(1990, 1, 1),
         work_email=f"{key}@example.cn",
         personal_phone=f"1380000{serial:04d}",
-        id_number=id_number(serial),
-        bank_account=f"622200000000{serial:04d}",
         base_salary=Decimal(salary),
+        **sealed_columns(
+            number, {"id_number": world.id_numbers[key], "bank_account": world.bank_accounts[key]}
+        ),
     )
     world.people[key] = employee
     return employee

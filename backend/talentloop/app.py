@@ -1,9 +1,11 @@
-"""The ASGI application: /graphql, /healthz, and the built SPA at /."""
+"""The ASGI application: /graphql, /healthz, report and own-record downloads, and the built SPA
+at /."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -22,13 +24,14 @@ from tortoise.contrib.starlette import RegisterTortoise
 
 from talentloop.access.policy import ANONYMOUS
 from talentloop.access.viewer import load_viewer
-from talentloop.accounts.sessions import authenticate
+from talentloop.accounts.sessions import Credentials, authenticate
 from talentloop.accounts.tokens import InvalidToken
 from talentloop.config import get_settings
 from talentloop.db import tortoise_config
 from talentloop.graphql.context import Context
 from talentloop.graphql.errors import masked, should_mask
 from talentloop.graphql.schema import schema
+from talentloop.privacy.keys import get_keyring
 
 UNAUTHENTICATED = {
     "errors": [
@@ -139,14 +142,10 @@ async def download_report(request: Request) -> Response:
     from talentloop.analytics import jobs
     from talentloop.analytics.models import ReportStatus
 
-    scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not token:
+    credentials = await _bearer(request)
+    if credentials is None:
         return JSONResponse(UNAUTHENTICATED, status_code=401)
-    try:
-        user_id = await authenticate(token.strip())
-    except InvalidToken:
-        return JSONResponse(UNAUTHENTICATED, status_code=401)
-    job = await jobs.get_job(await load_viewer(user_id), int(request.path_params["job_id"]))
+    job = await jobs.get_job(await load_viewer(credentials), int(request.path_params["job_id"]))
     if job is None or job.status is not ReportStatus.DONE or job.content is None:
         return PlainTextResponse("Not found.", status_code=404)
     name = job.file_name or f"report-{job.id}.{job.format.value}"
@@ -158,6 +157,48 @@ async def download_report(request: Request) -> Response:
             "Cache-Control": "no-store",
         },
     )
+
+
+async def download_own_record(request: Request, file_format: str) -> Response:
+    """GET /me/record.json or /me/record.xlsx with a signed-in session's Bearer token: the
+    employee's own record (privacy/record.py), the reads of its ID and bank numbers logged.
+    401 without a valid token, 403 for an API token (a copy of one's record is asked for by
+    the person, not by an integration), 404 for an account without an employee record."""
+    from talentloop.audit import service as audit
+    from talentloop.privacy import record
+
+    credentials = await _bearer(request)
+    if credentials is None:
+        return JSONResponse(UNAUTHENTICATED, status_code=401)
+    if credentials.api_token is not None:
+        return PlainTextResponse("Not with an API token.", status_code=403)
+    viewer = await load_viewer(credentials)
+    with audit.client_address(request.client.host if request.client else None):
+        own = await record.own_record(viewer, file_format)
+    if own is None:
+        return PlainTextResponse("Not found.", status_code=404)
+    content = record.as_json(own) if file_format == "json" else record.as_xlsx(own)
+    number = own["employee"]["work"]["employeeNumber"]
+    name = f"record-{number}-{own['generatedAt'][:10]}.{file_format}"
+    return Response(
+        content,
+        media_type=record.MEDIA_TYPES[file_format],
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+async def _bearer(request: Request) -> Credentials | None:
+    """The credentials of an `Authorization: Bearer` header; None when missing or invalid."""
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        return None
+    try:
+        return await authenticate(token.strip())
+    except InvalidToken:
+        return None
 
 
 class SPA(StaticFiles):
@@ -179,6 +220,8 @@ def create_app(database_url: str | None = None) -> Starlette:
         Route("/healthz", healthz),
         Route("/graphql", GraphQLEndpoint(), methods=["GET", "POST"]),
         Route("/reports/{job_id:int}", download_report, methods=["GET"]),
+        Route("/me/record.json", partial(download_own_record, file_format="json")),
+        Route("/me/record.xlsx", partial(download_own_record, file_format="xlsx")),
     ]
     if (settings.spa_dir / "index.html").exists():
         routes.append(Mount("/", SPA(directory=settings.spa_dir, html=True)))
@@ -187,6 +230,7 @@ def create_app(database_url: str | None = None) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        get_keyring()  # a missing or malformed key stops the start, before any request
         async with RegisterTortoise(app, config=tortoise_config(database_url)):
             yield
 

@@ -291,7 +291,7 @@ async def test_changing_ones_own_contact_or_bank_details_needs_the_password(
     assert wrong["updateEmployee"]["errors"] == [{"field": "currentPassword", "code": "INVALID"}]
     employee = await Employee.get(id=world.people["hq_hr_person"].id)
     assert employee.personal_phone == world.people["hq_hr_person"].personal_phone
-    assert employee.bank_account == world.people["hq_hr_person"].bank_account
+    assert employee.bank_account_cipher == world.people["hq_hr_person"].bank_account_cipher
     done = await api.data(UPDATE, {"i": {"id": me, **change, "currentPassword": PASSWORD}}, as_=hr)
     assert done["updateEmployee"]["errors"] == []
 

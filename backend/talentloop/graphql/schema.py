@@ -49,6 +49,7 @@ from talentloop.performance.types import (
     RestoreRequestNode,
     TriggerRuleNode,
 )
+from talentloop.privacy.schema import PrivacyMutation
 from talentloop.skills.schema import SkillsMutation, SkillsQuery
 from talentloop.skills.types import (
     AssessmentRoundNode,
@@ -101,6 +102,7 @@ Mutation = merge_types(
         SkillsMutation,
         TrainingMutation,
         AnalyticsMutation,
+        PrivacyMutation,
     ),
 )
 

@@ -11,15 +11,16 @@ from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
-from talentloop.access.policy import Viewer
+from talentloop.access.policy import FieldGroup, Viewer
 from talentloop.accounts.service import reauthenticate
 from talentloop.audit import service as audit
 from talentloop.errors import ErrorCode, FieldError, ServiceError, not_found
 from talentloop.org import service as org_service
 from talentloop.org.models import OrgUnit
 from talentloop.pagination import Page, keyset_page
-from talentloop.people import validation
+from talentloop.people import sensitive, validation
 from talentloop.people.models import Employee, EmployeeStatus, Gender, Position
+from talentloop.people.sensitive import SensitiveField
 
 
 def visible_employees(viewer: Viewer) -> QuerySet[Employee]:
@@ -36,6 +37,18 @@ class EmployeeQuery:
     search: str | None = None
     statuses: list[EmployeeStatus] | None = None
     position_id: int | None = None
+    id_number: str | None = None
+    bank_account: str | None = None
+
+
+def sensitive_lookup(viewer: Viewer, field: SensitiveField, value: str) -> Q:
+    """Employees whose ID number (or bank account) is exactly `value`, by keyed hash, among
+    those whose sensitive fields the viewer may read: to anyone else a look-up finds nobody,
+    so it cannot tell them who holds a number."""
+    scope = viewer.employee_filter(requires=FieldGroup.SENSITIVE)
+    if scope is None or not value.strip():
+        return Q(id__in=[])
+    return Q(scope, Q(**{field.hash_column: sensitive.lookup_hash(field, value)}))
 
 
 async def list_employees(
@@ -47,11 +60,21 @@ async def list_employees(
         qs = qs.filter(unit__path__startswith=unit.path) if unit else qs.filter(id__in=[])
     if query.search and query.search.strip():
         term = query.search.strip()
-        qs = qs.filter(Q(name__icontains=term) | Q(employee_number__icontains=term))
+        found = Q(name__icontains=term) | Q(employee_number__icontains=term)
+        # A whole ID number or account number typed into the search box finds its holder.
+        if validation.valid_id_number(term.upper()):
+            found |= sensitive_lookup(viewer, SensitiveField.ID_NUMBER, term)
+        elif validation.valid_bank_account(sensitive.normalise(SensitiveField.BANK_ACCOUNT, term)):
+            found |= sensitive_lookup(viewer, SensitiveField.BANK_ACCOUNT, term)
+        qs = qs.filter(found)
     if query.statuses:
         qs = qs.filter(status__in=query.statuses)
     if query.position_id is not None:
         qs = qs.filter(position_id=query.position_id)
+    if query.id_number is not None:
+        qs = qs.filter(sensitive_lookup(viewer, SensitiveField.ID_NUMBER, query.id_number))
+    if query.bank_account is not None:
+        qs = qs.filter(sensitive_lookup(viewer, SensitiveField.BANK_ACCOUNT, query.bank_account))
     return await keyset_page(qs, key="employee_number", first=first, after=after)
 
 
@@ -130,7 +153,10 @@ async def create_employee(
     assert unit is not None
     async with in_transaction():
         employee = await Employee.create(
-            employee_number=number, unit=unit, hire_date=hire_date, **_clean(values)
+            employee_number=number,
+            unit=unit,
+            hire_date=hire_date,
+            **sensitive.sealed_columns(number, _clean(values)),
         )
         await audit.record_employee_created(viewer, employee, _clean(values))
     return await visible_employees(viewer).get(id=employee.id)
@@ -153,10 +179,14 @@ async def update_employee(
         )
     if problems:
         raise ServiceError(*problems)
-    await reauthenticate(viewer, employee, values, current_password)
+    # The checks compare the sensitive values by keyed hash: nothing is decrypted to change them.
+    stored, compared = sensitive.ByHash(employee), sensitive.hashed(_clean(values))
+    await reauthenticate(viewer, stored, compared, current_password)
     async with in_transaction():
-        await Employee.filter(id=employee.id).update(**_clean(values))
-        await audit.record_employee_update(viewer, employee, _clean(values))
+        await Employee.filter(id=employee.id).update(
+            **sensitive.sealed_columns(employee.employee_number, _clean(values))
+        )
+        await audit.record_employee_update(viewer, stored, compared)
     return await visible_employees(viewer).get(id=employee.id)
 
 
