@@ -146,6 +146,15 @@ class EmployeeNode(Node):
     def base_salary(self) -> Decimal | None:
         return self._read("baseSalary", self._model.base_salary)
 
+    @strawberry.field(
+        description=(
+            "Raised by every change; send it back as expectedVersion when you save an edit. "
+            "Read by those who may edit the record (HR in scope, the employee themself)."
+        )
+    )
+    def version(self) -> int | None:
+        return self._read("version", self._model.version)
+
     @strawberry.field(description="Resident ID number, masked (sensitive personal information).")
     def id_number(self) -> str | None:
         return mask(self._read("idNumber", self._model.id_number))
