@@ -179,9 +179,13 @@ async def update_unit(
 async def move_unit(
     viewer: Viewer, unit_id: int, new_parent_id: int, expected_version: int | None = None
 ) -> OrgUnit:
-    """Move a unit with its whole subtree under another unit, in one transaction."""
+    """Move a unit with its whole subtree under another unit, in one transaction.
 
-    async def attempt() -> OrgUnit:
+    Moves rewrite the paths of whole subtrees, so they run one at a time: the root row is their
+    lock on PostgreSQL (SQLite's write lock does it there), and everything is read after it."""
+    async with in_transaction():
+        await OrgUnit.filter(parent_id__isnull=True).select_for_update()
+        await OrgUnit.filter(id=unit_id).select_for_update()  # renames lock only the unit
         unit = await get_unit(viewer, unit_id)
         if unit is None:
             raise not_found("Unit", "id")
@@ -207,33 +211,13 @@ async def move_unit(
             )
         old_prefix, new_prefix = unit.path, f"{new_parent.path}{unit.id}/"
         depth_shift = new_parent.depth + 1 - unit.depth
-        async with in_transaction():
-            # Moves rewrite the paths of whole subtrees, so they run one at a time (the root
-            # row is their lock; SQLite's write lock does it there), and each starts again if
-            # the unit or its new parent is no longer where it was read.
-            await OrgUnit.filter(parent_id__isnull=True).select_for_update()
-            now = {u.id: u for u in await OrgUnit.filter(id__in=[unit.id, new_parent.id])}
-            if unit.id not in now or new_parent.id not in now:
-                raise versions.StaleVersion
-            versions.still_current(
-                unit.version,
-                now[unit.id].version,
-                expected_version,
-                checks_hold=now[unit.id].path == unit.path,
-            )
-            if now[new_parent.id].path != new_parent.path:
-                raise versions.StaleVersion
-            await versions.write(
-                OrgUnit, unit.id, now[unit.id].version, {"parent_id": new_parent.id}
-            )
-            subtree = await OrgUnit.filter(path__startswith=old_prefix).select_for_update()
-            for member in subtree:
-                member.path = new_prefix + member.path[len(old_prefix) :]
-                member.depth += depth_shift
-            await OrgUnit.bulk_update(subtree, fields=["path", "depth"])
-        return await OrgUnit.get(id=unit.id)
-
-    return await versions.attempts(expected_version, attempt)
+        await versions.write(OrgUnit, unit.id, unit.version, {"parent_id": new_parent.id})
+        subtree = await OrgUnit.filter(path__startswith=old_prefix).select_for_update()
+        for member in subtree:
+            member.path = new_prefix + member.path[len(old_prefix) :]
+            member.depth += depth_shift
+        await OrgUnit.bulk_update(subtree, fields=["path", "depth"])
+    return await OrgUnit.get(id=unit.id)
 
 
 def _unit_problems(code: str, name: str) -> list[FieldError]:
