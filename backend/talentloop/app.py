@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
+from strawberry.types.execution import PreExecutionError
 from tortoise import connections
 from tortoise.contrib.starlette import RegisterTortoise
 
@@ -71,6 +73,34 @@ def json_content_type(value: str) -> bool:
     return True
 
 
+GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
+# The media type the answer to this request is sent as (set per request by GraphQLEndpoint).
+_response_type: ContextVar[str] = ContextVar("talentloop_response_type", default="application/json")
+
+
+def response_media_type(accept: str) -> str:
+    """application/graphql-response+json when the client prefers it (GraphQL over HTTP),
+    otherwise application/json, which every client understands. Among equal q-values the
+    client's first choice wins."""
+    best, best_q = "application/json", -1.0
+    for item in accept.split(","):
+        media_type, *params = (part.strip() for part in item.split(";"))
+        media_type = media_type.lower()
+        if media_type not in (GRAPHQL_RESPONSE_JSON, "application/json"):
+            continue
+        q = 1.0
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        if q > best_q and q > 0:
+            best, best_q = media_type, q
+    return best
+
+
 class GraphQLApp(GraphQL[Context, None]):
     async def get_context(self, request: Any, response: Any = None) -> Context:
         user_id = request.scope.get("talentloop.user_id")
@@ -82,37 +112,67 @@ class GraphQLApp(GraphQL[Context, None]):
         # (by an extension hook, say), which strawberry returns unmasked.
         if result.errors:
             result.errors = [masked(e) if should_mask(e) else e for e in result.errors]
-        return await super().process_result(request, result)
+        response = await super().process_result(request, result)
+        if isinstance(result, PreExecutionError) and _response_type.get() == GRAPHQL_RESPONSE_JSON:
+            # A document that does not parse or validate never ran: the GraphQL spec leaves the
+            # data entry out, and create_response answers 400 (GraphQL over HTTP). Clients of
+            # application/json keep the 200 with "data": null they have always had.
+            response.pop("data", None)
+        return response
+
+    def create_response(
+        self, response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse], sub_response: Any
+    ) -> Response:
+        response = super().create_response(response_data, sub_response)
+        media_type = _response_type.get()
+        if media_type != "application/json":
+            response.headers["content-type"] = f"{media_type}; charset=utf-8"
+        if isinstance(response_data, dict) and "data" not in response_data:
+            response.status_code = 400
+        return response
 
 
 class GraphQLEndpoint:
     """In front of GraphQL: JSON POSTs only (415 otherwise), and the bearer token checked — a
     bad token is a 401, not an anonymous request. Batches (a JSON array) are refused by
-    strawberry (batching is off: 400), and so are queries over GET (400); GET serves GraphiQL."""
+    strawberry (batching is off: 400), and so are queries over GET (400); GET serves GraphiQL.
+    The answer comes as application/graphql-response+json to a client that prefers it in
+    `Accept` (a request error is then a 400 without data), as application/json otherwise."""
 
     def __init__(self) -> None:
         self.graphql = GraphQLApp(schema, graphql_ide="graphiql", allow_queries_via_get=False)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            request = Request(scope)
+        if scope["type"] != "http":
+            await self.graphql(scope, receive, send)
+            return
+        request = Request(scope)
+        media_type = response_media_type(request.headers.get("accept", ""))
+        token = _response_type.set(media_type)
+        try:
             if request.method == "POST":
                 if not json_content_type(request.headers.get("content-type", "")):
-                    response = JSONResponse(UNSUPPORTED_MEDIA_TYPE, status_code=415)
-                    await response(scope, receive, send)
+                    await _error(UNSUPPORTED_MEDIA_TYPE, 415, media_type)(scope, receive, send)
                     return
                 scope = _as_plain_json(scope)
             header = request.headers.get("authorization", "")
             if header:
-                scheme, _, token = header.partition(" ")
+                scheme, _, bearer = header.partition(" ")
                 try:
-                    if scheme.lower() != "bearer" or not token:
+                    if scheme.lower() != "bearer" or not bearer:
                         raise InvalidToken("not a bearer token")
-                    scope["talentloop.user_id"] = await authenticate(token.strip())
+                    scope["talentloop.user_id"] = await authenticate(bearer.strip())
                 except InvalidToken:
-                    await JSONResponse(UNAUTHENTICATED, status_code=401)(scope, receive, send)
+                    await _error(UNAUTHENTICATED, 401, media_type)(scope, receive, send)
                     return
-        await self.graphql(scope, receive, send)
+            await self.graphql(scope, receive, send)
+        finally:
+            _response_type.reset(token)
+
+
+def _error(body: dict[str, Any], status_code: int, media_type: str) -> Response:
+    """A GraphQL error answered before GraphQL runs, in the media type the client asked for."""
+    return JSONResponse(body, status_code=status_code, media_type=media_type)
 
 
 def _as_plain_json(scope: Scope) -> Scope:

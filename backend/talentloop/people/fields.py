@@ -24,4 +24,6 @@ EMPLOYEE_FIELDS: dict[str, FieldGroup] = {
     "baseSalary": FieldGroup.PAY,
     "idNumber": FieldGroup.SENSITIVE,
     "bankAccount": FieldGroup.SENSITIVE,
+    # With those who may edit the record (HR, oneself): from it others could time pay changes.
+    "version": FieldGroup.PERSONAL,
 }

@@ -73,6 +73,8 @@ class Employee(Model):
     base_salary = fields.DecimalField(max_digits=12, decimal_places=2, null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
+    # Raised by every write; a form sends back the one it read (talentloop.versions).
+    version = fields.IntField(default=1, db_default=1)
 
     unit_id: int
     position_id: int | None

@@ -156,6 +156,15 @@ class EmployeeNode(Node):
 
     @strawberry.field(
         description=(
+            "Raised by every change; send it back as expectedVersion when you save an edit. "
+            "Read by those who may edit the record (HR in scope, the employee themself)."
+        )
+    )
+    def version(self) -> int | None:
+        return self._read("version", self._model.version)
+
+    @strawberry.field(
+        description=(
             "Resident ID number, masked to its last 4 characters (sensitive personal "
             "information). The full value: revealEmployeeField."
         )

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
+from tortoise.expressions import F
+from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
 from talentloop.access.policy import Viewer
@@ -472,6 +474,7 @@ async def _write_targets(
             await KpiTarget.bulk_create(new)
         if changed:
             await KpiTarget.bulk_update(changed, fields=["value"])
+            await _bump_versions(KpiTarget, changed)
         created, updated = created + len(new), updated + len(changed)
         if on_write:
             on_write(created + updated + unchanged)
@@ -666,7 +669,15 @@ async def _write_employees(
                 changed.append(existing[number])
     for chunk in _chunks(relinked):
         await Employee.bulk_update(chunk, fields=["manager_id"])
+    # Once per changed employee, however many of its columns the file changed.
+    for chunk in _chunks(list({e.id: e for e in [*changed, *relinked]}.values())):
+        await _bump_versions(Employee, chunk)
     return len(new), len(changed), unchanged
+
+
+async def _bump_versions(model: type[Model], rows: list[Any]) -> None:
+    """A form opened before the import must not save over it (talentloop.versions)."""
+    await model.filter(id__in=[r.id for r in rows]).update(version=F("version") + 1)
 
 
 CHECKERS = {

@@ -290,6 +290,14 @@ class SetKpiTargetInput:
     value: Decimal = strawberry.field(description="Target per member.")
     employee_id: strawberry.ID | None = strawberry.field(default=None, description="An employee…")
     unit_id: strawberry.ID | None = strawberry.field(default=None, description="…or a unit.")
+    expected_version: int | None = strawberry.field(
+        default=None,
+        description=(
+            "The `version` of the target you read, 0 if there was none. If it has changed "
+            "since, nothing is written and the answer is CONFLICT on expectedVersion. "
+            "Omitted: the value replaces whatever target is there."
+        ),
+    )
 
 
 @strawberry.type(description="The target as saved, or the errors that stopped it.")
@@ -419,6 +427,7 @@ class PerformanceMutation:
                 value=input.value,
                 employee_id=optional_pk(input.employee_id, "Employee", "employeeId"),
                 unit_id=optional_pk(input.unit_id, "OrgUnit", "unitId"),
+                expected_version=input.expected_version,
             )
         except ServiceError as exc:
             return KpiTargetPayload(target=None, errors=mutation_errors(exc))

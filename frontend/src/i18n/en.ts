@@ -106,6 +106,15 @@ const en: Messages = {
       pay: 'Pay',
       sensitive: 'Sensitive',
     },
+    edit: {
+      button: 'Edit',
+      title: 'Edit employee',
+      saved: 'Saved',
+      nameRequired: 'Enter a name',
+      conflictTitle: 'Someone else changed this record',
+      conflict: 'It was changed after you opened this form, so your changes were not saved. Reload to see the latest version, then make your changes again.',
+      reload: 'Reload',
+    },
     fields: {
       employeeNumber: 'Employee number',
       name: 'Name',
@@ -936,6 +945,9 @@ const en: Messages = {
       targetPositionId: 'Target position',
     },
     specific: {
+      expectedVersion: {
+        CONFLICT: 'Someone else changed this record; reload it, then make your change again',
+      },
       taskId: {
         CONFLICT: 'You have rated already, or the round is closed',
         NOT_FOUND: 'This review task was not found',

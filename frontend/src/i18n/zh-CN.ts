@@ -104,6 +104,15 @@ const zhCN = {
       pay: '薪酬',
       sensitive: '敏感信息',
     },
+    edit: {
+      button: '编辑',
+      title: '编辑员工档案',
+      saved: '已保存',
+      nameRequired: '请输入姓名',
+      conflictTitle: '其他人已修改了这份档案',
+      conflict: '您打开表单后，这份档案已被其他人修改，您的修改没有保存。请重新加载查看最新内容，然后再次修改。',
+      reload: '重新加载',
+    },
     fields: {
       employeeNumber: '工号',
       name: '姓名',
@@ -934,6 +943,9 @@ const zhCN = {
       targetPositionId: '目标岗位',
     },
     specific: {
+      expectedVersion: {
+        CONFLICT: '其他人已修改了这条记录，请重新加载后再修改',
+      },
       taskId: {
         CONFLICT: '您已提交过评价，或评估已结束',
         NOT_FOUND: '找不到这项评价任务',
