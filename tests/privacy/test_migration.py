@@ -74,7 +74,7 @@ async def main():
                   [number, hired, id_number, account, stamp, stamp])
     before = await columns()
     seen_before = [v for _, *vs in PLAIN for v in vs if v and v.encode() in on_disk()]
-    await migrate(config=tortoise_config(URL))
+    await migrate(config=tortoise_config(URL), target="talentloop.0007_personal_data")
     await Tortoise.close_connections()
     after = await columns()
     rows = await sql("SELECT employee_number, id_number_cipher, id_number_hash, "
