@@ -10,17 +10,15 @@ from datetime import UTC, datetime
 import httpx
 from openpyxl import load_workbook
 
-from talentloop.accounts.tokens import issue_access_token
 from talentloop.audit.models import AuditAction, AuditEntry
 from talentloop.training.models import Enrollment, EnrollmentSource, EnrollmentStatus
 from tests.performance.conftest import Perf
-from tests.support import Api, World
+from tests.support import Api, World, access_token
 from tests.training.conftest import Library, set_score
 
 
-def bearer(world: World, username: str) -> dict[str, str]:
-    token, _ = issue_access_token(world.users[username].id)
-    return {"Authorization": f"Bearer {token}"}
+async def bearer(world: World, username: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {await access_token(world.users[username])}"}
 
 
 async def _story(perf: Perf, library: Library) -> None:
@@ -51,7 +49,7 @@ async def test_the_json_record_is_complete_and_only_ones_own(
 ) -> None:
     await _story(perf, library)
     w = perf.world
-    response = await http.get("/me/record.json", headers=bearer(w, "employee"))
+    response = await http.get("/me/record.json", headers=await bearer(w, "employee"))
     assert response.status_code == 200, response.text
     assert response.headers["content-type"].startswith("application/json")
     assert response.headers["cache-control"] == "no-store"
@@ -127,7 +125,7 @@ async def test_the_xlsx_record_has_one_sheet_per_section(
 ) -> None:
     await _story(perf, library)
     w = perf.world
-    response = await http.get("/me/record.xlsx", headers=bearer(w, "employee"))
+    response = await http.get("/me/record.xlsx", headers=await bearer(w, "employee"))
     assert response.status_code == 200
     assert response.headers["content-type"].startswith(
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -152,7 +150,7 @@ async def test_the_xlsx_record_has_one_sheet_per_section(
 async def test_hr_downloads_their_own_record_not_anyone_elses(
     http: httpx.AsyncClient, world: World
 ) -> None:
-    response = await http.get("/me/record.json", headers=bearer(world, "branch_hr"))
+    response = await http.get("/me/record.json", headers=await bearer(world, "branch_hr"))
     record = response.json()
     assert (
         record["employee"]["work"]["employeeNumber"] == world.people["sh_hr_person"].employee_number
@@ -168,8 +166,12 @@ async def test_without_a_valid_token_401_and_without_an_employee_record_404(
             response = await http.get(path, headers=headers)
             assert response.status_code == 401, (path, headers)
             assert response.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
-    assert (await http.get("/me/record.json", headers=bearer(world, "admin"))).status_code == 404
-    assert (await http.get("/me/record.csv", headers=bearer(world, "employee"))).status_code == 404
+    assert (
+        await http.get("/me/record.json", headers=await bearer(world, "admin"))
+    ).status_code == 404
+    assert (
+        await http.get("/me/record.csv", headers=await bearer(world, "employee"))
+    ).status_code == 404
     created = await api.data(
         """mutation { createApiToken(input: {name: "sync", scopes: [READ_PEOPLE]}) { secret } }""",
         as_=world.users["hq_hr"],
