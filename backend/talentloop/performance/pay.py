@@ -136,6 +136,14 @@ async def get_suspension(viewer: Viewer, suspension_id: int) -> PaySuspension | 
     return suspension
 
 
+async def get_restore_request(viewer: Viewer, request_id: int) -> RestoreRequest | None:
+    """A restore request is read wherever its suspension is."""
+    request = await RestoreRequest.get_or_none(id=request_id)
+    if request is None or await get_suspension(viewer, request.suspension_id) is None:
+        return None
+    return request
+
+
 async def suspend(
     viewer: Viewer,
     *,

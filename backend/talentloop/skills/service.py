@@ -574,6 +574,14 @@ async def submit_attempt(
     )
 
 
+def visible_attempts(viewer: Viewer) -> QuerySet[TestAttempt]:
+    """A test result is capability data, read like the scores it feeds (the WORK group)."""
+    scope = viewer.employee_filter(FieldGroup.WORK, prefix="employee__")
+    if scope is None:
+        return TestAttempt.filter(id__in=[])
+    return TestAttempt.filter(scope)
+
+
 async def my_attempts(viewer: Viewer) -> list[TestAttempt]:
     if viewer.employee_id is None:
         return []

@@ -85,6 +85,13 @@ async def get_course(viewer: Viewer, course_id: int) -> Course | None:
     return await catalogue(viewer).filter(id=course_id).first()
 
 
+async def get_session(viewer: Viewer, session_id: int) -> CourseSession | None:
+    """A session of a course in the library."""
+    if not viewer.is_authenticated:
+        return None
+    return await CourseSession.filter(id=session_id, course__is_active=True).first()
+
+
 async def upcoming_sessions(course_id: int, after: datetime | None = None) -> list[CourseSession]:
     moment = after or datetime.now(UTC)
     return await CourseSession.filter(course_id=course_id, starts_at__gte=moment).order_by(
