@@ -140,13 +140,21 @@ class CompetencyNode(Node):
             _model=await CompetencyCategory.get(id=self._model.category_id)
         )
 
-    @strawberry.field(description="The levels positions need on it (a unit may ask more or less).")
-    async def required_levels(self) -> list[RequiredLevelInfo]:
+    @strawberry.field(
+        description="The levels positions need on it: company-wide, and in the units the viewer sees."
+    )
+    async def required_levels(self, info: Info) -> list[RequiredLevelInfo]:
         from talentloop.skills.models import RequiredLevel
 
-        rows = await RequiredLevel.filter(competency_id=self._model.id).select_related(
-            "position", "unit"
-        )
+        viewer = info.context.viewer
+        rows = [
+            r
+            for r in await RequiredLevel.filter(competency_id=self._model.id).select_related(
+                "position", "unit"
+            )
+            # A unit's own level names the unit: shown only where the unit is visible.
+            if r.unit is None or viewer.can_see_unit(r.unit.path)
+        ]
         return [
             RequiredLevelInfo(
                 position_title=r.position.title,
