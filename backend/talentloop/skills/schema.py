@@ -263,7 +263,8 @@ class StartAssessmentRoundInput:
     include_self: bool = strawberry.field(default=True, description="Self-rating.")
     include_manager: bool = strawberry.field(default=True, description="The direct manager rates.")
     min_raters: int = strawberry.field(
-        default=3, description="Fewest answers before a peer or subordinate mean is shown."
+        default=3,
+        description="Fewest answers before a peer or subordinate mean is shown: 3 to 10.",
     )
     request_id: strawberry.ID | None = strawberry.field(
         default=None, description="The assessment request it answers."

@@ -326,7 +326,7 @@ class AssessmentRoundNode(Node):
 
     @strawberry.field(description="Fewest answers before an anonymous group's mean is shown.")
     def min_raters(self) -> int:
-        return self._model.min_raters
+        return scoring.anonymity_floor(self._model.min_raters)
 
     @strawberry.field(description="The competencies rated.")
     async def competencies(self, info: Info) -> list[CompetencyNode]:
@@ -428,7 +428,7 @@ class RaterTaskNode(Node):
 
     @strawberry.field(description="Answers needed before an anonymous group's mean is shown.")
     def min_raters(self) -> int:
-        return self._model.round.min_raters
+        return scoring.anonymity_floor(self._model.round.min_raters)
 
     @strawberry.field(description="When the viewer submitted, if they have.")
     def submitted_at(self) -> datetime | None:
