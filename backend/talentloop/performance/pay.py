@@ -68,7 +68,8 @@ def describe(suspension: PaySuspension, kpi: Kpi, unit: OrgUnit) -> str:
 
 
 async def progress(suspension: PaySuspension) -> Progress:
-    """Evaluated over the whole unit, whoever asks: the unit's progress is not personal data."""
+    """Evaluated over the whole unit, whoever asks: the suspension itself is read only by
+    those who follow the unit (`_follows`), who may see the whole unit's figures."""
     kpi = await Kpi.get(id=suspension.condition_kpi_id)
     unit = await OrgUnit.get(id=suspension.unit_id)
     latest_period = (
