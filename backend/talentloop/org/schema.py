@@ -12,7 +12,7 @@ from talentloop.graphql.errors import MutationError, mutation_errors
 from talentloop.graphql.ids import optional_pk, pk_of, require_pk
 from talentloop.graphql.node import register_node
 from talentloop.org import service
-from talentloop.org.models import OrgUnitType
+from talentloop.org.models import OrgUnit, OrgUnitType
 from talentloop.org.types import OrgUnitNode
 
 UNSET: Any = strawberry.UNSET
@@ -38,7 +38,7 @@ async def _unit_node(info: Info, pk: int | None) -> OrgUnitNode | None:
     return OrgUnitNode(_model=found) if found else None
 
 
-register_node("OrgUnit", _unit_node)
+register_node("OrgUnit", _unit_node, OrgUnit)
 
 
 @strawberry.input(description="A new unit under an existing one.")

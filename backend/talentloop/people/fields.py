@@ -5,7 +5,7 @@ from __future__ import annotations
 from talentloop.access.policy import FieldGroup
 
 # GraphQL field name → group. Every Employee field is listed: a new field
-# without a group is a test failure (tests/access/test_declarations.py).
+# without a group is a test failure (tests/access/test_matrix_declarations.py).
 EMPLOYEE_FIELDS: dict[str, FieldGroup] = {
     "employeeNumber": FieldGroup.DIRECTORY,
     "name": FieldGroup.DIRECTORY,

@@ -13,7 +13,7 @@ from talentloop.graphql.ids import pk_of
 from talentloop.graphql.node import register_node
 from talentloop.graphql.pagination import Connection, to_connection
 from talentloop.people import service
-from talentloop.people.models import EmployeeStatus
+from talentloop.people.models import Employee, EmployeeStatus, Position
 from talentloop.people.types import EmployeeNode, PositionNode
 
 
@@ -114,5 +114,5 @@ async def _position_node(info: Info, pk: int) -> PositionNode | None:
     return PositionNode(_model=found[pk]) if pk in found else None
 
 
-register_node("Employee", _employee_node)
-register_node("Position", _position_node)
+register_node("Employee", _employee_node, Employee)
+register_node("Position", _position_node, Position)

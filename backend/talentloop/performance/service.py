@@ -169,6 +169,31 @@ async def set_target(
     return await versions.attempts(expected_version, attempt)
 
 
+def _target_visible(viewer: Viewer, target: KpiTarget) -> bool:
+    """A person's target is their performance data (WORK); a unit's is read where the unit is."""
+    if target.employee is not None:
+        employee = target.employee
+        return FieldGroup.WORK in viewer.groups_for(employee.id, employee.unit.path)
+    return target.unit is not None and viewer.can_see_unit(target.unit.path)
+
+
+async def list_targets(viewer: Viewer, kpi_id: int, period: date) -> list[KpiTarget]:
+    """Targets set explicitly for a KPI and period that the viewer may read."""
+    targets = await KpiTarget.filter(kpi_id=kpi_id, period=period).select_related(
+        "employee__unit", "unit"
+    )
+    return [t for t in targets if _target_visible(viewer, t)]
+
+
+async def get_target(viewer: Viewer, target_id: int) -> KpiTarget | None:
+    target = await KpiTarget.get_or_none(id=target_id).select_related("employee__unit", "unit")
+    return target if target is not None and _target_visible(viewer, target) else None
+
+
+async def get_record(viewer: Viewer, record_id: int) -> PerformanceRecord | None:
+    return await visible_records(viewer).filter(id=record_id).first()
+
+
 async def remove_target(viewer: Viewer, target_id: int) -> None:
     target = await KpiTarget.get_or_none(id=target_id).select_related("employee__unit", "unit")
     path = None
