@@ -45,7 +45,6 @@ from talentloop.access.matrix import (
     reaches,
 )
 from talentloop.accounts.models import Role
-from talentloop.accounts.tokens import issue_access_token
 from talentloop.audit.models import AuditAction, AuditEntry
 from talentloop.graphql.ids import parse_global_id, to_global_id
 from talentloop.graphql.schema import schema
@@ -62,7 +61,7 @@ from tests.access.matrix_world import (
     new_event,
     new_restore_request,
 )
-from tests.support import Api
+from tests.support import Api, access_token
 
 GRAPHQL = schema._schema
 BATCH = 30  # aliases per operation (graphql/limits.py)
@@ -756,6 +755,7 @@ PROBES: dict[str, Probe] = {
     "updateEmployee": _probe('updateEmployee(input: {id: "$target", workPhone: "not a phone"})', on="Employee"),
     "transferEmployee": _probe('transferEmployee(input: {id: "$target", unitId: "$team", managerId: "$target"})', on="Employee"),
     "terminateEmployee": _probe('terminateEmployee(input: {id: "$target", terminationDate: "1999-01-01"})', on="Employee"),
+    "revealEmployeeField": _probe('revealEmployeeField(input: {employeeId: "$target", field: ID_NUMBER, reason: "the matrix asks"})', on="Employee"),
     "createKpi": _probe('createKpi(input: {code: "", name: "x", unit: COUNT})'),
     "setKpiTarget": _probe('setKpiTarget(input: {kpiId: "$kpi_new", period: "2025-03-01", value: "-1", employeeId: "$target"})', on="Employee"),
     "recordPerformance": _probe('recordPerformance(input: {employeeId: "$target", kpiId: "$kpi_new", period: "2025-03-01", value: "-1"})', on="Employee"),
@@ -907,7 +907,7 @@ async def test_report_exports_are_their_requesters_alone(api: Api) -> None:
     w = await build_matrix_world()
     problems: Problems = []
     for viewer, person in VIEWER_PERSON.items():
-        token, _ = issue_access_token(w.users[person].id)
+        token = await access_token(w.users[person])
         headers = {"Authorization": f"Bearer {token}"}
         missing = await api.http.get(f"/reports/{MISSING_PK}", headers=headers)
         for relation in Relation:

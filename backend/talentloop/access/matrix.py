@@ -483,6 +483,9 @@ MUTATIONS: dict[str, MutationAccess] = {
     "updateEmployee": _m(Target.PERSON, Reach.DIRECTORY, Reach.MANAGED),
     "transferEmployee": _m(Target.PERSON, Reach.DIRECTORY, Reach.MANAGED),
     "terminateEmployee": _m(Target.PERSON, Reach.DIRECTORY, Reach.MANAGED),
+    "revealEmployeeField": _m(
+        Target.PERSON, Reach.SENSITIVE, None, session=True, note="with a reason; audited"
+    ),
     # performance
     "createKpi": _m(roles=HQ_HR_ONLY),
     "setKpiTarget": _m(Target.PERSON, Reach.WORK, Reach.DIRECTED, note="or a unit's: UNIT"),

@@ -73,7 +73,9 @@ async def open_sealed_values(apps, schema_editor) -> None:
     )
     for row in rows:
         plain = [
-            open_sealed(row[f"{name}_cipher"], context(row["employee_number"], SensitiveField(name)))
+            open_sealed(
+                row[f"{name}_cipher"], context(row["employee_number"], SensitiveField(name))
+            )
             if row[f"{name}_cipher"]
             else None
             for name in SENSITIVE
@@ -82,32 +84,32 @@ async def open_sealed_values(apps, schema_editor) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [('talentloop', '0006_security')]
+    dependencies = [("talentloop", "0006_security")]
 
     initial = False
 
     operations = [
         ops.AddField(
-            model_name='Employee',
-            name='id_number_cipher',
+            model_name="Employee",
+            name="id_number_cipher",
             field=fields.CharField(null=True, max_length=255),
         ),
         ops.AddField(
-            model_name='Employee',
-            name='id_number_hash',
+            model_name="Employee",
+            name="id_number_hash",
             field=fields.CharField(null=True, db_index=True, max_length=64),
         ),
         ops.AddField(
-            model_name='Employee',
-            name='bank_account_cipher',
+            model_name="Employee",
+            name="bank_account_cipher",
             field=fields.CharField(null=True, max_length=255),
         ),
         ops.AddField(
-            model_name='Employee',
-            name='bank_account_hash',
+            model_name="Employee",
+            name="bank_account_hash",
             field=fields.CharField(null=True, db_index=True, max_length=64),
         ),
         ops.RunPython(seal_plain_values, open_sealed_values),
-        ops.RemoveField(model_name='Employee', name='id_number'),
-        ops.RemoveField(model_name='Employee', name='bank_account'),
+        ops.RemoveField(model_name="Employee", name="id_number"),
+        ops.RemoveField(model_name="Employee", name="bank_account"),
     ]

@@ -14,29 +14,29 @@ _UNIQUE = """CREATE UNIQUE INDEX uidx_kpi_target_{col} ON kpi_target (kpi_id, pe
 
 
 class Migration(migrations.Migration):
-    dependencies = [('talentloop', '0007_personal_data')]
+    dependencies = [("talentloop", "0007_personal_data")]
 
     initial = False
 
     operations = [
         ops.AddField(
-            model_name='Employee',
-            name='version',
+            model_name="Employee",
+            name="version",
             field=fields.IntField(default=1, db_default=1),
         ),
         ops.AddField(
-            model_name='KpiTarget',
-            name='version',
+            model_name="KpiTarget",
+            name="version",
             field=fields.IntField(default=1, db_default=1),
         ),
         ops.AddField(
-            model_name='OrgUnit',
-            name='version',
+            model_name="OrgUnit",
+            name="version",
             field=fields.IntField(default=1, db_default=1),
         ),
         ops.RunSQL(
-            [_DEDUPE.format(col=col) for col in ('employee_id', 'unit_id')]
-            + [_UNIQUE.format(col=col) for col in ('employee_id', 'unit_id')],
-            reverse_sql=[f'DROP INDEX uidx_kpi_target_{col}' for col in ('employee_id', 'unit_id')],
+            [_DEDUPE.format(col=col) for col in ("employee_id", "unit_id")]
+            + [_UNIQUE.format(col=col) for col in ("employee_id", "unit_id")],
+            reverse_sql=[f"DROP INDEX uidx_kpi_target_{col}" for col in ("employee_id", "unit_id")],
         ),
     ]
