@@ -8,11 +8,10 @@ from talentloop.access.scopes import ApiScope
 from talentloop.access.viewer import load_viewer
 from talentloop.accounts.api_tokens import create_token
 from talentloop.accounts.models import User
-from talentloop.accounts.tokens import issue_access_token
 from talentloop.audit.models import AuditAction, AuditEntry
 from talentloop.records.archive import MAX_BYTES
 from talentloop.records.models import ArchiveDocument
-from tests.support import Api, World, gid
+from tests.support import Api, World, access_token, gid
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -26,9 +25,8 @@ RECORD = """query($id: ID!) {
 }"""
 
 
-def _auth(user: User) -> dict[str, str]:
-    token, _ = issue_access_token(user.id)
-    return {"Authorization": f"Bearer {token}"}
+async def _auth(user: User) -> dict[str, str]:
+    return {"Authorization": f"Bearer {await access_token(user)}"}
 
 
 async def _upload(
@@ -45,7 +43,7 @@ async def _upload(
         "/archive/upload",
         params={"employeeId": gid(employee), "type": type_, "name": name},  # type: ignore[arg-type]
         content=content,
-        headers={**_auth(user), "Content-Type": media},
+        headers={**(await _auth(user)), "Content-Type": media},
     )
 
 
@@ -60,7 +58,7 @@ async def test_hr_uploads_a_pdf_and_downloads_it_again(
     [document] = record["documents"]
     assert document["fileName"] == "毕业证.pdf"
     assert document["size"] == len(PDF)
-    download = await http.get(document["downloadUrl"], headers=_auth(hr))
+    download = await http.get(document["downloadUrl"], headers=await _auth(hr))
     assert download.status_code == 200
     assert download.content == PDF
     assert download.headers["content-type"] == "application/pdf"
@@ -108,7 +106,9 @@ async def test_a_branch_hr_can_neither_upload_to_nor_see_another_branchs_documen
     assert (await _upload(http, world.users["bj_hr"], bj_rep, PDF)).status_code == 201
     [document] = await ArchiveDocument.all()
     other = world.users["branch_hr"]
-    assert (await http.get(f"/archive/{document.id}", headers=_auth(other))).status_code == 404
+    assert (
+        await http.get(f"/archive/{document.id}", headers=await _auth(other))
+    ).status_code == 404
     record = await api.data(RECORD, {"id": gid(bj_rep)}, as_=other)
     assert record["employeeRecord"] is None
     # A manager reads work data of the team, not the archive.
@@ -120,7 +120,7 @@ async def test_a_branch_hr_can_neither_upload_to_nor_see_another_branchs_documen
     ] is None
     assert sh_id
     pk = (await ArchiveDocument.filter(employee_id=world.people["sh_rep"].id).first()).id  # type: ignore[union-attr]
-    assert (await http.get(f"/archive/{pk}", headers=_auth(manager))).status_code == 404
+    assert (await http.get(f"/archive/{pk}", headers=await _auth(manager))).status_code == 404
 
 
 async def test_downloading_an_id_copy_is_written_to_the_audit_trail(
@@ -130,7 +130,7 @@ async def test_downloading_an_id_copy_is_written_to_the_audit_trail(
     uploaded = await _upload(http, hr, rep, PNG, type_="ID_COPY", name="id.png")
     assert uploaded.status_code == 201
     document = await ArchiveDocument.get(employee_id=rep.id)
-    assert (await http.get(f"/archive/{document.id}", headers=_auth(hr))).status_code == 200
+    assert (await http.get(f"/archive/{document.id}", headers=await _auth(hr))).status_code == 200
     read = await AuditEntry.get(action=AuditAction.SENSITIVE_READ, employee_id=rep.id)
     assert read.subject_type == "ArchiveDocument"
     assert read.actor_username == "branch_hr"

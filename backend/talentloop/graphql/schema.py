@@ -49,6 +49,7 @@ from talentloop.performance.types import (
     RestoreRequestNode,
     TriggerRuleNode,
 )
+from talentloop.privacy.schema import PrivacyMutation
 from talentloop.records.schema import RecordsMutation, RecordsQuery
 from talentloop.records.types import ContractNode
 from talentloop.skills.schema import SkillsMutation, SkillsQuery
@@ -105,6 +106,7 @@ Mutation = merge_types(
         TrainingMutation,
         AnalyticsMutation,
         RecordsMutation,
+        PrivacyMutation,
     ),
 )
 

@@ -42,10 +42,10 @@ async def _viewer(request: Request) -> Viewer | None:
     if scheme.lower() != "bearer" or not token:
         return None
     try:
-        user_id = await authenticate(token.strip())
+        credentials = await authenticate(token.strip())
     except InvalidToken:
         return None
-    return await load_viewer(user_id)
+    return await load_viewer(credentials)
 
 
 def _errors(status: int, *problems: FieldError) -> JSONResponse:

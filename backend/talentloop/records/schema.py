@@ -13,7 +13,7 @@ from talentloop.graphql.errors import MutationError, PublicError, mutation_error
 from talentloop.graphql.ids import optional_pk, pk_of, require_pk
 from talentloop.graphql.node import register_node
 from talentloop.records import archive, service
-from talentloop.records.models import ContractKind
+from talentloop.records.models import Contract, ContractKind
 from talentloop.records.types import (
     ArchiveDocumentNode,
     ContractExpiryNode,
@@ -301,4 +301,4 @@ async def _contract_node(info: Info, pk: int) -> ContractNode | None:
     return ContractNode(_model=found) if found else None
 
 
-register_node("Contract", _contract_node)
+register_node("Contract", _contract_node, Contract)
