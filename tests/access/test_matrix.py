@@ -58,6 +58,7 @@ from tests.access.matrix_world import (
     Record,
     build_matrix_world,
     month,
+    new_education,
     new_event,
     new_restore_request,
 )
@@ -501,6 +502,9 @@ ABOUT_ONE: dict[str, Callable[[MatrixWorld, str], str]] = {
     ),
     "unitKpiBreakdown": _about("unitKpiBreakdown", f', kpiId: "$kpi_conv", period: "{CONV_MONTH}"'),
     "competencyHeatMap": _about("competencyHeatMap"),
+    "contracts": _about("contracts"),
+    "employeeTimeline": _about("employeeTimeline"),
+    "employeeRecord": _about("employeeRecord"),
 }
 
 
@@ -625,6 +629,13 @@ AGGREGATES: dict[str, Aggregate] = {
         ),
     ),
 }
+AGGREGATES["expiringContracts"] = Aggregate(
+    "expiringContracts(within: 60) { employeeId contract { __typename id } }",
+    lambda answer: answer and len({item["employeeId"] for item in answer}),
+    lambda w, v: (
+        len(_at_work(w, v)) if VIEWERS[v] in (QUERIES["expiringContracts"].roles or ()) else None
+    ),
+)
 ROLE_GATED: dict[str, str] = {
     "trainingEffectReportDefaults": "trainingEffectReportDefaults "
     f"{{ {selection('TrainingEffectReportDefaults')} }}",
@@ -742,6 +753,18 @@ def _fresh(text: str, make: Callable[[MatrixWorld, str], Awaitable[Any]], type_n
     return build
 
 
+def _fresh_line(text: str) -> Probe:
+    """A probe on a line of the record (education) made for it, of the person at the relation."""
+
+    async def build(w: MatrixWorld, viewer: str, relation: Relation | None) -> Texts:
+        assert relation is not None
+        line = await new_education(w, w.person_at(viewer, relation))
+        target = to_global_id("Education", line.id)
+        return text.replace("$target", target), text.replace("$target", _missing_gid("Education"))
+
+    return build
+
+
 BAD_REPORT = '{courseId: "$online", kpiId: "$kpi_new", preFrom: "2025-03-02", preTo: "2025-04-01", postFrom: "2025-05-01", postTo: "2025-06-01"}'  # fmt: skip
 PROBES: dict[str, Probe] = {
     "changePassword": _probe('changePassword(input: {currentPassword: "not it at all", newPassword: "another long one"})'),
@@ -789,6 +812,14 @@ PROBES: dict[str, Probe] = {
     "deleteExternalEvent": _fresh('deleteExternalEvent(id: "$target")', new_event, "ExternalEvent"),
     "setKpiValuation": _probe('setKpiValuation(input: {kpiId: "$kpi_new", valuePerUnit: "-1"})'),
     "exportTrainingEffectReport": _probe(f"exportTrainingEffectReport(input: {{report: {BAD_REPORT}, format: XLSX}})"),
+    "signContract": _probe('signContract(input: {employeeId: "$target", kind: FIXED_TERM, startDate: "2030-01-01", signedOn: "2030-01-01"})', on="Employee"),
+    "recordTransfer": _probe('recordTransfer(input: {employeeId: "$target", unitId: "$team", effectiveDate: "2025-01-01"})', on="Employee"),
+    "recordResignation": _probe('recordResignation(input: {employeeId: "$target", effectiveDate: "1999-01-01"})', on="Employee"),
+    "recordOnboarding": _probe('recordOnboarding(input: {employeeId: "$target"})', on="Employee"),
+    "addEducation": _probe('addEducation(input: {employeeId: "$target", school: "", degree: ""})', on="Employee"),
+    "addWorkHistory": _probe('addWorkHistory(input: {employeeId: "$target", employer: "", title: ""})', on="Employee"),
+    "addEmergencyContact": _probe('addEmergencyContact(input: {employeeId: "$target", name: "", relationship: "", phone: "x"})', on="Employee"),
+    "removeRecordEntry": _fresh_line('removeRecordEntry(id: "$target")'),
 }  # fmt: skip
 
 
