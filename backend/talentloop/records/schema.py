@@ -168,6 +168,14 @@ class RecordTransferInput:
     position_id: strawberry.ID | None = strawberry.field(default=None, description="New position.")
     effective_date: date = strawberry.field(description="The first day in the new unit.")
     note: str | None = strawberry.field(default=None, description="A note.")
+    expected_version: int | None = strawberry.field(
+        default=None,
+        description=(
+            "The employee's `version` you read. If the employee has changed since, nothing is "
+            "written and the answer is CONFLICT on expectedVersion. Omitted: the change applies "
+            "to the employee as they stand."
+        ),
+    )
 
 
 @strawberry.input(description="An employee leaves the company.")
@@ -175,6 +183,14 @@ class RecordResignationInput:
     employee_id: strawberry.ID = strawberry.field(description="The employee.")
     effective_date: date = strawberry.field(description="The last day of employment.")
     note: str | None = strawberry.field(default=None, description="The reason.")
+    expected_version: int | None = strawberry.field(
+        default=None,
+        description=(
+            "The employee's `version` you read. If the employee has changed since, nothing is "
+            "written and the answer is CONFLICT on expectedVersion. Omitted: the change applies "
+            "to the employee as they stand."
+        ),
+    )
 
 
 @strawberry.input(description="Record the onboarding of an employee already hired.")
@@ -226,6 +242,7 @@ class RecordsMutation:
                 position_id=optional_pk(input.position_id, "Position", "positionId"),
                 effective_date=input.effective_date,
                 note=input.note,
+                expected_version=input.expected_version,
             )
         except ServiceError as exc:
             return EmploymentEventPayload(event=None, errors=mutation_errors(exc))
@@ -241,6 +258,7 @@ class RecordsMutation:
                 require_pk(input.employee_id, "Employee", "employeeId"),
                 effective_date=input.effective_date,
                 note=input.note,
+                expected_version=input.expected_version,
             )
         except ServiceError as exc:
             return EmploymentEventPayload(event=None, errors=mutation_errors(exc))

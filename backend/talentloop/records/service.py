@@ -11,14 +11,17 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from tortoise.expressions import F
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
+from talentloop import versions
 from talentloop.access.policy import FieldGroup, Viewer
 from talentloop.audit import service as audit
 from talentloop.audit.models import AuditAction, AuditEntry
 from talentloop.errors import ErrorCode, FieldError, ServiceError, not_found
 from talentloop.org import service as org_service
+from talentloop.org.models import OrgUnit
 from talentloop.people import validation
 from talentloop.people.fields import EMPLOYEE_FIELDS
 from talentloop.people.models import Employee, EmployeeStatus, Position
@@ -267,86 +270,132 @@ async def transfer(
     position_id: int | None,
     effective_date: date,
     note: str | None = None,
+    expected_version: int | None = None,
 ) -> EmploymentEvent:
     """Move the employee to another unit (and position); both ends must be in the viewer's
-    charge. The record changes and the event is written together."""
-    employee = await _manageable(viewer, employee_id)
-    if employee.status is EmployeeStatus.TERMINATED:
-        raise ServiceError.one(ErrorCode.INVALID, "A former employee cannot be transferred.", "id")
-    unit = await org_service.get_unit(viewer, unit_id)
-    if unit is None:
-        raise not_found("Unit", "unitId")
-    if not viewer.can_manage_employees_in(unit.path):
-        raise ServiceError.one(
-            ErrorCode.FORBIDDEN, "You may not place employees in this unit.", "unitId"
-        )
-    if position_id is not None and not await Position.filter(id=position_id).exists():
-        raise not_found("Position", "positionId")
-    if unit.id == employee.unit_id and position_id in (None, employee.position_id):
-        raise ServiceError.one(ErrorCode.INVALID, "Nothing would change.", "unitId")
-    values: dict[str, Any] = {"unit_id": unit.id}
-    if position_id is not None:
-        values["position_id"] = position_id
-    async with in_transaction():
-        await Employee.filter(id=employee.id).update(**values)
-        await audit.record_employee_update(viewer, employee, values)
-        event = await EmploymentEvent.create(
-            employee_id=employee.id,
-            kind=EventKind.TRANSFER,
-            effective_date=effective_date,
-            from_unit_id=employee.unit_id,
-            to_unit_id=unit.id,
-            from_position_id=employee.position_id,
-            to_position_id=values.get("position_id", employee.position_id),
-            note=(note or "").strip()[:255] or None,
-            actor_username=viewer.username,
-        )
-    return event
+    charge. The record (a new version, versions.py) and the event are written together, the
+    change to the audit trail as people/service.py writes it."""
+
+    async def attempt() -> EmploymentEvent:
+        employee = await _manageable(viewer, employee_id)
+        versions.check(employee.version, expected_version)
+        if employee.status is EmployeeStatus.TERMINATED:
+            raise ServiceError.one(
+                ErrorCode.INVALID, "A former employee cannot be transferred.", "id"
+            )
+        unit = await org_service.get_unit(viewer, unit_id)
+        if unit is None:
+            raise not_found("Unit", "unitId")
+        if not viewer.can_manage_employees_in(unit.path):
+            raise ServiceError.one(
+                ErrorCode.FORBIDDEN, "You may not place employees in this unit.", "unitId"
+            )
+        if position_id is not None and not await Position.filter(id=position_id).exists():
+            raise not_found("Position", "positionId")
+        if unit.id == employee.unit_id and position_id in (None, employee.position_id):
+            raise ServiceError.one(ErrorCode.INVALID, "Nothing would change.", "unitId")
+        values: dict[str, Any] = {"unit_id": unit.id}
+        if position_id is not None:
+            values["position_id"] = position_id
+        async with in_transaction():
+            now = await _locked(viewer, employee, expected_version)
+            await versions.write(Employee, employee.id, now.version, values)
+            await audit.record_employee_update(viewer, now, values)
+            return await EmploymentEvent.create(
+                employee_id=employee.id,
+                kind=EventKind.TRANSFER,
+                effective_date=effective_date,
+                from_unit_id=now.unit_id,
+                to_unit_id=unit.id,
+                from_position_id=now.position_id,
+                to_position_id=values.get("position_id", now.position_id),
+                note=(note or "").strip()[:255] or None,
+                actor_username=viewer.username,
+            )
+
+    return await versions.attempts(expected_version, attempt)
 
 
 async def resign(
-    viewer: Viewer, employee_id: int, *, effective_date: date, note: str | None = None
+    viewer: Viewer,
+    employee_id: int,
+    *,
+    effective_date: date,
+    note: str | None = None,
+    expected_version: int | None = None,
 ) -> EmploymentEvent:
-    """The employee leaves: status TERMINATED, the last day set, an open contract ended."""
-    employee = await _manageable(viewer, employee_id)
-    if employee.status is EmployeeStatus.TERMINATED:
-        raise ServiceError.one(ErrorCode.CONFLICT, "This employee has already left.", "id")
-    if effective_date < employee.hire_date:
-        raise ServiceError.one(
-            ErrorCode.INVALID, "The last day cannot precede the hire date.", "effectiveDate"
-        )
-    reason = (note or "").strip()[:255] or "resignation"
-    async with in_transaction():
-        await Employee.filter(id=employee.id).update(
-            status=EmployeeStatus.TERMINATED,
-            termination_date=effective_date,
-            termination_reason=reason,
-        )
-        await audit.record_employee_termination(viewer, employee, effective_date, reason)
-        # Contracts running past the last day end on it (劳动合同法 art. 44, 50).
-        running = await Contract.filter(employee_id=employee.id, start_date__lte=effective_date)
-        for contract in running:
-            if contract.covers_until() > effective_date:
-                await audit.record_changes(
-                    viewer,
-                    "Contract",
-                    contract.id,
-                    contract,
-                    {"end_date": effective_date},
-                    employee_id=employee.id,
-                )
-                contract.end_date = effective_date
-                await contract.save(update_fields=["end_date"])
-        event = await EmploymentEvent.create(
-            employee_id=employee.id,
-            kind=EventKind.RESIGNATION,
-            effective_date=effective_date,
-            from_unit_id=employee.unit_id,
-            from_position_id=employee.position_id,
-            note=reason,
-            actor_username=viewer.username,
-        )
-    return event
+    """The employee leaves: status TERMINATED, the last day set, an open contract ended — as
+    terminateEmployee does it (a new version; the people they managed and the units they led
+    lose the manager link), plus the event."""
+
+    async def attempt() -> EmploymentEvent:
+        employee = await _manageable(viewer, employee_id)
+        versions.check(employee.version, expected_version)
+        if employee.status is EmployeeStatus.TERMINATED:
+            raise ServiceError.one(ErrorCode.CONFLICT, "This employee has already left.", "id")
+        if effective_date < employee.hire_date:
+            raise ServiceError.one(
+                ErrorCode.INVALID, "The last day cannot precede the hire date.", "effectiveDate"
+            )
+        reason = (note or "").strip()[:255] or "resignation"
+        async with in_transaction():
+            now = await _locked(viewer, employee, expected_version)
+            await versions.write(
+                Employee,
+                employee.id,
+                now.version,
+                {
+                    "status": EmployeeStatus.TERMINATED,
+                    "termination_date": effective_date,
+                    "termination_reason": reason,
+                },
+            )
+            await audit.record_employee_termination(viewer, now, effective_date, reason)
+            await Employee.filter(manager_id=employee.id).update(
+                manager_id=None, version=F("version") + 1
+            )
+            await OrgUnit.filter(manager_id=employee.id).update(
+                manager_id=None, version=F("version") + 1
+            )
+            # Contracts running past the last day end on it (劳动合同法 art. 44, 50).
+            running = await Contract.filter(employee_id=employee.id, start_date__lte=effective_date)
+            for contract in running:
+                if contract.covers_until() > effective_date:
+                    await audit.record_changes(
+                        viewer,
+                        "Contract",
+                        contract.id,
+                        contract,
+                        {"end_date": effective_date},
+                        employee_id=employee.id,
+                    )
+                    contract.end_date = effective_date
+                    await contract.save(update_fields=["end_date"])
+            return await EmploymentEvent.create(
+                employee_id=employee.id,
+                kind=EventKind.RESIGNATION,
+                effective_date=effective_date,
+                from_unit_id=now.unit_id,
+                from_position_id=now.position_id,
+                note=reason,
+                actor_username=viewer.username,
+            )
+
+    return await versions.attempts(expected_version, attempt)
+
+
+async def _locked(viewer: Viewer, read: Employee, expected_version: int | None) -> Employee:
+    """In the write's transaction: the employee's row as it is now, locked. A change made
+    since it was read is written over only when the client named no version and it left what
+    was checked alone: the unit (the viewer's charge) and the status (people/service.py)."""
+    now = await versions.locked(Employee, read.id)
+    versions.still_current(
+        read.version,
+        now.version,
+        expected_version,
+        checks_hold=now.unit_id == read.unit_id and now.status == read.status,
+    )
+    return now
 
 
 async def record_onboarding(
