@@ -438,7 +438,11 @@ def run(database_url: str, first_port: int, folder: Path) -> None:
             if report["status"] != "RUNNING" and imported["status"] != "RUNNING":
                 break
             time.sleep(0.3)
-        check(report and report["status"] == "DONE", f"the report did not finish: {report}")
+        check(
+            report
+            and (report["status"], report["progress"], report["step"]) == ("DONE", 100, "done"),
+            f"the report did not finish: {report}",
+        )
         check(imported and imported["status"] == "DONE", f"the import did not finish: {imported}")
         check(
             imported["createdRows"] == 240,

@@ -10,6 +10,7 @@ from whichever process answers.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import logging
 from dataclasses import asdict
 from datetime import UTC, date, datetime
@@ -97,7 +98,10 @@ async def start_export(
 
 
 async def _progress(job_id: int, percent: int, step: str) -> None:
-    await ReportJob.filter(id=job_id).update(progress=percent, step=step[:128])
+    # Only while it runs: a late step must not overwrite the finished job's 100 % and "done".
+    await ReportJob.filter(id=job_id, status=ReportStatus.RUNNING).update(
+        progress=percent, step=step[:128]
+    )
 
 
 async def execute(job_id: int) -> None:
@@ -118,13 +122,25 @@ async def execute(job_id: int) -> None:
         await _progress(job.id, 50, "drawing")
         loop = asyncio.get_running_loop()
         steps = 0
+        # The drawing thread reports its steps to the event loop. They are written one after
+        # the other, in order (the lock is first come, first served), and all of them before
+        # the result: written concurrently on a pool of connections, a late one could land
+        # after a newer one, or after the finished job.
+        in_order = asyncio.Lock()
+        reported: list[concurrent.futures.Future[None]] = []
+
+        async def report_step(percent: int, step: str) -> None:
+            async with in_order:
+                await _progress(job.id, percent, step)
 
         def on_step(step: str) -> None:
             nonlocal steps
             steps += 1
-            asyncio.run_coroutine_threadsafe(_progress(job.id, min(95, 50 + 5 * steps), step), loop)
+            percent = min(95, 50 + 5 * steps)
+            reported.append(asyncio.run_coroutine_threadsafe(report_step(percent, step), loop))
 
         content, name = await asyncio.to_thread(_render, result, job.format, language, on_step)
+        await asyncio.gather(*(asyncio.wrap_future(f) for f in reported))
         job.content = content
         job.file_name = name
         job.status = ReportStatus.DONE
