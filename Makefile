@@ -14,14 +14,16 @@ GRAPHQL_HTTP_PORT ?= $(E2E_PORT)
 # tests/ has no pyproject of its own: lint it with the backend's settings wherever ruff runs from.
 RUFF_CONFIG := --config pyproject.toml
 
-.PHONY: help setup backend-setup frontend-setup build migrate seed run test test-backend \
-        test-frontend test-e2e test-graphql-http schema schema-check migrations-check lint format bench
+.PHONY: help setup backend-setup frontend-setup build migrate seed run worker test test-backend \
+        test-frontend test-e2e test-graphql-http test-topology schema schema-check migrations-check \
+        lint format bench
 
 help:
 	@echo "make run     set up, build, migrate, load demo data if empty, serve on http://$(HOST):$(PORT)"
 	@echo "make test    set up and run every test (SQLite; TEST_DATABASE_URL=postgres://… for PostgreSQL)"
 	@echo "make schema  write the GraphQL schema to SCHEMA_OUT (default schema.graphql)"
 	@echo "make lint    ruff, mypy, eslint, vue-tsc"
+	@echo "make test-topology  two API processes and nginx on a throwaway PostgreSQL"
 
 # --- setup ---------------------------------------------------------------------------
 $(VENV)/.installed: backend/pyproject.toml
@@ -49,6 +51,11 @@ seed: migrate
 
 run: build seed
 	$(VENV)/bin/uvicorn talentloop.app:app --app-dir backend --host $(HOST) --port $(PORT)
+
+# Background jobs in a process of their own (the API processes run them too unless
+# TALENTLOOP_JOB_WORKER=0).
+worker: migrate
+	$(PY) -m talentloop worker
 
 # --- schema --------------------------------------------------------------------------
 schema: backend-setup
@@ -78,6 +85,10 @@ test-e2e: build
 
 test-graphql-http: setup
 	bash tests/graphql-http/run.sh $(GRAPHQL_HTTP_PORT)
+
+# PostgreSQL, two API processes and nginx on loopback (needs postgresql-15 and nginx).
+test-topology: backend-setup
+	bash tests/topology/run.sh
 
 bench: setup
 	@echo "benchmarks arrive with the Performance-and-scale issue"

@@ -241,7 +241,8 @@ async def build_world() -> World:
 
 
 class StatementCounter:
-    """Counts the SQL statements Tortoise sends, from its own query log, on any backend."""
+    """Counts the SQL statements Tortoise sends, from its own query log, on any backend —
+    those of the code under test, not those of the app's background-job worker polling."""
 
     def __init__(self) -> None:
         import logging
@@ -273,4 +274,7 @@ class _ListHandler(__import__("logging").Handler):
         self.sink = sink
 
     def emit(self, record: Any) -> None:
-        self.sink.append(record.getMessage())
+        from talentloop.jobs.worker import in_worker
+
+        if in_worker.get() is None:
+            self.sink.append(record.getMessage())

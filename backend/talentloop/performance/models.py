@@ -323,6 +323,8 @@ class ImportJob(Model):
     updated_rows = fields.IntField(default=0)
     unchanged_rows = fields.IntField(default=0)
     errors: list[dict[str, Any]] = fields.JSONField(default=list)  # [{row, column, message}]
+    # The uploaded file of a queued import, for the worker that runs it; emptied when it has run.
+    content = fields.BinaryField(null=True)
     created_by: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "talentloop.User", related_name="import_jobs", on_delete=fields.CASCADE
     )

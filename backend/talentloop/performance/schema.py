@@ -494,14 +494,21 @@ class PerformanceMutation:
             )
         viewer = info.context.viewer
         try:
-            job = await imports.start_import(
-                viewer, kind=input.kind, file_name=input.file_name, dry_run=input.dry_run
-            )
+            if input.in_background:
+                job = await imports.queue_import(
+                    viewer,
+                    kind=input.kind,
+                    file_name=input.file_name,
+                    content=content,
+                    dry_run=input.dry_run,
+                )
+            else:
+                job = await imports.start_import(
+                    viewer, kind=input.kind, file_name=input.file_name, dry_run=input.dry_run
+                )
         except ServiceError as exc:
             return ImportPayload(job=None, errors=mutation_errors(exc))
-        if input.in_background:
-            imports.execute_in_background(job, viewer, content)
-        else:
+        if not input.in_background:
             await imports.execute(job, viewer, content)
         return ImportPayload(job=ImportJobNode(_model=job), errors=[])
 
