@@ -46,6 +46,7 @@ class OrgUnit(Model):
 
     class Meta:
         table = "org_unit"
+        indexes = (("parent_id",),)
         ordering = ["path"]
 
     def ancestor_ids(self) -> list[int]:

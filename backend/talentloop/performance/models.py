@@ -84,6 +84,7 @@ class KpiTarget(Model):
     class Meta:
         table = "kpi_target"
         unique_together = (("kpi", "period", "employee", "unit"),)
+        indexes = (("employee_id", "kpi_id"),)
 
 
 class TargetAdjustment(Model):
@@ -109,6 +110,7 @@ class TargetAdjustment(Model):
     class Meta:
         table = "target_adjustment"
         unique_together = (("kpi", "period", "employee", "source"),)
+        indexes = (("employee_id", "kpi_id"),)
 
 
 class PerformanceRecord(Model):
@@ -187,6 +189,7 @@ class AssessmentRequest(Model):
 
     class Meta:
         table = "assessment_request"
+        indexes = (("rule_id",),)
         unique_together = (("employee", "rule", "breach_start"),)
 
 
