@@ -20,6 +20,7 @@ help:
 	@echo "make test    set up and run every test (SQLite; TEST_DATABASE_URL=postgres://… for PostgreSQL)"
 	@echo "make schema  write the GraphQL schema to SCHEMA_OUT (default schema.graphql)"
 	@echo "make lint    ruff, mypy, eslint, vue-tsc"
+	@echo "make bench   benchmarks on SQLite and PostgreSQL, written to docs/performance.md"
 
 # --- setup ---------------------------------------------------------------------------
 $(VENV)/.installed: backend/pyproject.toml
@@ -58,12 +59,12 @@ schema-check: backend-setup
 
 # --- quality -------------------------------------------------------------------------
 lint: setup
-	cd backend && .venv/bin/ruff check $(RUFF_CONFIG) . ../tests && .venv/bin/ruff format --check $(RUFF_CONFIG) . ../tests
+	cd backend && .venv/bin/ruff check $(RUFF_CONFIG) . ../tests ../bench && .venv/bin/ruff format --check $(RUFF_CONFIG) . ../tests ../bench
 	cd backend && .venv/bin/mypy
 	cd frontend && npm run --silent lint && npm run --silent typecheck
 
 format: backend-setup
-	cd backend && .venv/bin/ruff format $(RUFF_CONFIG) . ../tests && .venv/bin/ruff check --fix $(RUFF_CONFIG) . ../tests
+	cd backend && .venv/bin/ruff format $(RUFF_CONFIG) . ../tests ../bench && .venv/bin/ruff check --fix $(RUFF_CONFIG) . ../tests ../bench
 
 # --- tests ---------------------------------------------------------------------------
 test: setup schema-check lint test-backend test-e2e
@@ -74,5 +75,8 @@ test-backend: backend-setup
 test-e2e: build
 	bash tests/browser/run.sh $(E2E_PORT)
 
-bench: setup
-	@echo "benchmarks arrive with the Performance-and-scale issue"
+# Not part of `make test`: about 15 minutes on 2 cores. BENCH_EMPLOYEES=100000 for the big
+# variant, BENCH_DATABASE_URL=postgres://… for an existing (emptied!) database; bench/__main__.py
+# lists every setting. Writes docs/performance.md.
+bench: backend-setup
+	$(PY) -m bench
