@@ -30,6 +30,9 @@ from talentloop.performance.models import (
 HUNDRED = Decimal(100)
 # A lower-is-better KPI at zero (no churn at all) scores this, rather than dividing by zero.
 LOWER_IS_BETTER_CAP = Decimal(200)
+# Up to this many employees, their records are fetched by id (an IN list) instead of by a
+# join on the unit path; beyond it the join is cheaper than a long list of parameters.
+KEYED_LOOKUP_MAX = 1000
 
 
 @dataclass(frozen=True)
@@ -101,6 +104,10 @@ async def member_values(
         employees = employees.filter(id=employee_id)
         records = records.filter(employee_id=employee_id)
     paths: dict[int, str] = dict(await employees.values_list("id", "unit__path"))
+    if len(paths) <= KEYED_LOOKUP_MAX:
+        # A team or a department: look its records up by employee (the unique index) rather
+        # than join every record of the KPI to its unit to compare paths.
+        records = PerformanceRecord.filter(employee_id__in=list(paths))
     totals = (
         await records.filter(kpi_id=kpi.id, period__in=periods)
         .annotate(total=Sum("value"))
