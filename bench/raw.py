@@ -361,6 +361,11 @@ async def employee_detail(variables: dict[str, Any]) -> dict[str, Any]:
 
 _PATH = "(SELECT up.path FROM org_unit up WHERE up.id = :unit)"
 _UNDER = f"{_PATH} || '%'"
+# the unit's members, so that their records are found by the (employee, KPI, period) index
+_MEMBERS = (
+    "SELECT me.id FROM employee me JOIN org_unit mu ON mu.id = me.unit_id "
+    f"WHERE mu.path LIKE {_UNDER}"
+)
 DASHBOARD_SQL = f"""
 SELECT {
     _part(
@@ -414,9 +419,8 @@ SELECT {
         ),
     )
 }
-FROM performance_record r JOIN employee e ON e.id = r.employee_id
-JOIN org_unit eu ON eu.id = e.unit_id
-WHERE eu.path LIKE {_UNDER} AND r.kpi_id = :kpi AND r.period >= :from AND r.period <= :to
+FROM performance_record r
+WHERE r.employee_id IN ({_MEMBERS}) AND r.kpi_id = :kpi AND r.period >= :from AND r.period <= :to
 GROUP BY r.period
 UNION ALL
 SELECT {
@@ -429,11 +433,11 @@ SELECT {
         _text("COUNT(DISTINCT r.employee_id)"),
     )
 }
-FROM org_unit c
-JOIN org_unit eu ON eu.path LIKE c.path || '%'
-JOIN employee e ON e.unit_id = eu.id
-JOIN performance_record r ON r.employee_id = e.id AND r.kpi_id = :kpi AND r.period = :period
-WHERE c.parent_id = :unit
+FROM performance_record r
+JOIN employee e ON e.id = r.employee_id
+JOIN org_unit eu ON eu.id = e.unit_id
+JOIN org_unit c ON c.parent_id = :unit AND eu.path LIKE c.path || '%'
+WHERE r.employee_id IN ({_MEMBERS}) AND r.kpi_id = :kpi AND r.period = :period
 GROUP BY c.id, c.name, c.type, c.code
 UNION ALL
 SELECT {_part("direct", _text("e.id"), "e.name", _text("SUM(r.value)"))}
