@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 
@@ -81,7 +81,7 @@ class StatementCounter:
     def __init__(self) -> None:
         self._sink: Statements | None = None
         self._was_enabled = False
-        self._context: object = None
+        self._context: AbstractContextManager[Statements] | None = None
 
     def __enter__(self) -> StatementCounter:
         logger = logging.getLogger(LOGGER_NAME)
@@ -89,11 +89,12 @@ class StatementCounter:
         self._previous_level = logger.level
         enable()
         self._context = counting()
-        self._sink = self._context.__enter__()  # type: ignore[attr-defined]
+        self._sink = self._context.__enter__()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._context.__exit__(*exc)  # type: ignore[attr-defined]
+        if self._context is not None:
+            self._context.__exit__(None, None, None)
         if not self._was_enabled:
             disable()
         logging.getLogger(LOGGER_NAME).setLevel(self._previous_level)
