@@ -11,9 +11,12 @@ gap = required level − score; positive means below what the position needs.
 
 from __future__ import annotations
 
+import asyncio
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+
+from tortoise.functions import Count, Sum
 
 from talentloop.people.models import Employee
 from talentloop.skills.models import (
@@ -37,6 +40,10 @@ DEFAULT_WEIGHTS: dict[Source, Decimal] = {
 ANONYMOUS = {RaterRelation.PEER, RaterRelation.SUBORDINATE}
 TWO_PLACES = Decimal("0.01")
 BATCH = 500
+_SOURCE_ORDER = {source: i for i, source in enumerate(Source)}
+_RELATIONS = {relation.value: relation for relation in RaterRelation}
+_RELATION_ORDER = list(RaterRelation)
+_SOURCE_OF = {relation: Source(relation.value) for relation in RaterRelation}
 
 
 @dataclass(frozen=True)
@@ -85,7 +92,41 @@ def combine(results: list[SourceResult]) -> Decimal | None:
 
 
 def _mean(levels: list[int]) -> Decimal:
-    return (Decimal(sum(levels)) / len(levels)).quantize(TWO_PLACES)
+    return _mean_of(sum(levels), len(levels))
+
+
+def _mean_of(total: int, count: int) -> Decimal:
+    return (Decimal(total) / count).quantize(TWO_PLACES)
+
+
+@dataclass(frozen=True)
+class GroupTotal:
+    """One rater group's ratings of one competency in one round: their sum and number."""
+
+    relation: RaterRelation
+    total: int
+    count: int
+    min_raters: int
+
+
+class ScoreCache:
+    """Scores computed once per request for whoever asks: the report's correlations and its
+    under-performer analysis both score (nearly) every employee of the report."""
+
+    def __init__(self) -> None:
+        self._scores: dict[tuple[int, int], CompetencyScore] = {}
+        self._lock = asyncio.Lock()
+
+    async def scores_for(
+        self, employees: list[Employee], competency_ids: list[int]
+    ) -> dict[tuple[int, int], CompetencyScore]:
+        async with self._lock:  # the second caller waits, then finds most of its scores here
+            missing = [
+                e for e in employees if any((e.id, c) not in self._scores for c in competency_ids)
+            ]
+            if missing:
+                self._scores.update(await scores_for(missing, competency_ids))
+            return {(e.id, c): self._scores[(e.id, c)] for e in employees for c in competency_ids}
 
 
 async def scores_for(
@@ -101,28 +142,37 @@ async def scores_for(
     for start in range(0, len(employees), BATCH):
         batch = employees[start : start + BATCH]
         ids = [e.id for e in batch]
-        ratings: dict[tuple[int, int], dict[int, list[tuple[RaterRelation, int, int]]]] = (
-            defaultdict(lambda: defaultdict(list))
+        # Summed in SQL per rater group of each round: what a group shows is its mean.
+        ratings: dict[tuple[int, int], dict[int, list[GroupTotal]]] = defaultdict(
+            lambda: defaultdict(list)
         )
-        for row in await Rating.filter(
-            assignment__submitted_at__not_isnull=True,
-            assignment__round__employee_id__in=ids,
-            competency_id__in=competency_ids,
-        ).values(
-            "competency_id",
-            "level",
-            "assignment__relation",
-            "assignment__round_id",
-            "assignment__round__employee_id",
-            "assignment__round__min_raters",
+        for group in (
+            await Rating.filter(
+                assignment__submitted_at__not_isnull=True,
+                assignment__round__employee_id__in=ids,
+                competency_id__in=competency_ids,
+            )
+            .annotate(total=Sum("level"), count=Count("id"))
+            .group_by(
+                "assignment__round__employee_id",
+                "competency_id",
+                "assignment__round_id",
+                "assignment__relation",
+                "assignment__round__min_raters",
+            )
+            .values_list(
+                "assignment__round__employee_id",
+                "competency_id",
+                "assignment__round_id",
+                "assignment__relation",
+                "assignment__round__min_raters",
+                "total",
+                "count",
+            )
         ):
-            key = (row["assignment__round__employee_id"], row["competency_id"])
-            ratings[key][row["assignment__round_id"]].append(
-                (
-                    RaterRelation(row["assignment__relation"]),
-                    row["level"],
-                    row["assignment__round__min_raters"],
-                )
+            employee_id, competency_id, round_id, relation, min_raters, total, count = group
+            ratings[(employee_id, competency_id)][round_id].append(
+                GroupTotal(_RELATIONS[relation], int(total), int(count), min_raters)
             )
         tests: dict[tuple[int, int], int] = {}
         for row in (
@@ -152,7 +202,7 @@ async def scores_for(
                     score.sources.append(
                         SourceResult(Source.TEST, Decimal(tests[key]), 1, True, weight[Source.TEST])
                     )
-                score.sources.sort(key=lambda r: list(Source).index(r.source))
+                score.sources.sort(key=lambda r: _SOURCE_ORDER[r.source])
                 score.weighted = combine(score.sources)
                 score.calibrated = calibrations.get(key)
                 result[key] = score
@@ -160,7 +210,7 @@ async def scores_for(
 
 
 def _rating_sources(
-    rounds: dict[int, list[tuple[RaterRelation, int, int]]], weight: dict[Source, Decimal]
+    rounds: dict[int, list[GroupTotal]], weight: dict[Source, Decimal]
 ) -> list[SourceResult]:
     """Per rater group, the latest round in which the group's result can be shown.
 
@@ -168,23 +218,27 @@ def _rating_sources(
     the previous round's evidence; when no round has enough answers, the latest round's
     count is reported, hidden.
     """
+    by_relation: dict[RaterRelation, list[tuple[int, GroupTotal]]] = {}
+    for round_id, groups in rounds.items():
+        for group in groups:
+            by_relation.setdefault(group.relation, []).append((round_id, group))
     results: list[SourceResult] = []
-    for relation in RaterRelation:
+    for relation in _RELATION_ORDER:
+        entries = by_relation.get(relation)
+        if not entries:
+            continue
+        entries.sort(key=lambda entry: entry[0], reverse=True)
+        source = _SOURCE_OF[relation]
         fallback: SourceResult | None = None
-        for round_id in sorted(rounds, reverse=True):
-            levels = [level for rel, level, _ in rounds[round_id] if rel is relation]
-            if not levels:
-                continue
-            min_raters = rounds[round_id][0][2]
-            shown = relation not in ANONYMOUS or len(levels) >= min_raters
-            source = Source(relation.value)
+        for _round_id, group in entries:
+            shown = relation not in ANONYMOUS or group.count >= group.min_raters
             result = SourceResult(
                 source,
-                _mean(levels) if shown else None,
-                len(levels),
+                _mean_of(group.total, group.count) if shown else None,
+                group.count,
                 shown,
                 weight[source],
-                min_raters,
+                group.min_raters,
             )
             if shown:
                 results.append(result)
