@@ -30,6 +30,13 @@ class Migration(migrations.Migration):
         ops.AddIndex(model_name='CostItem', index=Index(fields=['course_id'])),
         # a trigger rule's existing requests
         ops.AddIndex(model_name='AssessmentRequest', index=Index(fields=['rule_id'])),
+        # the report's and the roll-ups' grouped scans of a KPI over periods read the index
+        # alone (employee and value included) instead of a table row per record
+        ops.RemoveIndex(model_name='PerformanceRecord', fields=['kpi_id', 'period']),
+        ops.AddIndex(
+            model_name='PerformanceRecord',
+            index=Index(fields=['kpi_id', 'period', 'employee_id', 'value']),
+        ),
         # an employee's own targets and adjustments (the unique keys lead with the KPI)
         ops.AddIndex(model_name='KpiTarget', index=Index(fields=['employee_id', 'kpi_id'])),
         ops.AddIndex(model_name='TargetAdjustment', index=Index(fields=['employee_id', 'kpi_id'])),
