@@ -431,6 +431,7 @@ async def run_engine(engine: str, url: str, settings: Settings, port: int) -> di
             result["statements"] = await count_statements(client, company)
             log(f"  statements: {result['statements']}")
             result["queries"] = await measure_queries(client, company, settings)
+            result["memory_after_queries"] = server.memory()
             result["report"] = await measure_report(client, company, settings)
             log(f"  report: {result['report']['times_ms']}")
             result["memory_after_load"] = server.memory()

@@ -22,29 +22,39 @@ MEMORY_TARGET_MB = 300.0
 # What would close a missed target, by target.
 REMEDIES = {
     "ratio": (
-        "Most of the remaining cost per request is fixed, not per row: authentication and the "
-        "viewer (two statements before any data), strawberry's execution of a few thousand "
-        "resolver calls for 100 rows, and Tortoise building model instances. What would close "
-        "it: resolve plain fields without a method call per field (strawberry's default "
-        "resolvers over a dataclass instead of `@strawberry.field` methods), read the list "
-        "with `.values()` instead of model instances, cache the viewer per access token for "
-        "its 15 minutes, and run uvicorn with uvloop and httptools (not installed today)."
+        "The remaining cost is per field and per row, not per statement (the list sends 6 "
+        "statements for any page size). Measured in process at 10,000 employees: the 100-row "
+        "page costs about 20 ms, of which about 5 ms is Tortoise building an employee and a "
+        "unit instance per row (the same rows as plain values take 0.3 ms) and most of the "
+        "rest is graphql-core and strawberry resolving about 1,300 fields; the schema "
+        "extensions (access guard, limits, error policy) cost nothing measurable. What would "
+        "close it: read list pages as values and resolve plain fields as attributes (no "
+        "resolver method per field, the field-group check done once per row), cache the "
+        "viewer per access token for its lifetime (two statements per request today), and "
+        "run uvicorn with uvloop and httptools (not installed today). The detail and the "
+        "dashboard add the per-KPI and per-competency work in Python (targets resolved per "
+        "employee, scores from every rater group)."
     ),
     "statements": (
         "A field that still loads per row: give it a DataLoader (graphql/context.py) or load "
         "it with the page."
     ),
     "report": (
-        "The report's cost is in its grouped SQL over every KPI record of the population and "
-        "in the competency correlations, which score every employee's 360° ratings in Python. "
-        "What would close it: a summary table of per-employee monthly KPI means kept up to date "
-        "on write (or a materialised view on PostgreSQL), and computing competency scores in "
-        "SQL or caching them per assessment round."
+        "The report itself is its grouped SQL over every KPI record of the population (about "
+        "0.7 s of SQLite time at 10,000 employees, reading the covering index) plus 50 "
+        "branches' statistics; the SPA's document adds the competency correlations and the "
+        "under-performer analysis, which score every employee's 360° ratings in Python "
+        "(`skills/scoring.scores_for`: about 3 s and 60,000 score objects for 10,000 "
+        "employees, now computed once per request). What would close it: competency scores "
+        "kept in a table when a round closes (or aggregated fully in SQL), and a per-employee "
+        "monthly KPI summary maintained on write (a materialised view on PostgreSQL)."
     ),
     "memory": (
-        "The import holds the whole file, its parsed rows and the checked items in memory at "
-        "once: stream the file in chunks of a few thousand rows (check, then write, within one "
-        "transaction) and the peak stays flat whatever the file's size."
+        "The peak comes from the whole-company report's scoring (hundreds of thousands of "
+        "rating groups and score objects at once) and from the import, which holds the file, "
+        "its parsed rows and the checked items together. What would close it: precomputed "
+        "competency scores (as for the report's time), and an import that checks and writes "
+        "in chunks of a few thousand rows within its one transaction."
     ),
 }
 
@@ -125,15 +135,18 @@ def targets(results: list[dict[str, Any]]) -> tuple[list[list[str]], set[str]]:
             )
         else:
             rows.append([engine, "whole-company report (target on SQLite only)", _ms(median), "–"])
+        # the typical queries and the whole-company reports (the import is a background job,
+        # shown beside it)
         peak = result["memory_after_load"].get("VmHWM")
+        queries_peak = result.get("memory_after_queries", {}).get("VmHWM")
         met = peak is not None and peak < MEMORY_TARGET_MB
         if not met:
             missed.add("memory")
         rows.append(
             [
                 engine,
-                "API process < 300 MB under load (peak RSS)",
-                _mb(peak),
+                "API process < 300 MB under load (peak RSS: typical queries and reports)",
+                f"{_mb(peak)} (typical queries alone {_mb(queries_peak)})",
                 _verdict(met, "" if met else f"{peak - MEMORY_TARGET_MB:.0f} MB over"),
             ]
         )
@@ -272,7 +285,12 @@ def _engine(result: dict[str, Any]) -> list[str]:
     rep = result["report"]
     svc = result["report_service"]
     imp = result["import"]
-    mem = (result["memory_idle"], result["memory_after_load"], result["memory_after_import"])
+    mem = (
+        result["memory_idle"],
+        result.get("memory_after_queries", {}),
+        result["memory_after_load"],
+        result["memory_after_import"],
+    )
     out += [
         "",
         "### Whole-company report, import, memory",
@@ -300,9 +318,10 @@ def _engine(result: dict[str, Any]) -> list[str]:
                 f"{imp['created']:,} rows created",
             ],
             [
-                "API process resident memory: idle / peak under load / peak after the import",
+                "API process resident memory: idle / peak after the typical queries / "
+                "after the reports / after the import",
                 f"{_mb(mem[0].get('VmRSS'))} / {_mb(mem[1].get('VmHWM'))} / "
-                f"{_mb(mem[2].get('VmHWM'))}",
+                f"{_mb(mem[2].get('VmHWM'))} / {_mb(mem[3].get('VmHWM'))}",
             ],
         ],
     )
