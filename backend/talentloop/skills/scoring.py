@@ -21,6 +21,7 @@ from tortoise.functions import Count, Sum
 from talentloop.people.models import Employee
 from talentloop.skills.models import (
     Calibration,
+    RaterAssignment,
     RaterRelation,
     Rating,
     RequiredLevel,
@@ -142,35 +143,31 @@ async def scores_for(
     for start in range(0, len(employees), BATCH):
         batch = employees[start : start + BATCH]
         ids = [e.id for e in batch]
-        # Summed in SQL per rater group of each round: what a group shows is its mean.
+        # The submitted answers first (rounds by employee, then their raters), then their
+        # ratings summed in SQL per rater group: what a group shows is its mean. Two
+        # statements, each led by an index; one joined statement let SQLite scan every rating.
+        rounds: dict[int, tuple[int, int]] = {}  # round → employee, min raters
+        assignment_ids: list[int] = []
+        for assignment_id, round_id, employee_id, min_raters in await RaterAssignment.filter(
+            round__employee_id__in=ids, submitted_at__not_isnull=True
+        ).values_list("id", "round_id", "round__employee_id", "round__min_raters"):
+            rounds[round_id] = (employee_id, min_raters)
+            assignment_ids.append(assignment_id)
         ratings: dict[tuple[int, int], dict[int, list[GroupTotal]]] = defaultdict(
             lambda: defaultdict(list)
         )
         for group in (
-            await Rating.filter(
-                assignment__submitted_at__not_isnull=True,
-                assignment__round__employee_id__in=ids,
-                competency_id__in=competency_ids,
-            )
+            await Rating.filter(assignment_id__in=assignment_ids, competency_id__in=competency_ids)
             .annotate(total=Sum("level"), count=Count("id"))
-            .group_by(
-                "assignment__round__employee_id",
-                "competency_id",
-                "assignment__round_id",
-                "assignment__relation",
-                "assignment__round__min_raters",
-            )
+            .group_by("assignment__round_id", "assignment__relation", "competency_id")
             .values_list(
-                "assignment__round__employee_id",
-                "competency_id",
-                "assignment__round_id",
-                "assignment__relation",
-                "assignment__round__min_raters",
-                "total",
-                "count",
+                "assignment__round_id", "assignment__relation", "competency_id", "total", "count"
             )
+            if assignment_ids
+            else []
         ):
-            employee_id, competency_id, round_id, relation, min_raters, total, count = group
+            round_id, relation, competency_id, total, count = group
+            employee_id, min_raters = rounds[round_id]
             ratings[(employee_id, competency_id)][round_id].append(
                 GroupTotal(_RELATIONS[relation], int(total), int(count), min_raters)
             )
