@@ -17,6 +17,7 @@ from decimal import Decimal
 from tortoise.functions import Sum
 
 from talentloop.access.policy import FieldGroup, Viewer
+from talentloop.org import service as org_service
 from talentloop.people.models import Employee
 from talentloop.performance.models import (
     Kpi,
@@ -98,8 +99,8 @@ async def member_values(
         viewer.employee_filter(FieldGroup.WORK, prefix="employee__") or scope
     )
     if root_path:
-        employees = employees.filter(unit__path__startswith=root_path)
-        records = records.filter(employee__unit__path__startswith=root_path)
+        employees = employees.filter(unit_id__in=org_service.subtree_ids(root_path))
+        records = records.filter(employee__unit_id__in=org_service.subtree_ids(root_path))
     if employee_id is not None:
         employees = employees.filter(id=employee_id)
         records = records.filter(employee_id=employee_id)
@@ -148,9 +149,13 @@ async def resolve_targets_many(
             kpi_id__in=kpi_ids, period__in=periods, employee_id__in=list(unit_paths)
         ).values("kpi_id", "employee_id", "period", "value")
     }
+    # A unit's target reaches an employee only from a unit on their path: read those alone.
+    on_paths = sorted(
+        {int(part) for path in unit_paths.values() for part in path.split("/") if part}
+    )
     by_unit: dict[tuple[int, date], list[tuple[str, Decimal]]] = defaultdict(list)
     for r in await KpiTarget.filter(
-        kpi_id__in=kpi_ids, period__in=periods, unit_id__not_isnull=True
+        kpi_id__in=kpi_ids, period__in=periods, unit_id__in=on_paths
     ).values("kpi_id", "unit__path", "period", "value"):
         by_unit[(r["kpi_id"], as_date(r["period"]))].append(
             (str(r["unit__path"]), Decimal(str(r["value"])))
