@@ -14,6 +14,8 @@ Settings (environment):
   BENCH_PORT           first port for the servers (8791)
   BENCH_OUT            the document to write (docs/performance.md; "-" for none)
   BENCH_REUSE=1        measure the databases left by the previous run (no generation)
+  BENCH_RENDER_ONLY=1  write the document again from the last run's results, measuring nothing
+  BENCH_NOTE           a sentence for the document (e.g. what else was running)
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ import os
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -490,6 +492,8 @@ async def main() -> int:
     settings = Settings.from_env()
     if os.environ.get("BENCH_ONE_ENGINE"):
         return await one_engine(settings)
+    if os.environ.get("BENCH_RENDER_ONLY") == "1":
+        return render_only()
     started_at = datetime.now(UTC)
     load_before = os.getloadavg()
     results: list[dict[str, Any]] = []
@@ -520,6 +524,7 @@ async def main() -> int:
                 raise SystemExit(f"the {engine} run failed")
             result = json.loads((VAR / f"results-{engine}.json").read_text())
             result["seconds"] = time.perf_counter() - engine_started
+            (VAR / f"results-{engine}.json").write_text(json.dumps(result, indent=2, default=str))
             results.append(result)
     finally:
         cluster.stop()
@@ -528,6 +533,24 @@ async def main() -> int:
     info["load_after"] = os.getloadavg()
     info["started_at"] = started_at
     info["finished_at"] = datetime.now(UTC)
+    info["command"] = settings.command()
+    info["note"] = os.environ.get("BENCH_NOTE")
+    (VAR / "run.json").write_text(
+        json.dumps({"info": info, "settings": asdict(settings)}, indent=2, default=str)
+    )
+    write(settings, report.render(settings, info, results))
+    return 0
+
+
+def render_only() -> int:
+    """BENCH_RENDER_ONLY=1: write the document again from the last run's results (after an
+    edit of bench/NOTES.md or of the document's layout), without measuring anything."""
+    run = json.loads((VAR / "run.json").read_text())
+    settings = Settings(**run["settings"])
+    info = run["info"]
+    for key in ("started_at", "finished_at"):
+        info[key] = datetime.fromisoformat(info[key])
+    results = [json.loads((VAR / f"results-{e}.json").read_text()) for e in settings.engines]
     write(settings, report.render(settings, info, results))
     return 0
 

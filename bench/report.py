@@ -179,7 +179,7 @@ def render(settings: Any, info: dict[str, Any], results: list[dict[str, Any]]) -
         ["", ""],
         [
             ["date", f"{info['started_at']:%Y-%m-%d %H:%M} UTC ({duration / 60:.1f} minutes)"],
-            ["command", f"`{settings.command()}`"],
+            ["command", f"`{info.get('command') or settings.command()}`"],
             ["commit", info["commit"]],
             ["CPU", f"{info['cpu']}, {info['cpus']} cores"],
             ["memory", f"{info['memory_gb']:.0f} GB" if info["memory_gb"] else "–"],
@@ -195,7 +195,7 @@ def render(settings: Any, info: dict[str, Any], results: list[dict[str, Any]]) -
             ],
         ],
     )
-    note = os.environ.get("BENCH_NOTE")
+    note = info.get("note") or os.environ.get("BENCH_NOTE")
     if note:
         out += ["", f"> {note}"]
     out += [
