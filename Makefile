@@ -75,7 +75,7 @@ test-backend: backend-setup
 test-e2e: build
 	bash tests/browser/run.sh $(E2E_PORT)
 
-# Not part of `make test`: about 10 minutes on 2 cores. BENCH_EMPLOYEES=100000 for the big
+# Not part of `make test`: about 5 minutes on 2 cores. BENCH_EMPLOYEES=100000 for the big
 # variant, BENCH_DATABASE_URL=postgres://… for an existing (emptied!) database; bench/__main__.py
 # lists every setting. Writes docs/performance.md.
 bench: backend-setup

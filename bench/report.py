@@ -74,7 +74,7 @@ def _rps(entry: dict[str, float]) -> str:
 
 
 def _mb(value: float | None) -> str:
-    return f"{value:.0f} MB" if value is not None else "–"
+    return f"{value:.1f} MB" if value is not None else "–"
 
 
 def _verdict(met: bool, detail: str) -> str:
@@ -121,6 +121,10 @@ def targets(results: list[dict[str, Any]]) -> tuple[list[list[str]], set[str]]:
                 ]
             )
         median = statistics.median(result["report"]["times_ms"])
+        alone = statistics.median(result["report_service"]["times_ms"])
+        measured = (
+            f"{_ms(median)} (the report and ROI alone, without the root-cause fields: {_ms(alone)})"
+        )
         if engine == "sqlite":
             met = median < REPORT_TARGET_MS
             if not met:
@@ -128,13 +132,13 @@ def targets(results: list[dict[str, Any]]) -> tuple[list[list[str]], set[str]]:
             rows.append(
                 [
                     engine,
-                    "whole-company report < 1 s",
-                    _ms(median),
+                    "whole-company report < 1 s (the SPA's whole `TrainingReport` query)",
+                    measured,
                     _verdict(met, "" if met else f"{median / REPORT_TARGET_MS:.1f}× the target"),
                 ]
             )
         else:
-            rows.append([engine, "whole-company report (target on SQLite only)", _ms(median), "–"])
+            rows.append([engine, "whole-company report (target on SQLite only)", measured, "–"])
         # the typical queries and the whole-company reports (the import is a background job,
         # shown beside it)
         peak = result["memory_after_load"].get("VmHWM")
