@@ -172,6 +172,8 @@ async def test_the_employee_detail_costs_the_same_for_10_and_100_enrolments(
     ten = await _count(api, world, query, queries.detail_variables(gid(person), 10))
     hundred = await _count(api, world, query, queries.detail_variables(gid(person), 100))
     assert ten == hundred
+    # today's count (docs/performance.md): one more per request is a choice, made knowingly
+    assert hundred <= 27, hundred
 
 
 async def test_the_unit_dashboard_costs_the_same_for_10_and_100_members(
@@ -198,3 +200,4 @@ async def test_the_unit_dashboard_costs_the_same_for_10_and_100_members(
             queries.dashboard_variables(gid(unit), gid(kpis[0]), size),
         )
     assert counts[10] == counts[100]
+    assert counts[100] <= 25, counts
