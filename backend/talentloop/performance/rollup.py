@@ -33,7 +33,7 @@ HUNDRED = Decimal(100)
 LOWER_IS_BETTER_CAP = Decimal(200)
 # Up to this many employees, their records are fetched by id (an IN list) instead of by a
 # join on the unit path; beyond it the join is cheaper than a long list of parameters.
-KEYED_LOOKUP_MAX = 1000
+KEYED_LOOKUP_MAX = 5000
 
 
 @dataclass(frozen=True)
