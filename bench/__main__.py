@@ -327,8 +327,6 @@ async def measure_report_service(
 ) -> dict[str, Any]:
     """The same report computed by analytics.service.report in this process (no HTTP, no
     GraphQL): what the API adds on top is the difference."""
-    from datetime import date
-
     from tortoise import Tortoise
 
     from talentloop.access.policy import SYSTEM
@@ -347,7 +345,6 @@ async def measure_report_service(
             post_from=gen.REPORT["post_from"],
             post_to=gen.REPORT["post_to"],
         )
-        assert isinstance(params.pre_from, date)
         await effect_report(SYSTEM, params)
         times = []
         for _ in range(settings.report_repeats):

@@ -232,7 +232,6 @@ def render(settings: Any, info: dict[str, Any], results: list[dict[str, Any]]) -
 
 
 def _engine(result: dict[str, Any]) -> list[str]:
-    engine = result["engine"]
     company = result["company"]
     rows = company["rows"]
     out = [
@@ -329,5 +328,4 @@ def _engine(result: dict[str, Any]) -> list[str]:
             ],
         ],
     )
-    del engine
     return out
