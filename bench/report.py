@@ -151,7 +151,7 @@ def targets(results: list[dict[str, Any]]) -> tuple[list[list[str]], set[str]]:
                 engine,
                 "API process < 300 MB under load (peak RSS: typical queries and reports)",
                 f"{_mb(peak)} (typical queries alone {_mb(queries_peak)})",
-                _verdict(met, "" if met else f"{peak - MEMORY_TARGET_MB:.0f} MB over"),
+                _verdict(met, "" if met else f"{peak - MEMORY_TARGET_MB:.1f} MB over"),
             ]
         )
     return rows, missed
