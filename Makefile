@@ -24,6 +24,7 @@ help:
 	@echo "make schema  write the GraphQL schema to SCHEMA_OUT (default schema.graphql)"
 	@echo "make lint    ruff, mypy, eslint, vue-tsc"
 	@echo "make test-topology  two API processes and nginx on a throwaway PostgreSQL"
+	@echo "make bench   benchmarks on SQLite and PostgreSQL, written to docs/performance.md"
 
 # --- setup ---------------------------------------------------------------------------
 $(VENV)/.installed: backend/pyproject.toml
@@ -67,12 +68,12 @@ schema-check: backend-setup
 
 # --- quality -------------------------------------------------------------------------
 lint: setup
-	cd backend && .venv/bin/ruff check $(RUFF_CONFIG) . ../tests && .venv/bin/ruff format --check $(RUFF_CONFIG) . ../tests
+	cd backend && .venv/bin/ruff check $(RUFF_CONFIG) . ../tests ../bench && .venv/bin/ruff format --check $(RUFF_CONFIG) . ../tests ../bench
 	cd backend && .venv/bin/mypy
 	cd frontend && npm run --silent lint && npm run --silent typecheck
 
 format: backend-setup
-	cd backend && .venv/bin/ruff format $(RUFF_CONFIG) . ../tests && .venv/bin/ruff check --fix $(RUFF_CONFIG) . ../tests
+	cd backend && .venv/bin/ruff format $(RUFF_CONFIG) . ../tests ../bench && .venv/bin/ruff check --fix $(RUFF_CONFIG) . ../tests ../bench
 
 # --- tests ---------------------------------------------------------------------------
 test: setup schema-check lint test-backend test-e2e test-graphql-http
@@ -90,5 +91,8 @@ test-graphql-http: setup
 test-topology: backend-setup
 	bash tests/topology/run.sh
 
-bench: setup
-	@echo "benchmarks arrive with the Performance-and-scale issue"
+# Not part of `make test`: about 5 minutes on 2 cores. BENCH_EMPLOYEES=100000 for the big
+# variant, BENCH_DATABASE_URL=postgres://… for an existing (emptied!) database; bench/__main__.py
+# lists every setting. Writes docs/performance.md.
+bench: backend-setup
+	$(PY) -m bench

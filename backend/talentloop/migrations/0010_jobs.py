@@ -5,7 +5,7 @@ from tortoise import fields
 from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
-    dependencies = [('talentloop', '0008_versions')]
+    dependencies = [('talentloop', '0009_indexes')]
 
     initial = False
 
