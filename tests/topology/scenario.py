@@ -44,6 +44,14 @@ VENV = REPO / "backend" / ".venv" / "bin"
 SPA_DIR = REPO / "frontend" / "dist"
 PASSWORD = "demo-2026"
 STARTED = time.monotonic()
+# One configuration for every process and command, as a deployment has: above all one
+# token-signing key, and the keys that seal ID numbers and bank accounts (the seed seals them,
+# the API processes open them).
+DEPLOYMENT = {
+    "TALENTLOOP_SECRET_KEY": secrets.token_urlsafe(48),
+    "TALENTLOOP_ENCRYPTION_KEYS": "k1:" + base64.b64encode(secrets.token_bytes(32)).decode(),
+    "TALENTLOOP_HASH_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
+}
 
 
 class ScenarioFailed(Exception):
@@ -278,8 +286,7 @@ def topology(
         env = {
             **os.environ,
             "DATABASE_URL": database_url,
-            # One configuration for both: above all one token-signing key.
-            "TALENTLOOP_SECRET_KEY": secrets.token_urlsafe(48),
+            **DEPLOYMENT,
             # As in production, nginx serves the SPA; the API processes answer the API.
             "TALENTLOOP_SPA_DIR": str(folder / "no-spa"),
             "PYTHONUNBUFFERED": "1",
@@ -363,7 +370,7 @@ def topology(
 
 
 def load_demo(database_url: str) -> None:
-    env = {**os.environ, "DATABASE_URL": database_url}
+    env = {**os.environ, "DATABASE_URL": database_url, **DEPLOYMENT}
     for command in (["migrate"], ["seed", "--if-empty"]):
         done = subprocess.run(
             [str(VENV / "python"), "-m", "talentloop", *command],

@@ -4,7 +4,6 @@ from tortoise.indexes import Index
 
 # Indexes for the filters, joins and sorts the API and the reports use (issue 8, the benchmark
 # in bench/ shows where they matter). Foreign keys get no index of their own in Tortoise.
-# The lead renumbers this migration at merge.
 
 
 class Migration(migrations.Migration):
