@@ -3,9 +3,10 @@ from tortoise.migrations import operations as ops
 from talentloop.records.models import ContractKind, DocumentType, EventKind
 from tortoise.fields.base import OnDelete
 from tortoise import fields
+from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
-    dependencies = [('talentloop', '0008_versions')]
+    dependencies = [('talentloop', '0010_jobs')]
 
     initial = False
 
@@ -101,4 +102,12 @@ class Migration(migrations.Migration):
             options={'table': 'work_history', 'app': 'talentloop', 'pk_attr': 'id', 'table_description': 'A job held before joining the company (personal data).'},
             bases=['Model'],
         ),
+        # Every record of the domain is read by employee (0009_indexes: Tortoise makes no index
+        # for a foreign key).
+        ops.AddIndex(model_name='Contract', index=Index(fields=['employee_id', 'start_date'])),
+        ops.AddIndex(model_name='EmploymentEvent', index=Index(fields=['employee_id', 'effective_date'])),
+        ops.AddIndex(model_name='ArchiveDocument', index=Index(fields=['employee_id'])),
+        ops.AddIndex(model_name='Education', index=Index(fields=['employee_id'])),
+        ops.AddIndex(model_name='WorkHistory', index=Index(fields=['employee_id'])),
+        ops.AddIndex(model_name='EmergencyContact', index=Index(fields=['employee_id'])),
     ]

@@ -55,6 +55,7 @@ class Contract(Model):
 
     class Meta:
         table = "contract"
+        indexes = (("employee_id", "start_date"),)
         ordering = ["start_date", "id"]
 
     def covers_until(self) -> date:
@@ -82,6 +83,7 @@ class EmploymentEvent(Model):
 
     class Meta:
         table = "employment_event"
+        indexes = (("employee_id", "effective_date"),)
         ordering = ["effective_date", "id"]
 
 
@@ -113,6 +115,7 @@ class ArchiveDocument(Model):
 
     class Meta:
         table = "archive_document"
+        indexes = (("employee_id",),)
         ordering = ["-uploaded_at", "-id"]
 
 
@@ -133,6 +136,7 @@ class Education(Model):
 
     class Meta:
         table = "education"
+        indexes = (("employee_id",),)
         ordering = ["-end_date", "id"]
 
 
@@ -152,6 +156,7 @@ class WorkHistory(Model):
 
     class Meta:
         table = "work_history"
+        indexes = (("employee_id",),)
         ordering = ["-end_date", "id"]
 
 
@@ -170,4 +175,5 @@ class EmergencyContact(Model):
 
     class Meta:
         table = "emergency_contact"
+        indexes = (("employee_id",),)
         ordering = ["id"]
