@@ -58,7 +58,9 @@ _RELATION_ORDER = list(RaterRelation)
 _SOURCE_OF = {relation: Source(relation.value) for relation in RaterRelation}
 
 
-@dataclass(frozen=True)
+# Slots: the whole-company report holds tens of thousands of scores and several times as
+# many source results at once (docs/performance.md, memory).
+@dataclass(frozen=True, slots=True)
 class SourceResult:
     source: Source
     mean: Decimal | None  # None when hidden (too few raters) or absent
@@ -68,7 +70,7 @@ class SourceResult:
     min_raters: int = 1  # answers needed before an anonymous group's mean is shown
 
 
-@dataclass
+@dataclass(slots=True)
 class CompetencyScore:
     employee_id: int
     competency_id: int
@@ -111,7 +113,7 @@ def _mean_of(total: int, count: int) -> Decimal:
     return (Decimal(total) / count).quantize(TWO_PLACES)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class GroupTotal:
     """One rater group's ratings of one competency in one round: their sum and number."""
 
