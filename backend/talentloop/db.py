@@ -16,6 +16,7 @@ MODEL_MODULES = [
     "talentloop.training.models",
     "talentloop.analytics.models",
     "talentloop.audit.models",
+    "talentloop.attendance.models",
 ]
 
 
