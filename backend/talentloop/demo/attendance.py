@@ -102,7 +102,7 @@ async def load_attendance_story(progress: Callable[[str], None] = lambda _m: Non
     punches: list[Punch] = []
     for person in team_people:
         branch_id = person.unit.ancestor_ids()[1]
-        start, end = starts[branch_id]
+        shift_start, shift_end = starts[branch_id]
         punctual = rng.random()  # some people are late more often than others
         day = max(FIRST_DAY, person.hire_date)
         while day <= LAST_DAY:
@@ -114,9 +114,11 @@ async def load_attendance_story(progress: Callable[[str], None] = lambda _m: Non
                 late = rng.random() < 0.12 * (1 - punctual)
                 arrive = rng.gauss(22 if late else -12, 10 if late else 6)
                 leave = rng.gauss(40, 35) if rng.random() < 0.5 else rng.gauss(8, 6)
-                punches.append(_punch(person, day, start, arrive, PunchSource.DEVICE))
+                punches.append(_punch(person, day, shift_start, arrive, PunchSource.DEVICE))
                 if rng.random() > 0.02:  # now and then the clock-out is missing
-                    punches.append(_punch(person, day, end, max(-20, leave), PunchSource.DEVICE))
+                    punches.append(
+                        _punch(person, day, shift_end, max(-20, leave), PunchSource.DEVICE)
+                    )
             elif rng.random() < 0.06:  # a Saturday at a trade fair, a holiday on call
                 punches.append(_punch(person, day, time(9, 0), rng.gauss(0, 5), PunchSource.MOBILE))
                 punches.append(
