@@ -106,3 +106,35 @@ test("branch HR reads the unit's monthly sheet and downloads it as XLSX", async 
     assert.deepEqual(consoleErrors, [])
   })
 })
+
+test('an employee asks for leave on a phone and their manager approves it', async () => {
+  // A workday far enough ahead that no other test or demo request touches it.
+  const day = '2026-12-30'
+  await withPage(async (page) => {
+    await uiLogin(page, 'employee.shanghai.sales')
+    await phoneNav(page, 'nav-leave')
+    await page.getByTestId('leave-view').waitFor()
+    const inputs = page.getByTestId('leave-range').locator('input')
+    await inputs.nth(0).fill(day)
+    await inputs.nth(1).fill(day)
+    await inputs.nth(1).press('Enter')
+    await page.getByTestId('leave-reason').fill('体检')
+    await page.getByTestId('leave-submit').click()
+    await page.getByTestId('leave-mine').getByText('体检').waitFor()
+    await noSidewaysScroll(page)
+  }, PHONE)
+
+  await withPage(async (page) => {
+    await uiLogin(page, 'manager.shanghai.sales')
+    await page.getByTestId('nav-leave').click()
+    const waiting = page.getByTestId('leave-to-decide').locator('li').filter({ hasText: day })
+    await waiting.waitFor()
+    await waiting.getByRole('button').first().click() // approve
+    await waiting.waitFor({ state: 'detached' })
+  })
+
+  const { accessToken } = await apiLogin('employee.shanghai.sales')
+  const { data } = await gql('{ myLeaveRequests { startDate status days reason } }', {}, accessToken)
+  const mine = data.myLeaveRequests.find((r) => r.startDate === day)
+  assert.deepEqual(mine, { startDate: day, status: 'APPROVED', days: 1, reason: '体检' })
+})
