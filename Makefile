@@ -9,11 +9,13 @@ SCHEMA_OUT ?= schema.graphql
 HOST ?= 127.0.0.1
 PORT ?= 8000
 E2E_PORT ?= 8765
+# The GraphQL-over-HTTP audit's server: after the browser tests, so their free port will do.
+GRAPHQL_HTTP_PORT ?= $(E2E_PORT)
 # tests/ has no pyproject of its own: lint it with the backend's settings wherever ruff runs from.
 RUFF_CONFIG := --config pyproject.toml
 
 .PHONY: help setup backend-setup frontend-setup build migrate seed run test test-backend \
-        test-frontend test-e2e schema schema-check migrations-check lint format bench
+        test-frontend test-e2e test-graphql-http schema schema-check migrations-check lint format bench
 
 help:
 	@echo "make run     set up, build, migrate, load demo data if empty, serve on http://$(HOST):$(PORT)"
@@ -66,13 +68,16 @@ format: backend-setup
 	cd backend && .venv/bin/ruff format $(RUFF_CONFIG) . ../tests && .venv/bin/ruff check --fix $(RUFF_CONFIG) . ../tests
 
 # --- tests ---------------------------------------------------------------------------
-test: setup schema-check lint test-backend test-e2e
+test: setup schema-check lint test-backend test-e2e test-graphql-http
 
 test-backend: backend-setup
 	$(PY) -m pytest -c tests/pytest.ini --rootdir=. tests
 
 test-e2e: build
 	bash tests/browser/run.sh $(E2E_PORT)
+
+test-graphql-http: setup
+	bash tests/graphql-http/run.sh $(GRAPHQL_HTTP_PORT)
 
 bench: setup
 	@echo "benchmarks arrive with the Performance-and-scale issue"

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
@@ -11,12 +12,13 @@ from typing import Any
 import httpx
 from tortoise.models import Model
 
-from talentloop.accounts.models import Role, User
+from talentloop.accounts.models import RefreshToken, Role, User
 from talentloop.accounts.passwords import hash_password
-from talentloop.accounts.tokens import issue_access_token
+from talentloop.accounts.tokens import issue_access_token, new_refresh_token
 from talentloop.graphql.ids import to_global_id
 from talentloop.org.models import OrgUnit, OrgUnitType
 from talentloop.people.models import Employee, EmployeeStatus, Gender, Position
+from talentloop.people.sensitive import sealed_columns
 from talentloop.people.validation import id_number_check_char
 
 PASSWORD = "correct horse battery"
@@ -28,11 +30,33 @@ def password_hash() -> str:
     return hash_password(PASSWORD)
 
 
+async def access_token(user: User, *, now: datetime | None = None) -> str:
+    """An access token of a new live session of the user, as signing in would give (a refresh
+    token stored in a family of its own), without paying for argon2."""
+    family = str(uuid.uuid4())
+    _, token_hash = new_refresh_token()
+    await RefreshToken.create(
+        user=user,
+        token_hash=token_hash,
+        family=family,
+        expires_at=datetime.now(UTC) + timedelta(days=1),
+    )
+    token, _ = issue_access_token(user.id, now, session=family)
+    return token
+
+
 class Api:
     """Sends GraphQL over HTTP exactly as a client would."""
 
     def __init__(self, http: httpx.AsyncClient) -> None:
         self.http = http
+        # One session per user for the whole test, as a signed-in browser would hold.
+        self._tokens: dict[int, str] = {}
+
+    async def token(self, user: User) -> str:
+        if user.id not in self._tokens:
+            self._tokens[user.id] = await access_token(user)
+        return self._tokens[user.id]
 
     async def post(
         self,
@@ -43,8 +67,7 @@ class Api:
     ) -> httpx.Response:
         headers = {}
         if as_ is not None:
-            token, _ = issue_access_token(as_.id)
-            headers["Authorization"] = f"Bearer {token}"
+            headers["Authorization"] = f"Bearer {await self.token(as_)}"
         return await self.http.post(
             "/graphql",
             json={"query": query, "variables": variables or {}},
@@ -91,6 +114,9 @@ class World:
     people: dict[str, Employee] = field(default_factory=dict)
     users: dict[str, User] = field(default_factory=dict)
     positions: dict[str, Position] = field(default_factory=dict)
+    # The plain values of each person's sealed fields (the database holds only ciphertexts).
+    id_numbers: dict[str, str] = field(default_factory=dict)
+    bank_accounts: dict[str, str] = field(default_factory=dict)
 
 
 async def add_unit(code: str, type_: OrgUnitType, parent: OrgUnit | None, city: str) -> OrgUnit:
@@ -117,8 +143,11 @@ async def add_person(
     world: World, key: str, unit: str, manager: str | None = None, salary: int = 10000
 ) -> Employee:
     serial = len(world.people) + 1
+    number = f"T{serial:04d}"
+    world.id_numbers[key] = id_number(serial)
+    world.bank_accounts[key] = f"622200000000{serial:04d}"
     employee = await Employee.create(
-        employee_number=f"T{serial:04d}",
+        employee_number=number,
         name=f"{key} name",
         unit=world.units[unit],
         position=world.positions["REP"],
@@ -129,9 +158,10 @@ async def add_person(
         birth_date=date(1990, 1, 1),
         work_email=f"{key}@example.cn",
         personal_phone=f"1380000{serial:04d}",
-        id_number=id_number(serial),
-        bank_account=f"622200000000{serial:04d}",
         base_salary=Decimal(salary),
+        **sealed_columns(
+            number, {"id_number": world.id_numbers[key], "bank_account": world.bank_accounts[key]}
+        ),
     )
     world.people[key] = employee
     return employee

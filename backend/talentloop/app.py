@@ -1,9 +1,12 @@
-"""The ASGI application: /graphql, /healthz, and the built SPA at /."""
+"""The ASGI application: /graphql, /healthz, report and own-record downloads, and the built SPA
+at /."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -17,18 +20,20 @@ from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
+from strawberry.types.execution import PreExecutionError
 from tortoise import connections
 from tortoise.contrib.starlette import RegisterTortoise
 
 from talentloop.access.policy import ANONYMOUS
 from talentloop.access.viewer import load_viewer
-from talentloop.accounts.sessions import authenticate
+from talentloop.accounts.sessions import Credentials, authenticate
 from talentloop.accounts.tokens import InvalidToken
 from talentloop.config import get_settings
 from talentloop.db import tortoise_config
 from talentloop.graphql.context import Context
 from talentloop.graphql.errors import masked, should_mask
 from talentloop.graphql.schema import schema
+from talentloop.privacy.keys import get_keyring
 
 UNAUTHENTICATED = {
     "errors": [
@@ -68,6 +73,34 @@ def json_content_type(value: str) -> bool:
     return True
 
 
+GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
+# The media type the answer to this request is sent as (set per request by GraphQLEndpoint).
+_response_type: ContextVar[str] = ContextVar("talentloop_response_type", default="application/json")
+
+
+def response_media_type(accept: str) -> str:
+    """application/graphql-response+json when the client prefers it (GraphQL over HTTP),
+    otherwise application/json, which every client understands. Among equal q-values the
+    client's first choice wins."""
+    best, best_q = "application/json", -1.0
+    for item in accept.split(","):
+        media_type, *params = (part.strip() for part in item.split(";"))
+        media_type = media_type.lower()
+        if media_type not in (GRAPHQL_RESPONSE_JSON, "application/json"):
+            continue
+        q = 1.0
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        if q > best_q and q > 0:
+            best, best_q = media_type, q
+    return best
+
+
 class GraphQLApp(GraphQL[Context, None]):
     async def get_context(self, request: Any, response: Any = None) -> Context:
         user_id = request.scope.get("talentloop.user_id")
@@ -79,37 +112,67 @@ class GraphQLApp(GraphQL[Context, None]):
         # (by an extension hook, say), which strawberry returns unmasked.
         if result.errors:
             result.errors = [masked(e) if should_mask(e) else e for e in result.errors]
-        return await super().process_result(request, result)
+        response = await super().process_result(request, result)
+        if isinstance(result, PreExecutionError) and _response_type.get() == GRAPHQL_RESPONSE_JSON:
+            # A document that does not parse or validate never ran: the GraphQL spec leaves the
+            # data entry out, and create_response answers 400 (GraphQL over HTTP). Clients of
+            # application/json keep the 200 with "data": null they have always had.
+            response.pop("data", None)
+        return response
+
+    def create_response(
+        self, response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse], sub_response: Any
+    ) -> Response:
+        response = super().create_response(response_data, sub_response)
+        media_type = _response_type.get()
+        if media_type != "application/json":
+            response.headers["content-type"] = f"{media_type}; charset=utf-8"
+        if isinstance(response_data, dict) and "data" not in response_data:
+            response.status_code = 400
+        return response
 
 
 class GraphQLEndpoint:
     """In front of GraphQL: JSON POSTs only (415 otherwise), and the bearer token checked — a
     bad token is a 401, not an anonymous request. Batches (a JSON array) are refused by
-    strawberry (batching is off: 400), and so are queries over GET (400); GET serves GraphiQL."""
+    strawberry (batching is off: 400), and so are queries over GET (400); GET serves GraphiQL.
+    The answer comes as application/graphql-response+json to a client that prefers it in
+    `Accept` (a request error is then a 400 without data), as application/json otherwise."""
 
     def __init__(self) -> None:
         self.graphql = GraphQLApp(schema, graphql_ide="graphiql", allow_queries_via_get=False)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            request = Request(scope)
+        if scope["type"] != "http":
+            await self.graphql(scope, receive, send)
+            return
+        request = Request(scope)
+        media_type = response_media_type(request.headers.get("accept", ""))
+        token = _response_type.set(media_type)
+        try:
             if request.method == "POST":
                 if not json_content_type(request.headers.get("content-type", "")):
-                    response = JSONResponse(UNSUPPORTED_MEDIA_TYPE, status_code=415)
-                    await response(scope, receive, send)
+                    await _error(UNSUPPORTED_MEDIA_TYPE, 415, media_type)(scope, receive, send)
                     return
                 scope = _as_plain_json(scope)
             header = request.headers.get("authorization", "")
             if header:
-                scheme, _, token = header.partition(" ")
+                scheme, _, bearer = header.partition(" ")
                 try:
-                    if scheme.lower() != "bearer" or not token:
+                    if scheme.lower() != "bearer" or not bearer:
                         raise InvalidToken("not a bearer token")
-                    scope["talentloop.user_id"] = await authenticate(token.strip())
+                    scope["talentloop.user_id"] = await authenticate(bearer.strip())
                 except InvalidToken:
-                    await JSONResponse(UNAUTHENTICATED, status_code=401)(scope, receive, send)
+                    await _error(UNAUTHENTICATED, 401, media_type)(scope, receive, send)
                     return
-        await self.graphql(scope, receive, send)
+            await self.graphql(scope, receive, send)
+        finally:
+            _response_type.reset(token)
+
+
+def _error(body: dict[str, Any], status_code: int, media_type: str) -> Response:
+    """A GraphQL error answered before GraphQL runs, in the media type the client asked for."""
+    return JSONResponse(body, status_code=status_code, media_type=media_type)
 
 
 def _as_plain_json(scope: Scope) -> Scope:
@@ -139,14 +202,10 @@ async def download_report(request: Request) -> Response:
     from talentloop.analytics import jobs
     from talentloop.analytics.models import ReportStatus
 
-    scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not token:
+    credentials = await _bearer(request)
+    if credentials is None:
         return JSONResponse(UNAUTHENTICATED, status_code=401)
-    try:
-        user_id = await authenticate(token.strip())
-    except InvalidToken:
-        return JSONResponse(UNAUTHENTICATED, status_code=401)
-    job = await jobs.get_job(await load_viewer(user_id), int(request.path_params["job_id"]))
+    job = await jobs.get_job(await load_viewer(credentials), int(request.path_params["job_id"]))
     if job is None or job.status is not ReportStatus.DONE or job.content is None:
         return PlainTextResponse("Not found.", status_code=404)
     name = job.file_name or f"report-{job.id}.{job.format.value}"
@@ -158,6 +217,48 @@ async def download_report(request: Request) -> Response:
             "Cache-Control": "no-store",
         },
     )
+
+
+async def download_own_record(request: Request, file_format: str) -> Response:
+    """GET /me/record.json or /me/record.xlsx with a signed-in session's Bearer token: the
+    employee's own record (privacy/record.py), the reads of its ID and bank numbers logged.
+    401 without a valid token, 403 for an API token (a copy of one's record is asked for by
+    the person, not by an integration), 404 for an account without an employee record."""
+    from talentloop.audit import service as audit
+    from talentloop.privacy import record
+
+    credentials = await _bearer(request)
+    if credentials is None:
+        return JSONResponse(UNAUTHENTICATED, status_code=401)
+    if credentials.api_token is not None:
+        return PlainTextResponse("Not with an API token.", status_code=403)
+    viewer = await load_viewer(credentials)
+    with audit.client_address(request.client.host if request.client else None):
+        own = await record.own_record(viewer, file_format)
+    if own is None:
+        return PlainTextResponse("Not found.", status_code=404)
+    content = record.as_json(own) if file_format == "json" else record.as_xlsx(own)
+    number = own["employee"]["work"]["employeeNumber"]
+    name = f"record-{number}-{own['generatedAt'][:10]}.{file_format}"
+    return Response(
+        content,
+        media_type=record.MEDIA_TYPES[file_format],
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+async def _bearer(request: Request) -> Credentials | None:
+    """The credentials of an `Authorization: Bearer` header; None when missing or invalid."""
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        return None
+    try:
+        return await authenticate(token.strip())
+    except InvalidToken:
+        return None
 
 
 class SPA(StaticFiles):
@@ -179,6 +280,8 @@ def create_app(database_url: str | None = None) -> Starlette:
         Route("/healthz", healthz),
         Route("/graphql", GraphQLEndpoint(), methods=["GET", "POST"]),
         Route("/reports/{job_id:int}", download_report, methods=["GET"]),
+        Route("/me/record.json", partial(download_own_record, file_format="json")),
+        Route("/me/record.xlsx", partial(download_own_record, file_format="xlsx")),
     ]
     if (settings.spa_dir / "index.html").exists():
         routes.append(Mount("/", SPA(directory=settings.spa_dir, html=True)))
@@ -187,6 +290,7 @@ def create_app(database_url: str | None = None) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        get_keyring()  # a missing or malformed key stops the start, before any request
         async with RegisterTortoise(app, config=tortoise_config(database_url)):
             yield
 

@@ -1,9 +1,16 @@
-"""The Tortoise configuration: one app, every domain's models, one migrations package."""
+"""The Tortoise configuration: one app, every domain's models, one migrations package.
+
+SQLite goes through `talentloop.sqlite` (WAL, a busy timeout, transactions that take the write
+lock when they begin), so that several writers, in one process or several, wait their turn
+instead of failing with "database is locked".
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+
+from tortoise.backends.base.config_generator import expand_db_url
 
 from talentloop.config import get_settings
 
@@ -22,13 +29,16 @@ MODEL_MODULES = [
 
 def tortoise_config(database_url: str | None = None) -> dict[str, Any]:
     url = database_url or get_settings().database_url
+    connection: str | dict[str, Any] = url
     if url.startswith("sqlite://"):
+        connection = expand_db_url(url)
+        connection["engine"] = "talentloop.sqlite"
         # The default database lives under var/; make sure the folder exists.
-        path = url.removeprefix("sqlite://")
+        path = connection["credentials"]["file_path"]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
     return {
-        "connections": {"default": url},
+        "connections": {"default": connection},
         "apps": {
             "talentloop": {
                 "models": MODEL_MODULES,

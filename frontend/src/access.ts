@@ -101,3 +101,8 @@ export function canSetRequiredLevels(role: Role | null | undefined): boolean {
 export function canCalibrate(role: Role | null | undefined): boolean {
   return role === 'HQ_HR' || role === 'BRANCH_HR' || role === 'ADMIN'
 }
+
+/** Edits employees' records: HR (the server checks the branch). */
+export function canEditEmployees(role: Role | null | undefined): boolean {
+  return role === 'HQ_HR' || role === 'BRANCH_HR'
+}

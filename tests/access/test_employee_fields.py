@@ -60,8 +60,8 @@ async def test_field_access(
         "birthDate": person.birth_date.isoformat() if person.birth_date else None,
         "personalPhone": person.personal_phone,
         "baseSalary": f"{person.base_salary:.2f}",
-        "idNumber": person.id_number,
-        "bankAccount": person.bank_account,
+        "idNumber": world.id_numbers[target],
+        "bankAccount": world.bank_accounts[target],
     }
     employee = body["data"]["employee"]
     denied_paths = {tuple(e["path"]) for e in body.get("errors", [])}

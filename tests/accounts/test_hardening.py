@@ -9,12 +9,15 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
+import jwt
 import pytest
 from starlette.applications import Starlette
 
 from talentloop.accounts import throttle
 from talentloop.accounts.models import ApiToken, RefreshToken, SignInAttempt, User
 from talentloop.accounts.passwords import MAX_LENGTH, common_passwords, password_problems
+from talentloop.accounts.tokens import ALGORITHM, ISSUER
+from talentloop.config import get_settings
 from talentloop.org.models import OrgUnit
 from talentloop.people.models import Employee
 from tests.support import PASSWORD, Api, World, gid
@@ -177,6 +180,33 @@ async def test_a_password_change_ends_the_other_sessions_access_tokens(
     assert (await bearer(api, there["accessToken"])).status_code == 401
 
 
+def _signed(claims: dict[str, Any]) -> str:
+    """A token signed with the server's own key: only its claims can make it fail."""
+    now = int(datetime.now(UTC).timestamp())
+    body = {"iat": now, "exp": now + 600, "iss": ISSUER, "typ": "access", **claims}
+    return jwt.encode(body, get_settings().secret_key, algorithm=ALGORITHM)
+
+
+async def test_an_access_token_must_name_a_live_session_of_its_own_user(
+    api: Api, world: World
+) -> None:
+    employee, manager = world.users["employee"], world.users["manager"]
+    session = await login(api, "employee")
+    family = (await RefreshToken.get(user_id=employee.id)).family
+    assert (await bearer(api, _signed({"sub": str(employee.id), "sid": family}))).status_code == 200
+    for claims in (
+        {"sub": str(employee.id)},  # no session at all
+        {"sub": str(employee.id), "sid": None},
+        {"sub": str(employee.id), "sid": ""},
+        {"sub": str(employee.id), "sid": "no-such-family"},
+        {"sub": str(manager.id), "sid": family},  # someone else's session
+    ):
+        refused = await bearer(api, _signed(claims))
+        assert refused.status_code == 401, claims
+        assert refused.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    assert (await bearer(api, session["accessToken"])).status_code == 200
+
+
 SET_ACTIVE = """mutation($u: ID!, $a: Boolean!) {
   setUserActive(input: {userId: $u, active: $a}) { user { username isActive } errors { field code } }
 }"""
@@ -291,7 +321,7 @@ async def test_changing_ones_own_contact_or_bank_details_needs_the_password(
     assert wrong["updateEmployee"]["errors"] == [{"field": "currentPassword", "code": "INVALID"}]
     employee = await Employee.get(id=world.people["hq_hr_person"].id)
     assert employee.personal_phone == world.people["hq_hr_person"].personal_phone
-    assert employee.bank_account == world.people["hq_hr_person"].bank_account
+    assert employee.bank_account_cipher == world.people["hq_hr_person"].bank_account_cipher
     done = await api.data(UPDATE, {"i": {"id": me, **change, "currentPassword": PASSWORD}}, as_=hr)
     assert done["updateEmployee"]["errors"] == []
 

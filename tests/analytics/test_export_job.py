@@ -13,7 +13,6 @@ import pytest
 from pypdf import PdfReader
 
 from talentloop.accounts.models import User
-from talentloop.accounts.tokens import issue_access_token
 from talentloop.graphql.ids import pk_of
 from tests.analytics.conftest import Study
 from tests.analytics.test_report import report_input
@@ -39,7 +38,7 @@ async def _finished(api: Api, job_id: str, user: User) -> dict[str, Any]:
 async def _download(api: Api, url: str, user: User | None) -> Any:
     headers = {}
     if user is not None:
-        headers["Authorization"] = f"Bearer {issue_access_token(user.id)[0]}"
+        headers["Authorization"] = f"Bearer {await api.token(user)}"
     return await api.http.get(url, headers=headers)
 
 

@@ -96,7 +96,8 @@ async def test_an_employee_change_is_logged_field_by_field_without_sensitive_val
         assert (row.actor_user_id, row.actor_username) == (world.users["hq_hr"].id, "hq_hr")
         assert row.client_address == "127.0.0.1" and row.at.tzinfo is not None
     logged = await everything_logged()
-    for secret in (rep.bank_account, rep.id_number, new_account.replace(" ", ""), new_id):
+    old_account, old_id = world.bank_accounts["sh_rep"], world.id_numbers["sh_rep"]
+    for secret in (old_account, old_id, new_account.replace(" ", ""), new_id):
         assert secret and secret not in logged, secret
 
 

@@ -8,6 +8,7 @@ import pytest
 
 from talentloop.org.models import OrgUnit
 from talentloop.people.models import Employee, EmployeeStatus
+from talentloop.people.sensitive import SensitiveField, read
 from tests.support import Api, World, gid, id_number
 
 CREATE = """mutation($input: CreateEmployeeInput!) {
@@ -46,7 +47,7 @@ async def test_a_branch_hr_hires_into_their_branch(api: Api, world: World) -> No
         "manager": {"name": "sh_sales_head name"},
     }
     stored = await Employee.get(employee_number="N0001")
-    assert stored.id_number == id_number(77)
+    assert read(stored, SensitiveField.ID_NUMBER) == id_number(77)
 
 
 @pytest.mark.parametrize("role", ["manager", "employee", "executive", "admin"])
@@ -122,7 +123,8 @@ async def test_update_changes_only_the_fields_given(api: Api, world: World) -> N
     }
     stored = await Employee.get(id=rep.id)
     assert stored.personal_phone == rep.personal_phone  # untouched
-    assert stored.id_number == rep.id_number
+    assert read(stored, SensitiveField.ID_NUMBER) == world.id_numbers["sh_rep"]
+    assert stored.id_number_cipher == rep.id_number_cipher  # not even re-sealed
 
 
 async def test_update_outside_scope_looks_like_a_missing_employee(api: Api, world: World) -> None:

@@ -89,6 +89,35 @@ async def test_progress_is_shown_to_those_who_see_the_unit(api: Api, perf: Perf)
         assert bool(data["paySuspensions"]) is visible, viewer
 
 
+async def test_another_units_progress_is_read_only_where_its_peoples_performance_is(
+    api: Api, perf: Perf
+) -> None:
+    """A team's progress is its members' figures summed up (one worker's, here): colleagues
+    elsewhere in the branch do not read it; the unit's HR and the boss do."""
+    w = perf.world
+    await record(perf.nc, w.people["sh_worker"], date(2026, 1, 1), "3")
+    suspension = await PaySuspension.create(
+        unit=w.units["SH-PROD"],
+        reason="output short",
+        suspended_from=date(2026, 1, 1),
+        condition_kind=ConditionKind.UNIT_TOTAL,
+        condition_kpi=perf.nc,
+        condition_threshold=Decimal(10),
+    )
+    lookup = "query($s: ID!) { node(id: $s) { id } paySuspensions { id } }"
+    for viewer, visible in [
+        ("hq_hr", True),
+        ("executive", True),
+        ("branch_hr", True),
+        ("manager", False),  # Shanghai sales, not production
+        ("employee", False),
+        ("bj_hr", False),
+    ]:
+        data = await api.data(lookup, {"s": gid(suspension)}, as_=w.users[viewer])
+        assert (data["node"] is not None) is visible, viewer
+        assert [s["id"] for s in data["paySuspensions"]] == ([gid(suspension)] if visible else [])
+
+
 async def test_a_restore_needs_the_branch_head_then_hq_hr(
     api: Api, perf: Perf, branch_head
 ) -> None:  # type: ignore[no-untyped-def]

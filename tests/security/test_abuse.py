@@ -15,20 +15,18 @@ import jwt
 import pytest
 from graphql import get_introspection_query, parse
 
-from talentloop.accounts.tokens import issue_access_token
 from talentloop.graphql.limits import MAX_ALIASES, MAX_COST, MAX_DEPTH, estimate_cost
 from talentloop.graphql.schema import schema
 from talentloop.org.models import OrgUnit
-from tests.support import Api, World, gid
+from tests.support import Api, World, access_token, gid
 
 
 def codes(body: dict[str, Any]) -> list[str | None]:
     return [e.get("extensions", {}).get("code") for e in body.get("errors", [])]
 
 
-def bearer(world: World, username: str = "hq_hr") -> dict[str, str]:
-    token, _ = issue_access_token(world.users[username].id)
-    return {"Authorization": f"Bearer {token}"}
+async def bearer(world: World, username: str = "hq_hr") -> dict[str, str]:
+    return {"Authorization": f"Bearer {await access_token(world.users[username])}"}
 
 
 CREATE_UNIT = """mutation($input: CreateOrgUnitInput!) {
@@ -236,7 +234,7 @@ async def test_a_batch_of_operations_is_refused(api: Api, world: World) -> None:
 
 async def test_queries_and_mutations_over_get_are_refused(api: Api, world: World) -> None:
     query = await api.http.get(
-        "/graphql", params={"query": "{ me { role } }"}, headers=bearer(world)
+        "/graphql", params={"query": "{ me { role } }"}, headers=await bearer(world)
     )
     assert query.status_code == 400
     assert query.text == "queries are not allowed when using GET"
@@ -247,7 +245,7 @@ async def test_queries_and_mutations_over_get_are_refused(api: Api, world: World
             "query": CREATE_UNIT,
             "variables": json.dumps(create_unit_variables(world)),
         },
-        headers=bearer(world),
+        headers=await bearer(world),
     )
     assert mutation.status_code == 400
     assert mutation.text == "mutations are not allowed when using GET"
@@ -276,7 +274,7 @@ async def test_a_post_that_is_not_json_is_refused_and_writes_nothing(
     body = json.dumps({"query": CREATE_UNIT, "variables": create_unit_variables(world)})
     if content_type.startswith("application/x-www-form-urlencoded"):
         body = "query=" + CREATE_UNIT  # what a cross-site <form> would post
-    headers = {**bearer(world)}
+    headers = {**(await bearer(world))}
     if content_type:
         headers["Content-Type"] = content_type
     response = await api.http.post("/graphql", content=body, headers=headers)
@@ -299,7 +297,7 @@ async def test_json_posts_are_accepted(api: Api, world: World, content_type: str
     response = await api.http.post(
         "/graphql",
         content=json.dumps({"query": "{ me { role } }"}),
-        headers={**bearer(world), "Content-Type": content_type},
+        headers={**(await bearer(world)), "Content-Type": content_type},
     )
     assert response.status_code == 200, response.text
     assert response.json() == {"data": {"me": {"role": "HQ_HR"}}}
@@ -411,13 +409,13 @@ async def _status_with(api: Api, token: str) -> tuple[int, dict[str, Any]]:
 
 
 async def test_bad_tokens_are_401(api: Api, world: World) -> None:
-    user_id = world.users["hq_hr"].id
-    good, _ = issue_access_token(user_id)
+    user = world.users["hq_hr"]
+    good = await access_token(user)
     header, payload, signature = good.split(".")
     claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
     tampered_payload = _b64({**claims, "sub": str(world.users["admin"].id)})
     flipped = signature[:-2] + ("AA" if not signature.endswith("AA") else "BB")
-    expired, _ = issue_access_token(user_id, now=datetime.now(UTC) - timedelta(hours=2))
+    expired = await access_token(user, now=datetime.now(UTC) - timedelta(hours=2))
     none_alg = f"{_b64({'alg': 'none', 'typ': 'JWT'})}.{_b64(claims)}."
     other_key = jwt.encode(claims, "not-our-secret-key-but-long-enough-32b", algorithm="HS256")
     for token in (

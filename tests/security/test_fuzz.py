@@ -55,13 +55,12 @@ from hypothesis import strategies as st
 from tortoise import Tortoise, connections
 
 from talentloop.access.policy import FieldNotPermitted
-from talentloop.accounts.tokens import issue_access_token
 from talentloop.errors import ServiceError
 from talentloop.graphql import errors as error_policy
 from talentloop.graphql.errors import PublicError
 from talentloop.graphql.ids import to_global_id
 from talentloop.graphql.schema import schema
-from tests.support import Api, World, gid
+from tests.support import Api, World, access_token, gid
 
 pytestmark = pytest.mark.fuzz
 
@@ -421,8 +420,7 @@ async def test_a_root_field_survives_hostile_arguments(
     variables = data.draw(arguments(kind, name, world), label="variables")
     headers = {"Content-Type": "application/json"}
     if user is not None:
-        token, _ = issue_access_token(world.users[user].id)
-        headers["Authorization"] = f"Bearer {token}"
+        headers["Authorization"] = f"Bearer {await access_token(world.users[user])}"
     await _background_jobs_done()
     before = await _row_counts() if kind == "mutation" else None
     recorder.raw.clear()

@@ -110,3 +110,52 @@ def gid_task(pk: int) -> str:
     from talentloop.graphql.ids import to_global_id
 
     return to_global_id("RaterTask", pk)
+
+
+async def test_an_anonymous_group_shows_from_three_answers_whatever_a_round_asks(
+    api: Api, framework: Framework
+) -> None:
+    """With one or two peers the one who chose them could read a rating back: a round may not
+    ask fewer than three, and a round stored with fewer still gets three."""
+    from talentloop.skills.models import AssessmentRound
+    from tests.skills.test_assessments import START
+
+    w = framework.world
+    for too_few in (1, 2):
+        data = await api.data(
+            START,
+            {
+                "i": {
+                    "employeeId": gid(w.people["sh_rep"]),
+                    "title": "one peer",
+                    "deadline": "2099-01-01",
+                    "competencyIds": [gid(framework.pk)],
+                    "peerIds": [gid(w.people["sh_rep2"])],
+                    "minRaters": too_few,
+                }
+            },
+            as_=w.users["manager"],
+        )
+        errors = data["startAssessmentRound"]["errors"]
+        assert [(e["field"], e["code"]) for e in errors] == [("minRaters", "INVALID")]
+    peer = await add_user(w, "u_sh_rep2", Role.EMPLOYEE, "sh_rep2")
+    round_ = await start_round(api, framework, ["sh_rep2"])
+    await AssessmentRound.all().update(min_raters=1)  # as a round made before the floor
+    await rate(api, framework, peer, pk=2, cna=2)
+    body = await api.data(
+        """query($r: ID!, $e: ID!) {
+          round: node(id: $r) { ... on AssessmentRound { minRaters results { relation mean count shown } } }
+          employeeCompetencies(employeeId: $e) { sources { source mean count shown minRaters } }
+        }""",
+        {"r": round_["id"], "e": gid(w.people["sh_rep"])},
+        as_=w.users["manager"],
+    )
+    assert body["round"]["minRaters"] == 3
+    peers = [r for r in body["round"]["results"] if r["relation"] == "PEER"]
+    assert peers and all((r["mean"], r["count"], r["shown"]) == (None, 1, False) for r in peers)
+    sources = [
+        s for c in body["employeeCompetencies"] for s in c["sources"] if s["source"] == "PEER"
+    ]
+    assert sources and all(
+        (s["mean"], s["shown"], s["minRaters"]) == (None, False, 3) for s in sources
+    )

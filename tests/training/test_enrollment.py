@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from talentloop.accounts.models import Role
+from talentloop.graphql.ids import to_global_id
 from talentloop.performance.models import KpiTarget
 from talentloop.training.models import (
     CourseSession,
@@ -87,6 +88,30 @@ async def test_who_may_enrol_whom(api: Api, library: Library) -> None:
     ]
     no_session = await api.data(ENROLL, {"c": gid(library.questions)}, as_=w.users["employee"])
     assert no_session["enrollInCourse"]["errors"] == [{"field": "sessionId", "code": "REQUIRED"}]
+
+
+async def test_a_mentor_out_of_scope_is_answered_like_no_mentor(api: Api, library: Library) -> None:
+    """Naming someone from another branch as mentor tells nothing about them: the same answer
+    as for an id of no one."""
+    w = library.world
+    asked = """mutation($c: ID!, $m: ID) {
+      enrollInCourse(input: {courseId: $c, mentorId: $m}) { enrollment { id } errors { field message code } }
+    }"""
+    course = gid(library.mentoring)
+    beijing = await api.post(
+        asked, {"c": course, "m": gid(w.people["bj_rep"])}, as_=w.users["employee"]
+    )
+    missing = await api.post(
+        asked, {"c": course, "m": to_global_id("Employee", 999_999)}, as_=w.users["employee"]
+    )
+    assert beijing.content == missing.content
+    assert beijing.json()["data"]["enrollInCourse"]["errors"] == [
+        {"field": "mentorId", "message": "Choose a mentor.", "code": "REQUIRED"}
+    ]
+    colleague = await api.data(
+        asked, {"c": course, "m": gid(w.people["sh_rep2"])}, as_=w.users["employee"]
+    )
+    assert colleague["enrollInCourse"]["errors"] == []
 
 
 async def test_completing_with_a_passed_exam_moves_the_score_gap_and_target(

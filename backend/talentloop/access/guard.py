@@ -5,9 +5,13 @@
   connection), and a mutation it may not run is refused with FORBIDDEN before it runs.
 * Denied mutations are written to the audit trail: the root mutation's payload is looked at
   (whatever the client selected) and a FORBIDDEN or NOT_FOUND error in it is recorded.
+* So are denied lookups: a root field that looks one record up by id (access/matrix.py
+  LOOKUPS: `node`, `employee`…) and answers a signed-in viewer null although the record
+  exists. The answer is unchanged; only a null answer costs a query (does it exist?).
+  Anonymous lookups are not written: nobody to hold to account, and anyone could fill the log.
 * The client address of each operation is made known to the audit trail.
 
-Sessions (no token) pay one attribute check per field; only root mutations do more.
+Sessions (no token) pay one attribute check per field; only root mutations and lookups do more.
 """
 
 from __future__ import annotations
@@ -29,10 +33,13 @@ from graphql import (
 )
 from strawberry.extensions import SchemaExtension
 
+from talentloop.access.matrix import LOOKUPS
 from talentloop.access.policy import FieldNotPermitted, Viewer
 from talentloop.access.scopes import OPEN, area_of_module, may_read, may_write
 from talentloop.audit import service as audit
 from talentloop.errors import ErrorCode, FieldError, ServiceError
+from talentloop.graphql import node as nodes
+from talentloop.graphql.ids import parse_global_id
 
 DENIALS = (ErrorCode.FORBIDDEN, ErrorCode.NOT_FOUND)
 _BACKREF = "strawberry-definition"
@@ -62,21 +69,36 @@ class AccessGuard(SchemaExtension):
         viewer: Viewer = info.context.viewer
         if info.parent_type is info.schema.mutation_type:
             return _mutation(_next, root, info, viewer, args, kwargs)
-        scopes = viewer.token_scopes
-        if scopes is None:
-            return _next(root, info, *args, **kwargs)
-        if info.parent_type is info.schema.query_type and not may_read(
-            scopes, _field_area(info.parent_type, info.field_name, mutation=False)
-        ):
-            return _not_visible(info)
-        named = get_named_type(info.return_type)
-        if isinstance(named, GraphQLObjectType):
-            if not may_read(scopes, _type_area(named)):
-                return _not_visible(info)
-            return _next(root, info, *args, **kwargs)
-        if is_abstract_type(named):
-            return _visible_only(_next(root, info, *args, **kwargs), scopes)
+        if info.parent_type is info.schema.query_type and info.field_name in LOOKUPS:
+            result = _within_scopes(_next, root, info, viewer, args, kwargs)
+            return _lookup(result, info, viewer, kwargs.get("id"))
+        return _within_scopes(_next, root, info, viewer, args, kwargs)
+
+
+def _within_scopes(
+    _next: Any,
+    root: Any,
+    info: GraphQLResolveInfo,
+    viewer: Viewer,
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+) -> Any:
+    """The field as the viewer's API token may see it (a session: as it is)."""
+    scopes = viewer.token_scopes
+    if scopes is None:
         return _next(root, info, *args, **kwargs)
+    if info.parent_type is info.schema.query_type and not may_read(
+        scopes, _field_area(info.parent_type, info.field_name, mutation=False)
+    ):
+        return _not_visible(info)
+    named = get_named_type(info.return_type)
+    if isinstance(named, GraphQLObjectType):
+        if not may_read(scopes, _type_area(named)):
+            return _not_visible(info)
+        return _next(root, info, *args, **kwargs)
+    if is_abstract_type(named):
+        return _visible_only(_next(root, info, *args, **kwargs), scopes)
+    return _next(root, info, *args, **kwargs)
 
 
 async def _mutation(
@@ -103,6 +125,20 @@ async def _mutation(
     ]
     if denials:
         await audit.record_access_denied(viewer, info.field_name, denials)
+    return result
+
+
+async def _lookup(result: Any, info: GraphQLResolveInfo, viewer: Viewer, global_id: Any) -> Any:
+    """A lookup's answer as it is; when null for a record that exists, an audit entry."""
+    if inspect.isawaitable(result):
+        result = await result
+    if result is None and viewer.is_authenticated and isinstance(global_id, str):
+        parsed = parse_global_id(global_id)
+        expected = LOOKUPS[info.field_name]
+        if parsed is not None and expected in (None, parsed[0]):
+            type_name, pk = parsed
+            if await nodes.exists(type_name, pk):
+                await audit.record_read_denied(viewer, type_name, pk, info.field_name)
     return result
 
 

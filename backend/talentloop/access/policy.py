@@ -116,9 +116,14 @@ class Viewer:
                 clauses.append(Q(**by_path))
         return _any(clauses)
 
-    def subtree_paths(self) -> list[str]:
-        """Roots of the subtrees this viewer sees ("" for the whole company)."""
-        return [g.unit_path for g in self.grants if g.unit_path is not None]
+    def subtree_paths(self, requires: FieldGroup | None = None) -> list[str]:
+        """Roots of the subtrees this viewer sees ("" for the whole company); with `requires`,
+        of those where the grant includes that field group."""
+        return [
+            g.unit_path
+            for g in self.grants
+            if g.unit_path is not None and (requires is None or requires in g.groups)
+        ]
 
     def unit_filter(self, self_unit_path: str | None = None) -> Q | None:
         """Units visible: every granted subtree and the chain of units above it."""

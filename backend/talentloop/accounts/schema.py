@@ -57,7 +57,7 @@ async def _user_node(info: Info, pk: int) -> UserNode | None:
     return UserNode(_model=found) if found else None
 
 
-register_node("User", _user_node)
+register_node("User", _user_node, User)
 
 
 @strawberry.input(description="Username and password.")

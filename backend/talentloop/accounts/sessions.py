@@ -44,10 +44,8 @@ async def authenticate(token: str) -> Credentials:
     if is_api_token(token):
         return await _api_token(token)
     claims = read_access_claims(token)
-    users = User.filter(id=claims.user_id, is_active=True)
-    if claims.session is not None:
-        live = RefreshToken.filter(family=claims.session, revoked_at__isnull=True)
-        users = users.filter(id__in=Subquery(live.values("user_id")))
+    live = RefreshToken.filter(family=claims.session, revoked_at__isnull=True)
+    users = User.filter(id=claims.user_id, is_active=True, id__in=Subquery(live.values("user_id")))
     user = await users.select_related("employee__unit", "scope_unit").first()
     if user is None:
         raise InvalidToken("the session has ended or the user is disabled")

@@ -1,8 +1,8 @@
 """Access tokens (short-lived JWTs, HS256), opaque refresh tokens and API token secrets.
 
-An access token names its session (`sid`: the refresh-token family it was issued with), so a
+Every access token names its session (`sid`: the refresh-token family it was issued with), so a
 session that is signed out, or a user who is disabled, stops working at once
-(`accounts.sessions.authenticate` checks it on every request).
+(`accounts.sessions.authenticate` checks it on every request). A token without one is refused.
 """
 
 from __future__ import annotations
@@ -28,13 +28,13 @@ class InvalidToken(Exception):
 @dataclass(frozen=True)
 class AccessClaims:
     user_id: int
-    session: str | None  # the refresh-token family; None only for tokens issued without one
+    session: str  # the refresh-token family
 
 
 def issue_access_token(
-    user_id: int, now: datetime | None = None, *, session: str | None = None
+    user_id: int, now: datetime | None = None, *, session: str
 ) -> tuple[str, datetime]:
-    """Sign-in and refresh always pass the session; only internal callers omit it."""
+    """An access token for a session that sign-in (or refresh) has just stored."""
     settings = get_settings()
     now = now or datetime.now(UTC)
     expires = now + timedelta(minutes=settings.access_token_minutes)
@@ -44,9 +44,8 @@ def issue_access_token(
         "exp": int(expires.timestamp()),
         "iss": ISSUER,
         "typ": "access",
+        "sid": session,
     }
-    if session is not None:
-        claims["sid"] = session
     return jwt.encode(claims, settings.secret_key, algorithm=ALGORITHM), expires
 
 
@@ -74,8 +73,9 @@ def read_access_claims(token: str) -> AccessClaims:
     except (TypeError, ValueError) as exc:
         raise InvalidToken("bad subject") from exc
     session = claims.get("sid")
-    if session is not None and not (isinstance(session, str) and 0 < len(session) <= 36):
-        raise InvalidToken("bad session")
+    # Tokens without a session were once minted for tests; none may stand for a user now.
+    if not (isinstance(session, str) and 0 < len(session) <= 36):
+        raise InvalidToken("no session or a bad one")
     return AccessClaims(user_id=user_id, session=session)
 
 

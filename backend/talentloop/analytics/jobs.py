@@ -10,6 +10,7 @@ the Performance-and-scale issue.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import logging
 from dataclasses import asdict
 from datetime import UTC, date, datetime
@@ -114,14 +115,15 @@ async def execute(job_id: int) -> None:
         result.suspensions = await service.pay_evidence(viewer, result)
         await _progress(job.id, 50, "drawing")
         loop = asyncio.get_running_loop()
-        steps = 0
+        pending: list[concurrent.futures.Future[None]] = []
 
         def on_step(step: str) -> None:
-            nonlocal steps
-            steps += 1
-            asyncio.run_coroutine_threadsafe(_progress(job.id, min(95, 50 + 5 * steps), step), loop)
+            percent = min(95, 50 + 5 * (len(pending) + 1))
+            pending.append(asyncio.run_coroutine_threadsafe(_progress(job.id, percent, step), loop))
 
         content, name = await asyncio.to_thread(_render, result, job.format, language, on_step)
+        # The steps' writes land before the result, or a late one would set a DONE job back.
+        await asyncio.gather(*(asyncio.wrap_future(f) for f in pending))
         job.content = content
         job.file_name = name
         job.status = ReportStatus.DONE

@@ -10,7 +10,13 @@ from typing import Annotated
 import strawberry
 
 from talentloop.analytics import jobs, service
-from talentloop.analytics.models import EventKind, KpiValuation, ReportFormat
+from talentloop.analytics.models import (
+    EventKind,
+    ExternalEvent,
+    KpiValuation,
+    ReportFormat,
+    ReportJob,
+)
 from talentloop.analytics.types import (
     ExternalEventNode,
     KpiValuationInfo,
@@ -246,5 +252,5 @@ async def _job_node(info: Info, pk: int) -> ReportJobNode | None:
     return ReportJobNode(_model=job) if job else None
 
 
-register_node("ExternalEvent", _event_node)
-register_node("ReportJob", _job_node)
+register_node("ExternalEvent", _event_node, ExternalEvent)
+register_node("ReportJob", _job_node, ReportJob)

@@ -10,7 +10,15 @@ import strawberry
 
 from talentloop.attendance import calendar, service
 from talentloop.attendance.calendar import DayKind
-from talentloop.attendance.models import HoursSystem, LeaveStatus, LeaveType, PunchSource
+from talentloop.attendance.models import (
+    AllowedLocation,
+    AttendanceRuleSet,
+    HoursSystem,
+    LeaveRequest,
+    LeaveStatus,
+    LeaveType,
+    PunchSource,
+)
 from talentloop.attendance.types import (
     AttendanceLocationNode,
     AttendanceMonth,
@@ -47,7 +55,7 @@ class AttendanceQuery:
         return [AttendanceRuleSetNode(_model=r) for r in found]
 
     @strawberry.field(
-        description="The rule set a unit follows: its own, else the nearest above it, else its region's, else the company default (null: the built-in 9:00–18:00)."
+        description="The rule set a unit follows: its own, else the nearest above it, else its region's, else the company default (null: the built-in 9:00–18:00, or a unit out of the viewer's sight)."
     )
     async def effective_attendance_rule_set(
         self, info: Info, unit_id: strawberry.ID
@@ -56,12 +64,12 @@ class AttendanceQuery:
             found = await service.effective_rule_set(
                 info.context.viewer, pk_of(unit_id, "OrgUnit") or -1
             )
-        except ServiceError as exc:
-            raise PublicError(str(exc)) from exc
+        except ServiceError:
+            return None  # a unit out of sight, like one that does not exist
         return AttendanceRuleSetNode(_model=found) if found else None
 
     @strawberry.field(
-        description="Where a unit's people may clock in from a phone (the nearest unit above with locations lends them)."
+        description="Where a unit's people may clock in from a phone (the nearest unit above with locations lends them); empty for a unit out of the viewer's sight."
     )
     async def attendance_locations(
         self, info: Info, unit_id: strawberry.ID
@@ -70,8 +78,8 @@ class AttendanceQuery:
             found = await service.visible_locations(
                 info.context.viewer, pk_of(unit_id, "OrgUnit") or -1
             )
-        except ServiceError as exc:
-            raise PublicError(str(exc)) from exc
+        except ServiceError:
+            return []  # a unit out of sight has no places, like one that does not exist
         return [AttendanceLocationNode(_model=x) for x in found]
 
     @strawberry.field(
@@ -204,8 +212,14 @@ async def _leave_node(info: Info, pk: int) -> LeaveRequestNode | None:
     return LeaveRequestNode(_model=found) if found else None
 
 
-register_node("AttendanceRuleSet", _rule_set_node)
-register_node("LeaveRequest", _leave_node)
+async def _location_node(info: Info, pk: int) -> AttendanceLocationNode | None:
+    found = await service.visible_location(info.context.viewer, pk)
+    return AttendanceLocationNode(_model=found) if found else None
+
+
+register_node("AttendanceRuleSet", _rule_set_node, AttendanceRuleSet)
+register_node("AttendanceLocation", _location_node, AllowedLocation)
+register_node("LeaveRequest", _leave_node, LeaveRequest)
 
 
 # --- mutations -------------------------------------------------------------------------------

@@ -164,6 +164,20 @@ async def record_access_denied(viewer: Viewer, operation: str, problems: list[Fi
     )
 
 
+async def record_read_denied(viewer: Viewer, type_name: str, pk: int, operation: str) -> None:
+    """A lookup by id (`node`, `employee`…) of a record that exists but that the viewer may
+    not see: answered like a missing one, recorded here with what was asked for."""
+    await record(
+        viewer,
+        AuditAction.ACCESS_DENIED,
+        subject_type=type_name[:32],
+        subject_id=pk,
+        employee_id=pk if type_name == "Employee" else None,
+        field=operation[:64],
+        reason=f"Read of a {type_name} outside the viewer's scope; answered as not found.",
+    )
+
+
 async def record_sensitive_read(
     viewer: Viewer, employee_id: int, field: str, reason: str
 ) -> AuditEntry:

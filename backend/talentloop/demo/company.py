@@ -22,6 +22,7 @@ from talentloop.demo.performance import load_performance_story
 from talentloop.demo.skills import load_skills_story
 from talentloop.demo.training import load_training_story
 from talentloop.org.models import OrgUnit, OrgUnitType
+from talentloop.people import sensitive
 from talentloop.people.models import Employee, EmployeeStatus, Gender, Position
 from talentloop.people.validation import id_number_check_char
 
@@ -121,9 +122,14 @@ class _People:
                 gender=gender,
                 birth_date=birth,
                 personal_phone=f"1{rng.choice('3456789')}{rng.randrange(0, 10**9):09d}",
-                id_number=first17 + id_number_check_char(first17),
-                bank_account=f"6222{rng.randrange(0, 10**15):015d}",
                 base_salary=salary,
+                **sensitive.sealed_columns(
+                    number,
+                    {
+                        "id_number": first17 + id_number_check_char(first17),
+                        "bank_account": f"6222{rng.randrange(0, 10**15):015d}",
+                    },
+                ),
             )
         )
         if manager:

@@ -1,4 +1,5 @@
-"""The Node interface and `node(id:)`: each domain registers how to fetch its types."""
+"""The Node interface and `node(id:)`: each domain registers how to fetch its types, and which
+model holds them (to tell a denied lookup from a missing one, for the audit trail only)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import strawberry
+from tortoise.models import Model
 
 from talentloop.graphql.context import Info
 from talentloop.graphql.ids import parse_global_id
@@ -20,10 +22,21 @@ class Node:
 
 NodeFetcher = Callable[[Info, int], Awaitable[Any]]
 _fetchers: dict[str, NodeFetcher] = {}
+_models: dict[str, type[Model]] = {}
 
 
-def register_node(type_name: str, fetch: NodeFetcher) -> None:
+def register_node(type_name: str, fetch: NodeFetcher, model: type[Model]) -> None:
+    """`fetch` answers within the viewer's scope (None when not visible); `model` is the
+    table behind the type."""
     _fetchers[type_name] = fetch
+    _models[type_name] = model
+
+
+async def exists(type_name: str, pk: int) -> bool:
+    """Whether a record exists at all, whoever asks: for auditing a denied lookup, never for
+    an answer."""
+    model = _models.get(type_name)
+    return model is not None and await model.filter(id=pk).exists()
 
 
 async def resolve_node(info: Info, global_id: str) -> Any:

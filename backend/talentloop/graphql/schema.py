@@ -55,6 +55,7 @@ from talentloop.performance.types import (
     RestoreRequestNode,
     TriggerRuleNode,
 )
+from talentloop.privacy.schema import PrivacyMutation
 from talentloop.skills.schema import SkillsMutation, SkillsQuery
 from talentloop.skills.types import (
     AssessmentRoundNode,
@@ -108,6 +109,7 @@ Mutation = merge_types(
         SkillsMutation,
         TrainingMutation,
         AnalyticsMutation,
+        PrivacyMutation,
         AttendanceMutation,
     ),
 )

@@ -5,7 +5,7 @@ from tortoise.fields.base import OnDelete
 from tortoise import fields
 
 class Migration(migrations.Migration):
-    dependencies = [('talentloop', '0006_security')]
+    dependencies = [('talentloop', '0008_versions')]
 
     initial = False
 

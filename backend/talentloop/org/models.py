@@ -40,6 +40,8 @@ class OrgUnit(Model):
     )
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
+    # Raised by every write; a form sends back the one it read (talentloop.versions).
+    version = fields.IntField(default=1, db_default=1)
 
     parent_id: int | None
     manager_id: int | None

@@ -12,7 +12,7 @@ from talentloop.graphql.errors import MutationError, mutation_errors
 from talentloop.graphql.ids import optional_pk, pk_of, require_pk
 from talentloop.graphql.node import register_node
 from talentloop.org import service
-from talentloop.org.models import OrgUnitType
+from talentloop.org.models import OrgUnit, OrgUnitType
 from talentloop.org.types import OrgUnitNode
 
 UNSET: Any = strawberry.UNSET
@@ -38,7 +38,7 @@ async def _unit_node(info: Info, pk: int | None) -> OrgUnitNode | None:
     return OrgUnitNode(_model=found) if found else None
 
 
-register_node("OrgUnit", _unit_node)
+register_node("OrgUnit", _unit_node, OrgUnit)
 
 
 @strawberry.input(description="A new unit under an existing one.")
@@ -63,12 +63,28 @@ class UpdateOrgUnitInput:
     manager_id: strawberry.ID | None = strawberry.field(
         default=UNSET, description="Head of the unit; null clears it."
     )
+    expected_version: int | None = strawberry.field(
+        default=None,
+        description=(
+            "The `version` you read. If the unit has changed since, nothing is written and the "
+            "answer is CONFLICT on expectedVersion. Omitted: the change applies to the unit "
+            "as it stands."
+        ),
+    )
 
 
 @strawberry.input(description="Move a unit, with everything below it, under another unit.")
 class MoveOrgUnitInput:
     id: strawberry.ID = strawberry.field(description="The unit to move.")
     new_parent_id: strawberry.ID = strawberry.field(description="Its new parent.")
+    expected_version: int | None = strawberry.field(
+        default=None,
+        description=(
+            "The `version` you read. If the unit has changed since, nothing is written and the "
+            "answer is CONFLICT on expectedVersion. Omitted: the change applies to the unit "
+            "as it stands."
+        ),
+    )
 
 
 @strawberry.type(description="The unit as saved, or the errors that stopped it.")
@@ -113,6 +129,7 @@ class OrgMutation:
                 region=_value(input.region),
                 set_manager=input.manager_id is not UNSET,
                 manager_id=optional_pk(_value(input.manager_id), "Employee", "managerId"),
+                expected_version=input.expected_version,
             )
         except ServiceError as exc:
             return OrgUnitPayload(org_unit=None, errors=mutation_errors(exc))
@@ -125,6 +142,7 @@ class OrgMutation:
                 info.context.viewer,
                 require_pk(input.id, "OrgUnit", "id"),
                 require_pk(input.new_parent_id, "OrgUnit", "newParentId"),
+                expected_version=input.expected_version,
             )
         except ServiceError as exc:
             return OrgUnitPayload(org_unit=None, errors=mutation_errors(exc))

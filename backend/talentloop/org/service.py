@@ -8,6 +8,7 @@ from tortoise.functions import Count
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
+from talentloop import versions
 from talentloop.access.policy import Viewer
 from talentloop.errors import ErrorCode, FieldError, ServiceError, not_found
 from talentloop.org.models import OrgUnit, OrgUnitType
@@ -133,64 +134,90 @@ async def update_unit(
     region: str | None = None,
     manager_id: int | None = None,
     set_manager: bool = False,
+    expected_version: int | None = None,
 ) -> OrgUnit:
-    unit = await get_unit(viewer, unit_id)
-    if unit is None:
-        raise not_found("Unit", "id")
-    if not viewer.can_manage_org_in(unit.path):
-        raise ServiceError.one(ErrorCode.FORBIDDEN, "You may not change this unit.", "id")
-    problems: list[FieldError] = []
-    if name is not None:
-        problems += _unit_problems(unit.code, name)
-        unit.name = name.strip()
-    if city is not None:
-        unit.city = city
-    if region is not None:
-        unit.region = region
-    if set_manager:
-        unit.manager = await _manager(viewer, manager_id, problems)
-    if problems:
-        raise ServiceError(*problems)
-    await unit.save()
-    return unit
+    async def attempt() -> OrgUnit:
+        unit = await get_unit(viewer, unit_id)
+        if unit is None:
+            raise not_found("Unit", "id")
+        if not viewer.can_manage_org_in(unit.path):
+            raise ServiceError.one(ErrorCode.FORBIDDEN, "You may not change this unit.", "id")
+        versions.check(unit.version, expected_version)
+        problems: list[FieldError] = []
+        # Only the columns changed are written: a whole-row save would put back a path that a
+        # move of an ancestor has just rewritten.
+        values: dict[str, object] = {}
+        if name is not None:
+            problems += _unit_problems(unit.code, name)
+            values["name"] = name.strip()
+        if city is not None:
+            values["city"] = city
+        if region is not None:
+            values["region"] = region
+        if set_manager:
+            manager = await _manager(viewer, manager_id, problems)
+            values["manager_id"] = manager.id if manager else None
+        if problems:
+            raise ServiceError(*problems)
+        if not values:
+            return unit
+        async with in_transaction():
+            now = await versions.locked(OrgUnit, unit.id)
+            # Moved meanwhile: the viewer's charge is checked again.
+            checks_hold = now.path == unit.path
+            versions.still_current(
+                unit.version, now.version, expected_version, checks_hold=checks_hold
+            )
+            now.version = await versions.write(OrgUnit, unit.id, now.version, values)
+        for key, value in values.items():
+            setattr(now, key, value)
+        return now
+
+    return await versions.attempts(expected_version, attempt)
 
 
-async def move_unit(viewer: Viewer, unit_id: int, new_parent_id: int) -> OrgUnit:
-    """Move a unit with its whole subtree under another unit, in one transaction."""
-    unit = await get_unit(viewer, unit_id)
-    if unit is None:
-        raise not_found("Unit", "id")
-    new_parent = await get_unit(viewer, new_parent_id)
-    if new_parent is None:
-        raise not_found("New parent unit", "newParentId")
-    if not (viewer.can_manage_org_in(unit.path) and viewer.can_manage_org_in(new_parent.path)):
-        raise ServiceError.one(ErrorCode.FORBIDDEN, "You may not move this unit there.", "id")
-    if unit.parent_id is None:
-        raise ServiceError.one(ErrorCode.INVALID, "The root unit cannot be moved.", "id")
-    if new_parent.path.startswith(unit.path):
-        raise ServiceError.one(
-            ErrorCode.INVALID,
-            "A unit cannot move under itself or its own descendants.",
-            "newParentId",
-        )
-    if new_parent.type not in _ALLOWED_PARENTS[unit.type]:
-        raise ServiceError.one(
-            ErrorCode.INVALID,
-            f"A {unit.type.value} cannot sit under a {new_parent.type.value}.",
-            "newParentId",
-        )
-    old_prefix, new_prefix = unit.path, f"{new_parent.path}{unit.id}/"
-    depth_shift = new_parent.depth + 1 - unit.depth
+async def move_unit(
+    viewer: Viewer, unit_id: int, new_parent_id: int, expected_version: int | None = None
+) -> OrgUnit:
+    """Move a unit with its whole subtree under another unit, in one transaction.
+
+    Moves rewrite the paths of whole subtrees, so they run one at a time: the root row is their
+    lock on PostgreSQL (SQLite's write lock does it there), and everything is read after it."""
     async with in_transaction():
+        await OrgUnit.filter(parent_id__isnull=True).select_for_update()
+        await OrgUnit.filter(id=unit_id).select_for_update()  # renames lock only the unit
+        unit = await get_unit(viewer, unit_id)
+        if unit is None:
+            raise not_found("Unit", "id")
+        new_parent = await get_unit(viewer, new_parent_id)
+        if new_parent is None:
+            raise not_found("New parent unit", "newParentId")
+        if not (viewer.can_manage_org_in(unit.path) and viewer.can_manage_org_in(new_parent.path)):
+            raise ServiceError.one(ErrorCode.FORBIDDEN, "You may not move this unit there.", "id")
+        versions.check(unit.version, expected_version)
+        if unit.parent_id is None:
+            raise ServiceError.one(ErrorCode.INVALID, "The root unit cannot be moved.", "id")
+        if new_parent.path.startswith(unit.path):
+            raise ServiceError.one(
+                ErrorCode.INVALID,
+                "A unit cannot move under itself or its own descendants.",
+                "newParentId",
+            )
+        if new_parent.type not in _ALLOWED_PARENTS[unit.type]:
+            raise ServiceError.one(
+                ErrorCode.INVALID,
+                f"A {unit.type.value} cannot sit under a {new_parent.type.value}.",
+                "newParentId",
+            )
+        old_prefix, new_prefix = unit.path, f"{new_parent.path}{unit.id}/"
+        depth_shift = new_parent.depth + 1 - unit.depth
+        await versions.write(OrgUnit, unit.id, unit.version, {"parent_id": new_parent.id})
         subtree = await OrgUnit.filter(path__startswith=old_prefix).select_for_update()
         for member in subtree:
             member.path = new_prefix + member.path[len(old_prefix) :]
             member.depth += depth_shift
-            if member.id == unit.id:
-                member.parent_id = new_parent.id
-        await OrgUnit.bulk_update(subtree, fields=["path", "depth", "parent_id"])
-    moved = await OrgUnit.get(id=unit.id)
-    return moved
+        await OrgUnit.bulk_update(subtree, fields=["path", "depth"])
+    return await OrgUnit.get(id=unit.id)
 
 
 def _unit_problems(code: str, name: str) -> list[FieldError]:

@@ -54,6 +54,12 @@ class OrgUnitNode(Node):
     def region(self) -> str | None:
         return self._model.region
 
+    @strawberry.field(
+        description="Raised by every change; send it back as expectedVersion when you save an edit."
+    )
+    def version(self) -> int:
+        return self._model.version
+
     @strawberry.field(description="Depth in the tree: 0 for the company.")
     def depth(self) -> int:
         return self._model.depth

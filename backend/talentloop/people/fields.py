@@ -5,7 +5,7 @@ from __future__ import annotations
 from talentloop.access.policy import FieldGroup
 
 # GraphQL field name → group. Every Employee field is listed: a new field
-# without a group is a test failure (tests/access/test_declarations.py).
+# without a group is a test failure (tests/access/test_matrix_declarations.py).
 EMPLOYEE_FIELDS: dict[str, FieldGroup] = {
     "employeeNumber": FieldGroup.DIRECTORY,
     "name": FieldGroup.DIRECTORY,
@@ -24,4 +24,6 @@ EMPLOYEE_FIELDS: dict[str, FieldGroup] = {
     "baseSalary": FieldGroup.PAY,
     "idNumber": FieldGroup.SENSITIVE,
     "bankAccount": FieldGroup.SENSITIVE,
+    # With those who may edit the record (HR, oneself): from it others could time pay changes.
+    "version": FieldGroup.PERSONAL,
 }

@@ -1,7 +1,8 @@
 """Positions and employees.
 
 Which of these fields a viewer may read is declared in `people.fields`
-and enforced by `access`; the models only store.
+and enforced by `access`; the models only store. The ID number and the
+bank account are stored sealed (people/sensitive.py), never in the clear.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ class Position(Model):
 
 class Employee(Model):
     id = fields.IntField(primary_key=True)
+    # The sealed values below are bound to it: changing an employee number means re-sealing them.
     employee_number = fields.CharField(max_length=32, unique=True)
     name = fields.CharField(max_length=64, db_index=True)
     status = fields.CharEnumField(EmployeeStatus, max_length=16, default=EmployeeStatus.ACTIVE)
@@ -62,11 +64,17 @@ class Employee(Model):
     gender = fields.CharEnumField(Gender, max_length=8, null=True)
     birth_date = fields.DateField(null=True)
     personal_phone = fields.CharField(max_length=32, null=True)
-    id_number = fields.CharField(max_length=32, null=True)
-    bank_account = fields.CharField(max_length=64, null=True)
+    # Sensitive personal information (PIPL art. 28): AES-GCM ciphertexts with their key id,
+    # and keyed hashes for exact look-up. Written and read through people/sensitive.py only.
+    id_number_cipher = fields.CharField(max_length=255, null=True)
+    id_number_hash = fields.CharField(max_length=64, null=True, db_index=True)
+    bank_account_cipher = fields.CharField(max_length=255, null=True)
+    bank_account_hash = fields.CharField(max_length=64, null=True, db_index=True)
     base_salary = fields.DecimalField(max_digits=12, decimal_places=2, null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
+    # Raised by every write; a form sends back the one it read (talentloop.versions).
+    version = fields.IntField(default=1, db_default=1)
 
     unit_id: int
     position_id: int | None

@@ -75,6 +75,14 @@ class UpdateEmployeeInput:
         default=None,
         description="Your password: needed to change your own email, phones or bank account.",
     )
+    expected_version: int | None = strawberry.field(
+        default=None,
+        description=(
+            "The `version` you read. If the employee has changed since, nothing is written and "
+            "the answer is CONFLICT on expectedVersion. Omitted: the change applies to the "
+            "record as it stands."
+        ),
+    )
 
 
 @strawberry.input(description="Move an employee to another unit.")
@@ -83,6 +91,14 @@ class TransferEmployeeInput:
     unit_id: strawberry.ID = strawberry.field(description="The unit they move to.")
     position_id: strawberry.ID | None = strawberry.field(default=None, description="New position.")
     manager_id: strawberry.ID | None = strawberry.field(default=None, description="New manager.")
+    expected_version: int | None = strawberry.field(
+        default=None,
+        description=(
+            "The `version` you read. If the employee has changed since, nothing is written and "
+            "the answer is CONFLICT on expectedVersion. Omitted: the change applies to the "
+            "record as it stands."
+        ),
+    )
 
 
 @strawberry.input(description="End an employee's employment.")
@@ -90,6 +106,14 @@ class TerminateEmployeeInput:
     id: strawberry.ID = strawberry.field(description="The employee.")
     termination_date: date = strawberry.field(description="Last day of employment.")
     reason: str | None = strawberry.field(default=None, description="Why employment ended.")
+    expected_version: int | None = strawberry.field(
+        default=None,
+        description=(
+            "The `version` you read. If the employee has changed since, nothing is written and "
+            "the answer is CONFLICT on expectedVersion. Omitted: the change applies to the "
+            "record as it stands."
+        ),
+    )
 
 
 @strawberry.type(description="The employee as saved, or the errors that stopped it.")
@@ -139,6 +163,7 @@ class PeopleMutation:
                 require_pk(input.id, "Employee", "id"),
                 _changes(input),
                 current_password=input.current_password,
+                expected_version=input.expected_version,
             )
         except ServiceError as exc:
             return EmployeePayload(employee=None, errors=mutation_errors(exc))
@@ -153,6 +178,7 @@ class PeopleMutation:
                 unit_id=require_pk(input.unit_id, "OrgUnit", "unitId"),
                 position_id=optional_pk(input.position_id, "Position", "positionId"),
                 manager_id=optional_pk(input.manager_id, "Employee", "managerId"),
+                expected_version=input.expected_version,
             )
         except ServiceError as exc:
             return EmployeePayload(employee=None, errors=mutation_errors(exc))
@@ -168,6 +194,7 @@ class PeopleMutation:
                 require_pk(input.id, "Employee", "id"),
                 termination_date=input.termination_date,
                 reason=input.reason,
+                expected_version=input.expected_version,
             )
         except ServiceError as exc:
             return EmployeePayload(employee=None, errors=mutation_errors(exc))

@@ -13,7 +13,7 @@ from talentloop.graphql.ids import pk_of
 from talentloop.graphql.node import register_node
 from talentloop.graphql.pagination import Connection, to_connection
 from talentloop.people import service
-from talentloop.people.models import EmployeeStatus
+from talentloop.people.models import Employee, EmployeeStatus, Position
 from talentloop.people.types import EmployeeNode, PositionNode
 
 
@@ -23,12 +23,30 @@ class EmployeeFilter:
         default=None, description="Employees of this unit and every unit below it."
     )
     search: str | None = strawberry.field(
-        default=None, description="Part of the name or employee number."
+        default=None,
+        description=(
+            "Part of the name or employee number; a whole ID number or bank account number "
+            "also finds its holder (for viewers who may read sensitive fields)."
+        ),
     )
     status: list[EmployeeStatus] | None = strawberry.field(
         default=None, description="Any of these statuses."
     )
     position_id: strawberry.ID | None = strawberry.field(default=None, description="This position.")
+    id_number: str | None = strawberry.field(
+        default=None,
+        description=(
+            "Exactly this resident ID number, matched by keyed hash. Finds only employees whose "
+            "sensitive fields the viewer may read."
+        ),
+    )
+    bank_account: str | None = strawberry.field(
+        default=None,
+        description=(
+            "Exactly this bank account number (spaces ignored), matched by keyed hash. Finds only "
+            "employees whose sensitive fields the viewer may read."
+        ),
+    )
 
 
 async def employee_connection(
@@ -50,6 +68,8 @@ async def employee_connection(
         query.statuses = list(filter.status) if filter.status else None
         if filter.position_id is not None:
             query.position_id = pk_of(filter.position_id, "Position") or -1
+        query.id_number = filter.id_number
+        query.bank_account = filter.bank_account
     try:
         page = await service.list_employees(info.context.viewer, query, first=first, after=after)
     except ServiceError as exc:
@@ -94,5 +114,5 @@ async def _position_node(info: Info, pk: int) -> PositionNode | None:
     return PositionNode(_model=found[pk]) if pk in found else None
 
 
-register_node("Employee", _employee_node)
-register_node("Position", _position_node)
+register_node("Employee", _employee_node, Employee)
+register_node("Position", _position_node, Position)

@@ -7,19 +7,21 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from tortoise.expressions import Q
+from tortoise.expressions import F, Q
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
-from talentloop.access.policy import Viewer
+from talentloop import versions
+from talentloop.access.policy import FieldGroup, Viewer
 from talentloop.accounts.service import reauthenticate
 from talentloop.audit import service as audit
 from talentloop.errors import ErrorCode, FieldError, ServiceError, not_found
 from talentloop.org import service as org_service
 from talentloop.org.models import OrgUnit
 from talentloop.pagination import Page, keyset_page
-from talentloop.people import validation
+from talentloop.people import sensitive, validation
 from talentloop.people.models import Employee, EmployeeStatus, Gender, Position
+from talentloop.people.sensitive import SensitiveField
 
 
 def visible_employees(viewer: Viewer) -> QuerySet[Employee]:
@@ -36,6 +38,18 @@ class EmployeeQuery:
     search: str | None = None
     statuses: list[EmployeeStatus] | None = None
     position_id: int | None = None
+    id_number: str | None = None
+    bank_account: str | None = None
+
+
+def sensitive_lookup(viewer: Viewer, field: SensitiveField, value: str) -> Q:
+    """Employees whose ID number (or bank account) is exactly `value`, by keyed hash, among
+    those whose sensitive fields the viewer may read: to anyone else a look-up finds nobody,
+    so it cannot tell them who holds a number."""
+    scope = viewer.employee_filter(requires=FieldGroup.SENSITIVE)
+    if scope is None or not value.strip():
+        return Q(id__in=[])
+    return Q(scope, Q(**{field.hash_column: sensitive.lookup_hash(field, value)}))
 
 
 async def list_employees(
@@ -47,11 +61,21 @@ async def list_employees(
         qs = qs.filter(unit__path__startswith=unit.path) if unit else qs.filter(id__in=[])
     if query.search and query.search.strip():
         term = query.search.strip()
-        qs = qs.filter(Q(name__icontains=term) | Q(employee_number__icontains=term))
+        found = Q(name__icontains=term) | Q(employee_number__icontains=term)
+        # A whole ID number or account number typed into the search box finds its holder.
+        if validation.valid_id_number(term.upper()):
+            found |= sensitive_lookup(viewer, SensitiveField.ID_NUMBER, term)
+        elif validation.valid_bank_account(sensitive.normalise(SensitiveField.BANK_ACCOUNT, term)):
+            found |= sensitive_lookup(viewer, SensitiveField.BANK_ACCOUNT, term)
+        qs = qs.filter(found)
     if query.statuses:
         qs = qs.filter(status__in=query.statuses)
     if query.position_id is not None:
         qs = qs.filter(position_id=query.position_id)
+    if query.id_number is not None:
+        qs = qs.filter(sensitive_lookup(viewer, SensitiveField.ID_NUMBER, query.id_number))
+    if query.bank_account is not None:
+        qs = qs.filter(sensitive_lookup(viewer, SensitiveField.BANK_ACCOUNT, query.bank_account))
     return await keyset_page(qs, key="employee_number", first=first, after=after)
 
 
@@ -130,7 +154,10 @@ async def create_employee(
     assert unit is not None
     async with in_transaction():
         employee = await Employee.create(
-            employee_number=number, unit=unit, hire_date=hire_date, **_clean(values)
+            employee_number=number,
+            unit=unit,
+            hire_date=hire_date,
+            **sensitive.sealed_columns(number, _clean(values)),
         )
         await audit.record_employee_created(viewer, employee, _clean(values))
     return await visible_employees(viewer).get(id=employee.id)
@@ -141,23 +168,38 @@ async def update_employee(
     employee_id: int,
     changes: EmployeeChanges,
     current_password: str | None = None,
+    expected_version: int | None = None,
 ) -> Employee:
-    employee = await _manageable_employee(viewer, employee_id)
-    values = dict(changes.values)
-    problems = await _value_problems(viewer, values, employee_id=employee.id)
-    if "name" in values and not str(values["name"] or "").strip():
-        problems.append(FieldError("Name is required.", ErrorCode.REQUIRED, "name"))
-    if values.get("status") is EmployeeStatus.TERMINATED:
-        problems.append(
-            FieldError("Use terminateEmployee to end employment.", ErrorCode.INVALID, "status")
-        )
-    if problems:
-        raise ServiceError(*problems)
-    await reauthenticate(viewer, employee, values, current_password)
-    async with in_transaction():
-        await Employee.filter(id=employee.id).update(**_clean(values))
-        await audit.record_employee_update(viewer, employee, _clean(values))
-    return await visible_employees(viewer).get(id=employee.id)
+    async def attempt() -> Employee:
+        employee = await _manageable_employee(viewer, employee_id)
+        versions.check(employee.version, expected_version)
+        values = dict(changes.values)
+        problems = await _value_problems(viewer, values, employee_id=employee.id)
+        if "name" in values and not str(values["name"] or "").strip():
+            problems.append(FieldError("Name is required.", ErrorCode.REQUIRED, "name"))
+        if values.get("status") is EmployeeStatus.TERMINATED:
+            problems.append(
+                FieldError("Use terminateEmployee to end employment.", ErrorCode.INVALID, "status")
+            )
+        if problems:
+            raise ServiceError(*problems)
+        # The checks compare the sensitive values by keyed hash: nothing is decrypted to change them.
+        stored, compared = sensitive.ByHash(employee), sensitive.hashed(_clean(values))
+        await reauthenticate(viewer, stored, compared, current_password)
+        if not _clean(values):
+            return employee  # nothing to change: the version stays
+        async with in_transaction():
+            now = await _locked(viewer, employee, expected_version)
+            await versions.write(
+                Employee,
+                employee.id,
+                now.version,
+                sensitive.sealed_columns(employee.employee_number, _clean(values)),
+            )
+            await audit.record_employee_update(viewer, sensitive.ByHash(now), compared)
+        return await visible_employees(viewer).get(id=employee.id)
+
+    return await versions.attempts(expected_version, attempt)
 
 
 async def transfer_employee(
@@ -167,51 +209,94 @@ async def transfer_employee(
     unit_id: int,
     position_id: int | None = None,
     manager_id: int | None = None,
+    expected_version: int | None = None,
 ) -> Employee:
     """Move an employee to another unit; both ends must be in the viewer's charge."""
-    employee = await _manageable_employee(viewer, employee_id)
-    if employee.status is EmployeeStatus.TERMINATED:
-        raise ServiceError.one(
-            ErrorCode.INVALID, "A terminated employee cannot be transferred.", "id"
-        )
-    problems: list[FieldError] = []
-    unit = await _manageable_unit(viewer, unit_id, "unitId", problems)
-    values: dict[str, Any] = {}
-    if position_id is not None:
-        values["position_id"] = position_id
-    if manager_id is not None:
-        values["manager_id"] = manager_id
-    problems += await _value_problems(viewer, values, employee_id=employee.id)
-    if problems:
-        raise ServiceError(*problems)
-    assert unit is not None
-    async with in_transaction():
-        await Employee.filter(id=employee.id).update(unit_id=unit.id, **values)
-        await audit.record_employee_update(viewer, employee, {"unit_id": unit.id, **values})
-    return await visible_employees(viewer).get(id=employee.id)
+
+    async def attempt() -> Employee:
+        employee = await _manageable_employee(viewer, employee_id)
+        versions.check(employee.version, expected_version)
+        if employee.status is EmployeeStatus.TERMINATED:
+            raise ServiceError.one(
+                ErrorCode.INVALID, "A terminated employee cannot be transferred.", "id"
+            )
+        problems: list[FieldError] = []
+        unit = await _manageable_unit(viewer, unit_id, "unitId", problems)
+        values: dict[str, Any] = {}
+        if position_id is not None:
+            values["position_id"] = position_id
+        if manager_id is not None:
+            values["manager_id"] = manager_id
+        problems += await _value_problems(viewer, values, employee_id=employee.id)
+        if problems:
+            raise ServiceError(*problems)
+        assert unit is not None
+        async with in_transaction():
+            now = await _locked(viewer, employee, expected_version)
+            await versions.write(Employee, employee.id, now.version, {"unit_id": unit.id, **values})
+            await audit.record_employee_update(viewer, now, {"unit_id": unit.id, **values})
+        return await visible_employees(viewer).get(id=employee.id)
+
+    return await versions.attempts(expected_version, attempt)
 
 
 async def terminate_employee(
-    viewer: Viewer, employee_id: int, *, termination_date: date, reason: str | None
+    viewer: Viewer,
+    employee_id: int,
+    *,
+    termination_date: date,
+    reason: str | None,
+    expected_version: int | None = None,
 ) -> Employee:
-    employee = await _manageable_employee(viewer, employee_id)
-    if employee.status is EmployeeStatus.TERMINATED:
-        raise ServiceError.one(ErrorCode.CONFLICT, "This employee is already terminated.", "id")
-    if termination_date < employee.hire_date:
-        raise ServiceError.one(
-            ErrorCode.INVALID, "Termination cannot precede the hire date.", "terminationDate"
-        )
-    async with in_transaction():
-        await Employee.filter(id=employee.id).update(
-            status=EmployeeStatus.TERMINATED,
-            termination_date=termination_date,
-            termination_reason=(reason or "").strip() or None,
-        )
-        await audit.record_employee_termination(viewer, employee, termination_date, reason)
-        # The people they managed keep their place; their manager link is cleared.
-        await Employee.filter(manager_id=employee.id).update(manager_id=None)
-        await OrgUnit.filter(manager_id=employee.id).update(manager_id=None)
-    return await visible_employees(viewer).get(id=employee.id)
+    async def attempt() -> Employee:
+        employee = await _manageable_employee(viewer, employee_id)
+        versions.check(employee.version, expected_version)
+        if employee.status is EmployeeStatus.TERMINATED:
+            raise ServiceError.one(ErrorCode.CONFLICT, "This employee is already terminated.", "id")
+        if termination_date < employee.hire_date:
+            raise ServiceError.one(
+                ErrorCode.INVALID, "Termination cannot precede the hire date.", "terminationDate"
+            )
+        async with in_transaction():
+            now = await _locked(viewer, employee, expected_version)
+            await versions.write(
+                Employee,
+                employee.id,
+                now.version,
+                {
+                    "status": EmployeeStatus.TERMINATED,
+                    "termination_date": termination_date,
+                    "termination_reason": (reason or "").strip() or None,
+                },
+            )
+            await audit.record_employee_termination(viewer, now, termination_date, reason)
+            # The people they managed keep their place; their manager link is cleared.
+            await Employee.filter(manager_id=employee.id).update(
+                manager_id=None, version=F("version") + 1
+            )
+            await OrgUnit.filter(manager_id=employee.id).update(
+                manager_id=None, version=F("version") + 1
+            )
+        return await visible_employees(viewer).get(id=employee.id)
+
+    return await versions.attempts(expected_version, attempt)
+
+
+async def _locked(viewer: Viewer, read: Employee, expected_version: int | None) -> Employee:
+    """In the write's transaction: the employee's row as it is now, locked. A change made since
+    it was read is written over only when the client named no version and it leaves what was
+    checked alone: the unit (the viewer's charge), the status, and one's own record (whose
+    password check compared the stored values)."""
+    now = await versions.locked(Employee, read.id)
+    versions.still_current(
+        read.version,
+        now.version,
+        expected_version,
+        checks_hold=now.unit_id == read.unit_id
+        and now.status == read.status
+        and viewer.employee_id != read.id,
+    )
+    return now
 
 
 async def _manageable_employee(viewer: Viewer, employee_id: int) -> Employee:

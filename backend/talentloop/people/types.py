@@ -12,9 +12,10 @@ from talentloop.access.policy import FieldGroup, FieldNotPermitted, mask
 from talentloop.graphql.context import Info
 from talentloop.graphql.ids import to_global_id
 from talentloop.graphql.node import Node
-from talentloop.people import loaders
+from talentloop.people import loaders, sensitive
 from talentloop.people.fields import EMPLOYEE_FIELDS
 from talentloop.people.models import Employee, EmployeeStatus, Gender, Position
+from talentloop.people.sensitive import SensitiveField
 
 if TYPE_CHECKING:
     from talentloop.org.types import OrgUnitNode
@@ -55,7 +56,8 @@ class PositionNode(Node):
     name="Employee",
     description=(
         "A person employed by the company. Fields the viewer's role may not read resolve to "
-        "null with an error naming the field; ID and bank numbers are masked."
+        "null with an error naming the field; ID and bank numbers are masked (the full value "
+        "only through revealEmployeeField, with a reason, logged)."
     ),
 )
 class EmployeeNode(Node):
@@ -71,6 +73,12 @@ class EmployeeNode(Node):
         if EMPLOYEE_FIELDS[name] not in self._groups:
             raise FieldNotPermitted(name)
         return value
+
+    def _masked(self, field: SensitiveField) -> str | None:
+        """The last four characters, and only for a viewer of the sensitive group: the value is
+        opened after the check, never before."""
+        self._read(field.api_name, None)
+        return mask(sensitive.read(self._model, field))
 
     @strawberry.field(description="The global ID.")
     def id(self) -> strawberry.ID:
@@ -146,10 +154,29 @@ class EmployeeNode(Node):
     def base_salary(self) -> Decimal | None:
         return self._read("baseSalary", self._model.base_salary)
 
-    @strawberry.field(description="Resident ID number, masked (sensitive personal information).")
-    def id_number(self) -> str | None:
-        return mask(self._read("idNumber", self._model.id_number))
+    @strawberry.field(
+        description=(
+            "Raised by every change; send it back as expectedVersion when you save an edit. "
+            "Read by those who may edit the record (HR in scope, the employee themself)."
+        )
+    )
+    def version(self) -> int | None:
+        return self._read("version", self._model.version)
 
-    @strawberry.field(description="Salary bank account, masked (sensitive personal information).")
+    @strawberry.field(
+        description=(
+            "Resident ID number, masked to its last 4 characters (sensitive personal "
+            "information). The full value: revealEmployeeField."
+        )
+    )
+    def id_number(self) -> str | None:
+        return self._masked(SensitiveField.ID_NUMBER)
+
+    @strawberry.field(
+        description=(
+            "Salary bank account, masked to its last 4 digits (sensitive personal information). "
+            "The full value: revealEmployeeField."
+        )
+    )
     def bank_account(self) -> str | None:
-        return mask(self._read("bankAccount", self._model.bank_account))
+        return self._masked(SensitiveField.BANK_ACCOUNT)

@@ -14,11 +14,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
+from tortoise.expressions import F
+from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
 from talentloop.access.policy import Viewer
 from talentloop.errors import ErrorCode, ServiceError
 from talentloop.org.models import OrgUnit
+from talentloop.people import sensitive
 from talentloop.people.models import Employee, EmployeeStatus, Gender, Position
 from talentloop.people.service import format_problems, visible_employees
 from talentloop.performance import triggers
@@ -471,6 +474,7 @@ async def _write_targets(
             await KpiTarget.bulk_create(new)
         if changed:
             await KpiTarget.bulk_update(changed, fields=["value"])
+            await _bump_versions(KpiTarget, changed)
         created, updated = created + len(new), updated + len(changed)
         if on_write:
             on_write(created + updated + unchanged)
@@ -596,6 +600,18 @@ async def _check_employees(viewer: Viewer, table: Table, job: ImportJob) -> Chec
     return checked
 
 
+def _differs(employee: Employee, values: dict[str, Any], fields: list[str]) -> bool:
+    stored = sensitive.ByHash(employee)
+    return any(getattr(stored, k) != v for k, v in sensitive.hashed(values).items() if k in fields)
+
+
+def _stored_columns(name: str) -> list[str]:
+    if name in sensitive.SENSITIVE:
+        field = sensitive.SensitiveField(name)
+        return [field.cipher_column, field.hash_column]
+    return [name]
+
+
 def _column(api_field: str | None) -> str | None:
     if api_field is None:
         return None
@@ -611,6 +627,8 @@ async def _write_employees(
         for e in await Employee.filter(employee_number__in=chunk):
             existing[e.employee_number] = e
     fields = [*_EMPLOYEE_FIELDS, "unit_id", "position_id"]
+    # The ID number and bank account are stored sealed, and compared by keyed hash.
+    columns = [c for f in fields for c in _stored_columns(f)]
     new: list[Employee] = []
     changed: list[Employee] = []
     unchanged = 0
@@ -618,10 +636,9 @@ async def _write_employees(
         values = checked.items[(number,)]["values"]
         employee = existing.get(number)
         if employee is None:
-            new.append(Employee(employee_number=number, **values))
-        elif any(getattr(employee, k) != v for k, v in values.items() if k in fields):
-            for k, v in values.items():
-                setattr(employee, k, v)
+            new.append(Employee(employee_number=number, **sensitive.sealed_columns(number, values)))
+        elif _differs(employee, values, fields):
+            sensitive.seal_into(employee, values)
             changed.append(employee)
         else:
             unchanged += 1
@@ -630,7 +647,7 @@ async def _write_employees(
     for chunk in _chunks(new):
         await Employee.bulk_create(chunk)
     for chunk in _chunks(changed):
-        await Employee.bulk_update(chunk, fields=fields)
+        await Employee.bulk_update(chunk, fields=columns)
 
     # Managers last: a manager may be a new employee of the same file. An empty
     # manager column leaves an existing employee's manager as it is.
@@ -652,7 +669,15 @@ async def _write_employees(
                 changed.append(existing[number])
     for chunk in _chunks(relinked):
         await Employee.bulk_update(chunk, fields=["manager_id"])
+    # Once per changed employee, however many of its columns the file changed.
+    for chunk in _chunks(list({e.id: e for e in [*changed, *relinked]}.values())):
+        await _bump_versions(Employee, chunk)
     return len(new), len(changed), unchanged
+
+
+async def _bump_versions(model: type[Model], rows: list[Any]) -> None:
+    """A form opened before the import must not save over it (talentloop.versions)."""
+    await model.filter(id__in=[r.id for r in rows]).update(version=F("version") + 1)
 
 
 CHECKERS = {

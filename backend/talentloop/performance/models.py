@@ -76,6 +76,8 @@ class KpiTarget(Model):
     )
     value = fields.DecimalField(max_digits=16, decimal_places=4)
     updated_at = fields.DatetimeField(auto_now=True)
+    # Raised by every write; a form sends back the one it read (talentloop.versions).
+    version = fields.IntField(default=1, db_default=1)
 
     kpi_id: int
     employee_id: int | None

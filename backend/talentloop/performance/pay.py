@@ -4,6 +4,7 @@ condition period by period, and restoring it through a two-step approval
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import date
 from decimal import Decimal
@@ -11,12 +12,13 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from talentloop.access.policy import SYSTEM, Viewer
+from talentloop.access.policy import SYSTEM, FieldGroup, Viewer
 from talentloop.accounts.models import Role, User
 from talentloop.audit import service as audit
 from talentloop.errors import ErrorCode, FieldError, ServiceError, not_found
 from talentloop.org import service as org_service
 from talentloop.org.models import OrgUnit, OrgUnitType
+from talentloop.people.models import Employee
 from talentloop.performance import rollup
 from talentloop.performance.models import (
     ConditionKind,
@@ -66,7 +68,8 @@ def describe(suspension: PaySuspension, kpi: Kpi, unit: OrgUnit) -> str:
 
 
 async def progress(suspension: PaySuspension) -> Progress:
-    """Evaluated over the whole unit, whoever asks: the unit's progress is not personal data."""
+    """Evaluated over the whole unit, whoever asks: the suspension itself is read only by
+    those who follow the unit (`_follows`), who may see the whole unit's figures."""
     kpi = await Kpi.get(id=suspension.condition_kpi_id)
     unit = await OrgUnit.get(id=suspension.unit_id)
     latest_period = (
@@ -119,21 +122,45 @@ async def progress(suspension: PaySuspension) -> Progress:
     )
 
 
+async def _follows(viewer: Viewer) -> Callable[[str], bool]:
+    """Whose performance pay a viewer follows, by unit path: a unit's progress is its members'
+    performance summed up (for a small team, a person's), so it is read where the viewer reads
+    its members' performance (the WORK group) or above that, and by the unit's own members."""
+    work = viewer.subtree_paths(requires=FieldGroup.WORK)
+    own: str | None = None
+    if viewer.employee_id is not None:
+        paths = await Employee.filter(id=viewer.employee_id).values_list("unit__path", flat=True)
+        own = str(paths[0]) if paths else None
+
+    def follows(path: str) -> bool:
+        return any(path.startswith(p) or p.startswith(path) for p in work) or (
+            own is not None and own.startswith(path)
+        )
+
+    return follows
+
+
 async def list_suspensions(viewer: Viewer) -> list[PaySuspension]:
-    """Suspensions of the units the viewer can see (an employee sees their own unit's)."""
-    scope = viewer.unit_filter()
-    if scope is None:
-        return []
-    visible_ids = set(await org_service.visible_units(viewer).values_list("id", flat=True))
-    suspensions = await PaySuspension.all().order_by("-suspended_from", "id")
-    return [s for s in suspensions if s.unit_id in visible_ids]
+    """Suspensions the viewer follows (`_follows`): HR and the boss in their scope, a manager
+    for their team and above, an employee their own unit's and above."""
+    follows = await _follows(viewer)
+    suspensions = await PaySuspension.all().select_related("unit").order_by("-suspended_from", "id")
+    return [s for s in suspensions if follows(s.unit.path)]
 
 
 async def get_suspension(viewer: Viewer, suspension_id: int) -> PaySuspension | None:
-    suspension = await PaySuspension.get_or_none(id=suspension_id)
-    if suspension is None or await org_service.get_unit(viewer, suspension.unit_id) is None:
+    suspension = await PaySuspension.get_or_none(id=suspension_id).select_related("unit")
+    if suspension is None:
         return None
-    return suspension
+    return suspension if (await _follows(viewer))(suspension.unit.path) else None
+
+
+async def get_restore_request(viewer: Viewer, request_id: int) -> RestoreRequest | None:
+    """A restore request is read wherever its suspension is."""
+    request = await RestoreRequest.get_or_none(id=request_id)
+    if request is None or await get_suspension(viewer, request.suspension_id) is None:
+        return None
+    return request
 
 
 async def suspend(

@@ -19,14 +19,21 @@ from talentloop.graphql.pagination import Connection, to_connection
 from talentloop.org import service as org_service
 from talentloop.performance import imports, pay, service, triggers
 from talentloop.performance.models import (
+    AssessmentRequest,
     AssessmentRequestStatus,
     ConditionKind,
+    ImportJob,
     ImportKind,
+    Kpi,
     KpiAggregation,
     KpiDirection,
     KpiTarget,
     KpiUnit,
+    PaySuspension,
+    PerformanceRecord,
     PeriodType,
+    RestoreRequest,
+    TriggerRule,
 )
 from talentloop.performance.types import (
     AssessmentRequestNode,
@@ -175,21 +182,10 @@ class PerformanceQuery:
     async def kpi_targets(
         self, info: Info, kpi_id: strawberry.ID, period: date
     ) -> list[KpiTargetNode]:
-        viewer = info.context.viewer
-        if not viewer.is_authenticated:
-            return []
-        targets = await KpiTarget.filter(
-            kpi_id=pk_of(kpi_id, "Kpi") or -1, period=period
-        ).select_related("employee__unit", "unit")
-        return [
-            KpiTargetNode(_model=t)
-            for t in targets
-            if (t.unit is not None and viewer.can_see_unit(t.unit.path))
-            or (
-                t.employee is not None
-                and viewer.can_see_employee(t.employee.id, t.employee.unit.path)
-            )
-        ]
+        targets = await service.list_targets(
+            info.context.viewer, pk_of(kpi_id, "Kpi") or -1, period
+        )
+        return [KpiTargetNode(_model=t) for t in targets]
 
     @strawberry.field(description="Trigger rules.")
     async def trigger_rules(self, info: Info) -> list[TriggerRuleNode]:
@@ -251,9 +247,39 @@ async def _kpi_node(info: Info, pk: int) -> KpiNode | None:
     return KpiNode(_model=found) if found else None
 
 
-register_node("Kpi", _kpi_node)
-register_node("PaySuspension", _suspension_node)
-register_node("ImportJob", _import_node)
+async def _target_node(info: Info, pk: int) -> KpiTargetNode | None:
+    found = await service.get_target(info.context.viewer, pk)
+    return KpiTargetNode(_model=found) if found else None
+
+
+async def _record_node(info: Info, pk: int) -> PerformanceRecordNode | None:
+    found = await service.get_record(info.context.viewer, pk)
+    return PerformanceRecordNode(_model=found) if found else None
+
+
+async def _rule_node(info: Info, pk: int) -> TriggerRuleNode | None:
+    found = await triggers.get_rule(info.context.viewer, pk)
+    return TriggerRuleNode(_model=found) if found else None
+
+
+async def _request_node(info: Info, pk: int) -> AssessmentRequestNode | None:
+    found = await triggers.get_request(info.context.viewer, pk)
+    return AssessmentRequestNode(_model=found) if found else None
+
+
+async def _restore_node(info: Info, pk: int) -> RestoreRequestNode | None:
+    found = await pay.get_restore_request(info.context.viewer, pk)
+    return RestoreRequestNode(_model=found) if found else None
+
+
+register_node("Kpi", _kpi_node, Kpi)
+register_node("KpiTarget", _target_node, KpiTarget)
+register_node("PerformanceRecord", _record_node, PerformanceRecord)
+register_node("TriggerRule", _rule_node, TriggerRule)
+register_node("AssessmentRequest", _request_node, AssessmentRequest)
+register_node("PaySuspension", _suspension_node, PaySuspension)
+register_node("RestoreRequest", _restore_node, RestoreRequest)
+register_node("ImportJob", _import_node, ImportJob)
 
 
 # --- mutations ----------------------------------------------------------------------------------
@@ -290,6 +316,14 @@ class SetKpiTargetInput:
     value: Decimal = strawberry.field(description="Target per member.")
     employee_id: strawberry.ID | None = strawberry.field(default=None, description="An employee…")
     unit_id: strawberry.ID | None = strawberry.field(default=None, description="…or a unit.")
+    expected_version: int | None = strawberry.field(
+        default=None,
+        description=(
+            "The `version` of the target you read, 0 if there was none. If it has changed "
+            "since, nothing is written and the answer is CONFLICT on expectedVersion. "
+            "Omitted: the value replaces whatever target is there."
+        ),
+    )
 
 
 @strawberry.type(description="The target as saved, or the errors that stopped it.")
@@ -419,6 +453,7 @@ class PerformanceMutation:
                 value=input.value,
                 employee_id=optional_pk(input.employee_id, "Employee", "employeeId"),
                 unit_id=optional_pk(input.unit_id, "OrgUnit", "unitId"),
+                expected_version=input.expected_version,
             )
         except ServiceError as exc:
             return KpiTargetPayload(target=None, errors=mutation_errors(exc))

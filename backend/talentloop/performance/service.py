@@ -6,9 +6,11 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from tortoise.exceptions import IntegrityError
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
+from talentloop import versions
 from talentloop.access.policy import FieldGroup, Viewer
 from talentloop.accounts.models import Role
 from talentloop.audit import service as audit
@@ -96,8 +98,10 @@ async def set_target(
     value: Decimal,
     employee_id: int | None = None,
     unit_id: int | None = None,
+    expected_version: int | None = None,
 ) -> KpiTarget:
-    """Create or replace the target of one employee or one unit for one period."""
+    """Create or replace the target of one employee or one unit for one period.
+    `expected_version` is the version of the target the client read, 0 if there was none."""
     kpi = await get_kpi(viewer, kpi_id)
     problems: list[FieldError] = []
     if kpi is None:
@@ -130,20 +134,64 @@ async def set_target(
         raise ServiceError.one(ErrorCode.FORBIDDEN, "You may not set targets here.")
     if problems:
         raise ServiceError(*problems)
-    async with in_transaction():
-        existing = await KpiTarget.filter(
-            kpi_id=kpi.id, period=period, employee_id=employee_id, unit_id=unit_id
-        ).first()
-        if existing is not None:
-            await audit.record_target_set(viewer, existing, value, created=False)
-            existing.value = value
-            await existing.save(update_fields=["value", "updated_at"])
-            return existing
-        target = await KpiTarget.create(
-            kpi_id=kpi.id, period=period, employee_id=employee_id, unit_id=unit_id, value=value
-        )
-        await audit.record_target_set(viewer, target, value, created=True)
-        return target
+
+    async def attempt() -> KpiTarget:
+        async with in_transaction():
+            existing = (
+                await KpiTarget.filter(
+                    kpi_id=kpi.id, period=period, employee_id=employee_id, unit_id=unit_id
+                )
+                .select_for_update()
+                .first()
+            )
+            versions.check(existing.version if existing else 0, expected_version)
+            if existing is not None:
+                await audit.record_target_set(viewer, existing, value, created=False)
+                existing.version = await versions.write(
+                    KpiTarget, existing.id, existing.version, {"value": value}
+                )
+                existing.value = value
+                return existing
+            try:
+                target = await KpiTarget.create(
+                    kpi_id=kpi.id,
+                    period=period,
+                    employee_id=employee_id,
+                    unit_id=unit_id,
+                    value=value,
+                )
+            except IntegrityError:
+                # Another writer created the same target first (a partial unique index).
+                raise versions.StaleVersion from None
+            await audit.record_target_set(viewer, target, value, created=True)
+            return target
+
+    return await versions.attempts(expected_version, attempt)
+
+
+def _target_visible(viewer: Viewer, target: KpiTarget) -> bool:
+    """A person's target is their performance data (WORK); a unit's is read where the unit is."""
+    if target.employee is not None:
+        employee = target.employee
+        return FieldGroup.WORK in viewer.groups_for(employee.id, employee.unit.path)
+    return target.unit is not None and viewer.can_see_unit(target.unit.path)
+
+
+async def list_targets(viewer: Viewer, kpi_id: int, period: date) -> list[KpiTarget]:
+    """Targets set explicitly for a KPI and period that the viewer may read."""
+    targets = await KpiTarget.filter(kpi_id=kpi_id, period=period).select_related(
+        "employee__unit", "unit"
+    )
+    return [t for t in targets if _target_visible(viewer, t)]
+
+
+async def get_target(viewer: Viewer, target_id: int) -> KpiTarget | None:
+    target = await KpiTarget.get_or_none(id=target_id).select_related("employee__unit", "unit")
+    return target if target is not None and _target_visible(viewer, target) else None
+
+
+async def get_record(viewer: Viewer, record_id: int) -> PerformanceRecord | None:
+    return await visible_records(viewer).filter(id=record_id).first()
 
 
 async def remove_target(viewer: Viewer, target_id: int) -> None:

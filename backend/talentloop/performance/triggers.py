@@ -165,11 +165,19 @@ async def list_rules(viewer: Viewer) -> list[TriggerRule]:
     return [r for r in rules if r.unit is None or viewer.can_see_unit(r.unit.path)]
 
 
+async def get_rule(viewer: Viewer, rule_id: int) -> TriggerRule | None:
+    return next((r for r in await list_rules(viewer) if r.id == rule_id), None)
+
+
 def visible_requests(viewer: Viewer) -> QuerySet[AssessmentRequest]:
     scope = viewer.employee_filter(FieldGroup.WORK, prefix="employee__")
     if scope is None:
         return AssessmentRequest.filter(id__in=[])
     return AssessmentRequest.filter(scope)
+
+
+async def get_request(viewer: Viewer, request_id: int) -> AssessmentRequest | None:
+    return await visible_requests(viewer).filter(id=request_id).first()
 
 
 async def list_requests(

@@ -261,6 +261,12 @@ class KpiTargetNode(Node):
     def value(self) -> Decimal:
         return tidy(self._model.value)
 
+    @strawberry.field(
+        description="Raised by every change; send it back as expectedVersion when you set it."
+    )
+    def version(self) -> int:
+        return self._model.version
+
 
 @strawberry.type(
     name="TriggerRule", description="KPI below x % of target for n periods → assessment."

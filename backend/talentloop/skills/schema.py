@@ -15,7 +15,16 @@ from talentloop.graphql.node import register_node
 from talentloop.graphql.pagination import Connection, to_connection
 from talentloop.pagination import keyset_page
 from talentloop.skills import service
-from talentloop.skills.models import CategoryKind, RoundStatus
+from talentloop.skills.models import (
+    AssessmentRound,
+    CategoryKind,
+    Competency,
+    CompetencyCategory,
+    RaterAssignment,
+    RoundStatus,
+    SkillTest,
+    TestAttempt,
+)
 from talentloop.skills.types import (
     AssessmentRoundNode,
     CompetencyCategoryNode,
@@ -171,10 +180,22 @@ async def _test_node(info: Info, pk: int) -> SkillTestNode | None:
     return SkillTestNode(_model=found) if found else None
 
 
-register_node("Competency", _competency_node)
-register_node("AssessmentRound", _round_node)
-register_node("RaterTask", _task_node)
-register_node("SkillTest", _test_node)
+async def _category_node(info: Info, pk: int) -> CompetencyCategoryNode | None:
+    found = [c for c in await service.list_categories(info.context.viewer) if c.id == pk]
+    return CompetencyCategoryNode(_model=found[0]) if found else None
+
+
+async def _attempt_node(info: Info, pk: int) -> TestAttemptNode | None:
+    found = await service.visible_attempts(info.context.viewer).filter(id=pk).first()
+    return TestAttemptNode(_model=found) if found else None
+
+
+register_node("CompetencyCategory", _category_node, CompetencyCategory)
+register_node("Competency", _competency_node, Competency)
+register_node("AssessmentRound", _round_node, AssessmentRound)
+register_node("RaterTask", _task_node, RaterAssignment)
+register_node("SkillTest", _test_node, SkillTest)
+register_node("TestAttempt", _attempt_node, TestAttempt)
 
 
 # --- mutations ---------------------------------------------------------------------------------
@@ -242,7 +263,8 @@ class StartAssessmentRoundInput:
     include_self: bool = strawberry.field(default=True, description="Self-rating.")
     include_manager: bool = strawberry.field(default=True, description="The direct manager rates.")
     min_raters: int = strawberry.field(
-        default=3, description="Fewest answers before a peer or subordinate mean is shown."
+        default=3,
+        description="Fewest answers before a peer or subordinate mean is shown: 3 to 10.",
     )
     request_id: strawberry.ID | None = strawberry.field(
         default=None, description="The assessment request it answers."

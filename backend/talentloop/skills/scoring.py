@@ -26,6 +26,17 @@ from talentloop.skills.models import (
     TestAttempt,
 )
 
+# An anonymous group (peers, subordinates) shows its mean only from this many answers,
+# whatever a round asks: with one or two, whoever chose the raters could read a rating back.
+MIN_ANONYMOUS_RATERS = 3
+
+
+def anonymity_floor(min_raters: int) -> int:
+    """The answers an anonymous group of a round needs before it shows (rounds made before
+    the floor may ask fewer: they get the floor)."""
+    return max(min_raters, MIN_ANONYMOUS_RATERS)
+
+
 DEFAULT_WEIGHTS: dict[Source, Decimal] = {
     Source.MANAGER: Decimal(40),
     Source.TEST: Decimal(30),
@@ -175,7 +186,7 @@ def _rating_sources(
             levels = [level for rel, level, _ in rounds[round_id] if rel is relation]
             if not levels:
                 continue
-            min_raters = rounds[round_id][0][2]
+            min_raters = anonymity_floor(rounds[round_id][0][2])
             shown = relation not in ANONYMOUS or len(levels) >= min_raters
             source = Source(relation.value)
             result = SourceResult(

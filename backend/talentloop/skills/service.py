@@ -308,8 +308,14 @@ async def create_round(viewer: Viewer, data: RoundInput) -> AssessmentRound:
         problems.append(FieldError("Title is required.", ErrorCode.REQUIRED, "title"))
     if data.deadline < date.today():
         problems.append(FieldError("The deadline has passed.", ErrorCode.INVALID, "deadline"))
-    if not 1 <= data.min_raters <= 10:
-        problems.append(FieldError("Between 1 and 10 raters.", ErrorCode.INVALID, "minRaters"))
+    if not scoring.MIN_ANONYMOUS_RATERS <= data.min_raters <= 10:
+        problems.append(
+            FieldError(
+                f"Between {scoring.MIN_ANONYMOUS_RATERS} and 10 raters: fewer would not be anonymous.",
+                ErrorCode.INVALID,
+                "minRaters",
+            )
+        )
     known = set(await Competency.filter(id__in=data.competency_ids).values_list("id", flat=True))
     if not data.competency_ids or known != set(data.competency_ids):
         problems.append(
@@ -436,7 +442,9 @@ async def round_results(round_: AssessmentRound) -> list[GroupResult]:
     for (competency_id, relation), values in sorted(
         levels.items(), key=lambda kv: (kv[0][0], list(RaterRelation).index(kv[0][1]))
     ):
-        shown = relation not in scoring.ANONYMOUS or len(values) >= round_.min_raters
+        shown = relation not in scoring.ANONYMOUS or len(values) >= scoring.anonymity_floor(
+            round_.min_raters
+        )
         results.append(
             GroupResult(
                 competency_id,
@@ -572,6 +580,14 @@ async def submit_attempt(
         max_score=max_score,
         level=level_for(percent, test.level_thresholds),
     )
+
+
+def visible_attempts(viewer: Viewer) -> QuerySet[TestAttempt]:
+    """A test result is capability data, read like the scores it feeds (the WORK group)."""
+    scope = viewer.employee_filter(FieldGroup.WORK, prefix="employee__")
+    if scope is None:
+        return TestAttempt.filter(id__in=[])
+    return TestAttempt.filter(scope)
 
 
 async def my_attempts(viewer: Viewer) -> list[TestAttempt]:

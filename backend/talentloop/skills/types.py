@@ -140,13 +140,21 @@ class CompetencyNode(Node):
             _model=await CompetencyCategory.get(id=self._model.category_id)
         )
 
-    @strawberry.field(description="The levels positions need on it (a unit may ask more or less).")
-    async def required_levels(self) -> list[RequiredLevelInfo]:
+    @strawberry.field(
+        description="The levels positions need on it: company-wide, and in the units the viewer sees."
+    )
+    async def required_levels(self, info: Info) -> list[RequiredLevelInfo]:
         from talentloop.skills.models import RequiredLevel
 
-        rows = await RequiredLevel.filter(competency_id=self._model.id).select_related(
-            "position", "unit"
-        )
+        viewer = info.context.viewer
+        rows = [
+            r
+            for r in await RequiredLevel.filter(competency_id=self._model.id).select_related(
+                "position", "unit"
+            )
+            # A unit's own level names the unit: shown only where the unit is visible.
+            if r.unit is None or viewer.can_see_unit(r.unit.path)
+        ]
         return [
             RequiredLevelInfo(
                 position_title=r.position.title,
@@ -318,7 +326,7 @@ class AssessmentRoundNode(Node):
 
     @strawberry.field(description="Fewest answers before an anonymous group's mean is shown.")
     def min_raters(self) -> int:
-        return self._model.min_raters
+        return scoring.anonymity_floor(self._model.min_raters)
 
     @strawberry.field(description="The competencies rated.")
     async def competencies(self, info: Info) -> list[CompetencyNode]:
@@ -420,7 +428,7 @@ class RaterTaskNode(Node):
 
     @strawberry.field(description="Answers needed before an anonymous group's mean is shown.")
     def min_raters(self) -> int:
-        return self._model.round.min_raters
+        return scoring.anonymity_floor(self._model.round.min_raters)
 
     @strawberry.field(description="When the viewer submitted, if they have.")
     def submitted_at(self) -> datetime | None:

@@ -18,8 +18,11 @@ from talentloop.pagination import keyset_page
 from talentloop.training import service
 from talentloop.training.models import (
     CostKind,
+    Course,
     CourseFormat,
     CourseKind,
+    CourseSession,
+    Enrollment,
     EnrollmentStatus,
     PlanKind,
     TargetRuleKind,
@@ -216,9 +219,23 @@ async def _plan_node(info: Info, pk: int) -> TrainingPlanNode | None:
     return TrainingPlanNode(_model=found[0]) if found else None
 
 
-register_node("Course", _course_node)
-register_node("Enrollment", _enrollment_node)
-register_node("TrainingPlan", _plan_node)
+async def _session_node(info: Info, pk: int) -> CourseSessionNode | None:
+    found = await service.get_session(info.context.viewer, pk)
+    return CourseSessionNode(_model=found) if found else None
+
+
+async def _target_rule_node(info: Info, pk: int) -> TrainingTargetRuleNode | None:
+    if not info.context.viewer.is_authenticated:
+        return None
+    found = await TrainingTargetRule.get_or_none(id=pk, is_active=True)
+    return TrainingTargetRuleNode(_model=found) if found else None
+
+
+register_node("Course", _course_node, Course)
+register_node("CourseSession", _session_node, CourseSession)
+register_node("Enrollment", _enrollment_node, Enrollment)
+register_node("TrainingPlan", _plan_node, TrainingPlan)
+register_node("TrainingTargetRule", _target_rule_node, TrainingTargetRule)
 
 
 # --- mutations -------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from talentloop.accounts.models import Role
 from talentloop.errors import ErrorCode, FieldError, ServiceError, not_found
 from talentloop.org import service as org_service
 from talentloop.people.models import Employee
+from talentloop.people.service import visible_employees
 from talentloop.performance import rollup
 from talentloop.performance.models import Kpi
 from talentloop.performance.periods import periods_between
@@ -83,6 +84,13 @@ def catalogue(viewer: Viewer, query: CourseQuery | None = None) -> QuerySet[Cour
 
 async def get_course(viewer: Viewer, course_id: int) -> Course | None:
     return await catalogue(viewer).filter(id=course_id).first()
+
+
+async def get_session(viewer: Viewer, session_id: int) -> CourseSession | None:
+    """A session of a course in the library."""
+    if not viewer.is_authenticated:
+        return None
+    return await CourseSession.filter(id=session_id, course__is_active=True).first()
 
 
 async def upcoming_sessions(course_id: int, after: datetime | None = None) -> list[CourseSession]:
@@ -163,7 +171,8 @@ async def enroll(
     elif session_id is not None:
         problems.append(FieldError("This course has no sessions.", ErrorCode.INVALID, "sessionId"))
     if course.format is CourseFormat.MENTORING:
-        mentor = await Employee.get_or_none(id=mentor_id) if mentor_id else None
+        # A mentor the viewer cannot see is answered like one that does not exist.
+        mentor = await visible_employees(viewer).filter(id=mentor_id).first() if mentor_id else None
         if mentor is None:
             problems.append(FieldError("Choose a mentor.", ErrorCode.REQUIRED, "mentorId"))
         elif mentor.id == employee.id:
@@ -527,17 +536,19 @@ async def visible_plans(viewer: Viewer) -> list[TrainingPlan]:
     department, since those plans cover their team.
     """
     plans = await TrainingPlan.all().select_related("unit").order_by("-year", "id")
-    return [
-        p
-        for p in plans
-        if viewer.can_direct_in(p.unit.path)
+    return [p for p in plans if _may_read_plan(viewer, p)]
+
+
+def _may_read_plan(viewer: Viewer, plan: TrainingPlan) -> bool:
+    return (
+        viewer.can_direct_in(plan.unit.path)
         or viewer.role is Role.EXECUTIVE
         or (
             viewer.role is Role.MANAGER
             and viewer.scope_path is not None
-            and viewer.scope_path.startswith(p.unit.path)
+            and viewer.scope_path.startswith(plan.unit.path)
         )
-    ]
+    )
 
 
 async def create_plan(
@@ -572,7 +583,8 @@ async def add_plan_item(
     planned_cost: Decimal,
 ) -> PlanItem:
     plan = await TrainingPlan.get_or_none(id=plan_id).select_related("unit")
-    if plan is None or not viewer.can_see_unit(plan.unit.path):
+    # A plan the viewer may not read does not exist for them (not "forbidden").
+    if plan is None or not _may_read_plan(viewer, plan):
         raise not_found("Plan", "planId")
     if not viewer.can_manage_employees_in(plan.unit.path):
         raise ServiceError.one(ErrorCode.FORBIDDEN, "HR of the unit edits its plan.", "planId")

@@ -110,6 +110,15 @@ const en: Messages = {
       pay: 'Pay',
       sensitive: 'Sensitive',
     },
+    edit: {
+      button: 'Edit',
+      title: 'Edit employee',
+      saved: 'Saved',
+      nameRequired: 'Enter a name',
+      conflictTitle: 'Someone else changed this record',
+      conflict: 'It was changed after you opened this form, so your changes were not saved. Reload to see the latest version, then make your changes again.',
+      reload: 'Reload',
+    },
     fields: {
       employeeNumber: 'Employee number',
       name: 'Name',
@@ -135,6 +144,26 @@ const en: Messages = {
     title: 'My profile',
     noEmployee: 'This account is not linked to an employee record.',
     account: 'Account',
+    record: {
+      title: 'Download my record',
+      hint: 'A copy of your record: personal, work, contact and pay details, KPI records and targets, competency scores and gaps, training enrolments. It holds your full ID and bank account numbers: keep it safe. Every download is written to the audit log.',
+      json: 'Download JSON',
+      xlsx: 'Download XLSX',
+      done: 'Downloaded {name}',
+      failed: 'Download failed ({status})',
+    },
+  },
+  reveal: {
+    button: 'Reveal',
+    title: 'Full {field}',
+    notice: 'ID numbers and bank accounts are sensitive personal information. Say why you need the full value: every reveal is written to the audit log (who, whose, which field, why, when).',
+    reason: 'Reason',
+    reasonPlaceholder: 'e.g. Salary payment bounced; checking the account with the bank',
+    reasonLength: 'Give a reason of 5 to 500 characters',
+    submit: 'Reveal',
+    close: 'Close',
+    empty: 'Not recorded',
+    hidden: 'It is hidden again when you close this dialog.',
   },
   noAccess: {
     title: 'No access',
@@ -920,6 +949,9 @@ const en: Messages = {
       targetPositionId: 'Target position',
     },
     specific: {
+      expectedVersion: {
+        CONFLICT: 'Someone else changed this record; reload it, then make your change again',
+      },
       taskId: {
         CONFLICT: 'You have rated already, or the round is closed',
         NOT_FOUND: 'This review task was not found',

@@ -108,6 +108,15 @@ const zhCN = {
       pay: '薪酬',
       sensitive: '敏感信息',
     },
+    edit: {
+      button: '编辑',
+      title: '编辑员工档案',
+      saved: '已保存',
+      nameRequired: '请输入姓名',
+      conflictTitle: '其他人已修改了这份档案',
+      conflict: '您打开表单后，这份档案已被其他人修改，您的修改没有保存。请重新加载查看最新内容，然后再次修改。',
+      reload: '重新加载',
+    },
     fields: {
       employeeNumber: '工号',
       name: '姓名',
@@ -133,6 +142,26 @@ const zhCN = {
     title: '我的档案',
     noEmployee: '当前账号未关联员工档案。',
     account: '账号',
+    record: {
+      title: '下载我的档案',
+      hint: '下载你在系统中的个人档案副本：个人、工作、联系方式和薪资账户信息，绩效记录与目标，能力评分与差距，培训报名。文件含完整身份证号和银行账号，请妥善保管；每次下载都会记入审计日志。',
+      json: '下载 JSON',
+      xlsx: '下载 Excel',
+      done: '已下载 {name}',
+      failed: '下载失败（{status}）',
+    },
+  },
+  reveal: {
+    button: '显示',
+    title: '查看完整{field}',
+    notice: '身份证号和银行账号属于敏感个人信息。请说明查看原因：每次查看都会记入审计日志（查看人、被查看员工、字段、原因、时间）。',
+    reason: '查看原因',
+    reasonPlaceholder: '例如：工资退票，需与银行核对账号',
+    reasonLength: '请填写 5 至 500 个字的原因',
+    submit: '显示完整信息',
+    close: '关闭',
+    empty: '未登记',
+    hidden: '关闭对话框后将不再显示。',
   },
   noAccess: {
     title: '无权访问',
@@ -918,6 +947,9 @@ const zhCN = {
       targetPositionId: '目标岗位',
     },
     specific: {
+      expectedVersion: {
+        CONFLICT: '其他人已修改了这条记录，请重新加载后再修改',
+      },
       taskId: {
         CONFLICT: '您已提交过评价，或评估已结束',
         NOT_FOUND: '找不到这项评价任务',

@@ -1,0 +1,622 @@
+"""The authorization matrix: who may read and change what, at which relation, declared once.
+
+policy.py says what a role holds (grants: subtrees and field groups); this module says what
+that means for every part of the API, in the terms an HR person checks it by. A **relation**
+is where the person (or unit) a record belongs to sits relative to the viewer:
+
+| relation       | a person…                                   | a unit…                              |
+|----------------|---------------------------------------------|--------------------------------------|
+| `self`         | is the viewer                               | (as `same_team`)                     |
+| `same_team`    | works in the viewer's own unit              | is the viewer's own unit             |
+| `same_unit`    | works in another team of the viewer's department | is another team of that department |
+| `same_branch`  | works in another department of the viewer's branch | is in the viewer's branch         |
+| `other_branch` | works in another branch                     | is in another branch                 |
+
+A manager here is a team lead: their scope is their own unit (what `access/viewer.py` gives
+when no other scope unit is set).
+
+- `REACH` lists, per reach and role, the relations it covers; a reach is a field group
+  (`directory` … `sensitive`, restating policy.py's grants), a place where a role acts
+  (`directed`, `managed`) or a rule of its own (`plan`, `own`, `signed_in`…).
+- `TYPES`: every Node type, by what a record belongs to (a person, a unit, a user, nobody)
+  → the reach that may read it; `VALUE_TYPES`: every other object type, which is exactly
+  as visible as the fields that return it (the note says which).
+- `FIELDS`: fields readable by fewer viewers than their type (Employee's by field group,
+  from people/fields.py; the others here).
+- `QUERIES`: every root query field, by what it reads (`Read`); `LOOKUPS`, the ones that
+  look a record up by id, are where access/guard.py audits a denied read.
+- `MUTATIONS`: every mutation, as the checks its service makes in order — a role gate
+  (FORBIDDEN), finding the target (NOT_FOUND, exactly like a record that does not exist),
+  then the right to change it (FORBIDDEN).
+- `EDGES_WITH_PARENT`: the nested fields that show a record wherever their parent is
+  visible; every other edge shows a record only where the viewer may read it on its own.
+
+tests/access/test_matrix_declarations.py fails when the schema holds a type, root field,
+mutation or Employee field that is not declared here; tests/access/test_matrix.py checks
+every declaration through the HTTP API for each role and relation. How to add a type:
+docs/architecture.md, "Access control".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from talentloop.access.policy import FieldGroup
+from talentloop.accounts.models import Role
+from talentloop.people.fields import EMPLOYEE_FIELDS
+
+
+class Relation(StrEnum):
+    SELF = "self"
+    SAME_TEAM = "same_team"
+    SAME_UNIT = "same_unit"
+    SAME_BRANCH = "same_branch"
+    OTHER_BRANCH = "other_branch"
+
+
+class Reach(StrEnum):
+    # What a role reads of a person (restating policy.py's role table).
+    DIRECTORY = "directory"  # the person exists for the viewer: name, unit, work contacts
+    WORK = "work"  # hire dates and everything about their work: KPIs, scores, training
+    PERSONAL = "personal"
+    PAY = "pay"
+    SENSITIVE = "sensitive"  # ID and bank numbers, always masked
+    # Units: a unit in one of the viewer's subtrees (or above one) exists for them.
+    UNIT = "unit"
+    # A unit's figures (its members' performance summed up): where the viewer reads its
+    # members at WORK, and the units the viewer belongs to.
+    UNIT_AT_WORK = "unit_at_work"
+    # Where a role acts.
+    DIRECTED = "directed"  # Viewer.can_direct_in: targets, 360° rounds, enrolling a team
+    MANAGED = "managed"  # Viewer.can_manage_employees_in: records, pay, plans, org units
+    OWN_OR_DIRECTED = "own_or_directed"  # one's own enrolment, or one one directs
+    OWN_OR_MANAGED = "own_or_managed"  # one's own leave request, or one HR files
+    DECIDES_LEAVE = "decides_leave"  # where one directs, never one's own (and direct reports)
+    # Rules of their own.
+    PLAN = "plan"  # training plans: where one directs; the boss everywhere
+    OWN = "own"  # the viewer's own alone (their jobs, rating tasks)
+    OWN_OR_HQ_HR = "own_or_hq_hr"  # import jobs: the importer's and HQ HR's
+    OWN_OR_ADMIN = "own_or_admin"  # user accounts: one's own; the administrator all
+    SIGNED_IN = "signed_in"  # not personal data: anyone signed in
+
+
+EVERYWHERE = frozenset(Relation)
+IN_BRANCH = EVERYWHERE - {Relation.OTHER_BRANCH}
+IN_TEAM = frozenset({Relation.SELF, Relation.SAME_TEAM})
+SELF_ONLY = frozenset({Relation.SELF})
+NOWHERE: frozenset[Relation] = frozenset()
+ROLES = tuple(Role)
+
+
+def _by_role(
+    *,
+    hq_hr: frozenset[Relation],
+    branch_hr: frozenset[Relation],
+    manager: frozenset[Relation],
+    employee: frozenset[Relation],
+    executive: frozenset[Relation],
+    admin: frozenset[Relation],
+) -> dict[Role, frozenset[Relation]]:
+    return {
+        Role.HQ_HR: hq_hr,
+        Role.BRANCH_HR: branch_hr,
+        Role.MANAGER: manager,
+        Role.EMPLOYEE: employee,
+        Role.EXECUTIVE: executive,
+        Role.ADMIN: admin,
+    }
+
+
+_HR_FILE = _by_role(  # personal, pay and sensitive fields: HR in scope, and oneself
+    hq_hr=EVERYWHERE,
+    branch_hr=IN_BRANCH,
+    manager=SELF_ONLY,
+    employee=SELF_ONLY,
+    executive=SELF_ONLY,
+    admin=SELF_ONLY,
+)
+_DIRECTORY = _by_role(
+    hq_hr=EVERYWHERE,
+    branch_hr=IN_BRANCH,
+    manager=IN_BRANCH,
+    employee=IN_BRANCH,
+    executive=EVERYWHERE,
+    admin=EVERYWHERE,
+)
+
+REACH: dict[Reach, dict[Role, frozenset[Relation]]] = {
+    Reach.DIRECTORY: _DIRECTORY,
+    Reach.WORK: _by_role(
+        hq_hr=EVERYWHERE,
+        branch_hr=IN_BRANCH,
+        manager=IN_TEAM,
+        employee=SELF_ONLY,
+        executive=EVERYWHERE,
+        admin=SELF_ONLY,
+    ),
+    Reach.PERSONAL: _HR_FILE,
+    Reach.PAY: _HR_FILE,
+    Reach.SENSITIVE: _HR_FILE,
+    Reach.UNIT: _DIRECTORY,
+    Reach.UNIT_AT_WORK: _by_role(
+        hq_hr=EVERYWHERE,
+        branch_hr=IN_BRANCH,
+        manager=IN_TEAM,
+        employee=IN_TEAM,  # for a unit, same_team is their own unit (or one above it)
+        executive=EVERYWHERE,
+        admin=IN_TEAM,
+    ),
+    Reach.DIRECTED: _by_role(
+        hq_hr=EVERYWHERE,
+        branch_hr=IN_BRANCH,
+        manager=IN_TEAM,
+        employee=NOWHERE,
+        executive=NOWHERE,
+        admin=NOWHERE,
+    ),
+    Reach.MANAGED: _by_role(
+        hq_hr=EVERYWHERE,
+        branch_hr=IN_BRANCH,
+        manager=NOWHERE,
+        employee=NOWHERE,
+        executive=NOWHERE,
+        admin=NOWHERE,
+    ),
+    Reach.OWN_OR_DIRECTED: _by_role(
+        hq_hr=EVERYWHERE,
+        branch_hr=IN_BRANCH,
+        manager=IN_TEAM,
+        employee=SELF_ONLY,
+        executive=SELF_ONLY,
+        admin=SELF_ONLY,
+    ),
+    Reach.OWN_OR_MANAGED: _by_role(
+        hq_hr=EVERYWHERE,
+        branch_hr=IN_BRANCH,
+        manager=SELF_ONLY,
+        employee=SELF_ONLY,
+        executive=SELF_ONLY,
+        admin=SELF_ONLY,
+    ),
+    Reach.DECIDES_LEAVE: _by_role(
+        hq_hr=EVERYWHERE - SELF_ONLY,
+        branch_hr=IN_BRANCH - SELF_ONLY,
+        manager=IN_TEAM - SELF_ONLY,
+        employee=NOWHERE,
+        executive=NOWHERE,
+        admin=NOWHERE,
+    ),
+    Reach.PLAN: _by_role(
+        hq_hr=EVERYWHERE,
+        branch_hr=IN_BRANCH,
+        manager=IN_TEAM,  # and the plans of the units above their team
+        employee=NOWHERE,
+        executive=EVERYWHERE,
+        admin=NOWHERE,
+    ),
+    Reach.OWN: {role: SELF_ONLY for role in ROLES},
+    Reach.OWN_OR_HQ_HR: {role: EVERYWHERE if role is Role.HQ_HR else SELF_ONLY for role in ROLES},
+    Reach.OWN_OR_ADMIN: {role: EVERYWHERE if role is Role.ADMIN else SELF_ONLY for role in ROLES},
+    Reach.SIGNED_IN: {role: EVERYWHERE for role in ROLES},
+}
+
+GROUP_REACH: dict[FieldGroup, Reach] = {
+    FieldGroup.DIRECTORY: Reach.DIRECTORY,
+    FieldGroup.WORK: Reach.WORK,
+    FieldGroup.PERSONAL: Reach.PERSONAL,
+    FieldGroup.PAY: Reach.PAY,
+    FieldGroup.SENSITIVE: Reach.SENSITIVE,
+}
+
+
+def reaches(reach: Reach, role: Role | None, relation: Relation) -> bool:
+    """Whether a viewer of this role reaches a record at this relation (anonymous: never)."""
+    return role is not None and relation in REACH[reach][role]
+
+
+# --- types -----------------------------------------------------------------------------------
+
+
+class Owner(StrEnum):
+    """What a record belongs to, which decides its relation to a viewer."""
+
+    PERSON = "person"  # an employee: the record is about them
+    UNIT = "unit"  # an org unit
+    USER = "user"  # a user account that made it (a job) or is it
+    NOBODY = "nobody"  # the catalogue and company-wide rules
+
+
+@dataclass(frozen=True)
+class TypeAccess:
+    """Who reads a record of this type, by what it belongs to (a type may have several)."""
+
+    reads: dict[Owner, Reach]
+    note: str = ""
+
+
+def _t(note: str = "", **reads: Reach) -> TypeAccess:
+    return TypeAccess({Owner(k): v for k, v in reads.items()}, note)
+
+
+TYPES: dict[str, TypeAccess] = {
+    # people and the organisation
+    "Employee": _t("fields by group: FIELDS", person=Reach.DIRECTORY),
+    "Position": _t("the position catalogue", nobody=Reach.SIGNED_IN),
+    "OrgUnit": _t("units in or above the viewer's subtrees", unit=Reach.UNIT),
+    "User": _t("a user's own account; the administrator's every account", user=Reach.OWN_OR_ADMIN),
+    # performance
+    "Kpi": _t("KPI definitions", nobody=Reach.SIGNED_IN),
+    "KpiTarget": _t("a person's target, or a unit's", person=Reach.WORK, unit=Reach.UNIT),
+    "PerformanceRecord": _t(person=Reach.WORK),
+    "TriggerRule": _t("company-wide rules, or a unit's", nobody=Reach.SIGNED_IN, unit=Reach.UNIT),
+    "AssessmentRequest": _t(person=Reach.WORK),
+    "PaySuspension": _t("its progress is the unit's people's performance", unit=Reach.UNIT_AT_WORK),
+    "RestoreRequest": _t("wherever its suspension is", unit=Reach.UNIT_AT_WORK),
+    "ImportJob": _t(user=Reach.OWN_OR_HQ_HR),
+    # capability
+    "CompetencyCategory": _t(nobody=Reach.SIGNED_IN),
+    "Competency": _t(nobody=Reach.SIGNED_IN),
+    "AssessmentRound": _t("group counts and means, never a rater", person=Reach.WORK),
+    "RaterTask": _t("the rater's alone", user=Reach.OWN),
+    "SkillTest": _t(nobody=Reach.SIGNED_IN),
+    "TestAttempt": _t("a score is capability data, like the round", person=Reach.WORK),
+    # training
+    "Course": _t("the library; its cost: FIELDS", nobody=Reach.SIGNED_IN),
+    "CourseSession": _t(nobody=Reach.SIGNED_IN),
+    "Enrollment": _t(person=Reach.WORK),
+    "TrainingPlan": _t(unit=Reach.PLAN),
+    "TrainingTargetRule": _t(nobody=Reach.SIGNED_IN),
+    # analytics
+    "ExternalEvent": _t(unit=Reach.UNIT),
+    "ReportJob": _t("the figures are the requester's scope: theirs alone", user=Reach.OWN),
+    # attendance
+    "AttendanceRuleSet": _t(
+        "a region's or the company default; or a unit's", nobody=Reach.SIGNED_IN, unit=Reach.UNIT
+    ),
+    "AttendanceLocation": _t("a unit's place to clock in", unit=Reach.UNIT),
+    "LeaveRequest": _t(person=Reach.WORK),
+}
+
+# Types that are not Nodes, each read only through the fields that return it, so it is
+# exactly as visible as they are; the note says where that is.
+VALUE_TYPES: dict[str, str] = {
+    "ApiToken": "apiTokens: the viewer's own",
+    "AuditEntry": "auditLog: HQ HR",
+    "Viewer": "me: the viewer",
+    "KpiSeries": "employeeKpis (the person's WORK), unitKpiSeries (the unit's members at WORK)",
+    "KpiPoint": "KpiSeries, KpiBreakdownRow",
+    "TargetAdjustmentInfo": "KpiPoint of a person",
+    "KpiBreakdownRow": "unitKpiBreakdown: the unit's members at WORK",
+    "ConditionPeriodInfo": "PaySuspension.progress",
+    "RestoreProgress": "PaySuspension.progress",
+    "RestoreDecisionInfo": "RestoreRequest.decisions",
+    "ImportRowError": "ImportJob.errors",
+    "LevelDescription": "Competency.levels",
+    "RequiredLevelInfo": "Competency.requiredLevels: company-wide, or of a unit the viewer sees",
+    "ScoreSourceResult": "CompetencyScoreInfo.sources",
+    "CompetencyScoreInfo": "employeeCompetencies (the person's WORK), HeatMapRow",
+    "HeatMapRow": "competencyHeatMap: the unit's members at WORK",
+    "CompetencyHeatMap": "competencyHeatMap: a unit the viewer sees",
+    "UnderPerformerShareRow": "underPerformerAnalysis",
+    "UnderPerformerAnalysisInfo": "underPerformerAnalysis: people at WORK",
+    "RaterGroupCount": "AssessmentRound.groups: counts, never who",
+    "RoundGroupResult": "AssessmentRound.results: anonymous groups hidden below minRaters",
+    "MyRating": "RaterTask.myRatings: the rater's own",
+    "QuestionOption": "SkillTest questions",
+    "TestQuestion": "SkillTest.questions: without the answers",
+    "LevelThreshold": "SkillTest.levelThresholds",
+    "CourseCompetencyInfo": "Course.competencies",
+    "Lesson": "Course.lessons",
+    "CourseCostInfo": "Course.cost: FIELDS",
+    "GapClosedInfo": "CourseRecommendation.reasons",
+    "CourseRecommendation": "recommendedCourses: the person's WORK",
+    "PlanItemInfo": "TrainingPlan.items",
+    "TrainingBudget": "TrainingPlan.budget",
+    "ParticipationPointInfo": "trainingParticipation: people at WORK",
+    "TrainingBonusInfo": "trainingBonuses: the person's WORK",
+    "TrainingEffectReport": "trainingEffectReport: report roles, people at WORK",
+    "TrainingEffectReportDefaults": "trainingEffectReportDefaults: report roles",
+    "GroupComparison": "TrainingEffectReport",
+    "ConfidenceInterval": "TrainingEffectReport",
+    "EffectEstimateInfo": "TrainingEffectReport",
+    "RoiInfo": "TrainingEffectReport",
+    "EffectTrendPoint": "TrainingEffectReport",
+    "CompetencyCorrelationInfo": "TrainingEffectReport",
+    "KpiValuation": "kpiValuations: HQ HR, branch HR, the boss",
+    "Punch": "AttendanceMonth.punches, clockIn: the person's WORK",
+    "AttendanceDay": "AttendanceMonth.days",
+    "LeaveDays": "AttendanceSummary.leaveDays",
+    "AttendanceSummary": "AttendanceMonth, AttendanceSheetRow",
+    "AttendanceMonth": "myAttendance (the viewer), attendanceMonth (the person's WORK)",
+    "AttendanceSheetRow": "AttendanceSheet.rows: the unit's members at WORK",
+    "AttendanceSheet": "attendanceSheet: a unit the viewer sees",
+    "DownloadFile": "attendanceSheetXlsx: the unit's members at WORK",
+    "WorkCalendarDay": "workCalendar: the State Council's calendar, anyone signed in",
+    "LeaveBalanceInfo": "leaveBalances: the person's WORK",
+    "PunchRowError": "importPunches: rows of people the viewer manages",
+}
+
+
+# --- fields readable by fewer viewers than their type -------------------------------------------
+
+
+@dataclass(frozen=True)
+class FieldAccess:
+    reach: Reach | None = None  # by relation to the record's person
+    roles: frozenset[Role] | None = None  # or by role alone
+    masked: bool = False  # shown masked even where readable
+
+
+HR = frozenset({Role.HQ_HR, Role.BRANCH_HR})
+REPORT_ROLES = frozenset({Role.HQ_HR, Role.BRANCH_HR, Role.MANAGER, Role.EXECUTIVE})
+_MASKED = {"idNumber", "bankAccount"}
+
+FIELDS: dict[tuple[str, str], FieldAccess] = {
+    **{
+        ("Employee", name): FieldAccess(reach=GROUP_REACH[group], masked=name in _MASKED)
+        for name, group in EMPLOYEE_FIELDS.items()
+    },
+    ("Course", "cost"): FieldAccess(roles=HR | {Role.EXECUTIVE}),
+}
+
+# Nested fields that show their record wherever the parent is visible (the approvers of a
+# restore request are part of it); every other edge to a Node shows it only where the
+# viewer may read it by TYPES, and resolves to null (or leaves it out) elsewhere.
+EDGES_WITH_PARENT: frozenset[tuple[str, str]] = frozenset(
+    {("RestoreRequest", "requestedBy"), ("RestoreDecisionInfo", "approver")}
+)
+
+
+# --- root query fields ---------------------------------------------------------------------------
+
+
+class Read(StrEnum):
+    LOOKUP = "lookup"  # one record by id: null when missing or not visible (audited when denied)
+    LIST = "list"  # every record of `type` the viewer reads by TYPES
+    OWN_LIST = "own_list"  # the viewer's own records of `type`
+    PERSON = "person"  # about one person (`argument`): empty unless `reach` covers them
+    UNIT = "unit"  # about one unit (`argument`): empty unless it is visible; people within at WORK
+    SCOPE = "scope"  # an aggregate over the people the viewer reads at WORK
+    ROLES = "roles"  # for `roles` only (others: empty)
+    VIEWER = "viewer"  # about the viewer themself
+    UNIT_SETTING = "unit_setting"  # a unit's settings (`argument`): answered where it is visible
+
+
+@dataclass(frozen=True)
+class QueryAccess:
+    read: Read
+    type: str | None = None
+    argument: str | None = None
+    reach: Reach | None = None
+    roles: frozenset[Role] | None = None
+    session: bool = False  # not with an API token
+
+
+def _q(read: Read, type: str | None = None, **kw: object) -> QueryAccess:
+    return QueryAccess(read, type, **kw)  # type: ignore[arg-type]
+
+
+QUERIES: dict[str, QueryAccess] = {
+    "node": _q(Read.LOOKUP, argument="id"),
+    "me": _q(Read.VIEWER),
+    "apiTokens": _q(Read.VIEWER),
+    "orgUnits": _q(Read.LIST, "OrgUnit"),
+    "orgUnit": _q(Read.LOOKUP, "OrgUnit", argument="id"),
+    "employees": _q(Read.LIST, "Employee"),
+    "employee": _q(Read.LOOKUP, "Employee", argument="id"),
+    "positions": _q(Read.LIST, "Position"),
+    "kpis": _q(Read.LIST, "Kpi"),
+    "employeeKpis": _q(Read.PERSON, argument="employeeId", reach=Reach.WORK),
+    "unitKpiSeries": _q(Read.UNIT, argument="unitId", reach=Reach.WORK),
+    "unitKpiBreakdown": _q(Read.UNIT, argument="unitId", reach=Reach.WORK),
+    "performanceRecords": _q(Read.LIST, "PerformanceRecord"),
+    "kpiTargets": _q(Read.LIST, "KpiTarget"),
+    "triggerRules": _q(Read.LIST, "TriggerRule"),
+    "assessmentRequests": _q(Read.LIST, "AssessmentRequest"),
+    "paySuspensions": _q(Read.LIST, "PaySuspension"),
+    "latestKpiPeriod": _q(Read.SCOPE, reach=Reach.WORK),
+    "importJob": _q(Read.LOOKUP, "ImportJob", argument="id"),
+    "competencyCategories": _q(Read.LIST, "CompetencyCategory"),
+    "competencies": _q(Read.LIST, "Competency"),
+    "employeeCompetencies": _q(Read.PERSON, argument="employeeId", reach=Reach.WORK),
+    "competencyHeatMap": _q(Read.UNIT, argument="unitId", reach=Reach.WORK),
+    "underPerformerAnalysis": _q(Read.SCOPE, reach=Reach.WORK),
+    "assessmentRounds": _q(Read.LIST, "AssessmentRound"),
+    "myRaterTasks": _q(Read.OWN_LIST, "RaterTask"),
+    "skillTests": _q(Read.LIST, "SkillTest"),
+    "myTestAttempts": _q(Read.OWN_LIST, "TestAttempt"),
+    "courses": _q(Read.LIST, "Course"),
+    "recommendedCourses": _q(Read.PERSON, argument="employeeId", reach=Reach.WORK),
+    "myEnrollments": _q(Read.OWN_LIST, "Enrollment"),
+    "enrollments": _q(Read.LIST, "Enrollment"),
+    "trainingPlans": _q(Read.LIST, "TrainingPlan"),
+    "trainingParticipation": _q(Read.SCOPE, reach=Reach.WORK),
+    "trainingTargetRules": _q(Read.LIST, "TrainingTargetRule"),
+    "trainingBonuses": _q(Read.PERSON, argument="employeeId", reach=Reach.WORK),
+    "trainingEffectReport": _q(Read.SCOPE, reach=Reach.WORK, roles=REPORT_ROLES),
+    "trainingEffectReportDefaults": _q(Read.ROLES, roles=REPORT_ROLES),
+    "externalEvents": _q(Read.LIST, "ExternalEvent"),
+    "kpiValuations": _q(Read.ROLES, roles=frozenset({Role.HQ_HR, Role.BRANCH_HR, Role.EXECUTIVE})),
+    "reportJob": _q(Read.LOOKUP, "ReportJob", argument="id"),
+    "auditLog": _q(Read.ROLES, roles=frozenset({Role.HQ_HR}), session=True),
+    "attendanceRuleSets": _q(Read.LIST, "AttendanceRuleSet"),
+    "effectiveAttendanceRuleSet": _q(Read.UNIT_SETTING, argument="unitId"),
+    "attendanceLocations": _q(Read.UNIT_SETTING, argument="unitId"),
+    "workCalendar": _q(Read.ROLES, roles=frozenset(ROLES)),
+    "myAttendance": _q(Read.VIEWER),
+    "attendanceMonth": _q(Read.PERSON, argument="employeeId", reach=Reach.WORK),
+    "attendanceSheet": _q(Read.UNIT, argument="unitId", reach=Reach.WORK),
+    "attendanceSheetXlsx": _q(Read.UNIT, argument="unitId", reach=Reach.WORK),
+    "leaveBalances": _q(Read.PERSON, argument="employeeId", reach=Reach.WORK),
+    "myLeaveRequests": _q(Read.OWN_LIST, "LeaveRequest"),
+    "leaveRequests": _q(Read.LIST, "LeaveRequest"),
+}
+
+# Root fields that look one record up by id, and the type they look up (None: any, by the
+# global id): access/guard.py writes a denied one to the audit trail.
+LOOKUPS: dict[str, str | None] = {
+    name: q.type for name, q in QUERIES.items() if q.read is Read.LOOKUP
+}
+
+
+# --- mutations ---------------------------------------------------------------------------------
+
+
+class Target(StrEnum):
+    """What a mutation acts on, named by an id in its input."""
+
+    NONE = "none"  # nothing in particular: a new catalogue entry, one's own account
+    PERSON = "person"
+    UNIT = "unit"
+    RECORD = "record"  # a record of `record_type`, found by TYPES
+
+
+@dataclass(frozen=True)
+class MutationAccess:
+    """The checks a mutation's service makes, in order: `roles` (else FORBIDDEN before
+    anything is looked up), the target found by `finds` (else NOT_FOUND, the answer for a
+    missing one), `allows` (else FORBIDDEN)."""
+
+    target: Target
+    finds: Reach | None = None
+    allows: Reach | None = None
+    roles: frozenset[Role] | None = None
+    allows_roles: frozenset[Role] | None = None  # once found: only these roles (else FORBIDDEN)
+    record_type: str | None = None
+    public: bool = False  # no viewer needed (signing in)
+    session: bool = False  # a password session only (not an API token)
+    note: str = ""
+
+
+HQ_HR_ONLY = frozenset({Role.HQ_HR})
+
+
+def _m(
+    target: Target = Target.NONE,
+    finds: Reach | None = None,
+    allows: Reach | None = None,
+    **kw: object,
+) -> MutationAccess:
+    return MutationAccess(target, finds, allows, **kw)  # type: ignore[arg-type]
+
+
+def _on(record_type: str, finds: Reach, allows: Reach | None, **kw: object) -> MutationAccess:
+    return MutationAccess(Target.RECORD, finds, allows, record_type=record_type, **kw)  # type: ignore[arg-type]
+
+
+MUTATIONS: dict[str, MutationAccess] = {
+    # accounts
+    "login": _m(public=True),
+    "refreshToken": _m(public=True),
+    "logout": _m(public=True),
+    "changePassword": _m(session=True, note="one's own password"),
+    "createApiToken": _m(session=True, note="for oneself"),
+    "revokeApiToken": _on("ApiToken", Reach.OWN, None, session=True),
+    "setUserActive": _on(
+        "User",
+        Reach.SIGNED_IN,
+        None,
+        roles=frozenset({Role.ADMIN, Role.HQ_HR}),
+        session=True,
+        note="not oneself; only the administrator changes an administrator",
+    ),
+    # the organisation
+    "createOrgUnit": _m(Target.UNIT, Reach.UNIT, Reach.MANAGED, note="under this unit"),
+    "updateOrgUnit": _m(Target.UNIT, Reach.UNIT, Reach.MANAGED),
+    "moveOrgUnit": _m(Target.UNIT, Reach.UNIT, Reach.MANAGED, note="and the new parent"),
+    # people
+    "createEmployee": _m(Target.UNIT, Reach.UNIT, Reach.MANAGED, roles=HR),
+    "updateEmployee": _m(Target.PERSON, Reach.DIRECTORY, Reach.MANAGED),
+    "transferEmployee": _m(Target.PERSON, Reach.DIRECTORY, Reach.MANAGED),
+    "terminateEmployee": _m(Target.PERSON, Reach.DIRECTORY, Reach.MANAGED),
+    "revealEmployeeField": _m(
+        Target.PERSON, Reach.SENSITIVE, None, session=True, note="with a reason; audited"
+    ),
+    # performance
+    "createKpi": _m(roles=HQ_HR_ONLY),
+    "setKpiTarget": _m(Target.PERSON, Reach.WORK, Reach.DIRECTED, note="or a unit's: UNIT"),
+    "recordPerformance": _m(Target.PERSON, Reach.WORK, Reach.MANAGED),
+    "importData": _m(roles=HR, note="each row: a person it MANAGES, else 'not found'"),
+    "createTriggerRule": _m(Target.UNIT, Reach.UNIT, Reach.MANAGED, note="company-wide: HQ HR"),
+    "suspendPerformancePay": _m(Target.UNIT, Reach.UNIT, None, roles=HQ_HR_ONLY),
+    "requestPayRestore": _on("PaySuspension", Reach.UNIT_AT_WORK, Reach.MANAGED),
+    "decidePayRestore": _on(
+        "RestoreRequest",
+        Reach.UNIT_AT_WORK,
+        None,
+        allows_roles=HQ_HR_ONLY,
+        note="HQ HR decides the second step; the branch head (a person, not a role) the "
+        "first; never the requester",
+    ),
+    # capability
+    "createCompetencyCategory": _m(roles=HQ_HR_ONLY),
+    "saveCompetency": _m(roles=HQ_HR_ONLY),
+    "setRequiredLevel": _m(Target.UNIT, Reach.UNIT, Reach.MANAGED, note="company-wide: HQ HR"),
+    "startAssessmentRound": _m(Target.PERSON, Reach.DIRECTORY, Reach.DIRECTED),
+    "closeAssessmentRound": _on("AssessmentRound", Reach.WORK, Reach.DIRECTED),
+    "submitRatings": _on("RaterTask", Reach.OWN, None),
+    "submitSkillTest": _m(note="anyone with an employee record, for themself"),
+    "calibrateCompetency": _m(Target.PERSON, Reach.WORK, Reach.MANAGED),
+    # training
+    "enrollInCourse": _m(Target.PERSON, Reach.DIRECTORY, Reach.OWN_OR_DIRECTED),
+    "cancelEnrollment": _on("Enrollment", Reach.WORK, Reach.OWN_OR_DIRECTED),
+    "recordLessonProgress": _on("Enrollment", Reach.WORK, Reach.OWN, note="the learner"),
+    "markAttendance": _on("Enrollment", Reach.WORK, Reach.DIRECTED, note="learners of a session"),
+    "takeCourseExam": _on("Enrollment", Reach.WORK, Reach.OWN, note="the learner"),
+    "completeEnrollment": _on("Enrollment", Reach.WORK, Reach.DIRECTED),
+    "giveCourseFeedback": _on("Enrollment", Reach.WORK, Reach.OWN, note="the learner"),
+    "createCourse": _m(roles=HQ_HR_ONLY),
+    "addCourseSession": _m(Target.UNIT, Reach.UNIT, Reach.MANAGED, note="company-wide: HQ HR"),
+    "addCourseCostItem": _m(roles=HR),
+    "createTrainingPlan": _m(Target.UNIT, Reach.UNIT, Reach.MANAGED),
+    "addTrainingPlanItem": _on("TrainingPlan", Reach.PLAN, Reach.MANAGED),
+    "createTrainingTargetRule": _m(roles=HQ_HR_ONLY),
+    # analytics
+    "recordExternalEvent": _m(Target.UNIT, Reach.UNIT, Reach.MANAGED),
+    "deleteExternalEvent": _on("ExternalEvent", Reach.UNIT, Reach.MANAGED),
+    "setKpiValuation": _m(roles=HQ_HR_ONLY),
+    "exportTrainingEffectReport": _m(roles=REPORT_ROLES, note="a unit it names: UNIT"),
+    # attendance
+    "clockIn": _m(note="anyone with an employee record, for themself"),
+    "importPunches": _m(roles=HR, note="each row: a person it MANAGES, else 'not found'"),
+    "saveAttendanceRuleSet": _m(
+        Target.UNIT, Reach.UNIT, Reach.MANAGED, note="a region's or the default: HQ HR"
+    ),
+    "addAttendanceLocation": _m(Target.UNIT, Reach.UNIT, Reach.MANAGED),
+    "removeAttendanceLocation": _on("AttendanceLocation", Reach.UNIT, Reach.MANAGED),
+    "setWorkStartDate": _m(Target.PERSON, Reach.WORK, Reach.MANAGED),
+    "requestLeave": _m(Target.PERSON, Reach.WORK, Reach.OWN_OR_MANAGED, note="for oneself, or HR"),
+    "decideLeaveRequest": _on(
+        "LeaveRequest",
+        Reach.WORK,
+        Reach.DECIDES_LEAVE,
+        note="a pending one; also anyone's direct reports (a person, not a role)",
+    ),
+    "cancelLeaveRequest": _on("LeaveRequest", Reach.OWN, None, note="one's own"),
+}
+
+
+ALLOWED, FORBIDDEN, NOT_FOUND = "allowed", "forbidden", "not_found"
+
+
+def mutation_outcome(name: str, role: Role, relation: Relation | None) -> str:
+    """The declared answer of mutation `name` to a viewer of `role` whose target sits at
+    `relation` (None for a mutation without a target): ALLOWED (its own checks of the
+    input may still fail), FORBIDDEN or NOT_FOUND."""
+    rule = MUTATIONS[name]
+    if rule.public:
+        return ALLOWED
+    if rule.roles is not None and role not in rule.roles:
+        return FORBIDDEN
+    if relation is not None and rule.finds is not None and not reaches(rule.finds, role, relation):
+        return NOT_FOUND
+    if (
+        relation is not None
+        and rule.allows is not None
+        and not reaches(rule.allows, role, relation)
+    ):
+        return FORBIDDEN
+    if rule.allows_roles is not None and role not in rule.allows_roles:
+        return FORBIDDEN
+    return ALLOWED
