@@ -807,26 +807,19 @@ def _probe(text: str, *, on: str | None = None) -> Probe:
     return build
 
 
-def _fresh(text: str, make: Callable[[MatrixWorld, str], Awaitable[Any]], type_name: str) -> Probe:
-    """A probe on a record made for it (in the team at the relation)."""
-
-    async def build(w: MatrixWorld, viewer: str, relation: Relation | None) -> Texts:
-        assert relation is not None
-        record = await make(w, w.team_at(viewer, relation))
-        target = to_global_id(type_name, record.id)
-        return text.replace("$target", target), text.replace("$target", _missing_gid(type_name))
-
-    return build
-
-
-def _fresh_of_person(
-    text: str, make: Callable[[MatrixWorld, str], Awaitable[Any]], type_name: str
+def _fresh(
+    text: str,
+    make: Callable[[MatrixWorld, str], Awaitable[Any]],
+    type_name: str,
+    *,
+    of_person: bool = False,
 ) -> Probe:
-    """A probe on a record made for it (of the person at the relation)."""
+    """A probe on a record made for it (in the team at the relation, or of the person)."""
 
     async def build(w: MatrixWorld, viewer: str, relation: Relation | None) -> Texts:
         assert relation is not None
-        record = await make(w, w.person_at(viewer, relation))
+        at = w.person_at(viewer, relation) if of_person else w.team_at(viewer, relation)
+        record = await make(w, at)
         target = to_global_id(type_name, record.id)
         return text.replace("$target", target), text.replace("$target", _missing_gid(type_name))
 
@@ -887,7 +880,7 @@ PROBES: dict[str, Probe] = {
     "removeAttendanceLocation": _fresh('removeAttendanceLocation(id: "$target")', new_location, "AttendanceLocation"),
     "setWorkStartDate": _probe('setWorkStartDate(employeeId: "$target", workStartDate: "2099-01-01")', on="Employee"),
     "requestLeave": _probe('requestLeave(input: {leaveType: SICK, startDate: "2026-03-03", endDate: "2026-03-02", employeeId: "$target"})', on="Employee"),
-    "decideLeaveRequest": _fresh_of_person('decideLeaveRequest(id: "$target", approve: false)', new_leave_request, "LeaveRequest"),
+    "decideLeaveRequest": _fresh('decideLeaveRequest(id: "$target", approve: false)', new_leave_request, "LeaveRequest", of_person=True),
     "cancelLeaveRequest": _probe('cancelLeaveRequest(id: "$target")', on="LeaveRequest"),
 }  # fmt: skip
 
