@@ -23,6 +23,7 @@ MODEL_MODULES = [
     "talentloop.training.models",
     "talentloop.analytics.models",
     "talentloop.audit.models",
+    "talentloop.jobs.models",
     "talentloop.attendance.models",
 ]
 

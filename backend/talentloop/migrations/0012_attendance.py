@@ -5,7 +5,7 @@ from tortoise.fields.base import OnDelete
 from tortoise import fields
 
 class Migration(migrations.Migration):
-    dependencies = [('talentloop', '0008_versions')]
+    dependencies = [('talentloop', '0010_jobs')]
 
     initial = False
 
