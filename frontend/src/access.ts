@@ -23,6 +23,10 @@ export type Feature =
   | 'attendance'
   | 'trainingReport'
   | 'contracts'
+  | 'clockIn'
+  | 'myAttendance'
+  | 'leave'
+  | 'attendanceSheet'
 
 export interface AccessViewer {
   role: Role
@@ -38,7 +42,19 @@ const HR_ROLES: readonly Role[] = ['ADMIN', 'HQ_HR', 'BRANCH_HR']
 const REPORT_ROLES: readonly Role[] = ['HQ_HR', 'BRANCH_HR', 'MANAGER', 'EXECUTIVE']
 
 /** Screens about one's own record: for anyone who is an employee (the admin account is not). */
-const OWN_FEATURES: readonly Feature[] = ['myReviews', 'myCapabilities', 'skillTests', 'myLearning', 'recommendedCourses']
+const OWN_FEATURES: readonly Feature[] = [
+  'myReviews',
+  'myCapabilities',
+  'skillTests',
+  'myLearning',
+  'recommendedCourses',
+  'clockIn',
+  'myAttendance',
+  'leave',
+]
+
+/** Who reads a unit's monthly attendance sheet: HR and managers (the admin account reads no work data). */
+const SHEET_ROLES: readonly Role[] = ['HQ_HR', 'BRANCH_HR', 'MANAGER']
 
 export function canUse(feature: Feature, viewer: AccessViewer): boolean {
   const { role } = viewer
@@ -46,6 +62,7 @@ export function canUse(feature: Feature, viewer: AccessViewer): boolean {
   if (feature === 'trainingReport') return REPORT_ROLES.includes(role)
   // Contract expiries are for the HR in charge (the admin account manages no employees).
   if (feature === 'contracts') return role === 'HQ_HR' || role === 'BRANCH_HR'
+  if (feature === 'attendanceSheet') return SHEET_ROLES.includes(role)
   if (HR_ROLES.includes(role)) return true
   switch (feature) {
     case 'dashboard':

@@ -71,6 +71,8 @@ class Reach(StrEnum):
     DIRECTED = "directed"  # Viewer.can_direct_in: targets, 360° rounds, enrolling a team
     MANAGED = "managed"  # Viewer.can_manage_employees_in: records, pay, plans, org units
     OWN_OR_DIRECTED = "own_or_directed"  # one's own enrolment, or one one directs
+    OWN_OR_MANAGED = "own_or_managed"  # one's own leave request, or one HR files
+    DECIDES_LEAVE = "decides_leave"  # where one directs, never one's own (and direct reports)
     # Rules of their own.
     PLAN = "plan"  # training plans: where one directs; the boss everywhere
     OWN = "own"  # the viewer's own alone (their jobs, rating tasks)
@@ -169,6 +171,22 @@ REACH: dict[Reach, dict[Role, frozenset[Relation]]] = {
         executive=SELF_ONLY,
         admin=SELF_ONLY,
     ),
+    Reach.OWN_OR_MANAGED: _by_role(
+        hq_hr=EVERYWHERE,
+        branch_hr=IN_BRANCH,
+        manager=SELF_ONLY,
+        employee=SELF_ONLY,
+        executive=SELF_ONLY,
+        admin=SELF_ONLY,
+    ),
+    Reach.DECIDES_LEAVE: _by_role(
+        hq_hr=EVERYWHERE - SELF_ONLY,
+        branch_hr=IN_BRANCH - SELF_ONLY,
+        manager=IN_TEAM - SELF_ONLY,
+        employee=NOWHERE,
+        executive=NOWHERE,
+        admin=NOWHERE,
+    ),
     Reach.PLAN: _by_role(
         hq_hr=EVERYWHERE,
         branch_hr=IN_BRANCH,
@@ -254,6 +272,12 @@ TYPES: dict[str, TypeAccess] = {
     "ReportJob": _t("the figures are the requester's scope: theirs alone", user=Reach.OWN),
     # records
     "Contract": _t("a labour contract is part of the person's work record", person=Reach.WORK),
+    # attendance
+    "AttendanceRuleSet": _t(
+        "a region's or the company default; or a unit's", nobody=Reach.SIGNED_IN, unit=Reach.UNIT
+    ),
+    "AttendanceLocation": _t("a unit's place to clock in", unit=Reach.UNIT),
+    "LeaveRequest": _t(person=Reach.WORK),
 }
 
 # Types that are not Nodes, each read only through the fields that return it, so it is
@@ -311,6 +335,17 @@ VALUE_TYPES: dict[str, str] = {
     "WorkHistory": "EmployeeRecord.workHistory",
     "EmergencyContact": "EmployeeRecord.emergencyContacts: personal data (PERSONAL)",
     "ArchiveDocument": "EmployeeRecord.documents: an ID copy only where SENSITIVE is read",
+    "Punch": "AttendanceMonth.punches, clockIn: the person's WORK",
+    "AttendanceDay": "AttendanceMonth.days",
+    "LeaveDays": "AttendanceSummary.leaveDays",
+    "AttendanceSummary": "AttendanceMonth, AttendanceSheetRow",
+    "AttendanceMonth": "myAttendance (the viewer), attendanceMonth (the person's WORK)",
+    "AttendanceSheetRow": "AttendanceSheet.rows: the unit's members at WORK",
+    "AttendanceSheet": "attendanceSheet: a unit the viewer sees",
+    "DownloadFile": "attendanceSheetXlsx: the unit's members at WORK",
+    "WorkCalendarDay": "workCalendar: the State Council's calendar, anyone signed in",
+    "LeaveBalanceInfo": "leaveBalances: the person's WORK",
+    "PunchRowError": "importPunches: rows of people the viewer manages",
 }
 
 
@@ -356,6 +391,7 @@ class Read(StrEnum):
     SCOPE = "scope"  # an aggregate over the people the viewer reads at WORK
     ROLES = "roles"  # for `roles` only (others: empty)
     VIEWER = "viewer"  # about the viewer themself
+    UNIT_SETTING = "unit_setting"  # a unit's settings (`argument`): answered where it is visible
 
 
 @dataclass(frozen=True)
@@ -420,6 +456,17 @@ QUERIES: dict[str, QueryAccess] = {
     "employeeRecord": _q(Read.PERSON, argument="employeeId", reach=Reach.PERSONAL),
     # the people HR manages (for HR, the people they read at WORK), current employees only
     "expiringContracts": _q(Read.SCOPE, reach=Reach.WORK, roles=HR),
+    "attendanceRuleSets": _q(Read.LIST, "AttendanceRuleSet"),
+    "effectiveAttendanceRuleSet": _q(Read.UNIT_SETTING, argument="unitId"),
+    "attendanceLocations": _q(Read.UNIT_SETTING, argument="unitId"),
+    "workCalendar": _q(Read.ROLES, roles=frozenset(ROLES)),
+    "myAttendance": _q(Read.VIEWER),
+    "attendanceMonth": _q(Read.PERSON, argument="employeeId", reach=Reach.WORK),
+    "attendanceSheet": _q(Read.UNIT, argument="unitId", reach=Reach.WORK),
+    "attendanceSheetXlsx": _q(Read.UNIT, argument="unitId", reach=Reach.WORK),
+    "leaveBalances": _q(Read.PERSON, argument="employeeId", reach=Reach.WORK),
+    "myLeaveRequests": _q(Read.OWN_LIST, "LeaveRequest"),
+    "leaveRequests": _q(Read.LIST, "LeaveRequest"),
 }
 
 # Root fields that look one record up by id, and the type they look up (None: any, by the
@@ -561,6 +608,23 @@ MUTATIONS: dict[str, MutationAccess] = {
         note="or a work-history or emergency-contact line; one of a person not MANAGED is "
         "answered like a missing one",
     ),
+    # attendance
+    "clockIn": _m(note="anyone with an employee record, for themself"),
+    "importPunches": _m(roles=HR, note="each row: a person it MANAGES, else 'not found'"),
+    "saveAttendanceRuleSet": _m(
+        Target.UNIT, Reach.UNIT, Reach.MANAGED, note="a region's or the default: HQ HR"
+    ),
+    "addAttendanceLocation": _m(Target.UNIT, Reach.UNIT, Reach.MANAGED),
+    "removeAttendanceLocation": _on("AttendanceLocation", Reach.UNIT, Reach.MANAGED),
+    "setWorkStartDate": _m(Target.PERSON, Reach.WORK, Reach.MANAGED),
+    "requestLeave": _m(Target.PERSON, Reach.WORK, Reach.OWN_OR_MANAGED, note="for oneself, or HR"),
+    "decideLeaveRequest": _on(
+        "LeaveRequest",
+        Reach.WORK,
+        Reach.DECIDES_LEAVE,
+        note="a pending one; also anyone's direct reports (a person, not a role)",
+    ),
+    "cancelLeaveRequest": _on("LeaveRequest", Reach.OWN, None, note="one's own"),
 }
 
 

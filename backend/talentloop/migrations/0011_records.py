@@ -6,7 +6,7 @@ from tortoise import fields
 from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
-    dependencies = [('talentloop', '0010_jobs')]
+    dependencies = [('talentloop', '0012_attendance')]
 
     initial = False
 
