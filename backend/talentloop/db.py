@@ -24,6 +24,7 @@ MODEL_MODULES = [
     "talentloop.analytics.models",
     "talentloop.audit.models",
     "talentloop.jobs.models",
+    "talentloop.records.models",
     "talentloop.attendance.models",
 ]
 

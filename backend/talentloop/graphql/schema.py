@@ -56,6 +56,8 @@ from talentloop.performance.types import (
     TriggerRuleNode,
 )
 from talentloop.privacy.schema import PrivacyMutation
+from talentloop.records.schema import RecordsMutation, RecordsQuery
+from talentloop.records.types import ContractNode
 from talentloop.skills.schema import SkillsMutation, SkillsQuery
 from talentloop.skills.types import (
     AssessmentRoundNode,
@@ -97,6 +99,7 @@ Query = merge_types(
         AnalyticsQuery,
         AttendanceQuery,
         AuditQuery,
+        RecordsQuery,
     ),
 )
 Mutation = merge_types(
@@ -109,6 +112,7 @@ Mutation = merge_types(
         SkillsMutation,
         TrainingMutation,
         AnalyticsMutation,
+        RecordsMutation,
         PrivacyMutation,
         AttendanceMutation,
     ),
@@ -133,6 +137,7 @@ schema = TalentLoopSchema(
     types=[
         EmployeeNode,
         PositionNode,
+        ContractNode,
         OrgUnitNode,
         UserNode,
         KpiNode,
