@@ -5,6 +5,10 @@ from tortoise.fields.base import OnDelete
 from tortoise import fields
 from tortoise.indexes import Index
 
+# Employee records, contracts, events and the archive. (There is no 0011: the number was held
+# by this migration while it was built beside attendance's 0012, which landed first.)
+
+
 class Migration(migrations.Migration):
     dependencies = [('talentloop', '0012_attendance')]
 
