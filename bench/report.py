@@ -23,17 +23,18 @@ MEMORY_TARGET_MB = 300.0
 REMEDIES = {
     "ratio": (
         "The remaining cost is per field and per row, not per statement (the list sends 6 "
-        "statements for any page size). Measured in process at 10,000 employees: the 100-row "
-        "page costs about 20 ms, of which about 5 ms is Tortoise building an employee and a "
-        "unit instance per row (the same rows as plain values take 0.3 ms) and most of the "
-        "rest is graphql-core and strawberry resolving about 1,300 fields; the schema "
-        "extensions (access guard, limits, error policy) cost nothing measurable. What would "
-        "close it: read list pages as values and resolve plain fields as attributes (no "
-        "resolver method per field, the field-group check done once per row), cache the "
-        "viewer per access token for its lifetime (two statements per request today), and "
-        "run uvicorn with uvloop and httptools (not installed today). The detail and the "
-        "dashboard add the per-KPI and per-competency work in Python (targets resolved per "
-        "employee, scores from every rater group)."
+        "statements for any page size). The list's rows no longer wait on their position and "
+        "manager (looked ahead and loaded with the page, graphql/lookahead.py: about 79 ms → "
+        "20 ms in process for 100 rows), so what is left is graphql-core and strawberry "
+        "resolving about 1,300 fields, and Tortoise building an employee and a unit instance "
+        "per row (the same rows as plain values take 0.3 ms). What would close it: resolve plain "
+        "fields as attributes of a row read as values (no resolver method per field, the "
+        "field-group check once per row), cache the viewer per access token for its lifetime "
+        "(two statements per request today), and run uvicorn with uvloop and httptools. The "
+        "detail and the dashboard send about 25 statements each: on SQLite every one queues on "
+        "aiosqlite's single connection thread under 4 clients; fewer statements per root field "
+        "(the unit's headcount, ancestors, members and series share one subtree) would close "
+        "most of it."
     ),
     "statements": (
         "A field that still loads per row: give it a DataLoader (graphql/context.py) or load "
@@ -44,17 +45,18 @@ REMEDIES = {
         "0.7 s of SQLite time at 10,000 employees, reading the covering index) plus 50 "
         "branches' statistics; the SPA's document adds the competency correlations and the "
         "under-performer analysis, which score every employee's 360° ratings in Python "
-        "(`skills/scoring.scores_for`: about 3 s and 60,000 score objects for 10,000 "
-        "employees, now computed once per request). What would close it: competency scores "
+        "(`skills/scoring.scores_for`: 60,000 scores for 10,000 employees, computed once per "
+        "request, the people read as values). What would close it: competency scores "
         "kept in a table when a round closes (or aggregated fully in SQL), and a per-employee "
         "monthly KPI summary maintained on write (a materialised view on PostgreSQL)."
     ),
     "memory": (
-        "The peak comes from the whole-company report's scoring (hundreds of thousands of "
-        "rating groups and score objects at once) and from the import, which holds the file, "
-        "its parsed rows and the checked items together. What would close it: precomputed "
-        "competency scores (as for the report's time), and an import that checks and writes "
-        "in chunks of a few thousand rows within its one transaction."
+        "The peak after the reports comes from the whole-company report's data (every "
+        "employee's monthly KPI sums and scores at once; the recurring score objects are "
+        "shared since this issue), and the import's from holding the file, its parsed rows and "
+        "the checked items together. What would close it: precomputed competency scores, and an "
+        "import that checks and writes in chunks of a few thousand rows within its one "
+        "transaction."
     ),
 }
 
@@ -224,7 +226,8 @@ def render(settings: Any, info: dict[str, Any], results: list[dict[str, Any]]) -
         "",
         "## Not measured yet",
         "",
-        "- A payroll run: payroll does not exist yet (its issue adds it to the harness).",
+        "- A payroll run: payroll (issue 10) landed after this harness; its run is not in the "
+        "harness yet.",
     ]
     if NOTES.exists():
         out += ["", NOTES.read_text(encoding="utf-8").strip()]
