@@ -252,6 +252,9 @@ TYPES: dict[str, TypeAccess] = {
     # analytics
     "ExternalEvent": _t(unit=Reach.UNIT),
     "ReportJob": _t("the figures are the requester's scope: theirs alone", user=Reach.OWN),
+    # payroll
+    "PayrollRun": _t("HR of the unit's branch and HQ HR run it", unit=Reach.MANAGED),
+    "Payslip": _t("the employee's own (once approved) and HR in scope: PAY", person=Reach.PAY),
 }
 
 # Types that are not Nodes, each read only through the fields that return it, so it is
@@ -300,6 +303,15 @@ VALUE_TYPES: dict[str, str] = {
     "EffectTrendPoint": "TrainingEffectReport",
     "CompetencyCorrelationInfo": "TrainingEffectReport",
     "KpiValuation": "kpiValuations: HQ HR, branch HR, the boss",
+    "PayslipLine": "Payslip.lines",
+    "PayrollRunComparison": "PayrollRun.comparison",
+    "EmployeePay": "employeePay: the person's PAY",
+    "SalaryStructure": "employeePay (the person's PAY), positionSalaryStructures (HR)",
+    "SalaryComponent": "SalaryStructure.components",
+    "SpecialDeduction": "EmployeePay.specialDeductions",
+    "PayrollItem": "EmployeePay.items",
+    "SocialInsuranceTable": "socialInsuranceTables: HR",
+    "SocialInsuranceRate": "SocialInsuranceTable.rates",
 }
 
 
@@ -404,6 +416,12 @@ QUERIES: dict[str, QueryAccess] = {
     "kpiValuations": _q(Read.ROLES, roles=frozenset({Role.HQ_HR, Role.BRANCH_HR, Role.EXECUTIVE})),
     "reportJob": _q(Read.LOOKUP, "ReportJob", argument="id"),
     "auditLog": _q(Read.ROLES, roles=frozenset({Role.HQ_HR}), session=True),
+    "payrollRuns": _q(Read.LIST, "PayrollRun"),
+    "payrollRun": _q(Read.LOOKUP, "PayrollRun", argument="id"),
+    "myPayslips": _q(Read.OWN_LIST, "Payslip"),
+    "employeePay": _q(Read.PERSON, argument="employeeId", reach=Reach.PAY),
+    "positionSalaryStructures": _q(Read.ROLES, roles=HR),
+    "socialInsuranceTables": _q(Read.ROLES, roles=HR),
 }
 
 # Root fields that look one record up by id, and the type they look up (None: any, by the
@@ -530,6 +548,17 @@ MUTATIONS: dict[str, MutationAccess] = {
     "deleteExternalEvent": _on("ExternalEvent", Reach.UNIT, Reach.MANAGED),
     "setKpiValuation": _m(roles=HQ_HR_ONLY),
     "exportTrainingEffectReport": _m(roles=REPORT_ROLES, note="a unit it names: UNIT"),
+    # payroll
+    "setEmployeeSalaryStructure": _m(Target.PERSON, Reach.DIRECTORY, Reach.MANAGED),
+    "setPositionSalaryStructure": _m(roles=HQ_HR_ONLY),
+    "addSpecialDeduction": _m(Target.PERSON, Reach.DIRECTORY, Reach.MANAGED),
+    "addPayrollItem": _m(Target.PERSON, Reach.DIRECTORY, Reach.MANAGED, note="LOCKED: approved"),
+    "createPayrollRun": _m(Target.UNIT, Reach.UNIT, Reach.MANAGED),
+    "recomputePayrollRun": _on("PayrollRun", Reach.MANAGED, None, note="LOCKED once approved"),
+    "submitPayrollRun": _on("PayrollRun", Reach.MANAGED, None),
+    "returnPayrollRun": _on("PayrollRun", Reach.MANAGED, None),
+    "approvePayrollRun": _on("PayrollRun", Reach.MANAGED, None, note="then locked"),
+    "markPayrollRunPaid": _on("PayrollRun", Reach.MANAGED, None),
 }
 
 

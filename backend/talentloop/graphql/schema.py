@@ -35,6 +35,8 @@ from talentloop.graphql.limits import (
 from talentloop.graphql.node import Node, resolve_node
 from talentloop.org.schema import OrgMutation, OrgQuery
 from talentloop.org.types import OrgUnitNode
+from talentloop.payroll.schema import PayrollMutation, PayrollQuery
+from talentloop.payroll.types import PayrollRunNode, PayslipNode
 from talentloop.people.mutations import PeopleMutation
 from talentloop.people.schema import PeopleQuery
 from talentloop.people.types import EmployeeNode, PositionNode
@@ -89,6 +91,7 @@ Query = merge_types(
         SkillsQuery,
         TrainingQuery,
         AnalyticsQuery,
+        PayrollQuery,
         AuditQuery,
     ),
 )
@@ -102,6 +105,7 @@ Mutation = merge_types(
         SkillsMutation,
         TrainingMutation,
         AnalyticsMutation,
+        PayrollMutation,
         PrivacyMutation,
     ),
 )
@@ -148,6 +152,8 @@ schema = TalentLoopSchema(
         TrainingTargetRuleNode,
         ExternalEventNode,
         ReportJobNode,
+        PayrollRunNode,
+        PayslipNode,
     ],
     config=StrawberryConfig(auto_camel_case=True),
     # Limits and their values: graphql/limits.py. Every extension is built per request; the
