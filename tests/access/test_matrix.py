@@ -191,6 +191,8 @@ LISTS: dict[str, Callable[[MatrixWorld], str]] = {
     "externalEvents": lambda w: (
         f'externalEvents(from: "{CONV_MONTH}", to: "{CONV_MONTH}") {{ id }}'
     ),
+    "payrollRuns": lambda w: "payrollRuns { id payslips { id } }",
+    "myPayslips": lambda w: "myPayslips { id }",
 }
 
 
@@ -291,6 +293,8 @@ SEARCHES = [
            'assessmentRounds(employeeId: "{key}") { totalCount }'),
     Search("enrollments", "employeeId", Owner.PERSON, "Enrollment",
            'enrollments(employeeId: "{key}") { totalCount }'),
+    Search("payrollRuns", "unitId", Owner.UNIT, "PayrollRun",
+           'payrollRuns(unitId: "{key}") { id }'),
     Search("externalEvents", "unitId", Owner.UNIT, "ExternalEvent",
            f'externalEvents(from: "{CONV_MONTH}", to: "{CONV_MONTH}", unitId: "{{key}}") {{ id }}'),
 ]  # fmt: skip
@@ -501,6 +505,7 @@ ABOUT_ONE: dict[str, Callable[[MatrixWorld, str], str]] = {
     ),
     "unitKpiBreakdown": _about("unitKpiBreakdown", f', kpiId: "$kpi_conv", period: "{CONV_MONTH}"'),
     "competencyHeatMap": _about("competencyHeatMap"),
+    "employeePay": _about("employeePay"),
 }
 
 
@@ -630,6 +635,8 @@ ROLE_GATED: dict[str, str] = {
     f"{{ {selection('TrainingEffectReportDefaults')} }}",
     "kpiValuations": f"kpiValuations {{ {selection('KpiValuation')} }}",
     "auditLog": "auditLog { totalCount edges { node { id } } }",
+    "positionSalaryStructures": f"positionSalaryStructures {{ {selection('SalaryStructure')} }}",
+    "socialInsuranceTables": f"socialInsuranceTables {{ {selection('SocialInsuranceTable')} }}",
 }
 
 
@@ -789,6 +796,16 @@ PROBES: dict[str, Probe] = {
     "deleteExternalEvent": _fresh('deleteExternalEvent(id: "$target")', new_event, "ExternalEvent"),
     "setKpiValuation": _probe('setKpiValuation(input: {kpiId: "$kpi_new", valuePerUnit: "-1"})'),
     "exportTrainingEffectReport": _probe(f"exportTrainingEffectReport(input: {{report: {BAD_REPORT}, format: XLSX}})"),
+    "setEmployeeSalaryStructure": _probe('setEmployeeSalaryStructure(input: {employeeId: "$target", effectiveFrom: "2025-01-02", components: []})', on="Employee"),
+    "setPositionSalaryStructure": _probe('setPositionSalaryStructure(input: {positionId: "$position", effectiveFrom: "2025-01-02", components: []})'),
+    "addSpecialDeduction": _probe('addSpecialDeduction(input: {employeeId: "$target", kind: CHILD_EDUCATION, validFrom: "2025-01-02", count: 0})', on="Employee"),
+    "addPayrollItem": _probe('addPayrollItem(input: {employeeId: "$target", month: "2025-01-02", kind: BONUS, amount: "-1"})', on="Employee"),
+    "createPayrollRun": _probe('createPayrollRun(input: {unitId: "$target", month: "2025-01-02"})', on="OrgUnit"),
+    "recomputePayrollRun": _probe('recomputePayrollRun(id: "$target")', on="PayrollRun"),
+    "submitPayrollRun": _probe('submitPayrollRun(id: "$target")', on="PayrollRun"),
+    "returnPayrollRun": _probe('returnPayrollRun(id: "$target")', on="PayrollRun"),
+    "approvePayrollRun": _probe('approvePayrollRun(id: "$target")', on="PayrollRun"),
+    "markPayrollRunPaid": _probe('markPayrollRunPaid(id: "$target")', on="PayrollRun"),
 }  # fmt: skip
 
 
