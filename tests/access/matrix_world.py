@@ -41,15 +41,15 @@ from talentloop.analytics.models import (
 from talentloop.audit.models import AuditAction, AuditEntry
 from talentloop.graphql.ids import to_global_id
 from talentloop.org.models import OrgUnit, OrgUnitType
-from talentloop.payroll.calc import Component
+from talentloop.payroll.calc import Component, DeductionKind
 from talentloop.payroll.models import (
     ComponentKind,
     ComponentMethod,
     JobStatus,
+    LineSection,
     PayrollRun,
     Payslip,
     PayslipLine,
-    LineSection,
     RunStatus,
     SalaryComponent,
     SalaryStructure,
@@ -57,7 +57,6 @@ from talentloop.payroll.models import (
     SocialInsuranceTable,
     SpecialDeduction,
 )
-from talentloop.payroll.calc import DeductionKind
 from talentloop.people.models import Employee, EmployeeStatus, Position
 from talentloop.performance.models import (
     AssessmentRequest,

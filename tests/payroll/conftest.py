@@ -95,9 +95,11 @@ async def pay(world: World) -> Pay:
                 ComponentKind.ALLOWANCE, "岗位津贴", ComponentMethod.FIXED, amount=D(500)
             ),
             service.ComponentInput(
-                ComponentKind.PERFORMANCE, "绩效工资", ComponentMethod.PERCENT_OF_BASE,
+                ComponentKind.PERFORMANCE,
+                "绩效工资",
+                ComponentMethod.PERCENT_OF_BASE,
                 rate=D("0.1"),
-            ),  # fmt: skip
+            ),
         ],
     )
     return Pay(world, await load_viewer(world.users["branch_hr"].id))

@@ -9,6 +9,7 @@ from decimal import Decimal as D
 
 import pytest
 
+from talentloop.access.viewer import load_viewer
 from talentloop.errors import ErrorCode, ServiceError
 from talentloop.payroll import service
 from talentloop.payroll.calc import DeductionKind
@@ -30,7 +31,6 @@ from talentloop.performance.models import (
     PaySuspension,
     SuspensionStatus,
 )
-from talentloop.access.viewer import load_viewer
 from tests.payroll.conftest import APR, FEB, JAN, MAR, Pay
 from tests.support import add_person
 

@@ -162,16 +162,30 @@ def compute(p: PayInputs) -> Figures:
             continue
         code = component.kind.value
         lines.append(
-            Line(LineSection.EARNING, code, component.name, _en(component), amount,
-                 explain_zh, explain_en)  # fmt: skip
+            Line(
+                LineSection.EARNING,
+                code,
+                component.name,
+                _en(component),
+                amount,
+                explain_zh,
+                explain_en,
+            )
         )
     lines += _attendance_lines(base, p.attendance)
     annual_bonus, merged_bonus, bonus_separate = ZERO, False, False
     for item in p.items:
         if item.kind is ItemKind.BONUS:
             lines.append(
-                Line(LineSection.EARNING, "bonus", "奖金", "Bonus", fen(item.amount),
-                     f"本月奖金。{item.note}".strip(), f"Bonus this month. {item.note}".strip())  # fmt: skip
+                Line(
+                    LineSection.EARNING,
+                    "bonus",
+                    "奖金",
+                    "Bonus",
+                    fen(item.amount),
+                    f"本月奖金。{item.note}".strip(),
+                    f"Bonus this month. {item.note}".strip(),
+                )
             )
         elif item.kind is ItemKind.ADJUSTMENT:
             when = f"{item.corrects_month:%Y-%m}" if item.corrects_month else "—"
@@ -234,16 +248,28 @@ def compute(p: PayInputs) -> Figures:
         if c.employee:
             employee_part += c.employee
             lines.append(
-                Line(LineSection.CONTRIBUTION, c.component.value, zh, en, c.employee,
-                     f"{base_note} × {_pct(c.employee_rate)}{fixed}",
-                     f"{base_note_en} × {_pct(c.employee_rate)}{' + 3 yuan' if fixed else ''}")  # fmt: skip
+                Line(
+                    LineSection.CONTRIBUTION,
+                    c.component.value,
+                    zh,
+                    en,
+                    c.employee,
+                    f"{base_note} × {_pct(c.employee_rate)}{fixed}",
+                    f"{base_note_en} × {_pct(c.employee_rate)}{' + 3 yuan' if fixed else ''}",
+                )
             )
         if c.employer:
             employer_part += c.employer
             lines.append(
-                Line(LineSection.EMPLOYER, c.component.value, f"单位{zh}", f"{en} (employer)",
-                     c.employer, f"{base_note} × {_pct(c.employer_rate)}",
-                     f"{base_note_en} × {_pct(c.employer_rate)}")  # fmt: skip
+                Line(
+                    LineSection.EMPLOYER,
+                    c.component.value,
+                    f"单位{zh}",
+                    f"{en} (employer)",
+                    c.employer,
+                    f"{base_note} × {_pct(c.employer_rate)}",
+                    f"{base_note_en} × {_pct(c.employer_rate)}",
+                )
             )
 
     months = calc.months_employed(p.month.year, p.month.month, p.hire_date)
@@ -305,15 +331,29 @@ def compute(p: PayInputs) -> Figures:
             amount = _component_amount(component, base)
             deductions += amount
             lines.append(
-                Line(LineSection.DEDUCTION, "deduction", component.name, "Deduction", amount,
-                     "税后扣款（工资结构）", "After tax (salary structure)")  # fmt: skip
+                Line(
+                    LineSection.DEDUCTION,
+                    "deduction",
+                    component.name,
+                    "Deduction",
+                    amount,
+                    "税后扣款（工资结构）",
+                    "After tax (salary structure)",
+                )
             )
     for item in p.items:
         if item.kind is ItemKind.DEDUCTION:
             deductions += fen(item.amount)
             lines.append(
-                Line(LineSection.DEDUCTION, "deduction", "扣款", "Deduction", fen(item.amount),
-                     f"税后扣款。{item.note}".strip(), f"After tax. {item.note}".strip())  # fmt: skip
+                Line(
+                    LineSection.DEDUCTION,
+                    "deduction",
+                    "扣款",
+                    "Deduction",
+                    fen(item.amount),
+                    f"税后扣款。{item.note}".strip(),
+                    f"After tax. {item.note}".strip(),
+                )
             )
 
     net = gross - employee_part - w.this_month - bonus_tax - deductions
@@ -343,9 +383,7 @@ def compute(p: PayInputs) -> Figures:
 
 
 def _base(p: PayInputs) -> tuple[Decimal, Line]:
-    base_component = next(
-        (c for c in p.structure or [] if c.kind is ComponentKind.BASE), None
-    )
+    base_component = next((c for c in p.structure or [] if c.kind is ComponentKind.BASE), None)
     if base_component is not None and base_component.method is ComponentMethod.FIXED:
         base = fen(base_component.amount)
         zh = f"工资结构（{p.structure_from:%Y-%m-%d} 起）固定金额"

@@ -8,7 +8,7 @@ Money is `DecimalField(max_digits=14, decimal_places=2)` (yuan with fen); rates 
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tortoise import fields
 from tortoise.models import Model
@@ -21,12 +21,12 @@ if TYPE_CHECKING:
     from talentloop.people.models import Employee, Position
 
 
-def _money(**kw: object) -> fields.DecimalField:
-    return fields.DecimalField(max_digits=14, decimal_places=2, **kw)  # type: ignore[arg-type]
+def _money(**kw: Any) -> Any:
+    return fields.DecimalField(max_digits=14, decimal_places=2, **kw)
 
 
-def _rate(**kw: object) -> fields.DecimalField:
-    return fields.DecimalField(max_digits=8, decimal_places=4, **kw)  # type: ignore[arg-type]
+def _rate(**kw: Any) -> Any:
+    return fields.DecimalField(max_digits=8, decimal_places=4, **kw)
 
 
 class SocialInsuranceTable(Model):

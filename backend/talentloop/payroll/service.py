@@ -32,6 +32,7 @@ from talentloop.payroll import calc
 from talentloop.payroll.attendance import attendance_figures
 from talentloop.payroll.calc import ZERO, CityTable, DeductionKind, Rate, RentCityClass, Rounding
 from talentloop.payroll.compute import (
+    Figures,
     Item,
     PayInputs,
     PayrollError,
@@ -152,14 +153,16 @@ async def payslips_of_run(viewer: Viewer, run: PayrollRun) -> list[Payslip]:
     return (
         await visible_payslips(viewer)
         .filter(run_id=run.id)
-        .select_related("run", "employee")
+        .select_related("run", "employee__unit")
         .order_by("employee__employee_number")
     )
 
 
 async def lines_of(payslip_ids: list[int]) -> dict[int, list[PayslipLine]]:
     found: dict[int, list[PayslipLine]] = {pk: [] for pk in payslip_ids}
-    for line in await PayslipLine.filter(payslip_id__in=payslip_ids).order_by("payslip_id", "order"):
+    for line in await PayslipLine.filter(payslip_id__in=payslip_ids).order_by(
+        "payslip_id", "order"
+    ):
         found[line.payslip_id].append(line)
     return found
 
@@ -241,7 +244,9 @@ class ComponentInput:
 def _check_structure(effective_from: date, components: list[ComponentInput]) -> None:
     problems: list[FieldError] = []
     if effective_from.day != 1:
-        problems.append(FieldError("From the first day of a month.", ErrorCode.INVALID, "effectiveFrom"))
+        problems.append(
+            FieldError("From the first day of a month.", ErrorCode.INVALID, "effectiveFrom")
+        )
     if not components:
         problems.append(FieldError("At least one component.", ErrorCode.REQUIRED, "components"))
     if sum(1 for c in components if c.kind is ComponentKind.BASE) > 1:
@@ -253,9 +258,13 @@ def _check_structure(effective_from: date, components: list[ComponentInput]) -> 
         if c.amount < 0 or c.rate < 0 or c.rate > 10:
             problems.append(FieldError("Not negative.", ErrorCode.INVALID, where))
         if c.method is ComponentMethod.EMPLOYEE_BASE and c.kind is not ComponentKind.BASE:
-            problems.append(FieldError("Only the base is the employee's.", ErrorCode.INVALID, where))
+            problems.append(
+                FieldError("Only the base is the employee's.", ErrorCode.INVALID, where)
+            )
         if c.method is ComponentMethod.PERCENT_OF_BASE and c.kind is ComponentKind.BASE:
-            problems.append(FieldError("The base is not a percent of itself.", ErrorCode.INVALID, where))
+            problems.append(
+                FieldError("The base is not a percent of itself.", ErrorCode.INVALID, where)
+            )
     if problems:
         raise ServiceError(*problems)
 
@@ -478,15 +487,19 @@ async def create_run(viewer: Viewer, unit_id: int, month: date) -> PayrollRun:
     if unit is None:
         raise not_found("Unit", "unitId")
     if not viewer.can_manage_employees_in(unit.path):
-        raise ServiceError.one(ErrorCode.FORBIDDEN, "You may not run this unit's payroll.", "unitId")
+        raise ServiceError.one(
+            ErrorCode.FORBIDDEN, "You may not run this unit's payroll.", "unitId"
+        )
     if month.day != 1:
         raise ServiceError.one(ErrorCode.INVALID, "A month: its first day.", "month")
     async with in_transaction():
         if await PayrollRun.filter(unit_id=unit.id, month=month).exists():
             raise ServiceError.one(ErrorCode.DUPLICATE, "This month's run exists.", "month")
-        overlapping = await PayrollRun.filter(month=month).filter(
-            Q(unit__path__startswith=unit.path) | Q(unit_id__in=unit.ancestor_ids())
-        ).exists()
+        overlapping = (
+            await PayrollRun.filter(month=month)
+            .filter(Q(unit__path__startswith=unit.path) | Q(unit_id__in=unit.ancestor_ids()))
+            .exists()
+        )
         if overlapping:
             raise ServiceError.one(
                 ErrorCode.CONFLICT,
@@ -514,9 +527,7 @@ def _locked(run: PayrollRun) -> ServiceError:
     )
 
 
-async def _move(
-    viewer: Viewer, run_id: int, expected: RunStatus, to: RunStatus
-) -> PayrollRun:
+async def _move(viewer: Viewer, run_id: int, expected: RunStatus, to: RunStatus) -> PayrollRun:
     run = await _run_to_change(viewer, run_id)
     async with in_transaction():
         # The status is checked in the same statement that changes it: two clicks move it once.
@@ -607,7 +618,7 @@ async def execute(run_id: int) -> None:
             if current.status is not RunStatus.DRAFT:
                 raise PayrollError("The run left draft while it was computing.")
             await Payslip.filter(run_id=run.id).delete()
-            totals = defaultdict(lambda: ZERO)
+            totals: dict[str, Decimal] = defaultdict(lambda: ZERO)
             for employee, (city, f) in figures.items():
                 slip = await Payslip.create(
                     run_id=run.id,
@@ -635,8 +646,17 @@ async def execute(run_id: int) -> None:
                 step="done",
                 error="",
                 computed_at=datetime.now(UTC),
-                **{k: totals[k] for k in ("gross", "employee_contributions", "tax", "deductions",
-                                           "net", "employer_contributions")},  # fmt: skip
+                **{
+                    k: totals[k]
+                    for k in (
+                        "gross",
+                        "employee_contributions",
+                        "tax",
+                        "deductions",
+                        "net",
+                        "employer_contributions",
+                    )
+                },
             )
     except PayrollError as exc:
         await PayrollRun.filter(id=run.id).update(
@@ -649,7 +669,7 @@ async def execute(run_id: int) -> None:
         )
 
 
-async def _compute_all(run: PayrollRun) -> dict[int, tuple[str, object]]:
+async def _compute_all(run: PayrollRun) -> dict[int, tuple[str, Figures]]:
     month, unit = run.month, run.unit
     year_start = date(month.year, 1, 1)
     already_paid = Payslip.filter(month=month, run_id__not=run.id).values_list(
@@ -682,7 +702,7 @@ async def _compute_all(run: PayrollRun) -> dict[int, tuple[str, object]]:
     additional = await _additional(employees, month)
     await _progress(run.id, 20, "computing")
 
-    out: dict[int, tuple[str, object]] = {}
+    out: dict[int, tuple[str, Figures]] = {}
     for n, e in enumerate(employees, start=1):
         structure, since = structures.get(e.id, (None, None))
         city = cities.get(e.id, "")
@@ -718,15 +738,17 @@ async def _cities(unit: OrgUnit, employees: list[Employee]) -> dict[int, str]:
     found: dict[int, str] = {}
     for e in employees:
         chain = [*e.unit.ancestor_ids(), e.unit.id][::-1]
-        found[e.id] = next((by_id[i].city for i in chain if i in by_id and by_id[i].city), "")
+        found[e.id] = next((c for i in chain if i in by_id and (c := by_id[i].city)), "")
     return found
 
 
 async def _tables(cities: set[str], month: date) -> dict[str, CityTable]:
     tables: dict[str, CityTable] = {}
-    rows = await SocialInsuranceTable.filter(
-        city__in=sorted(cities), valid_from__lte=month
-    ).prefetch_related("rates").order_by("city", "-valid_from")
+    rows = (
+        await SocialInsuranceTable.filter(city__in=sorted(cities), valid_from__lte=month)
+        .prefetch_related("rates")
+        .order_by("city", "-valid_from")
+    )
     for t in rows:
         if t.city in tables:
             continue  # the latest in force
@@ -772,13 +794,13 @@ async def _structures(
             of_position.setdefault(s.position_id, s)
     found: dict[int, tuple[list[StructureLine], date]] = {}
     for e in employees:
-        s = own.get(e.id) or (of_position.get(e.position_id) if e.position_id else None)
-        if s is not None:
+        chosen = own.get(e.id) or (of_position.get(e.position_id) if e.position_id else None)
+        if chosen is not None:
             lines = [
                 StructureLine(c.kind, c.name, c.method, c.amount, c.rate)
-                for c in sorted(s.components, key=lambda c: (c.order, c.id))
+                for c in sorted(chosen.components, key=lambda c: (c.order, c.id))
             ]
-            found[e.id] = (lines, s.effective_from)
+            found[e.id] = (lines, chosen.effective_from)
     return found
 
 
@@ -865,10 +887,14 @@ async def previous_nets(viewer: Viewer, payslip_ids: list[int]) -> dict[int, Dec
     wanted = {(s["employee_id"], _add_months(s["month"], -1)): s["id"] for s in slips}
     if not wanted:
         return {}
-    before = await visible_payslips(viewer).filter(
-        employee_id__in=sorted({e for e, _ in wanted}),
-        month__in=sorted({m for _, m in wanted}),
-    ).values("employee_id", "month", "net")
+    before = (
+        await visible_payslips(viewer)
+        .filter(
+            employee_id__in=sorted({e for e, _ in wanted}),
+            month__in=sorted({m for _, m in wanted}),
+        )
+        .values("employee_id", "month", "net")
+    )
     return {
         wanted[(b["employee_id"], b["month"])]: b["net"]
         for b in before

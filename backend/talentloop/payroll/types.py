@@ -18,6 +18,7 @@ from talentloop.org import loaders as org_loaders
 from talentloop.payroll import service
 from talentloop.payroll.calc import Component, DeductionKind, RentCityClass, RoundingMode
 from talentloop.payroll.models import (
+    LOCKED_STATUSES,
     BonusTaxMethod,
     ComponentKind,
     ComponentMethod,
@@ -335,18 +336,22 @@ class PayrollRunNode(Node):
 
     @strawberry.field(description="Its payslips, by employee number.")
     async def payslips(self, info: Info) -> list[PayslipNode]:
-        return [PayslipNode(_m=p) for p in await service.payslips_of_run(info.context.viewer, self._m)]
+        return [
+            PayslipNode(_m=p) for p in await service.payslips_of_run(info.context.viewer, self._m)
+        ]
 
     @strawberry.field(
         description="GET it (with the same Bearer token) for the bank transfer file (XLSX), "
-        "once computed."
+        "once approved; null before."
     )
     def bank_file_url(self) -> str | None:
-        return f"/payroll/runs/{self._m.id}/bank.xlsx" if self._m.job_status is JobStatus.DONE else None
+        return (
+            f"/payroll/runs/{self._m.id}/bank.xlsx" if self._m.status in LOCKED_STATUSES else None
+        )
 
-    @strawberry.field(description="GET it for the tax declaration list (XLSX), once computed.")
+    @strawberry.field(description="GET it for the tax declaration list (XLSX), once approved.")
     def tax_file_url(self) -> str | None:
-        return f"/payroll/runs/{self._m.id}/tax.xlsx" if self._m.job_status is JobStatus.DONE else None
+        return f"/payroll/runs/{self._m.id}/tax.xlsx" if self._m.status in LOCKED_STATUSES else None
 
 
 @strawberry.type(name="SalaryComponent", description="One component of a salary structure.")
@@ -358,7 +363,9 @@ class SalaryComponentInfo:
     rate: Decimal = strawberry.field(description="Of the base (0.2 = 20 %).")
 
 
-@strawberry.type(name="SalaryStructure", description="A position's or one employee's pay, from a date.")
+@strawberry.type(
+    name="SalaryStructure", description="A position's or one employee's pay, from a date."
+)
 class SalaryStructureInfo:
     _m: strawberry.Private[SalaryStructure]
 
@@ -374,15 +381,15 @@ class SalaryStructureInfo:
     async def position(self) -> PositionRef | None:
         from talentloop.people.types import PositionNode
 
-        if self._m.position_id is None:
-            return None
-        return PositionNode(_model=self._m.position)
+        position = self._m.position if self._m.position_id is not None else None
+        return PositionNode(_model=position) if position is not None else None
 
     @strawberry.field(description="Its components, in order.")
     def components(self) -> list[SalaryComponentInfo]:
         return [
-            SalaryComponentInfo(kind=c.kind, name=c.name, method=c.method, amount=c.amount,
-                                rate=c.rate)  # fmt: skip
+            SalaryComponentInfo(
+                kind=c.kind, name=c.name, method=c.method, amount=c.amount, rate=c.rate
+            )
             for c in sorted(self._m.components, key=lambda c: (c.order, c.id))
         ]
 
