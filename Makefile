@@ -14,14 +14,17 @@ GRAPHQL_HTTP_PORT ?= $(E2E_PORT)
 # tests/ has no pyproject of its own: lint it with the backend's settings wherever ruff runs from.
 RUFF_CONFIG := --config pyproject.toml
 
-.PHONY: help setup backend-setup frontend-setup build migrate seed run test test-backend \
-        test-frontend test-e2e test-graphql-http schema schema-check migrations-check lint format bench
+.PHONY: help setup backend-setup frontend-setup build migrate seed run worker test test-backend \
+        test-frontend test-e2e test-graphql-http test-topology schema schema-check migrations-check \
+        lint format bench
 
 help:
 	@echo "make run     set up, build, migrate, load demo data if empty, serve on http://$(HOST):$(PORT)"
 	@echo "make test    set up and run every test (SQLite; TEST_DATABASE_URL=postgres://… for PostgreSQL)"
 	@echo "make schema  write the GraphQL schema to SCHEMA_OUT (default schema.graphql)"
 	@echo "make lint    ruff, mypy, eslint, vue-tsc"
+	@echo "make test-topology  two API processes and nginx on a throwaway PostgreSQL"
+	@echo "make bench   benchmarks on SQLite and PostgreSQL, written to docs/performance.md"
 
 # --- setup ---------------------------------------------------------------------------
 $(VENV)/.installed: backend/pyproject.toml
@@ -50,6 +53,11 @@ seed: migrate
 run: build seed
 	$(VENV)/bin/uvicorn talentloop.app:app --app-dir backend --host $(HOST) --port $(PORT)
 
+# Background jobs in a process of their own (the API processes run them too unless
+# TALENTLOOP_JOB_WORKER=0).
+worker: migrate
+	$(PY) -m talentloop worker
+
 # --- schema --------------------------------------------------------------------------
 schema: backend-setup
 	@$(PY) -m talentloop export-schema > $(SCHEMA_OUT)
@@ -60,12 +68,12 @@ schema-check: backend-setup
 
 # --- quality -------------------------------------------------------------------------
 lint: setup
-	cd backend && .venv/bin/ruff check $(RUFF_CONFIG) . ../tests && .venv/bin/ruff format --check $(RUFF_CONFIG) . ../tests
+	cd backend && .venv/bin/ruff check $(RUFF_CONFIG) . ../tests ../bench && .venv/bin/ruff format --check $(RUFF_CONFIG) . ../tests ../bench
 	cd backend && .venv/bin/mypy
 	cd frontend && npm run --silent lint && npm run --silent typecheck
 
 format: backend-setup
-	cd backend && .venv/bin/ruff format $(RUFF_CONFIG) . ../tests && .venv/bin/ruff check --fix $(RUFF_CONFIG) . ../tests
+	cd backend && .venv/bin/ruff format $(RUFF_CONFIG) . ../tests ../bench && .venv/bin/ruff check --fix $(RUFF_CONFIG) . ../tests ../bench
 
 # --- tests ---------------------------------------------------------------------------
 test: setup schema-check lint test-backend test-e2e test-graphql-http
@@ -79,5 +87,12 @@ test-e2e: build
 test-graphql-http: setup
 	bash tests/graphql-http/run.sh $(GRAPHQL_HTTP_PORT)
 
-bench: setup
-	@echo "benchmarks arrive with the Performance-and-scale issue"
+# PostgreSQL, two API processes and nginx on loopback (needs postgresql-15 and nginx).
+test-topology: backend-setup
+	bash tests/topology/run.sh
+
+# Not part of `make test`: about 5 minutes on 2 cores. BENCH_EMPLOYEES=100000 for the big
+# variant, BENCH_DATABASE_URL=postgres://… for an existing (emptied!) database; bench/__main__.py
+# lists every setting. Writes docs/performance.md.
+bench: backend-setup
+	$(PY) -m bench

@@ -20,6 +20,7 @@ from talentloop.org.models import OrgUnit, OrgUnitType
 from talentloop.people.models import Employee, EmployeeStatus, Gender, Position
 from talentloop.people.sensitive import sealed_columns
 from talentloop.people.validation import id_number_check_char
+from talentloop.statements import StatementCounter  # noqa: F401  (the tests import it from here)
 
 PASSWORD = "correct horse battery"
 
@@ -238,39 +239,3 @@ async def build_world() -> World:
     await add_user(world, "employee", Role.EMPLOYEE, "sh_rep")
     await add_user(world, "executive", Role.EXECUTIVE, "ceo")
     return world
-
-
-class StatementCounter:
-    """Counts the SQL statements Tortoise sends, from its own query log, on any backend."""
-
-    def __init__(self) -> None:
-        import logging
-
-        self.statements: list[str] = []
-        self._logger = logging.getLogger("tortoise.db_client")
-        self._handler = _ListHandler(self.statements)
-
-    def __enter__(self) -> StatementCounter:
-        import logging
-
-        self._previous_level = self._logger.level
-        self._logger.setLevel(logging.DEBUG)
-        self._logger.addHandler(self._handler)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._logger.removeHandler(self._handler)
-        self._logger.setLevel(self._previous_level)
-
-    @property
-    def count(self) -> int:
-        return len(self.statements)
-
-
-class _ListHandler(__import__("logging").Handler):
-    def __init__(self, sink: list[str]) -> None:
-        super().__init__()
-        self.sink = sink
-
-    def emit(self, record: Any) -> None:
-        self.sink.append(record.getMessage())

@@ -1,4 +1,4 @@
-"""Command line: `python -m talentloop migrate | seed [--if-empty] | export-schema |
+"""Command line: `python -m talentloop migrate | seed [--if-empty] | worker | export-schema |
 rotate-keys | new-key [--id ID]`."""
 
 from __future__ import annotations
@@ -59,6 +59,9 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("migrate", help="apply database migrations")
     seed = sub.add_parser("seed", help="load the demo company")
     seed.add_argument("--if-empty", action="store_true", help="only when the database is empty")
+    sub.add_parser(
+        "worker", help="run background jobs (imports, report exports) until SIGTERM or SIGINT"
+    )
     sub.add_parser("export-schema", help="print the GraphQL schema (SDL)")
     sub.add_parser(
         "rotate-keys",
@@ -78,6 +81,15 @@ def main(argv: list[str] | None = None) -> int:
         asyncio.run(_migrate())
     elif args.command == "seed":
         asyncio.run(_seed(args.if_empty))
+    elif args.command == "worker":
+        import logging
+
+        from talentloop.jobs.worker import run_forever
+
+        logging.basicConfig(
+            level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+        )
+        asyncio.run(run_forever())
     elif args.command == "export-schema":
         from talentloop.graphql.schema import export_sdl
 

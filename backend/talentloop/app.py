@@ -1,5 +1,7 @@
-"""The ASGI application: /graphql, /healthz, report and own-record downloads, and the built SPA
-at /."""
+"""The ASGI application: /graphql, /healthz, report and own-record downloads, the built SPA at
+/, and this process's background-job worker. It keeps no state of its own between requests: tokens,
+sessions, sign-in counters, jobs and their files live in the database, so any number of
+these processes can serve one database (docs/architecture.md, "Topology")."""
 
 from __future__ import annotations
 
@@ -33,6 +35,7 @@ from talentloop.db import tortoise_config
 from talentloop.graphql.context import Context
 from talentloop.graphql.errors import masked, should_mask
 from talentloop.graphql.schema import schema
+from talentloop.jobs.worker import Worker
 from talentloop.privacy.keys import get_keyring
 
 UNAUTHENTICATED = {
@@ -328,7 +331,16 @@ def create_app(database_url: str | None = None) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         get_keyring()  # a missing or malformed key stops the start, before any request
         async with RegisterTortoise(app, config=tortoise_config(database_url)):
-            yield
+            # This process's share of the background jobs (jobs/worker.py): every process
+            # runs one, and the queue gives each job to exactly one of them.
+            worker = Worker() if settings.job_worker else None
+            if worker is not None:
+                worker.start()
+            try:
+                yield
+            finally:
+                if worker is not None:
+                    await worker.stop()
 
     return Starlette(routes=routes, lifespan=lifespan)
 

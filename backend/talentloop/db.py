@@ -24,6 +24,7 @@ MODEL_MODULES = [
     "talentloop.analytics.models",
     "talentloop.payroll.models",
     "talentloop.audit.models",
+    "talentloop.jobs.models",
 ]
 
 

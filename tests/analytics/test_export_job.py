@@ -137,3 +137,44 @@ async def test_a_job_and_its_file_are_the_requesters_alone(api: Api, study: Stud
         as_=w.users["hq_hr"],
     )
     assert bad["exportTrainingEffectReport"]["errors"] == [{"field": "preTo", "code": "INVALID"}]
+
+
+async def test_the_export_is_queued_and_run_once_by_a_worker(api: Api, study: Study) -> None:
+    from talentloop.analytics import jobs
+    from talentloop.jobs.models import Job, JobState
+    from talentloop.jobs.worker import default_name
+
+    job = await _export(api, study, "XLSX", study.world.users["hq_hr"])
+    queued = await Job.get(kind=jobs.JOB_KIND, subject_id=pk_of(job["id"], "ReportJob"))
+    assert (queued.state, queued.attempts, queued.worker) == (JobState.DONE, 1, default_name())
+
+
+async def test_an_export_whose_workers_kept_stopping_fails_with_the_reason(
+    api: Api, study: Study
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from talentloop.analytics import jobs
+    from talentloop.analytics.models import ReportFormat, ReportJob
+    from talentloop.jobs import queue
+    from talentloop.jobs.models import Job, JobState
+    from talentloop.jobs.worker import Worker
+    from tests.support import gid
+
+    hq = study.world.users["hq_hr"]
+    report = await ReportJob.create(
+        format=ReportFormat.PDF, parameters={}, step="drawing", created_by_id=hq.id
+    )
+    await Job.create(
+        kind=jobs.JOB_KIND,
+        subject_id=report.id,
+        state=JobState.RUNNING,
+        attempts=queue.MAX_ATTEMPTS,
+        worker="gone:3",
+        heartbeat_at=datetime.now(UTC) - timedelta(minutes=5),
+    )
+
+    await Worker("sweeper:1").drain()
+
+    polled = (await api.data(JOB, {"id": gid(report)}, as_=hq))["reportJob"]
+    assert (polled["status"], polled["error"]) == ("FAILED", queue.STOPPED.format(count=3))

@@ -322,3 +322,107 @@ async def test_the_latest_period_is_the_newest_the_viewer_may_see(api: Api, perf
     assert (await api.data(query, {"k": gid(perf.cr)}, as_=perf.world.users["admin"]))[
         "latestKpiPeriod"
     ] is None
+
+
+async def test_a_background_import_is_queued_and_run_once_by_a_worker_of_this_process(
+    api: Api, perf: Perf
+) -> None:
+    import asyncio
+
+    from talentloop.graphql.ids import pk_of
+    from talentloop.jobs.models import Job, JobState
+    from talentloop.jobs.worker import default_name
+    from talentloop.performance.models import ImportJob
+
+    started = await api.data(
+        """mutation($c: String!) { importData(input: {kind: KPI_RECORDS, fileName: "h.csv",
+            contentBase64: $c, dryRun: false, inBackground: true}) { job { id } errors { code } } }""",
+        {"c": base64.b64encode(_csv(perf, bad=False)).decode()},
+        as_=perf.world.users["hq_hr"],
+    )
+    pk = pk_of(started["importData"]["job"]["id"], "ImportJob")
+    for _ in range(300):
+        job = await Job.get(kind=imports.JOB_KIND, subject_id=pk)
+        if job.state is not JobState.QUEUED and job.state is not JobState.RUNNING:
+            break
+        await asyncio.sleep(0.02)
+    assert (job.state, job.attempts, job.worker) == (JobState.DONE, 1, default_name())
+    done = await ImportJob.get(id=pk)
+    assert (done.status, done.created_rows, done.content) == (ImportStatus.DONE, 1000, None)
+
+
+async def test_an_import_whose_worker_lost_its_claim_writes_nothing(perf: Perf) -> None:
+    """A worker that stalled past the stale limit finds, at the end of its write transaction,
+    that another worker took the job over: its rows are rolled back (the successor's run
+    writes them)."""
+    from datetime import UTC, datetime
+
+    from talentloop.jobs import queue
+    from talentloop.jobs.models import Job, JobState
+    from talentloop.performance.models import ImportJob
+
+    before = await PerformanceRecord.all().count()
+    job = await ImportJob.create(
+        kind=ImportKind.KPI_RECORDS,
+        file_name="history.csv",
+        dry_run=False,
+        content=_csv(perf, bad=False),
+        created_by_id=perf.world.users["hq_hr"].id,
+    )
+    # Claimed by "slow", then (it missed its heartbeats) taken over by "successor": written
+    # as RUNNING rows directly, so that this process's own worker leaves the job alone.
+    row = await Job.create(
+        kind=imports.JOB_KIND,
+        subject_id=job.id,
+        state=JobState.RUNNING,
+        attempts=2,
+        worker="successor:2",
+        heartbeat_at=datetime.now(UTC),
+    )
+    slow = queue.Claim(row.id, imports.JOB_KIND, job.id, attempt=1, worker="slow:1")
+
+    with queue.running(slow), pytest.raises(queue.JobLost):
+        await imports.run_queued(job.id)
+
+    assert await PerformanceRecord.all().count() == before
+    assert (await ImportJob.get(id=job.id)).status is ImportStatus.RUNNING  # the successor's
+
+
+async def test_an_import_whose_workers_kept_stopping_fails_with_the_reason(
+    api: Api, perf: Perf
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from talentloop.jobs import queue
+    from talentloop.jobs.models import Job, JobState
+    from talentloop.jobs.worker import Worker
+    from talentloop.performance.models import ImportJob
+
+    job = await ImportJob.create(
+        kind=ImportKind.KPI_RECORDS,
+        file_name="history.csv",
+        dry_run=False,
+        content=_csv(perf, bad=False),
+        created_by_id=perf.world.users["hq_hr"].id,
+    )
+    await Job.create(
+        kind=imports.JOB_KIND,
+        subject_id=job.id,
+        state=JobState.RUNNING,
+        attempts=queue.MAX_ATTEMPTS,
+        worker="gone:3",
+        heartbeat_at=datetime.now(UTC) - timedelta(minutes=5),
+    )
+
+    await Worker("sweeper:1").drain()
+
+    polled = await api.data(
+        "query($id: ID!) { importJob(id: $id) { status errors { row message } } }",
+        {"id": gid(job)},
+        as_=perf.world.users["hq_hr"],
+    )
+    assert polled["importJob"] == {
+        "status": "FAILED",
+        "errors": [{"row": 0, "message": queue.STOPPED.format(count=3)}],
+    }
+    assert (await ImportJob.get(id=job.id)).content is None

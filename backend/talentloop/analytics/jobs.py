@@ -1,10 +1,10 @@
 """Exporting the training-effect report as PDF or XLSX: a job with progress.
 
-The mutation creates the job and returns at once; the work runs after the response (the
-figures in the database, the drawing in a worker thread so the API keeps answering), and
-the client follows `reportJob(id)` until it is done, then downloads `/reports/{id}`.
-In-process for now, like the KPI import: a job queue any API process can pick up comes with
-the Performance-and-scale issue.
+The mutation creates the job and queues it (jobs/queue.py) and returns at once; a worker
+in any API process runs it (the figures in the database, the drawing in a thread so that
+process keeps answering), writing its progress and then the file itself into the job's row,
+and the client follows `reportJob(id)` until it is done, then downloads `/reports/{id}` —
+from whichever process answers.
 """
 
 from __future__ import annotations
@@ -17,23 +17,26 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
+from tortoise.transactions import in_transaction
+
 from talentloop.access.policy import Viewer
 from talentloop.access.viewer import load_viewer
 from talentloop.analytics import service
 from talentloop.analytics.models import ReportFormat, ReportJob, ReportStatus
 from talentloop.errors import ErrorCode, ServiceError, not_found
+from talentloop.jobs import queue
 from talentloop.org import service as org_service
 from talentloop.performance.models import Kpi
 from talentloop.training.models import Course
 
 log = logging.getLogger(__name__)
 
+JOB_KIND = "report_export"
 LANGUAGES = ("zh", "en")
 MEDIA_TYPES = {
     ReportFormat.PDF: "application/pdf",
     ReportFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-_background: set[asyncio.Task[None]] = set()
 
 
 def _params_json(params: service.ReportParams) -> dict[str, Any]:
@@ -69,7 +72,8 @@ def _params_from(data: dict[str, Any]) -> service.ReportParams:
 async def start_export(
     viewer: Viewer, params: service.ReportParams, fmt: ReportFormat, language: str = "zh"
 ) -> ReportJob:
-    """Check what can be checked now (typed errors), then create the job (RUNNING)."""
+    """Check what can be checked now (typed errors), then create the job (RUNNING, step
+    "queued") and queue it."""
     if not service.may_read_reports(viewer) or viewer.user_id is None:
         raise ServiceError.one(ErrorCode.FORBIDDEN, "You may not export reports.")
     service.check_params(params)
@@ -81,26 +85,28 @@ async def start_export(
         raise not_found("KPI", "kpiId")
     if params.unit_id is not None and await org_service.get_unit(viewer, params.unit_id) is None:
         raise not_found("Unit", "unitId")
-    return await ReportJob.create(
-        format=fmt,
-        parameters={**_params_json(params), "language": language},
-        step="queued",
-        created_by_id=viewer.user_id,
-    )
-
-
-def execute_in_background(job: ReportJob) -> None:
-    task = asyncio.create_task(execute(job.id))
-    _background.add(task)
-    task.add_done_callback(_background.discard)
+    async with in_transaction():
+        job = await ReportJob.create(
+            format=fmt,
+            parameters={**_params_json(params), "language": language},
+            step="queued",
+            created_by_id=viewer.user_id,
+        )
+        await queue.enqueue(JOB_KIND, job.id)
+    queue.notify()
+    return job
 
 
 async def _progress(job_id: int, percent: int, step: str) -> None:
-    await ReportJob.filter(id=job_id).update(progress=percent, step=step[:128])
+    # Only while it runs: a late step must not overwrite the finished job's 100 % and "done".
+    await ReportJob.filter(id=job_id, status=ReportStatus.RUNNING).update(
+        progress=percent, step=step[:128]
+    )
 
 
 async def execute(job_id: int) -> None:
-    """Compute the report as its requester (their scope, now), render it, store the file."""
+    """Compute the report as its requester (their scope, now), render it, store the file.
+    Run by a worker (jobs/worker.py); running it again after a lost worker starts over."""
     job = await ReportJob.get(id=job_id)
     try:
         viewer = await load_viewer(job.created_by_id)
@@ -115,15 +121,26 @@ async def execute(job_id: int) -> None:
         result.suspensions = await service.pay_evidence(viewer, result)
         await _progress(job.id, 50, "drawing")
         loop = asyncio.get_running_loop()
-        pending: list[concurrent.futures.Future[None]] = []
+        steps = 0
+        # The drawing thread reports its steps to the event loop. They are written one after
+        # the other, in order (the lock is first come, first served), and all of them before
+        # the result: written concurrently on a pool of connections, a late one could land
+        # after a newer one, or after the finished job.
+        in_order = asyncio.Lock()
+        reported: list[concurrent.futures.Future[None]] = []
+
+        async def report_step(percent: int, step: str) -> None:
+            async with in_order:
+                await _progress(job.id, percent, step)
 
         def on_step(step: str) -> None:
-            percent = min(95, 50 + 5 * (len(pending) + 1))
-            pending.append(asyncio.run_coroutine_threadsafe(_progress(job.id, percent, step), loop))
+            nonlocal steps
+            steps += 1
+            percent = min(95, 50 + 5 * steps)
+            reported.append(asyncio.run_coroutine_threadsafe(report_step(percent, step), loop))
 
         content, name = await asyncio.to_thread(_render, result, job.format, language, on_step)
-        # The steps' writes land before the result, or a late one would set a DONE job back.
-        await asyncio.gather(*(asyncio.wrap_future(f) for f in pending))
+        await asyncio.gather(*(asyncio.wrap_future(f) for f in reported))
         job.content = content
         job.file_name = name
         job.status = ReportStatus.DONE
@@ -135,8 +152,25 @@ async def execute(job_id: int) -> None:
         log.exception("report job %s failed", job.id)
         job.status, job.error = ReportStatus.FAILED, "The report could not be generated."
     job.finished_at = datetime.now(UTC)
-    await job.save(
-        update_fields=["content", "file_name", "status", "progress", "step", "error", "finished_at"]
+    async with in_transaction():
+        await job.save(
+            update_fields=[
+                "content",
+                "file_name",
+                "status",
+                "progress",
+                "step",
+                "error",
+                "finished_at",
+            ]
+        )
+        await queue.confirm_claim()
+
+
+async def give_up(job_id: int, message: str) -> None:
+    """The queue gave the job up (its workers kept stopping): say so on the job."""
+    await ReportJob.filter(id=job_id, status=ReportStatus.RUNNING).update(
+        status=ReportStatus.FAILED, error=message[:255], finished_at=datetime.now(UTC)
     )
 
 

@@ -237,7 +237,6 @@ class AnalyticsMutation:
             )
         except ServiceError as exc:
             return ReportJobPayload(job=None, errors=mutation_errors(exc))
-        jobs.execute_in_background(job)
         return ReportJobPayload(job=ReportJobNode(_model=job), errors=[])
 
 

@@ -11,9 +11,13 @@ in neither group of the DiD (they are counted as participants in the plain compa
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from functools import cached_property
+from typing import TypeAlias, TypeVar
 
 from tortoise.expressions import Q, Subquery
 from tortoise.functions import Count, Sum
@@ -99,6 +103,8 @@ class EffectReport:
     _pre_means: dict[int, float] = field(default_factory=dict, repr=False)
     # filled for the export (the API resolves them as fields when asked)
     correlations: list[CompetencyCorrelation] = field(default_factory=list)
+    # competency scores, computed once for the correlations and the under-performers
+    _scores: scoring.ScoreCache = field(default_factory=scoring.ScoreCache, repr=False)
     suspensions: list[PaySuspension] = field(default_factory=list)
 
     @property
@@ -280,6 +286,45 @@ class _Data:
     control_trend: dict[tuple[date, str], tuple[float, int]]
     excluded: dict[str, int]  # unit path → employee-months left out for events
 
+    # The same rows by unit path, so that each branch reads its own rows, not all of them.
+    @cached_property
+    def means_index(self) -> _PathIndex[tuple[int, _Means]]:
+        return _index((m.unit_path, (employee_id, m)) for employee_id, m in self.means.items())
+
+    @cached_property
+    def treated_index(self) -> _PathIndex[tuple[date, float, int]]:
+        return _trend_index(self.treated_trend)
+
+    @cached_property
+    def control_index(self) -> _PathIndex[tuple[date, float, int]]:
+        return _trend_index(self.control_trend)
+
+
+T = TypeVar("T")
+_PathIndex: TypeAlias = dict[str, list[tuple[int, T]]]  # path → (position, row)
+
+
+def _index(rows: Iterable[tuple[str, T]]) -> _PathIndex[T]:
+    index: _PathIndex[T] = defaultdict(list)
+    for position, (path, row) in enumerate(rows):
+        index[path].append((position, row))
+    return index
+
+
+def _trend_index(
+    trend: dict[tuple[date, str], tuple[float, int]],
+) -> _PathIndex[tuple[date, float, int]]:
+    return _index((path, (period, total, n)) for (period, path), (total, n) in trend.items())
+
+
+def _under(index: _PathIndex[T], prefix: str) -> list[T]:
+    """The rows under a path, in the order they were fetched (sums come out the same)."""
+    found = [
+        entry for path, entries in index.items() if path.startswith(prefix) for entry in entries
+    ]
+    found.sort(key=lambda entry: entry[0])
+    return [row for _, row in found]
+
 
 @dataclass
 class _Context:
@@ -401,9 +446,7 @@ def _assemble(
     others_post: list[float] = []
     population = trained_before = trained_after = 0
     pre_means: dict[int, float] = {}
-    for employee_id, m in data.means.items():
-        if not m.unit_path.startswith(prefix):
-            continue
+    for employee_id, m in _under(data.means_index, prefix):
         population += 1
         if m.pre is not None:
             pre_means[employee_id] = m.pre
@@ -430,17 +473,16 @@ def _assemble(
     control_prefix = pool.prefix if pool is not None else prefix
 
     def line(
-        rows: dict[tuple[date, str], tuple[float, int]], under: str
+        rows: _PathIndex[tuple[date, float, int]], under: str
     ) -> dict[date, tuple[float, int]]:
         sums: dict[date, tuple[float, int]] = {}
-        for (period, path), (total, people) in rows.items():
-            if path.startswith(under):
-                t, n = sums.get(period, (0.0, 0))
-                sums[period] = (t + total, n + people)
+        for period, total, people in _under(rows, under):
+            t, n = sums.get(period, (0.0, 0))
+            sums[period] = (t + total, n + people)
         return sums
 
-    treated_line = line(data.treated_trend, prefix)
-    control_line = line(data.control_trend, control_prefix)
+    treated_line = line(data.treated_index, prefix)
+    control_line = line(data.control_index, control_prefix)
     trend = []
     for period in ctx.periods:
         t_sum, t_n = treated_line.get(period, (0.0, 0))
@@ -548,7 +590,7 @@ async def competency_correlations(
         return []
     employees = await skills_service.assessable_employees(viewer, ids)
     competency_ids = [c.id for c in await Competency.all().order_by("code")]
-    scores = await scoring.scores_for(employees, competency_ids)
+    scores = await result._scores.scores_for(employees, competency_ids)
     found = []
     for cid in competency_ids:
         pairs = [

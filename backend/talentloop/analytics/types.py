@@ -408,6 +408,7 @@ class TrainingEffectReportInfo:
             kpi_id=self._r.kpi.id,
             period=self._r.params.pre_to,
             unit_id=self._r.unit.id if self._r.unit else None,
+            scores=self._r._scores,
         )
         if result is None:
             return None

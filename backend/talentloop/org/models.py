@@ -48,6 +48,7 @@ class OrgUnit(Model):
 
     class Meta:
         table = "org_unit"
+        indexes = (("parent_id",),)
         ordering = ["path"]
 
     def ancestor_ids(self) -> list[int]:

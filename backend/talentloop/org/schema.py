@@ -11,7 +11,7 @@ from talentloop.graphql.context import Info
 from talentloop.graphql.errors import MutationError, mutation_errors
 from talentloop.graphql.ids import optional_pk, pk_of, require_pk
 from talentloop.graphql.node import register_node
-from talentloop.org import service
+from talentloop.org import loaders, service
 from talentloop.org.models import OrgUnit, OrgUnitType
 from talentloop.org.types import OrgUnitNode
 
@@ -34,7 +34,7 @@ class OrgQuery:
 async def _unit_node(info: Info, pk: int | None) -> OrgUnitNode | None:
     if pk is None:
         return None
-    found = await service.get_unit(info.context.viewer, pk)
+    found = await info.context.loader("unit", loaders.units_by_id).load(pk)
     return OrgUnitNode(_model=found) if found else None
 
 

@@ -82,6 +82,7 @@ class Employee(Model):
 
     class Meta:
         table = "employee"
+        indexes = (("unit_id", "employee_number"), ("manager_id",), ("position_id",))
         ordering = ["employee_number"]
 
     def __str__(self) -> str:

@@ -58,7 +58,11 @@ async def list_employees(
     qs = visible_employees(viewer)
     if query.unit_id is not None:
         unit = await org_service.get_unit(viewer, query.unit_id)
-        qs = qs.filter(unit__path__startswith=unit.path) if unit else qs.filter(id__in=[])
+        qs = (
+            qs.filter(unit_id__in=org_service.subtree_ids(unit.path))
+            if unit
+            else qs.filter(id__in=[])
+        )
     if query.search and query.search.strip():
         term = query.search.strip()
         found = Q(name__icontains=term) | Q(employee_number__icontains=term)

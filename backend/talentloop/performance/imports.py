@@ -1,11 +1,14 @@
 """History import (the brochure's 历史数据迁移): employees, KPI records and targets from
 CSV or XLSX. A dry run reports every bad row (row, column, reason) and writes
 nothing; a real run writes every row or none; running the same file again
-changes nothing. Progress is saved on the job as rows are checked."""
+changes nothing. Progress is saved on the job as rows are checked.
+
+A file imported in the background is kept on its job row and queued (jobs/queue.py): a
+worker in any API process runs it, and any process answers `importJob(id)`. Because a run
+writes all or nothing and is idempotent, a run whose worker died is simply run again."""
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import io
 import logging
@@ -19,7 +22,9 @@ from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
 from talentloop.access.policy import Viewer
+from talentloop.access.viewer import load_viewer
 from talentloop.errors import ErrorCode, ServiceError
+from talentloop.jobs import queue
 from talentloop.org.models import OrgUnit
 from talentloop.people import sensitive
 from talentloop.people.models import Employee, EmployeeStatus, Gender, Position
@@ -37,6 +42,7 @@ from talentloop.performance.periods import parse_period
 from talentloop.performance.service import parse_decimal, value_problems
 
 log = logging.getLogger(__name__)
+JOB_KIND = "import"
 MAX_ROWS = 200_000
 MAX_BYTES = 50 * 1024 * 1024
 PROGRESS_EVERY = 500
@@ -185,25 +191,50 @@ async def start_import(
     viewer: Viewer, *, kind: ImportKind, file_name: str, dry_run: bool
 ) -> ImportJob:
     """Create the job (RUNNING); `execute` does the work, here or in the background."""
-    if not viewer.can_manage_employees or viewer.user_id is None:
-        raise ServiceError.one(ErrorCode.FORBIDDEN, "Only HR imports data.")
+    _check_may_import(viewer)
     return await ImportJob.create(
         kind=kind, file_name=file_name[:255], dry_run=dry_run, created_by_id=viewer.user_id
     )
 
 
-_background: set[asyncio.Task[None]] = set()
+async def queue_import(
+    viewer: Viewer, *, kind: ImportKind, file_name: str, content: bytes, dry_run: bool
+) -> ImportJob:
+    """Create the job (RUNNING) with its file and queue it; clients follow it with importJob(id)."""
+    _check_may_import(viewer)
+    async with in_transaction():
+        job = await ImportJob.create(
+            kind=kind,
+            file_name=file_name[:255],
+            dry_run=dry_run,
+            content=content,
+            created_by_id=viewer.user_id,
+        )
+        await queue.enqueue(JOB_KIND, job.id)
+    queue.notify()
+    return job
 
 
-def execute_in_background(job: ImportJob, viewer: Viewer, content: bytes) -> None:
-    """Run the job after the response; clients follow it with importJob(id).
+def _check_may_import(viewer: Viewer) -> None:
+    if not viewer.can_manage_employees or viewer.user_id is None:
+        raise ServiceError.one(ErrorCode.FORBIDDEN, "Only HR imports data.")
 
-    In-process for now: a job queue that any API process can pick up comes with the
-    Performance-and-scale issue.
-    """
-    task = asyncio.create_task(execute(job, viewer, content))
-    _background.add(task)
-    task.add_done_callback(_background.discard)
+
+async def run_queued(job_id: int) -> None:
+    """A worker runs a queued import as its requester, with their scope as it is now."""
+    job = await ImportJob.get(id=job_id)
+    viewer = await load_viewer(job.created_by_id)
+    await execute(job, viewer, bytes(job.content or b""))
+
+
+async def give_up(job_id: int, message: str) -> None:
+    """The queue gave the job up (its workers kept stopping): nothing was written."""
+    await ImportJob.filter(id=job_id, status=ImportStatus.RUNNING).update(
+        status=ImportStatus.FAILED,
+        errors=[{"row": 0, "column": None, "message": message, "code": ErrorCode.INVALID.value}],
+        content=None,
+        finished_at=datetime.now(UTC),
+    )
 
 
 async def execute(
@@ -232,8 +263,11 @@ async def execute(
         else:
             async with in_transaction():
                 created, updated, unchanged = await WRITERS[kind](viewer, checked, on_write)
+                await queue.confirm_claim()  # a worker that lost its job writes nothing
             job.created_rows, job.updated_rows, job.unchanged_rows = created, updated, unchanged
             job.status = ImportStatus.DONE
+    except queue.JobLost:
+        raise
     except ServiceError as exc:
         job.errors = [
             {"row": 0, "column": e.field, "message": e.message, "code": e.code.value}
@@ -255,7 +289,10 @@ async def execute(
         # New actuals may breach a trigger rule: the job is done once that is known too.
         await triggers.evaluate_all()
     job.finished_at = datetime.now(UTC)
-    await job.save()
+    job.content = None  # a queued file is kept only until its job has run
+    async with in_transaction():
+        await job.save()
+        await queue.confirm_claim()
 
 
 async def get_job(viewer: Viewer, job_id: int) -> ImportJob | None:

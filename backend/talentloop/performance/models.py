@@ -86,6 +86,7 @@ class KpiTarget(Model):
     class Meta:
         table = "kpi_target"
         unique_together = (("kpi", "period", "employee", "unit"),)
+        indexes = (("employee_id", "kpi_id"),)
 
 
 class TargetAdjustment(Model):
@@ -111,6 +112,7 @@ class TargetAdjustment(Model):
     class Meta:
         table = "target_adjustment"
         unique_together = (("kpi", "period", "employee", "source"),)
+        indexes = (("employee_id", "kpi_id"),)
 
 
 class PerformanceRecord(Model):
@@ -133,7 +135,8 @@ class PerformanceRecord(Model):
     class Meta:
         table = "performance_record"
         unique_together = (("employee", "kpi", "period", "dimension"),)
-        indexes = (("kpi_id", "period"),)
+        # covering: the grouped scans of a KPI over periods read the index alone
+        indexes = (("kpi_id", "period", "employee_id", "value"),)
 
 
 class TriggerRule(Model):
@@ -189,6 +192,7 @@ class AssessmentRequest(Model):
 
     class Meta:
         table = "assessment_request"
+        indexes = (("rule_id",),)
         unique_together = (("employee", "rule", "breach_start"),)
 
 
@@ -323,6 +327,8 @@ class ImportJob(Model):
     updated_rows = fields.IntField(default=0)
     unchanged_rows = fields.IntField(default=0)
     errors: list[dict[str, Any]] = fields.JSONField(default=list)  # [{row, column, message}]
+    # The uploaded file of a queued import, for the worker that runs it; emptied when it has run.
+    content = fields.BinaryField(null=True)
     created_by: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "talentloop.User", related_name="import_jobs", on_delete=fields.CASCADE
     )

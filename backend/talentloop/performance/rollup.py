@@ -17,6 +17,7 @@ from decimal import Decimal
 from tortoise.functions import Sum
 
 from talentloop.access.policy import FieldGroup, Viewer
+from talentloop.org import service as org_service
 from talentloop.people.models import Employee
 from talentloop.performance.models import (
     Kpi,
@@ -30,6 +31,9 @@ from talentloop.performance.models import (
 HUNDRED = Decimal(100)
 # A lower-is-better KPI at zero (no churn at all) scores this, rather than dividing by zero.
 LOWER_IS_BETTER_CAP = Decimal(200)
+# Up to this many employees, their records are fetched by id (an IN list) instead of by a
+# join on the unit path; beyond it the join is cheaper than a long list of parameters.
+KEYED_LOOKUP_MAX = 5000
 
 
 @dataclass(frozen=True)
@@ -95,12 +99,16 @@ async def member_values(
         viewer.employee_filter(FieldGroup.WORK, prefix="employee__") or scope
     )
     if root_path:
-        employees = employees.filter(unit__path__startswith=root_path)
-        records = records.filter(employee__unit__path__startswith=root_path)
+        employees = employees.filter(unit_id__in=org_service.subtree_ids(root_path))
+        records = records.filter(employee__unit_id__in=org_service.subtree_ids(root_path))
     if employee_id is not None:
         employees = employees.filter(id=employee_id)
         records = records.filter(employee_id=employee_id)
     paths: dict[int, str] = dict(await employees.values_list("id", "unit__path"))
+    if len(paths) <= KEYED_LOOKUP_MAX:
+        # A team or a department: look its records up by employee (the unique index) rather
+        # than join every record of the KPI to its unit to compare paths.
+        records = PerformanceRecord.filter(employee_id__in=list(paths))
     totals = (
         await records.filter(kpi_id=kpi.id, period__in=periods)
         .annotate(total=Sum("value"))
@@ -122,38 +130,87 @@ async def resolve_targets(
     kpi: Kpi, periods: list[date], unit_paths: dict[int, str]
 ) -> dict[tuple[int, date], Decimal]:
     """Each employee's effective target: their own, else the nearest unit's; then adjustments."""
-    if not unit_paths:
+    found = await resolve_targets_many({kpi.id: periods}, unit_paths)
+    return {(emp_id, period): value for (_kpi, emp_id, period), value in found.items()}
+
+
+async def resolve_targets_many(
+    periods_by_kpi: dict[int, list[date]], unit_paths: dict[int, str]
+) -> dict[tuple[int, int, date], Decimal]:
+    """`resolve_targets` for several KPIs at once, keyed by (KPI, employee, period): the same
+    three queries whatever the number of KPIs."""
+    if not unit_paths or not periods_by_kpi:
         return {}
+    kpi_ids = sorted(periods_by_kpi)
+    periods = sorted({p for ps in periods_by_kpi.values() for p in ps})
     own = {
-        (r["employee_id"], as_date(r["period"])): Decimal(str(r["value"]))
+        (r["kpi_id"], r["employee_id"], as_date(r["period"])): Decimal(str(r["value"]))
         for r in await KpiTarget.filter(
-            kpi_id=kpi.id, period__in=periods, employee_id__in=list(unit_paths)
-        ).values("employee_id", "period", "value")
+            kpi_id__in=kpi_ids, period__in=periods, employee_id__in=list(unit_paths)
+        ).values("kpi_id", "employee_id", "period", "value")
     }
-    by_unit: dict[date, list[tuple[str, Decimal]]] = defaultdict(list)
+    # A unit's target reaches an employee only from a unit on their path: read those alone.
+    on_paths = sorted(
+        {int(part) for path in unit_paths.values() for part in path.split("/") if part}
+    )
+    by_unit: dict[tuple[int, date], list[tuple[str, Decimal]]] = defaultdict(list)
     for r in await KpiTarget.filter(
-        kpi_id=kpi.id, period__in=periods, unit_id__not_isnull=True
-    ).values("unit__path", "period", "value"):
-        by_unit[as_date(r["period"])].append((str(r["unit__path"]), Decimal(str(r["value"]))))
+        kpi_id__in=kpi_ids, period__in=periods, unit_id__in=on_paths
+    ).values("kpi_id", "unit__path", "period", "value"):
+        by_unit[(r["kpi_id"], as_date(r["period"]))].append(
+            (str(r["unit__path"]), Decimal(str(r["value"])))
+        )
     for period_targets in by_unit.values():
         period_targets.sort(key=lambda pv: len(pv[0]), reverse=True)  # deepest unit first
-    factors: dict[tuple[int, date], Decimal] = defaultdict(lambda: Decimal(1))
+    factors: dict[tuple[int, int, date], Decimal] = defaultdict(lambda: Decimal(1))
     for r in await TargetAdjustment.filter(
-        kpi_id=kpi.id, period__in=periods, employee_id__in=list(unit_paths)
-    ).values("employee_id", "period", "percent"):
-        key = (r["employee_id"], as_date(r["period"]))
+        kpi_id__in=kpi_ids, period__in=periods, employee_id__in=list(unit_paths)
+    ).values("kpi_id", "employee_id", "period", "percent"):
+        key = (r["kpi_id"], r["employee_id"], as_date(r["period"]))
         factors[key] *= 1 + Decimal(str(r["percent"])) / HUNDRED
 
-    resolved: dict[tuple[int, date], Decimal] = {}
-    for emp_id, path in unit_paths.items():
-        for period in periods:
-            key = (emp_id, period)
-            base = own.get(key)
-            if base is None:
-                base = next((v for p, v in by_unit.get(period, []) if path.startswith(p)), None)
-            if base is not None:
-                resolved[key] = _round(base * factors[key]) if key in factors else base
+    resolved: dict[tuple[int, int, date], Decimal] = {}
+    for kpi_id, kpi_periods in periods_by_kpi.items():
+        for emp_id, path in unit_paths.items():
+            for period in kpi_periods:
+                key = (kpi_id, emp_id, period)
+                base = own.get(key)
+                if base is None:
+                    base = next(
+                        (v for p, v in by_unit.get((kpi_id, period), []) if path.startswith(p)),
+                        None,
+                    )
+                if base is not None:
+                    resolved[key] = _round(base * factors[key]) if key in factors else base
     return resolved
+
+
+async def employee_values(
+    employee_id: int, unit_path: str, periods_by_kpi: dict[int, list[date]]
+) -> dict[int, list[MemberValue]]:
+    """`member_values` of one employee (already known to be readable) for several KPIs at
+    once: one grouped query for the actuals and three for the targets, whatever the KPIs."""
+    if not periods_by_kpi:
+        return {}
+    periods = sorted({p for ps in periods_by_kpi.values() for p in ps})
+    totals = (
+        await PerformanceRecord.filter(
+            employee_id=employee_id, kpi_id__in=sorted(periods_by_kpi), period__in=periods
+        )
+        .annotate(total=Sum("value"))
+        .group_by("kpi_id", "period")
+        .values("kpi_id", "period", "total")
+    )
+    actual = {(r["kpi_id"], as_date(r["period"])): Decimal(str(r["total"])) for r in totals}
+    targets = await resolve_targets_many(periods_by_kpi, {employee_id: unit_path})
+    result: dict[int, list[MemberValue]] = {}
+    for kpi_id, kpi_periods in periods_by_kpi.items():
+        rows = result[kpi_id] = []
+        for period in kpi_periods:
+            a, t = actual.get((kpi_id, period)), targets.get((kpi_id, employee_id, period))
+            if a is not None or t is not None:
+                rows.append(MemberValue(employee_id, unit_path, period, a, t))
+    return result
 
 
 def series(kpi: Kpi, periods: list[date], rows: list[MemberValue]) -> list[Point]:

@@ -16,8 +16,9 @@ from talentloop.graphql.errors import MutationError, PublicError, mutation_error
 from talentloop.graphql.ids import optional_pk, pk_of, require_pk
 from talentloop.graphql.node import register_node
 from talentloop.graphql.pagination import Connection, to_connection
-from talentloop.org import service as org_service
-from talentloop.performance import imports, pay, service, triggers
+from talentloop.org import loaders as org_loaders
+from talentloop.org.models import OrgUnit
+from talentloop.performance import imports, loaders, pay, service, triggers
 from talentloop.performance.models import (
     AssessmentRequest,
     AssessmentRequestStatus,
@@ -64,6 +65,18 @@ class PerformanceRecordFilter:
     period_to: date | None = strawberry.field(default=None, description="Up to this period.")
 
 
+async def _unit_and_kpi(
+    info: Info, unit_id: strawberry.ID, kpi_id: strawberry.ID
+) -> tuple[OrgUnit | None, Kpi | None]:
+    """Through the request's loaders: a dashboard asks for the same unit and KPI in several
+    root fields (series, breakdown, the unit itself), and they are read once."""
+    unit = await info.context.loader("unit", org_loaders.units_by_id).load(
+        pk_of(unit_id, "OrgUnit") or -1
+    )
+    kpi = await info.context.loader("kpi", loaders.kpis_by_id).load(pk_of(kpi_id, "Kpi") or -1)
+    return unit, kpi
+
+
 def _public(exc: ServiceError) -> PublicError:
     return PublicError(str(exc))
 
@@ -90,25 +103,32 @@ class PerformanceQuery:
         if emp_pk is None:
             return []
         wanted = {pk_of(k, "Kpi") for k in kpi_ids} if kpi_ids else None
-        result: list[KpiSeries] = []
+        chosen: list[tuple[Kpi, list[date]]] = []
+        bad_range: ServiceError | None = None
         for kpi in await service.list_kpis(viewer):
             if wanted is not None and kpi.id not in wanted:
                 continue
             try:
-                periods = service.check_range(period_from, period_to, kpi)
+                chosen.append((kpi, service.check_range(period_from, period_to, kpi)))
             except ServiceError as exc:
-                raise _public(exc) from exc
-            points = await service.employee_series(viewer, emp_pk, kpi, periods)
-            if points is None:
-                return []
-            adjustments = await service.adjustments_for(viewer, emp_pk, kpi.id, periods)
-            result.append(
-                KpiSeries(
-                    _kpi=kpi,
-                    points=[KpiPoint.of(p, kpi, adjustments.get(p.period)) for p in points],
-                )
+                bad_range = exc  # reported once the employee is known to be readable
+                break
+        if bad_range is not None and not chosen:
+            raise _public(bad_range)
+        if not chosen:
+            return []
+        found = await service.employee_series_for_kpis(viewer, emp_pk, chosen)
+        if found is None:
+            return []
+        if bad_range is not None:
+            raise _public(bad_range)
+        return [
+            KpiSeries(
+                _kpi=s.kpi,
+                points=[KpiPoint.of(p, s.kpi, s.adjustments.get(p.period)) for p in s.points],
             )
-        return result
+            for s in found
+        ]
 
     @strawberry.field(
         description="A unit's KPI over a range of periods, over the members the viewer may see."
@@ -122,8 +142,7 @@ class PerformanceQuery:
         period_to: ToArg,
     ) -> KpiSeries | None:
         viewer = info.context.viewer
-        unit = await org_service.get_unit(viewer, pk_of(unit_id, "OrgUnit") or -1)
-        kpi = await service.get_kpi(viewer, pk_of(kpi_id, "Kpi") or -1)
+        unit, kpi = await _unit_and_kpi(info, unit_id, kpi_id)
         if unit is None or kpi is None:
             return None
         try:
@@ -140,8 +159,7 @@ class PerformanceQuery:
         self, info: Info, unit_id: strawberry.ID, kpi_id: strawberry.ID, period: date
     ) -> list[KpiBreakdownRow]:
         viewer = info.context.viewer
-        unit = await org_service.get_unit(viewer, pk_of(unit_id, "OrgUnit") or -1)
-        kpi = await service.get_kpi(viewer, pk_of(kpi_id, "Kpi") or -1)
+        unit, kpi = await _unit_and_kpi(info, unit_id, kpi_id)
         if unit is None or kpi is None:
             return []
         rows = await service.unit_breakdown(viewer, unit, kpi, period)
@@ -494,14 +512,21 @@ class PerformanceMutation:
             )
         viewer = info.context.viewer
         try:
-            job = await imports.start_import(
-                viewer, kind=input.kind, file_name=input.file_name, dry_run=input.dry_run
-            )
+            if input.in_background:
+                job = await imports.queue_import(
+                    viewer,
+                    kind=input.kind,
+                    file_name=input.file_name,
+                    content=content,
+                    dry_run=input.dry_run,
+                )
+            else:
+                job = await imports.start_import(
+                    viewer, kind=input.kind, file_name=input.file_name, dry_run=input.dry_run
+                )
         except ServiceError as exc:
             return ImportPayload(job=None, errors=mutation_errors(exc))
-        if input.in_background:
-            imports.execute_in_background(job, viewer, content)
-        else:
+        if not input.in_background:
             await imports.execute(job, viewer, content)
         return ImportPayload(job=ImportJobNode(_model=job), errors=[])
 

@@ -228,19 +228,6 @@ async def apply_target_adjustment(
     return adjustment
 
 
-async def adjustments_for(
-    viewer: Viewer, employee_id: int, kpi_id: int, periods: list[date]
-) -> dict[date, list[TargetAdjustment]]:
-    if await _work_visible_employee(viewer, employee_id) is None:
-        return {}
-    result: dict[date, list[TargetAdjustment]] = {}
-    for adj in await TargetAdjustment.filter(
-        employee_id=employee_id, kpi_id=kpi_id, period__in=periods
-    ).order_by("created_at"):
-        result.setdefault(adj.period, []).append(adj)
-    return result
-
-
 # --- records ------------------------------------------------------------------------------
 
 
@@ -374,14 +361,37 @@ def check_range(period_from: date, period_to: date, kpi: Kpi) -> list[date]:
     return periods
 
 
-async def employee_series(
-    viewer: Viewer, employee_id: int, kpi: Kpi, periods: list[date]
-) -> list[rollup.Point] | None:
-    """None when the viewer may not read this employee's performance."""
-    if await _work_visible_employee(viewer, employee_id) is None:
+@dataclass(frozen=True)
+class EmployeeSeries:
+    kpi: Kpi
+    points: list[rollup.Point]
+    adjustments: dict[date, list[TargetAdjustment]]
+
+
+async def employee_series_for_kpis(
+    viewer: Viewer, employee_id: int, kpis: list[tuple[Kpi, list[date]]]
+) -> list[EmployeeSeries] | None:
+    """An employee's series of several KPIs with the adjustments to their targets, in a fixed
+    number of queries; None when the viewer may not read this employee's performance."""
+    employee = await _work_visible_employee(viewer, employee_id)
+    if employee is None:
         return None
-    rows = await rollup.member_values(viewer, kpi, periods, employee_id=employee_id)
-    return rollup.series(kpi, periods, rows)
+    periods_by_kpi = {kpi.id: periods for kpi, periods in kpis}
+    values = await rollup.employee_values(employee.id, employee.unit.path, periods_by_kpi)
+    adjustments: dict[tuple[int, date], list[TargetAdjustment]] = {}
+    all_periods = sorted({p for _, periods in kpis for p in periods})
+    for adj in await TargetAdjustment.filter(
+        employee_id=employee.id, kpi_id__in=sorted(periods_by_kpi), period__in=all_periods
+    ).order_by("created_at"):
+        adjustments.setdefault((adj.kpi_id, rollup.as_date(adj.period)), []).append(adj)
+    return [
+        EmployeeSeries(
+            kpi,
+            rollup.series(kpi, periods, values.get(kpi.id, [])),
+            {p: adjustments[(kpi.id, p)] for p in periods if (kpi.id, p) in adjustments},
+        )
+        for kpi, periods in kpis
+    ]
 
 
 async def unit_series(

@@ -127,6 +127,7 @@ class AssessmentRound(Model):
 
     class Meta:
         table = "assessment_round"
+        indexes = (("employee_id",),)
 
 
 class RaterAssignment(Model):
@@ -147,6 +148,7 @@ class RaterAssignment(Model):
 
     class Meta:
         table = "rater_assignment"
+        indexes = (("rater_id",),)
         unique_together = (("round", "rater"),)
 
 
@@ -230,6 +232,7 @@ class TestAttempt(Model):
 
     class Meta:
         table = "test_attempt"
+        indexes = (("employee_id", "submitted_at"),)
 
 
 class Calibration(Model):
@@ -256,6 +259,7 @@ class Calibration(Model):
 
     class Meta:
         table = "calibration"
+        indexes = (("employee_id", "competency_id"),)
 
 
 class SourceWeight(Model):

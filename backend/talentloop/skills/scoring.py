@@ -11,13 +11,17 @@ gap = required level − score; positive means below what the position needs.
 
 from __future__ import annotations
 
+import asyncio
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from tortoise.functions import Count, Sum
+
 from talentloop.people.models import Employee
 from talentloop.skills.models import (
     Calibration,
+    RaterAssignment,
     RaterRelation,
     Rating,
     RequiredLevel,
@@ -48,6 +52,10 @@ DEFAULT_WEIGHTS: dict[Source, Decimal] = {
 ANONYMOUS = {RaterRelation.PEER, RaterRelation.SUBORDINATE}
 TWO_PLACES = Decimal("0.01")
 BATCH = 500
+_SOURCE_ORDER = {source: i for i, source in enumerate(Source)}
+_RELATIONS = {relation.value: relation for relation in RaterRelation}
+_RELATION_ORDER = list(RaterRelation)
+_SOURCE_OF = {relation: Source(relation.value) for relation in RaterRelation}
 
 
 @dataclass(frozen=True)
@@ -96,7 +104,41 @@ def combine(results: list[SourceResult]) -> Decimal | None:
 
 
 def _mean(levels: list[int]) -> Decimal:
-    return (Decimal(sum(levels)) / len(levels)).quantize(TWO_PLACES)
+    return _mean_of(sum(levels), len(levels))
+
+
+def _mean_of(total: int, count: int) -> Decimal:
+    return (Decimal(total) / count).quantize(TWO_PLACES)
+
+
+@dataclass(frozen=True)
+class GroupTotal:
+    """One rater group's ratings of one competency in one round: their sum and number."""
+
+    relation: RaterRelation
+    total: int
+    count: int
+    min_raters: int
+
+
+class ScoreCache:
+    """Scores computed once per request for whoever asks: the report's correlations and its
+    under-performer analysis both score (nearly) every employee of the report."""
+
+    def __init__(self) -> None:
+        self._scores: dict[tuple[int, int], CompetencyScore] = {}
+        self._lock = asyncio.Lock()
+
+    async def scores_for(
+        self, employees: list[Employee], competency_ids: list[int]
+    ) -> dict[tuple[int, int], CompetencyScore]:
+        async with self._lock:  # the second caller waits, then finds most of its scores here
+            missing = [
+                e for e in employees if any((e.id, c) not in self._scores for c in competency_ids)
+            ]
+            if missing:
+                self._scores.update(await scores_for(missing, competency_ids))
+            return {(e.id, c): self._scores[(e.id, c)] for e in employees for c in competency_ids}
 
 
 async def scores_for(
@@ -112,27 +154,34 @@ async def scores_for(
     for start in range(0, len(employees), BATCH):
         batch = employees[start : start + BATCH]
         ids = [e.id for e in batch]
-        ratings: dict[tuple[int, int], dict[int, list[tuple[RaterRelation, int, int]]]] = (
-            defaultdict(lambda: defaultdict(list))
+        # The submitted answers first (rounds by employee, then their raters), then their
+        # ratings summed in SQL per rater group: what a group shows is its mean. Two
+        # statements, each led by an index; one joined statement let SQLite scan every rating.
+        rounds: dict[int, tuple[int, int]] = {}  # round → employee, min raters
+        assignment_ids: list[int] = []
+        for assignment_id, round_id, employee_id, min_raters in await RaterAssignment.filter(
+            round__employee_id__in=ids, submitted_at__not_isnull=True
+        ).values_list("id", "round_id", "round__employee_id", "round__min_raters"):
+            rounds[round_id] = (employee_id, min_raters)
+            assignment_ids.append(assignment_id)
+        ratings: dict[tuple[int, int], dict[int, list[GroupTotal]]] = defaultdict(
+            lambda: defaultdict(list)
         )
-        for row in await Rating.filter(
-            assignment__submitted_at__not_isnull=True,
-            assignment__round__employee_id__in=ids,
-            competency_id__in=competency_ids,
-        ).values(
-            "competency_id",
-            "level",
-            "assignment__relation",
-            "assignment__round_id",
-            "assignment__round__employee_id",
-            "assignment__round__min_raters",
+        for group in (
+            await Rating.filter(assignment_id__in=assignment_ids, competency_id__in=competency_ids)
+            .annotate(total=Sum("level"), count=Count("id"))
+            .group_by("assignment__round_id", "assignment__relation", "competency_id")
+            .values_list(
+                "assignment__round_id", "assignment__relation", "competency_id", "total", "count"
+            )
+            if assignment_ids
+            else []
         ):
-            key = (row["assignment__round__employee_id"], row["competency_id"])
-            ratings[key][row["assignment__round_id"]].append(
-                (
-                    RaterRelation(row["assignment__relation"]),
-                    row["level"],
-                    row["assignment__round__min_raters"],
+            round_id, relation, competency_id, total, count = group
+            employee_id, min_raters = rounds[round_id]
+            ratings[(employee_id, competency_id)][round_id].append(
+                GroupTotal(
+                    _RELATIONS[relation], int(total), int(count), anonymity_floor(min_raters)
                 )
             )
         tests: dict[tuple[int, int], int] = {}
@@ -163,7 +212,7 @@ async def scores_for(
                     score.sources.append(
                         SourceResult(Source.TEST, Decimal(tests[key]), 1, True, weight[Source.TEST])
                     )
-                score.sources.sort(key=lambda r: list(Source).index(r.source))
+                score.sources.sort(key=lambda r: _SOURCE_ORDER[r.source])
                 score.weighted = combine(score.sources)
                 score.calibrated = calibrations.get(key)
                 result[key] = score
@@ -171,7 +220,7 @@ async def scores_for(
 
 
 def _rating_sources(
-    rounds: dict[int, list[tuple[RaterRelation, int, int]]], weight: dict[Source, Decimal]
+    rounds: dict[int, list[GroupTotal]], weight: dict[Source, Decimal]
 ) -> list[SourceResult]:
     """Per rater group, the latest round in which the group's result can be shown.
 
@@ -179,23 +228,27 @@ def _rating_sources(
     the previous round's evidence; when no round has enough answers, the latest round's
     count is reported, hidden.
     """
+    by_relation: dict[RaterRelation, list[tuple[int, GroupTotal]]] = {}
+    for round_id, groups in rounds.items():
+        for group in groups:
+            by_relation.setdefault(group.relation, []).append((round_id, group))
     results: list[SourceResult] = []
-    for relation in RaterRelation:
+    for relation in _RELATION_ORDER:
+        entries = by_relation.get(relation)
+        if not entries:
+            continue
+        entries.sort(key=lambda entry: entry[0], reverse=True)
+        source = _SOURCE_OF[relation]
         fallback: SourceResult | None = None
-        for round_id in sorted(rounds, reverse=True):
-            levels = [level for rel, level, _ in rounds[round_id] if rel is relation]
-            if not levels:
-                continue
-            min_raters = anonymity_floor(rounds[round_id][0][2])
-            shown = relation not in ANONYMOUS or len(levels) >= min_raters
-            source = Source(relation.value)
+        for _round_id, group in entries:
+            shown = relation not in ANONYMOUS or group.count >= group.min_raters
             result = SourceResult(
                 source,
-                _mean(levels) if shown else None,
-                len(levels),
+                _mean_of(group.total, group.count) if shown else None,
+                group.count,
                 shown,
                 weight[source],
-                min_raters,
+                group.min_raters,
             )
             if shown:
                 results.append(result)

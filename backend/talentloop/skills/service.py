@@ -164,7 +164,10 @@ def _code_name_problems(code: str, name: str) -> list[FieldError]:
 
 
 async def assessable_employees(
-    viewer: Viewer, ids: list[int] | None = None, root_path: str | None = None
+    viewer: Viewer,
+    ids: list[int] | None = None,
+    root_path: str | None = None,
+    unit_ids: list[int] | None = None,
 ) -> list[Employee]:
     """Employees whose competency scores the viewer may read: the WORK field group, like KPIs."""
     scope = viewer.employee_filter(FieldGroup.WORK)
@@ -175,6 +178,8 @@ async def assessable_employees(
         qs = qs.filter(id__in=ids)
     if root_path is not None:
         qs = qs.filter(unit__path__startswith=root_path)
+    if unit_ids is not None:
+        qs = qs.filter(unit_id__in=unit_ids)
     return await qs.order_by("employee_number")
 
 
@@ -233,7 +238,12 @@ class UnderPerformerAnalysis:
 
 
 async def under_performers_below_team_average(
-    viewer: Viewer, *, kpi_id: int, period: date, unit_id: int | None
+    viewer: Viewer,
+    *,
+    kpi_id: int,
+    period: date,
+    unit_id: int | None,
+    scores: scoring.ScoreCache | None = None,
 ) -> UnderPerformerAnalysis | None:
     """Of the employees below target on KPI K in period P, the share whose score on each
     competency is below their team's average (the team: everyone in their unit the viewer sees)."""
@@ -256,19 +266,19 @@ async def under_performers_below_team_average(
         return UnderPerformerAnalysis(0, [])
     under_employees = await assessable_employees(viewer, sorted(under))
     team_units = sorted({e.unit_id for e in under_employees})
-    team = await assessable_employees(viewer)
-    team = [e for e in team if e.unit_id in team_units]
+    team = await assessable_employees(viewer, unit_ids=team_units)
     competency_ids = [c.id for c in await Competency.all().order_by("code")]
-    scores = await scoring.scores_for(team, competency_ids)
+    scores_of = scores.scores_for if scores is not None else scoring.scores_for
+    found = await scores_of(team, competency_ids)
     result: list[UnderPerformerShare] = []
     for cid in competency_ids:
         by_unit: dict[int, list[Decimal]] = defaultdict(list)
         for e in team:
-            if (s := scores[(e.id, cid)].score) is not None:
+            if (s := found[(e.id, cid)].score) is not None:
                 by_unit[e.unit_id].append(s)
         team_avg = {u: sum(v, Decimal(0)) / len(v) for u, v in by_unit.items()}
-        scored = [e for e in under_employees if scores[(e.id, cid)].score is not None]
-        below = [e for e in scored if (scores[(e.id, cid)].score or 0) < team_avg[e.unit_id]]
+        scored = [e for e in under_employees if found[(e.id, cid)].score is not None]
+        below = [e for e in scored if (found[(e.id, cid)].score or 0) < team_avg[e.unit_id]]
         share = (
             (Decimal(len(below)) * 100 / len(scored)).quantize(Decimal("0.1")) if scored else None
         )

@@ -43,6 +43,12 @@ class CourseCost:
         return (self.cash / self.participants).quantize(FEN) if self.participants else None
 
 
+@dataclass(frozen=True)
+class _Participant:
+    session_id: int | None
+    base_salary: Decimal | None
+
+
 async def enrollment_costs(enrollments: list[Enrollment]) -> dict[int, Decimal]:
     """Cash cost of each active enrolment (cancelled and waitlisted ones cost nothing)."""
     active = [e for e in enrollments if e.status in ACTIVE_STATUSES]
@@ -77,9 +83,14 @@ async def enrollment_costs(enrollments: list[Enrollment]) -> dict[int, Decimal]:
 
 
 async def course_cost(course: Course) -> CourseCost:
-    enrollments = await Enrollment.filter(
-        course_id=course.id, status__in=ACTIVE_STATUSES
-    ).select_related("employee")
+    # (session, participant's monthly base) per active enrolment: no model instances, a
+    # programme may have thousands of participants
+    enrollments = [
+        _Participant(session_id, salary)
+        for session_id, salary in await Enrollment.filter(
+            course_id=course.id, status__in=ACTIVE_STATUSES
+        ).values_list("session_id", "employee__base_salary")
+    ]
     items = await CostItem.filter(course_id=course.id)
     sessions_used = {e.session_id for e in enrollments}
     fixed = sum(
@@ -103,7 +114,7 @@ async def course_cost(course: Course) -> CourseCost:
         )
     hours = course.duration_hours * len(enrollments)
     time_cost = sum(
-        (course.duration_hours * hourly_cost(e.employee.base_salary) for e in enrollments),
+        (course.duration_hours * hourly_cost(e.base_salary) for e in enrollments),
         Decimal(0),
     ).quantize(FEN)
     cash = (fixed + per_participant).quantize(FEN)

@@ -116,6 +116,7 @@ class CourseSession(Model):
 
     class Meta:
         table = "course_session"
+        indexes = (("course_id", "starts_at"),)
         ordering = ["starts_at"]
 
 
@@ -149,6 +150,7 @@ class CostItem(Model):
 
     class Meta:
         table = "cost_item"
+        indexes = (("course_id",),)
 
 
 class EnrollmentStatus(StrEnum):
@@ -212,7 +214,7 @@ class Enrollment(Model):
 
     class Meta:
         table = "enrollment"
-        indexes = (("course_id", "status"), ("employee_id", "status"))
+        indexes = (("course_id", "status"), ("employee_id", "status"), ("session_id", "status"))
 
 
 class PlanKind(StrEnum):

@@ -15,7 +15,7 @@ from talentloop.graphql.ids import to_global_id
 from talentloop.graphql.node import Node
 from talentloop.people import loaders as people_loaders
 from talentloop.performance.periods import label
-from talentloop.training import costs, service
+from talentloop.training import costs, loaders, service
 from talentloop.training.models import (
     Course,
     CourseFormat,
@@ -271,14 +271,21 @@ class EnrollmentNode(Node):
         return strawberry.ID(to_global_id("Enrollment", self._model.id))
 
     @strawberry.field(description="The course.")
-    async def course(self) -> CourseNode:
-        return CourseNode(_model=await Course.get(id=self._model.course_id))
+    async def course(self, info: Info) -> CourseNode:
+        course = await info.context.loader("course", loaders.courses_by_id).load(
+            self._model.course_id
+        )
+        assert course is not None  # a foreign key
+        return CourseNode(_model=course)
 
     @strawberry.field(description="The session, for workshops and blended courses.")
-    async def session(self) -> CourseSessionNode | None:
+    async def session(self, info: Info) -> CourseSessionNode | None:
         if self._model.session_id is None:
             return None
-        return CourseSessionNode(_model=await CourseSession.get(id=self._model.session_id))
+        session = await info.context.loader("course_session", loaders.sessions_by_id).load(
+            self._model.session_id
+        )
+        return CourseSessionNode(_model=session) if session else None
 
     @strawberry.field(description="The learner.")
     async def employee(self, info: Info) -> EmployeeRef | None:
@@ -297,15 +304,12 @@ class EnrollmentNode(Node):
         return self._model.enrolled_at
 
     @strawberry.field(description="Place on the waitlist (1 is next), while waitlisted.")
-    async def waitlist_position(self) -> int | None:
-        if self._model.status is not EnrollmentStatus.WAITLISTED:
+    async def waitlist_position(self, info: Info) -> int | None:
+        if self._model.status is not EnrollmentStatus.WAITLISTED or self._model.session_id is None:
             return None
-        ahead = await Enrollment.filter(
-            session_id=self._model.session_id,
-            status=EnrollmentStatus.WAITLISTED,
-            enrolled_at__lt=self._model.enrolled_at,
-        ).count()
-        return ahead + 1
+        return await info.context.loader("waitlist_place", loaders.waitlist_places).load(
+            (self._model.session_id, self._model.enrolled_at)
+        )
 
     @strawberry.field(description="Online lessons done, in percent.")
     def progress_percent(self) -> int:
@@ -324,13 +328,14 @@ class EnrollmentNode(Node):
         return self._model.mentoring_plan
 
     @strawberry.field(description="The exam taken for this course.")
-    async def exam_attempt(self) -> TestAttemptRef | None:
-        from talentloop.skills.models import TestAttempt
+    async def exam_attempt(self, info: Info) -> TestAttemptRef | None:
         from talentloop.skills.types import TestAttemptNode
 
         if self._model.exam_attempt_id is None:
             return None
-        attempt = await TestAttempt.get_or_none(id=self._model.exam_attempt_id)
+        attempt = await info.context.loader("test_attempt", loaders.attempts_by_id).load(
+            self._model.exam_attempt_id
+        )
         return TestAttemptNode(_model=attempt) if attempt else None
 
     @strawberry.field(description="When it was completed.")

@@ -1,0 +1,16 @@
+"""Every kind of background job and its handler, in one place (a worker runs these kinds)."""
+
+from __future__ import annotations
+
+from talentloop.jobs.queue import Handler
+
+
+def handlers() -> dict[str, Handler]:
+    # Imported here: the domains import the queue, not the other way round.
+    from talentloop.analytics import jobs as reports
+    from talentloop.performance import imports
+
+    return {
+        imports.JOB_KIND: Handler(run=imports.run_queued, give_up=imports.give_up),
+        reports.JOB_KIND: Handler(run=reports.execute, give_up=reports.give_up),
+    }
