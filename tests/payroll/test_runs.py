@@ -19,7 +19,6 @@ from talentloop.payroll.models import (
     ComponentMethod,
     ItemKind,
     JobStatus,
-    PayrollRun,
     Payslip,
     PayslipLine,
     RunStatus,
@@ -31,7 +30,7 @@ from talentloop.performance.models import (
     PaySuspension,
     SuspensionStatus,
 )
-from tests.payroll.conftest import APR, FEB, JAN, MAR, Pay
+from tests.payroll.conftest import APR, FEB, JAN, MAR, Pay, finish
 from tests.support import add_person
 
 
@@ -256,9 +255,7 @@ async def test_a_mid_year_hire_deducts_5000_from_the_month_of_hire(pay: Pay) -> 
 
 async def test_a_city_without_a_table_fails_the_run_with_the_reason(pay: Pay) -> None:
     bj_hr = await load_viewer(pay.world.users["bj_hr"].id)
-    run = await service.create_run(bj_hr, pay.world.units["BJ"].id, JAN)
-    await service.execute(run.id)
-    run = await PayrollRun.get(id=run.id)
+    run = await finish((await service.create_run(bj_hr, pay.world.units["BJ"].id, JAN)).id)
     assert run.job_status is JobStatus.FAILED
     assert "北京" in run.error
     with pytest.raises(ServiceError) as err:

@@ -1,5 +1,7 @@
-from tortoise import migrations
+from tortoise import fields, migrations
+from tortoise.fields.base import OnDelete
 from tortoise.migrations import operations as ops
+
 from talentloop.payroll.calc import Component, DeductionKind, RentCityClass, RoundingMode
 from talentloop.payroll.models import (
     BonusTaxMethod,
@@ -10,12 +12,10 @@ from talentloop.payroll.models import (
     LineSection,
     RunStatus,
 )
-from tortoise.fields.base import OnDelete
-from tortoise import fields
 
 
 class Migration(migrations.Migration):
-    dependencies = [("talentloop", "0008_versions")]
+    dependencies = [("talentloop", "0010_jobs")]
 
     initial = False
 

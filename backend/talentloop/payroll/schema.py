@@ -276,15 +276,11 @@ class PayrollMutation:
             )
         except ServiceError as exc:
             return PayrollRunPayload(run=None, errors=mutation_errors(exc))
-        service.execute_in_background(run)
         return PayrollRunPayload(run=PayrollRunNode(_m=run), errors=[])
 
     @strawberry.mutation(description="Compute a draft again (the same inputs, the same payslips).")
     async def recompute_payroll_run(self, info: Info, id: strawberry.ID) -> PayrollRunPayload:
-        payload = await _run_payload(service.recompute_run, info, id)
-        if payload.run is not None:
-            service.execute_in_background(payload.run._m)
-        return payload
+        return await _run_payload(service.recompute_run, info, id)
 
     @strawberry.mutation(description="Send a computed draft for review.")
     async def submit_payroll_run(self, info: Info, id: strawberry.ID) -> PayrollRunPayload:

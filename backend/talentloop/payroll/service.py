@@ -10,7 +10,6 @@ into a later month as adjustment items.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from calendar import monthrange
 from collections import defaultdict
@@ -26,6 +25,8 @@ from talentloop.access.policy import FieldGroup, Viewer
 from talentloop.accounts.models import Role
 from talentloop.audit import service as audit
 from talentloop.errors import ErrorCode, FieldError, ServiceError, not_found
+from talentloop.jobs import queue
+from talentloop.jobs.models import Job, JobState
 from talentloop.org import service as org_service
 from talentloop.org.models import OrgUnit
 from talentloop.payroll import calc
@@ -65,7 +66,6 @@ from talentloop.people.models import Employee, Position
 from talentloop.performance.models import PaySuspension, SuspensionStatus
 
 log = logging.getLogger(__name__)
-_background: set[asyncio.Task[None]] = set()
 
 
 # --- who ----------------------------------------------------------------------------------------
@@ -509,6 +509,8 @@ async def create_run(viewer: Viewer, unit_id: int, month: date) -> PayrollRun:
         run = await PayrollRun.create(
             unit=unit, month=month, step="queued", created_by_id=viewer.user_id
         )
+        await _enqueue(run.id)
+    queue.notify()
     return run
 
 
@@ -578,9 +580,13 @@ async def recompute_run(viewer: Viewer, run_id: int) -> PayrollRun:
     run = await _run_to_change(viewer, run_id)
     if run.status in LOCKED_STATUSES:
         raise _locked(run)
-    changed = await PayrollRun.filter(
-        id=run.id, status=RunStatus.DRAFT, job_status__not=JobStatus.RUNNING
-    ).update(job_status=JobStatus.RUNNING, progress=0, step="queued", error="")
+    async with in_transaction():
+        changed = await PayrollRun.filter(
+            id=run.id, status=RunStatus.DRAFT, job_status__not=JobStatus.RUNNING
+        ).update(job_status=JobStatus.RUNNING, progress=0, step="queued", error="")
+        if changed:
+            await _enqueue(run.id)
+    queue.notify()
     if not changed:
         await run.refresh_from_db()
         if run.job_status is JobStatus.RUNNING:
@@ -593,10 +599,24 @@ async def recompute_run(viewer: Viewer, run_id: int) -> PayrollRun:
 # --- the job ------------------------------------------------------------------------------------
 
 
-def execute_in_background(run: PayrollRun) -> None:
-    task = asyncio.create_task(execute(run.id))
-    _background.add(task)
-    task.add_done_callback(_background.discard)
+JOB_KIND = "payroll_run"
+
+
+async def _enqueue(run_id: int) -> None:
+    """Queue the run's computing job (jobs/queue.py); a run recomputed reuses its job row."""
+    again = await Job.filter(kind=JOB_KIND, subject_id=run_id).update(
+        state=JobState.QUEUED, attempts=0, worker="", error="", claimed_at=None,
+        heartbeat_at=None, finished_at=None,
+    )  # fmt: skip
+    if not again:
+        await queue.enqueue(JOB_KIND, run_id)
+
+
+async def give_up(run_id: int, message: str) -> None:
+    """The queue gave the job up (its workers kept stopping): say so on the run."""
+    await PayrollRun.filter(id=run_id, job_status=JobStatus.RUNNING).update(
+        job_status=JobStatus.FAILED, error=message[:255], step="failed"
+    )
 
 
 async def _progress(run_id: int, percent: int, step: str) -> None:
@@ -607,7 +627,8 @@ async def _progress(run_id: int, percent: int, step: str) -> None:
 
 async def execute(run_id: int) -> None:
     """Compute every payslip of a draft run, then replace the old ones in one transaction:
-    the same inputs give the same payslips, however often it runs."""
+    the same inputs give the same payslips, however often it runs (a worker that took over a
+    lost one starts again). Run by a worker (jobs/worker.py)."""
     run = await PayrollRun.get(id=run_id).select_related("unit")
     try:
         await _progress(run.id, 5, "loading")
