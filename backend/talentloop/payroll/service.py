@@ -630,6 +630,8 @@ async def execute(run_id: int) -> None:
     the same inputs give the same payslips, however often it runs (a worker that took over a
     lost one starts again). Run by a worker (jobs/worker.py)."""
     run = await PayrollRun.get(id=run_id).select_related("unit")
+    if run.status is not RunStatus.DRAFT or run.job_status is not JobStatus.RUNNING:
+        return  # a job left over for a run that moved on: nothing to do
     try:
         await _progress(run.id, 5, "loading")
         figures = await _compute_all(run)
