@@ -22,6 +22,8 @@ export type Feature =
   | 'trainingPlans'
   | 'attendance'
   | 'trainingReport'
+  | 'payslips'
+  | 'payroll'
 
 export interface AccessViewer {
   role: Role
@@ -37,12 +39,14 @@ const HR_ROLES: readonly Role[] = ['ADMIN', 'HQ_HR', 'BRANCH_HR']
 const REPORT_ROLES: readonly Role[] = ['HQ_HR', 'BRANCH_HR', 'MANAGER', 'EXECUTIVE']
 
 /** Screens about one's own record: for anyone who is an employee (the admin account is not). */
-const OWN_FEATURES: readonly Feature[] = ['myReviews', 'myCapabilities', 'skillTests', 'myLearning', 'recommendedCourses']
+const OWN_FEATURES: readonly Feature[] = ['myReviews', 'myCapabilities', 'skillTests', 'myLearning', 'recommendedCourses', 'payslips']
 
 export function canUse(feature: Feature, viewer: AccessViewer): boolean {
   const { role } = viewer
   if (OWN_FEATURES.includes(feature)) return viewer.hasEmployee ?? role !== 'ADMIN'
   if (feature === 'trainingReport') return REPORT_ROLES.includes(role)
+  // Payroll runs and salary structures: HR who run pay (the server's can_manage_employees_in).
+  if (feature === 'payroll') return role === 'HQ_HR' || role === 'BRANCH_HR'
   if (HR_ROLES.includes(role)) return true
   switch (feature) {
     case 'dashboard':
