@@ -10,6 +10,7 @@ from decimal import Decimal as D
 import pytest
 
 from talentloop.access.viewer import load_viewer
+from talentloop.audit.models import AuditEntry
 from talentloop.errors import ErrorCode, ServiceError
 from talentloop.payroll import service
 from talentloop.payroll.calc import DeductionKind
@@ -145,6 +146,10 @@ async def test_an_approved_run_cannot_change_and_corrections_go_into_a_later_mon
     assert feb.tax == D(102)
     paid = await service.mark_paid(pay.hr, run.id)
     assert paid.status is RunStatus.PAID
+    trail = await AuditEntry.filter(subject_type="PayrollRun", subject_id=run.id).order_by("id")
+    assert [(e.field, e.before["status"], e.after["status"]) for e in trail] == [
+        ("status", "draft", "review"), ("status", "review", "approved"), ("status", "approved", "paid"),
+    ]  # fmt: skip
     with pytest.raises(ServiceError) as err:
         await service.mark_paid(pay.hr, run.id)
     assert err.value.errors[0].code is ErrorCode.LOCKED

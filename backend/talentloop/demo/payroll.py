@@ -89,8 +89,13 @@ async def load_payroll_story(progress: Callable[[str], None] = lambda _m: None) 
         )
         await SocialInsuranceRate.bulk_create(
             [
-                SocialInsuranceRate(table=table, component=c, employee_rate=D(e),
-                                    employer_rate=D(r), employee_fixed=D(f))  # fmt: skip
+                SocialInsuranceRate(
+                    table=table,
+                    component=c,
+                    employee_rate=D(e),
+                    employer_rate=D(r),
+                    employee_fixed=D(f),
+                )  # fmt: skip
                 for c, e, r, f in rates
             ]
         )
@@ -102,12 +107,16 @@ async def load_payroll_story(progress: Callable[[str], None] = lambda _m: None) 
             position.id,
             date(2026, 1, 1),
             [
-                service.ComponentInput(ComponentKind.BASE, "基本工资", ComponentMethod.EMPLOYEE_BASE),
+                service.ComponentInput(
+                    ComponentKind.BASE, "基本工资", ComponentMethod.EMPLOYEE_BASE
+                ),
                 service.ComponentInput(
                     ComponentKind.ALLOWANCE, "岗位津贴", ComponentMethod.FIXED, amount=allowance
                 ),
                 service.ComponentInput(
-                    ComponentKind.PERFORMANCE, "绩效工资", ComponentMethod.PERCENT_OF_BASE,
+                    ComponentKind.PERFORMANCE,
+                    "绩效工资",
+                    ComponentMethod.PERCENT_OF_BASE,
                     rate=performance,
                 ),  # fmt: skip
             ],
@@ -130,7 +139,11 @@ async def load_payroll_story(progress: Callable[[str], None] = lambda _m: None) 
     for n, person in enumerate(people[1::7]):
         spec = deductions[n % len(deductions)]
         await service.add_special_deduction(
-            hq_hr, person.id, valid_from=date(2026, 1, 1), note="演示", **spec  # type: ignore[arg-type]
+            hq_hr,
+            person.id,
+            valid_from=date(2026, 1, 1),
+            note="演示",
+            **spec,  # type: ignore[arg-type]
         )
     for n, person in enumerate(people[::11]):
         await service.add_item(
