@@ -95,7 +95,7 @@ async def load_payroll_story(progress: Callable[[str], None] = lambda _m: None) 
                     employee_rate=D(e),
                     employer_rate=D(r),
                     employee_fixed=D(f),
-                )  # fmt: skip
+                )
                 for c, e, r, f in rates
             ]
         )
@@ -118,7 +118,7 @@ async def load_payroll_story(progress: Callable[[str], None] = lambda _m: None) 
                     "绩效工资",
                     ComponentMethod.PERCENT_OF_BASE,
                     rate=performance,
-                ),  # fmt: skip
+                ),
             ],
             note="演示：按岗位族统一",
         )
