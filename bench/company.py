@@ -22,6 +22,7 @@ from tortoise import Tortoise, connections
 from tortoise.migrations.api import migrate
 
 from talentloop.db import tortoise_config
+from talentloop.people import sensitive
 
 SEED = 20260801
 BRANCHES = 50
@@ -425,6 +426,20 @@ async def _generate(n_employees: int, progress: Callable[[str], None]) -> Compan
         ((*u, created, created) for u in units),
     )
     salary = {p[0]: p[4] for p in POSITIONS}
+
+    def _sealed(number: str, id_number: str, account: str) -> tuple[Any, ...]:
+        """ID number and bank account sealed as the API stores them (people/sensitive.py), with
+        the checkout's keys, which the server under test reads too."""
+        columns = sensitive.sealed_columns(
+            number, {"id_number": id_number, "bank_account": account}
+        )
+        return (
+            columns["id_number_cipher"],
+            columns["id_number_hash"],
+            columns["bank_account_cipher"],
+            columns["bank_account_hash"],
+        )
+
     position_ids = {code: p.id for code, p in positions.items()}
 
     def employee_rows() -> Iterator[tuple[Any, ...]]:
@@ -448,8 +463,7 @@ async def _generate(n_employees: int, progress: Callable[[str], None]) -> Compan
                 gender,
                 birth,
                 f"139{p.id:08d}",
-                f"330106{birth:%Y%m%d}{p.id % 1000:03d}X",
-                f"6222{p.id:015d}",
+                *_sealed(p.number, f"330106{birth:%Y%m%d}{p.id % 1000:03d}X", f"6222{p.id:015d}"),
                 Decimal(salary[p.position] + r.randrange(-10, 11) * 100).quantize(Decimal("0.01")),
                 created,
                 created,
@@ -473,8 +487,10 @@ async def _generate(n_employees: int, progress: Callable[[str], None]) -> Compan
             "gender",
             "birth_date",
             "personal_phone",
-            "id_number",
-            "bank_account",
+            "id_number_cipher",
+            "id_number_hash",
+            "bank_account_cipher",
+            "bank_account_hash",
             "base_salary",
             "created_at",
             "updated_at",

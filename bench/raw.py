@@ -21,7 +21,18 @@ from typing import Any
 
 from tortoise import connections
 
+from talentloop.access.policy import mask
 from talentloop.graphql.ids import to_global_id
+from talentloop.people import sensitive
+from talentloop.people.sensitive import SensitiveField
+from talentloop.privacy import cipher
+
+
+def _masked(number: str, field: SensitiveField, sealed: str | None) -> str | None:
+    if sealed is None:
+        return None
+    return mask(cipher.open_sealed(sealed, sensitive.context(number, field)))
+
 
 WIDTH = 13  # part + 12 text columns
 _PARAM = re.compile(r":([a-z_]+)\b")
@@ -150,7 +161,7 @@ SELECT {
         _text("e.birth_date"),
         "e.personal_phone",
         _text("e.base_salary"),
-        "e.id_number",
+        "e.id_number_cipher",
     )
 }
 FROM employee e WHERE e.id = :emp
@@ -158,7 +169,7 @@ UNION ALL
 SELECT {
     _part(
         "profile2",
-        "e.bank_account",
+        "e.bank_account_cipher",
         _text("u.id"),
         "u.name",
         "u.city",
@@ -279,8 +290,9 @@ async def employee_detail(variables: dict[str, Any]) -> dict[str, Any]:
             "birthDate": str(p[8])[:10] if p[8] else None,
             "personalPhone": p[9],
             "baseSalary": str(_num(p[10])),
-            "idNumber": "*" * 14 + str(p[11])[-4:],
-            "bankAccount": "*" * 15 + str(q[0])[-4:],
+            # opened and masked as the API does (people/sensitive.py)
+            "idNumber": _masked(p[1], SensitiveField.ID_NUMBER, p[11]),
+            "bankAccount": _masked(p[1], SensitiveField.BANK_ACCOUNT, q[0]),
             "unit": {"id": _gid("OrgUnit", q[1]), "name": q[2], "city": q[3]},
             "position": {"id": _gid("Position", q[4]), "title": q[5], "level": q[6]}
             if q[4]

@@ -17,6 +17,7 @@ const config: CodegenConfig = {
         scalars: {
           Date: 'string',
           DateTime: 'string',
+          Time: 'string',
           Decimal: 'string',
           JSON: 'unknown',
         },

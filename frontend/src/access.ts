@@ -22,6 +22,10 @@ export type Feature =
   | 'trainingPlans'
   | 'attendance'
   | 'trainingReport'
+  | 'clockIn'
+  | 'myAttendance'
+  | 'leave'
+  | 'attendanceSheet'
   | 'payslips'
   | 'payroll'
 
@@ -39,12 +43,26 @@ const HR_ROLES: readonly Role[] = ['ADMIN', 'HQ_HR', 'BRANCH_HR']
 const REPORT_ROLES: readonly Role[] = ['HQ_HR', 'BRANCH_HR', 'MANAGER', 'EXECUTIVE']
 
 /** Screens about one's own record: for anyone who is an employee (the admin account is not). */
-const OWN_FEATURES: readonly Feature[] = ['myReviews', 'myCapabilities', 'skillTests', 'myLearning', 'recommendedCourses', 'payslips']
+const OWN_FEATURES: readonly Feature[] = [
+  'myReviews',
+  'myCapabilities',
+  'skillTests',
+  'myLearning',
+  'recommendedCourses',
+  'clockIn',
+  'myAttendance',
+  'leave',
+  'payslips',
+]
+
+/** Who reads a unit's monthly attendance sheet: HR and managers (the admin account reads no work data). */
+const SHEET_ROLES: readonly Role[] = ['HQ_HR', 'BRANCH_HR', 'MANAGER']
 
 export function canUse(feature: Feature, viewer: AccessViewer): boolean {
   const { role } = viewer
   if (OWN_FEATURES.includes(feature)) return viewer.hasEmployee ?? role !== 'ADMIN'
   if (feature === 'trainingReport') return REPORT_ROLES.includes(role)
+  if (feature === 'attendanceSheet') return SHEET_ROLES.includes(role)
   // Payroll runs and salary structures: HR who run pay (the server's can_manage_employees_in).
   if (feature === 'payroll') return role === 'HQ_HR' || role === 'BRANCH_HR'
   if (HR_ROLES.includes(role)) return true

@@ -129,6 +129,30 @@ export const router = createRouter({
           meta: { feature: 'attendance' },
         },
         {
+          path: 'clock-in',
+          name: 'clock-in',
+          component: () => import('./views/ClockInView.vue'),
+          meta: { feature: 'clockIn' },
+        },
+        {
+          path: 'my-attendance',
+          name: 'my-attendance',
+          component: () => import('./views/MyAttendanceView.vue'),
+          meta: { feature: 'myAttendance' },
+        },
+        {
+          path: 'attendance-sheet',
+          name: 'attendance-sheet',
+          component: () => import('./views/AttendanceSheetView.vue'),
+          meta: { feature: 'attendanceSheet' },
+        },
+        {
+          path: 'leave',
+          name: 'leave',
+          component: () => import('./views/LeaveView.vue'),
+          meta: { feature: 'leave' },
+        },
+        {
           path: 'reports/training-effect',
           name: 'training-report',
           component: () => import('./views/TrainingReportView.vue'),

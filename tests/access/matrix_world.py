@@ -15,9 +15,11 @@ Every person has a user account (role employee unless theirs is a role above, a 
 scoped to their own team) and, all created straight in the database: two KPI values and a
 target, a trigger rule on their team and the assessment request it raised, a closed and an
 open 360° round (rating themself), a test attempt, a completed and an open enrolment, an
-import job, a report export and a revoked API token. Every team has a target, a suspended
-performance pay with a pending restore request, a training plan and an external event.
-The catalogue: a position, two KPIs, a competency framework, a skill test, three courses.
+import job, a report export, a revoked API token, a rejected and a pending leave request.
+Every team has a target, a suspended performance pay with a pending restore request, a
+training plan, an external event, an attendance rule set and a place to clock in.
+The catalogue: a position, two KPIs, a competency framework, a skill test, three courses,
+the company's default attendance rule set and a region's.
 """
 
 from __future__ import annotations
@@ -37,6 +39,13 @@ from talentloop.analytics.models import (
     ReportFormat,
     ReportJob,
     ReportStatus,
+)
+from talentloop.attendance.models import (
+    AllowedLocation,
+    AttendanceRuleSet,
+    LeaveRequest,
+    LeaveStatus,
+    LeaveType,
 )
 from talentloop.audit.models import AuditAction, AuditEntry
 from talentloop.graphql.ids import to_global_id
@@ -392,6 +401,9 @@ async def _catalogue(w: MatrixWorld) -> None:
     )
     w.add("TriggerRule", company_rule.id, Owner.NOBODY, None)
     await AuditEntry.create(at=datetime.now(UTC), action=AuditAction.SIGN_IN, subject_type="User")
+    for region in (None, "苏州"):  # the company default, and a region no unit is in
+        rules = await new_rule_set(region=region)
+        w.add("AttendanceRuleSet", rules.id, Owner.NOBODY, None)
     w._catalogue = Catalogue(
         kpi_new, kpi_conv, competency, test, online, workshop, session, category, rep
     )
@@ -482,6 +494,9 @@ async def _person_records(w: MatrixWorld, person: str, n: int) -> None:
         created_by=user,
     )
     w.add("ReportJob", report.id, Owner.USER, person)
+    for status, day in ((LeaveStatus.REJECTED, 2), (LeaveStatus.PENDING, 3)):
+        leave = await new_leave_request(w, person, status, day)
+        w.add("LeaveRequest", leave.id, Owner.PERSON, person)
     w.tokens[person] = (
         await ApiToken.create(
             user=user,
@@ -533,6 +548,10 @@ async def _team_records(w: MatrixWorld, code: str) -> None:
     )
     w.add("ExternalEvent", event.id, Owner.UNIT, code)
     await RequiredLevel.create(competency=c.competency, position=c.position, unit=unit, level=4)
+    rules = await new_rule_set(unit=unit)
+    w.add("AttendanceRuleSet", rules.id, Owner.UNIT, code)
+    location = await new_location(w, code)
+    w.add("AttendanceLocation", location.id, Owner.UNIT, code)
 
 
 PAY_MONTH = date(2025, 1, 1)
@@ -605,4 +624,38 @@ async def new_restore_request(w: MatrixWorld, code: str) -> RestoreRequest:
         restore_from=date(2025, 6, 1),
         evidence={},
         current_step=RestoreStep.HQ_HR,
+    )
+
+
+async def new_rule_set(
+    *, unit: OrgUnit | None = None, region: str | None = None
+) -> AttendanceRuleSet:
+    return await AttendanceRuleSet.create(
+        name=f"{unit.code if unit else region or 'default'} rules",
+        unit=unit,
+        region=region,
+        work_start_minute=9 * 60,
+        work_end_minute=18 * 60,
+    )
+
+
+async def new_location(w: MatrixWorld, code: str) -> AllowedLocation:
+    """A team's place to clock in (also fresh, for a probe that removes one)."""
+    return await AllowedLocation.create(
+        unit=w.units[code], name=f"{code} office", latitude=31.2, longitude=121.5, radius_meters=200
+    )
+
+
+async def new_leave_request(
+    w: MatrixWorld, person: str, status: LeaveStatus = LeaveStatus.PENDING, day: int = 4
+) -> LeaveRequest:
+    """A person's leave request (also fresh and pending, for a probe that decides one)."""
+    return await LeaveRequest.create(
+        employee=w.people[person],
+        leave_type=LeaveType.PERSONAL,
+        start_date=date(2025, 3, day),
+        end_date=date(2025, 3, day),
+        days=1,
+        status=status,
+        requested_by=w.users[person],
     )

@@ -12,6 +12,7 @@ checked against the declarations, so a new root field or mutation needs a probe 
 from __future__ import annotations
 
 import base64
+import io
 import re
 from collections.abc import Awaitable, Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from graphql import (
     is_non_null_type,
 )
 from graphql.pyutils import Undefined
+from openpyxl import load_workbook
 
 from talentloop.access.matrix import (
     EDGES_WITH_PARENT,
@@ -59,6 +61,8 @@ from tests.access.matrix_world import (
     build_matrix_world,
     month,
     new_event,
+    new_leave_request,
+    new_location,
     new_restore_request,
 )
 from tests.support import Api, access_token
@@ -191,6 +195,9 @@ LISTS: dict[str, Callable[[MatrixWorld], str]] = {
     "externalEvents": lambda w: (
         f'externalEvents(from: "{CONV_MONTH}", to: "{CONV_MONTH}") {{ id }}'
     ),
+    "attendanceRuleSets": lambda w: "attendanceRuleSets { id unit { id } }",
+    "myLeaveRequests": lambda w: "myLeaveRequests { id }",
+    "leaveRequests": lambda w: "leaveRequests" + CONNECTION,
     "payrollRuns": lambda w: "payrollRuns { id payslips { id } }",
     "myPayslips": lambda w: "myPayslips { id }",
 }
@@ -297,6 +304,8 @@ SEARCHES = [
            'payrollRuns(unitId: "{key}") { id }'),
     Search("externalEvents", "unitId", Owner.UNIT, "ExternalEvent",
            f'externalEvents(from: "{CONV_MONTH}", to: "{CONV_MONTH}", unitId: "{{key}}") {{ id }}'),
+    Search("leaveRequests", "employeeId", Owner.PERSON, "LeaveRequest",
+           'leaveRequests(first: 100, employeeId: "{key}") { totalCount }'),
 ]  # fmt: skip
 
 
@@ -505,6 +514,10 @@ ABOUT_ONE: dict[str, Callable[[MatrixWorld, str], str]] = {
     ),
     "unitKpiBreakdown": _about("unitKpiBreakdown", f', kpiId: "$kpi_conv", period: "{CONV_MONTH}"'),
     "competencyHeatMap": _about("competencyHeatMap"),
+    "attendanceMonth": _about("attendanceMonth", f', month: "{CONV_MONTH}"'),
+    "leaveBalances": _about("leaveBalances", ", year: 2025"),
+    "attendanceSheet": _about("attendanceSheet", f', month: "{CONV_MONTH}"'),
+    "attendanceSheetXlsx": _about("attendanceSheetXlsx", f', month: "{CONV_MONTH}"'),
     "employeePay": _about("employeePay"),
 }
 
@@ -517,6 +530,10 @@ def _people_in(field_name: str, answer: Any) -> int | None:
         return int(answer["points"][0]["members"])
     if field_name == "unitKpiBreakdown":
         return len(answer)  # a team has no child units: one row per member
+    if field_name == "attendanceSheetXlsx":  # a title row, a header row, a row per person
+        book = load_workbook(io.BytesIO(base64.b64decode(answer["contentBase64"])))
+        assert book.active is not None
+        return int(book.active.max_row) - 2
     return len(answer["rows"])
 
 
@@ -635,6 +652,7 @@ ROLE_GATED: dict[str, str] = {
     f"{{ {selection('TrainingEffectReportDefaults')} }}",
     "kpiValuations": f"kpiValuations {{ {selection('KpiValuation')} }}",
     "auditLog": "auditLog { totalCount edges { node { id } } }",
+    "workCalendar": f"workCalendar(year: 2026) {{ {selection('WorkCalendarDay')} }}",
     "positionSalaryStructures": f"positionSalaryStructures {{ {selection('SalaryStructure')} }}",
     "socialInsuranceTables": f"socialInsuranceTables {{ {selection('SocialInsuranceTable')} }}",
 }
@@ -643,7 +661,11 @@ ROLE_GATED: dict[str, str] = {
 def test_every_aggregate_and_role_gated_read_has_a_probe() -> None:
     assert set(AGGREGATES) == {n for n, q in QUERIES.items() if q.read is Read.SCOPE}
     assert set(ROLE_GATED) == {n for n, q in QUERIES.items() if q.read is Read.ROLES}
-    assert {n for n, q in QUERIES.items() if q.read is Read.VIEWER} == {"me", "apiTokens"}
+    assert {n for n, q in QUERIES.items() if q.read is Read.VIEWER} == {
+        "me",
+        "apiTokens",
+        "myAttendance",
+    }
 
 
 async def test_aggregates_count_exactly_the_people_read_at_work_and_role_gated_reads(
@@ -670,15 +692,70 @@ async def test_aggregates_count_exactly_the_people_read_at_work_and_role_gated_r
             if answered != (role in (QUERIES[name].roles or ())):
                 problems.append(f"{viewer} × {name}: {'an' if answered else 'no'} answer")
             check_reached(w, viewer, answer, name, problems)
-        # about oneself: one's account, one's own API tokens
-        data = (await api.run("{ me { user { id } } apiTokens { id } }", as_=user))["data"]
+        # about oneself: one's account, one's own API tokens, one's own attendance
+        data = (
+            await api.run(
+                f'{{ me {{ user {{ id }} }} apiTokens {{ id }} myAttendance(month: "{CONV_MONTH}")'
+                f" {{ {selection('AttendanceMonth')} }} }}",
+                as_=user,
+            )
+        )["data"]
         person = VIEWER_PERSON.get(viewer)
+        own = to_global_id("Employee", w.people[person].id) if person else None
+        if ((data["myAttendance"] or {}).get("employee") or {}).get("id") != own:
+            problems.append(f"{viewer} × myAttendance: {data['myAttendance']}")
+        check_reached(w, viewer, data["myAttendance"], "myAttendance", problems)
         account = to_global_id("User", w.users[person].id) if person else None
         if ((data["me"] or {}).get("user") or {}).get("id") != account:
             problems.append(f"{viewer} × me: {data['me']}")
         tokens = {to_global_id("ApiToken", w.tokens[person])} if person else set()
         if {t["id"] for t in data["apiTokens"]} != tokens:
             problems.append(f"{viewer} × apiTokens: {data['apiTokens']}")
+    assert not problems, _report(problems)
+
+
+# --- a unit's settings: its rules and places, not personal data -----------------------------------
+
+UNIT_SETTINGS: dict[str, str] = {
+    "effectiveAttendanceRuleSet": 'effectiveAttendanceRuleSet(unitId: "{key}") { id unit { id } }',
+    "attendanceLocations": 'attendanceLocations(unitId: "{key}") { id unit { id } }',
+}
+
+
+def test_every_unit_setting_has_a_probe() -> None:
+    assert set(UNIT_SETTINGS) == {n for n, q in QUERIES.items() if q.read is Read.UNIT_SETTING}
+
+
+async def test_a_units_settings_answer_where_the_unit_is_visible(api: Api) -> None:
+    """Every team has a rule set and a place to clock in: asked about a team, the answer is
+    there exactly where the team is visible, and elsewhere the same as for no unit at all."""
+    w = await build_matrix_world()
+    problems: Problems = []
+    for viewer in VIEWERS:
+        user, me = w.user_of(viewer), _me(viewer)
+        cells = [
+            (name, w.team_at(me, r), r) for name in UNIT_SETTINGS for r in Relation
+            if r is not Relation.SELF
+        ]  # fmt: skip
+        body = await api.run(
+            _operation(UNIT_SETTINGS[n].replace("{key}", w.cid_unit(t)) for n, t, _ in cells),
+            as_=user,
+        )
+        for i, (name, _, relation) in enumerate(cells):
+            answer = body["data"][f"a{i}"]
+            if bool(answer) != unit_reach(viewer, relation):
+                problems.append(
+                    f"{viewer} × {relation} × {name}: {'an' if answer else 'no'} answer"
+                )
+            check_reached(w, viewer, answer, name, problems)
+        denied = [(n, t) for n, t, r in cells if not unit_reach(viewer, r)]
+        real = _operation(UNIT_SETTINGS[n].replace("{key}", w.cid_unit(t)) for n, t in denied)
+        missing = _operation(
+            UNIT_SETTINGS[n].replace("{key}", _missing_gid("OrgUnit", i))
+            for i, (n, _) in enumerate(denied)
+        )
+        if denied:
+            await _same_as_missing(api, user, real, missing, f"{viewer} × settings", problems)
     assert not problems, _report(problems)
 
 
@@ -737,12 +814,19 @@ def _probe(text: str, *, on: str | None = None) -> Probe:
     return build
 
 
-def _fresh(text: str, make: Callable[[MatrixWorld, str], Awaitable[Any]], type_name: str) -> Probe:
-    """A probe on a record made for it (in the team at the relation)."""
+def _fresh(
+    text: str,
+    make: Callable[[MatrixWorld, str], Awaitable[Any]],
+    type_name: str,
+    *,
+    of_person: bool = False,
+) -> Probe:
+    """A probe on a record made for it (in the team at the relation, or of the person)."""
 
     async def build(w: MatrixWorld, viewer: str, relation: Relation | None) -> Texts:
         assert relation is not None
-        record = await make(w, w.team_at(viewer, relation))
+        at = w.person_at(viewer, relation) if of_person else w.team_at(viewer, relation)
+        record = await make(w, at)
         target = to_global_id(type_name, record.id)
         return text.replace("$target", target), text.replace("$target", _missing_gid(type_name))
 
@@ -796,6 +880,15 @@ PROBES: dict[str, Probe] = {
     "deleteExternalEvent": _fresh('deleteExternalEvent(id: "$target")', new_event, "ExternalEvent"),
     "setKpiValuation": _probe('setKpiValuation(input: {kpiId: "$kpi_new", valuePerUnit: "-1"})'),
     "exportTrainingEffectReport": _probe(f"exportTrainingEffectReport(input: {{report: {BAD_REPORT}, format: XLSX}})"),
+    "clockIn": _probe("clockIn(input: {source: DEVICE})"),
+    "importPunches": _probe('importPunches(input: {contentBase64: "", dryRun: false})'),
+    "saveAttendanceRuleSet": _probe('saveAttendanceRuleSet(input: {name: "", unitId: "$target", workStart: "09:00:00", workEnd: "18:00:00"})', on="OrgUnit"),
+    "addAttendanceLocation": _probe('addAttendanceLocation(input: {unitId: "$target", name: "", latitude: 0, longitude: 0, radiusMeters: 1})', on="OrgUnit"),
+    "removeAttendanceLocation": _fresh('removeAttendanceLocation(id: "$target")', new_location, "AttendanceLocation"),
+    "setWorkStartDate": _probe('setWorkStartDate(employeeId: "$target", workStartDate: "2099-01-01")', on="Employee"),
+    "requestLeave": _probe('requestLeave(input: {leaveType: SICK, startDate: "2026-03-03", endDate: "2026-03-02", employeeId: "$target"})', on="Employee"),
+    "decideLeaveRequest": _fresh('decideLeaveRequest(id: "$target", approve: false)', new_leave_request, "LeaveRequest", of_person=True),
+    "cancelLeaveRequest": _probe('cancelLeaveRequest(id: "$target")', on="LeaveRequest"),
     "setEmployeeSalaryStructure": _probe('setEmployeeSalaryStructure(input: {employeeId: "$target", effectiveFrom: "2025-01-02", components: []})', on="Employee"),
     "setPositionSalaryStructure": _probe('setPositionSalaryStructure(input: {positionId: "$position", effectiveFrom: "2025-01-02", components: []})'),
     "addSpecialDeduction": _probe('addSpecialDeduction(input: {employeeId: "$target", kind: CHILD_EDUCATION, validFrom: "2025-01-02", count: 0})', on="Employee"),
@@ -937,4 +1030,36 @@ async def test_report_exports_are_their_requesters_alone(api: Api) -> None:
                 problems.append(f"{viewer} × {relation} × report: {answer.status_code}")
     if (await api.http.get(f"/reports/{w.of_type('ReportJob')[0].pk}")).status_code != 401:
         problems.append("anonymous × report: not 401")
+    assert not problems, _report(problems)
+
+
+async def test_punch_files_reach_only_the_people_the_viewer_manages(api: Api) -> None:
+    """A punch row about someone out of reach fails exactly like a row about no one (the last
+    row), and with a bad row nothing is written."""
+    w = await build_matrix_world()
+    problems: Problems = []
+    for viewer in ("hq_hr", "branch_hr"):
+        role, user = VIEWERS[viewer], w.user_of(viewer)
+        assert role is not None
+        rows = [["employee_number", "punched_at"]]
+        rows += [
+            [w.people[w.person_at(viewer, r)].employee_number, "2025-03-03 09:00"] for r in Relation
+        ]
+        rows += [["NOBODY", "2025-03-03 09:00"]]
+        content = base64.b64encode("\n".join(",".join(r) for r in rows).encode()).decode()
+        data = await api.data(
+            "mutation($i: ImportPunchesInput!) { importPunches(input: $i) { imported "
+            "errors { code } rowErrors { row column message code } } }",
+            {"i": {"contentBase64": content, "dryRun": False}},
+            as_=user,
+        )
+        answer = data["importPunches"]
+        errors = {e.pop("row"): e for e in answer["rowErrors"]}
+        nobody = errors.pop(len(rows))
+        for row, relation in enumerate(Relation, start=2):
+            error, allowed = errors.get(row), reaches(Reach.MANAGED, role, relation)
+            if (error is None) != allowed or (error is not None and error != nobody):
+                problems.append(f"{viewer} × {relation} × punch import: {error or 'accepted'}")
+        if answer["imported"] != 0:
+            problems.append(f"{viewer}: a file with bad rows wrote {answer['imported']} punches")
     assert not problems, _report(problems)

@@ -78,7 +78,7 @@ def test_every_root_query_field_is_declared() -> None:
             assert rule.type in TYPES, name
         if rule.read in (Read.PERSON, Read.UNIT, Read.SCOPE):
             assert rule.reach is not None, name
-        if rule.read in (Read.PERSON, Read.UNIT, Read.LOOKUP):
+        if rule.read in (Read.PERSON, Read.UNIT, Read.UNIT_SETTING, Read.LOOKUP):
             assert rule.argument in GRAPHQL.query_type.fields[name].args, name
         if rule.read is Read.ROLES:
             assert rule.roles, name

@@ -243,6 +243,10 @@ def scalar_values(name: str, world: World) -> st.SearchStrategy[Any]:
         "Float": (HOSTILE_FLOATS, st.floats(allow_nan=False, allow_infinity=False)),
         "Date": (HOSTILE_DATES, st.dates().map(lambda d: d.isoformat())),
         "DateTime": (HOSTILE_DATETIMES, st.datetimes().map(lambda d: d.isoformat())),
+        "Time": (
+            ["24:00:00", "12:60", "-01:00", "9", "09:00:00+25:00", ""],
+            st.times().map(lambda t: t.isoformat()),
+        ),
         "Decimal": (
             HOSTILE_DECIMALS,
             st.decimals(allow_nan=False, allow_infinity=False, places=2).map(str),

@@ -71,6 +71,8 @@ class Reach(StrEnum):
     DIRECTED = "directed"  # Viewer.can_direct_in: targets, 360° rounds, enrolling a team
     MANAGED = "managed"  # Viewer.can_manage_employees_in: records, pay, plans, org units
     OWN_OR_DIRECTED = "own_or_directed"  # one's own enrolment, or one one directs
+    OWN_OR_MANAGED = "own_or_managed"  # one's own leave request, or one HR files
+    DECIDES_LEAVE = "decides_leave"  # where one directs, never one's own (and direct reports)
     # Rules of their own.
     PLAN = "plan"  # training plans: where one directs; the boss everywhere
     OWN = "own"  # the viewer's own alone (their jobs, rating tasks)
@@ -169,6 +171,22 @@ REACH: dict[Reach, dict[Role, frozenset[Relation]]] = {
         executive=SELF_ONLY,
         admin=SELF_ONLY,
     ),
+    Reach.OWN_OR_MANAGED: _by_role(
+        hq_hr=EVERYWHERE,
+        branch_hr=IN_BRANCH,
+        manager=SELF_ONLY,
+        employee=SELF_ONLY,
+        executive=SELF_ONLY,
+        admin=SELF_ONLY,
+    ),
+    Reach.DECIDES_LEAVE: _by_role(
+        hq_hr=EVERYWHERE - SELF_ONLY,
+        branch_hr=IN_BRANCH - SELF_ONLY,
+        manager=IN_TEAM - SELF_ONLY,
+        employee=NOWHERE,
+        executive=NOWHERE,
+        admin=NOWHERE,
+    ),
     Reach.PLAN: _by_role(
         hq_hr=EVERYWHERE,
         branch_hr=IN_BRANCH,
@@ -252,6 +270,12 @@ TYPES: dict[str, TypeAccess] = {
     # analytics
     "ExternalEvent": _t(unit=Reach.UNIT),
     "ReportJob": _t("the figures are the requester's scope: theirs alone", user=Reach.OWN),
+    # attendance
+    "AttendanceRuleSet": _t(
+        "a region's or the company default; or a unit's", nobody=Reach.SIGNED_IN, unit=Reach.UNIT
+    ),
+    "AttendanceLocation": _t("a unit's place to clock in", unit=Reach.UNIT),
+    "LeaveRequest": _t(person=Reach.WORK),
     # payroll
     "PayrollRun": _t("HR of the unit's branch and HQ HR run it", unit=Reach.MANAGED),
     "Payslip": _t("the employee's own (once approved) and HR in scope: PAY", person=Reach.PAY),
@@ -303,6 +327,17 @@ VALUE_TYPES: dict[str, str] = {
     "EffectTrendPoint": "TrainingEffectReport",
     "CompetencyCorrelationInfo": "TrainingEffectReport",
     "KpiValuation": "kpiValuations: HQ HR, branch HR, the boss",
+    "Punch": "AttendanceMonth.punches, clockIn: the person's WORK",
+    "AttendanceDay": "AttendanceMonth.days",
+    "LeaveDays": "AttendanceSummary.leaveDays",
+    "AttendanceSummary": "AttendanceMonth, AttendanceSheetRow",
+    "AttendanceMonth": "myAttendance (the viewer), attendanceMonth (the person's WORK)",
+    "AttendanceSheetRow": "AttendanceSheet.rows: the unit's members at WORK",
+    "AttendanceSheet": "attendanceSheet: a unit the viewer sees",
+    "DownloadFile": "attendanceSheetXlsx: the unit's members at WORK",
+    "WorkCalendarDay": "workCalendar: the State Council's calendar, anyone signed in",
+    "LeaveBalanceInfo": "leaveBalances: the person's WORK",
+    "PunchRowError": "importPunches: rows of people the viewer manages",
     "PayslipLine": "Payslip.lines",
     "PayrollRunComparison": "PayrollRun.comparison",
     "EmployeePay": "employeePay: the person's PAY",
@@ -357,6 +392,7 @@ class Read(StrEnum):
     SCOPE = "scope"  # an aggregate over the people the viewer reads at WORK
     ROLES = "roles"  # for `roles` only (others: empty)
     VIEWER = "viewer"  # about the viewer themself
+    UNIT_SETTING = "unit_setting"  # a unit's settings (`argument`): answered where it is visible
 
 
 @dataclass(frozen=True)
@@ -416,6 +452,17 @@ QUERIES: dict[str, QueryAccess] = {
     "kpiValuations": _q(Read.ROLES, roles=frozenset({Role.HQ_HR, Role.BRANCH_HR, Role.EXECUTIVE})),
     "reportJob": _q(Read.LOOKUP, "ReportJob", argument="id"),
     "auditLog": _q(Read.ROLES, roles=frozenset({Role.HQ_HR}), session=True),
+    "attendanceRuleSets": _q(Read.LIST, "AttendanceRuleSet"),
+    "effectiveAttendanceRuleSet": _q(Read.UNIT_SETTING, argument="unitId"),
+    "attendanceLocations": _q(Read.UNIT_SETTING, argument="unitId"),
+    "workCalendar": _q(Read.ROLES, roles=frozenset(ROLES)),
+    "myAttendance": _q(Read.VIEWER),
+    "attendanceMonth": _q(Read.PERSON, argument="employeeId", reach=Reach.WORK),
+    "attendanceSheet": _q(Read.UNIT, argument="unitId", reach=Reach.WORK),
+    "attendanceSheetXlsx": _q(Read.UNIT, argument="unitId", reach=Reach.WORK),
+    "leaveBalances": _q(Read.PERSON, argument="employeeId", reach=Reach.WORK),
+    "myLeaveRequests": _q(Read.OWN_LIST, "LeaveRequest"),
+    "leaveRequests": _q(Read.LIST, "LeaveRequest"),
     "payrollRuns": _q(Read.LIST, "PayrollRun"),
     "payrollRun": _q(Read.LOOKUP, "PayrollRun", argument="id"),
     "myPayslips": _q(Read.OWN_LIST, "Payslip"),
@@ -548,6 +595,23 @@ MUTATIONS: dict[str, MutationAccess] = {
     "deleteExternalEvent": _on("ExternalEvent", Reach.UNIT, Reach.MANAGED),
     "setKpiValuation": _m(roles=HQ_HR_ONLY),
     "exportTrainingEffectReport": _m(roles=REPORT_ROLES, note="a unit it names: UNIT"),
+    # attendance
+    "clockIn": _m(note="anyone with an employee record, for themself"),
+    "importPunches": _m(roles=HR, note="each row: a person it MANAGES, else 'not found'"),
+    "saveAttendanceRuleSet": _m(
+        Target.UNIT, Reach.UNIT, Reach.MANAGED, note="a region's or the default: HQ HR"
+    ),
+    "addAttendanceLocation": _m(Target.UNIT, Reach.UNIT, Reach.MANAGED),
+    "removeAttendanceLocation": _on("AttendanceLocation", Reach.UNIT, Reach.MANAGED),
+    "setWorkStartDate": _m(Target.PERSON, Reach.WORK, Reach.MANAGED),
+    "requestLeave": _m(Target.PERSON, Reach.WORK, Reach.OWN_OR_MANAGED, note="for oneself, or HR"),
+    "decideLeaveRequest": _on(
+        "LeaveRequest",
+        Reach.WORK,
+        Reach.DECIDES_LEAVE,
+        note="a pending one; also anyone's direct reports (a person, not a role)",
+    ),
+    "cancelLeaveRequest": _on("LeaveRequest", Reach.OWN, None, note="one's own"),
     # payroll
     "setEmployeeSalaryStructure": _m(Target.PERSON, Reach.DIRECTORY, Reach.MANAGED),
     "setPositionSalaryStructure": _m(roles=HQ_HR_ONLY),

@@ -15,6 +15,8 @@ GraphQL types and root fields belong to one scope area (by the package that defi
 | `write:training`    | the training mutations                                         |
 | `read:analytics`    | the training-effect report, external events, report jobs       |
 | `write:analytics`   | the analytics mutations (events, valuations, exports)          |
+| `read:attendance`   | rule sets, calendars, punches, monthly sheets, leave           |
+| `write:attendance`  | the attendance mutations (clock-in, punch files, rules, leave) |
 
 `write:X` includes `read:X`. The owner's own account (`me`, `User`) is readable with any
 token; accounts mutations (sign-in, passwords, tokens, users) and the audit log are never
@@ -38,6 +40,8 @@ class ApiScope(StrEnum):
     WRITE_TRAINING = "write:training"
     READ_ANALYTICS = "read:analytics"
     WRITE_ANALYTICS = "write:analytics"
+    READ_ATTENDANCE = "read:attendance"
+    WRITE_ATTENDANCE = "write:attendance"
 
 
 # A package of talentloop → the scope area its types and root fields belong to.
@@ -48,6 +52,7 @@ AREAS = {
     "skills": "skills",
     "training": "training",
     "analytics": "analytics",
+    "attendance": "attendance",
 }
 OPEN = "open"  # shared types (Node, connections, errors) and the owner's own account: no scope
 CLOSED = "closed"  # never with a token (accounts mutations, the audit log)

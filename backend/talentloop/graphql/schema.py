@@ -22,6 +22,12 @@ from talentloop.accounts.schema import AccountsMutation, AccountsQuery
 from talentloop.accounts.types import UserNode
 from talentloop.analytics.schema import AnalyticsMutation, AnalyticsQuery
 from talentloop.analytics.types import ExternalEventNode, ReportJobNode
+from talentloop.attendance.schema import AttendanceMutation, AttendanceQuery
+from talentloop.attendance.types import (
+    AttendanceLocationNode,
+    AttendanceRuleSetNode,
+    LeaveRequestNode,
+)
 from talentloop.audit.schema import AuditQuery
 from talentloop.graphql.context import Info
 from talentloop.graphql.errors import ErrorPolicy, should_mask
@@ -91,6 +97,7 @@ Query = merge_types(
         SkillsQuery,
         TrainingQuery,
         AnalyticsQuery,
+        AttendanceQuery,
         PayrollQuery,
         AuditQuery,
     ),
@@ -107,6 +114,7 @@ Mutation = merge_types(
         AnalyticsMutation,
         PayrollMutation,
         PrivacyMutation,
+        AttendanceMutation,
     ),
 )
 
@@ -152,6 +160,9 @@ schema = TalentLoopSchema(
         TrainingTargetRuleNode,
         ExternalEventNode,
         ReportJobNode,
+        AttendanceRuleSetNode,
+        AttendanceLocationNode,
+        LeaveRequestNode,
         PayrollRunNode,
         PayslipNode,
     ],

@@ -15,7 +15,7 @@ from talentloop.payroll.models import (
 
 
 class Migration(migrations.Migration):
-    dependencies = [("talentloop", "0010_jobs")]
+    dependencies = [("talentloop", "0012_attendance")]
 
     initial = False
 

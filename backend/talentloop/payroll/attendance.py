@@ -1,10 +1,17 @@
 """What payroll needs from attendance, through one function.
 
 `attendance_figures(employee_ids, month)` answers, per employee, the month's overtime hours by
-kind (150 / 200 / 300 %), absence days and unpaid leave days. Until the attendance domain
-provides them, they are read from the month's payroll items (entered by HR or imported);
-the attendance domain's figures are added here when it lands, and the rest of payroll does
-not change.
+kind (150 / 200 / 300 %), absence days (旷工) and unpaid leave days (事假). Two sources add up:
+
+- the attendance domain (`attendance.service.payroll_figures`), for the employees whose
+  attendance is kept — those with a punch in the month; without one, a month would be
+  judged absent every workday, which says the person is not clocking in here (an office
+  without a device, a field job), not that they stayed away;
+- the month's payroll items of those kinds, entered by HR (for people not clocking in, or to
+  correct what attendance says).
+
+Sick leave is left to the salary structure: its pay (not below 80 % of the local minimum wage,
+关于贯彻执行《劳动法》若干问题的意见 art. 59) is not deducted here.
 """
 
 from __future__ import annotations
@@ -13,6 +20,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from talentloop.access.policy import SYSTEM
+from talentloop.attendance import service as attendance
+from talentloop.attendance.models import Punch
 from talentloop.payroll.calc import ZERO, OvertimeKind
 from talentloop.payroll.models import ItemKind, PayrollItem
 
@@ -30,10 +40,29 @@ class AttendanceFigures:
     )
     absence_days: Decimal = ZERO
     unpaid_leave_days: Decimal = ZERO
+    from_attendance: bool = False  # the clock-in records counted too
 
 
 async def attendance_figures(employee_ids: list[int], month: date) -> dict[int, AttendanceFigures]:
     figures = {pk: AttendanceFigures() for pk in employee_ids}
+    start, end = attendance.month_range(month)
+    rows = (
+        await Punch.filter(employee_id__in=employee_ids, punched_at__gte=start, punched_at__lt=end)
+        .distinct()
+        .values("employee_id")
+    )
+    clocking: set[int] = {row["employee_id"] for row in rows}
+    if clocking:
+        # Payroll reads the month of everyone it pays: as the system, not as the HR user.
+        kept = await attendance.payroll_figures(SYSTEM, sorted(clocking), month)
+        for pk, month_figures in kept.items():
+            f = figures[pk]
+            f.from_attendance = True
+            f.overtime_hours[OvertimeKind.WORKDAY] += month_figures.overtime_150_hours
+            f.overtime_hours[OvertimeKind.REST_DAY] += month_figures.overtime_200_hours
+            f.overtime_hours[OvertimeKind.HOLIDAY] += month_figures.overtime_300_hours
+            f.absence_days += Decimal(month_figures.absent_days)
+            f.unpaid_leave_days += Decimal(month_figures.unpaid_leave_days)
     items = await PayrollItem.filter(
         employee_id__in=employee_ids,
         month=month,

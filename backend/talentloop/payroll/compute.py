@@ -424,6 +424,8 @@ def _en(component: StructureLine) -> str:
 def _attendance_lines(base: Decimal, a: AttendanceFigures) -> list[Line]:
     lines: list[Line] = []
     hourly = calc.hourly_wage(base)
+    source_zh = "（考勤记录及人事录入）" if a.from_attendance else "（人事录入）"
+    source_en = " (attendance and HR's entries)" if a.from_attendance else " (entered by HR)"
     for kind, hours in a.overtime_hours.items():
         if hours:
             zh, en = OVERTIME_LABELS[kind]
@@ -435,10 +437,10 @@ def _attendance_lines(base: Decimal, a: AttendanceFigures) -> list[Line]:
                     zh,
                     en,
                     amount,
-                    f"{hours.normalize():f} 小时 × 小时工资 {_y(hourly)}（{_y(base)} ÷ 21.75 ÷ 8，"
-                    f"劳社部发〔2008〕3号）× {calc.OVERTIME_FACTOR[kind]}（劳动法第四十四条）",
-                    f"{hours.normalize():f} h × hourly wage {_y(hourly)} ({_y(base)} ÷ 21.75 ÷ 8)"
-                    f" × {calc.OVERTIME_FACTOR[kind]} (Labour Law art. 44)",
+                    f"{hours.normalize():f} 小时{source_zh} × 小时工资 {_y(hourly)}（{_y(base)} ÷ "
+                    f"21.75 ÷ 8，劳社部发〔2008〕3号）× {calc.OVERTIME_FACTOR[kind]}（劳动法第四十四条）",
+                    f"{hours.normalize():f} h{source_en} × hourly wage {_y(hourly)} ({_y(base)} ÷ "
+                    f"21.75 ÷ 8) × {calc.OVERTIME_FACTOR[kind]} (Labour Law art. 44)",
                 )
             )
     for days, code, zh, en in (
@@ -454,9 +456,10 @@ def _attendance_lines(base: Decimal, a: AttendanceFigures) -> list[Line]:
                     zh,
                     en,
                     -amount,
-                    f"{days.normalize():f} 天 × 日工资 {_y(calc.daily_wage(base))}（{_y(base)} ÷ 21.75）",
-                    f"{days.normalize():f} days × daily wage {_y(calc.daily_wage(base))} "
-                    f"({_y(base)} ÷ 21.75)",
+                    f"{days.normalize():f} 天{source_zh} × 日工资 {_y(calc.daily_wage(base))}"
+                    f"（{_y(base)} ÷ 21.75）",
+                    f"{days.normalize():f} days{source_en} × daily wage "
+                    f"{_y(calc.daily_wage(base))} ({_y(base)} ÷ 21.75)",
                 )
             )
     return lines

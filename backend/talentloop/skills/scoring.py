@@ -15,6 +15,7 @@ import asyncio
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 
 from tortoise.functions import Count, Sum
 
@@ -58,7 +59,9 @@ _RELATION_ORDER = list(RaterRelation)
 _SOURCE_OF = {relation: Source(relation.value) for relation in RaterRelation}
 
 
-@dataclass(frozen=True)
+# Slots: the whole-company report holds tens of thousands of scores and several times as
+# many source results at once (docs/performance.md, memory).
+@dataclass(frozen=True, slots=True)
 class SourceResult:
     source: Source
     mean: Decimal | None  # None when hidden (too few raters) or absent
@@ -68,7 +71,7 @@ class SourceResult:
     min_raters: int = 1  # answers needed before an anonymous group's mean is shown
 
 
-@dataclass
+@dataclass(slots=True)
 class CompetencyScore:
     employee_id: int
     competency_id: int
@@ -103,15 +106,36 @@ def combine(results: list[SourceResult]) -> Decimal | None:
     ).quantize(TWO_PLACES)
 
 
+@lru_cache(maxsize=16384)
+def _combined(results: tuple[SourceResult, ...]) -> Decimal | None:
+    return combine(list(results))
+
+
 def _mean(levels: list[int]) -> Decimal:
     return _mean_of(sum(levels), len(levels))
 
 
+# The whole-company report scores every employee at once: the same few means, source results and
+# weighted scores recur tens of thousands of times, so each is made once and shared (all are
+# immutable). Bounded: levels are 1–5 and groups small.
+@lru_cache(maxsize=8192)
 def _mean_of(total: int, count: int) -> Decimal:
     return (Decimal(total) / count).quantize(TWO_PLACES)
 
 
-@dataclass(frozen=True)
+@lru_cache(maxsize=16384)
+def _source_result(
+    source: Source,
+    mean: Decimal | None,
+    count: int,
+    shown: bool,
+    weight: Decimal,
+    min_raters: int = 1,
+) -> SourceResult:
+    return SourceResult(source, mean, count, shown, weight, min_raters)
+
+
+@dataclass(frozen=True, slots=True)
 class GroupTotal:
     """One rater group's ratings of one competency in one round: their sum and number."""
 
@@ -210,10 +234,12 @@ async def scores_for(
                     score.sources += _rating_sources(ratings[key], weight)
                 if key in tests:
                     score.sources.append(
-                        SourceResult(Source.TEST, Decimal(tests[key]), 1, True, weight[Source.TEST])
+                        _source_result(
+                            Source.TEST, Decimal(tests[key]), 1, True, weight[Source.TEST]
+                        )
                     )
                 score.sources.sort(key=lambda r: _SOURCE_ORDER[r.source])
-                score.weighted = combine(score.sources)
+                score.weighted = _combined(tuple(score.sources))
                 score.calibrated = calibrations.get(key)
                 result[key] = score
     return result
@@ -242,7 +268,7 @@ def _rating_sources(
         fallback: SourceResult | None = None
         for _round_id, group in entries:
             shown = relation not in ANONYMOUS or group.count >= group.min_raters
-            result = SourceResult(
+            result = _source_result(
                 source,
                 _mean_of(group.total, group.count) if shown else None,
                 group.count,

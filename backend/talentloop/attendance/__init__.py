@@ -1,0 +1,1 @@
+"""Attendance and leave: rules, calendars, punches, daily results, monthly sheets, leave."""

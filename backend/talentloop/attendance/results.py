@@ -1,0 +1,229 @@
+"""Daily results and monthly statistics, computed from punches, the rule set, the work
+calendar and approved leave. Pure functions: no database here.
+
+Overtime pay rates, 劳动法 art. 44: after hours on a workday 150 %, on a rest day (without
+compensatory time off) 200 %, on a statutory holiday 300 %. Caps, art. 41: at most 3 hours a
+day and 36 hours a month — exceeding them is flagged, not refused (the work was done).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta, timezone
+
+from talentloop.attendance.calendar import DayKind, day_kind, holiday_name
+from talentloop.attendance.models import HoursSystem, LeaveType
+
+# China Standard Time has had no daylight saving since 1991.
+CHINA = timezone(timedelta(hours=8), "CST")
+
+# 国务院关于职工工作时间的规定 art. 3: 8 hours a day, 40 hours a week.
+STANDARD_DAY_MINUTES = 8 * 60
+# 劳动法 art. 41: overtime at most 3 hours a day and 36 hours a month.
+OVERTIME_DAY_CAP_MINUTES = 3 * 60
+OVERTIME_MONTH_CAP_MINUTES = 36 * 60
+
+
+@dataclass(frozen=True)
+class Shift:
+    """The part of a rule set a day is judged by."""
+
+    hours_system: HoursSystem
+    work_start: time
+    work_end: time
+    break_start: time | None = None
+    break_end: time | None = None
+    grace_minutes: int = 0
+    late_absent_minutes: int = 120
+    early_absent_minutes: int = 120
+    overtime_unit_minutes: int = 30
+
+
+@dataclass
+class DayResult:
+    day: date
+    kind: DayKind
+    holiday: str | None
+    first_in: datetime | None = None  # local time
+    last_out: datetime | None = None
+    punches: int = 0
+    worked_minutes: int = 0
+    late_minutes: int = 0
+    early_minutes: int = 0
+    absent: bool = False
+    missing_punch: bool = False
+    leave_type: LeaveType | None = None
+    overtime_workday_minutes: int = 0
+    overtime_rest_day_minutes: int = 0
+    overtime_holiday_minutes: int = 0
+    over_daily_cap: bool = False
+
+    @property
+    def is_late(self) -> bool:
+        return self.late_minutes > 0
+
+    @property
+    def left_early(self) -> bool:
+        return self.early_minutes > 0
+
+    @property
+    def overtime_minutes(self) -> int:
+        return (
+            self.overtime_workday_minutes
+            + self.overtime_rest_day_minutes
+            + self.overtime_holiday_minutes
+        )
+
+
+@dataclass
+class MonthSummary:
+    workdays: int = 0  # scheduled workdays of the month (by the calendar)
+    days_present: int = 0
+    late_count: int = 0
+    late_minutes: int = 0
+    early_count: int = 0
+    early_minutes: int = 0
+    absent_days: int = 0
+    missing_punch_days: int = 0
+    worked_minutes: int = 0
+    leave_days: dict[LeaveType, int] = field(default_factory=dict)
+    overtime_workday_minutes: int = 0
+    overtime_rest_day_minutes: int = 0
+    overtime_holiday_minutes: int = 0
+    days_over_daily_cap: int = 0
+
+    @property
+    def overtime_minutes(self) -> int:
+        return (
+            self.overtime_workday_minutes
+            + self.overtime_rest_day_minutes
+            + self.overtime_holiday_minutes
+        )
+
+    @property
+    def over_monthly_cap(self) -> bool:
+        return self.overtime_minutes > OVERTIME_MONTH_CAP_MINUTES
+
+
+def local(moment: datetime) -> datetime:
+    return moment.astimezone(CHINA)
+
+
+def at(day: date, clock: time) -> datetime:
+    return datetime.combine(day, clock, tzinfo=CHINA)
+
+
+def _minutes(delta: timedelta) -> int:
+    return max(0, int(delta.total_seconds() // 60))
+
+
+def _overlap(a0: datetime, a1: datetime, b0: datetime, b1: datetime) -> int:
+    return _minutes(min(a1, b1) - max(a0, b0))
+
+
+def _worked(shift: Shift, day: date, start: datetime, end: datetime) -> int:
+    """Minutes between two punches less the part that falls in the break."""
+    total = _minutes(end - start)
+    if shift.break_start and shift.break_end:
+        total -= _overlap(start, end, at(day, shift.break_start), at(day, shift.break_end))
+    return max(0, total)
+
+
+def evaluate_day(
+    shift: Shift,
+    day: date,
+    punches: Sequence[datetime],
+    leave: LeaveType | None = None,
+    *,
+    today: date | None = None,
+) -> DayResult:
+    """One employee's day. Punches may come in any order and repeat: the first is the
+    clock-in, the last the clock-out. A day that has not ended is not judged absent."""
+    kind = day_kind(day)
+    result = DayResult(day=day, kind=kind, holiday=holiday_name(day), leave_type=leave)
+    ordered = sorted(local(p) for p in punches)
+    result.punches = len(ordered)
+    judged = today is None or day < today
+    if leave is not None and kind is DayKind.WORKDAY:
+        return result  # a day of approved leave: no lateness, no absence
+    if not ordered:
+        if kind is DayKind.WORKDAY and shift.hours_system is HoursSystem.STANDARD and judged:
+            result.absent = True
+        return result
+    first, last = ordered[0], ordered[-1]
+    result.first_in = first
+    if len(ordered) == 1 or last == first:
+        result.missing_punch = judged
+        if kind is DayKind.WORKDAY and shift.hours_system is HoursSystem.STANDARD and judged:
+            result.absent = True
+        return result
+    result.last_out = last
+    result.worked_minutes = _worked(shift, day, first, last)
+    if shift.hours_system is HoursSystem.FLEXIBLE:
+        # 工资支付暂行规定 art. 13: the overtime rates do not apply to 不定时工作制.
+        return result
+    start, end = at(day, shift.work_start), at(day, shift.work_end)
+    if kind is DayKind.WORKDAY:
+        if shift.hours_system is HoursSystem.STANDARD:
+            late = _minutes(first - start)
+            early = _minutes(end - last)
+            if late > shift.late_absent_minutes or early > shift.early_absent_minutes:
+                result.absent = True
+            else:
+                result.late_minutes = late if late > shift.grace_minutes else 0
+                result.early_minutes = early
+            after_hours = _minutes(last - max(end, first))
+            unit = max(1, shift.overtime_unit_minutes)
+            result.overtime_workday_minutes = after_hours // unit * unit
+        # Comprehensive hours: overtime is what the month's total exceeds (summarise_month).
+    elif kind is DayKind.REST_DAY:
+        if shift.hours_system is HoursSystem.STANDARD:
+            result.overtime_rest_day_minutes = result.worked_minutes
+    else:
+        # Statutory holidays are 300 % under every system but 不定时 (工资支付暂行规定 art. 13).
+        result.overtime_holiday_minutes = result.worked_minutes
+    result.over_daily_cap = result.overtime_minutes > OVERTIME_DAY_CAP_MINUTES
+    return result
+
+
+def summarise_month(shift: Shift, days: Iterable[DayResult]) -> MonthSummary:
+    summary = MonthSummary()
+    comprehensive_worked = 0
+    for r in days:
+        if r.kind is DayKind.WORKDAY:
+            summary.workdays += 1
+        if r.worked_minutes > 0 or r.punches > 0:
+            summary.days_present += 1
+        summary.worked_minutes += r.worked_minutes
+        if r.is_late:
+            summary.late_count += 1
+            summary.late_minutes += r.late_minutes
+        if r.left_early:
+            summary.early_count += 1
+            summary.early_minutes += r.early_minutes
+        if r.absent:
+            summary.absent_days += 1
+        if r.missing_punch:
+            summary.missing_punch_days += 1
+        if r.leave_type is not None and r.kind is DayKind.WORKDAY:
+            summary.leave_days[r.leave_type] = summary.leave_days.get(r.leave_type, 0) + 1
+        summary.overtime_workday_minutes += r.overtime_workday_minutes
+        summary.overtime_rest_day_minutes += r.overtime_rest_day_minutes
+        summary.overtime_holiday_minutes += r.overtime_holiday_minutes
+        if r.over_daily_cap:
+            summary.days_over_daily_cap += 1
+        if r.kind is not DayKind.STATUTORY_HOLIDAY:
+            comprehensive_worked += r.worked_minutes
+    if shift.hours_system is HoursSystem.COMPREHENSIVE:
+        # 工资支付暂行规定 art. 13: under 综合计算工时, hours beyond the period's standard hours
+        # are overtime at 150 %. The period here is the month: its workdays × 8 hours
+        # (paid leave counts as hours worked).
+        leave = sum(summary.leave_days.values())
+        standard = (summary.workdays - leave) * STANDARD_DAY_MINUTES
+        summary.overtime_workday_minutes = max(0, comprehensive_worked - standard)
+    return summary
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC)

@@ -1,0 +1,50 @@
+/** Attendance dates and times are China time (the server judges days in Asia/Shanghai). */
+
+const CHINA = 'Asia/Shanghai'
+
+/** Today in China as "YYYY-MM-DD". */
+export function chinaToday(now: Date = new Date()): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: CHINA, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now)
+}
+
+/** The first day of this month in China, "YYYY-MM-01". */
+export function chinaMonth(now: Date = new Date()): string {
+  return `${chinaToday(now).slice(0, 7)}-01`
+}
+
+/** "2026-11-02T01:07:00+00:00" → "09:07" in China time. */
+export function chinaTime(value: string | null | undefined): string {
+  if (!value) return '—'
+  const d = new Date(value)
+  if (Number.isNaN(d.getTime())) return value
+  return new Intl.DateTimeFormat('en-GB', { timeZone: CHINA, hour: '2-digit', minute: '2-digit', hour12: false }).format(d)
+}
+
+/** The China date of a moment, "YYYY-MM-DD". */
+export function chinaDate(value: string): string {
+  return chinaToday(new Date(value))
+}
+
+/** "2026-11-02" → "11月2日 周一" / "Mon 2 Nov". */
+export function dayLabel(day: string, locale: string): string {
+  const d = new Date(`${day}T12:00:00+08:00`)
+  return new Intl.DateTimeFormat(locale, { timeZone: CHINA, month: 'short', day: 'numeric', weekday: 'short' }).format(d)
+}
+
+/** Minutes → hours with at most two decimals ("1.5"). */
+export function hours(minutes: number): string {
+  return String(Math.round((minutes / 60) * 100) / 100)
+}
+
+/** Save a base64 file the API returned. */
+export function downloadBase64(fileName: string, contentType: string, base64: string): void {
+  const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))
+  const url = URL.createObjectURL(new Blob([bytes], { type: contentType }))
+  const link = document.createElement('a')
+  link.href = url
+  link.download = fileName
+  document.body.appendChild(link)
+  link.click()
+  link.remove()
+  setTimeout(() => URL.revokeObjectURL(url), 1000)
+}
