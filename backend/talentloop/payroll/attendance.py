@@ -48,6 +48,7 @@ async def attendance_figures(employee_ids: list[int], month: date) -> dict[int, 
     start, end = attendance.month_range(month)
     rows = (
         await Punch.filter(employee_id__in=employee_ids, punched_at__gte=start, punched_at__lt=end)
+        .order_by("employee_id")  # the model's own ordering is not in a DISTINCT's select list
         .distinct()
         .values("employee_id")
     )

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
+from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
@@ -445,13 +446,13 @@ async def add_item(
         raise ServiceError.one(
             ErrorCode.DUPLICATE, "One annual bonus a year is taxed separately.", "bonusTax"
         )
-    if await _locked_month(employee.id, month):
-        raise ServiceError.one(
-            ErrorCode.LOCKED,
-            f"The payroll of {month:%Y-%m} is approved: add a correction to a later month.",
-            "month",
-        )
     async with in_transaction():
+        if await _locked_month(employee.id, month):
+            raise ServiceError.one(
+                ErrorCode.LOCKED,
+                f"The payroll of {month:%Y-%m} is approved: add a correction to a later month.",
+                "month",
+            )
         item = await PayrollItem.create(
             employee=employee,
             month=month,
@@ -506,9 +507,14 @@ async def create_run(viewer: Viewer, unit_id: int, month: date) -> PayrollRun:
                 "A run of this month already pays part of this unit.",
                 "unitId",
             )
-        run = await PayrollRun.create(
-            unit=unit, month=month, step="queued", created_by_id=viewer.user_id
-        )
+        try:
+            run = await PayrollRun.create(
+                unit=unit, month=month, step="queued", created_by_id=viewer.user_id
+            )
+        except IntegrityError as exc:  # the same run started at the same moment
+            raise ServiceError.one(
+                ErrorCode.DUPLICATE, "This month's run exists.", "month"
+            ) from exc
         await _enqueue(run.id)
     queue.notify()
     return run
