@@ -21,6 +21,11 @@ export default defineConfig({
         target: 'http://127.0.0.1:8000',
         changeOrigin: true,
       },
+      // Archive uploads and downloads (/archive/upload, /archive/123).
+      '^/archive/(upload|\\d+)(\\?.*)?$': {
+        target: 'http://127.0.0.1:8000',
+        changeOrigin: true,
+      },
       // An employee's own record (/me/record.json, /me/record.xlsx), not the SPA's /me page.
       '^/me/record\\.(json|xlsx)(\\?.*)?$': {
         target: 'http://127.0.0.1:8000',

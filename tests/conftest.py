@@ -15,6 +15,7 @@ _tmp = Path(tempfile.mkdtemp(prefix="talentloop-test-"))
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL") or f"sqlite://{_tmp / 'test.sqlite3'}"
 os.environ["DATABASE_URL"] = TEST_DATABASE_URL
 os.environ["TALENTLOOP_SPA_DIR"] = str(_tmp / "no-spa")
+os.environ["TALENTLOOP_ARCHIVE_DIR"] = str(_tmp / "archive")
 # Fixed keys for personal data (privacy/keys.py): the tests never make a development key file.
 os.environ["TALENTLOOP_ENCRYPTION_KEYS"] = "test1:" + "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="
 os.environ["TALENTLOOP_HASH_KEY"] = "aGFzaC1rZXktZm9yLXRoZS10ZXN0cy1vbmx5LTAxMjM0NTY3"

@@ -32,6 +32,8 @@ class Settings:
     refresh_token_days: int = 14
     spa_dir: Path = field(default_factory=lambda: REPO_ROOT / "frontend" / "dist")
     debug: bool = False
+    # Where archive documents are stored: a folder on disk (records/storage.py).
+    archive_dir: Path = field(default_factory=lambda: REPO_ROOT / "var" / "archive")
     # Personal data at rest (privacy/keys.py): "kid:base64key,…", the current key first, and
     # the key of the keyed look-up hashes. Neither set: a development key file under var/.
     encryption_keys: str | None = None
@@ -106,6 +108,7 @@ def get_settings() -> Settings:
         refresh_token_days=int(env.get("TALENTLOOP_REFRESH_TOKEN_DAYS", "14")),
         spa_dir=Path(env.get("TALENTLOOP_SPA_DIR") or REPO_ROOT / "frontend" / "dist"),
         debug=env.get("TALENTLOOP_DEBUG", "") == "1",
+        archive_dir=Path(env.get("TALENTLOOP_ARCHIVE_DIR") or REPO_ROOT / "var" / "archive"),
         encryption_keys=env.get("TALENTLOOP_ENCRYPTION_KEYS") or None,
         hash_key=env.get("TALENTLOOP_HASH_KEY") or None,
         dev_key_file=Path(

@@ -25,6 +25,7 @@ MODEL_MODULES = [
     "talentloop.payroll.models",
     "talentloop.audit.models",
     "talentloop.jobs.models",
+    "talentloop.records.models",
     "talentloop.attendance.models",
 ]
 

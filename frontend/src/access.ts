@@ -22,6 +22,7 @@ export type Feature =
   | 'trainingPlans'
   | 'attendance'
   | 'trainingReport'
+  | 'contracts'
   | 'clockIn'
   | 'myAttendance'
   | 'leave'
@@ -62,6 +63,8 @@ export function canUse(feature: Feature, viewer: AccessViewer): boolean {
   const { role } = viewer
   if (OWN_FEATURES.includes(feature)) return viewer.hasEmployee ?? role !== 'ADMIN'
   if (feature === 'trainingReport') return REPORT_ROLES.includes(role)
+  // Contract expiries are for the HR in charge (the admin account manages no employees).
+  if (feature === 'contracts') return role === 'HQ_HR' || role === 'BRANCH_HR'
   if (feature === 'attendanceSheet') return SHEET_ROLES.includes(role)
   // Payroll runs and salary structures: HR who run pay (the server's can_manage_employees_in).
   if (feature === 'payroll') return role === 'HQ_HR' || role === 'BRANCH_HR'

@@ -31,6 +31,12 @@ export const router = createRouter({
           component: () => import('./views/EmployeeDetailView.vue'),
           props: true,
         },
+        {
+          path: 'contracts',
+          name: 'contracts',
+          component: () => import('./views/ContractsView.vue'),
+          meta: { feature: 'contracts' },
+        },
         { path: 'me', name: 'me', component: () => import('./views/MeView.vue') },
         {
           path: 'payslips',

@@ -15,7 +15,9 @@ Every person has a user account (role employee unless theirs is a role above, a 
 scoped to their own team) and, all created straight in the database: two KPI values and a
 target, a trigger rule on their team and the assessment request it raised, a closed and an
 open 360° round (rating themself), a test attempt, a completed and an open enrolment, an
-import job, a report export, a revoked API token, a rejected and a pending leave request.
+import job, a report export, a revoked API token, a rejected and a pending leave request, a
+labour contract ending within a month, their onboarding and a line each of education, work
+history and emergency contacts.
 Every team has a target, a suspended performance pay with a pending restore request, a
 training plan, an external event, an attendance rule set and a place to clock in.
 The catalogue: a position, two KPIs, a competency framework, a skill test, three courses,
@@ -84,6 +86,15 @@ from talentloop.performance.models import (
     SuspensionStatus,
     TriggerRule,
 )
+from talentloop.records.models import (
+    Contract,
+    ContractKind,
+    Education,
+    EmergencyContact,
+    EmploymentEvent,
+    WorkHistory,
+)
+from talentloop.records.models import EventKind as EmploymentEventKind
 from talentloop.skills.models import (
     AssessmentRound,
     Competency,
@@ -494,6 +505,27 @@ async def _person_records(w: MatrixWorld, person: str, n: int) -> None:
         created_by=user,
     )
     w.add("ReportJob", report.id, Owner.USER, person)
+    # the records: a contract ending within a month (expiringContracts), the onboarding
+    # (so that recordOnboarding is refused once its checks pass), one line of each kind
+    contract = await Contract.create(
+        employee=employee,
+        kind=ContractKind.FIXED_TERM,
+        start_date=date(2020, 1, 1),
+        end_date=date.today() + timedelta(days=20),
+        signed_on=date(2019, 12, 20),
+    )
+    w.add("Contract", contract.id, Owner.PERSON, person)
+    await EmploymentEvent.create(
+        employee=employee,
+        kind=EmploymentEventKind.ONBOARDING,
+        effective_date=date(2020, 1, 1),
+        to_unit_id=team.id,
+    )
+    await Education.create(employee=employee, school="复旦大学", degree="本科")
+    await WorkHistory.create(employee=employee, employer="某公司", title="专员")
+    await EmergencyContact.create(
+        employee=employee, name="家人", relationship="配偶", phone="13800138000"
+    )
     for status, day in ((LeaveStatus.REJECTED, 2), (LeaveStatus.PENDING, 3)):
         leave = await new_leave_request(w, person, status, day)
         w.add("LeaveRequest", leave.id, Owner.PERSON, person)
@@ -613,6 +645,11 @@ async def new_event(w: MatrixWorld, code: str) -> ExternalEvent:
         period_from=CONV_MONTH,
         period_to=CONV_MONTH,
     )
+
+
+async def new_education(w: MatrixWorld, person: str) -> Education:
+    """A fresh line of a person's record, for a probe that removes one."""
+    return await Education.create(employee=w.people[person], school="to remove", degree="x")
 
 
 async def new_restore_request(w: MatrixWorld, code: str) -> RestoreRequest:

@@ -60,6 +60,7 @@ from tests.access.matrix_world import (
     Record,
     build_matrix_world,
     month,
+    new_education,
     new_event,
     new_leave_request,
     new_location,
@@ -514,6 +515,9 @@ ABOUT_ONE: dict[str, Callable[[MatrixWorld, str], str]] = {
     ),
     "unitKpiBreakdown": _about("unitKpiBreakdown", f', kpiId: "$kpi_conv", period: "{CONV_MONTH}"'),
     "competencyHeatMap": _about("competencyHeatMap"),
+    "contracts": _about("contracts"),
+    "employeeTimeline": _about("employeeTimeline"),
+    "employeeRecord": _about("employeeRecord"),
     "attendanceMonth": _about("attendanceMonth", f', month: "{CONV_MONTH}"'),
     "leaveBalances": _about("leaveBalances", ", year: 2025"),
     "attendanceSheet": _about("attendanceSheet", f', month: "{CONV_MONTH}"'),
@@ -647,6 +651,13 @@ AGGREGATES: dict[str, Aggregate] = {
         ),
     ),
 }
+AGGREGATES["expiringContracts"] = Aggregate(
+    "expiringContracts(within: 60) { employeeId contract { __typename id } }",
+    lambda answer: answer and len({item["employeeId"] for item in answer}),
+    lambda w, v: (
+        len(_at_work(w, v)) if VIEWERS[v] in (QUERIES["expiringContracts"].roles or ()) else None
+    ),
+)
 ROLE_GATED: dict[str, str] = {
     "trainingEffectReportDefaults": "trainingEffectReportDefaults "
     f"{{ {selection('TrainingEffectReportDefaults')} }}",
@@ -880,6 +891,14 @@ PROBES: dict[str, Probe] = {
     "deleteExternalEvent": _fresh('deleteExternalEvent(id: "$target")', new_event, "ExternalEvent"),
     "setKpiValuation": _probe('setKpiValuation(input: {kpiId: "$kpi_new", valuePerUnit: "-1"})'),
     "exportTrainingEffectReport": _probe(f"exportTrainingEffectReport(input: {{report: {BAD_REPORT}, format: XLSX}})"),
+    "signContract": _probe('signContract(input: {employeeId: "$target", kind: FIXED_TERM, startDate: "2030-01-01", signedOn: "2030-01-01"})', on="Employee"),
+    "recordTransfer": _probe('recordTransfer(input: {employeeId: "$target", unitId: "$team", effectiveDate: "2025-01-01"})', on="Employee"),
+    "recordResignation": _probe('recordResignation(input: {employeeId: "$target", effectiveDate: "1999-01-01"})', on="Employee"),
+    "recordOnboarding": _probe('recordOnboarding(input: {employeeId: "$target"})', on="Employee"),
+    "addEducation": _probe('addEducation(input: {employeeId: "$target", school: "", degree: ""})', on="Employee"),
+    "addWorkHistory": _probe('addWorkHistory(input: {employeeId: "$target", employer: "", title: ""})', on="Employee"),
+    "addEmergencyContact": _probe('addEmergencyContact(input: {employeeId: "$target", name: "", relationship: "", phone: "x"})', on="Employee"),
+    "removeRecordEntry": _fresh('removeRecordEntry(id: "$target")', new_education, "Education", of_person=True),
     "clockIn": _probe("clockIn(input: {source: DEVICE})"),
     "importPunches": _probe('importPunches(input: {contentBase64: "", dryRun: false})'),
     "saveAttendanceRuleSet": _probe('saveAttendanceRuleSet(input: {name: "", unitId: "$target", workStart: "09:00:00", workEnd: "18:00:00"})', on="OrgUnit"),

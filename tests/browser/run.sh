@@ -13,6 +13,7 @@ fi
 
 work="$(mktemp -d)"
 export DATABASE_URL="sqlite://$work/e2e.sqlite3"
+export TALENTLOOP_ARCHIVE_DIR="$work/archive"
 backend/.venv/bin/python -m talentloop migrate >/dev/null
 backend/.venv/bin/python -m talentloop seed --if-empty >/dev/null
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import httpx
 from openpyxl import load_workbook
 
 from talentloop.audit.models import AuditAction, AuditEntry
+from talentloop.records.models import Contract, ContractKind, Education, EmergencyContact
 from talentloop.training.models import Enrollment, EnrollmentSource, EnrollmentStatus
 from tests.performance.conftest import Perf
 from tests.support import Api, World, access_token
@@ -137,6 +138,11 @@ async def test_the_xlsx_record_has_one_sheet_per_section(
         "KPI targets",
         "Competencies",
         "Enrolments",
+        "Contracts",
+        "Education",
+        "Work history",
+        "Emergency contacts",
+        "Archive documents",
     ]
     employee = {(r[0], r[1]): r[2] for r in book["Employee"].iter_rows(values_only=True)}
     assert employee[("personal", "idNumber")] == w.id_numbers["sh_rep"]  # text, not a number
@@ -180,3 +186,37 @@ async def test_without_a_valid_token_401_and_without_an_employee_record_404(
     refused = await http.get("/me/record.json", headers={"Authorization": f"Bearer {token}"})
     assert refused.status_code == 403
     assert not await AuditEntry.filter(action=AuditAction.SENSITIVE_READ).exists()
+
+
+async def test_the_record_holds_ones_contracts_and_personal_record_not_a_colleagues(
+    http: httpx.AsyncClient, world: World
+) -> None:
+    me, colleague = world.people["sh_rep"], world.people["sh_rep2"]
+    for person, school in ((me, "复旦大学"), (colleague, "同济大学")):
+        await Contract.create(
+            employee=person,
+            kind=ContractKind.OPEN_ENDED,
+            start_date=date(2020, 1, 1),
+            signed_on=date(2019, 12, 20),
+        )
+        await Education.create(employee=person, school=school, degree="本科")
+        await EmergencyContact.create(
+            employee=person, name=f"{school}家属", relationship="配偶", phone="13800138000"
+        )
+    response = await http.get("/me/record.json", headers=await bearer(world, "employee"))
+    record = response.json()
+    assert record["contracts"] == [
+        {
+            "kind": "open_ended",
+            "startDate": "2020-01-01",
+            "endDate": None,
+            "probationEnd": None,
+            "signedOn": "2019-12-20",
+            "note": None,
+        }
+    ]
+    assert [e["school"] for e in record["education"]] == ["复旦大学"]
+    assert record["emergencyContacts"] == [
+        {"name": "复旦大学家属", "relationship": "配偶", "phone": "13800138000"}
+    ]
+    assert record["workHistory"] == [] and record["archiveDocuments"] == []

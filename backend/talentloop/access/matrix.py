@@ -270,6 +270,8 @@ TYPES: dict[str, TypeAccess] = {
     # analytics
     "ExternalEvent": _t(unit=Reach.UNIT),
     "ReportJob": _t("the figures are the requester's scope: theirs alone", user=Reach.OWN),
+    # records
+    "Contract": _t("a labour contract is part of the person's work record", person=Reach.WORK),
     # attendance
     "AttendanceRuleSet": _t(
         "a region's or the company default; or a unit's", nobody=Reach.SIGNED_IN, unit=Reach.UNIT
@@ -327,6 +329,15 @@ VALUE_TYPES: dict[str, str] = {
     "EffectTrendPoint": "TrainingEffectReport",
     "CompetencyCorrelationInfo": "TrainingEffectReport",
     "KpiValuation": "kpiValuations: HQ HR, branch HR, the boss",
+    "EmploymentEvent": "TimelineItem.event",
+    "FieldChange": "TimelineItem.change: a field the viewer may not read shows no values",
+    "TimelineItem": "employeeTimeline: the person's WORK",
+    "ContractExpiry": "expiringContracts: HR, the people they manage",
+    "EmployeeRecord": "employeeRecord: the person's PERSONAL",
+    "Education": "EmployeeRecord.education",
+    "WorkHistory": "EmployeeRecord.workHistory",
+    "EmergencyContact": "EmployeeRecord.emergencyContacts: personal data (PERSONAL)",
+    "ArchiveDocument": "EmployeeRecord.documents: an ID copy only where SENSITIVE is read",
     "Punch": "AttendanceMonth.punches, clockIn: the person's WORK",
     "AttendanceDay": "AttendanceMonth.days",
     "LeaveDays": "AttendanceSummary.leaveDays",
@@ -452,6 +463,11 @@ QUERIES: dict[str, QueryAccess] = {
     "kpiValuations": _q(Read.ROLES, roles=frozenset({Role.HQ_HR, Role.BRANCH_HR, Role.EXECUTIVE})),
     "reportJob": _q(Read.LOOKUP, "ReportJob", argument="id"),
     "auditLog": _q(Read.ROLES, roles=frozenset({Role.HQ_HR}), session=True),
+    "contracts": _q(Read.PERSON, argument="employeeId", reach=Reach.WORK),
+    "employeeTimeline": _q(Read.PERSON, argument="employeeId", reach=Reach.WORK),
+    "employeeRecord": _q(Read.PERSON, argument="employeeId", reach=Reach.PERSONAL),
+    # the people HR manages (for HR, the people they read at WORK), current employees only
+    "expiringContracts": _q(Read.SCOPE, reach=Reach.WORK, roles=HR),
     "attendanceRuleSets": _q(Read.LIST, "AttendanceRuleSet"),
     "effectiveAttendanceRuleSet": _q(Read.UNIT_SETTING, argument="unitId"),
     "attendanceLocations": _q(Read.UNIT_SETTING, argument="unitId"),
@@ -595,6 +611,21 @@ MUTATIONS: dict[str, MutationAccess] = {
     "deleteExternalEvent": _on("ExternalEvent", Reach.UNIT, Reach.MANAGED),
     "setKpiValuation": _m(roles=HQ_HR_ONLY),
     "exportTrainingEffectReport": _m(roles=REPORT_ROLES, note="a unit it names: UNIT"),
+    # records: the employee is found where the viewer reads them at WORK
+    "signContract": _m(Target.PERSON, Reach.WORK, Reach.MANAGED),
+    "recordTransfer": _m(Target.PERSON, Reach.WORK, Reach.MANAGED, note="and the new unit"),
+    "recordResignation": _m(Target.PERSON, Reach.WORK, Reach.MANAGED),
+    "recordOnboarding": _m(Target.PERSON, Reach.WORK, Reach.MANAGED),
+    "addEducation": _m(Target.PERSON, Reach.WORK, Reach.MANAGED),
+    "addWorkHistory": _m(Target.PERSON, Reach.WORK, Reach.MANAGED),
+    "addEmergencyContact": _m(Target.PERSON, Reach.WORK, Reach.MANAGED),
+    "removeRecordEntry": _on(
+        "Education",
+        Reach.MANAGED,
+        None,
+        note="or a work-history or emergency-contact line; one of a person not MANAGED is "
+        "answered like a missing one",
+    ),
     # attendance
     "clockIn": _m(note="anyone with an employee record, for themself"),
     "importPunches": _m(roles=HR, note="each row: a person it MANAGES, else 'not found'"),

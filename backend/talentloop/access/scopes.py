@@ -48,6 +48,8 @@ class ApiScope(StrEnum):
 AREAS = {
     "org": "people",
     "people": "people",
+    # Contracts, events, the timeline and the archive are part of the employee record.
+    "records": "people",
     "performance": "performance",
     "skills": "skills",
     "training": "training",

@@ -588,7 +588,7 @@ async def competency_correlations(
     ids = sorted(result._pre_means)
     if not ids:
         return []
-    employees = await skills_service.assessable_employees(viewer, ids)
+    employees = await skills_service.assessable_people(viewer, ids)
     competency_ids = [c.id for c in await Competency.all().order_by("code")]
     scores = await result._scores.scores_for(employees, competency_ids)
     found = []

@@ -58,6 +58,8 @@ from talentloop.performance.types import (
     TriggerRuleNode,
 )
 from talentloop.privacy.schema import PrivacyMutation
+from talentloop.records.schema import RecordsMutation, RecordsQuery
+from talentloop.records.types import ContractNode
 from talentloop.skills.schema import SkillsMutation, SkillsQuery
 from talentloop.skills.types import (
     AssessmentRoundNode,
@@ -100,6 +102,7 @@ Query = merge_types(
         AttendanceQuery,
         PayrollQuery,
         AuditQuery,
+        RecordsQuery,
     ),
 )
 Mutation = merge_types(
@@ -112,6 +115,7 @@ Mutation = merge_types(
         SkillsMutation,
         TrainingMutation,
         AnalyticsMutation,
+        RecordsMutation,
         PayrollMutation,
         PrivacyMutation,
         AttendanceMutation,
@@ -137,6 +141,7 @@ schema = TalentLoopSchema(
     types=[
         EmployeeNode,
         PositionNode,
+        ContractNode,
         OrgUnitNode,
         UserNode,
         KpiNode,

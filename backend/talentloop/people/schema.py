@@ -10,9 +10,10 @@ from talentloop.errors import ServiceError
 from talentloop.graphql.context import Info
 from talentloop.graphql.errors import PublicError
 from talentloop.graphql.ids import pk_of
+from talentloop.graphql.lookahead import selects
 from talentloop.graphql.node import register_node
 from talentloop.graphql.pagination import Connection, to_connection
-from talentloop.people import service
+from talentloop.people import loaders, service
 from talentloop.people.models import Employee, EmployeeStatus, Position
 from talentloop.people.types import EmployeeNode, PositionNode
 
@@ -74,7 +75,20 @@ async def employee_connection(
         page = await service.list_employees(info.context.viewer, query, first=first, after=after)
     except ServiceError as exc:
         raise PublicError(str(exc)) from exc
+    await _prefetch(info, page.items)
     return to_connection(page, lambda e: EmployeeNode.of(e, info))
+
+
+async def _prefetch(info: Info, employees: list[Employee]) -> None:
+    """The page's positions and managers, each in one statement, when the request asks for them
+    (graphql/lookahead.py): the rows then answer from the loaders without waiting."""
+    selections = info.selected_fields[0].selections
+    if selects(selections, "edges", "node", "position"):
+        ids = sorted({e.position_id for e in employees if e.position_id is not None})
+        await info.context.loader("position", loaders.positions_by_id).load_many(ids)
+    if selects(selections, "edges", "node", "manager"):
+        ids = sorted({e.manager_id for e in employees if e.manager_id is not None})
+        await info.context.loader("employee", loaders.employees_by_id).load_many(ids)
 
 
 @strawberry.type

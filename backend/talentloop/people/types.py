@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, Optional, TypeVar
 
 import strawberry
 
 from talentloop.access.policy import FieldGroup, FieldNotPermitted, mask
 from talentloop.graphql.context import Info
 from talentloop.graphql.ids import to_global_id
+from talentloop.graphql.lookahead import MISSING, cached
 from talentloop.graphql.node import Node
 from talentloop.people import loaders, sensitive
 from talentloop.people.fields import EMPLOYEE_FIELDS
@@ -102,20 +104,31 @@ class EmployeeNode(Node):
 
         return OrgUnitNode(_model=self._read("unit", self._model.unit))
 
-    @strawberry.field(description="The employee's position.")
-    async def position(self, info: Info) -> PositionNode | None:
+    # Position and manager answer at once when the list above loaded them for its page
+    # (graphql/lookahead.py), else through the request's DataLoader.
+    @strawberry.field(description="The employee's position.", graphql_type=PositionNode | None)
+    def position(self, info: Info) -> PositionNode | Awaitable[PositionNode | None] | None:
         position_id = self._read("position", self._model.position_id)
         if position_id is None:
             return None
-        found = await info.context.loader("position", loaders.positions_by_id).load(position_id)
+        loader = info.context.loader("position", loaders.positions_by_id)
+        found = cached(loader, position_id)
+        if found is MISSING:
+            return _position_node(loader.load(position_id))
         return PositionNode(_model=found) if found else None
 
-    @strawberry.field(description="Direct manager; null when none or outside the viewer's scope.")
-    async def manager(self, info: Info) -> EmployeeNode | None:
+    @strawberry.field(
+        description="Direct manager; null when none or outside the viewer's scope.",
+        graphql_type=Optional["EmployeeNode"],
+    )
+    def manager(self, info: Info) -> EmployeeNode | Awaitable[EmployeeNode | None] | None:
         manager_id = self._read("manager", self._model.manager_id)
         if manager_id is None:
             return None
-        found = await info.context.loader("employee", loaders.employees_by_id).load(manager_id)
+        loader = info.context.loader("employee", loaders.employees_by_id)
+        found = cached(loader, manager_id)
+        if found is MISSING:
+            return _employee_node(loader.load(manager_id), info)
         return EmployeeNode.of(found, info) if found else None
 
     @strawberry.field(description="Work phone.")
@@ -180,3 +193,13 @@ class EmployeeNode(Node):
     )
     def bank_account(self) -> str | None:
         return self._masked(SensitiveField.BANK_ACCOUNT)
+
+
+async def _position_node(loading: Awaitable[Position | None]) -> PositionNode | None:
+    found = await loading
+    return PositionNode(_model=found) if found else None
+
+
+async def _employee_node(loading: Awaitable[Employee | None], info: Info) -> EmployeeNode | None:
+    found = await loading
+    return EmployeeNode.of(found, info) if found else None

@@ -27,8 +27,13 @@ added, none renamed or removed without a new format version):
       "enrollments": [{"courseCode", "courseTitle", "format", "status", "enrolledAt",
                        "sessionStartsAt", "progressPercent", "attended", "examScore",
                        "examMaxScore", "completedAt", "cancelledAt", "feedbackRating",
-                       "feedbackComment"}]
-    }
+                       "feedbackComment"}],
+      "contracts": [{"kind", "startDate", "endDate", "probationEnd", "signedOn", "note"}],
+      "education": [{"school", "degree", "major", "startDate", "endDate"}],
+      "workHistory": [{"employer", "title", "startDate", "endDate"}],
+      "emergencyContacts": [{"name", "relationship", "phone"}],
+      "archiveDocuments": [{"type", "fileName", "size", "uploadedAt"}]   # the list; files
+    }                                                  # are downloaded from /archive/<id>
 
 Dates are ISO 8601, amounts decimal strings, absent values null.
 """
@@ -84,6 +89,7 @@ async def own_record(viewer: Viewer, file_format: str) -> dict[str, Any] | None:
         **await _performance(viewer, employee),
         "competencies": await _competencies(viewer, employee),
         "enrollments": await _enrollments(viewer, employee),
+        **await _records(viewer, employee),
     }
 
 
@@ -221,6 +227,54 @@ async def _enrollments(viewer: Viewer, employee: Employee) -> list[dict[str, Any
     ]
 
 
+async def _records(viewer: Viewer, employee: Employee) -> dict[str, Any]:
+    """Contracts and the personal record (records/): the same services the API reads them by."""
+    from talentloop.records import archive as records_archive
+    from talentloop.records import service as records
+
+    contracts = await records.contracts_of(viewer, employee.id)
+    own = await records.personal_record(viewer, employee.id)
+    documents = await records_archive.documents_of(viewer, employee.id)
+
+    def rows(items: Any, keys: dict[str, str]) -> list[dict[str, Any]]:
+        ordered = sorted(items, key=lambda item: item.id)
+        return [{name: _plain(getattr(i, attr)) for name, attr in keys.items()} for i in ordered]
+
+    dates = {"startDate": "start_date", "endDate": "end_date"}
+    return {
+        "contracts": rows(
+            contracts,
+            {
+                "kind": "kind",
+                **dates,
+                "probationEnd": "probation_end",
+                "signedOn": "signed_on",
+                "note": "note",
+            },
+        ),
+        "education": rows(
+            own.education if own else [],
+            {"school": "school", "degree": "degree", "major": "major", **dates},
+        ),
+        "workHistory": rows(
+            own.work_history if own else [], {"employer": "employer", "title": "title", **dates}
+        ),
+        "emergencyContacts": rows(
+            own.emergency_contacts if own else [],
+            {"name": "name", "relationship": "relationship", "phone": "phone"},
+        ),
+        "archiveDocuments": rows(
+            documents,
+            {
+                "type": "doc_type",
+                "fileName": "file_name",
+                "size": "size",
+                "uploadedAt": "uploaded_at",
+            },
+        ),
+    }
+
+
 def _plain(value: Any) -> Any:
     if isinstance(value, Enum):
         return value.value
@@ -242,6 +296,11 @@ SHEETS = [
     ("KPI targets", "kpiTargets"),
     ("Competencies", "competencies"),
     ("Enrolments", "enrollments"),
+    ("Contracts", "contracts"),
+    ("Education", "education"),
+    ("Work history", "workHistory"),
+    ("Emergency contacts", "emergencyContacts"),
+    ("Archive documents", "archiveDocuments"),
 ]
 
 

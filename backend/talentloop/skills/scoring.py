@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
@@ -145,6 +146,24 @@ class GroupTotal:
     min_raters: int
 
 
+@dataclass(frozen=True, slots=True)
+class Assessed:
+    """What scoring needs of an employee, read as values: whole-company computations score
+    thousands of people and need none of their other fields (`skills.service.assessable_people`)."""
+
+    id: int
+    unit_id: int
+    position_id: int | None
+    unit_path: str
+
+
+Scored = Employee | Assessed
+
+
+def _unit_path(person: Scored) -> str:
+    return person.unit_path if isinstance(person, Assessed) else person.unit.path
+
+
 class ScoreCache:
     """Scores computed once per request for whoever asks: the report's correlations and its
     under-performer analysis both score (nearly) every employee of the report."""
@@ -154,7 +173,7 @@ class ScoreCache:
         self._lock = asyncio.Lock()
 
     async def scores_for(
-        self, employees: list[Employee], competency_ids: list[int]
+        self, employees: Sequence[Scored], competency_ids: list[int]
     ) -> dict[tuple[int, int], CompetencyScore]:
         async with self._lock:  # the second caller waits, then finds most of its scores here
             missing = [
@@ -166,7 +185,7 @@ class ScoreCache:
 
 
 async def scores_for(
-    employees: list[Employee], competency_ids: list[int]
+    employees: Sequence[Scored], competency_ids: list[int]
 ) -> dict[tuple[int, int], CompetencyScore]:
     """Scores for every (employee, competency), in a fixed number of queries per 500 employees.
 
@@ -287,7 +306,7 @@ def _rating_sources(
 
 
 async def required_levels(
-    employees: list[Employee], competency_ids: list[int]
+    employees: Sequence[Scored], competency_ids: list[int]
 ) -> dict[tuple[int, int], int]:
     """The level each employee's position needs; a requirement set on a unit above them wins
     over the position's company-wide one (the nearest unit first)."""
@@ -310,7 +329,7 @@ async def required_levels(
             continue
         for competency_id in competency_ids:
             for path, level in by_key.get((employee.position_id, competency_id), []):
-                if employee.unit.path.startswith(path):
+                if _unit_path(employee).startswith(path):
                     result[(employee.id, competency_id)] = level
                     break
     return result

@@ -183,6 +183,27 @@ async def assessable_employees(
     return await qs.order_by("employee_number")
 
 
+async def assessable_people(
+    viewer: Viewer, ids: list[int] | None = None, unit_ids: list[int] | None = None
+) -> list[scoring.Assessed]:
+    """The same employees as `assessable_employees`, read as the values scoring needs: for the
+    report's whole-company analyses, which would otherwise build thousands of models."""
+    scope = viewer.employee_filter(FieldGroup.WORK)
+    if scope is None:
+        return []
+    qs = Employee.filter(scope)
+    if ids is not None:
+        qs = qs.filter(id__in=ids)
+    if unit_ids is not None:
+        qs = qs.filter(unit_id__in=unit_ids)
+    return [
+        scoring.Assessed(*row)
+        for row in await qs.order_by("employee_number").values_list(
+            "id", "unit_id", "position_id", "unit__path"
+        )
+    ]
+
+
 async def employee_scores(viewer: Viewer, employee_id: int) -> list[scoring.CompetencyScore] | None:
     employees = await assessable_employees(viewer, [employee_id])
     if not employees:
@@ -264,9 +285,9 @@ async def under_performers_below_team_average(
     }
     if not under:
         return UnderPerformerAnalysis(0, [])
-    under_employees = await assessable_employees(viewer, sorted(under))
+    under_employees = await assessable_people(viewer, sorted(under))
     team_units = sorted({e.unit_id for e in under_employees})
-    team = await assessable_employees(viewer, unit_ids=team_units)
+    team = await assessable_people(viewer, unit_ids=team_units)
     competency_ids = [c.id for c in await Competency.all().order_by("code")]
     scores_of = scores.scores_for if scores is not None else scoring.scores_for
     found = await scores_of(team, competency_ids)

@@ -15,7 +15,7 @@ from talentloop.payroll.models import (
 
 
 class Migration(migrations.Migration):
-    dependencies = [("talentloop", "0012_attendance")]
+    dependencies = [("talentloop", "0013_records")]
 
     initial = False
 
