@@ -223,6 +223,41 @@ async def download_report(request: Request) -> Response:
     )
 
 
+async def download_payroll_file(request: Request) -> Response:
+    """GET /payroll/runs/{id}/bank.xlsx or /tax.xlsx with the Bearer token of HR who run it:
+    the file of an approved run (409 before). A run not theirs is a 404, like a missing one;
+    never with an API token (403): the files hold full bank and ID numbers."""
+    from urllib.parse import quote
+
+    from talentloop.audit import service as audit
+    from talentloop.payroll import exports
+
+    credentials = await _bearer(request)
+    if credentials is None:
+        return JSONResponse(UNAUTHENTICATED, status_code=401)
+    if credentials.api_token is not None:
+        return PlainTextResponse("Not with an API token.", status_code=403)
+    viewer = await load_viewer(credentials)
+    try:
+        with audit.client_address(request.client.host if request.client else None):
+            found = await exports.export(
+                viewer, int(request.path_params["run_id"]), request.path_params["kind"]
+            )
+    except exports.NotReady:
+        return PlainTextResponse("Approve the run first.", status_code=409)
+    if found is None:
+        return PlainTextResponse("Not found.", status_code=404)
+    content, name = found
+    return Response(
+        content,
+        media_type=exports.MEDIA_TYPE,
+        headers={
+            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}",
+            "Cache-Control": "no-store",
+        },
+    )
+
+
 async def download_own_record(request: Request, file_format: str) -> Response:
     """GET /me/record.json or /me/record.xlsx with a signed-in session's Bearer token: the
     employee's own record (privacy/record.py), the reads of its ID and bank numbers logged.
@@ -286,6 +321,7 @@ def create_app(database_url: str | None = None) -> Starlette:
         Route("/reports/{job_id:int}", download_report, methods=["GET"]),
         Route("/archive/upload", upload_document, methods=["POST"]),
         Route("/archive/{document_id:int}", download_document, methods=["GET"]),
+        Route("/payroll/runs/{run_id:int}/{kind}.xlsx", download_payroll_file, methods=["GET"]),
         Route("/me/record.json", partial(download_own_record, file_format="json")),
         Route("/me/record.xlsx", partial(download_own_record, file_format="xlsx")),
     ]

@@ -22,6 +22,7 @@ MODEL_MODULES = [
     "talentloop.skills.models",
     "talentloop.training.models",
     "talentloop.analytics.models",
+    "talentloop.payroll.models",
     "talentloop.audit.models",
     "talentloop.jobs.models",
     "talentloop.records.models",

@@ -13,6 +13,7 @@ class ErrorCode(StrEnum):
     DUPLICATE = "duplicate"
     FORBIDDEN = "forbidden"
     CONFLICT = "conflict"
+    LOCKED = "locked"  # an approved payroll run: nothing of it changes
     INVALID_CREDENTIALS = "invalid_credentials"
     INVALID_TOKEN = "invalid_token"
     UNAUTHENTICATED = "unauthenticated"

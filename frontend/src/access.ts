@@ -27,6 +27,8 @@ export type Feature =
   | 'myAttendance'
   | 'leave'
   | 'attendanceSheet'
+  | 'payslips'
+  | 'payroll'
 
 export interface AccessViewer {
   role: Role
@@ -51,6 +53,7 @@ const OWN_FEATURES: readonly Feature[] = [
   'clockIn',
   'myAttendance',
   'leave',
+  'payslips',
 ]
 
 /** Who reads a unit's monthly attendance sheet: HR and managers (the admin account reads no work data). */
@@ -63,6 +66,8 @@ export function canUse(feature: Feature, viewer: AccessViewer): boolean {
   // Contract expiries are for the HR in charge (the admin account manages no employees).
   if (feature === 'contracts') return role === 'HQ_HR' || role === 'BRANCH_HR'
   if (feature === 'attendanceSheet') return SHEET_ROLES.includes(role)
+  // Payroll runs and salary structures: HR who run pay (the server's can_manage_employees_in).
+  if (feature === 'payroll') return role === 'HQ_HR' || role === 'BRANCH_HR'
   if (HR_ROLES.includes(role)) return true
   switch (feature) {
     case 'dashboard':

@@ -39,6 +39,24 @@ export const router = createRouter({
         },
         { path: 'me', name: 'me', component: () => import('./views/MeView.vue') },
         {
+          path: 'payslips',
+          name: 'payslips',
+          component: () => import('./views/MyPayslipsView.vue'),
+          meta: { feature: 'payslips' },
+        },
+        {
+          path: 'payroll',
+          name: 'payroll',
+          component: () => import('./views/PayrollRunsView.vue'),
+          meta: { feature: 'payroll' },
+        },
+        {
+          path: 'salary-structures',
+          name: 'salary-structures',
+          component: () => import('./views/SalaryStructuresView.vue'),
+          meta: { feature: 'payroll' },
+        },
+        {
           path: 'dashboard',
           name: 'dashboard',
           component: () => import('./views/KpiDashboardView.vue'),

@@ -52,6 +52,22 @@ from talentloop.attendance.models import (
 from talentloop.audit.models import AuditAction, AuditEntry
 from talentloop.graphql.ids import to_global_id
 from talentloop.org.models import OrgUnit, OrgUnitType
+from talentloop.payroll.calc import Component, DeductionKind
+from talentloop.payroll.models import (
+    ComponentKind,
+    ComponentMethod,
+    JobStatus,
+    LineSection,
+    PayrollRun,
+    Payslip,
+    PayslipLine,
+    RunStatus,
+    SalaryComponent,
+    SalaryStructure,
+    SocialInsuranceRate,
+    SocialInsuranceTable,
+    SpecialDeduction,
+)
 from talentloop.people.models import Employee, EmployeeStatus, Position
 from talentloop.performance.models import (
     AssessmentRequest,
@@ -266,6 +282,7 @@ async def build_matrix_world() -> MatrixWorld:
         await _person_records(w, person, n)
     for team in TEAMS:
         await _team_records(w, team)
+    await _payroll_records(w)
     return w
 
 
@@ -567,6 +584,56 @@ async def _team_records(w: MatrixWorld, code: str) -> None:
     w.add("AttendanceRuleSet", rules.id, Owner.UNIT, code)
     location = await new_location(w, code)
     w.add("AttendanceLocation", location.id, Owner.UNIT, code)
+
+
+PAY_MONTH = date(2025, 1, 1)
+
+
+async def _payroll_records(w: MatrixWorld) -> None:
+    """A paid run per team, a payslip (with a line) and a special deduction per person, a
+    position's salary structure and a city table."""
+    table = await SocialInsuranceTable.create(
+        city="上海",
+        valid_from=date(2024, 7, 1),
+        base_floor=Decimal(7310),
+        base_ceiling=Decimal(36549),
+        fund_floor=Decimal(2690),
+        fund_ceiling=Decimal(36549),
+    )
+    await SocialInsuranceRate.create(
+        table=table, component=Component.PENSION, employee_rate=Decimal("0.08"),
+        employer_rate=Decimal("0.16"),
+    )  # fmt: skip
+    structure = await SalaryStructure.create(position=w.cat.position, effective_from=PAY_MONTH)
+    await SalaryComponent.create(
+        structure=structure, kind=ComponentKind.BASE, name="基本工资",
+        method=ComponentMethod.EMPLOYEE_BASE,
+    )  # fmt: skip
+    money = Decimal(1)
+    for code, members in TEAMS.items():
+        run = await PayrollRun.create(
+            unit=w.units[code], month=PAY_MONTH, status=RunStatus.PAID, job_status=JobStatus.DONE
+        )
+        w.add("PayrollRun", run.id, Owner.UNIT, code)
+        for person in members:
+            employee = w.people[person]
+            slip = await Payslip.create(
+                run=run, employee=employee, month=PAY_MONTH, gross=money, income=money,
+                employee_contributions=money, special_additional=money, tax=money, net=money,
+                employer_contributions=money, months_employed=1, cumulative_income=money,
+                cumulative_basic=money, cumulative_special=money, cumulative_additional=money,
+                cumulative_taxable=money, cumulative_tax=money, withheld_before=money,
+                tax_rate=Decimal("0.03"), quick_deduction=money,
+            )  # fmt: skip
+            await PayslipLine.create(
+                payslip=slip, order=0, section=LineSection.EARNING, code="base",
+                label_zh="基本工资", label_en="Base salary", amount=money,
+            )  # fmt: skip
+            w.add("Payslip", slip.id, Owner.PERSON, person)
+            await SpecialDeduction.create(
+                employee=employee, kind=DeductionKind.HOUSING_LOAN, monthly_amount=Decimal(1000),
+                valid_from=PAY_MONTH,
+            )  # fmt: skip
 
 
 async def new_event(w: MatrixWorld, code: str) -> ExternalEvent:

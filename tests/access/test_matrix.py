@@ -199,6 +199,8 @@ LISTS: dict[str, Callable[[MatrixWorld], str]] = {
     "attendanceRuleSets": lambda w: "attendanceRuleSets { id unit { id } }",
     "myLeaveRequests": lambda w: "myLeaveRequests { id }",
     "leaveRequests": lambda w: "leaveRequests" + CONNECTION,
+    "payrollRuns": lambda w: "payrollRuns { id payslips { id } }",
+    "myPayslips": lambda w: "myPayslips { id }",
 }
 
 
@@ -299,6 +301,8 @@ SEARCHES = [
            'assessmentRounds(employeeId: "{key}") { totalCount }'),
     Search("enrollments", "employeeId", Owner.PERSON, "Enrollment",
            'enrollments(employeeId: "{key}") { totalCount }'),
+    Search("payrollRuns", "unitId", Owner.UNIT, "PayrollRun",
+           'payrollRuns(unitId: "{key}") { id }'),
     Search("externalEvents", "unitId", Owner.UNIT, "ExternalEvent",
            f'externalEvents(from: "{CONV_MONTH}", to: "{CONV_MONTH}", unitId: "{{key}}") {{ id }}'),
     Search("leaveRequests", "employeeId", Owner.PERSON, "LeaveRequest",
@@ -518,6 +522,7 @@ ABOUT_ONE: dict[str, Callable[[MatrixWorld, str], str]] = {
     "leaveBalances": _about("leaveBalances", ", year: 2025"),
     "attendanceSheet": _about("attendanceSheet", f', month: "{CONV_MONTH}"'),
     "attendanceSheetXlsx": _about("attendanceSheetXlsx", f', month: "{CONV_MONTH}"'),
+    "employeePay": _about("employeePay"),
 }
 
 
@@ -659,6 +664,8 @@ ROLE_GATED: dict[str, str] = {
     "kpiValuations": f"kpiValuations {{ {selection('KpiValuation')} }}",
     "auditLog": "auditLog { totalCount edges { node { id } } }",
     "workCalendar": f"workCalendar(year: 2026) {{ {selection('WorkCalendarDay')} }}",
+    "positionSalaryStructures": f"positionSalaryStructures {{ {selection('SalaryStructure')} }}",
+    "socialInsuranceTables": f"socialInsuranceTables {{ {selection('SocialInsuranceTable')} }}",
 }
 
 
@@ -901,6 +908,16 @@ PROBES: dict[str, Probe] = {
     "requestLeave": _probe('requestLeave(input: {leaveType: SICK, startDate: "2026-03-03", endDate: "2026-03-02", employeeId: "$target"})', on="Employee"),
     "decideLeaveRequest": _fresh('decideLeaveRequest(id: "$target", approve: false)', new_leave_request, "LeaveRequest", of_person=True),
     "cancelLeaveRequest": _probe('cancelLeaveRequest(id: "$target")', on="LeaveRequest"),
+    "setEmployeeSalaryStructure": _probe('setEmployeeSalaryStructure(input: {employeeId: "$target", effectiveFrom: "2025-01-02", components: []})', on="Employee"),
+    "setPositionSalaryStructure": _probe('setPositionSalaryStructure(input: {positionId: "$position", effectiveFrom: "2025-01-02", components: []})'),
+    "addSpecialDeduction": _probe('addSpecialDeduction(input: {employeeId: "$target", kind: CHILD_EDUCATION, validFrom: "2025-01-02", count: 0})', on="Employee"),
+    "addPayrollItem": _probe('addPayrollItem(input: {employeeId: "$target", month: "2025-01-02", kind: BONUS, amount: "-1"})', on="Employee"),
+    "createPayrollRun": _probe('createPayrollRun(input: {unitId: "$target", month: "2025-01-02"})', on="OrgUnit"),
+    "recomputePayrollRun": _probe('recomputePayrollRun(id: "$target")', on="PayrollRun"),
+    "submitPayrollRun": _probe('submitPayrollRun(id: "$target")', on="PayrollRun"),
+    "returnPayrollRun": _probe('returnPayrollRun(id: "$target")', on="PayrollRun"),
+    "approvePayrollRun": _probe('approvePayrollRun(id: "$target")', on="PayrollRun"),
+    "markPayrollRunPaid": _probe('markPayrollRunPaid(id: "$target")', on="PayrollRun"),
 }  # fmt: skip
 
 

@@ -278,6 +278,9 @@ TYPES: dict[str, TypeAccess] = {
     ),
     "AttendanceLocation": _t("a unit's place to clock in", unit=Reach.UNIT),
     "LeaveRequest": _t(person=Reach.WORK),
+    # payroll
+    "PayrollRun": _t("HR of the unit's branch and HQ HR run it", unit=Reach.MANAGED),
+    "Payslip": _t("the employee's own (once approved) and HR in scope: PAY", person=Reach.PAY),
 }
 
 # Types that are not Nodes, each read only through the fields that return it, so it is
@@ -346,6 +349,15 @@ VALUE_TYPES: dict[str, str] = {
     "WorkCalendarDay": "workCalendar: the State Council's calendar, anyone signed in",
     "LeaveBalanceInfo": "leaveBalances: the person's WORK",
     "PunchRowError": "importPunches: rows of people the viewer manages",
+    "PayslipLine": "Payslip.lines",
+    "PayrollRunComparison": "PayrollRun.comparison",
+    "EmployeePay": "employeePay: the person's PAY",
+    "SalaryStructure": "employeePay (the person's PAY), positionSalaryStructures (HR)",
+    "SalaryComponent": "SalaryStructure.components",
+    "SpecialDeduction": "EmployeePay.specialDeductions",
+    "PayrollItem": "EmployeePay.items",
+    "SocialInsuranceTable": "socialInsuranceTables: HR",
+    "SocialInsuranceRate": "SocialInsuranceTable.rates",
 }
 
 
@@ -467,6 +479,12 @@ QUERIES: dict[str, QueryAccess] = {
     "leaveBalances": _q(Read.PERSON, argument="employeeId", reach=Reach.WORK),
     "myLeaveRequests": _q(Read.OWN_LIST, "LeaveRequest"),
     "leaveRequests": _q(Read.LIST, "LeaveRequest"),
+    "payrollRuns": _q(Read.LIST, "PayrollRun"),
+    "payrollRun": _q(Read.LOOKUP, "PayrollRun", argument="id"),
+    "myPayslips": _q(Read.OWN_LIST, "Payslip"),
+    "employeePay": _q(Read.PERSON, argument="employeeId", reach=Reach.PAY),
+    "positionSalaryStructures": _q(Read.ROLES, roles=HR),
+    "socialInsuranceTables": _q(Read.ROLES, roles=HR),
 }
 
 # Root fields that look one record up by id, and the type they look up (None: any, by the
@@ -625,6 +643,17 @@ MUTATIONS: dict[str, MutationAccess] = {
         note="a pending one; also anyone's direct reports (a person, not a role)",
     ),
     "cancelLeaveRequest": _on("LeaveRequest", Reach.OWN, None, note="one's own"),
+    # payroll
+    "setEmployeeSalaryStructure": _m(Target.PERSON, Reach.DIRECTORY, Reach.MANAGED),
+    "setPositionSalaryStructure": _m(roles=HQ_HR_ONLY),
+    "addSpecialDeduction": _m(Target.PERSON, Reach.DIRECTORY, Reach.MANAGED),
+    "addPayrollItem": _m(Target.PERSON, Reach.DIRECTORY, Reach.MANAGED, note="LOCKED: approved"),
+    "createPayrollRun": _m(Target.UNIT, Reach.UNIT, Reach.MANAGED),
+    "recomputePayrollRun": _on("PayrollRun", Reach.MANAGED, None, note="LOCKED once approved"),
+    "submitPayrollRun": _on("PayrollRun", Reach.MANAGED, None),
+    "returnPayrollRun": _on("PayrollRun", Reach.MANAGED, None),
+    "approvePayrollRun": _on("PayrollRun", Reach.MANAGED, None, note="then locked"),
+    "markPayrollRunPaid": _on("PayrollRun", Reach.MANAGED, None),
 }
 
 

@@ -18,6 +18,7 @@ from talentloop.accounts.models import Role, User
 from talentloop.accounts.passwords import hash_password
 from talentloop.demo.analytics import load_analytics_story
 from talentloop.demo.attendance import load_attendance_story
+from talentloop.demo.payroll import load_payroll_story
 from talentloop.demo.performance import load_performance_story
 from talentloop.demo.records import load_records_story
 from talentloop.demo.skills import load_skills_story
@@ -307,6 +308,7 @@ async def load_demo_company(progress: Callable[[str], None] = lambda _m: None) -
         await load_analytics_story(progress)
         await load_records_story(TODAY, progress)
         await load_attendance_story(progress)
+        await load_payroll_story(progress)
     progress(
         f"demo company loaded: {len(units)} units, {len(people.rows)} employees, {len(accounts)} accounts"
     )

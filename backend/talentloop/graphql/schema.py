@@ -41,6 +41,8 @@ from talentloop.graphql.limits import (
 from talentloop.graphql.node import Node, resolve_node
 from talentloop.org.schema import OrgMutation, OrgQuery
 from talentloop.org.types import OrgUnitNode
+from talentloop.payroll.schema import PayrollMutation, PayrollQuery
+from talentloop.payroll.types import PayrollRunNode, PayslipNode
 from talentloop.people.mutations import PeopleMutation
 from talentloop.people.schema import PeopleQuery
 from talentloop.people.types import EmployeeNode, PositionNode
@@ -98,6 +100,7 @@ Query = merge_types(
         TrainingQuery,
         AnalyticsQuery,
         AttendanceQuery,
+        PayrollQuery,
         AuditQuery,
         RecordsQuery,
     ),
@@ -113,6 +116,7 @@ Mutation = merge_types(
         TrainingMutation,
         AnalyticsMutation,
         RecordsMutation,
+        PayrollMutation,
         PrivacyMutation,
         AttendanceMutation,
     ),
@@ -164,6 +168,8 @@ schema = TalentLoopSchema(
         AttendanceRuleSetNode,
         AttendanceLocationNode,
         LeaveRequestNode,
+        PayrollRunNode,
+        PayslipNode,
     ],
     config=StrawberryConfig(auto_camel_case=True),
     # Limits and their values: graphql/limits.py. Every extension is built per request; the

@@ -8,9 +8,11 @@ from talentloop.jobs.queue import Handler
 def handlers() -> dict[str, Handler]:
     # Imported here: the domains import the queue, not the other way round.
     from talentloop.analytics import jobs as reports
+    from talentloop.payroll import service as payroll
     from talentloop.performance import imports
 
     return {
         imports.JOB_KIND: Handler(run=imports.run_queued, give_up=imports.give_up),
         reports.JOB_KIND: Handler(run=reports.execute, give_up=reports.give_up),
+        payroll.JOB_KIND: Handler(run=payroll.execute, give_up=payroll.give_up),
     }

@@ -1,0 +1,168 @@
+"""The demo's payroll: social insurance tables of Shanghai, Beijing and Shenzhen, salary
+structures per position, special additional deductions of a few people, some overtime and
+bonuses, and the Shanghai branch paid from January to October 2026 — so the Shanghai sales
+department's payslips show performance pay suspended from March, and October's run has a
+September to compare with.
+
+The bases of Shanghai and Beijing are the published 2025 figures (from July 2025); every
+other figure — Shenzhen's bases, the employer rates, the housing fund bounds and rates, the
+rounding rules — is demo data: check it against the city's notice before relying on it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal as D
+
+from talentloop.access.viewer import load_viewer
+from talentloop.accounts.models import User
+from talentloop.jobs.models import Job, JobState
+from talentloop.org.models import OrgUnit
+from talentloop.payroll import service
+from talentloop.payroll.calc import Component, DeductionKind, RentCityClass, RoundingMode
+from talentloop.payroll.models import (
+    ComponentKind,
+    ComponentMethod,
+    ItemKind,
+    SocialInsuranceRate,
+    SocialInsuranceTable,
+)
+from talentloop.people.models import Employee, Position
+
+FROM_JULY_2025 = date(2025, 7, 1)
+PAID_MONTHS = [date(2026, m, 1) for m in range(1, 11)]  # the demo's "now" is November 2026
+
+# city, base floor, ceiling, fund floor, ceiling, fund rounding, source, rates
+# (component, employee, employer, employee fixed)
+TABLES = [
+    (
+        "上海", "7460", "37302", "2690", "37302", D(1),
+        "上海市人力资源和社会保障局：2025年度社会保险缴费基数上限 37,302 元、下限 7,460 元，"
+        "自2025年7月1日起执行。费率、公积金基数与比例、取整规则：demo data, check against the "
+        "city's notice.",
+        [(Component.PENSION, "0.08", "0.16", "0"), (Component.MEDICAL, "0.02", "0.09", "0"),
+         (Component.MATERNITY, "0", "0.01", "0"), (Component.UNEMPLOYMENT, "0.005", "0.005", "0"),
+         (Component.INJURY, "0", "0.0026", "0"), (Component.HOUSING_FUND, "0.07", "0.07", "0")],
+    ),
+    (
+        "北京", "7162", "35811", "2540", "35811", D(1),
+        "北京市人力资源和社会保障局：2025年7月起社会保险缴费基数下限 7,162 元、上限 35,811 元；"
+        "职工医疗保险个人另缴大额医疗互助 3 元/月。单位费率、公积金下限与比例、取整规则：demo data, "
+        "check against the city's notice.",
+        [(Component.PENSION, "0.08", "0.16", "0"), (Component.MEDICAL, "0.02", "0.098", "3"),
+         (Component.UNEMPLOYMENT, "0.005", "0.005", "0"), (Component.INJURY, "0", "0.004", "0"),
+         (Component.HOUSING_FUND, "0.12", "0.12", "0")],
+    ),
+    (
+        "深圳", "4775", "27501", "2520", "44265", D("0.01"),
+        "深圳：demo data, check against the city's notice — 缴费基数 4,775–27,501 元"
+        "（广东省 2025 年度养老保险基数，未在此核实），公积金基数 2,520–44,265 元，费率均为示例。",
+        [(Component.PENSION, "0.08", "0.15", "0"), (Component.MEDICAL, "0.02", "0.05", "0"),
+         (Component.UNEMPLOYMENT, "0.003", "0.007", "0"), (Component.INJURY, "0", "0.0014", "0"),
+         (Component.HOUSING_FUND, "0.05", "0.05", "0")],
+    ),
+]  # fmt: skip
+
+# family → (allowance a month, performance pay as a share of the base)
+FAMILY_PAY = {
+    "management": (D(2000), D("0.20")),
+    "sales": (D(800), D("0.30")),
+    "production": (D(500), D("0.10")),
+}
+OTHER_PAY = (D(600), D("0.15"))
+
+
+async def load_payroll_story(progress: Callable[[str], None] = lambda _m: None) -> None:
+    progress("payroll: city tables and salary structures…")
+    for city, floor, ceiling, fund_floor, fund_ceiling, fund_q, source, rates in TABLES:
+        table = await SocialInsuranceTable.create(
+            city=city,
+            valid_from=FROM_JULY_2025,
+            base_floor=D(floor),
+            base_ceiling=D(ceiling),
+            fund_floor=D(fund_floor),
+            fund_ceiling=D(fund_ceiling),
+            fund_rounding_quantum=fund_q,
+            fund_rounding_mode=RoundingMode.HALF_UP,
+            source=source,
+        )
+        await SocialInsuranceRate.bulk_create(
+            [
+                SocialInsuranceRate(
+                    table=table,
+                    component=c,
+                    employee_rate=D(e),
+                    employer_rate=D(r),
+                    employee_fixed=D(f),
+                )
+                for c, e, r, f in rates
+            ]
+        )
+    hq_hr = await load_viewer((await User.get(username="hr.hq")).id)
+    for position in await Position.all():
+        allowance, performance = FAMILY_PAY.get(position.family, OTHER_PAY)
+        await service.set_position_structure(
+            hq_hr,
+            position.id,
+            date(2026, 1, 1),
+            [
+                service.ComponentInput(
+                    ComponentKind.BASE, "基本工资", ComponentMethod.EMPLOYEE_BASE
+                ),
+                service.ComponentInput(
+                    ComponentKind.ALLOWANCE, "岗位津贴", ComponentMethod.FIXED, amount=allowance
+                ),
+                service.ComponentInput(
+                    ComponentKind.PERFORMANCE,
+                    "绩效工资",
+                    ComponentMethod.PERCENT_OF_BASE,
+                    rate=performance,
+                ),
+            ],
+            note="演示：按岗位族统一",
+        )
+
+    progress("payroll: deductions and items…")
+    branch = await OrgUnit.get(code="SH")
+    people = await Employee.filter(unit__path__startswith=branch.path).order_by("employee_number")
+    deductions = [
+        dict(kind=DeductionKind.CHILD_EDUCATION, count=1),
+        dict(kind=DeductionKind.CHILD_EDUCATION, count=2, share=D("0.5")),
+        dict(kind=DeductionKind.INFANT_CARE),
+        dict(kind=DeductionKind.ELDERLY_SUPPORT),
+        dict(kind=DeductionKind.ELDERLY_SUPPORT, elderly_amount=D(1500)),
+        dict(kind=DeductionKind.HOUSING_LOAN),
+        dict(kind=DeductionKind.HOUSING_RENT, rent_class=RentCityClass.LARGE),
+        dict(kind=DeductionKind.CONTINUING_EDUCATION),
+    ]
+    for n, person in enumerate(people[1::7]):
+        spec = deductions[n % len(deductions)]
+        await service.add_special_deduction(
+            hq_hr,
+            person.id,
+            valid_from=date(2026, 1, 1),
+            note="演示",
+            **spec,  # type: ignore[arg-type]
+        )
+    for n, person in enumerate(people[::11]):
+        await service.add_item(
+            hq_hr, person.id, month=date(2026, 10, 1), kind=ItemKind.OVERTIME_150,
+            amount=D(6 + n % 10), note="演示：加班",
+        )  # fmt: skip
+    for person in people[3::19]:
+        await service.add_item(
+            hq_hr, person.id, month=date(2026, 9, 1), kind=ItemKind.BONUS, amount=D(2000),
+            note="演示：季度奖",
+        )  # fmt: skip
+
+    sh_hr = await load_viewer((await User.get(username="hr.shanghai")).id)
+    for month in PAID_MONTHS:
+        progress(f"payroll: 上海分公司 {month:%Y-%m}…")
+        run = await service.create_run(sh_hr, branch.id, month)
+        await service.execute(run.id)
+        await service.submit_run(sh_hr, run.id)
+        await service.approve_run(sh_hr, run.id)
+        await service.mark_paid(sh_hr, run.id)
+    # Computed here already: no worker needs to run them again.
+    await Job.filter(kind=service.JOB_KIND).update(state=JobState.DONE)

@@ -1,0 +1,336 @@
+"""Payroll: salary structures, city social-insurance tables, special additional deductions,
+a month's one-off items, payroll runs and their payslips.
+
+Money is `DecimalField(max_digits=14, decimal_places=2)` (yuan with fen); rates are
+`decimal_places=4` (0.0050 = 0.5 %). The arithmetic lives in `payroll/calc.py`.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from tortoise import fields
+from tortoise.models import Model
+
+from talentloop.payroll.calc import Component, DeductionKind, RentCityClass, RoundingMode
+
+if TYPE_CHECKING:
+    from talentloop.accounts.models import User
+    from talentloop.org.models import OrgUnit
+    from talentloop.people.models import Employee, Position
+
+
+def _money(**kw: Any) -> Any:
+    return fields.DecimalField(max_digits=14, decimal_places=2, **kw)
+
+
+def _rate(**kw: Any) -> Any:
+    return fields.DecimalField(max_digits=8, decimal_places=4, **kw)
+
+
+class SocialInsuranceTable(Model):
+    """One city's contribution bases and rates from a date (bases reset each July)."""
+
+    id = fields.IntField(primary_key=True)
+    city = fields.CharField(max_length=64)
+    valid_from = fields.DateField()
+    base_floor = _money()
+    base_ceiling = _money()
+    fund_floor = _money()
+    fund_ceiling = _money()
+    rounding_quantum = fields.DecimalField(max_digits=6, decimal_places=2, default="0.01")
+    rounding_mode = fields.CharEnumField(RoundingMode, max_length=16, default=RoundingMode.HALF_UP)
+    fund_rounding_quantum = fields.DecimalField(max_digits=6, decimal_places=2, default="0.01")
+    fund_rounding_mode = fields.CharEnumField(
+        RoundingMode, max_length=16, default=RoundingMode.HALF_UP
+    )
+    source = fields.TextField(default="")  # the notice the figures come from
+
+    rates: fields.ReverseRelation[SocialInsuranceRate]
+
+    class Meta:
+        table = "social_insurance_table"
+        unique_together = (("city", "valid_from"),)
+        ordering = ["city", "-valid_from"]
+
+
+class SocialInsuranceRate(Model):
+    id = fields.IntField(primary_key=True)
+    table: fields.ForeignKeyRelation[SocialInsuranceTable] = fields.ForeignKeyField(
+        "talentloop.SocialInsuranceTable", related_name="rates", on_delete=fields.CASCADE
+    )
+    component = fields.CharEnumField(Component, max_length=16)
+    employee_rate = _rate()
+    employer_rate = _rate()
+    employee_fixed = _money(default=0)
+
+    table_id: int
+
+    class Meta:
+        table = "social_insurance_rate"
+        unique_together = (("table", "component"),)
+
+
+class ComponentKind(StrEnum):
+    BASE = "base"  # 基本工资
+    ALLOWANCE = "allowance"  # 岗位津贴 and other allowances
+    PERFORMANCE = "performance"  # 绩效工资: follows the unit's pay suspension
+    BONUS = "bonus"  # a monthly bonus
+    DEDUCTION = "deduction"  # after tax (canteen, union fee…)
+
+
+class ComponentMethod(StrEnum):
+    FIXED = "fixed"  # `amount` a month
+    PERCENT_OF_BASE = "percent_of_base"  # `rate` × the base
+    EMPLOYEE_BASE = "employee_base"  # the employee record's base salary (BASE only)
+
+
+class SalaryStructure(Model):
+    """The components of a position's or one employee's pay from a date. An employee's own
+    structure wins over their position's; the latest one in force in a month applies."""
+
+    id = fields.IntField(primary_key=True)
+    position: fields.ForeignKeyNullableRelation[Position] = fields.ForeignKeyField(
+        "talentloop.Position", related_name="salary_structures", null=True, on_delete=fields.CASCADE
+    )
+    employee: fields.ForeignKeyNullableRelation[Employee] = fields.ForeignKeyField(
+        "talentloop.Employee", related_name="salary_structures", null=True, on_delete=fields.CASCADE
+    )
+    effective_from = fields.DateField()
+    note = fields.CharField(max_length=255, default="")
+    created_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "talentloop.User", related_name="salary_structures", null=True, on_delete=fields.SET_NULL
+    )
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    components: fields.ReverseRelation[SalaryComponent]
+    position_id: int | None
+    employee_id: int | None
+
+    class Meta:
+        table = "salary_structure"
+        ordering = ["-effective_from", "-id"]
+
+
+class SalaryComponent(Model):
+    id = fields.IntField(primary_key=True)
+    structure: fields.ForeignKeyRelation[SalaryStructure] = fields.ForeignKeyField(
+        "talentloop.SalaryStructure", related_name="components", on_delete=fields.CASCADE
+    )
+    order = fields.IntField(default=0)
+    kind = fields.CharEnumField(ComponentKind, max_length=16)
+    name = fields.CharField(max_length=64)
+    method = fields.CharEnumField(ComponentMethod, max_length=16)
+    amount = _money(default=0)
+    rate = _rate(default=0)
+
+    structure_id: int
+
+    class Meta:
+        table = "salary_component"
+        ordering = ["order", "id"]
+
+
+class SpecialDeduction(Model):
+    """A special additional deduction (专项附加扣除) an employee declared, by month."""
+
+    id = fields.IntField(primary_key=True)
+    employee: fields.ForeignKeyRelation[Employee] = fields.ForeignKeyField(
+        "talentloop.Employee", related_name="special_deductions", on_delete=fields.CASCADE
+    )
+    kind = fields.CharEnumField(DeductionKind, max_length=24)
+    monthly_amount = _money()
+    count = fields.IntField(default=1)  # children
+    share = fields.DecimalField(max_digits=4, decimal_places=2, default="1")
+    rent_class = fields.CharEnumField(RentCityClass, max_length=8, null=True)
+    valid_from = fields.DateField()  # first month
+    valid_to = fields.DateField(null=True)  # last month
+    note = fields.CharField(max_length=255, default="")
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    employee_id: int
+
+    class Meta:
+        table = "special_deduction"
+        ordering = ["valid_from", "id"]
+
+
+class ItemKind(StrEnum):
+    BONUS = "bonus"  # taxed with the wages
+    ANNUAL_BONUS = "annual_bonus"  # 全年一次性奖金: separately or merged, as the employee chose
+    DEDUCTION = "deduction"  # after tax
+    ADJUSTMENT = "adjustment"  # a correction of an earlier month, taxed with the wages
+    OVERTIME_150 = "overtime_150"  # hours
+    OVERTIME_200 = "overtime_200"
+    OVERTIME_300 = "overtime_300"
+    ABSENCE_DAYS = "absence_days"  # days
+    UNPAID_LEAVE_DAYS = "unpaid_leave_days"
+
+
+HOUR_KINDS = (ItemKind.OVERTIME_150, ItemKind.OVERTIME_200, ItemKind.OVERTIME_300)
+DAY_KINDS = (ItemKind.ABSENCE_DAYS, ItemKind.UNPAID_LEAVE_DAYS)
+
+
+class BonusTaxMethod(StrEnum):
+    SEPARATE = "separate"  # 单独计税 (财税〔2018〕164号, to 2027-12-31)
+    MERGED = "merged"  # 并入当年综合所得
+
+
+class PayrollItem(Model):
+    """One figure of one employee's month: a bonus, a deduction, a correction of an earlier
+    month, overtime hours or unpaid days (until attendance provides them)."""
+
+    id = fields.IntField(primary_key=True)
+    employee: fields.ForeignKeyRelation[Employee] = fields.ForeignKeyField(
+        "talentloop.Employee", related_name="payroll_items", on_delete=fields.CASCADE
+    )
+    month = fields.DateField(db_index=True)
+    kind = fields.CharEnumField(ItemKind, max_length=24)
+    amount = _money()  # yuan, or hours / days
+    bonus_tax = fields.CharEnumField(BonusTaxMethod, max_length=16, null=True)
+    corrects_month = fields.DateField(null=True)
+    note = fields.CharField(max_length=255, default="")
+    created_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "talentloop.User", related_name="payroll_items", null=True, on_delete=fields.SET_NULL
+    )
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    employee_id: int
+
+    class Meta:
+        table = "payroll_item"
+        ordering = ["month", "id"]
+
+
+class RunStatus(StrEnum):
+    DRAFT = "draft"
+    REVIEW = "review"
+    APPROVED = "approved"  # locked: corrections go into a later run
+    PAID = "paid"
+
+
+LOCKED_STATUSES = (RunStatus.APPROVED, RunStatus.PAID)
+
+
+class JobStatus(StrEnum):
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class PayrollRun(Model):
+    """A unit's payroll for a month, and the computing job that fills it."""
+
+    id = fields.IntField(primary_key=True)
+    unit: fields.ForeignKeyRelation[OrgUnit] = fields.ForeignKeyField(
+        "talentloop.OrgUnit", related_name="payroll_runs", on_delete=fields.RESTRICT
+    )
+    month = fields.DateField()
+    status = fields.CharEnumField(RunStatus, max_length=16, default=RunStatus.DRAFT)
+    job_status = fields.CharEnumField(JobStatus, max_length=16, default=JobStatus.RUNNING)
+    progress = fields.IntField(default=0)
+    step = fields.CharField(max_length=128, default="")
+    error = fields.CharField(max_length=255, default="")
+    headcount = fields.IntField(default=0)
+    gross = _money(default=0)
+    employee_contributions = _money(default=0)
+    tax = _money(default=0)
+    deductions = _money(default=0)
+    net = _money(default=0)
+    employer_contributions = _money(default=0)
+    created_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "talentloop.User", related_name="payroll_runs_created", null=True, on_delete=fields.SET_NULL
+    )
+    approved_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "talentloop.User",
+        related_name="payroll_runs_approved",
+        null=True,
+        on_delete=fields.SET_NULL,
+    )
+    created_at = fields.DatetimeField(auto_now_add=True)
+    computed_at = fields.DatetimeField(null=True)
+    approved_at = fields.DatetimeField(null=True)
+    paid_at = fields.DatetimeField(null=True)
+
+    payslips: fields.ReverseRelation[Payslip]
+    unit_id: int
+    created_by_id: int | None
+
+    class Meta:
+        table = "payroll_run"
+        unique_together = (("unit", "month"),)
+        ordering = ["-month", "unit_id"]
+
+
+class Payslip(Model):
+    """One employee's pay for a month, with the cumulative tax figures it was computed from."""
+
+    id = fields.IntField(primary_key=True)
+    run: fields.ForeignKeyRelation[PayrollRun] = fields.ForeignKeyField(
+        "talentloop.PayrollRun", related_name="payslips", on_delete=fields.CASCADE
+    )
+    employee: fields.ForeignKeyRelation[Employee] = fields.ForeignKeyField(
+        "talentloop.Employee", related_name="payslips", on_delete=fields.RESTRICT
+    )
+    month = fields.DateField()
+    city = fields.CharField(max_length=64, default="")
+    gross = _money()  # wages and bonuses before anything is taken off (annual bonus included)
+    income = _money()  # this month's income for the cumulative method (wages, merged bonus)
+    employee_contributions = _money()  # 三险一金, the employee's part
+    special_additional = _money()  # this month's 专项附加扣除
+    tax = _money()  # withheld on the wages this month
+    annual_bonus = _money(default=0)
+    bonus_tax = _money(default=0)  # on an annual bonus taxed separately
+    deductions = _money(default=0)  # after tax
+    net = _money()
+    employer_contributions = _money()
+    months_employed = fields.IntField()
+    cumulative_income = _money()
+    cumulative_basic = _money()
+    cumulative_special = _money()
+    cumulative_additional = _money()
+    cumulative_taxable = _money()
+    cumulative_tax = _money()
+    withheld_before = _money()
+    tax_rate = _rate()
+    quick_deduction = _money()
+
+    lines: fields.ReverseRelation[PayslipLine]
+    run_id: int
+    employee_id: int
+
+    class Meta:
+        table = "payslip"
+        unique_together = (("employee", "month"),)
+        ordering = ["-month", "employee_id"]
+
+
+class LineSection(StrEnum):
+    EARNING = "earning"
+    CONTRIBUTION = "contribution"  # the employee's social insurance and housing fund
+    TAX = "tax"
+    DEDUCTION = "deduction"
+    EMPLOYER = "employer"  # paid by the company on top (not on the net)
+    NOTE = "note"  # explains without an amount that counts (a suspended performance pay)
+
+
+class PayslipLine(Model):
+    id = fields.IntField(primary_key=True)
+    payslip: fields.ForeignKeyRelation[Payslip] = fields.ForeignKeyField(
+        "talentloop.Payslip", related_name="lines", on_delete=fields.CASCADE
+    )
+    order = fields.IntField()
+    section = fields.CharEnumField(LineSection, max_length=16)
+    code = fields.CharField(max_length=32)
+    label_zh = fields.CharField(max_length=64)
+    label_en = fields.CharField(max_length=64)
+    amount = _money()
+    explanation_zh = fields.TextField(default="")
+    explanation_en = fields.TextField(default="")
+
+    payslip_id: int
+
+    class Meta:
+        table = "payslip_line"
+        ordering = ["order"]
