@@ -579,6 +579,14 @@ async def delegate(viewer: Viewer, *, to_employee_id: int, start: date, end: dat
     """While away the viewer's approvals may be decided by a colleague they can see."""
     if viewer.user_id is None:
         raise ServiceError.one(ErrorCode.FORBIDDEN, "Sign in to delegate.")
+    scope = viewer.employee_filter()
+    employee = (
+        await Employee.filter(scope).filter(id=to_employee_id).first()
+        if scope is not None
+        else None
+    )
+    if employee is None:
+        raise not_found("Employee", "toEmployeeId")
     problems: list[FieldError] = []
     if end < start:
         problems.append(
@@ -588,14 +596,6 @@ async def delegate(viewer: Viewer, *, to_employee_id: int, start: date, end: dat
         problems.append(FieldError("At most a year at a time.", ErrorCode.INVALID, "endDate"))
     if problems:
         raise ServiceError(*problems)
-    scope = viewer.employee_filter()
-    employee = (
-        await Employee.filter(scope).filter(id=to_employee_id).first()
-        if scope is not None
-        else None
-    )
-    if employee is None:
-        raise not_found("Employee", "toEmployeeId")
     user = await _user_of(employee.id)
     if user is None or user.id == viewer.user_id:
         raise ServiceError.one(
@@ -661,3 +661,144 @@ async def escalate_overdue(now: datetime | None = None) -> int:
             )
             count += 1
     return count
+
+
+# --- flows: reading and editing ----------------------------------------------------------------
+
+
+async def visible_flows(viewer: Viewer) -> list[ApprovalFlow]:
+    """HR's flows: HQ HR every one; branch HR the company defaults and their branch's."""
+    if not viewer.can_manage_employees:
+        return []
+    flows = (
+        await ApprovalFlow.all()
+        .prefetch_related("unit", "steps", "steps__user")
+        .order_by("request_type", "id")
+    )
+    return [
+        f
+        for f in flows
+        if f.unit_id is None or viewer.can_manage_employees_in(f.unit.path)  # type: ignore[union-attr]
+    ]
+
+
+@dataclass(frozen=True)
+class StepInput:
+    position: int
+    rule: ApproverRule
+    mode: StepMode = StepMode.ALL
+    level: int = 0
+    role: Role | None = None
+    user_id: int | None = None
+    days_over: int | None = None
+    amount_over: Decimal | None = None
+    deadline_hours: int | None = None
+    escalate_rule: ApproverRule | None = None
+
+
+async def save_flow(
+    viewer: Viewer,
+    *,
+    request_type: RequestType,
+    unit_id: int | None,
+    name: str,
+    steps: Sequence[StepInput],
+) -> ApprovalFlow | None:
+    """Replace the flow of a request type in a unit (HR of the unit; the company default: HQ
+    HR). No steps: the flow is removed and the one above applies again (returns None)."""
+    if not viewer.can_manage_employees:
+        raise ServiceError.one(ErrorCode.FORBIDDEN, "Only HR edits approval flows.")
+    unit: OrgUnit | None = None
+    if unit_id is not None:
+        unit = await OrgUnit.get_or_none(id=unit_id)
+        if unit is None or not viewer.can_see_unit(unit.path):
+            raise not_found("Unit", "unitId")
+        if not viewer.can_manage_employees_in(unit.path):
+            raise ServiceError.one(
+                ErrorCode.FORBIDDEN, "Only HR of the unit edits its flows.", "unitId"
+            )
+    elif viewer.role is not Role.HQ_HR:
+        raise ServiceError.one(
+            ErrorCode.FORBIDDEN, "Only HQ HR edits the company's default flows.", "unitId"
+        )
+    problems = _step_problems(steps)
+    if problems:
+        raise ServiceError(*problems)
+    if any(s.user_id is not None for s in steps):
+        known = set(
+            await User.filter(
+                id__in=[s.user_id for s in steps if s.user_id is not None], is_active=True
+            ).values_list("id", flat=True)
+        )
+        if any(s.user_id is not None and s.user_id not in known for s in steps):
+            raise not_found("User", "steps")
+    async with in_transaction():
+        existing = (
+            await ApprovalFlow.filter(request_type=request_type, unit_id=unit_id)
+            .select_for_update()
+            .first()
+        )
+        if not steps:
+            if existing is not None:
+                await existing.delete()
+            return None
+        if existing is None:
+            flow = await ApprovalFlow.create(
+                request_type=request_type, unit_id=unit_id, name=name.strip()[:128]
+            )
+        else:
+            flow = existing
+            flow.name = name.strip()[:128]
+            await flow.save(update_fields=["name", "updated_at"])
+            await ApprovalStep.filter(flow_id=flow.id).delete()
+        for s in steps:
+            await ApprovalStep.create(
+                flow_id=flow.id,
+                position=s.position,
+                mode=s.mode,
+                rule=s.rule,
+                level=s.level,
+                role=s.role,
+                user_id=s.user_id,
+                days_over=s.days_over,
+                amount_over=s.amount_over,
+                deadline_hours=s.deadline_hours,
+                escalate_rule=s.escalate_rule,
+            )
+    return await ApprovalFlow.get(id=flow.id).prefetch_related("unit", "steps", "steps__user")
+
+
+def _step_problems(steps: Sequence[StepInput]) -> list[FieldError]:
+    problems: list[FieldError] = []
+    if len(steps) > MAX_STEPS:
+        problems.append(FieldError(f"At most {MAX_STEPS} steps.", ErrorCode.INVALID, "steps"))
+    modes: dict[int, StepMode] = {}
+    for i, s in enumerate(steps):
+        where = f"steps.{i}"
+        if not 0 <= s.position <= 100:
+            problems.append(FieldError("Positions run from 0 to 100.", ErrorCode.INVALID, where))
+        if modes.setdefault(s.position, s.mode) is not s.mode:
+            problems.append(
+                FieldError("Steps of one stage share a mode.", ErrorCode.INVALID, where)
+            )
+        if s.rule is ApproverRule.ROLE and s.role not in (Role.BRANCH_HR, Role.MANAGER, Role.HQ_HR):
+            problems.append(
+                FieldError("Name HR or a manager for the role rule.", ErrorCode.INVALID, where)
+            )
+        if s.rule is ApproverRule.USER and s.user_id is None:
+            problems.append(FieldError("Name the approver.", ErrorCode.INVALID, where))
+        if s.escalate_rule in (ApproverRule.ROLE, ApproverRule.USER):
+            problems.append(
+                FieldError("Escalate to a manager, a head or HQ HR.", ErrorCode.INVALID, where)
+            )
+        if not 0 <= s.level <= 10:
+            problems.append(FieldError("A level from 0 to 10.", ErrorCode.INVALID, where))
+        if s.deadline_hours is not None and not 1 <= s.deadline_hours <= 24 * 90:
+            problems.append(
+                FieldError("A deadline of 1 hour to 90 days.", ErrorCode.INVALID, where)
+            )
+        if (s.days_over is not None and s.days_over < 0) or (
+            s.amount_over is not None and s.amount_over < 0
+        ):
+            problems.append(FieldError("Conditions are not negative.", ErrorCode.INVALID, where))
+    return problems
