@@ -42,7 +42,13 @@ from talentloop.analytics.models import (
     ReportJob,
     ReportStatus,
 )
-from talentloop.approvals.models import ApprovalFlow, ApprovalRequest, ApprovalStep, ApproverRule, RequestType
+from talentloop.approvals.models import (
+    ApprovalFlow,
+    ApprovalRequest,
+    ApprovalStep,
+    ApproverRule,
+    RequestType,
+)
 from talentloop.attendance.models import (
     AllowedLocation,
     AttendanceRuleSet,

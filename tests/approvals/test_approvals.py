@@ -58,7 +58,9 @@ async def sh(world: World) -> World:
     """The test world with a Shanghai branch head (sh_head, heads SH) and a user for sh_rep2."""
     await add_person(world, "sh_head_person", "SH", "ceo")
     await add_user(world, "sh_head", Role.MANAGER, "sh_head_person", "SH")
-    await OrgUnit.filter(id=world.units["SH"].id).update(manager_id=world.people["sh_head_person"].id)
+    await OrgUnit.filter(id=world.units["SH"].id).update(
+        manager_id=world.people["sh_head_person"].id
+    )
     await add_user(world, "rep2", Role.EMPLOYEE, "sh_rep2")
     return world
 
@@ -357,9 +359,9 @@ async def test_flows_are_the_branch_s_own_and_hq_sees_every_one(api: Api, sh: Wo
     w = sh
     await _flow(api, w, SHANGHAI_FLOW)
     query = "query { approvalFlows { unitName steps { rule } } }"
-    assert [f["unitName"] for f in (await api.data(query, as_=w.users["hq_hr"]))["approvalFlows"]] == [
-        w.units["SH"].name
-    ]
+    assert [
+        f["unitName"] for f in (await api.data(query, as_=w.users["hq_hr"]))["approvalFlows"]
+    ] == [w.units["SH"].name]
     assert (await api.data(query, as_=w.users["bj_hr"]))["approvalFlows"] == []
     assert (await api.data(query, as_=w.users["employee"]))["approvalFlows"] == []
     other = await api.data(

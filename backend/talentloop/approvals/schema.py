@@ -162,7 +162,9 @@ class ApprovalsMutation:
             )
         except ServiceError as exc:
             return ApprovalRequestPayload(approval_request=None, errors=mutation_errors(exc))
-        return ApprovalRequestPayload(approval_request=ApprovalRequestNode(_model=request), errors=[])
+        return ApprovalRequestPayload(
+            approval_request=ApprovalRequestNode(_model=request), errors=[]
+        )
 
     @strawberry.mutation(description="Add a comment to a request's history.")
     async def comment_approval(
@@ -174,7 +176,9 @@ class ApprovalsMutation:
             )
         except ServiceError as exc:
             return ApprovalRequestPayload(approval_request=None, errors=mutation_errors(exc))
-        return ApprovalRequestPayload(approval_request=ApprovalRequestNode(_model=request), errors=[])
+        return ApprovalRequestPayload(
+            approval_request=ApprovalRequestNode(_model=request), errors=[]
+        )
 
     @strawberry.mutation(description="Let a colleague decide the viewer's approvals while away.")
     async def delegate_approvals(self, info: Info, input: DelegationInput) -> DelegationPayload:

@@ -67,9 +67,18 @@ Effect = Callable[[ApprovalRequest, bool, Viewer], Awaitable[None]]
 _EFFECTS: dict[RequestType, Effect] = {}
 
 
-def register_effect(request_type: RequestType, effect: Effect) -> None:
-    """What the final decision does to the subject (called inside the deciding transaction)."""
+Progress = Callable[[ApprovalRequest, Viewer], Awaitable[None]]
+_PROGRESS: dict[RequestType, Progress] = {}
+
+
+def register_effect(
+    request_type: RequestType, effect: Effect, progress: Progress | None = None
+) -> None:
+    """What the final decision does to the subject, and (optionally) what an approval that
+    opens the next stage does; both are called inside the deciding transaction."""
     _EFFECTS[request_type] = effect
+    if progress is not None:
+        _PROGRESS[request_type] = progress
 
 
 def _approver(rule: ApproverRule, **extra: Any) -> dict[str, Any]:
@@ -305,6 +314,7 @@ async def submit(
     days: int | None = None,
     amount: Decimal | None = None,
     requester_id: int | None = None,
+    start_stage: int = 0,
     now: datetime | None = None,
 ) -> ApprovalRequest:
     """Start a request on its flow. Called by the domain that owns the subject, inside its
@@ -327,7 +337,7 @@ async def submit(
     await ApprovalEvent.create(
         request=request, kind=EventKind.SUBMITTED, actor_id=request.requester_id
     )
-    await _open_stage(request, unit, 0, now or datetime.now(UTC))
+    await _open_stage(request, unit, min(start_stage, len(plan)), now or datetime.now(UTC))
     return request
 
 
@@ -535,6 +545,9 @@ async def _open_stage_with_effect(
         await _finish(request, approved=True, now=now, viewer=viewer)
         return
     await _open_stage(request, unit, stage, now)
+    progress = _PROGRESS.get(request.request_type)
+    if progress is not None and request.status is ApprovalStatus.PENDING:
+        await progress(request, viewer)
 
 
 async def add_comment(viewer: Viewer, request_id: int, comment: str) -> ApprovalRequest:

@@ -132,9 +132,7 @@ class ApprovalEventInfo:
         actor = self._event.actor_id
         return self._names.get(actor) if actor is not None else None
 
-    @strawberry.field(
-        description="The approver a delegate acted for, or whose task was escalated."
-    )
+    @strawberry.field(description="The approver a delegate acted for, or whose task was escalated.")
     def on_behalf_of_name(self) -> str | None:
         other = self._event.on_behalf_of_id
         return self._names.get(other) if other is not None else None
