@@ -11,7 +11,7 @@ flow does not change a request in flight.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tortoise import fields
 from tortoise.models import Model
@@ -153,7 +153,7 @@ class ApprovalRequest(Model):
         "talentloop.ApprovalFlow", related_name="requests", null=True, on_delete=fields.SET_NULL
     )
     # The stages that applied when it was submitted: [{"mode", "approvers": [rule…], …}].
-    plan = fields.JSONField(default=list)
+    plan: list[dict[str, Any]] = fields.JSONField(default=list)
     stage = fields.IntField(default=0)  # index into plan of the open stage
     created_at = fields.DatetimeField(auto_now_add=True)
     decided_at = fields.DatetimeField(null=True)

@@ -11,11 +11,8 @@ from talentloop.accounts.models import Role
 from talentloop.approvals import service
 from talentloop.approvals.models import ApprovalRequest, ApproverRule, RequestType, StepMode
 from talentloop.approvals.types import (
-    ApprovalApproverRule,
     ApprovalFlowInfo,
     ApprovalRequestNode,
-    ApprovalRequestType,
-    ApprovalStepMode,
     DelegationInfo,
     _names,
 )
@@ -102,8 +99,8 @@ class DelegationPayload:
 @strawberry.input(description="One approver rule of a flow.")
 class ApprovalStepInput:
     position: int = strawberry.field(description="The stage; equal positions decide together.")
-    rule: ApprovalApproverRule = strawberry.field(description="How the approver is chosen.")
-    mode: ApprovalStepMode = strawberry.field(
+    rule: ApproverRule = strawberry.field(description="How the approver is chosen.")
+    mode: StepMode = strawberry.field(
         default=StepMode.ALL, description="All of the stage's approvers, or any one."
     )
     level: int = strawberry.field(default=0, description="Unit-head rule: units up (0: own).")
@@ -120,14 +117,14 @@ class ApprovalStepInput:
     deadline_hours: int | None = strawberry.field(
         default=None, description="Escalate a task still pending after this many hours."
     )
-    escalate_rule: ApprovalApproverRule | None = strawberry.field(
+    escalate_rule: ApproverRule | None = strawberry.field(
         default=None, description="Who gets an escalated task (HQ HR when not set)."
     )
 
 
 @strawberry.input(description="A flow for a request type in a unit (or the company default).")
 class ApprovalFlowInput:
-    request_type: ApprovalRequestType = strawberry.field(description="What it approves.")
+    request_type: RequestType = strawberry.field(description="What it approves.")
     unit_id: strawberry.ID | None = strawberry.field(
         default=None, description="The unit whose subtree it serves; null: company default."
     )

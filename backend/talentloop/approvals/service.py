@@ -398,7 +398,8 @@ async def acting_for(viewer: Viewer, now: datetime | None = None) -> list[int]:
         return []
     today = china_today(now)
     others = await _today_delegators(viewer, today).values_list("from_user_id", flat=True)
-    return [viewer.user_id, *sorted({int(i) for i in others} - {viewer.user_id})]
+    ids: set[int] = {int(str(i)) for i in others}
+    return [viewer.user_id, *sorted(ids - {viewer.user_id})]
 
 
 def visible_requests(viewer: Viewer, acting: Sequence[int] = ()) -> QuerySet[ApprovalRequest]:

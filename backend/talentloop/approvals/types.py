@@ -27,22 +27,22 @@ from talentloop.graphql.context import Info
 from talentloop.graphql.ids import to_global_id
 from talentloop.graphql.node import Node
 
-ApprovalRequestType = strawberry.enum(
+strawberry.enum(
     RequestType, name="ApprovalRequestType", description="What is asked for."
 )
-ApprovalStatusEnum = strawberry.enum(
+strawberry.enum(
     ApprovalStatus, name="ApprovalStatus", description="Where a request stands."
 )
-ApprovalTaskStatus = strawberry.enum(
+strawberry.enum(
     TaskStatus, name="ApprovalTaskStatus", description="Where one approver's part stands."
 )
-ApprovalEventKind = strawberry.enum(
+strawberry.enum(
     EventKind, name="ApprovalEventKind", description="What happened to a request."
 )
-ApprovalStepMode = strawberry.enum(
+strawberry.enum(
     StepMode, name="ApprovalStepMode", description="A stage needs all of its approvers or any one."
 )
-ApprovalApproverRule = strawberry.enum(
+strawberry.enum(
     ApproverRule,
     name="ApprovalApproverRule",
     description="How a step's approver is chosen: the requester's manager, the head of the unit "
@@ -81,7 +81,7 @@ class ApprovalTaskInfo:
         return self._task.stage
 
     @strawberry.field(description="All of the stage's approvers decide, or any one.")
-    def mode(self) -> ApprovalStepMode:
+    def mode(self) -> StepMode:
         return self._task.mode
 
     @strawberry.field(description="The approver's name.")
@@ -89,7 +89,7 @@ class ApprovalTaskInfo:
         return self._names.get(self._task.approver_id, "")
 
     @strawberry.field(description="Pending, approved, rejected, escalated or closed.")
-    def status(self) -> ApprovalTaskStatus:
+    def status(self) -> TaskStatus:
         return self._task.status
 
     @strawberry.field(description="Who decided (the approver, or their delegate).")
@@ -120,7 +120,7 @@ class ApprovalEventInfo:
     _names: strawberry.Private[dict[int, str]]
 
     @strawberry.field(description="What happened.")
-    def kind(self) -> ApprovalEventKind:
+    def kind(self) -> EventKind:
         return self._event.kind
 
     @strawberry.field(description="The stage it happened in.")
@@ -158,7 +158,7 @@ class ApprovalRequestNode(Node):
         return strawberry.ID(to_global_id("ApprovalRequest", self._model.id))
 
     @strawberry.field(description="What is asked for.")
-    def request_type(self) -> ApprovalRequestType:
+    def request_type(self) -> RequestType:
         return self._model.request_type
 
     @strawberry.field(
@@ -174,7 +174,7 @@ class ApprovalRequestNode(Node):
         return self._model.title
 
     @strawberry.field(description="Pending, approved, rejected or cancelled.")
-    def status(self) -> ApprovalStatusEnum:
+    def status(self) -> ApprovalStatus:
         return self._model.status
 
     @strawberry.field(description="Days asked for (the flow's conditions read them).")
@@ -267,11 +267,11 @@ class ApprovalStepInfo:
         return self._step.position
 
     @strawberry.field(description="All of the stage's approvers decide, or any one.")
-    def mode(self) -> ApprovalStepMode:
+    def mode(self) -> StepMode:
         return self._step.mode
 
     @strawberry.field(description="How the approver is chosen.")
-    def rule(self) -> ApprovalApproverRule:
+    def rule(self) -> ApproverRule:
         return self._step.rule
 
     @strawberry.field(description="For the unit-head rule: how many units up (0: the own unit).")
@@ -300,7 +300,7 @@ class ApprovalStepInfo:
         return self._step.deadline_hours
 
     @strawberry.field(description="Who gets an escalated task (HQ HR when not set).")
-    def escalate_rule(self) -> ApprovalApproverRule | None:
+    def escalate_rule(self) -> ApproverRule | None:
         return self._step.escalate_rule
 
 
@@ -314,7 +314,7 @@ class ApprovalFlowInfo:
         return self._flow.id
 
     @strawberry.field(description="What it approves.")
-    def request_type(self) -> ApprovalRequestType:
+    def request_type(self) -> RequestType:
         return self._flow.request_type
 
     @strawberry.field(description="Its name.")
