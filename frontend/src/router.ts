@@ -153,6 +153,12 @@ export const router = createRouter({
           meta: { feature: 'attendanceSheet' },
         },
         {
+          path: 'approvals',
+          name: 'approvals',
+          component: () => import('./views/ApprovalsView.vue'),
+          meta: { feature: 'approvals' },
+        },
+        {
           path: 'leave',
           name: 'leave',
           component: () => import('./views/LeaveView.vue'),

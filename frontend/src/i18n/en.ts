@@ -23,6 +23,7 @@ const en: Messages = {
     en: 'English',
   },
   nav: {
+    approvals: 'My approvals',
     contracts: 'Contract expiries',
     clockIn: 'Clock in',
     myAttendance: 'My attendance',
@@ -1196,6 +1197,22 @@ const en: Messages = {
       CONTRACT: 'Contract ends',
       PROBATION: 'Probation ends',
     },
+  },
+  approvals: {
+    title: 'My approvals',
+    none: 'Nothing waits for your approval',
+    stage: 'Step {n} of {of}',
+    days: '{n} days',
+    comment: 'Comment (optional)',
+    approve: 'Approve',
+    reject: 'Reject',
+    approved: 'Approved',
+    rejected: 'Rejected',
+    history: 'History',
+    system: 'System',
+    onBehalfOf: 'for {name}',
+    type: { LEAVE: 'Leave', OVERTIME: 'Overtime', REQUISITION: 'Requisition', OFFER: 'Offer', PAY_RESTORE: 'Performance-pay restore', PAYROLL_RUN: 'Payroll run', TRAINING_ENROLMENT: 'Training enrolment', DATA_EXPORT: 'Sensitive-data export' },
+    event: { SUBMITTED: 'submitted', APPROVED: 'approved', REJECTED: 'rejected', COMMENTED: 'commented', ESCALATED: 'escalated (past the deadline)', SKIPPED: 'skipped', COMPLETED: 'completed', CANCELLED: 'withdrawn' },
   },
   timeAttendance: {
     clock: {

@@ -21,6 +21,7 @@ const zhCN = {
     en: 'English',
   },
   nav: {
+    approvals: '我的审批',
     contracts: '合同到期',
     clockIn: '打卡',
     myAttendance: '我的考勤',
@@ -1194,6 +1195,22 @@ const zhCN = {
       CONTRACT: '合同到期',
       PROBATION: '试用期结束',
     },
+  },
+  approvals: {
+    title: '我的审批',
+    none: '没有待审批的申请',
+    stage: '第 {n}/{of} 步',
+    days: '{n} 天',
+    comment: '审批意见（可选）',
+    approve: '同意',
+    reject: '驳回',
+    approved: '已同意',
+    rejected: '已驳回',
+    history: '审批记录',
+    system: '系统',
+    onBehalfOf: '代 {name} 审批',
+    type: { LEAVE: '请假', OVERTIME: '加班', REQUISITION: '招聘需求', OFFER: '录用', PAY_RESTORE: '恢复绩效工资', PAYROLL_RUN: '工资发放', TRAINING_ENROLMENT: '培训报名', DATA_EXPORT: '敏感数据导出' },
+    event: { SUBMITTED: '提交', APPROVED: '同意', REJECTED: '驳回', COMMENTED: '评论', ESCALATED: '超时升级', SKIPPED: '跳过', COMPLETED: '完成', CANCELLED: '撤回' },
   },
   timeAttendance: {
     clock: {
