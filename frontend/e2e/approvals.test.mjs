@@ -52,3 +52,28 @@ test('a manager approves a leave on a phone from my approvals', async () => {
   assert.equal(decision.comment, '早日康复')
   assert.ok(decision.actorName)
 })
+
+test("branch HR edits the branch's leave flow in the flow editor", async () => {
+  await withPage(async (page, { consoleErrors }) => {
+    await uiLogin(page, 'hr.shanghai')
+    await page.getByTestId('nav-approval-flows').click()
+    const flow = page.getByTestId('flow-item').filter({ hasText: '上海分公司' })
+    await flow.waitFor()
+    assert.equal(await flow.locator('.steps li').count(), 3)
+    await flow.getByTestId('flow-edit').click()
+    await page.getByTestId('flow-step').first().waitFor()
+    assert.equal(await page.getByTestId('flow-step').count(), 3)
+    await page.getByTestId('flow-name').fill('上海分公司请假审批（修订）')
+    await page.getByTestId('flow-save').click()
+    await page.getByTestId('flow-item').filter({ hasText: '（修订）' }).waitFor()
+    assert.deepEqual(consoleErrors, [])
+  })
+  const { accessToken } = await apiLogin('hr.shanghai')
+  const { data } = await gql('{ approvalFlows { name steps { position rule daysOver } } }', {}, accessToken)
+  const leave = data.approvalFlows.find((f) => f.name === '上海分公司请假审批（修订）')
+  assert.deepEqual(leave.steps, [
+    { position: 0, rule: 'MANAGER', daysOver: null },
+    { position: 1, rule: 'ROLE', daysOver: 1 },
+    { position: 2, rule: 'BRANCH_HEAD', daysOver: 3 },
+  ])
+})

@@ -159,6 +159,12 @@ export const router = createRouter({
           meta: { feature: 'approvals' },
         },
         {
+          path: 'approval-flows',
+          name: 'approval-flows',
+          component: () => import('./views/ApprovalFlowsView.vue'),
+          meta: { feature: 'approvalFlows' },
+        },
+        {
           path: 'leave',
           name: 'leave',
           component: () => import('./views/LeaveView.vue'),
