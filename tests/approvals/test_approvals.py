@@ -3,6 +3,7 @@ delegation, escalation, no self-approval and branch isolation (Issue 11)."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -388,3 +389,17 @@ async def test_flows_are_the_branch_s_own_and_hq_sees_every_one(api: Api, sh: Wo
         as_=w.users["branch_hr"],
     )
     assert bad["saveApprovalFlow"]["errors"][0]["code"] == "INVALID"
+
+
+async def test_two_approvers_deciding_at_once_count_once(api: Api, sh: World) -> None:
+    w = sh
+    await _ask(api, w, ONE_DAY)  # the default flow: any one of manager, managers, HR, HQ HR
+    request_id = (await _waiting(api, w, "manager"))[0]["id"]
+    answers = await asyncio.gather(
+        *(_decide(api, w, user, request_id) for user in ("manager", "branch_hr", "hq_hr"))
+    )
+    decided = [a for a in answers if not a["errors"]]
+    assert len(decided) == 1, answers
+    assert sorted(a["errors"][0]["code"] for a in answers if a["errors"]) == ["CONFLICT"] * 2
+    history = (await _detail(api, w, request_id))["history"]
+    assert [h["kind"] for h in history] == ["SUBMITTED", "APPROVED", "COMPLETED"]

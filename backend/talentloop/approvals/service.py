@@ -255,12 +255,18 @@ async def _resolve(
         user = await User.get_or_none(id=user_id, is_active=True) if user_id else None
         return [user.id] if user is not None and user not in excluded else []
     role = Role(spec["role"])
+    candidates = User.filter(role=role, is_active=True)
+    if role is not Role.HQ_HR:
+        # Only users whose scope can cover the unit: a scope unit on its chain, or (no scope
+        # set: derived from the employee's unit or branch) an employee in the same branch.
+        paths = [u.path for u in await OrgUnit.filter(id__in=chain)]
+        branch = await _branch_of(unit)
+        candidates = candidates.filter(
+            Q(scope_unit__path__in=paths)
+            | Q(scope_unit_id=None, employee__unit__path__startswith=branch.path)
+        )
     found = []
-    for user in (
-        await User.filter(role=role, is_active=True)
-        .order_by("id")
-        .prefetch_related("employee__unit", "scope_unit")
-    ):
+    for user in await candidates.order_by("id").prefetch_related("employee__unit", "scope_unit"):
         if user in excluded:
             continue
         viewer = await viewer_for_user(user)

@@ -27,18 +27,12 @@ from talentloop.graphql.context import Info
 from talentloop.graphql.ids import to_global_id
 from talentloop.graphql.node import Node
 
-strawberry.enum(
-    RequestType, name="ApprovalRequestType", description="What is asked for."
-)
-strawberry.enum(
-    ApprovalStatus, name="ApprovalStatus", description="Where a request stands."
-)
+strawberry.enum(RequestType, name="ApprovalRequestType", description="What is asked for.")
+strawberry.enum(ApprovalStatus, name="ApprovalStatus", description="Where a request stands.")
 strawberry.enum(
     TaskStatus, name="ApprovalTaskStatus", description="Where one approver's part stands."
 )
-strawberry.enum(
-    EventKind, name="ApprovalEventKind", description="What happened to a request."
-)
+strawberry.enum(EventKind, name="ApprovalEventKind", description="What happened to a request.")
 strawberry.enum(
     StepMode, name="ApprovalStepMode", description="A stage needs all of its approvers or any one."
 )
