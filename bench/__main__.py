@@ -402,6 +402,36 @@ async def measure_import(
     }
 
 
+async def measure_payroll(client: httpx.AsyncClient, company: gen.Company) -> dict[str, Any]:
+    """A branch's payroll for a month through createPayrollRun (a job in the background: every
+    payslip computed and written) until the job is done."""
+    started = time.perf_counter()
+    data = await _graphql(
+        client,
+        queries.PAYROLL_RUN,
+        {
+            "input": {
+                "unitId": _gid("OrgUnit", company.payroll_branch_id),
+                "month": queries.PAYROLL_MONTH.isoformat(),
+            }
+        },
+    )
+    payload = data["createPayrollRun"]
+    if payload["errors"] or payload["run"] is None:
+        raise RuntimeError(f"payroll run refused: {payload['errors']}")
+    run_id = payload["run"]["id"]
+    run = payload["run"]
+    while run["jobStatus"] == "RUNNING":
+        await asyncio.sleep(0.2)
+        run = (await _graphql(client, queries.PAYROLL_RUN_STATUS, {"id": run_id}))["payrollRun"]
+        if time.perf_counter() - started > 1800:
+            raise RuntimeError("the payroll run took more than 30 minutes")
+    seconds = time.perf_counter() - started
+    if run["jobStatus"] != "DONE":
+        raise RuntimeError(f"payroll run ended {run['jobStatus']}: {run.get('error')}")
+    return {"seconds": seconds, "payslips": run["headcount"], "gross": run["gross"]}
+
+
 async def run_engine(engine: str, url: str, settings: Settings, port: int) -> dict[str, Any]:
     log(f"{engine}: {settings.employees} employees")
     VAR.mkdir(parents=True, exist_ok=True)
@@ -434,6 +464,8 @@ async def run_engine(engine: str, url: str, settings: Settings, port: int) -> di
             result["report"] = await measure_report(client, company, settings)
             log(f"  report: {result['report']['times_ms']}")
             result["memory_after_load"] = server.memory()
+            result["payroll"] = await measure_payroll(client, company)
+            log(f"  payroll run: {result['payroll']}")
             result["import"] = await measure_import(client, company, settings)
             log(f"  import: {result['import']['seconds']:.1f} s")
             result["memory_after_import"] = server.memory()

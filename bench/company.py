@@ -94,6 +94,7 @@ class Company:
     kpi_ids: dict[str, int] = field(default_factory=dict)
     programme_course_id: int = 0
     sales_department_ids: list[int] = field(default_factory=list)
+    payroll_branch_id: int = 0  # B01, a 上海 branch: the payroll run's unit
     # employees with records, ratings and enrolments, spread over the branches
     sample_employee_ids: list[int] = field(default_factory=list)
     employee_numbers: list[str] = field(default_factory=list)  # sorted, for list cursors
@@ -754,7 +755,7 @@ async def _generate(n_employees: int, progress: Callable[[str], None]) -> Compan
     )
 
     # --- the reader, pay, rules and events --------------------------------------------------------------
-    await User.create(
+    bench_user = await User.create(
         username=BENCH_USERNAME,
         password_hash=hash_password(BENCH_PASSWORD),
         role=Role.HQ_HR,
@@ -785,6 +786,8 @@ async def _generate(n_employees: int, progress: Callable[[str], None]) -> Compan
         period_from=month(15),
         period_to=month(16),
     )
+    company.payroll_branch_id = branch_rows[0][0]
+    await _payroll_setup(bench_user.id)
     await client.execute_script("ANALYZE")  # fresh statistics, as a live database would have
 
     # --- what the benchmark asks for -----------------------------------------------------------------------
@@ -794,6 +797,70 @@ async def _generate(n_employees: int, progress: Callable[[str], None]) -> Compan
     company.employee_numbers = [p.number for p in people]
     company.rows = dict(bulk.counts)
     return company
+
+
+async def _payroll_setup(hq_hr_user_id: int) -> None:
+    """What a payroll run needs: 上海's social insurance table (the demo's) and a salary
+    structure per position from January 2026 (base, allowance and performance pay by family, as
+    in the demo), set through the payroll service as HQ HR."""
+    from talentloop.access.viewer import load_viewer
+    from talentloop.demo.payroll import FAMILY_PAY, OTHER_PAY, TABLES
+    from talentloop.payroll import service as payroll
+    from talentloop.payroll.calc import RoundingMode
+    from talentloop.payroll.models import (
+        ComponentKind,
+        ComponentMethod,
+        SocialInsuranceRate,
+        SocialInsuranceTable,
+    )
+    from talentloop.people.models import Position
+
+    city, floor, ceiling, fund_floor, fund_ceiling, fund_q, source, rates = TABLES[0]
+    table = await SocialInsuranceTable.create(
+        city=city,
+        valid_from=date(2025, 7, 1),
+        base_floor=Decimal(floor),
+        base_ceiling=Decimal(ceiling),
+        fund_floor=Decimal(fund_floor),
+        fund_ceiling=Decimal(fund_ceiling),
+        fund_rounding_quantum=fund_q,
+        fund_rounding_mode=RoundingMode.HALF_UP,
+        source=source,
+    )
+    await SocialInsuranceRate.bulk_create(
+        [
+            SocialInsuranceRate(
+                table=table,
+                component=c,
+                employee_rate=Decimal(e),
+                employer_rate=Decimal(r),
+                employee_fixed=Decimal(f),
+            )
+            for c, e, r, f in rates
+        ]
+    )
+    hq_hr = await load_viewer(hq_hr_user_id)
+    for position in await Position.all():
+        allowance, performance = FAMILY_PAY.get(position.family, OTHER_PAY)
+        await payroll.set_position_structure(
+            hq_hr,
+            position.id,
+            date(2026, 1, 1),
+            [
+                payroll.ComponentInput(
+                    ComponentKind.BASE, "基本工资", ComponentMethod.EMPLOYEE_BASE
+                ),
+                payroll.ComponentInput(
+                    ComponentKind.ALLOWANCE, "岗位津贴", ComponentMethod.FIXED, amount=allowance
+                ),
+                payroll.ComponentInput(
+                    ComponentKind.PERFORMANCE,
+                    "绩效工资",
+                    ComponentMethod.PERCENT_OF_BASE,
+                    rate=performance,
+                ),
+            ],
+        )
 
 
 async def describe(url: str) -> Company:
@@ -817,6 +884,7 @@ async def describe(url: str) -> Company:
         company.programme_course_id = await scalar(
             f"SELECT id FROM course WHERE code = '{PROGRAMME}'"
         )
+        company.payroll_branch_id = await scalar("SELECT id FROM org_unit WHERE code = 'B01'")
         company.sales_department_ids = [
             r["id"]
             for r in await client.execute_query_dict(

@@ -111,6 +111,22 @@ query BenchImportJob($id: ID!) {
 """
 
 # The dashboards look at the last twelve months of the history.
+PAYROLL_RUN = """
+mutation BenchPayrollRun($input: CreatePayrollRunInput!) {
+  createPayrollRun(input: $input) {
+    run { id jobStatus }
+    errors { field message code }
+  }
+}
+"""
+
+PAYROLL_RUN_STATUS = """
+query BenchPayrollRunStatus($id: ID!) {
+  payrollRun(id: $id) { jobStatus progress error headcount gross tax net }
+}
+"""
+PAYROLL_MONTH = date(2026, 10, 1)
+
 SERIES_FROM = date(2025, 11, 1)
 SERIES_TO = date(2026, 10, 1)
 
