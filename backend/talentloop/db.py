@@ -27,6 +27,7 @@ MODEL_MODULES = [
     "talentloop.jobs.models",
     "talentloop.records.models",
     "talentloop.attendance.models",
+    "talentloop.approvals.models",
 ]
 
 

@@ -29,6 +29,8 @@ export type Feature =
   | 'attendanceSheet'
   | 'payslips'
   | 'payroll'
+  | 'approvals'
+  | 'approvalFlows'
 
 export interface AccessViewer {
   role: Role
@@ -63,6 +65,10 @@ export function canUse(feature: Feature, viewer: AccessViewer): boolean {
   const { role } = viewer
   if (OWN_FEATURES.includes(feature)) return viewer.hasEmployee ?? role !== 'ADMIN'
   if (feature === 'trainingReport') return REPORT_ROLES.includes(role)
+  // My approvals: anyone may be an approver or a delegate (the admin account decides nothing).
+  if (feature === 'approvals') return role !== 'ADMIN'
+  // Approval flows: HR of a branch edits its own, HQ HR every one (the server checks the unit).
+  if (feature === 'approvalFlows') return role === 'HQ_HR' || role === 'BRANCH_HR'
   // Contract expiries are for the HR in charge (the admin account manages no employees).
   if (feature === 'contracts') return role === 'HQ_HR' || role === 'BRANCH_HR'
   if (feature === 'attendanceSheet') return SHEET_ROLES.includes(role)

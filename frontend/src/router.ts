@@ -153,6 +153,18 @@ export const router = createRouter({
           meta: { feature: 'attendanceSheet' },
         },
         {
+          path: 'approvals',
+          name: 'approvals',
+          component: () => import('./views/ApprovalsView.vue'),
+          meta: { feature: 'approvals' },
+        },
+        {
+          path: 'approval-flows',
+          name: 'approval-flows',
+          component: () => import('./views/ApprovalFlowsView.vue'),
+          meta: { feature: 'approvalFlows' },
+        },
+        {
           path: 'leave',
           name: 'leave',
           component: () => import('./views/LeaveView.vue'),

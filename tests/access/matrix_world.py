@@ -42,6 +42,13 @@ from talentloop.analytics.models import (
     ReportJob,
     ReportStatus,
 )
+from talentloop.approvals.models import (
+    ApprovalFlow,
+    ApprovalRequest,
+    ApprovalStep,
+    ApproverRule,
+    RequestType,
+)
 from talentloop.attendance.models import (
     AllowedLocation,
     AttendanceRuleSet,
@@ -283,6 +290,9 @@ async def build_matrix_world() -> MatrixWorld:
     for team in TEAMS:
         await _team_records(w, team)
     await _payroll_records(w)
+    # A company default flow (of a type nothing here asks for): what HR reads in approvalFlows.
+    flow = await ApprovalFlow.create(request_type=RequestType.DATA_EXPORT, name="default")
+    await ApprovalStep.create(flow=flow, position=0, rule=ApproverRule.HQ_HR)
     return w
 
 
@@ -529,6 +539,16 @@ async def _person_records(w: MatrixWorld, person: str, n: int) -> None:
     for status, day in ((LeaveStatus.REJECTED, 2), (LeaveStatus.PENDING, 3)):
         leave = await new_leave_request(w, person, status, day)
         w.add("LeaveRequest", leave.id, Owner.PERSON, person)
+    approval = await ApprovalRequest.create(
+        request_type=RequestType.DATA_EXPORT,
+        subject_id=0,
+        title=f"{person} export",
+        requester=w.users[person],
+        employee=employee,
+        unit_id=employee.unit_id,
+        plan=[],
+    )
+    w.add("ApprovalRequest", approval.id, Owner.PERSON, person)
     w.tokens[person] = (
         await ApiToken.create(
             user=user,

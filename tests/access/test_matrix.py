@@ -198,6 +198,7 @@ LISTS: dict[str, Callable[[MatrixWorld], str]] = {
     ),
     "attendanceRuleSets": lambda w: "attendanceRuleSets { id unit { id } }",
     "myLeaveRequests": lambda w: "myLeaveRequests { id }",
+    "myApprovalRequests": lambda w: "myApprovalRequests { id }",
     "leaveRequests": lambda w: "leaveRequests" + CONNECTION,
     "payrollRuns": lambda w: "payrollRuns { id payslips { id } }",
     "myPayslips": lambda w: "myPayslips { id }",
@@ -666,6 +667,7 @@ ROLE_GATED: dict[str, str] = {
     "workCalendar": f"workCalendar(year: 2026) {{ {selection('WorkCalendarDay')} }}",
     "positionSalaryStructures": f"positionSalaryStructures {{ {selection('SalaryStructure')} }}",
     "socialInsuranceTables": f"socialInsuranceTables {{ {selection('SocialInsuranceTable')} }}",
+    "approvalFlows": f"approvalFlows {{ {selection('ApprovalFlow')} }}",
 }
 
 
@@ -676,6 +678,8 @@ def test_every_aggregate_and_role_gated_read_has_a_probe() -> None:
         "me",
         "apiTokens",
         "myAttendance",
+        "myApprovals",
+        "myDelegations",
     }
 
 
@@ -722,6 +726,16 @@ async def test_aggregates_count_exactly_the_people_read_at_work_and_role_gated_r
         tokens = {to_global_id("ApiToken", w.tokens[person])} if person else set()
         if {t["id"] for t in data["apiTokens"]} != tokens:
             problems.append(f"{viewer} × apiTokens: {data['apiTokens']}")
+        # nothing in the world waits for anyone's approval, and nobody delegated
+        data = (
+            await api.run(
+                f"{{ myApprovals {{ {selection('ApprovalRequest')} }}"
+                f" myDelegations {{ {selection('ApprovalDelegation')} }} }}",
+                as_=user,
+            )
+        )["data"]
+        if data != {"myApprovals": [], "myDelegations": []}:
+            problems.append(f"{viewer} × myApprovals, myDelegations: {data}")
     assert not problems, _report(problems)
 
 
@@ -908,6 +922,10 @@ PROBES: dict[str, Probe] = {
     "requestLeave": _probe('requestLeave(input: {leaveType: SICK, startDate: "2026-03-03", endDate: "2026-03-02", employeeId: "$target"})', on="Employee"),
     "decideLeaveRequest": _fresh('decideLeaveRequest(id: "$target", approve: false)', new_leave_request, "LeaveRequest", of_person=True),
     "cancelLeaveRequest": _probe('cancelLeaveRequest(id: "$target")', on="LeaveRequest"),
+    "decideApproval": _probe('decideApproval(id: "$target", approve: false)', on="ApprovalRequest"),
+    "commentApproval": _probe('commentApproval(id: "$target", comment: "seen")', on="ApprovalRequest"),
+    "delegateApprovals": _probe('delegateApprovals(input: {toEmployeeId: "$target", startDate: "2026-03-03", endDate: "2026-03-02"})', on="Employee"),
+    "saveApprovalFlow": _probe('saveApprovalFlow(input: {requestType: OFFER, unitId: "$target", steps: [{position: 0, rule: USER}]})', on="OrgUnit"),
     "setEmployeeSalaryStructure": _probe('setEmployeeSalaryStructure(input: {employeeId: "$target", effectiveFrom: "2025-01-02", components: []})', on="Employee"),
     "setPositionSalaryStructure": _probe('setPositionSalaryStructure(input: {positionId: "$position", effectiveFrom: "2025-01-02", components: []})'),
     "addSpecialDeduction": _probe('addSpecialDeduction(input: {employeeId: "$target", kind: CHILD_EDUCATION, validFrom: "2025-01-02", count: 0})', on="Employee"),

@@ -209,12 +209,13 @@ async def test_targets_and_performance_pay_are_logged(api: Api, world: World) ->
 
     suspended = await api.data(SUSPEND, {"u": gid(world.units["SH-SALES"]), "k": gid(kpi)}, as_=hr)
     suspension_id = suspended["suspendPerformancePay"]["suspension"]["id"]
-    requested = await api.data(REQUEST, {"s": suspension_id}, as_=world.users["branch_hr"])
-    request_id = requested["requestPayRestore"]["request"]["id"]
+    # The branch head is named before the request: its approvers are chosen when a step opens.
     head = await add_person(world, "sh_head", "SH", "ceo")
     world.units["SH"].manager = head
     await world.units["SH"].save(update_fields=["manager_id"])
     head_user = await add_user(world, "sh_head", Role.MANAGER, "sh_head", "SH")
+    requested = await api.data(REQUEST, {"s": suspension_id}, as_=world.users["branch_hr"])
+    request_id = requested["requestPayRestore"]["request"]["id"]
     # HQ HR may not take the branch head's step: denied, and logged.
     out_of_turn = await api.data(DECIDE, {"r": request_id}, as_=hr)
     assert out_of_turn["decidePayRestore"]["errors"] == [{"code": "FORBIDDEN"}]

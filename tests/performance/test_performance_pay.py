@@ -198,3 +198,37 @@ async def test_only_hq_hr_suspends(api: Api, perf: Perf) -> None:
     }
     twice = await api.data(mutation, variables, as_=perf.world.users["hq_hr"])
     assert twice["suspendPerformancePay"]["errors"] == [{"field": "unitId", "code": "CONFLICT"}]
+
+
+async def test_a_restore_runs_on_the_approvals_engine(api: Api, perf: Perf, branch_head) -> None:  # type: ignore[no-untyped-def]
+    """The same request through "my approvals": the branch head, then HQ HR, decide it there."""
+    suspension = await _suspend(perf, threshold="20", periods=1)
+    w = perf.world
+    asked = await api.data(REQUEST, {"s": gid(suspension)}, as_=w.users["branch_hr"])
+    restore_id = asked["requestPayRestore"]["request"]["id"]
+    mine = "query { myApprovals { id requestType subjectId stage stageCount } }"
+    assert (await api.data(mine, as_=w.users["hq_hr"]))["myApprovals"] == []
+    (waiting,) = (await api.data(mine, as_=branch_head))["myApprovals"]
+    assert (waiting["requestType"], waiting["subjectId"], waiting["stageCount"]) == (
+        "PAY_RESTORE",
+        restore_id,
+        2,
+    )
+    decide = """mutation ($id: ID!, $c: String!) {
+      decideApproval(id: $id, approve: true, comment: $c) { approvalRequest { status } errors { code } }
+    }"""
+    first = await api.data(decide, {"id": waiting["id"], "c": "evidence holds"}, as_=branch_head)
+    assert first["decideApproval"]["approvalRequest"] == {"status": "PENDING"}
+    assert (await PaySuspension.get(id=suspension.id)).status is SuspensionStatus.RESTORE_REQUESTED
+    assert [r["id"] for r in (await api.data(mine, as_=w.users["hq_hr"]))["myApprovals"]] == [
+        waiting["id"]
+    ]
+    second = await api.data(decide, {"id": waiting["id"], "c": "restore"}, as_=w.users["hq_hr"])
+    assert second["decideApproval"]["approvalRequest"] == {"status": "APPROVED"}
+    assert (await PaySuspension.get(id=suspension.id)).status is SuspensionStatus.RESTORED
+    data = await api.data(SUSPENSIONS, as_=w.users["hq_hr"])
+    decisions = data["paySuspensions"][0]["restoreRequests"][0]["decisions"]
+    assert [(d["step"], d["approver"]["username"]) for d in decisions] == [
+        ("BRANCH_HEAD", "sh_head"),
+        ("HQ_HR", "hq_hr"),
+    ]

@@ -281,6 +281,12 @@ TYPES: dict[str, TypeAccess] = {
     # payroll
     "PayrollRun": _t("HR of the unit's branch and HQ HR run it", unit=Reach.MANAGED),
     "Payslip": _t("the employee's own (once approved) and HR in scope: PAY", person=Reach.PAY),
+    # approvals
+    "ApprovalRequest": _t(
+        "the person it is about (and its requester) and HR in scope; its approvers and their "
+        "delegates too (persons, not roles), always inside their own subtrees",
+        person=Reach.PERSONAL,
+    ),
 }
 
 # Types that are not Nodes, each read only through the fields that return it, so it is
@@ -348,6 +354,11 @@ VALUE_TYPES: dict[str, str] = {
     "DownloadFile": "attendanceSheetXlsx: the unit's members at WORK",
     "WorkCalendarDay": "workCalendar: the State Council's calendar, anyone signed in",
     "LeaveBalanceInfo": "leaveBalances: the person's WORK",
+    "ApprovalTask": "ApprovalRequest.tasks",
+    "ApprovalEvent": "ApprovalRequest.history",
+    "ApprovalFlow": "approvalFlows: HR, the company defaults and the flows of its scope",
+    "ApprovalStep": "ApprovalFlow.steps",
+    "ApprovalDelegation": "myDelegations: the viewer's own, given and taken",
     "PunchRowError": "importPunches: rows of people the viewer manages",
     "PayslipLine": "Payslip.lines",
     "PayrollRunComparison": "PayrollRun.comparison",
@@ -478,6 +489,10 @@ QUERIES: dict[str, QueryAccess] = {
     "attendanceSheetXlsx": _q(Read.UNIT, argument="unitId", reach=Reach.WORK),
     "leaveBalances": _q(Read.PERSON, argument="employeeId", reach=Reach.WORK),
     "myLeaveRequests": _q(Read.OWN_LIST, "LeaveRequest"),
+    "myApprovals": _q(Read.VIEWER),
+    "myApprovalRequests": _q(Read.OWN_LIST, "ApprovalRequest"),
+    "myDelegations": _q(Read.VIEWER),
+    "approvalFlows": _q(Read.ROLES, roles=HR),
     "leaveRequests": _q(Read.LIST, "LeaveRequest"),
     "payrollRuns": _q(Read.LIST, "PayrollRun"),
     "payrollRun": _q(Read.LOOKUP, "PayrollRun", argument="id"),
@@ -643,6 +658,20 @@ MUTATIONS: dict[str, MutationAccess] = {
         note="a pending one; also anyone's direct reports (a person, not a role)",
     ),
     "cancelLeaveRequest": _on("LeaveRequest", Reach.OWN, None, note="one's own"),
+    # approvals
+    "decideApproval": _on(
+        "ApprovalRequest",
+        Reach.PERSONAL,
+        None,
+        allows_roles=frozenset(),
+        note="only an approver of the open stage or their delegate (a person, not a role); "
+        "never one's own",
+    ),
+    "commentApproval": _on("ApprovalRequest", Reach.PERSONAL, None, note="anyone who reads it"),
+    "delegateApprovals": _m(Target.PERSON, Reach.DIRECTORY, None, note="to a colleague's user"),
+    "saveApprovalFlow": _m(
+        Target.UNIT, Reach.UNIT, Reach.MANAGED, roles=HR, note="company default: HQ HR"
+    ),
     # payroll
     "setEmployeeSalaryStructure": _m(Target.PERSON, Reach.DIRECTORY, Reach.MANAGED),
     "setPositionSalaryStructure": _m(roles=HQ_HR_ONLY),

@@ -208,6 +208,7 @@ class LeaveRequest(Model):
     created_at = fields.DatetimeField(auto_now_add=True)
 
     employee_id: int
+    requested_by_id: int | None
     decided_by_id: int | None
 
     class Meta:

@@ -32,12 +32,22 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from tortoise.expressions import Q
+from tortoise.expressions import Q, Subquery
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from talentloop.access.policy import FieldGroup, Viewer
 from talentloop.accounts.models import Role
+from talentloop.approvals import service as approvals
+from talentloop.approvals.models import (
+    ApprovalEvent,
+    ApprovalRequest,
+    ApprovalStatus,
+    ApprovalTask,
+    EventKind,
+    RequestType,
+    TaskStatus,
+)
 from talentloop.attendance import annual_leave
 from talentloop.attendance.calendar import DayKind, day_kind, days_of_month
 from talentloop.attendance.models import (
@@ -894,21 +904,38 @@ def visible_leave_requests(viewer: Viewer) -> QuerySet[LeaveRequest]:
 
 
 def leave_to_decide(viewer: Viewer) -> QuerySet[LeaveRequest]:
-    """Pending requests the viewer may decide: of their direct reports, or of anyone in the
-    units they manage (managers) or handle (HR) — never their own."""
+    """Pending requests the viewer may decide now: those with an open approval task of theirs
+    (approvals/), and — for a request filed before it ran on the engine — of their direct
+    reports, or of anyone in the units they manage (managers) or handle (HR); never their own."""
     qs = visible_leave_requests(viewer).filter(status=LeaveStatus.PENDING)
+    if viewer.user_id is None:
+        return LeaveRequest.filter(id__in=[])
+    mine = Q(
+        id__in=Subquery(
+            ApprovalTask.filter(
+                approver_id=viewer.user_id,
+                status=TaskStatus.PENDING,
+                request__request_type=RequestType.LEAVE,
+                request__status=ApprovalStatus.PENDING,
+            ).values("request__subject_id")
+        )
+    )
+    legacy: Q | None = Q()
     if viewer.role is not Role.HQ_HR:  # HQ HR decides anyone's
         clauses = []
         if viewer.employee_id is not None:
             clauses.append(Q(employee__manager_id=viewer.employee_id))
         if viewer.role in (Role.BRANCH_HR, Role.MANAGER) and viewer.scope_path:
             clauses.append(Q(employee__unit__path__startswith=viewer.scope_path))
-        if not clauses:
-            return LeaveRequest.filter(id__in=[])
-        combined = clauses[0]
-        for c in clauses[1:]:
-            combined |= c
-        qs = qs.filter(combined)
+        legacy = None
+        for clause in clauses:
+            legacy = clause if legacy is None else legacy | clause
+    if legacy is not None:
+        on_engine = Subquery(
+            ApprovalRequest.filter(request_type=RequestType.LEAVE).values("subject_id")
+        )
+        mine |= legacy & ~Q(id__in=on_engine)
+    qs = qs.filter(mine)
     if viewer.employee_id is not None:
         qs = qs.exclude(employee_id=viewer.employee_id)
     return qs
@@ -992,31 +1019,76 @@ async def request_leave(
         await audit.record_created(
             viewer, "LeaveRequest", request.id, values, employee_id=employee.id
         )
-        return request
+        await _submit_leave(viewer, request, employee.unit, requester_id=viewer.user_id)
+        return await LeaveRequest.get(id=request.id)
+
+
+async def _submit_leave(
+    viewer: Viewer, request: LeaveRequest, unit: OrgUnit, *, requester_id: int | None
+) -> ApprovalRequest:
+    return await approvals.submit(
+        viewer,
+        RequestType.LEAVE,
+        request.id,
+        unit=unit,
+        employee_id=request.employee_id,
+        title=f"{request.leave_type.value} {request.start_date}–{request.end_date}",
+        days=request.days,
+        requester_id=requester_id,
+    )
+
+
+async def _leave_decided(approval: ApprovalRequest, approved: bool, viewer: Viewer) -> None:
+    """The engine's final decision on a leave request (inside its transaction)."""
+    before = await LeaveRequest.get_or_none(id=approval.subject_id)
+    if before is None or before.status is not LeaveStatus.PENDING:
+        return
+    last = (
+        await ApprovalEvent.filter(
+            request_id=approval.id, kind__in=(EventKind.APPROVED, EventKind.REJECTED)
+        )
+        .order_by("-id")
+        .first()
+    )
+    await LeaveRequest.filter(id=before.id, status=LeaveStatus.PENDING).update(
+        status=LeaveStatus.APPROVED if approved else LeaveStatus.REJECTED,
+        decided_by_id=last.actor_id if last is not None else viewer.user_id,
+        decided_at=approval.decided_at or datetime.now(UTC),
+        decision_note=(last.comment if last is not None else "")[:255],
+    )
+    await _record_leave_status(viewer, before, await LeaveRequest.get(id=before.id))
+
+
+approvals.register_effect(RequestType.LEAVE, _leave_decided)
 
 
 async def decide_leave(
     viewer: Viewer, request_id: int, *, approve: bool, note: str = ""
 ) -> LeaveRequest:
+    """The viewer's decision on their approval task of the request (approvals/)."""
     request = await visible_leave_requests(viewer).filter(id=request_id).first()
     if request is None:
         raise not_found("Leave request", "id")
-    if not await leave_to_decide(viewer).filter(id=request.id).exists():
-        if request.status is not LeaveStatus.PENDING:
-            raise ServiceError.one(ErrorCode.CONFLICT, "This request was already decided.", "id")
-        raise ServiceError.one(ErrorCode.FORBIDDEN, "You may not decide this request.", "id")
-    async with in_transaction():
-        changed = await LeaveRequest.filter(id=request.id, status=LeaveStatus.PENDING).update(
-            status=LeaveStatus.APPROVED if approve else LeaveStatus.REJECTED,
-            decided_by_id=viewer.user_id,
-            decided_at=datetime.now(UTC),
-            decision_note=note.strip()[:255],
-        )
-        if changed == 0:
-            raise ServiceError.one(ErrorCode.CONFLICT, "This request was already decided.", "id")
-        decided = await LeaveRequest.get(id=request.id)
-        await _record_leave_status(viewer, request, decided)
-        return decided
+    if request.status is not LeaveStatus.PENDING:
+        raise ServiceError.one(ErrorCode.CONFLICT, "This request was already decided.", "id")
+    if request.employee_id == viewer.employee_id:
+        raise ServiceError.one(ErrorCode.FORBIDDEN, "You may not decide your own request.", "id")
+    approval = await approvals.request_for_subject(RequestType.LEAVE, request.id)
+    if approval is None:  # filed before leave ran on the engine: start it now
+        async with in_transaction():
+            employee = await Employee.get(id=request.employee_id).select_related("unit")
+            approval = await _submit_leave(
+                viewer, request, employee.unit, requester_id=request.requested_by_id
+            )
+    try:
+        await approvals.decide(viewer, approval.id, approve=approve, comment=note)
+    except ServiceError as exc:
+        if exc.errors and exc.errors[0].code is ErrorCode.NOT_FOUND:
+            raise ServiceError.one(
+                ErrorCode.FORBIDDEN, "You may not decide this request.", "id"
+            ) from exc
+        raise
+    return await LeaveRequest.get(id=request.id)
 
 
 async def cancel_leave(viewer: Viewer, request_id: int) -> LeaveRequest:
@@ -1037,6 +1109,7 @@ async def cancel_leave(viewer: Viewer, request_id: int) -> LeaveRequest:
         if changed == 0:
             raise ServiceError.one(ErrorCode.CONFLICT, "This request is closed.", "id")
         cancelled = await LeaveRequest.get(id=request.id)
+        await approvals.cancel(viewer, RequestType.LEAVE, request.id)
         await _record_leave_status(viewer, request, cancelled)
         return cancelled
 

@@ -9,6 +9,10 @@ import random
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 
+from talentloop.access.policy import SYSTEM
+from talentloop.accounts.models import Role, User
+from talentloop.approvals import service as approvals
+from talentloop.approvals.models import ApprovalFlow, ApprovalStep, ApproverRule, RequestType
 from talentloop.attendance.calendar import DayKind, day_kind
 from talentloop.attendance.models import (
     AllowedLocation,
@@ -153,7 +157,17 @@ async def load_attendance_story(progress: Callable[[str], None] = lambda _m: Non
             status=LeaveStatus.APPROVED,
             decided_at=datetime(2026, 9, 20, 2, 0, tzinfo=UTC),
         )
-    await LeaveRequest.create(
+    # Shanghai's own leave flow: the manager; branch HR from 2 days; the branch head beyond 3.
+    flow = await ApprovalFlow.create(
+        request_type=RequestType.LEAVE, unit=units["SH"], name="上海分公司请假审批"
+    )
+    for position, rule, extra in (
+        (0, ApproverRule.MANAGER, {}),
+        (1, ApproverRule.ROLE, {"role": Role.BRANCH_HR, "days_over": 1}),
+        (2, ApproverRule.BRANCH_HEAD, {"days_over": 3}),
+    ):
+        await ApprovalStep.create(flow=flow, position=position, rule=rule, **extra)
+    waiting = await LeaveRequest.create(
         employee_id=rep.id,
         leave_type=LeaveType.PERSONAL,
         start_date=date(2026, 12, 11),
@@ -161,6 +175,17 @@ async def load_attendance_story(progress: Callable[[str], None] = lambda _m: Non
         days=1,
         reason="家中有事",
         status=LeaveStatus.PENDING,
+    )
+    rep_user = await User.filter(employee_id=rep.id).first()
+    await approvals.submit(
+        SYSTEM,
+        RequestType.LEAVE,
+        waiting.id,
+        unit=await OrgUnit.get(id=rep.unit_id),
+        employee_id=rep.id,
+        title="personal 2026-12-11–2026-12-11",
+        days=1,
+        requester_id=rep_user.id if rep_user is not None else None,
     )
 
 

@@ -22,6 +22,8 @@ from talentloop.accounts.schema import AccountsMutation, AccountsQuery
 from talentloop.accounts.types import UserNode
 from talentloop.analytics.schema import AnalyticsMutation, AnalyticsQuery
 from talentloop.analytics.types import ExternalEventNode, ReportJobNode
+from talentloop.approvals.schema import ApprovalsMutation, ApprovalsQuery
+from talentloop.approvals.types import ApprovalRequestNode
 from talentloop.attendance.schema import AttendanceMutation, AttendanceQuery
 from talentloop.attendance.types import (
     AttendanceLocationNode,
@@ -103,6 +105,7 @@ Query = merge_types(
         PayrollQuery,
         AuditQuery,
         RecordsQuery,
+        ApprovalsQuery,
     ),
 )
 Mutation = merge_types(
@@ -119,6 +122,7 @@ Mutation = merge_types(
         PayrollMutation,
         PrivacyMutation,
         AttendanceMutation,
+        ApprovalsMutation,
     ),
 )
 
@@ -170,6 +174,7 @@ schema = TalentLoopSchema(
         LeaveRequestNode,
         PayrollRunNode,
         PayslipNode,
+        ApprovalRequestNode,
     ],
     config=StrawberryConfig(auto_camel_case=True),
     # Limits and their values: graphql/limits.py. Every extension is built per request; the

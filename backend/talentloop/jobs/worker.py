@@ -100,6 +100,13 @@ class Worker:
             log.warning("job %s was taken over by another worker; stopping it here", lost.job_id)
             self._running[lost.job_id][1].cancel()
         await queue.recover_stale(self.stale_after, self.handlers)
+        # Approval tasks past their deadline are handed on (approvals/service.py).
+        try:
+            from talentloop.approvals.service import escalate_overdue
+
+            await escalate_overdue()
+        except Exception:  # the heartbeat must go on; the next beat tries again
+            log.exception("escalating overdue approval tasks failed")
 
     async def fill(self) -> None:
         """Claim jobs while there is room."""

@@ -14,6 +14,8 @@ from tortoise.transactions import in_transaction
 
 from talentloop.access.policy import SYSTEM, FieldGroup, Viewer
 from talentloop.accounts.models import Role, User
+from talentloop.approvals import service as approvals
+from talentloop.approvals.models import ApprovalEvent, ApprovalRequest, EventKind, RequestType
 from talentloop.audit import service as audit
 from talentloop.errors import ErrorCode, FieldError, ServiceError, not_found
 from talentloop.org import service as org_service
@@ -253,7 +255,23 @@ async def request_restore(
         suspension.status = SuspensionStatus.RESTORE_REQUESTED
         await suspension.save(update_fields=["status"])
         await audit.record_restore_requested(viewer, request)
+        await _submit_restore(viewer, request, unit)
     return request
+
+
+async def _submit_restore(
+    viewer: Viewer, request: RestoreRequest, unit: OrgUnit, start_stage: int = 0
+) -> ApprovalRequest:
+    return await approvals.submit(
+        viewer,
+        RequestType.PAY_RESTORE,
+        request.id,
+        unit=unit,
+        employee_id=None,
+        title=f"{unit.name} 绩效恢复 {request.restore_from}",
+        requester_id=request.requested_by_id,
+        start_stage=start_stage,
+    )
 
 
 async def decide_restore(
@@ -269,37 +287,89 @@ async def decide_restore(
             ErrorCode.FORBIDDEN, "Nobody approves their own request.", "requestId"
         )
     step = request.current_step
-    if not await may_decide(viewer, request.suspension, step):
-        raise ServiceError.one(
-            ErrorCode.FORBIDDEN,
-            "The branch head decides first, then HQ HR."
-            if step is RestoreStep.BRANCH_HEAD
-            else "HQ HR decides this step.",
-            "requestId",
+    refused = ServiceError.one(
+        ErrorCode.FORBIDDEN,
+        "The branch head decides first, then HQ HR."
+        if step is RestoreStep.BRANCH_HEAD
+        else "HQ HR decides this step.",
+        "requestId",
+    )
+    approval = await approvals.request_for_subject(RequestType.PAY_RESTORE, request.id)
+    if approval is None:  # asked for before restores ran on the engine: start it at its step
+        async with in_transaction():
+            unit = await OrgUnit.get(id=request.suspension.unit_id)
+            approval = await _submit_restore(
+                viewer, request, unit, 0 if step is RestoreStep.BRANCH_HEAD else 1
+            )
+    try:
+        await approvals.decide(viewer, approval.id, approve=approve, comment=comment)
+    except ServiceError as exc:
+        if exc.errors and exc.errors[0].code in (ErrorCode.NOT_FOUND, ErrorCode.FORBIDDEN):
+            raise refused from exc
+        raise
+    return await RestoreRequest.get(id=request.id)
+
+
+def _step_of(approval: ApprovalRequest, stage: int) -> RestoreStep:
+    """The engine's last stage is HQ HR's; any before it, the branch head's."""
+    return RestoreStep.HQ_HR if stage >= len(approval.plan) - 1 else RestoreStep.BRANCH_HEAD
+
+
+async def _record_decision(
+    approval: ApprovalRequest, request: RestoreRequest, step: RestoreStep, approved: bool
+) -> None:
+    last = (
+        await ApprovalEvent.filter(
+            request_id=approval.id, kind__in=(EventKind.APPROVED, EventKind.REJECTED)
         )
-    assert viewer.user_id is not None
+        .order_by("-id")
+        .first()
+    )
+    if last is None or last.actor_id is None:
+        return
+    await RestoreDecision.create(
+        request_id=request.id,
+        step=step,
+        approver_id=last.actor_id,
+        approved=approved,
+        comment=last.comment,
+    )
+
+
+async def _restore_progress(approval: ApprovalRequest, viewer: Viewer) -> None:
+    """An approval opened the next stage: the decision is kept, HQ HR's step is next."""
+    request = await RestoreRequest.get_or_none(id=approval.subject_id).select_related("suspension")
+    if request is None or request.status is not RestoreRequestStatus.PENDING:
+        return
+    decided = request.current_step or RestoreStep.BRANCH_HEAD
+    await _record_decision(approval, request, decided, True)
+    request.current_step = _step_of(approval, approval.stage)
+    await request.save(update_fields=["current_step"])
+    await audit.record_restore_decided(viewer, request, decided, True)
+
+
+async def _restore_decided(approval: ApprovalRequest, approved: bool, viewer: Viewer) -> None:
+    """The final decision: pay restored from the asked period, or left suspended."""
+    request = await RestoreRequest.get_or_none(id=approval.subject_id).select_related("suspension")
+    if request is None or request.status is not RestoreRequestStatus.PENDING:
+        return
+    step = request.current_step or RestoreStep.HQ_HR
+    await _record_decision(approval, request, step, approved)
     suspension = request.suspension
-    async with in_transaction():
-        await RestoreDecision.create(
-            request_id=request.id,
-            step=step,
-            approver_id=viewer.user_id,
-            approved=approve,
-            comment=comment.strip(),
-        )
-        if not approve:
-            request.status, request.current_step = RestoreRequestStatus.REJECTED, None
-            suspension.status = SuspensionStatus.SUSPENDED
-        elif step is RestoreStep.BRANCH_HEAD:
-            request.current_step = RestoreStep.HQ_HR
-        else:
-            request.status, request.current_step = RestoreRequestStatus.APPROVED, None
-            suspension.status = SuspensionStatus.RESTORED
-            suspension.restored_from = request.restore_from
-        await request.save(update_fields=["status", "current_step"])
-        await suspension.save(update_fields=["status", "restored_from"])
-        await audit.record_restore_decided(viewer, request, step, approve)
-    return request
+    if approved:
+        request.status = RestoreRequestStatus.APPROVED
+        suspension.status = SuspensionStatus.RESTORED
+        suspension.restored_from = request.restore_from
+    else:
+        request.status = RestoreRequestStatus.REJECTED
+        suspension.status = SuspensionStatus.SUSPENDED
+    request.current_step = None
+    await request.save(update_fields=["status", "current_step"])
+    await suspension.save(update_fields=["status", "restored_from"])
+    await audit.record_restore_decided(viewer, request, step, approved)
+
+
+approvals.register_effect(RequestType.PAY_RESTORE, _restore_decided, _restore_progress)
 
 
 async def may_decide(viewer: Viewer, suspension: PaySuspension, step: RestoreStep) -> bool:

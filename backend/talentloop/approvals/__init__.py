@@ -1,0 +1,1 @@
+"""Approval flows: who approves which request, in which order (Issue 11)."""

@@ -1,0 +1,824 @@
+"""The approvals engine: flows per request type and unit, requests, tasks, delegation and
+escalation. Every function takes the viewer explicitly.
+
+Rules of the engine (docs/architecture.md "Approvals"):
+
+* The flow of a request is the nearest flow of its type on the chain of the request's unit
+  (the unit's own, else its parent's …, else the company default with no unit, else the
+  built-in default of `DEFAULT_PLANS`). The stages that apply (conditions checked against
+  the request's days and amount) are copied onto the request when it is submitted.
+* A stage is decided by all of its approvers (`all`) or by the first (`any`); one rejection
+  rejects the request. The last stage's approval completes it and applies the effect the
+  request type registered (`register_effect`): the leave is approved, pay restored.
+* Nobody approves their own request: the requester (and the person the request is about)
+  is never an approver. The manager rule walks up the manager chain past them, the unit
+  head rule one unit up; the other rules leave them out. A stage left with no approver goes
+  to HQ HR, and a stage with no HQ HR either is skipped (written to the history).
+* An approver must see the request's unit (no one outside the request's branch, except
+  company-wide roles); a user who would not is left out like the requester.
+* A request is read by its requester, the person it is about, its approvers (and their
+  delegates while they act) and HR in scope — always inside the viewer's subtrees, so an
+  approver outside the request's branch does not see it (denied read == missing).
+* A delegate acts for an approver on the delegation's days; the history names both.
+* `escalate_overdue(now)` (called by the job worker's heartbeat) hands every pending task
+  past its stage's deadline to the step's escalation approver (default: HQ HR).
+* Decisions lock the request row, then update the task only while it is still pending:
+  two concurrent decisions cannot both count.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from tortoise.expressions import Q, Subquery
+from tortoise.queryset import QuerySet
+from tortoise.transactions import in_transaction
+
+from talentloop.access.policy import Viewer
+from talentloop.access.viewer import viewer_for_user
+from talentloop.accounts.models import Role, User
+from talentloop.approvals.models import (
+    ApprovalEvent,
+    ApprovalFlow,
+    ApprovalRequest,
+    ApprovalStatus,
+    ApprovalStep,
+    ApprovalTask,
+    ApproverRule,
+    Delegation,
+    EventKind,
+    RequestType,
+    StepMode,
+    TaskStatus,
+)
+from talentloop.errors import ErrorCode, FieldError, ServiceError, not_found
+from talentloop.org.models import OrgUnit, OrgUnitType
+from talentloop.people.models import Employee
+
+CHINA_OFFSET = timedelta(hours=8)
+MAX_STEPS = 20
+MAX_COMMENT = 500
+
+Effect = Callable[[ApprovalRequest, bool, Viewer], Awaitable[None]]
+_EFFECTS: dict[RequestType, Effect] = {}
+
+
+Progress = Callable[[ApprovalRequest, Viewer], Awaitable[None]]
+_PROGRESS: dict[RequestType, Progress] = {}
+
+
+def register_effect(
+    request_type: RequestType, effect: Effect, progress: Progress | None = None
+) -> None:
+    """What the final decision does to the subject, and (optionally) what an approval that
+    opens the next stage does; both are called inside the deciding transaction."""
+    _EFFECTS[request_type] = effect
+    if progress is not None:
+        _PROGRESS[request_type] = progress
+
+
+def _approver(rule: ApproverRule, **extra: Any) -> dict[str, Any]:
+    return {"rule": rule.value, **extra}
+
+
+# The flows when a company has configured none: today's behaviour of each request.
+DEFAULT_PLANS: dict[RequestType, list[dict[str, Any]]] = {
+    # Leave: the manager, or HR / a manager in scope, or HQ HR — any one of them.
+    RequestType.LEAVE: [
+        {
+            "mode": StepMode.ANY.value,
+            "approvers": [
+                _approver(ApproverRule.MANAGER),
+                _approver(ApproverRule.ROLE, role=Role.MANAGER.value),
+                _approver(ApproverRule.ROLE, role=Role.BRANCH_HR.value),
+                _approver(ApproverRule.HQ_HR),
+            ],
+        }
+    ],
+    # Restoring performance pay: the branch head, then HQ HR.
+    RequestType.PAY_RESTORE: [
+        {"mode": StepMode.ALL.value, "approvers": [_approver(ApproverRule.BRANCH_HEAD)]},
+        {"mode": StepMode.ANY.value, "approvers": [_approver(ApproverRule.HQ_HR)]},
+    ],
+}
+FALLBACK_PLAN = [{"mode": StepMode.ANY.value, "approvers": [_approver(ApproverRule.HQ_HR)]}]
+
+
+def china_today(now: datetime | None = None) -> date:
+    return ((now or datetime.now(UTC)) + CHINA_OFFSET).date()
+
+
+# --- flows ---------------------------------------------------------------------------------
+
+
+async def flow_for(request_type: RequestType, unit: OrgUnit) -> ApprovalFlow | None:
+    """The nearest flow of the type on the unit's chain, else the company default."""
+    chain = [*unit.ancestor_ids(), unit.id]
+    flows = await ApprovalFlow.filter(
+        Q(unit_id__in=chain) | Q(unit_id=None), request_type=request_type
+    )
+    by_unit = {f.unit_id: f for f in flows}
+    for unit_id in reversed(chain):
+        if unit_id in by_unit:
+            return by_unit[unit_id]
+    return by_unit.get(None)
+
+
+def _applies(step: ApprovalStep, days: int | None, amount: Decimal | None) -> bool:
+    if step.days_over is not None and (days is None or days <= step.days_over):
+        return False
+    return not (step.amount_over is not None and (amount is None or amount <= step.amount_over))
+
+
+def _step_approver(step: ApprovalStep) -> dict[str, Any]:
+    spec: dict[str, Any] = {"rule": step.rule.value}
+    if step.rule is ApproverRule.UNIT_HEAD:
+        spec["level"] = step.level
+    if step.rule is ApproverRule.ROLE and step.role is not None:
+        spec["role"] = step.role.value
+    if step.rule is ApproverRule.USER:
+        spec["user_id"] = step.user_id
+    return spec
+
+
+async def plan_of(
+    flow: ApprovalFlow | None, request_type: RequestType, days: int | None, amount: Decimal | None
+) -> list[dict[str, Any]]:
+    if flow is None:
+        return [dict(s) for s in DEFAULT_PLANS.get(request_type, FALLBACK_PLAN)]
+    stages: dict[int, dict[str, Any]] = {}
+    for step in await ApprovalStep.filter(flow_id=flow.id).order_by("position", "id"):
+        if not _applies(step, days, amount):
+            continue
+        stage = stages.setdefault(
+            step.position,
+            {"mode": step.mode.value, "approvers": [], "deadline_hours": None, "escalate": None},
+        )
+        stage["approvers"].append(_step_approver(step))
+        if step.deadline_hours:
+            stage["deadline_hours"] = step.deadline_hours
+            stage["escalate"] = {
+                "rule": (step.escalate_rule or ApproverRule.HQ_HR).value,
+                "user_id": step.escalate_user_id,
+            }
+    return [stages[p] for p in sorted(stages)]
+
+
+# --- who approves ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Excluded:
+    """The request's own people, who never approve it: user ids and employee ids."""
+
+    users: frozenset[int]
+    people: frozenset[int]
+
+    def __contains__(self, user: object) -> bool:
+        assert isinstance(user, User)
+        return user.id in self.users or (
+            user.employee_id is not None and user.employee_id in self.people
+        )
+
+
+async def _excluded(request: ApprovalRequest) -> Excluded:
+    users = {request.requester_id} if request.requester_id is not None else set()
+    people = {request.employee_id} if request.employee_id is not None else set()
+    if request.requester_id is not None:
+        requester = await User.get_or_none(id=request.requester_id)
+        if requester is not None and requester.employee_id is not None:
+            people.add(requester.employee_id)
+    return Excluded(frozenset(users), frozenset(people))
+
+
+async def _user_of(employee_id: int | None) -> User | None:
+    if employee_id is None:
+        return None
+    return await User.filter(employee_id=employee_id, is_active=True).order_by("id").first()
+
+
+async def _head_from(chain: list[int], index: int, excluded: Excluded) -> list[int]:
+    """The head of chain[index]; past one of the request's own people, one unit up."""
+    units = {u.id: u for u in await OrgUnit.filter(id__in=chain)}
+    while index >= 0:
+        user = await _user_of(units[chain[index]].manager_id)
+        if user is not None and user not in excluded:
+            return [user.id]
+        index -= 1
+    return []
+
+
+async def _branch_of(unit: OrgUnit) -> OrgUnit:
+    if unit.type is OrgUnitType.BRANCH:
+        return unit
+    found = await OrgUnit.filter(id__in=unit.ancestor_ids(), type=OrgUnitType.BRANCH).order_by(
+        "-depth"
+    )
+    return found[0] if found else unit
+
+
+async def _resolve(
+    spec: dict[str, Any], request: ApprovalRequest, unit: OrgUnit, excluded: Excluded
+) -> list[int]:
+    """User ids for one approver rule."""
+    rule = ApproverRule(spec["rule"])
+    if rule is ApproverRule.MANAGER:
+        employee_id = request.employee_id
+        seen: set[int] = set()
+        while employee_id is not None and employee_id not in seen:
+            seen.add(employee_id)
+            employee = await Employee.get_or_none(id=employee_id)
+            if employee is None or employee.manager_id is None:
+                return []
+            employee_id = employee.manager_id
+            user = await _user_of(employee_id)
+            if user is not None and user not in excluded:
+                return [user.id]
+        return []
+    chain = [*unit.ancestor_ids(), unit.id]
+    if rule is ApproverRule.UNIT_HEAD:
+        return await _head_from(
+            chain, len(chain) - 1 - max(int(spec.get("level") or 0), 0), excluded
+        )
+    if rule is ApproverRule.BRANCH_HEAD:
+        branch = await _branch_of(unit)
+        return await _head_from(chain, chain.index(branch.id), excluded)
+    if rule is ApproverRule.HQ_HR:
+        users = await User.filter(role=Role.HQ_HR, is_active=True).order_by("id")
+        return [u.id for u in users if u not in excluded]
+    if rule is ApproverRule.USER:
+        user_id = spec.get("user_id")
+        user = await User.get_or_none(id=user_id, is_active=True) if user_id else None
+        return [user.id] if user is not None and user not in excluded else []
+    role = Role(spec["role"])
+    candidates = User.filter(role=role, is_active=True)
+    if role is not Role.HQ_HR:
+        # Only users whose scope can cover the unit: a scope unit on its chain, or (no scope
+        # set: derived from the employee's unit or branch) an employee in the same branch.
+        paths = [u.path for u in await OrgUnit.filter(id__in=chain)]
+        branch = await _branch_of(unit)
+        candidates = candidates.filter(
+            Q(scope_unit__path__in=paths)
+            | Q(scope_unit_id=None, employee__unit__path__startswith=branch.path)
+        )
+    found = []
+    for user in await candidates.order_by("id").prefetch_related("employee__unit", "scope_unit"):
+        if user in excluded:
+            continue
+        viewer = await viewer_for_user(user)
+        if role is Role.HQ_HR or (
+            viewer.scope_path is not None and unit.path.startswith(viewer.scope_path)
+        ):
+            found.append(user.id)
+    return found
+
+
+async def stage_approvers(
+    request: ApprovalRequest, unit: OrgUnit, specs: list[dict[str, Any]]
+) -> list[int]:
+    """The approvers of one stage: the rules' users, none of the request's own people, only
+    those who see the request's unit; none left → HQ HR."""
+    excluded = await _excluded(request)
+    ids: list[int] = []
+    for spec in specs:
+        for user_id in await _resolve(spec, request, unit, excluded):
+            if user_id not in ids:
+                ids.append(user_id)
+    kept = await _seeing(ids, unit)
+    if not kept:
+        kept = await _seeing(
+            await _resolve({"rule": ApproverRule.HQ_HR.value}, request, unit, excluded), unit
+        )
+    return kept
+
+
+async def _seeing(ids: list[int], unit: OrgUnit) -> list[int]:
+    if not ids:
+        return []
+    seeing = set()
+    for user in await User.filter(id__in=ids).prefetch_related("employee__unit", "scope_unit"):
+        if (await viewer_for_user(user)).can_see_unit(unit.path):
+            seeing.add(user.id)
+    return [i for i in ids if i in seeing]
+
+
+# --- submitting and deciding -----------------------------------------------------------------
+
+
+async def submit(
+    viewer: Viewer,
+    request_type: RequestType,
+    subject_id: int,
+    *,
+    unit: OrgUnit,
+    employee_id: int | None,
+    title: str,
+    days: int | None = None,
+    amount: Decimal | None = None,
+    requester_id: int | None = None,
+    start_stage: int = 0,
+    now: datetime | None = None,
+) -> ApprovalRequest:
+    """Start a request on its flow. Called by the domain that owns the subject, inside its
+    transaction, after it checked the viewer may ask."""
+    flow = await flow_for(request_type, unit)
+    plan = await plan_of(flow, request_type, days, amount)
+    request = await ApprovalRequest.create(
+        request_type=request_type,
+        subject_id=subject_id,
+        title=title[:255],
+        requester_id=requester_id if requester_id is not None else viewer.user_id,
+        employee_id=employee_id,
+        unit_id=unit.id,
+        days=days,
+        amount=amount,
+        flow_id=flow.id if flow is not None else None,
+        plan=plan,
+        stage=0,
+    )
+    await ApprovalEvent.create(
+        request=request, kind=EventKind.SUBMITTED, actor_id=request.requester_id
+    )
+    await _open_stage(request, unit, min(start_stage, len(plan)), now or datetime.now(UTC))
+    return request
+
+
+async def _open_stage(request: ApprovalRequest, unit: OrgUnit, stage: int, now: datetime) -> None:
+    """Create the tasks of `stage` (skipping stages with no approver); past the last, complete."""
+    while stage < len(request.plan):
+        spec = request.plan[stage]
+        approvers = await stage_approvers(request, unit, spec["approvers"])
+        if approvers:
+            hours = spec.get("deadline_hours")
+            due = now + timedelta(hours=hours) if hours else None
+            for approver_id in approvers:
+                await ApprovalTask.create(
+                    request_id=request.id,
+                    stage=stage,
+                    mode=StepMode(spec["mode"]),
+                    approver_id=approver_id,
+                    due_at=due,
+                )
+            await ApprovalRequest.filter(id=request.id).update(stage=stage)
+            request.stage = stage
+            return
+        await ApprovalEvent.create(
+            request_id=request.id, kind=EventKind.SKIPPED, stage=stage, comment="No approver."
+        )
+        stage += 1
+    await _finish(request, approved=True, now=now, viewer=None)
+
+
+async def _finish(
+    request: ApprovalRequest, *, approved: bool, now: datetime, viewer: Viewer | None
+) -> None:
+    status = ApprovalStatus.APPROVED if approved else ApprovalStatus.REJECTED
+    await ApprovalRequest.filter(id=request.id).update(status=status, decided_at=now)
+    request.status, request.decided_at = status, now
+    await ApprovalTask.filter(request_id=request.id, status=TaskStatus.PENDING).update(
+        status=TaskStatus.CLOSED
+    )
+    await ApprovalEvent.create(
+        request_id=request.id, kind=EventKind.COMPLETED, comment=status.value
+    )
+    effect = _EFFECTS.get(request.request_type)
+    if effect is not None:
+        from talentloop.access.policy import SYSTEM
+
+        await effect(request, approved, viewer or SYSTEM)
+
+
+def _today_delegators(viewer: Viewer, today: date) -> QuerySet[Delegation]:
+    return Delegation.filter(
+        to_user_id=viewer.user_id or -1, start_date__lte=today, end_date__gte=today
+    )
+
+
+async def acting_for(viewer: Viewer, now: datetime | None = None) -> list[int]:
+    """The users the viewer acts for now: themself and whoever delegated to them today."""
+    if viewer.user_id is None:
+        return []
+    today = china_today(now)
+    others = await _today_delegators(viewer, today).values_list("from_user_id", flat=True)
+    ids: set[int] = {int(str(i)) for i in others}
+    return [viewer.user_id, *sorted(ids - {viewer.user_id})]
+
+
+def visible_requests(viewer: Viewer, acting: Sequence[int] = ()) -> QuerySet[ApprovalRequest]:
+    """Requests inside the viewer's subtrees that they asked for, are about, approve (or act
+    for an approver of), or handle as HR."""
+    if viewer.user_id is None:
+        return ApprovalRequest.filter(id__in=[])
+    paths = viewer.subtree_paths()
+    if not paths:
+        return ApprovalRequest.filter(id__in=[])
+    where = Q(unit__path__startswith=paths[0])
+    for path in paths[1:]:
+        where |= Q(unit__path__startswith=path)
+    mine = Q(requester_id=viewer.user_id) | Q(
+        id__in=Subquery(
+            ApprovalTask.filter(approver_id__in=list(acting) or [viewer.user_id]).values(
+                "request_id"
+            )
+        )
+    )
+    if viewer.employee_id is not None:
+        mine |= Q(employee_id=viewer.employee_id)
+    if viewer.role is Role.HQ_HR:
+        mine = Q()
+    elif viewer.role is Role.BRANCH_HR and viewer.scope_path:
+        mine |= Q(unit__path__startswith=viewer.scope_path)
+    return ApprovalRequest.filter(where).filter(mine)
+
+
+async def get_request(viewer: Viewer, request_id: int) -> ApprovalRequest | None:
+    acting = await acting_for(viewer)
+    return await visible_requests(viewer, acting).filter(id=request_id).first()
+
+
+async def my_open_tasks(viewer: Viewer, now: datetime | None = None) -> list[ApprovalTask]:
+    """The pending tasks the viewer may decide now (their own and those they act for)."""
+    acting = await acting_for(viewer, now)
+    if not acting:
+        return []
+    tasks = await ApprovalTask.filter(
+        approver_id__in=acting,
+        status=TaskStatus.PENDING,
+        request__status=ApprovalStatus.PENDING,
+    ).order_by("created_at", "id")
+    visible = set(
+        await visible_requests(viewer, acting)
+        .filter(id__in=[t.request_id for t in tasks])
+        .values_list("id", flat=True)
+    )
+    return [t for t in tasks if t.request_id in visible]
+
+
+async def request_for_subject(request_type: RequestType, subject_id: int) -> ApprovalRequest | None:
+    return (
+        await ApprovalRequest.filter(request_type=request_type, subject_id=subject_id)
+        .order_by("-id")
+        .first()
+    )
+
+
+async def decide(
+    viewer: Viewer,
+    request_id: int,
+    *,
+    approve: bool,
+    comment: str = "",
+    now: datetime | None = None,
+) -> ApprovalRequest:
+    """Approve or reject the viewer's task (or one they act for) in the open stage."""
+    now = now or datetime.now(UTC)
+    request = await get_request(viewer, request_id)
+    if request is None:
+        raise not_found("Approval request", "id")
+    if viewer.user_id == request.requester_id or (
+        viewer.employee_id is not None and viewer.employee_id == request.employee_id
+    ):
+        raise ServiceError.one(ErrorCode.FORBIDDEN, "You may not decide your own request.", "id")
+    acting = await acting_for(viewer, now)
+    async with in_transaction():
+        locked = await ApprovalRequest.filter(id=request.id).select_for_update().first()
+        assert locked is not None
+        if locked.status is not ApprovalStatus.PENDING:
+            raise ServiceError.one(ErrorCode.CONFLICT, "This request was already decided.", "id")
+        tasks = await ApprovalTask.filter(
+            request_id=locked.id,
+            stage=locked.stage,
+            status=TaskStatus.PENDING,
+            approver_id__in=acting,
+        ).order_by("id")
+        # One's own task first, else one of someone one acts for.
+        task = next((t for t in tasks if t.approver_id == viewer.user_id), None) or next(
+            iter(tasks), None
+        )
+        if task is None:
+            raise ServiceError.one(ErrorCode.FORBIDDEN, "You may not decide this request.", "id")
+        text = comment.strip()[:MAX_COMMENT]
+        changed = await ApprovalTask.filter(id=task.id, status=TaskStatus.PENDING).update(
+            status=TaskStatus.APPROVED if approve else TaskStatus.REJECTED,
+            acted_by_id=viewer.user_id,
+            decided_at=now,
+            comment=text,
+        )
+        if changed == 0:
+            raise ServiceError.one(ErrorCode.CONFLICT, "This request was already decided.", "id")
+        await ApprovalEvent.create(
+            request_id=locked.id,
+            kind=EventKind.APPROVED if approve else EventKind.REJECTED,
+            stage=locked.stage,
+            actor_id=viewer.user_id,
+            on_behalf_of_id=task.approver_id if task.approver_id != viewer.user_id else None,
+            comment=text,
+        )
+        if not approve:
+            await _finish(locked, approved=False, now=now, viewer=viewer)
+            return locked
+        stage_tasks = await ApprovalTask.filter(request_id=locked.id, stage=locked.stage)
+        done = task.mode is StepMode.ANY or _stage_done(stage_tasks, task.id)
+        if done:
+            await ApprovalTask.filter(
+                request_id=locked.id, stage=locked.stage, status=TaskStatus.PENDING
+            ).update(status=TaskStatus.CLOSED)
+            unit = await OrgUnit.get(id=locked.unit_id)
+            await _open_stage_with_effect(locked, unit, locked.stage + 1, now, viewer)
+        return await ApprovalRequest.get(id=locked.id)
+
+
+def _stage_done(tasks: list[ApprovalTask], just_approved: int) -> bool:
+    """An "all" stage is done when every approver approved; the tasks that took over an
+    escalated one count as one approver (any of them)."""
+    groups: dict[int, bool] = {}
+    for t in tasks:
+        if t.status is TaskStatus.ESCALATED:
+            continue
+        approved = t.status is TaskStatus.APPROVED or t.id == just_approved
+        key = -t.id if t.escalated_from_id is None else t.escalated_from_id
+        groups[key] = groups.get(key, False) or approved
+    return all(groups.values())
+
+
+async def _open_stage_with_effect(
+    request: ApprovalRequest, unit: OrgUnit, stage: int, now: datetime, viewer: Viewer
+) -> None:
+    if stage >= len(request.plan):
+        await _finish(request, approved=True, now=now, viewer=viewer)
+        return
+    await _open_stage(request, unit, stage, now)
+    progress = _PROGRESS.get(request.request_type)
+    if progress is not None and request.status is ApprovalStatus.PENDING:
+        await progress(request, viewer)
+
+
+async def add_comment(viewer: Viewer, request_id: int, comment: str) -> ApprovalRequest:
+    """A comment on the history, by anyone who reads the request."""
+    request = await get_request(viewer, request_id)
+    if request is None:
+        raise not_found("Approval request", "id")
+    text = comment.strip()[:MAX_COMMENT]
+    if not text:
+        raise ServiceError.one(ErrorCode.INVALID, "Write a comment.", "comment")
+    await ApprovalEvent.create(
+        request_id=request.id,
+        kind=EventKind.COMMENTED,
+        stage=request.stage,
+        actor_id=viewer.user_id,
+        comment=text,
+    )
+    return request
+
+
+async def cancel(viewer: Viewer, request_type: RequestType, subject_id: int) -> None:
+    """The subject was withdrawn: close the request (called by the owning domain)."""
+    request = await request_for_subject(request_type, subject_id)
+    if request is None or request.status is not ApprovalStatus.PENDING:
+        return
+    now = datetime.now(UTC)
+    await ApprovalRequest.filter(id=request.id, status=ApprovalStatus.PENDING).update(
+        status=ApprovalStatus.CANCELLED, decided_at=now
+    )
+    await ApprovalTask.filter(request_id=request.id, status=TaskStatus.PENDING).update(
+        status=TaskStatus.CLOSED
+    )
+    await ApprovalEvent.create(
+        request_id=request.id, kind=EventKind.CANCELLED, actor_id=viewer.user_id
+    )
+
+
+# --- delegation and escalation ---------------------------------------------------------------
+
+
+async def delegate(viewer: Viewer, *, to_employee_id: int, start: date, end: date) -> Delegation:
+    """While away the viewer's approvals may be decided by a colleague they can see."""
+    if viewer.user_id is None:
+        raise ServiceError.one(ErrorCode.FORBIDDEN, "Sign in to delegate.")
+    scope = viewer.employee_filter()
+    employee = (
+        await Employee.filter(scope).filter(id=to_employee_id).first()
+        if scope is not None
+        else None
+    )
+    if employee is None:
+        raise not_found("Employee", "toEmployeeId")
+    problems: list[FieldError] = []
+    if end < start:
+        problems.append(
+            FieldError("The delegation ends before it starts.", ErrorCode.INVALID, "endDate")
+        )
+    elif (end - start).days > 366:
+        problems.append(FieldError("At most a year at a time.", ErrorCode.INVALID, "endDate"))
+    if problems:
+        raise ServiceError(*problems)
+    user = await _user_of(employee.id)
+    if user is None or user.id == viewer.user_id:
+        raise ServiceError.one(
+            ErrorCode.INVALID, "Delegate to a colleague with a user account.", "toEmployeeId"
+        )
+    return await Delegation.create(
+        from_user_id=viewer.user_id, to_user_id=user.id, start_date=start, end_date=end
+    )
+
+
+async def my_delegations(viewer: Viewer) -> list[Delegation]:
+    if viewer.user_id is None:
+        return []
+    return await Delegation.filter(
+        Q(from_user_id=viewer.user_id) | Q(to_user_id=viewer.user_id)
+    ).order_by("-start_date", "-id")
+
+
+async def escalate_overdue(now: datetime | None = None) -> int:
+    """Hand every pending task past its deadline to its stage's escalation approver (the
+    job worker calls this on its heartbeat). Returns how many tasks were escalated."""
+    now = now or datetime.now(UTC)
+    count = 0
+    for task in await ApprovalTask.filter(
+        status=TaskStatus.PENDING, due_at__lt=now, request__status=ApprovalStatus.PENDING
+    ).order_by("id"):
+        async with in_transaction():
+            request = await ApprovalRequest.filter(id=task.request_id).select_for_update().first()
+            if request is None or request.stage != task.stage:
+                continue
+            changed = await ApprovalTask.filter(id=task.id, status=TaskStatus.PENDING).update(
+                status=TaskStatus.ESCALATED, decided_at=now
+            )
+            if changed == 0:
+                continue
+            spec = request.plan[task.stage].get("escalate") or {"rule": ApproverRule.HQ_HR.value}
+            unit = await OrgUnit.get(id=request.unit_id)
+            rule_spec = {"rule": spec["rule"], "user_id": spec.get("user_id")}
+            if spec["rule"] == ApproverRule.ROLE.value:
+                rule_spec = {"rule": ApproverRule.HQ_HR.value}
+            approvers = await stage_approvers(request, unit, [rule_spec])
+            open_ids = set(
+                await ApprovalTask.filter(
+                    request_id=request.id, stage=task.stage, status=TaskStatus.PENDING
+                ).values_list("approver_id", flat=True)
+            )
+            for approver_id in approvers:
+                if approver_id in open_ids:
+                    continue
+                await ApprovalTask.create(
+                    request_id=request.id,
+                    stage=task.stage,
+                    mode=task.mode,
+                    approver_id=approver_id,
+                    escalated_from_id=task.id,
+                )
+            await ApprovalEvent.create(
+                request_id=request.id,
+                kind=EventKind.ESCALATED,
+                stage=task.stage,
+                on_behalf_of_id=task.approver_id,
+                comment="Past the deadline.",
+            )
+            count += 1
+    return count
+
+
+# --- flows: reading and editing ----------------------------------------------------------------
+
+
+async def visible_flows(viewer: Viewer) -> list[ApprovalFlow]:
+    """HR's flows: HQ HR every one; branch HR the company defaults and their branch's."""
+    if not viewer.can_manage_employees:
+        return []
+    flows = (
+        await ApprovalFlow.all()
+        .prefetch_related("unit", "steps", "steps__user")
+        .order_by("request_type", "id")
+    )
+    return [
+        f
+        for f in flows
+        if f.unit_id is None or viewer.can_manage_employees_in(f.unit.path)  # type: ignore[union-attr]
+    ]
+
+
+@dataclass(frozen=True)
+class StepInput:
+    position: int
+    rule: ApproverRule
+    mode: StepMode = StepMode.ALL
+    level: int = 0
+    role: Role | None = None
+    user_id: int | None = None
+    days_over: int | None = None
+    amount_over: Decimal | None = None
+    deadline_hours: int | None = None
+    escalate_rule: ApproverRule | None = None
+
+
+async def save_flow(
+    viewer: Viewer,
+    *,
+    request_type: RequestType,
+    unit_id: int | None,
+    name: str,
+    steps: Sequence[StepInput],
+) -> ApprovalFlow | None:
+    """Replace the flow of a request type in a unit (HR of the unit; the company default: HQ
+    HR). No steps: the flow is removed and the one above applies again (returns None)."""
+    if not viewer.can_manage_employees:
+        raise ServiceError.one(ErrorCode.FORBIDDEN, "Only HR edits approval flows.")
+    unit: OrgUnit | None = None
+    if unit_id is not None:
+        unit = await OrgUnit.get_or_none(id=unit_id)
+        if unit is None or not viewer.can_see_unit(unit.path):
+            raise not_found("Unit", "unitId")
+        if not viewer.can_manage_employees_in(unit.path):
+            raise ServiceError.one(
+                ErrorCode.FORBIDDEN, "Only HR of the unit edits its flows.", "unitId"
+            )
+    elif viewer.role is not Role.HQ_HR:
+        raise ServiceError.one(
+            ErrorCode.FORBIDDEN, "Only HQ HR edits the company's default flows.", "unitId"
+        )
+    problems = _step_problems(steps)
+    if problems:
+        raise ServiceError(*problems)
+    if any(s.user_id is not None for s in steps):
+        known = set(
+            await User.filter(
+                id__in=[s.user_id for s in steps if s.user_id is not None], is_active=True
+            ).values_list("id", flat=True)
+        )
+        if any(s.user_id is not None and s.user_id not in known for s in steps):
+            raise not_found("User", "steps")
+    async with in_transaction():
+        existing = (
+            await ApprovalFlow.filter(request_type=request_type, unit_id=unit_id)
+            .select_for_update()
+            .first()
+        )
+        if not steps:
+            if existing is not None:
+                await existing.delete()
+            return None
+        if existing is None:
+            flow = await ApprovalFlow.create(
+                request_type=request_type, unit_id=unit_id, name=name.strip()[:128]
+            )
+        else:
+            flow = existing
+            flow.name = name.strip()[:128]
+            await flow.save(update_fields=["name", "updated_at"])
+            await ApprovalStep.filter(flow_id=flow.id).delete()
+        for s in steps:
+            await ApprovalStep.create(
+                flow_id=flow.id,
+                position=s.position,
+                mode=s.mode,
+                rule=s.rule,
+                level=s.level,
+                role=s.role,
+                user_id=s.user_id,
+                days_over=s.days_over,
+                amount_over=s.amount_over,
+                deadline_hours=s.deadline_hours,
+                escalate_rule=s.escalate_rule,
+            )
+    return await ApprovalFlow.get(id=flow.id).prefetch_related("unit", "steps", "steps__user")
+
+
+def _step_problems(steps: Sequence[StepInput]) -> list[FieldError]:
+    problems: list[FieldError] = []
+    if len(steps) > MAX_STEPS:
+        problems.append(FieldError(f"At most {MAX_STEPS} steps.", ErrorCode.INVALID, "steps"))
+    modes: dict[int, StepMode] = {}
+    for i, s in enumerate(steps):
+        where = f"steps.{i}"
+        if not 0 <= s.position <= 100:
+            problems.append(FieldError("Positions run from 0 to 100.", ErrorCode.INVALID, where))
+        if modes.setdefault(s.position, s.mode) is not s.mode:
+            problems.append(
+                FieldError("Steps of one stage share a mode.", ErrorCode.INVALID, where)
+            )
+        if s.rule is ApproverRule.ROLE and s.role not in (Role.BRANCH_HR, Role.MANAGER, Role.HQ_HR):
+            problems.append(
+                FieldError("Name HR or a manager for the role rule.", ErrorCode.INVALID, where)
+            )
+        if s.rule is ApproverRule.USER and s.user_id is None:
+            problems.append(FieldError("Name the approver.", ErrorCode.INVALID, where))
+        if s.escalate_rule in (ApproverRule.ROLE, ApproverRule.USER):
+            problems.append(
+                FieldError("Escalate to a manager, a head or HQ HR.", ErrorCode.INVALID, where)
+            )
+        if not 0 <= s.level <= 10:
+            problems.append(FieldError("A level from 0 to 10.", ErrorCode.INVALID, where))
+        if s.deadline_hours is not None and not 1 <= s.deadline_hours <= 24 * 90:
+            problems.append(
+                FieldError("A deadline of 1 hour to 90 days.", ErrorCode.INVALID, where)
+            )
+        if (s.days_over is not None and s.days_over < 0) or (
+            s.amount_over is not None and s.amount_over < 0
+        ):
+            problems.append(FieldError("Conditions are not negative.", ErrorCode.INVALID, where))
+    return problems
