@@ -21,6 +21,7 @@ from talentloop.analytics.models import (
 from talentloop.graphql.context import Info
 from talentloop.graphql.ids import to_global_id
 from talentloop.graphql.node import Node
+from talentloop.graphql.refs import unit_node
 
 if TYPE_CHECKING:
     from talentloop.org.types import OrgUnitNode
@@ -54,16 +55,6 @@ class ReportLanguage(Enum):
 class ComparisonPool(Enum):
     UNIT = "unit"
     PARENT = "parent"
-
-
-async def _unit(info: Info, unit_id: int | None) -> OrgUnitNode | None:
-    from talentloop.org import loaders as org_loaders
-    from talentloop.org.types import OrgUnitNode
-
-    if unit_id is None:
-        return None
-    found = await info.context.loader("unit", org_loaders.units_by_id).load(unit_id)
-    return OrgUnitNode(_model=found) if found else None
 
 
 @strawberry.type(description="A 95 % confidence interval.")
@@ -488,7 +479,7 @@ class ExternalEventNode(Node):
 
     @strawberry.field(description="The unit it touched (and everything under it).")
     async def unit(self, info: Info) -> OrgUnitRef | None:
-        return await _unit(info, self._model.unit_id)
+        return await unit_node(info, self._model.unit_id)
 
     @strawberry.field(description="What kind of event.")
     def kind(self) -> EventKind:

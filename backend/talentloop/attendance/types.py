@@ -23,8 +23,7 @@ from talentloop.attendance.results import DayResult, MonthSummary
 from talentloop.graphql.context import Info
 from talentloop.graphql.ids import to_global_id
 from talentloop.graphql.node import Node
-from talentloop.org import loaders as org_loaders
-from talentloop.people import loaders as people_loaders
+from talentloop.graphql.refs import employee_node, unit_node
 
 if TYPE_CHECKING:
     from talentloop.org.types import OrgUnitNode
@@ -51,22 +50,6 @@ EmployeeRef = Annotated["EmployeeNode", strawberry.lazy("talentloop.people.types
 OrgUnitRef = Annotated["OrgUnitNode", strawberry.lazy("talentloop.org.types")]
 
 
-async def _employee(info: Info, employee_id: int) -> EmployeeNode | None:
-    from talentloop.people.types import EmployeeNode
-
-    found = await info.context.loader("employee", people_loaders.employees_by_id).load(employee_id)
-    return EmployeeNode.of(found, info) if found else None
-
-
-async def _unit(info: Info, unit_id: int | None) -> OrgUnitNode | None:
-    from talentloop.org.types import OrgUnitNode
-
-    if unit_id is None:
-        return None
-    found = await info.context.loader("unit", org_loaders.units_by_id).load(unit_id)
-    return OrgUnitNode(_model=found) if found else None
-
-
 def _hours(minutes: int) -> float:
     return round(minutes / 60, 2)
 
@@ -88,7 +71,7 @@ class AttendanceRuleSetNode(Node):
 
     @strawberry.field(description="The unit it applies to (and its subtree), or null.")
     async def unit(self, info: Info) -> OrgUnitRef | None:
-        return await _unit(info, self._model.unit_id)
+        return await unit_node(info, self._model.unit_id)
 
     @strawberry.field(
         description="The region (or city) it applies to when no unit rule set does; null for a unit's or the company default."
@@ -159,7 +142,7 @@ class AttendanceLocationNode(Node):
 
     @strawberry.field(description="The unit whose people (and those below) may clock in here.")
     async def unit(self, info: Info) -> OrgUnitRef | None:
-        return await _unit(info, self._model.unit_id)
+        return await unit_node(info, self._model.unit_id)
 
 
 @strawberry.type(name="Punch", description="One clock-in or clock-out.")
@@ -342,7 +325,7 @@ class AttendanceMonth:
 
     @strawberry.field(description="The employee.")
     async def employee(self, info: Info) -> EmployeeRef | None:
-        return await _employee(info, self._m.employee.id)
+        return await employee_node(info, self._m.employee.id)
 
     @strawberry.field(description="The month (its first day).")
     def month(self) -> date:
@@ -375,7 +358,7 @@ class AttendanceSheetRow:
 
     @strawberry.field(description="The employee.")
     async def employee(self, info: Info) -> EmployeeRef | None:
-        return await _employee(info, self._m.employee.id)
+        return await employee_node(info, self._m.employee.id)
 
     @strawberry.field(description="The rule set that applies (null: the built-in 9:00–18:00).")
     def rule_set(self) -> AttendanceRuleSetNode | None:
@@ -394,7 +377,7 @@ class AttendanceSheet:
 
     @strawberry.field(description="The unit.")
     async def unit(self, info: Info) -> OrgUnitRef | None:
-        return await _unit(info, self._s.unit.id)
+        return await unit_node(info, self._s.unit.id)
 
     @strawberry.field(description="The month (its first day).")
     def month(self) -> date:
@@ -461,7 +444,7 @@ class LeaveRequestNode(Node):
 
     @strawberry.field(description="Who takes the leave.")
     async def employee(self, info: Info) -> EmployeeRef | None:
-        return await _employee(info, self._model.employee_id)
+        return await employee_node(info, self._model.employee_id)
 
     @strawberry.field(description="The leave type.")
     def leave_type(self) -> LeaveType:

@@ -14,7 +14,7 @@ from talentloop.access.policy import Viewer
 from talentloop.graphql.context import Info
 from talentloop.graphql.ids import to_global_id
 from talentloop.graphql.node import Node
-from talentloop.org import loaders as org_loaders
+from talentloop.graphql.refs import employee_node, unit_node
 from talentloop.payroll import service
 from talentloop.payroll.calc import Component, DeductionKind, RentCityClass, RoundingMode
 from talentloop.payroll.models import (
@@ -34,7 +34,6 @@ from talentloop.payroll.models import (
     SocialInsuranceTable,
     SpecialDeduction,
 )
-from talentloop.people import loaders as people_loaders
 
 if TYPE_CHECKING:
     from talentloop.org.types import OrgUnitNode
@@ -55,13 +54,6 @@ strawberry.enum(BonusTaxMethod, name="BonusTaxMethod", description="Separately o
 strawberry.enum(LineSection, name="PayslipSection", description="Where a line counts.")
 strawberry.enum(Component, name="InsuranceComponent", description="三险一金 components.")
 strawberry.enum(RoundingMode, name="RoundingMode", description="How a contribution rounds.")
-
-
-async def _employee(info: Info, employee_id: int) -> EmployeeNode | None:
-    from talentloop.people.types import EmployeeNode
-
-    found = await info.context.loader("employee", people_loaders.employees_by_id).load(employee_id)
-    return EmployeeNode.of(found, info) if found else None
 
 
 def _lines_by_payslip(_viewer: Viewer) -> Callable[[list[int]], Awaitable[list[list[PayslipLine]]]]:
@@ -123,7 +115,7 @@ class PayslipNode(Node):
 
     @strawberry.field(description="The employee.")
     async def employee(self, info: Info) -> EmployeeRef | None:
-        return await _employee(info, self._m.employee_id)
+        return await employee_node(info, self._m.employee_id)
 
     @strawberry.field(description="The month (its first day).")
     def month(self) -> date:
@@ -247,10 +239,7 @@ class PayrollRunNode(Node):
 
     @strawberry.field(description="The unit (and everything under it).")
     async def unit(self, info: Info) -> OrgUnitRef | None:
-        from talentloop.org.types import OrgUnitNode
-
-        found = await info.context.loader("unit", org_loaders.units_by_id).load(self._m.unit_id)
-        return OrgUnitNode(_model=found) if found else None
+        return await unit_node(info, self._m.unit_id)
 
     @strawberry.field(description="The month (its first day).")
     def month(self) -> date:
@@ -462,7 +451,7 @@ class EmployeePay:
 
     @strawberry.field(description="The employee.")
     async def employee(self, info: Info) -> EmployeeRef | None:
-        return await _employee(info, self._p.employee.id)
+        return await employee_node(info, self._p.employee.id)
 
     @strawberry.field(description="Their own salary structures, latest first.")
     def salary_structures(self) -> list[SalaryStructureInfo]:

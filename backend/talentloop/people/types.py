@@ -114,7 +114,7 @@ class EmployeeNode(Node):
         loader = info.context.loader("position", loaders.positions_by_id)
         found = cached(loader, position_id)
         if found is MISSING:
-            return _position_node(loader.load(position_id))
+            return _position_when_loaded(loader.load(position_id))
         return PositionNode(_model=found) if found else None
 
     @strawberry.field(
@@ -128,7 +128,7 @@ class EmployeeNode(Node):
         loader = info.context.loader("employee", loaders.employees_by_id)
         found = cached(loader, manager_id)
         if found is MISSING:
-            return _employee_node(loader.load(manager_id), info)
+            return _employee_when_loaded(loader.load(manager_id), info)
         return EmployeeNode.of(found, info) if found else None
 
     @strawberry.field(description="Work phone.")
@@ -195,11 +195,13 @@ class EmployeeNode(Node):
         return self._masked(SensitiveField.BANK_ACCOUNT)
 
 
-async def _position_node(loading: Awaitable[Position | None]) -> PositionNode | None:
+async def _position_when_loaded(loading: Awaitable[Position | None]) -> PositionNode | None:
     found = await loading
     return PositionNode(_model=found) if found else None
 
 
-async def _employee_node(loading: Awaitable[Employee | None], info: Info) -> EmployeeNode | None:
+async def _employee_when_loaded(
+    loading: Awaitable[Employee | None], info: Info
+) -> EmployeeNode | None:
     found = await loading
     return EmployeeNode.of(found, info) if found else None

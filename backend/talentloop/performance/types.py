@@ -13,8 +13,7 @@ from talentloop.errors import ErrorCode as ErrorCodeEnum
 from talentloop.graphql.context import Info
 from talentloop.graphql.ids import to_global_id
 from talentloop.graphql.node import Node
-from talentloop.org import loaders as org_loaders
-from talentloop.people import loaders as people_loaders
+from talentloop.graphql.refs import employee_node, unit_node
 from talentloop.performance import loaders, pay
 from talentloop.performance.models import (
     AssessmentRequest,
@@ -67,24 +66,6 @@ EmployeeRef = Annotated["EmployeeNode", strawberry.lazy("talentloop.people.types
 OrgUnitRef = Annotated["OrgUnitNode", strawberry.lazy("talentloop.org.types")]
 UserRef = Annotated["UserNode", strawberry.lazy("talentloop.accounts.types")]
 AssessmentRoundRef = Annotated["AssessmentRoundNode", strawberry.lazy("talentloop.skills.types")]
-
-
-async def _employee(info: Info, employee_id: int | None) -> EmployeeNode | None:
-    from talentloop.people.types import EmployeeNode
-
-    if employee_id is None:
-        return None
-    found = await info.context.loader("employee", people_loaders.employees_by_id).load(employee_id)
-    return EmployeeNode.of(found, info) if found else None
-
-
-async def _unit(info: Info, unit_id: int | None) -> OrgUnitNode | None:
-    from talentloop.org.types import OrgUnitNode
-
-    if unit_id is None:
-        return None
-    found = await info.context.loader("unit", org_loaders.units_by_id).load(unit_id)
-    return OrgUnitNode(_model=found) if found else None
 
 
 async def _kpi(info: Info, kpi_id: int) -> KpiNode | None:
@@ -191,11 +172,11 @@ class KpiBreakdownRow:
 
     @strawberry.field(description="The child unit (its whole subtree), when this row is a unit.")
     async def unit(self, info: Info) -> OrgUnitRef | None:
-        return await _unit(info, self._unit_id)
+        return await unit_node(info, self._unit_id)
 
     @strawberry.field(description="The member, when this row is a direct member of the unit.")
     async def employee(self, info: Info) -> EmployeeRef | None:
-        return await _employee(info, self._employee_id)
+        return await employee_node(info, self._employee_id)
 
 
 @strawberry.type(name="PerformanceRecord", description="One actual KPI value.")
@@ -208,7 +189,7 @@ class PerformanceRecordNode(Node):
 
     @strawberry.field(description="Whose value it is.")
     async def employee(self, info: Info) -> EmployeeRef | None:
-        return await _employee(info, self._model.employee_id)
+        return await employee_node(info, self._model.employee_id)
 
     @strawberry.field(description="Which KPI.")
     async def kpi(self, info: Info) -> KpiNode | None:
@@ -251,11 +232,11 @@ class KpiTargetNode(Node):
 
     @strawberry.field(description="The employee, for a personal target.")
     async def employee(self, info: Info) -> EmployeeRef | None:
-        return await _employee(info, self._model.employee_id)
+        return await employee_node(info, self._model.employee_id)
 
     @strawberry.field(description="The unit, for a target every member inherits.")
     async def unit(self, info: Info) -> OrgUnitRef | None:
-        return await _unit(info, self._model.unit_id)
+        return await unit_node(info, self._model.unit_id)
 
     @strawberry.field(description="The target value per member (before adjustments).")
     def value(self) -> Decimal:
@@ -296,7 +277,7 @@ class TriggerRuleNode(Node):
 
     @strawberry.field(description="Only for this unit's subtree; null for the whole company.")
     async def unit(self, info: Info) -> OrgUnitRef | None:
-        return await _unit(info, self._model.unit_id)
+        return await unit_node(info, self._model.unit_id)
 
     @strawberry.field(description="Whether it is evaluated.")
     def is_active(self) -> bool:
@@ -316,7 +297,7 @@ class AssessmentRequestNode(Node):
 
     @strawberry.field(description="Who is to be assessed.")
     async def employee(self, info: Info) -> EmployeeRef | None:
-        return await _employee(info, self._model.employee_id)
+        return await employee_node(info, self._model.employee_id)
 
     @strawberry.field(description="The rule that fired.")
     async def rule(self, info: Info) -> TriggerRuleNode | None:
@@ -499,7 +480,7 @@ class PaySuspensionNode(Node):
 
     @strawberry.field(description="The unit whose pay is suspended.")
     async def unit(self, info: Info) -> OrgUnitRef | None:
-        return await _unit(info, self._model.unit_id)
+        return await unit_node(info, self._model.unit_id)
 
     @strawberry.field(description="Why it was suspended.")
     def reason(self) -> str:

@@ -16,7 +16,7 @@ import strawberry
 from talentloop.graphql.context import Info
 from talentloop.graphql.ids import to_global_id
 from talentloop.graphql.node import Node
-from talentloop.people import loaders as people_loaders
+from talentloop.graphql.refs import employee_node
 from talentloop.skills import scoring, service
 from talentloop.skills.models import (
     AssessmentRound,
@@ -50,13 +50,6 @@ EmployeeRef = Annotated["EmployeeNode", strawberry.lazy("talentloop.people.types
 AssessmentRequestRef = Annotated[
     "AssessmentRequestNode", strawberry.lazy("talentloop.performance.types")
 ]
-
-
-async def _employee(info: Info, employee_id: int) -> EmployeeNode | None:
-    from talentloop.people.types import EmployeeNode
-
-    found = await info.context.loader("employee", people_loaders.employees_by_id).load(employee_id)
-    return EmployeeNode.of(found, info) if found else None
 
 
 async def _competency(info: Info, competency_id: int) -> CompetencyNode | None:
@@ -238,7 +231,7 @@ class HeatMapRow:
 
     @strawberry.field(description="The employee.")
     async def employee(self, info: Info) -> EmployeeRef | None:
-        return await _employee(info, self._employee_id)
+        return await employee_node(info, self._employee_id)
 
 
 @strawberry.type(description="A unit's employees × competencies, with the unit's averages.")
@@ -310,7 +303,7 @@ class AssessmentRoundNode(Node):
 
     @strawberry.field(description="Who is assessed.")
     async def employee(self, info: Info) -> EmployeeRef | None:
-        return await _employee(info, self._model.employee_id)
+        return await employee_node(info, self._model.employee_id)
 
     @strawberry.field(description="Title.")
     def title(self) -> str:

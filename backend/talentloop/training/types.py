@@ -13,7 +13,7 @@ from talentloop.accounts.models import Role
 from talentloop.graphql.context import Info
 from talentloop.graphql.ids import to_global_id
 from talentloop.graphql.node import Node
-from talentloop.people import loaders as people_loaders
+from talentloop.graphql.refs import employee_node
 from talentloop.performance.periods import label
 from talentloop.training import costs, loaders, service
 from talentloop.training.models import (
@@ -54,15 +54,6 @@ KpiRef = Annotated["KpiNode", strawberry.lazy("talentloop.performance.types")]
 CompetencyRef = Annotated["CompetencyNode", strawberry.lazy("talentloop.skills.types")]
 SkillTestRef = Annotated["SkillTestNode", strawberry.lazy("talentloop.skills.types")]
 TestAttemptRef = Annotated["TestAttemptNode", strawberry.lazy("talentloop.skills.types")]
-
-
-async def _employee(info: Info, employee_id: int | None) -> EmployeeNode | None:
-    from talentloop.people.types import EmployeeNode
-
-    if employee_id is None:
-        return None
-    found = await info.context.loader("employee", people_loaders.employees_by_id).load(employee_id)
-    return EmployeeNode.of(found, info) if found else None
 
 
 async def _competency(competency_id: int) -> CompetencyNode | None:
@@ -289,7 +280,7 @@ class EnrollmentNode(Node):
 
     @strawberry.field(description="The learner.")
     async def employee(self, info: Info) -> EmployeeRef | None:
-        return await _employee(info, self._model.employee_id)
+        return await employee_node(info, self._model.employee_id)
 
     @strawberry.field(description="Waitlisted, enrolled, in progress, completed or cancelled.")
     def status(self) -> EnrollmentStatus:
@@ -321,7 +312,7 @@ class EnrollmentNode(Node):
 
     @strawberry.field(description="The mentor, for mentoring.")
     async def mentor(self, info: Info) -> EmployeeRef | None:
-        return await _employee(info, self._model.mentor_id)
+        return await employee_node(info, self._model.mentor_id)
 
     @strawberry.field(description="The mentoring plan.")
     def mentoring_plan(self) -> str:
