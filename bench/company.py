@@ -800,67 +800,13 @@ async def _generate(n_employees: int, progress: Callable[[str], None]) -> Compan
 
 
 async def _payroll_setup(hq_hr_user_id: int) -> None:
-    """What a payroll run needs: 上海's social insurance table (the demo's) and a salary
-    structure per position from January 2026 (base, allowance and performance pay by family, as
-    in the demo), set through the payroll service as HQ HR."""
+    """What a payroll run needs, as the demo has it: 上海's social insurance table and a salary
+    structure per position from January 2026, set through the payroll service as HQ HR."""
     from talentloop.access.viewer import load_viewer
-    from talentloop.demo.payroll import FAMILY_PAY, OTHER_PAY, TABLES
-    from talentloop.payroll import service as payroll
-    from talentloop.payroll.calc import RoundingMode
-    from talentloop.payroll.models import (
-        ComponentKind,
-        ComponentMethod,
-        SocialInsuranceRate,
-        SocialInsuranceTable,
-    )
-    from talentloop.people.models import Position
+    from talentloop.demo.payroll import create_city_tables, set_position_structures
 
-    city, floor, ceiling, fund_floor, fund_ceiling, fund_q, source, rates = TABLES[0]
-    table = await SocialInsuranceTable.create(
-        city=city,
-        valid_from=date(2025, 7, 1),
-        base_floor=Decimal(floor),
-        base_ceiling=Decimal(ceiling),
-        fund_floor=Decimal(fund_floor),
-        fund_ceiling=Decimal(fund_ceiling),
-        fund_rounding_quantum=fund_q,
-        fund_rounding_mode=RoundingMode.HALF_UP,
-        source=source,
-    )
-    await SocialInsuranceRate.bulk_create(
-        [
-            SocialInsuranceRate(
-                table=table,
-                component=c,
-                employee_rate=Decimal(e),
-                employer_rate=Decimal(r),
-                employee_fixed=Decimal(f),
-            )
-            for c, e, r, f in rates
-        ]
-    )
-    hq_hr = await load_viewer(hq_hr_user_id)
-    for position in await Position.all():
-        allowance, performance = FAMILY_PAY.get(position.family, OTHER_PAY)
-        await payroll.set_position_structure(
-            hq_hr,
-            position.id,
-            date(2026, 1, 1),
-            [
-                payroll.ComponentInput(
-                    ComponentKind.BASE, "基本工资", ComponentMethod.EMPLOYEE_BASE
-                ),
-                payroll.ComponentInput(
-                    ComponentKind.ALLOWANCE, "岗位津贴", ComponentMethod.FIXED, amount=allowance
-                ),
-                payroll.ComponentInput(
-                    ComponentKind.PERFORMANCE,
-                    "绩效工资",
-                    ComponentMethod.PERCENT_OF_BASE,
-                    rate=performance,
-                ),
-            ],
-        )
+    await create_city_tables({"上海"})
+    await set_position_structures(await load_viewer(hq_hr_user_id))
 
 
 async def describe(url: str) -> Company:

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from datetime import date
 from decimal import Decimal as D
 
+from talentloop.access.policy import Viewer
 from talentloop.access.viewer import load_viewer
 from talentloop.accounts.models import User
 from talentloop.jobs.models import Job, JobState
@@ -73,9 +74,11 @@ FAMILY_PAY = {
 OTHER_PAY = (D(600), D("0.15"))
 
 
-async def load_payroll_story(progress: Callable[[str], None] = lambda _m: None) -> None:
-    progress("payroll: city tables and salary structures…")
+async def create_city_tables(cities: set[str] | None = None) -> None:
+    """The social insurance tables of TABLES (of `cities` only, when given)."""
     for city, floor, ceiling, fund_floor, fund_ceiling, fund_q, source, rates in TABLES:
+        if cities is not None and city not in cities:
+            continue
         table = await SocialInsuranceTable.create(
             city=city,
             valid_from=FROM_JULY_2025,
@@ -99,7 +102,11 @@ async def load_payroll_story(progress: Callable[[str], None] = lambda _m: None) 
                 for c, e, r, f in rates
             ]
         )
-    hq_hr = await load_viewer((await User.get(username="hr.hq")).id)
+
+
+async def set_position_structures(hq_hr: Viewer) -> None:
+    """A salary structure per position from January 2026: base, allowance and performance pay
+    by job family (FAMILY_PAY)."""
     for position in await Position.all():
         allowance, performance = FAMILY_PAY.get(position.family, OTHER_PAY)
         await service.set_position_structure(
@@ -122,6 +129,13 @@ async def load_payroll_story(progress: Callable[[str], None] = lambda _m: None) 
             ],
             note="演示：按岗位族统一",
         )
+
+
+async def load_payroll_story(progress: Callable[[str], None] = lambda _m: None) -> None:
+    progress("payroll: city tables and salary structures…")
+    await create_city_tables()
+    hq_hr = await load_viewer((await User.get(username="hr.hq")).id)
+    await set_position_structures(hq_hr)
 
     progress("payroll: deductions and items…")
     branch = await OrgUnit.get(code="SH")
