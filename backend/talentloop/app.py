@@ -38,6 +38,7 @@ from talentloop.graphql.schema import schema
 from talentloop.jobs.worker import Worker
 from talentloop.privacy.keys import get_keyring
 from talentloop.records.routes import download_document, upload_document
+from talentloop.recruitment.routes import download_resume, upload_resume
 
 UNAUTHENTICATED = {
     "errors": [
@@ -321,6 +322,8 @@ def create_app(database_url: str | None = None) -> Starlette:
         Route("/reports/{job_id:int}", download_report, methods=["GET"]),
         Route("/archive/upload", upload_document, methods=["POST"]),
         Route("/archive/{document_id:int}", download_document, methods=["GET"]),
+        Route("/recruitment/resume", upload_resume, methods=["POST"]),
+        Route("/recruitment/resume/{application_id:int}", download_resume, methods=["GET"]),
         Route("/payroll/runs/{run_id:int}/{kind}.xlsx", download_payroll_file, methods=["GET"]),
         Route("/me/record.json", partial(download_own_record, file_format="json")),
         Route("/me/record.xlsx", partial(download_own_record, file_format="xlsx")),

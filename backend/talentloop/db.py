@@ -28,6 +28,7 @@ MODEL_MODULES = [
     "talentloop.records.models",
     "talentloop.attendance.models",
     "talentloop.approvals.models",
+    "talentloop.recruitment.models",
 ]
 
 

@@ -104,6 +104,15 @@ DEFAULT_PLANS: dict[RequestType, list[dict[str, Any]]] = {
         {"mode": StepMode.ALL.value, "approvers": [_approver(ApproverRule.BRANCH_HEAD)]},
         {"mode": StepMode.ANY.value, "approvers": [_approver(ApproverRule.HQ_HR)]},
     ],
+    # Hiring: the branch head agrees to the headcount and budget, then HQ HR (headcount is
+    # planned company-wide); an offer's terms: the branch head.
+    RequestType.REQUISITION: [
+        {"mode": StepMode.ALL.value, "approvers": [_approver(ApproverRule.BRANCH_HEAD)]},
+        {"mode": StepMode.ANY.value, "approvers": [_approver(ApproverRule.HQ_HR)]},
+    ],
+    RequestType.OFFER: [
+        {"mode": StepMode.ALL.value, "approvers": [_approver(ApproverRule.BRANCH_HEAD)]},
+    ],
 }
 FALLBACK_PLAN = [{"mode": StepMode.ANY.value, "approvers": [_approver(ApproverRule.HQ_HR)]}]
 

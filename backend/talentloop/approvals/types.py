@@ -44,7 +44,12 @@ strawberry.enum(
 )
 
 # The node type of each request type's subject, for its global ID.
-SUBJECT_TYPES = {RequestType.LEAVE: "LeaveRequest", RequestType.PAY_RESTORE: "RestoreRequest"}
+SUBJECT_TYPES = {
+    RequestType.LEAVE: "LeaveRequest",
+    RequestType.PAY_RESTORE: "RestoreRequest",
+    RequestType.REQUISITION: "Requisition",
+    RequestType.OFFER: "Offer",  # not a node: the offer is read through its Application
+}
 
 
 async def _names(info: Info, user_ids: set[int]) -> dict[int, str]:

@@ -62,6 +62,8 @@ from talentloop.performance.types import (
 from talentloop.privacy.schema import PrivacyMutation
 from talentloop.records.schema import RecordsMutation, RecordsQuery
 from talentloop.records.types import ContractNode
+from talentloop.recruitment.schema import RecruitmentMutation, RecruitmentQuery
+from talentloop.recruitment.types import ApplicationNode, PostingNode, RequisitionNode
 from talentloop.skills.schema import SkillsMutation, SkillsQuery
 from talentloop.skills.types import (
     AssessmentRoundNode,
@@ -106,6 +108,7 @@ Query = merge_types(
         AuditQuery,
         RecordsQuery,
         ApprovalsQuery,
+        RecruitmentQuery,
     ),
 )
 Mutation = merge_types(
@@ -123,6 +126,7 @@ Mutation = merge_types(
         PrivacyMutation,
         AttendanceMutation,
         ApprovalsMutation,
+        RecruitmentMutation,
     ),
 )
 
@@ -175,6 +179,9 @@ schema = TalentLoopSchema(
         PayrollRunNode,
         PayslipNode,
         ApprovalRequestNode,
+        RequisitionNode,
+        PostingNode,
+        ApplicationNode,
     ],
     config=StrawberryConfig(auto_camel_case=True),
     # Limits and their values: graphql/limits.py. Every extension is built per request; the

@@ -92,6 +92,7 @@ class DocumentType(StrEnum):
     DIPLOMA = "diploma"
     CONTRACT_SCAN = "contract_scan"
     CERTIFICATE = "certificate"
+    RESUME = "resume"  # the résumé the candidate gave, kept at hire
     OTHER = "other"
 
 

@@ -1,0 +1,1 @@
+"""Recruitment: requisitions, postings, candidates, interviews, offers, onboarding."""
