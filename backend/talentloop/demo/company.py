@@ -21,6 +21,7 @@ from talentloop.demo.attendance import load_attendance_story
 from talentloop.demo.payroll import load_payroll_story
 from talentloop.demo.performance import load_performance_story
 from talentloop.demo.records import load_records_story
+from talentloop.demo.recruitment import load_recruitment_story
 from talentloop.demo.skills import load_skills_story
 from talentloop.demo.training import load_training_story
 from talentloop.org.models import OrgUnit, OrgUnitType
@@ -309,6 +310,7 @@ async def load_demo_company(progress: Callable[[str], None] = lambda _m: None) -
         await load_records_story(TODAY, progress)
         await load_attendance_story(progress)
         await load_payroll_story(progress)
+        await load_recruitment_story(progress)
     progress(
         f"demo company loaded: {len(units)} units, {len(people.rows)} employees, {len(accounts)} accounts"
     )
