@@ -102,6 +102,18 @@ from talentloop.records.models import (
     WorkHistory,
 )
 from talentloop.records.models import EventKind as EmploymentEventKind
+from talentloop.recruitment.models import (
+    Application,
+    Candidate,
+    CandidateSource,
+    Interview,
+    OnboardingTask,
+    Posting,
+    Requisition,
+    RequisitionStatus,
+    Scorecard,
+    Stage,
+)
 from talentloop.skills.models import (
     AssessmentRound,
     Competency,
@@ -290,6 +302,7 @@ async def build_matrix_world() -> MatrixWorld:
     for team in TEAMS:
         await _team_records(w, team)
     await _payroll_records(w)
+    await _recruitment_records(w)
     # A company default flow (of a type nothing here asks for): what HR reads in approvalFlows.
     flow = await ApprovalFlow.create(request_type=RequestType.DATA_EXPORT, name="default")
     await ApprovalStep.create(flow=flow, position=0, rule=ApproverRule.HQ_HR)
@@ -716,3 +729,53 @@ async def new_leave_request(
         status=status,
         requested_by=w.users[person],
     )
+
+
+async def _recruitment_records(w: MatrixWorld) -> None:
+    """Per team an approved requisition, its open posting and an accepted candidate's
+    application; per person an onboarding checklist item (as if hired through it)."""
+    for code, members in TEAMS.items():
+        requisition = await Requisition.create(
+            unit=w.units[code],
+            position=w.cat.position,
+            headcount=1,
+            budget=Decimal(100000),
+            status=RequisitionStatus.APPROVED,
+        )
+        w.add("Requisition", requisition.id, Owner.UNIT, code)
+        posting = await Posting.create(
+            requisition=requisition, unit=w.units[code], title=f"{code} rep"
+        )
+        w.add("Posting", posting.id, Owner.UNIT, code)
+        application = await _application(w, code, Stage.ACCEPTED)
+        w.add("Application", application.id, Owner.UNIT, code)
+        for person in members:
+            await OnboardingTask.create(
+                application=application, employee=w.people[person], key="orientation", title="x"
+            )
+
+
+async def _application(w: MatrixWorld, code: str, stage: Stage) -> Application:
+    posting = await Posting.filter(unit_id=w.units[code].id).first()
+    assert posting is not None
+    candidate = await Candidate.create(name=f"{code} candidate", email=f"{code.lower()}@x.cn")
+    return await Application.create(
+        candidate=candidate, posting=posting, unit_id=posting.unit_id,
+        source=CandidateSource.OTHER, stage=stage, furthest=3,
+    )  # fmt: skip
+
+
+async def new_interview(w: MatrixWorld, person: str) -> Interview:
+    """An interview in the person's team where the person is the interviewer."""
+    application = await _application(w, w.team_of(person), Stage.INTERVIEW)
+    interview = await Interview.create(
+        application=application, title="x", scheduled_at=datetime(2025, 3, 3, tzinfo=UTC)
+    )
+    await Scorecard.create(interview=interview, interviewer=w.users[person])
+    return interview
+
+
+async def new_onboarding_task(w: MatrixWorld, code: str) -> OnboardingTask:
+    application = await Application.filter(unit_id=w.units[code].id).first()
+    assert application is not None
+    return await OnboardingTask.create(application=application, title="x")

@@ -62,8 +62,10 @@ from tests.access.matrix_world import (
     month,
     new_education,
     new_event,
+    new_interview,
     new_leave_request,
     new_location,
+    new_onboarding_task,
     new_restore_request,
 )
 from tests.support import Api, access_token
@@ -202,6 +204,12 @@ LISTS: dict[str, Callable[[MatrixWorld], str]] = {
     "leaveRequests": lambda w: "leaveRequests" + CONNECTION,
     "payrollRuns": lambda w: "payrollRuns { id payslips { id } }",
     "myPayslips": lambda w: "myPayslips { id }",
+    "requisitions": lambda w: "requisitions(first: 100) { edges { node { id postings { id } } } }",
+    "postings": lambda w: "postings(first: 100) { edges { node { id requisition { id } } } }",
+    "applications": lambda w: (
+        "applications(first: 100) { edges { node { id posting { id } interviews { id } } } }"
+    ),
+    "recruitmentFunnel": lambda w: "recruitmentFunnel { posting { id } applied }",
 }
 
 
@@ -308,6 +316,12 @@ SEARCHES = [
            f'externalEvents(from: "{CONV_MONTH}", to: "{CONV_MONTH}", unitId: "{{key}}") {{ id }}'),
     Search("leaveRequests", "employeeId", Owner.PERSON, "LeaveRequest",
            'leaveRequests(first: 100, employeeId: "{key}") { totalCount }'),
+    Search("requisitions", "unitId", Owner.UNIT, "Requisition",
+           'requisitions(first: 100, unitId: "{key}") { totalCount }'),
+    Search("postings", "unitId", Owner.UNIT, "Posting",
+           'postings(first: 100, unitId: "{key}") { totalCount }'),
+    Search("recruitmentFunnel", "unitId", Owner.UNIT, "Posting",
+           'recruitmentFunnel(unitId: "{key}") { applied }'),
 ]  # fmt: skip
 
 
@@ -524,6 +538,7 @@ ABOUT_ONE: dict[str, Callable[[MatrixWorld, str], str]] = {
     "attendanceSheet": _about("attendanceSheet", f', month: "{CONV_MONTH}"'),
     "attendanceSheetXlsx": _about("attendanceSheetXlsx", f', month: "{CONV_MONTH}"'),
     "employeePay": _about("employeePay"),
+    "employeeOnboarding": _about("employeeOnboarding"),
 }
 
 
@@ -680,6 +695,7 @@ def test_every_aggregate_and_role_gated_read_has_a_probe() -> None:
         "myAttendance",
         "myApprovals",
         "myDelegations",
+        "myInterviews",
     }
 
 
@@ -726,16 +742,17 @@ async def test_aggregates_count_exactly_the_people_read_at_work_and_role_gated_r
         tokens = {to_global_id("ApiToken", w.tokens[person])} if person else set()
         if {t["id"] for t in data["apiTokens"]} != tokens:
             problems.append(f"{viewer} × apiTokens: {data['apiTokens']}")
-        # nothing in the world waits for anyone's approval, and nobody delegated
+        # nothing in the world waits for anyone's approval or scorecard, and nobody delegated
         data = (
             await api.run(
                 f"{{ myApprovals {{ {selection('ApprovalRequest')} }}"
-                f" myDelegations {{ {selection('ApprovalDelegation')} }} }}",
+                f" myDelegations {{ {selection('ApprovalDelegation')} }}"
+                f" myInterviews {{ {selection('Interview')} }} }}",
                 as_=user,
             )
         )["data"]
-        if data != {"myApprovals": [], "myDelegations": []}:
-            problems.append(f"{viewer} × myApprovals, myDelegations: {data}")
+        if data != {"myApprovals": [], "myDelegations": [], "myInterviews": []}:
+            problems.append(f"{viewer} × myApprovals, myDelegations, myInterviews: {data}")
     assert not problems, _report(problems)
 
 
@@ -936,6 +953,19 @@ PROBES: dict[str, Probe] = {
     "returnPayrollRun": _probe('returnPayrollRun(id: "$target")', on="PayrollRun"),
     "approvePayrollRun": _probe('approvePayrollRun(id: "$target")', on="PayrollRun"),
     "markPayrollRunPaid": _probe('markPayrollRunPaid(id: "$target")', on="PayrollRun"),
+    "createRequisition": _probe('createRequisition(input: {unitId: "$target", positionId: "$position", headcount: 0, budget: "1"})', on="OrgUnit"),
+    "closeRequisition": _probe('closeRequisition(id: "$target")', on="Requisition"),
+    "openPosting": _probe('openPosting(input: {requisitionId: "$target", title: ""})', on="Requisition"),
+    "closePosting": _probe('closePosting(id: "$target")', on="Posting"),
+    "addCandidate": _probe('addCandidate(input: {postingId: "$target", name: "", source: OTHER})', on="Posting"),
+    "moveApplication": _probe('moveApplication(id: "$target", stage: HIRED)', on="Application"),
+    "scheduleInterview": _probe('scheduleInterview(input: {applicationId: "$target", title: "x", scheduledAt: "2025-03-03T02:00:00Z", interviewerIds: []})', on="Application"),
+    "submitScorecard": _fresh('submitScorecard(input: {interviewId: "$target", ratings: [], recommendation: YES})', new_interview, "Interview", of_person=True),
+    "makeOffer": _probe('makeOffer(input: {applicationId: "$target", monthlySalary: "0", startDate: "2025-03-03", contractKind: OPEN_ENDED})', on="Application"),
+    "respondToOffer": _probe('respondToOffer(applicationId: "$target", accepted: false)', on="Application"),
+    "addOnboardingTask": _probe('addOnboardingTask(applicationId: "$target", title: "")', on="Application"),
+    "setOnboardingTaskDone": _fresh('setOnboardingTaskDone(id: "$target", done: true)', new_onboarding_task, "OnboardingTask"),
+    "hireCandidate": _probe('hireCandidate(input: {applicationId: "$target", employeeNumber: ""})', on="Application"),
 }  # fmt: skip
 
 

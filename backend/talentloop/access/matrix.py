@@ -287,6 +287,16 @@ TYPES: dict[str, TypeAccess] = {
         "delegates too (persons, not roles), always inside their own subtrees",
         person=Reach.PERSONAL,
     ),
+    # recruitment
+    "Requisition": _t(
+        "where the viewer directs: HR in scope, the unit's team lead", unit=Reach.DIRECTED
+    ),
+    "Posting": _t("where the viewer directs, like its requisition", unit=Reach.DIRECTED),
+    "Application": _t(
+        "where the viewer directs; its interviewers too (persons, not roles), who read neither "
+        "the candidate's contacts nor birth date",
+        unit=Reach.DIRECTED,
+    ),
 }
 
 # Types that are not Nodes, each read only through the fields that return it, so it is
@@ -369,6 +379,17 @@ VALUE_TYPES: dict[str, str] = {
     "PayrollItem": "EmployeePay.items",
     "SocialInsuranceTable": "socialInsuranceTables: HR",
     "SocialInsuranceRate": "SocialInsuranceTable.rates",
+    "Candidate": "Application.candidate",
+    "CandidateEducation": "Candidate.education",
+    "CandidateWork": "Candidate.workHistory",
+    "Resume": "Candidate.resume",
+    "Interview": "Application.interviews; myInterviews: the viewer's own (as interviewer)",
+    "Scorecard": "Interview.scorecards: an interviewer sees the others' once theirs is in",
+    "ScorecardRating": "Scorecard.ratings",
+    "Offer": "Application.offer",
+    "OnboardingTask": "Application.onboarding; employeeOnboarding: the person's WORK",
+    "ApplicationStageChange": "Application.stageHistory",
+    "RecruitmentFunnelRow": "recruitmentFunnel: postings where the viewer directs",
 }
 
 
@@ -498,6 +519,13 @@ QUERIES: dict[str, QueryAccess] = {
     "payrollRun": _q(Read.LOOKUP, "PayrollRun", argument="id"),
     "myPayslips": _q(Read.OWN_LIST, "Payslip"),
     "employeePay": _q(Read.PERSON, argument="employeeId", reach=Reach.PAY),
+    "requisitions": _q(Read.LIST, "Requisition"),
+    "postings": _q(Read.LIST, "Posting"),
+    "applications": _q(Read.LIST, "Application"),
+    # one row per posting (and source) with candidates: the postings the viewer reads
+    "recruitmentFunnel": _q(Read.LIST, "Posting"),
+    "myInterviews": _q(Read.VIEWER),
+    "employeeOnboarding": _q(Read.PERSON, argument="employeeId", reach=Reach.WORK),
     "positionSalaryStructures": _q(Read.ROLES, roles=HR),
     "socialInsuranceTables": _q(Read.ROLES, roles=HR),
 }
@@ -683,6 +711,22 @@ MUTATIONS: dict[str, MutationAccess] = {
     "returnPayrollRun": _on("PayrollRun", Reach.MANAGED, None),
     "approvePayrollRun": _on("PayrollRun", Reach.MANAGED, None, note="then locked"),
     "markPayrollRunPaid": _on("PayrollRun", Reach.MANAGED, None),
+    # recruitment: HR of the unit's branch runs it; where one directs one asks to hire
+    "createRequisition": _m(Target.UNIT, Reach.UNIT, Reach.DIRECTED),
+    "closeRequisition": _on("Requisition", Reach.DIRECTED, None),
+    "openPosting": _on("Requisition", Reach.DIRECTED, Reach.MANAGED, note="an approved one"),
+    "closePosting": _on("Posting", Reach.DIRECTED, Reach.MANAGED),
+    "addCandidate": _on("Posting", Reach.DIRECTED, Reach.MANAGED, note="an open one"),
+    "moveApplication": _on("Application", Reach.DIRECTED, Reach.MANAGED),
+    "scheduleInterview": _on("Application", Reach.DIRECTED, Reach.MANAGED),
+    "submitScorecard": _on("Interview", Reach.OWN, None, note="the interviewer's own"),
+    "makeOffer": _on("Application", Reach.DIRECTED, Reach.MANAGED),
+    "respondToOffer": _on("Application", Reach.DIRECTED, Reach.MANAGED),
+    "addOnboardingTask": _on("Application", Reach.DIRECTED, Reach.MANAGED),
+    "setOnboardingTaskDone": _on(
+        "OnboardingTask", Reach.DIRECTED, Reach.MANAGED, note="found through its application"
+    ),
+    "hireCandidate": _on("Application", Reach.DIRECTED, Reach.MANAGED, note="an accepted one"),
 }
 
 

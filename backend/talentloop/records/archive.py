@@ -38,6 +38,27 @@ def sniff(content: bytes) -> tuple[str, str] | None:
     return None
 
 
+def accepted_file(file_name: str, content: bytes, default: str = "document") -> tuple[str, str]:
+    """The name a file is kept under (its extension from its content) and its media type; a
+    file that is empty, larger than 10 MB, or not a PDF, PNG or JPEG is refused."""
+    if not content:
+        raise ServiceError.one(ErrorCode.REQUIRED, "The file is empty.", "file")
+    if len(content) > MAX_BYTES:
+        raise ServiceError.one(ErrorCode.INVALID, "The file is larger than 10 MB.", "file")
+    sniffed = sniff(content)
+    if sniffed is None:
+        raise ServiceError.one(
+            ErrorCode.INVALID, "Only PDF, PNG and JPEG files are accepted.", "file"
+        )
+    media_type, extension = sniffed
+    name = (file_name or "").strip().replace("/", "_").replace("\\", "_")[:200] or default
+    if not name.lower().endswith("." + extension) and not (
+        extension == "jpg" and name.lower().endswith(".jpeg")
+    ):
+        name = f"{name}.{extension}"
+    return name, media_type
+
+
 def _group(doc_type: DocumentType) -> FieldGroup:
     return FieldGroup.SENSITIVE if doc_type is DocumentType.ID_COPY else FieldGroup.PERSONAL
 
@@ -79,21 +100,7 @@ async def upload(
         raise ServiceError.one(
             ErrorCode.FORBIDDEN, "You may not add to this employee's archive.", "employeeId"
         )
-    if not content:
-        raise ServiceError.one(ErrorCode.REQUIRED, "The file is empty.", "file")
-    if len(content) > MAX_BYTES:
-        raise ServiceError.one(ErrorCode.INVALID, "The file is larger than 10 MB.", "file")
-    sniffed = sniff(content)
-    if sniffed is None:
-        raise ServiceError.one(
-            ErrorCode.INVALID, "Only PDF, PNG and JPEG files are accepted.", "file"
-        )
-    media_type, extension = sniffed
-    name = (file_name or "").strip().replace("/", "_").replace("\\", "_")[:200] or "document"
-    if not name.lower().endswith("." + extension) and not (
-        extension == "jpg" and name.lower().endswith(".jpeg")
-    ):
-        name = f"{name}.{extension}"
+    name, media_type = accepted_file(file_name, content)
     storage = storage or get_storage()
     key = await storage.put(content)
     try:

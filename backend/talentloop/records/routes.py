@@ -56,31 +56,23 @@ def _errors(status: int, *problems: FieldError) -> JSONResponse:
     return JSONResponse(body, status_code=status)
 
 
-async def upload_document(request: Request) -> Response:
-    viewer = await _viewer(request)
-    if viewer is None:
-        return JSONResponse(UNAUTHENTICATED, status_code=401)
-    if not may_write(viewer.token_scopes, "people"):
-        return _errors(
-            403, FieldError("This API token may not change people.", ErrorCode.FORBIDDEN)
-        )
+def _not_a_file(request: Request) -> Response | None:
+    """415 unless the body is sent as application/octet-stream."""
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if media != "application/octet-stream":
-        return _errors(
-            415,
-            FieldError(
-                "Send the file as the body with Content-Type: application/octet-stream.",
-                ErrorCode.INVALID,
-                "file",
-            ),
-        )
-    employee_id = pk_of(request.query_params.get("employeeId", ""), "Employee")
-    if employee_id is None:
-        return _errors(400, FieldError("Not a valid Employee id.", ErrorCode.INVALID, "employeeId"))
-    try:
-        doc_type = DocumentType(request.query_params.get("type", "").lower())
-    except ValueError:
-        return _errors(400, FieldError("Unknown document type.", ErrorCode.INVALID, "type"))
+    if media == "application/octet-stream":
+        return None
+    return _errors(
+        415,
+        FieldError(
+            "Send the file as the body with Content-Type: application/octet-stream.",
+            ErrorCode.INVALID,
+            "file",
+        ),
+    )
+
+
+async def read_file(request: Request) -> bytes | Response:
+    """The uploaded file (after `_not_a_file`), or 413 as soon as it passes 10 MB."""
     chunks: list[bytes] = []
     size = 0
     async for chunk in request.stream():
@@ -90,13 +82,36 @@ async def upload_document(request: Request) -> Response:
                 413, FieldError("The file is larger than 10 MB.", ErrorCode.INVALID, "file")
             )
         chunks.append(chunk)
+    return b"".join(chunks)
+
+
+async def upload_document(request: Request) -> Response:
+    viewer = await _viewer(request)
+    if viewer is None:
+        return JSONResponse(UNAUTHENTICATED, status_code=401)
+    if not may_write(viewer.token_scopes, "people"):
+        return _errors(
+            403, FieldError("This API token may not change people.", ErrorCode.FORBIDDEN)
+        )
+    if (refused := _not_a_file(request)) is not None:
+        return refused
+    employee_id = pk_of(request.query_params.get("employeeId", ""), "Employee")
+    if employee_id is None:
+        return _errors(400, FieldError("Not a valid Employee id.", ErrorCode.INVALID, "employeeId"))
+    try:
+        doc_type = DocumentType(request.query_params.get("type", "").lower())
+    except ValueError:
+        return _errors(400, FieldError("Unknown document type.", ErrorCode.INVALID, "type"))
+    content = await read_file(request)
+    if isinstance(content, Response):
+        return content
     try:
         document = await archive.upload(
             viewer,
             employee_id,
             doc_type=doc_type,
             file_name=request.query_params.get("name", ""),
-            content=b"".join(chunks),
+            content=content,
         )
     except ServiceError as exc:
         return _errors(400, *exc.errors)

@@ -18,8 +18,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from talentloop.access.scopes import may_read, may_write
 from talentloop.errors import ErrorCode, FieldError, ServiceError
 from talentloop.graphql.ids import pk_of
-from talentloop.records import archive
-from talentloop.records.routes import UNAUTHENTICATED, _errors, _viewer
+from talentloop.records.routes import UNAUTHENTICATED, _errors, _not_a_file, _viewer, read_file
 from talentloop.recruitment import service
 
 
@@ -31,36 +30,22 @@ async def upload_resume(request: Request) -> Response:
         return _errors(
             403, FieldError("This API token may not change people.", ErrorCode.FORBIDDEN)
         )
-    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if media != "application/octet-stream":
-        return _errors(
-            415,
-            FieldError(
-                "Send the file as the body with Content-Type: application/octet-stream.",
-                ErrorCode.INVALID,
-                "file",
-            ),
-        )
+    if (refused := _not_a_file(request)) is not None:
+        return refused
     application_id = pk_of(request.query_params.get("applicationId", ""), "Application")
     if application_id is None:
         return _errors(
             400, FieldError("Not a valid Application id.", ErrorCode.INVALID, "applicationId")
         )
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > archive.MAX_BYTES:
-            return _errors(
-                413, FieldError("The file is larger than 10 MB.", ErrorCode.INVALID, "file")
-            )
-        chunks.append(chunk)
+    content = await read_file(request)
+    if isinstance(content, Response):
+        return content
     try:
         candidate = await service.attach_resume(
             viewer,
             application_id,
             file_name=request.query_params.get("name", ""),
-            content=b"".join(chunks),
+            content=content,
         )
     except ServiceError as exc:
         return _errors(400, *exc.errors)

@@ -45,12 +45,12 @@ from talentloop.recruitment.types import (
 
 
 async def _unit_path(unit_id: strawberry.ID | None) -> str | None:
-    """The path of a unit filter; "\\x00" (matches nothing) for an unknown one."""
+    """The path of a unit filter; "/-/" (a path no unit has) for an unknown one."""
     if unit_id is None:
         return None
     pk = pk_of(unit_id, "OrgUnit")
     unit = await OrgUnit.get_or_none(id=pk) if pk is not None else None
-    return unit.path if unit is not None else "\x00"
+    return unit.path if unit is not None else "/-/"
 
 
 @strawberry.type

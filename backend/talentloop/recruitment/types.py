@@ -498,7 +498,7 @@ class InterviewInfo:
             return []
         unit = await info.context.loader("unit", org_loaders.units_by_id).load(application.unit_id)
         viewer = info.context.viewer
-        readable = service.readable_scorecards(viewer, unit.path if unit else "\x00", cards)
+        readable = service.readable_scorecards(viewer, unit.path if unit else "/-/", cards)
         return [ScorecardInfo(_model=c, _viewer_id=viewer.user_id) for c in readable]
 
     @strawberry.field(description="Whether the viewer is an interviewer still to submit.")
