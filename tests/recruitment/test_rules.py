@@ -75,7 +75,7 @@ async def _interviewed(api: Api, w: World, posting: str, **extra: Any) -> str:
                 "applicationId": application,
                 "title": "面试",
                 "scheduledAt": "2026-12-10T02:00:00Z",
-                "interviewerIds": [gid(w.people["sh_sales_head"])],
+                "interviewerIds": [gid(w.people[p]) for p in ("sh_sales_head", "sh_rep")],
             }
         },
         as_=w.users["branch_hr"],

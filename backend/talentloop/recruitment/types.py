@@ -483,7 +483,10 @@ class InterviewInfo:
     @strawberry.field(description="Every interviewer's name.")
     async def interviewer_names(self, info: Info) -> list[str]:
         cards = await _cards(info, self._model.id)
-        return [await _user_name(info, c.interviewer_id) or "" for c in cards]
+        names = await info.context.loader("recruitment_user_names", _by_ids(_names)).load_many(
+            [c.interviewer_id for c in cards]
+        )
+        return [name or "" for name in names]
 
     @strawberry.field(
         description="The scorecards the viewer reads: HR and the hiring manager every submitted "
