@@ -31,6 +31,8 @@ export type Feature =
   | 'payroll'
   | 'approvals'
   | 'approvalFlows'
+  | 'recruitment'
+  | 'myInterviews'
 
 export interface AccessViewer {
   role: Role
@@ -56,6 +58,8 @@ const OWN_FEATURES: readonly Feature[] = [
   'myAttendance',
   'leave',
   'payslips',
+  // My interviews: anyone may be an interviewer (the list is empty otherwise).
+  'myInterviews',
 ]
 
 /** Who reads a unit's monthly attendance sheet: HR and managers (the admin account reads no work data). */
@@ -71,6 +75,8 @@ export function canUse(feature: Feature, viewer: AccessViewer): boolean {
   if (feature === 'approvalFlows') return role === 'HQ_HR' || role === 'BRANCH_HR'
   // Contract expiries are for the HR in charge (the admin account manages no employees).
   if (feature === 'contracts') return role === 'HQ_HR' || role === 'BRANCH_HR'
+  // Recruitment: HR in scope run it, a team lead raises requisitions and follows the hiring.
+  if (feature === 'recruitment') return SHEET_ROLES.includes(role)
   if (feature === 'attendanceSheet') return SHEET_ROLES.includes(role)
   // Payroll runs and salary structures: HR who run pay (the server's can_manage_employees_in).
   if (feature === 'payroll') return role === 'HQ_HR' || role === 'BRANCH_HR'
@@ -114,6 +120,11 @@ export function canSetRequiredLevels(role: Role | null | undefined): boolean {
 /** Calibrates scores (HR in scope; the server checks the scope). */
 export function canCalibrate(role: Role | null | undefined): boolean {
   return role === 'HQ_HR' || role === 'BRANCH_HR' || role === 'ADMIN'
+}
+
+/** Runs the recruitment itself: postings, candidates, offers and the hire (HR; the server checks the branch). */
+export function canRecruit(role: Role | null | undefined): boolean {
+  return role === 'HQ_HR' || role === 'BRANCH_HR'
 }
 
 /** Edits employees' records: HR (the server checks the branch). */

@@ -165,6 +165,25 @@ export const router = createRouter({
           meta: { feature: 'approvalFlows' },
         },
         {
+          path: 'recruitment',
+          name: 'recruitment',
+          component: () => import('./views/RecruitmentView.vue'),
+          meta: { feature: 'recruitment' },
+        },
+        {
+          path: 'recruitment/postings/:postingId',
+          name: 'candidate-board',
+          component: () => import('./views/CandidateBoardView.vue'),
+          props: true,
+          meta: { feature: 'recruitment' },
+        },
+        {
+          path: 'my-interviews',
+          name: 'my-interviews',
+          component: () => import('./views/MyInterviewsView.vue'),
+          meta: { feature: 'myInterviews' },
+        },
+        {
           path: 'leave',
           name: 'leave',
           component: () => import('./views/LeaveView.vue'),

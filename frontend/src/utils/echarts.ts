@@ -1,11 +1,11 @@
 /**
- * ECharts, with only the pieces the app draws registered (line, bar and radar charts, marked
+ * ECharts, with only the pieces the app draws registered (line, bar, radar and funnel charts, marked
  * lines and areas, SVG output) to keep the bundle small. Import `VChart` from here, never the
  * whole of `echarts`.
  */
 import { use } from 'echarts/core'
 import { SVGRenderer } from 'echarts/renderers'
-import { BarChart, LineChart, RadarChart } from 'echarts/charts'
+import { BarChart, FunnelChart, LineChart, RadarChart } from 'echarts/charts'
 import {
   GridComponent,
   LegendComponent,
@@ -20,6 +20,7 @@ use([
   SVGRenderer,
   LineChart,
   BarChart,
+  FunnelChart,
   RadarChart,
   GridComponent,
   LegendComponent,
@@ -32,7 +33,7 @@ use([
 export { VChart }
 
 import type { ComposeOption } from 'echarts/core'
-import type { BarSeriesOption, LineSeriesOption, RadarSeriesOption } from 'echarts/charts'
+import type { BarSeriesOption, FunnelSeriesOption, LineSeriesOption, RadarSeriesOption } from 'echarts/charts'
 import type {
   GridComponentOption,
   LegendComponentOption,
@@ -45,6 +46,7 @@ import type {
 export type ChartOption = ComposeOption<
   | LineSeriesOption
   | BarSeriesOption
+  | FunnelSeriesOption
   | RadarSeriesOption
   | GridComponentOption
   | LegendComponentOption
