@@ -9,7 +9,8 @@ Rules of the engine (docs/architecture.md "Approvals"):
   the request's days and amount) are copied onto the request when it is submitted.
 * A stage is decided by all of its approvers (`all`) or by the first (`any`); one rejection
   rejects the request. The last stage's approval completes it and applies the effect the
-  request type registered (`register_effect`): the leave is approved, pay restored.
+  request type registered (`register_effect`): the leave is approved, pay restored, a
+  payroll run approved (locked), an enrolment confirmed.
 * Nobody approves their own request: the requester (and the person the request is about)
   is never an approver. The manager rule walks up the manager chain past them, the unit
   head rule one unit up; the other rules leave them out. A stage left with no approver goes
@@ -103,6 +104,22 @@ DEFAULT_PLANS: dict[RequestType, list[dict[str, Any]]] = {
     RequestType.PAY_RESTORE: [
         {"mode": StepMode.ALL.value, "approvers": [_approver(ApproverRule.BRANCH_HEAD)]},
         {"mode": StepMode.ANY.value, "approvers": [_approver(ApproverRule.HQ_HR)]},
+    ],
+    # A payroll run HR submitted: the branch head signs off the branch's pay, then HQ HR
+    # (never the HR who submitted it: nobody approves their own request).
+    RequestType.PAYROLL_RUN: [
+        {"mode": StepMode.ALL.value, "approvers": [_approver(ApproverRule.BRANCH_HEAD)]},
+        {"mode": StepMode.ANY.value, "approvers": [_approver(ApproverRule.HQ_HR)]},
+    ],
+    # An enrolment that costs money: the learner's manager or HR in scope, any one of them.
+    RequestType.TRAINING_ENROLMENT: [
+        {
+            "mode": StepMode.ANY.value,
+            "approvers": [
+                _approver(ApproverRule.MANAGER),
+                _approver(ApproverRule.ROLE, role=Role.BRANCH_HR.value),
+            ],
+        }
     ],
 }
 FALLBACK_PLAN = [{"mode": StepMode.ANY.value, "approvers": [_approver(ApproverRule.HQ_HR)]}]
@@ -456,6 +473,20 @@ async def my_open_tasks(viewer: Viewer, now: datetime | None = None) -> list[App
         .values_list("id", flat=True)
     )
     return [t for t in tasks if t.request_id in visible]
+
+
+async def holds_task(viewer: Viewer, request: ApprovalRequest, now: datetime | None = None) -> bool:
+    """Whether the viewer may decide the request now: a pending task of its open stage is
+    theirs or one they act for."""
+    if request.status is not ApprovalStatus.PENDING:
+        return False
+    acting = await acting_for(viewer, now)
+    return await ApprovalTask.filter(
+        request_id=request.id,
+        stage=request.stage,
+        status=TaskStatus.PENDING,
+        approver_id__in=acting or [-1],
+    ).exists()
 
 
 async def request_for_subject(request_type: RequestType, subject_id: int) -> ApprovalRequest | None:

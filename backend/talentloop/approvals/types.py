@@ -44,7 +44,12 @@ strawberry.enum(
 )
 
 # The node type of each request type's subject, for its global ID.
-SUBJECT_TYPES = {RequestType.LEAVE: "LeaveRequest", RequestType.PAY_RESTORE: "RestoreRequest"}
+SUBJECT_TYPES = {
+    RequestType.LEAVE: "LeaveRequest",
+    RequestType.PAY_RESTORE: "RestoreRequest",
+    RequestType.PAYROLL_RUN: "PayrollRun",
+    RequestType.TRAINING_ENROLMENT: "Enrollment",
+}
 
 
 async def _names(info: Info, user_ids: set[int]) -> dict[int, str]:
@@ -156,7 +161,8 @@ class ApprovalRequestNode(Node):
         return self._model.request_type
 
     @strawberry.field(
-        description="The global ID of what is asked for (a leave request, a restore request)."
+        description="The global ID of what is asked for (a leave request, a restore request, a "
+        "payroll run, an enrolment)."
     )
     def subject_id(self) -> strawberry.ID:
         kind = SUBJECT_TYPES.get(self._model.request_type)
