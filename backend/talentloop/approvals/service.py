@@ -30,7 +30,7 @@ Rules of the engine (docs/architecture.md "Approvals"):
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -741,6 +741,7 @@ class StepInput:
     level: int = 0
     role: Role | None = None
     user_id: int | None = None
+    employee_id: int | None = None  # the named user given as their employee (one seen)
     days_over: int | None = None
     amount_over: Decimal | None = None
     deadline_hours: int | None = None
@@ -772,6 +773,7 @@ async def save_flow(
         raise ServiceError.one(
             ErrorCode.FORBIDDEN, "Only HQ HR edits the company's default flows.", "unitId"
         )
+    steps = await _named_users(viewer, steps)
     problems = _step_problems(steps)
     if problems:
         raise ServiceError(*problems)
@@ -817,6 +819,31 @@ async def save_flow(
                 escalate_rule=s.escalate_rule,
             )
     return await ApprovalFlow.get(id=flow.id).prefetch_related("unit", "steps", "steps__user")
+
+
+async def _named_users(viewer: Viewer, steps: Sequence[StepInput]) -> list[StepInput]:
+    """Steps that name their approver by employee name the employee's user instead (an
+    employee the viewer does not see is answered like a missing one)."""
+    result: list[StepInput] = []
+    scope = viewer.employee_filter()
+    for i, s in enumerate(steps):
+        if s.employee_id is None or s.user_id is not None:
+            result.append(s)
+            continue
+        employee = (
+            await Employee.filter(scope).filter(id=s.employee_id).first()
+            if scope is not None
+            else None
+        )
+        if employee is None:
+            raise not_found("Employee", f"steps.{i}.employeeId")
+        user = await _user_of(employee.id)
+        if user is None:
+            raise ServiceError.one(
+                ErrorCode.INVALID, "Name a colleague with a user account.", f"steps.{i}.employeeId"
+            )
+        result.append(replace(s, user_id=user.id, employee_id=None))
+    return result
 
 
 def _step_problems(steps: Sequence[StepInput]) -> list[FieldError]:

@@ -287,6 +287,21 @@ class ApprovalStepInfo:
         user = self._step.user
         return user.username if self._step.user_id is not None and user is not None else None
 
+    @strawberry.field(
+        description="For the named-user rule: the user's global ID (to save the step again)."
+    )
+    def user_id(self) -> strawberry.ID | None:
+        user = self._step.user_id
+        return strawberry.ID(to_global_id("User", user)) if user is not None else None
+
+    @strawberry.field(
+        description="For the named-user rule: the approver's name (their employee's, else the "
+        "username)."
+    )
+    async def approver_name(self, info: Info) -> str | None:
+        user = self._step.user_id
+        return (await _names(info, {user})).get(user) if user is not None else None
+
     @strawberry.field(description="The step applies only to requests of more days than this.")
     def days_over(self) -> int | None:
         return self._step.days_over
