@@ -415,6 +415,12 @@ def _today_delegators(viewer: Viewer, today: date) -> QuerySet[Delegation]:
     )
 
 
+def delegators(viewer: Viewer, now: datetime | None = None) -> QuerySet[Delegation]:
+    """The delegations to the viewer in force today: whose approvals they act on (a query a
+    domain can use as a subquery)."""
+    return _today_delegators(viewer, china_today(now))
+
+
 async def acting_for(viewer: Viewer, now: datetime | None = None) -> list[int]:
     """The users the viewer acts for now: themself and whoever delegated to them today."""
     if viewer.user_id is None:
