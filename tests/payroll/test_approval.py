@@ -70,7 +70,7 @@ async def test_the_branch_head_then_hq_hr_approve_a_run_and_it_is_locked(
     # The branch head finds it with the run's gross pay as its amount; HQ HR not yet.
     waiting = await _waiting(api, w, "sh_head")
     assert [(r["requestType"], r["title"], D(r["amount"]), r["stage"], r["stageCount"]) for r in waiting] == [
-        ("PAYROLL_RUN", "SH-SALES unit 2026-01 工资", run.gross, 0, 2)
+        ("PAYROLL_RUN", "SH-SALES unit 2026-01", run.gross, 0, 2)
     ]  # fmt: skip
     assert waiting[0]["subjectId"] == gid(run) and waiting[0]["canDecide"] is True
     assert await _waiting(api, w, "hq_hr") == []

@@ -614,7 +614,7 @@ async def _submit_approval(
         run.id,
         unit=unit,
         employee_id=None,
-        title=f"{unit.name} {run.month:%Y-%m} 工资",
+        title=f"{unit.name} {run.month:%Y-%m}",  # the request type says what it is
         amount=run.gross,
         requester_id=requester_id,
     )

@@ -212,7 +212,7 @@ async def enroll(
                 enrollment.id,
                 unit=employee.unit,
                 employee_id=employee.id,
-                title=f"{course.code} {course.title}{when}",
+                title=f"{employee.name} · {course.code} {course.title}{when}",
                 amount=cost,
             )
             await enrollment.refresh_from_db()  # approved at once when no stage has an approver
