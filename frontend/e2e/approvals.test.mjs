@@ -87,7 +87,7 @@ test('branch HR names an approver by searching a colleague in the flow editor', 
     await page.getByTestId('nav-approval-flows').click()
     await page.getByTestId('flow-new').click()
     await page.getByTestId('flow-type').click()
-    await page.locator('.el-select-dropdown__item:visible').filter({ hasText: '培训报名' }).click()
+    await page.locator('.el-select-dropdown__item:visible').filter({ hasText: '工资发放' }).click()
     await page.getByTestId('flow-unit').click()
     await page.locator('.el-select-dropdown__item:visible').filter({ hasText: /^\s*上海分公司\s*$/ }).click()
     await page.getByTestId('flow-step').locator('.step__rule').first().click()
@@ -101,8 +101,18 @@ test('branch HR names an approver by searching a colleague in the flow editor', 
     assert.deepEqual(consoleErrors, [])
   })
   const { accessToken } = await apiLogin('hr.shanghai')
-  const { data } = await gql('{ approvalFlows { requestType unitName steps { rule username approverName } } }', {}, accessToken)
-  const training = data.approvalFlows.find((f) => f.requestType === 'TRAINING_ENROLMENT')
-  assert.equal(training.unitName, '上海分公司')
-  assert.deepEqual(training.steps, [{ rule: 'USER', username: 'manager.shanghai.sales', approverName: name }])
+  const { data } = await gql('{ approvalFlows { requestType unitId unitName steps { rule username approverName } } }', {}, accessToken)
+  const payroll = data.approvalFlows.find((f) => f.requestType === 'PAYROLL_RUN')
+  try {
+    assert.equal(payroll.unitName, '上海分公司')
+    assert.deepEqual(payroll.steps, [{ rule: 'USER', username: 'manager.shanghai.sales', approverName: name }])
+  } finally {
+    // Remove it again: the demo keeps its default payroll flow.
+    const removed = await gql(
+      'mutation ($i: ApprovalFlowInput!) { saveApprovalFlow(input: $i) { errors { code } } }',
+      { i: { requestType: 'PAYROLL_RUN', unitId: payroll.unitId, steps: [] } },
+      accessToken,
+    )
+    assert.deepEqual(removed.data.saveApprovalFlow.errors, [])
+  }
 })
