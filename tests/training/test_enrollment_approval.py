@@ -105,7 +105,9 @@ async def test_an_amount_condition_sends_a_costly_enrolment_on_to_hq_hr_and_a_ch
         (r["subjectId"], Decimal(r["amount"]), r["stageCount"]) for r in waiting
     ) == sorted([(cheap["id"], Decimal(3000), 1), (costly["id"], Decimal(12000), 2)])
     assert {r["requestType"] for r in waiting} == {"TRAINING_ENROLMENT"}
-    assert any(r["title"].startswith("sh_rep name · Q1 《如何通过提问识别客户需求》 ") for r in waiting)
+    assert any(
+        r["title"].startswith("sh_rep name · Q1 《如何通过提问识别客户需求》 ") for r in waiting
+    )
     by_subject = {r["subjectId"]: r["id"] for r in waiting}
 
     # The cheap one: the manager's approval confirms it; HQ HR never sees it.
