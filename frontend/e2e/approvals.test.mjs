@@ -77,3 +77,42 @@ test("branch HR edits the branch's leave flow in the flow editor", async () => {
     { position: 2, rule: 'BRANCH_HEAD', daysOver: 3 },
   ])
 })
+
+test('branch HR names an approver by searching a colleague in the flow editor', async () => {
+  const manager = await apiLogin('manager.shanghai.sales')
+  const { data: me } = await gql('{ me { employee { name } } }', {}, manager.accessToken)
+  const name = me.me.employee.name
+  await withPage(async (page, { consoleErrors }) => {
+    await uiLogin(page, 'hr.shanghai')
+    await page.getByTestId('nav-approval-flows').click()
+    await page.getByTestId('flow-new').click()
+    await page.getByTestId('flow-type').click()
+    await page.locator('.el-select-dropdown__item:visible').filter({ hasText: '工资发放' }).click()
+    await page.getByTestId('flow-unit').click()
+    await page.locator('.el-select-dropdown__item:visible').filter({ hasText: /^\s*上海分公司\s*$/ }).click()
+    await page.getByTestId('flow-step').locator('.step__rule').first().click()
+    await page.locator('.el-select-dropdown__item:visible').filter({ hasText: '指定人员' }).click()
+    const picker = page.getByTestId('flow-step-user')
+    await picker.click()
+    await picker.locator('input').fill(name)
+    await page.locator('.el-select-dropdown__item:visible').filter({ hasText: name }).first().click()
+    await page.getByTestId('flow-save').click()
+    await page.getByTestId('flow-item').filter({ hasText: name }).waitFor()
+    assert.deepEqual(consoleErrors, [])
+  })
+  const { accessToken } = await apiLogin('hr.shanghai')
+  const { data } = await gql('{ approvalFlows { requestType unitId unitName steps { rule username approverName } } }', {}, accessToken)
+  const payroll = data.approvalFlows.find((f) => f.requestType === 'PAYROLL_RUN')
+  try {
+    assert.equal(payroll.unitName, '上海分公司')
+    assert.deepEqual(payroll.steps, [{ rule: 'USER', username: 'manager.shanghai.sales', approverName: name }])
+  } finally {
+    // Remove it again: the demo keeps its default payroll flow.
+    const removed = await gql(
+      'mutation ($i: ApprovalFlowInput!) { saveApprovalFlow(input: $i) { errors { code } } }',
+      { i: { requestType: 'PAYROLL_RUN', unitId: payroll.unitId, steps: [] } },
+      accessToken,
+    )
+    assert.deepEqual(removed.data.saveApprovalFlow.errors, [])
+  }
+})

@@ -8,7 +8,7 @@ import { BASE_URL, apiLogin, gql, uiLogin, withPage } from './helpers.mjs'
 
 const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true }
 const SHANGHAI_BRANCH = '上海分公司'
-const OPEN = ['WAITLISTED', 'ENROLLED', 'IN_PROGRESS']
+const OPEN = ['PENDING', 'WAITLISTED', 'ENROLLED', 'IN_PROGRESS']
 
 async function noSidewaysScroll(page) {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
@@ -31,6 +31,20 @@ const RECOMMENDATIONS = `query ($e: ID!) {
 }`
 const MY_ENROLLMENTS = `{ myEnrollments { id status source course { id code format } } }`
 const CANCEL = `mutation ($id: ID!) { cancelEnrollment(id: $id) { enrollment { id status } errors { code message } } }`
+
+/** The demo's courses cost money: an enrolment waits for approval; Shanghai's HR approves it. */
+async function approveEnrolment(enrollmentId) {
+  const hr = await apiLogin('hr.shanghai')
+  const { data } = await gql('{ myApprovals { id subjectId } }', {}, hr.accessToken)
+  const request = data.myApprovals.find((r) => r.subjectId === enrollmentId)
+  assert.ok(request, 'the enrolment waits for branch HR')
+  const decided = await gql(
+    'mutation ($id: ID!) { decideApproval(id: $id, approve: true, comment: "") { approvalRequest { status } errors { code } } }',
+    { id: request.id },
+    hr.accessToken,
+  )
+  assert.deepEqual(decided.data.decideApproval, { approvalRequest: { status: 'APPROVED' }, errors: [] })
+}
 
 test('on a phone, an employee enrols in a recommended course and finds it in my learning', async () => {
   const { accessToken } = await apiLogin('employee.shanghai.sales')
@@ -94,15 +108,18 @@ test('on a phone, an employee enrols in a recommended course and finds it in my 
       const enrolled = page.locator(`[data-testid="learning-detail"][data-code="${pick.course.code}"]`)
       await enrolled.waitFor()
       enrollmentId = await enrolled.getAttribute('data-id')
-      assert.equal(await enrolled.getAttribute('data-status'), 'ENROLLED')
+      // It costs money: it waits for approval, and takes its seat once approved.
+      assert.equal(await enrolled.getAttribute('data-status'), 'PENDING')
+      await approveEnrolment(enrollmentId)
+      await page.reload()
+      await page.locator(`[data-testid="learning-detail"][data-id="${enrollmentId}"][data-status="ENROLLED"]`).waitFor()
       if (pick.nextSession) await enrolled.getByTestId('learning-session').waitFor()
 
       // Listed among the courses in progress.
       await page.getByTestId('learning-back').click()
       await page.waitForURL(/\/my-learning$/)
-      const item = page.locator(`[data-testid="my-learning"][data-loading="false"] [data-testid="learning-card"][data-id="${enrollmentId}"]`)
+      const item = page.locator(`[data-testid="my-learning"][data-loading="false"] [data-testid="learning-card"][data-id="${enrollmentId}"][data-status="ENROLLED"]`)
       await item.waitFor()
-      assert.equal(await item.getAttribute('data-status'), 'ENROLLED')
       assert.equal(await item.getAttribute('data-code'), pick.course.code)
       await noSidewaysScroll(page)
       await page.screenshot({ path: '/tmp/talentloop-my-learning-phone.png', fullPage: true })
@@ -228,7 +245,7 @@ test("a manager takes attendance for a team member's workshop session (marked ab
   const team = await gql(
     `query ($u: ID!, $c: ID!) {
        employees(first: 50, filter: { unitId: $u, status: [ACTIVE] }) { edges { node { id name } } }
-       enrollments(first: 100, courseId: $c, status: [WAITLISTED, ENROLLED, IN_PROGRESS, COMPLETED]) { edges { node { employee { id } } } }
+       enrollments(first: 100, courseId: $c, status: [PENDING, WAITLISTED, ENROLLED, IN_PROGRESS, COMPLETED]) { edges { node { employee { id } } } }
      }`,
     { u: data.me.scopeUnit.id, c: course.id },
     manager.accessToken,
@@ -243,6 +260,8 @@ test("a manager takes attendance for a team member's workshop session (marked ab
   )
   assert.deepEqual(enrolled.data.enrollInCourse.errors, [])
   const enrollmentId = enrolled.data.enrollInCourse.enrollment.id
+  assert.equal(enrolled.data.enrollInCourse.enrollment.status, 'PENDING')
+  await approveEnrolment(enrollmentId)
 
   try {
     await withPage(async (page, { consoleErrors }) => {

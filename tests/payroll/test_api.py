@@ -43,6 +43,7 @@ async def _mutate(api: Api, user: object, name: str, run_id: str) -> dict[str, o
 async def test_a_run_through_the_api_and_the_employees_own_payslip(api: Api, pay: Pay) -> None:
     w = pay.world
     hr, employee, manager = w.users["branch_hr"], w.users["employee"], w.users["manager"]
+    head = await _branch_head(pay)
     data = await api.data(
         'mutation($u: ID!) { createPayrollRun(input: {unitId: $u, month: "2026-01-01"}) '
         f"{{ run {{ {RUN_FIELDS} }} errors {{ code field }} }} }}",
@@ -65,7 +66,15 @@ async def test_a_run_through_the_api_and_the_employees_own_payslip(api: Api, pay
     assert (await _mutate(api, w.users["bj_hr"], "approvePayrollRun", run_id))["errors"] == [
         {"code": "NOT_FOUND"}
     ]
-    assert (await _mutate(api, hr, "approvePayrollRun", run_id))["run"] == {"status": "APPROVED"}
+    # The run's approval: the branch head, then HQ HR; never the HR who submitted it.
+    assert (await _mutate(api, hr, "approvePayrollRun", run_id))["errors"] == [
+        {"code": "FORBIDDEN"}
+    ]
+    # The head decides through the run's approval request: no run in the answer for them.
+    assert await _mutate(api, head, "approvePayrollRun", run_id) == {"run": None, "errors": []}
+    assert (await _wait(api, hr, run_id))["status"] == "REVIEW"
+    hq_hr = w.users["hq_hr"]
+    assert (await _mutate(api, hq_hr, "approvePayrollRun", run_id))["run"] == {"status": "APPROVED"}
     assert (await _mutate(api, hr, "recomputePayrollRun", run_id))["errors"] == [{"code": "LOCKED"}]
 
     slips = (await api.data(PAYSLIP, as_=employee))["myPayslips"]
@@ -83,6 +92,18 @@ async def test_a_run_through_the_api_and_the_employees_own_payslip(api: Api, pay
     pay_of = f'{{ employeePay(employeeId: "{gid(w.people["sh_rep"])}") {{ specialDeductions {{ kind }} }} }}'
     assert (await api.data(pay_of, as_=manager))["employeePay"] is None
     assert (await api.data(pay_of, as_=employee))["employeePay"] == {"specialDeductions": []}
+
+
+async def _branch_head(pay: Pay) -> object:
+    """A head of the Shanghai branch with a user (a manager scoped to the branch)."""
+    from talentloop.accounts.models import Role
+    from talentloop.org.models import OrgUnit
+    from tests.support import add_person, add_user
+
+    w = pay.world
+    await add_person(w, "sh_head_person", "SH", "ceo")
+    await OrgUnit.filter(id=w.units["SH"].id).update(manager_id=w.people["sh_head_person"].id)
+    return await add_user(w, "sh_head", Role.MANAGER, "sh_head_person", "SH")
 
 
 async def _colleague(pay: Pay) -> object:

@@ -708,8 +708,21 @@ MUTATIONS: dict[str, MutationAccess] = {
     "createPayrollRun": _m(Target.UNIT, Reach.UNIT, Reach.MANAGED),
     "recomputePayrollRun": _on("PayrollRun", Reach.MANAGED, None, note="LOCKED once approved"),
     "submitPayrollRun": _on("PayrollRun", Reach.MANAGED, None),
-    "returnPayrollRun": _on("PayrollRun", Reach.MANAGED, None),
-    "approvePayrollRun": _on("PayrollRun", Reach.MANAGED, None, note="then locked"),
+    "returnPayrollRun": _on(
+        "PayrollRun",
+        Reach.MANAGED,
+        None,
+        note="HR withdraw its approval request; an approver of the open stage (a person, not a "
+        "role, who reads the request, not the run) rejects it",
+    ),
+    "approvePayrollRun": _on(
+        "PayrollRun",
+        Reach.MANAGED,
+        None,
+        note="only an approver of the open stage or their delegate decides (a person, not a "
+        "role, who reads the request, not the run), never the HR who submitted it; the last "
+        "approval locks it",
+    ),
     "markPayrollRunPaid": _on("PayrollRun", Reach.MANAGED, None),
     # recruitment: HR of the unit's branch runs it; where one directs one asks to hire
     "createRequisition": _m(Target.UNIT, Reach.UNIT, Reach.DIRECTED),

@@ -108,6 +108,11 @@ class ApprovalStepInput:
     user_id: strawberry.ID | None = strawberry.field(
         default=None, description="Named-user rule: the user's global ID."
     )
+    employee_id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="Named-user rule, instead of userId: an employee the viewer sees (the "
+        "employees query finds them), whose user account approves.",
+    )
     days_over: int | None = strawberry.field(
         default=None, description="Only for requests of more days than this."
     )
@@ -207,6 +212,7 @@ class ApprovalsMutation:
                     level=s.level,
                     role=s.role,
                     user_id=optional_pk(s.user_id, "User", f"steps.{i}.userId"),
+                    employee_id=optional_pk(s.employee_id, "Employee", f"steps.{i}.employeeId"),
                     days_over=s.days_over,
                     amount_over=s.amount_over,
                     deadline_hours=s.deadline_hours,

@@ -9,7 +9,8 @@ Rules of the engine (docs/architecture.md "Approvals"):
   the request's days and amount) are copied onto the request when it is submitted.
 * A stage is decided by all of its approvers (`all`) or by the first (`any`); one rejection
   rejects the request. The last stage's approval completes it and applies the effect the
-  request type registered (`register_effect`): the leave is approved, pay restored.
+  request type registered (`register_effect`): the leave is approved, pay restored, a
+  payroll run approved (locked), an enrolment confirmed.
 * Nobody approves their own request: the requester (and the person the request is about)
   is never an approver. The manager rule walks up the manager chain past them, the unit
   head rule one unit up; the other rules leave them out. A stage left with no approver goes
@@ -29,7 +30,7 @@ Rules of the engine (docs/architecture.md "Approvals"):
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -112,6 +113,22 @@ DEFAULT_PLANS: dict[RequestType, list[dict[str, Any]]] = {
     ],
     RequestType.OFFER: [
         {"mode": StepMode.ALL.value, "approvers": [_approver(ApproverRule.BRANCH_HEAD)]},
+    ],
+    # A payroll run HR submitted: the branch head signs off the branch's pay, then HQ HR
+    # (never the HR who submitted it: nobody approves their own request).
+    RequestType.PAYROLL_RUN: [
+        {"mode": StepMode.ALL.value, "approvers": [_approver(ApproverRule.BRANCH_HEAD)]},
+        {"mode": StepMode.ANY.value, "approvers": [_approver(ApproverRule.HQ_HR)]},
+    ],
+    # An enrolment that costs money: the learner's manager or HR in scope, any one of them.
+    RequestType.TRAINING_ENROLMENT: [
+        {
+            "mode": StepMode.ANY.value,
+            "approvers": [
+                _approver(ApproverRule.MANAGER),
+                _approver(ApproverRule.ROLE, role=Role.BRANCH_HR.value),
+            ],
+        }
     ],
 }
 FALLBACK_PLAN = [{"mode": StepMode.ANY.value, "approvers": [_approver(ApproverRule.HQ_HR)]}]
@@ -407,6 +424,12 @@ def _today_delegators(viewer: Viewer, today: date) -> QuerySet[Delegation]:
     )
 
 
+def delegators(viewer: Viewer, now: datetime | None = None) -> QuerySet[Delegation]:
+    """The delegations to the viewer in force today: whose approvals they act on (a query a
+    domain can use as a subquery)."""
+    return _today_delegators(viewer, china_today(now))
+
+
 async def acting_for(viewer: Viewer, now: datetime | None = None) -> list[int]:
     """The users the viewer acts for now: themself and whoever delegated to them today."""
     if viewer.user_id is None:
@@ -465,6 +488,20 @@ async def my_open_tasks(viewer: Viewer, now: datetime | None = None) -> list[App
         .values_list("id", flat=True)
     )
     return [t for t in tasks if t.request_id in visible]
+
+
+async def holds_task(viewer: Viewer, request: ApprovalRequest, now: datetime | None = None) -> bool:
+    """Whether the viewer may decide the request now: a pending task of its open stage is
+    theirs or one they act for."""
+    if request.status is not ApprovalStatus.PENDING:
+        return False
+    acting = await acting_for(viewer, now)
+    return await ApprovalTask.filter(
+        request_id=request.id,
+        stage=request.stage,
+        status=TaskStatus.PENDING,
+        approver_id__in=acting or [-1],
+    ).exists()
 
 
 async def request_for_subject(request_type: RequestType, subject_id: int) -> ApprovalRequest | None:
@@ -719,6 +756,7 @@ class StepInput:
     level: int = 0
     role: Role | None = None
     user_id: int | None = None
+    employee_id: int | None = None  # the named user given as their employee (one seen)
     days_over: int | None = None
     amount_over: Decimal | None = None
     deadline_hours: int | None = None
@@ -750,6 +788,7 @@ async def save_flow(
         raise ServiceError.one(
             ErrorCode.FORBIDDEN, "Only HQ HR edits the company's default flows.", "unitId"
         )
+    steps = await _named_users(viewer, steps)
     problems = _step_problems(steps)
     if problems:
         raise ServiceError(*problems)
@@ -795,6 +834,31 @@ async def save_flow(
                 escalate_rule=s.escalate_rule,
             )
     return await ApprovalFlow.get(id=flow.id).prefetch_related("unit", "steps", "steps__user")
+
+
+async def _named_users(viewer: Viewer, steps: Sequence[StepInput]) -> list[StepInput]:
+    """Steps that name their approver by employee name the employee's user instead (an
+    employee the viewer does not see is answered like a missing one)."""
+    result: list[StepInput] = []
+    scope = viewer.employee_filter()
+    for i, s in enumerate(steps):
+        if s.employee_id is None or s.user_id is not None:
+            result.append(s)
+            continue
+        employee = (
+            await Employee.filter(scope).filter(id=s.employee_id).first()
+            if scope is not None
+            else None
+        )
+        if employee is None:
+            raise not_found("Employee", f"steps.{i}.employeeId")
+        user = await _user_of(employee.id)
+        if user is None:
+            raise ServiceError.one(
+                ErrorCode.INVALID, "Name a colleague with a user account.", f"steps.{i}.employeeId"
+            )
+        result.append(replace(s, user_id=user.id, employee_id=None))
+    return result
 
 
 def _step_problems(steps: Sequence[StepInput]) -> list[FieldError]:

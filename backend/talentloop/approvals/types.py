@@ -49,6 +49,8 @@ SUBJECT_TYPES = {
     RequestType.PAY_RESTORE: "RestoreRequest",
     RequestType.REQUISITION: "Requisition",
     RequestType.OFFER: "Offer",  # not a node: the offer is read through its Application
+    RequestType.PAYROLL_RUN: "PayrollRun",
+    RequestType.TRAINING_ENROLMENT: "Enrollment",
 }
 
 
@@ -161,7 +163,8 @@ class ApprovalRequestNode(Node):
         return self._model.request_type
 
     @strawberry.field(
-        description="The global ID of what is asked for (a leave request, a restore request)."
+        description="The global ID of what is asked for (a leave request, a restore request, a "
+        "payroll run, an enrolment)."
     )
     def subject_id(self) -> strawberry.ID:
         kind = SUBJECT_TYPES.get(self._model.request_type)
@@ -285,6 +288,21 @@ class ApprovalStepInfo:
     def username(self) -> str | None:
         user = self._step.user
         return user.username if self._step.user_id is not None and user is not None else None
+
+    @strawberry.field(
+        description="For the named-user rule: the user's global ID (to save the step again)."
+    )
+    def user_id(self) -> strawberry.ID | None:
+        user = self._step.user_id
+        return strawberry.ID(to_global_id("User", user)) if user is not None else None
+
+    @strawberry.field(
+        description="For the named-user rule: the approver's name (their employee's, else the "
+        "username)."
+    )
+    async def approver_name(self, info: Info) -> str | None:
+        user = self._step.user_id
+        return (await _names(info, {user})).get(user) if user is not None else None
 
     @strawberry.field(description="The step applies only to requests of more days than this.")
     def days_over(self) -> int | None:

@@ -905,19 +905,23 @@ def visible_leave_requests(viewer: Viewer) -> QuerySet[LeaveRequest]:
 
 def leave_to_decide(viewer: Viewer) -> QuerySet[LeaveRequest]:
     """Pending requests the viewer may decide now: those with an open approval task of theirs
-    (approvals/), and — for a request filed before it ran on the engine — of their direct
-    reports, or of anyone in the units they manage (managers) or handle (HR); never their own."""
+    or of someone who delegated to them today (approvals/), and — for a request filed before
+    it ran on the engine — of their direct reports, or of anyone in the units they manage
+    (managers) or handle (HR); never their own."""
     qs = visible_leave_requests(viewer).filter(status=LeaveStatus.PENDING)
     if viewer.user_id is None:
         return LeaveRequest.filter(id__in=[])
+    open_tasks = ApprovalTask.filter(
+        status=TaskStatus.PENDING,
+        request__request_type=RequestType.LEAVE,
+        request__status=ApprovalStatus.PENDING,
+    )
+    delegated = Subquery(approvals.delegators(viewer).values("from_user_id"))
     mine = Q(
         id__in=Subquery(
-            ApprovalTask.filter(
-                approver_id=viewer.user_id,
-                status=TaskStatus.PENDING,
-                request__request_type=RequestType.LEAVE,
-                request__status=ApprovalStatus.PENDING,
-            ).values("request__subject_id")
+            open_tasks.filter(Q(approver_id=viewer.user_id) | Q(approver_id__in=delegated)).values(
+                "request__subject_id"
+            )
         )
     )
     legacy: Q | None = Q()

@@ -175,7 +175,8 @@ class CreatePayrollRunInput:
 @strawberry.type(description="The run, or the errors that stopped it.")
 class PayrollRunPayload:
     run: PayrollRunNode | None = strawberry.field(
-        description="Follow payrollRun(id) until its jobStatus is DONE."
+        description="Follow payrollRun(id) until its jobStatus is DONE; null to an approver who "
+        "does not run payroll (they read the approval request, not the run)."
     )
     errors: list[MutationError] = strawberry.field(description="Empty when it succeeded.")
 
@@ -185,7 +186,9 @@ async def _run_payload(action: object, info: Info, id: strawberry.ID) -> Payroll
         run = await action(info.context.viewer, require_pk(id, "PayrollRun", "id"))  # type: ignore[operator]
     except ServiceError as exc:
         return PayrollRunPayload(run=None, errors=mutation_errors(exc))
-    return PayrollRunPayload(run=PayrollRunNode(_m=run), errors=[])
+    # An approver outside payroll decided it through its approval request: no run for them.
+    shown = await service.get_run(info.context.viewer, run.id)
+    return PayrollRunPayload(run=PayrollRunNode(_m=shown) if shown else None, errors=[])
 
 
 @strawberry.type
@@ -282,15 +285,24 @@ class PayrollMutation:
     async def recompute_payroll_run(self, info: Info, id: strawberry.ID) -> PayrollRunPayload:
         return await _run_payload(service.recompute_run, info, id)
 
-    @strawberry.mutation(description="Send a computed draft for review.")
+    @strawberry.mutation(
+        description="Send a computed draft for review: an approval request on its flow (default: "
+        "the branch head, then HQ HR), its amount the run's gross pay."
+    )
     async def submit_payroll_run(self, info: Info, id: strawberry.ID) -> PayrollRunPayload:
         return await _run_payload(service.submit_run, info, id)
 
-    @strawberry.mutation(description="Send a run under review back to draft.")
+    @strawberry.mutation(
+        description="Send a run under review back to draft: an approver of the open stage "
+        "rejects it, HR who run it withdraw its request."
+    )
     async def return_payroll_run(self, info: Info, id: strawberry.ID) -> PayrollRunPayload:
         return await _run_payload(service.return_run, info, id)
 
-    @strawberry.mutation(description="Approve a run under review: it is locked from then on.")
+    @strawberry.mutation(
+        description="Approve the viewer's task on a run under review (an approver of the open "
+        "stage, or their delegate); the flow's last approval locks the run."
+    )
     async def approve_payroll_run(self, info: Info, id: strawberry.ID) -> PayrollRunPayload:
         return await _run_payload(service.approve_run, info, id)
 

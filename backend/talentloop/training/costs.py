@@ -64,22 +64,48 @@ async def enrollment_costs(enrollments: list[Enrollment]) -> dict[int, Decimal]:
         counts_by_course[course_id] += 1
         if session_id is not None:
             counts_by_session[session_id] += 1
-    result: dict[int, Decimal] = {}
-    for enrollment in active:
-        cost = Decimal(0)
-        for item in items:
-            if item.course_id != enrollment.course_id:
-                continue
-            if item.session_id is not None and item.session_id != enrollment.session_id:
-                continue
-            if item.per_participant:
-                cost += item.amount
-            elif item.session_id is not None:
-                cost += item.amount / counts_by_session[item.session_id]
-            else:
-                cost += item.amount / counts_by_course[enrollment.course_id]
-        result[enrollment.id] = cost.quantize(FEN)
-    return result
+    return {
+        e.id: _cash(items, e.course_id, e.session_id, counts_by_session, counts_by_course)
+        for e in active
+    }
+
+
+def _cash(
+    items: list[CostItem],
+    course_id: int,
+    session_id: int | None,
+    by_session: dict[int, int],
+    by_course: dict[int, int],
+) -> Decimal:
+    """One enrolment's cash cost, its session and course counting `by_session`/`by_course`
+    participants (itself included)."""
+    cost = Decimal(0)
+    for item in items:
+        if item.course_id != course_id:
+            continue
+        if item.session_id is not None and item.session_id != session_id:
+            continue
+        if item.per_participant:
+            cost += item.amount
+        elif item.session_id is not None:
+            cost += item.amount / by_session[item.session_id]
+        else:
+            cost += item.amount / by_course[course_id]
+    return cost.quantize(FEN)
+
+
+async def new_enrollment_cost(course_id: int, session_id: int | None) -> Decimal:
+    """The cash cost an enrolment about to be made would carry, as `enrollment_costs` counts
+    it once it is active: its per-participant items and its share of the fixed ones."""
+    items = await CostItem.filter(course_id=course_id)
+    if not items:
+        return Decimal(0)
+    active = Enrollment.filter(course_id=course_id, status__in=ACTIVE_STATUSES)
+    by_course = {course_id: await active.count() + 1}
+    by_session = {}
+    if session_id is not None:
+        by_session[session_id] = await active.filter(session_id=session_id).count() + 1
+    return _cash(items, course_id, session_id, by_session, by_course)
 
 
 async def course_cost(course: Course) -> CourseCost:

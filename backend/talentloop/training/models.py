@@ -154,6 +154,7 @@ class CostItem(Model):
 
 
 class EnrollmentStatus(StrEnum):
+    PENDING = "pending"  # its cost awaits approval (approvals/, TRAINING_ENROLMENT)
     WAITLISTED = "waitlisted"
     ENROLLED = "enrolled"
     IN_PROGRESS = "in_progress"

@@ -442,7 +442,9 @@ def _enrollment_payload(enrollment: object) -> EnrollmentPayload:
 @strawberry.type
 class TrainingMutation:
     @strawberry.mutation(
-        description="Enrol in a course; a full session puts the learner on the waitlist."
+        description="Enrol in a course; a full session puts the learner on the waitlist. An "
+        "enrolment that costs money is PENDING until its approval request (TRAINING_ENROLMENT, "
+        "its amount the learner's cash cost) is approved."
     )
     async def enroll_in_course(self, info: Info, input: EnrollInCourseInput) -> EnrollmentPayload:
         viewer = info.context.viewer

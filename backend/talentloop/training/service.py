@@ -14,6 +14,8 @@ from tortoise.transactions import in_transaction
 
 from talentloop.access.policy import FieldGroup, Viewer
 from talentloop.accounts.models import Role
+from talentloop.approvals import service as approvals
+from talentloop.approvals.models import ApprovalRequest, RequestType
 from talentloop.errors import ErrorCode, FieldError, ServiceError, not_found
 from talentloop.org import service as org_service
 from talentloop.people.models import Employee
@@ -44,6 +46,7 @@ from talentloop.training.models import (
 )
 
 OPEN_STATUSES = (
+    EnrollmentStatus.PENDING,
     EnrollmentStatus.WAITLISTED,
     EnrollmentStatus.ENROLLED,
     EnrollmentStatus.IN_PROGRESS,
@@ -137,7 +140,9 @@ async def enroll(
     source: EnrollmentSource | None = None,
 ) -> Enrollment:
     """Enrol oneself, one's team (managers) or anyone in scope (HR). A full session puts the
-    learner on its waitlist."""
+    learner on its waitlist. An enrolment that costs money (its cash cost, `costs.py`) waits
+    for approval (PENDING, no seat yet): a TRAINING_ENROLMENT request of that amount, the
+    enrolment confirmed (enrolled, or waitlisted when full) once the flow approves it."""
     course = await get_course(viewer, course_id)
     if course is None:
         raise not_found("Course", "courseId")
@@ -186,13 +191,9 @@ async def enroll(
     if problems:
         raise ServiceError(*problems)
     async with in_transaction():
-        status = EnrollmentStatus.ENROLLED
-        if session is not None:
-            # Lock the session so two learners cannot take its last seat at once.
-            await CourseSession.filter(id=session.id).select_for_update().first()
-            if await seats_taken(session.id) >= session.capacity:
-                status = EnrollmentStatus.WAITLISTED
-        return await Enrollment.create(
+        cost = await costs.new_enrollment_cost(course.id, session.id if session else None)
+        status = await _seat(session) if cost <= 0 else EnrollmentStatus.PENDING
+        enrollment = await Enrollment.create(
             course_id=course.id,
             session_id=session.id if session else None,
             employee_id=employee.id,
@@ -203,6 +204,55 @@ async def enroll(
             mentor_id=mentor_id if course.format is CourseFormat.MENTORING else None,
             mentoring_plan=mentoring_plan.strip(),
         )
+        if status is EnrollmentStatus.PENDING:
+            when = f" {(session.starts_at + approvals.CHINA_OFFSET):%Y-%m-%d}" if session else ""
+            await approvals.submit(
+                viewer,
+                RequestType.TRAINING_ENROLMENT,
+                enrollment.id,
+                unit=employee.unit,
+                employee_id=employee.id,
+                title=f"{employee.name} · {course.code} {course.title}{when}",
+                amount=cost,
+            )
+            await enrollment.refresh_from_db()  # approved at once when no stage has an approver
+        return enrollment
+
+
+async def _seat(session: CourseSession | None) -> EnrollmentStatus:
+    """Enrolled, or waitlisted when the session is full (inside the caller's transaction)."""
+    if session is None:
+        return EnrollmentStatus.ENROLLED
+    # Lock the session so two learners cannot take its last seat at once.
+    await CourseSession.filter(id=session.id).select_for_update().first()
+    if await seats_taken(session.id) >= session.capacity:
+        return EnrollmentStatus.WAITLISTED
+    return EnrollmentStatus.ENROLLED
+
+
+async def _enrollment_decided(approval: ApprovalRequest, approved: bool, viewer: Viewer) -> None:
+    """The engine's final decision on an enrolment's cost (inside its transaction): approved,
+    it takes a seat (or the waitlist) now; rejected, it is cancelled."""
+    enrollment = await Enrollment.get_or_none(id=approval.subject_id)
+    if enrollment is None or enrollment.status is not EnrollmentStatus.PENDING:
+        return
+    if approved:
+        session = (
+            await CourseSession.get_or_none(id=enrollment.session_id)
+            if enrollment.session_id is not None
+            else None
+        )
+        status = await _seat(session)
+        await Enrollment.filter(id=enrollment.id, status=EnrollmentStatus.PENDING).update(
+            status=status
+        )
+    else:
+        await Enrollment.filter(id=enrollment.id, status=EnrollmentStatus.PENDING).update(
+            status=EnrollmentStatus.CANCELLED, cancelled_at=datetime.now(UTC)
+        )
+
+
+approvals.register_effect(RequestType.TRAINING_ENROLMENT, _enrollment_decided)
 
 
 async def _own_or_directed(viewer: Viewer, enrollment_id: int) -> Enrollment:
@@ -229,7 +279,9 @@ async def cancel(viewer: Viewer, enrollment_id: int) -> Enrollment:
             ErrorCode.CONFLICT, "Only an open enrolment can be cancelled.", "enrollmentId"
         )
     async with in_transaction():
-        held_seat = enrollment.status is not EnrollmentStatus.WAITLISTED
+        held_seat = enrollment.status not in (EnrollmentStatus.WAITLISTED, EnrollmentStatus.PENDING)
+        if enrollment.status is EnrollmentStatus.PENDING:
+            await approvals.cancel(viewer, RequestType.TRAINING_ENROLMENT, enrollment.id)
         enrollment.status, enrollment.cancelled_at = EnrollmentStatus.CANCELLED, datetime.now(UTC)
         await enrollment.save(update_fields=["status", "cancelled_at"])
         if held_seat and enrollment.session_id is not None:

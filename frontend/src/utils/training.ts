@@ -22,11 +22,12 @@ export const FORMAT_TAG: Record<CourseFormat, 'primary' | 'success' | 'warning' 
 }
 
 /** Statuses in the order "my learning" lists them. */
-export const ENROLLMENT_ORDER: readonly EnrollmentStatus[] = ['IN_PROGRESS', 'ENROLLED', 'WAITLISTED', 'COMPLETED', 'CANCELLED']
+export const ENROLLMENT_ORDER: readonly EnrollmentStatus[] = ['IN_PROGRESS', 'ENROLLED', 'PENDING', 'WAITLISTED', 'COMPLETED', 'CANCELLED']
 
 export const STATUS_TAG: Record<EnrollmentStatus, 'primary' | 'success' | 'warning' | 'info' | 'danger'> = {
   IN_PROGRESS: 'primary',
   ENROLLED: 'primary',
+  PENDING: 'warning',
   WAITLISTED: 'warning',
   COMPLETED: 'success',
   CANCELLED: 'info',
@@ -34,7 +35,7 @@ export const STATUS_TAG: Record<EnrollmentStatus, 'primary' | 'success' | 'warni
 
 /** Enrolments that can still be cancelled or worked on. */
 export function isOpenEnrollment(status: EnrollmentStatus): boolean {
-  return status === 'WAITLISTED' || status === 'ENROLLED' || status === 'IN_PROGRESS'
+  return status === 'PENDING' || status === 'WAITLISTED' || status === 'ENROLLED' || status === 'IN_PROGRESS'
 }
 
 export interface SessionLike {
