@@ -303,6 +303,13 @@ async def test_a_failed_hire_writes_nothing_and_a_filled_requisition_takes_no_mo
     full = await api.data(HIRE, {"input": {"applicationId": second}}, as_=w.users["branch_hr"])
     assert [e["code"] for e in full["hireCandidate"]["errors"]] == ["CONFLICT"]
     assert "headcount" in full["hireCandidate"]["errors"][0]["message"]
+    # The second candidate withdraws after all: declined, their offer too.
+    withdrew = await api.data(
+        MOVE, {"id": second, "stage": "DECLINED", "note": "另有工作"}, as_=w.users["branch_hr"]
+    )
+    assert withdrew["moveApplication"]["errors"] == []
+    state = await api.data(OFFER_STATE, {"id": second}, as_=w.users["branch_hr"])
+    assert (state["node"]["stage"], state["node"]["offer"]["status"]) == ("DECLINED", "DECLINED")
 
 
 async def test_a_board_costs_the_same_statements_for_60_candidates_as_for_6(

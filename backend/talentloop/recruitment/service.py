@@ -575,6 +575,10 @@ async def move_application(
             raise ServiceError.one(ErrorCode.CONFLICT, hint, "stage")
         if locked.stage is Stage.OFFER:
             await _withdraw_offers(viewer, locked.id)
+        if locked.stage is Stage.ACCEPTED:  # the candidate withdrew after accepting
+            await Offer.filter(application_id=locked.id, status=OfferStatus.ACCEPTED).update(
+                status=OfferStatus.DECLINED
+            )
         await _set_stage(locked, stage, viewer, note)
     return locked
 
