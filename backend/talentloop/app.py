@@ -1,7 +1,8 @@
-"""The ASGI application: /graphql, /healthz, report and own-record downloads, the built SPA at
-/, and this process's background-job worker. It keeps no state of its own between requests: tokens,
-sessions, sign-in counters, jobs and their files live in the database, so any number of
-these processes can serve one database (docs/architecture.md, "Topology")."""
+"""The ASGI application: /graphql, /healthz, report, sensitive-export and own-record downloads,
+the built SPA at /, and this process's background-job worker. It keeps no state of its own
+between requests: tokens, sessions, sign-in counters, jobs and their files live in the
+database, so any number of these processes can serve one database (docs/architecture.md,
+"Topology")."""
 
 from __future__ import annotations
 
@@ -198,12 +199,24 @@ async def healthz(_request: Request) -> Response:
     return JSONResponse({"status": "ok"})
 
 
+def _attachment(content: bytes, media_type: str, name: str) -> Response:
+    """A file to save, never cached on the way."""
+    from urllib.parse import quote
+
+    return Response(
+        content,
+        media_type=media_type,
+        headers={
+            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}",
+            "Cache-Control": "no-store",
+        },
+    )
+
+
 async def download_report(request: Request) -> Response:
     """GET /reports/{id} with the Bearer token of whoever started the export: the file once done.
     Anything else — no token, someone else's job, a job not done — is a 404 (or a 401 for a bad
     token), so the answer never tells whether another user's report exists."""
-    from urllib.parse import quote
-
     from talentloop.analytics import jobs
     from talentloop.analytics.models import ReportStatus
 
@@ -214,22 +227,33 @@ async def download_report(request: Request) -> Response:
     if job is None or job.status is not ReportStatus.DONE or job.content is None:
         return PlainTextResponse("Not found.", status_code=404)
     name = job.file_name or f"report-{job.id}.{job.format.value}"
-    return Response(
-        bytes(job.content),
-        media_type=jobs.MEDIA_TYPES[job.format],
-        headers={
-            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}",
-            "Cache-Control": "no-store",
-        },
-    )
+    return _attachment(bytes(job.content), jobs.MEDIA_TYPES[job.format], name)
+
+
+async def download_sensitive_export(request: Request) -> Response:
+    """GET /exports/{id} with the Bearer token of whoever asked for the sensitive-data export:
+    the file once approved and written, for 24 hours (privacy/exports.py), each download
+    audited. Anything else — someone else's export, one not ready or expired, a missing one, an
+    API token — is the same 404 (a 401 for a bad token)."""
+    from talentloop.audit import service as audit
+    from talentloop.privacy import exports
+
+    credentials = await _bearer(request)
+    if credentials is None:
+        return JSONResponse(UNAUTHENTICATED, status_code=401)
+    viewer = await load_viewer(credentials)
+    with audit.client_address(request.client.host if request.client else None):
+        found = await exports.download(viewer, int(request.path_params["export_id"]))
+    if found is None:
+        return PlainTextResponse("Not found.", status_code=404)
+    content, name = found
+    return _attachment(content, exports.MEDIA_TYPE, name)
 
 
 async def download_payroll_file(request: Request) -> Response:
     """GET /payroll/runs/{id}/bank.xlsx or /tax.xlsx with the Bearer token of HR who run it:
     the file of an approved run (409 before). A run not theirs is a 404, like a missing one;
     never with an API token (403): the files hold full bank and ID numbers."""
-    from urllib.parse import quote
-
     from talentloop.audit import service as audit
     from talentloop.payroll import exports
 
@@ -249,14 +273,7 @@ async def download_payroll_file(request: Request) -> Response:
     if found is None:
         return PlainTextResponse("Not found.", status_code=404)
     content, name = found
-    return Response(
-        content,
-        media_type=exports.MEDIA_TYPE,
-        headers={
-            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}",
-            "Cache-Control": "no-store",
-        },
-    )
+    return _attachment(content, exports.MEDIA_TYPE, name)
 
 
 async def download_own_record(request: Request, file_format: str) -> Response:
@@ -325,6 +342,7 @@ def create_app(database_url: str | None = None) -> Starlette:
         Route("/recruitment/resume", upload_resume, methods=["POST"]),
         Route("/recruitment/resume/{application_id:int}", download_resume, methods=["GET"]),
         Route("/payroll/runs/{run_id:int}/{kind}.xlsx", download_payroll_file, methods=["GET"]),
+        Route("/exports/{export_id:int}", download_sensitive_export, methods=["GET"]),
         Route("/me/record.json", partial(download_own_record, file_format="json")),
         Route("/me/record.xlsx", partial(download_own_record, file_format="xlsx")),
     ]

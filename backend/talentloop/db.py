@@ -29,6 +29,7 @@ MODEL_MODULES = [
     "talentloop.attendance.models",
     "talentloop.approvals.models",
     "talentloop.recruitment.models",
+    "talentloop.privacy.models",
 ]
 
 

@@ -15,8 +15,8 @@ Every person has a user account (role employee unless theirs is a role above, a 
 scoped to their own team) and, all created straight in the database: two KPI values and a
 target, a trigger rule on their team and the assessment request it raised, a closed and an
 open 360° round (rating themself), a test attempt, a completed and an open enrolment, an
-import job, a report export, a revoked API token, a rejected and a pending leave request, a
-labour contract ending within a month, their onboarding and a line each of education, work
+import job, a report export, a ready sensitive-data export (with its approval request), a
+revoked API token, a rejected and a pending leave request, a labour contract ending within a month, their onboarding and a line each of education, work
 history and emergency contacts.
 Every team has a target, a suspended performance pay with a pending restore request, a
 training plan, an external event, an attendance rule set and a place to clock in.
@@ -93,6 +93,7 @@ from talentloop.performance.models import (
     SuspensionStatus,
     TriggerRule,
 )
+from talentloop.privacy.models import ExportStatus, SensitiveExport
 from talentloop.records.models import (
     Contract,
     ContractKind,
@@ -552,9 +553,22 @@ async def _person_records(w: MatrixWorld, person: str, n: int) -> None:
     for status, day in ((LeaveStatus.REJECTED, 2), (LeaveStatus.PENDING, 3)):
         leave = await new_leave_request(w, person, status, day)
         w.add("LeaveRequest", leave.id, Owner.PERSON, person)
+    export = await SensitiveExport.create(
+        unit_id=employee.unit_id,
+        reason="bank filing of the team",
+        requested_by=user,
+        status=ExportStatus.READY,
+        row_count=1,
+        progress=100,
+        file_name=f"{person}.xlsx",
+        content=b"numbers of " + person.encode(),
+        ready_at=datetime.now(UTC),
+        expires_at=datetime.now(UTC) + timedelta(hours=24),
+    )
+    w.add("SensitiveExport", export.id, Owner.USER, person)
     approval = await ApprovalRequest.create(
         request_type=RequestType.DATA_EXPORT,
-        subject_id=0,
+        subject_id=export.id,
         title=f"{person} export",
         requester=w.users[person],
         employee=employee,

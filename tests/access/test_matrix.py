@@ -33,6 +33,7 @@ from openpyxl import load_workbook
 from talentloop.access.matrix import (
     EDGES_WITH_PARENT,
     FIELDS,
+    IDS_WITH_PARENT,
     LOOKUPS,
     MUTATIONS,
     NOT_FOUND,
@@ -204,6 +205,7 @@ LISTS: dict[str, Callable[[MatrixWorld], str]] = {
     "leaveRequests": lambda w: "leaveRequests" + CONNECTION,
     "payrollRuns": lambda w: "payrollRuns { id payslips { id } }",
     "myPayslips": lambda w: "myPayslips { id }",
+    "mySensitiveExports": lambda w: "mySensitiveExports { id unit { id } }",
     "requisitions": lambda w: "requisitions(first: 100) { edges { node { id postings { id } } } }",
     "postings": lambda w: "postings(first: 100) { edges { node { id requisition { id } } } }",
     "applications": lambda w: (
@@ -428,10 +430,11 @@ def _reached(
 
 
 def check_reached(w: MatrixWorld, viewer: str, answer: Any, where: str, problems: Problems) -> None:
-    """Every record an answer reaches is one the viewer may read (but for EDGES_WITH_PARENT)."""
+    """Every record an answer reaches is one the viewer may read (but for EDGES_WITH_PARENT
+    and IDS_WITH_PARENT)."""
     for path, gid, through in _reached(answer):
         type_name = _type_of(gid)
-        if type_name not in TYPES or through in EDGES_WITH_PARENT:
+        if type_name not in TYPES or through in EDGES_WITH_PARENT or through in IDS_WITH_PARENT:
             continue
         record = w.by_gid.get(gid)
         if record is None:
@@ -966,6 +969,8 @@ PROBES: dict[str, Probe] = {
     "addOnboardingTask": _probe('addOnboardingTask(applicationId: "$target", title: "")', on="Application"),
     "setOnboardingTaskDone": _fresh('setOnboardingTaskDone(id: "$target", done: true)', new_onboarding_task, "OnboardingTask"),
     "hireCandidate": _probe('hireCandidate(input: {applicationId: "$target", employeeNumber: ""})', on="Application"),
+    "requestSensitiveExport": _probe('requestSensitiveExport(input: {unitId: "$target", reason: "short"})', on="OrgUnit"),
+    "cancelSensitiveExport": _probe('cancelSensitiveExport(id: "$target")', on="SensitiveExport"),
 }  # fmt: skip
 
 
@@ -1097,6 +1102,35 @@ async def test_report_exports_are_their_requesters_alone(api: Api) -> None:
                 problems.append(f"{viewer} × {relation} × report: {answer.status_code}")
     if (await api.http.get(f"/reports/{w.of_type('ReportJob')[0].pk}")).status_code != 401:
         problems.append("anonymous × report: not 401")
+    assert not problems, _report(problems)
+
+
+async def test_sensitive_exports_are_their_requesters_alone(api: Api) -> None:
+    """GET /exports/{id}: the file for its requester (the download audited); for anyone else —
+    HQ HR included — and for an API token a 404, the same bytes as for an export that does
+    not exist."""
+    w = await build_matrix_world()
+    problems: Problems = []
+    for viewer, person in VIEWER_PERSON.items():
+        token = await access_token(w.users[person])
+        headers = {"Authorization": f"Bearer {token}"}
+        missing = await api.http.get(f"/exports/{MISSING_PK}", headers=headers)
+        for relation in Relation:
+            owner = w.person_at(viewer, relation)
+            export = w.of("SensitiveExport", owner).pk
+            answer = await api.http.get(f"/exports/{export}", headers=headers)
+            if relation is Relation.SELF:
+                if (answer.status_code, answer.content) != (200, b"numbers of " + owner.encode()):
+                    problems.append(f"{viewer} × own export: {answer.status_code}")
+            elif (answer.status_code, answer.content) != (missing.status_code, missing.content):
+                problems.append(f"{viewer} × {relation} × export: {answer.status_code}")
+    downloads = await AuditEntry.filter(
+        action=AuditAction.SENSITIVE_READ, subject_type="SensitiveExport"
+    ).count()
+    if downloads != len(VIEWER_PERSON):
+        problems.append(f"{downloads} downloads audited, {len(VIEWER_PERSON)} made")
+    if (await api.http.get(f"/exports/{w.of_type('SensitiveExport')[0].pk}")).status_code != 401:
+        problems.append("anonymous × export: not 401")
     assert not problems, _report(problems)
 
 

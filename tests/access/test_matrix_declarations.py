@@ -10,6 +10,7 @@ from talentloop.access.matrix import (
     EDGES_WITH_PARENT,
     FIELDS,
     GROUP_REACH,
+    IDS_WITH_PARENT,
     MUTATIONS,
     QUERIES,
     TYPES,
@@ -107,6 +108,8 @@ def test_declared_fields_and_edges_exist() -> None:
     for type_name, field_name in EDGES_WITH_PARENT:
         target = get_named_type(types[type_name].fields[field_name].type).name
         assert target in TYPES, (type_name, field_name)
+    for type_name, field_name in IDS_WITH_PARENT:
+        assert get_named_type(types[type_name].fields[field_name].type).name == "ID"
 
 
 # --- the relation tables say what the policy does --------------------------------------------

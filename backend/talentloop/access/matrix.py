@@ -297,6 +297,11 @@ TYPES: dict[str, TypeAccess] = {
         "the candidate's contacts nor birth date",
         unit=Reach.DIRECTED,
     ),
+    # sensitive-data exports (privacy/exports.py)
+    "SensitiveExport": _t(
+        "full ID and bank numbers: the requester's alone (approvers read its ApprovalRequest)",
+        user=Reach.OWN,
+    ),
 }
 
 # Types that are not Nodes, each read only through the fields that return it, so it is
@@ -421,6 +426,10 @@ FIELDS: dict[tuple[str, str], FieldAccess] = {
 EDGES_WITH_PARENT: frozenset[tuple[str, str]] = frozenset(
     {("RestoreRequest", "requestedBy"), ("RestoreDecisionInfo", "approver")}
 )
+# ID fields (not edges) that name a record wherever the parent is visible: the id of what an
+# approval request asks for is part of the request, while the subject itself is read by its
+# own rule (an approver of a sensitive-data export reads the request, never the export).
+IDS_WITH_PARENT: frozenset[tuple[str, str]] = frozenset({("ApprovalRequest", "subjectId")})
 
 
 # --- root query fields ---------------------------------------------------------------------------
@@ -528,6 +537,8 @@ QUERIES: dict[str, QueryAccess] = {
     "employeeOnboarding": _q(Read.PERSON, argument="employeeId", reach=Reach.WORK),
     "positionSalaryStructures": _q(Read.ROLES, roles=HR),
     "socialInsuranceTables": _q(Read.ROLES, roles=HR),
+    # sensitive-data exports
+    "mySensitiveExports": _q(Read.OWN_LIST, "SensitiveExport", session=True),
 }
 
 # Root fields that look one record up by id, and the type they look up (None: any, by the
@@ -740,6 +751,13 @@ MUTATIONS: dict[str, MutationAccess] = {
         "OnboardingTask", Reach.DIRECTED, Reach.MANAGED, note="found through its application"
     ),
     "hireCandidate": _on("Application", Reach.DIRECTED, Reach.MANAGED, note="an accepted one"),
+    # sensitive-data exports: asked for by HR of the unit, approved through the engine
+    "requestSensitiveExport": _m(
+        Target.UNIT, Reach.UNIT, Reach.MANAGED, session=True, note="with a reason; approved first"
+    ),
+    "cancelSensitiveExport": _on(
+        "SensitiveExport", Reach.OWN, None, session=True, note="one's own, pending"
+    ),
 }
 
 

@@ -130,6 +130,11 @@ DEFAULT_PLANS: dict[RequestType, list[dict[str, Any]]] = {
             ],
         }
     ],
+    # A sensitive-data export (privacy/exports.py): HQ HR, never the requester (an HQ HR
+    # requester's goes to another HQ HR).
+    RequestType.DATA_EXPORT: [
+        {"mode": StepMode.ANY.value, "approvers": [_approver(ApproverRule.HQ_HR)]},
+    ],
 }
 FALLBACK_PLAN = [{"mode": StepMode.ANY.value, "approvers": [_approver(ApproverRule.HQ_HR)]}]
 

@@ -51,6 +51,7 @@ SUBJECT_TYPES = {
     RequestType.OFFER: "Offer",  # not a node: the offer is read through its Application
     RequestType.PAYROLL_RUN: "PayrollRun",
     RequestType.TRAINING_ENROLMENT: "Enrollment",
+    RequestType.DATA_EXPORT: "SensitiveExport",  # read by its requester alone
 }
 
 

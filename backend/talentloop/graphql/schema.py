@@ -59,7 +59,8 @@ from talentloop.performance.types import (
     RestoreRequestNode,
     TriggerRuleNode,
 )
-from talentloop.privacy.schema import PrivacyMutation
+from talentloop.privacy.schema import PrivacyMutation, PrivacyQuery
+from talentloop.privacy.types import SensitiveExportNode
 from talentloop.records.schema import RecordsMutation, RecordsQuery
 from talentloop.records.types import ContractNode
 from talentloop.recruitment.schema import RecruitmentMutation, RecruitmentQuery
@@ -109,6 +110,7 @@ Query = merge_types(
         RecordsQuery,
         ApprovalsQuery,
         RecruitmentQuery,
+        PrivacyQuery,
     ),
 )
 Mutation = merge_types(
@@ -182,6 +184,7 @@ schema = TalentLoopSchema(
         RequisitionNode,
         PostingNode,
         ApplicationNode,
+        SensitiveExportNode,
     ],
     config=StrawberryConfig(auto_camel_case=True),
     # Limits and their values: graphql/limits.py. Every extension is built per request; the

@@ -10,9 +10,13 @@ def handlers() -> dict[str, Handler]:
     from talentloop.analytics import jobs as reports
     from talentloop.payroll import service as payroll
     from talentloop.performance import imports
+    from talentloop.privacy import exports as sensitive_exports
 
     return {
         imports.JOB_KIND: Handler(run=imports.run_queued, give_up=imports.give_up),
         reports.JOB_KIND: Handler(run=reports.execute, give_up=reports.give_up),
         payroll.JOB_KIND: Handler(run=payroll.execute, give_up=payroll.give_up),
+        sensitive_exports.JOB_KIND: Handler(
+            run=sensitive_exports.execute, give_up=sensitive_exports.give_up
+        ),
     }

@@ -107,6 +107,13 @@ class Worker:
             await escalate_overdue()
         except Exception:  # the heartbeat must go on; the next beat tries again
             log.exception("escalating overdue approval tasks failed")
+        # Sensitive-data export files past their time are deleted (privacy/exports.py).
+        try:
+            from talentloop.privacy.exports import expire_due
+
+            await expire_due()
+        except Exception:  # the heartbeat must go on; the next beat tries again
+            log.exception("expiring sensitive-data exports failed")
 
     async def fill(self) -> None:
         """Claim jobs while there is room."""

@@ -17,12 +17,12 @@ from talentloop.people.sensitive import SensitiveField, read
 REASON_MIN, REASON_MAX = 5, 500  # REASON_MAX is the audit trail's column
 
 
-def checked_reason(reason: str) -> str:
+def checked_reason(reason: str, minimum: int = REASON_MIN) -> str:
     reason = reason.strip()
-    if not REASON_MIN <= len(reason) <= REASON_MAX:
+    if not minimum <= len(reason) <= REASON_MAX:
         raise ServiceError.one(
             ErrorCode.INVALID,
-            f"Say why you need the full value ({REASON_MIN} to {REASON_MAX} characters).",
+            f"Say why you need the full value ({minimum} to {REASON_MAX} characters).",
             "reason",
         )
     return reason
