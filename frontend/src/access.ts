@@ -33,6 +33,7 @@ export type Feature =
   | 'approvalFlows'
   | 'recruitment'
   | 'myInterviews'
+  | 'sensitiveExports'
 
 export interface AccessViewer {
   role: Role
@@ -80,6 +81,8 @@ export function canUse(feature: Feature, viewer: AccessViewer): boolean {
   if (feature === 'attendanceSheet') return SHEET_ROLES.includes(role)
   // Payroll runs and salary structures: HR who run pay (the server's can_manage_employees_in).
   if (feature === 'payroll') return role === 'HQ_HR' || role === 'BRANCH_HR'
+  // Sensitive-data exports: HR of a unit asks for them (the server checks the unit, approval first).
+  if (feature === 'sensitiveExports') return role === 'HQ_HR' || role === 'BRANCH_HR'
   if (HR_ROLES.includes(role)) return true
   switch (feature) {
     case 'dashboard':

@@ -159,6 +159,12 @@ export const router = createRouter({
           meta: { feature: 'approvals' },
         },
         {
+          path: 'my-exports',
+          name: 'my-exports',
+          component: () => import('./views/MyExportsView.vue'),
+          meta: { feature: 'sensitiveExports' },
+        },
+        {
           path: 'approval-flows',
           name: 'approval-flows',
           component: () => import('./views/ApprovalFlowsView.vue'),
