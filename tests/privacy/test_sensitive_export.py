@@ -321,3 +321,23 @@ async def test_an_api_token_neither_asks_nor_downloads(api: Api, world: World) -
     listed = (await api.http.post("/graphql", json={"query": MINE}, headers=headers)).json()
     assert listed["data"]["mySensitiveExports"] == []
     assert await SensitiveExport.filter().count() == 1
+
+
+async def test_a_disabled_requester_gets_no_file(api: Api, world: World) -> None:
+    export_id = await asked(api, world, "branch_hr", "SH")
+    await (
+        type(world.users["branch_hr"])
+        .filter(id=world.users["branch_hr"].id)
+        .update(is_active=False)
+    )
+    assert (await decide(api, world, "hq_hr", export_id, True))["errors"] == []
+    for _ in range(300):
+        stored = await SensitiveExport.get(id=pk(export_id))
+        if stored.status is not ExportStatus.APPROVED:
+            break
+        await asyncio.sleep(0.05)
+    assert (stored.status, stored.content, stored.error) == (
+        ExportStatus.FAILED,
+        None,
+        "The requester's account is disabled.",
+    )

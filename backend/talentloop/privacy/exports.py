@@ -239,6 +239,9 @@ async def execute(export_id: int) -> None:
     if export is None or export.status is not ExportStatus.APPROVED:
         return
     viewer = await load_viewer(export.requested_by_id)
+    if viewer.user_id is None:  # the requester's account was disabled since: nobody to read for
+        await give_up(export.id, "The requester's account is disabled.")
+        return
     await _progress(export.id, 10, "finding the people")
     where = _people(viewer, export.unit)
     people = (
