@@ -188,14 +188,6 @@ async def my_exports(viewer: Viewer, now: datetime | None = None) -> list[Sensit
     return [await _expired(e, now) for e in found]
 
 
-async def exports_by_ids(viewer: Viewer, ids: list[int]) -> dict[int, SensitiveExport]:
-    if viewer.user_id is None or not viewer.is_session:
-        return {}
-    return {
-        e.id: e for e in await SensitiveExport.filter(id__in=ids, requested_by_id=viewer.user_id)
-    }
-
-
 async def download(
     viewer: Viewer, export_id: int, now: datetime | None = None
 ) -> tuple[bytes, str] | None:
