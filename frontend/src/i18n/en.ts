@@ -927,6 +927,7 @@ const en: Messages = {
     failed: 'It did not work',
     done: 'Done',
     downloadFailed: 'Download failed ({status})',
+    reviewStage: 'Step {stage} of {count}: waiting for {names}',
     reviewHint: 'Under review: its approvers (by default the branch head, then HQ HR) decide under My approvals; whoever submitted it does not approve it.',
     confirmApprove: 'Once approved the run cannot change; corrections go into a later month. Approve?',
     locked: 'Approved runs are locked: put corrections into a later month as adjustments.',

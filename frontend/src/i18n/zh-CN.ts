@@ -925,6 +925,7 @@ const zhCN = {
     failed: '操作失败',
     done: '已完成',
     downloadFailed: '下载失败（{status}）',
+    reviewStage: '第 {stage}/{count} 步，待 {names} 审批',
     reviewHint: '审核中：由审批人（默认先分公司负责人，再总部人事）在“我的审批”中审批；提交人不能审批自己提交的工资表。',
     confirmApprove: '审批后工资表将锁定，不能再修改；更正须计入以后月份。确认审批？',
     locked: '已审批的工资表已锁定：更正请在以后月份以调整项录入。',
