@@ -272,10 +272,10 @@ async def test_a_configured_flow_routes_it_manager_then_branch_hr(
         as_=w.users["branch_hr"],
     )
     assert saved["saveApprovalFlow"]["errors"] == []
-    request_id = await _asked(api, w, "2026-12-12", "6")  # a Saturday
+    request_id = await _asked(api, w, "2026-12-12", "10")  # a Saturday
     waiting = (await api.data(MY_APPROVALS, as_=w.users["manager"]))["myApprovals"]
     assert [(r["subjectId"], r["days"], r["stageCount"]) for r in waiting] == [(request_id, 1, 2)]
-    assert waiting[0]["title"] == "overtime 2026-12-12 6 h"
+    assert waiting[0]["title"] == "2026-12-12 10 h"
     assert (await api.data(MY_APPROVALS, as_=w.users["branch_hr"]))["myApprovals"] == []
     assert (await api.data(TO_DECIDE, as_=w.users["branch_hr"]))["overtimeRequests"][
         "totalCount"
@@ -290,7 +290,7 @@ async def test_a_configured_flow_routes_it_manager_then_branch_hr(
     assert second["overtimeRequest"]["status"] == "APPROVED"
     assert (await api.data(NODE, {"id": request_id}, as_=w.users["employee"]))["node"] == {
         "status": "APPROVED",
-        "hours": "6.0",
+        "hours": "10.0",
     }
 
 

@@ -96,7 +96,7 @@ def _hours_problems(day: date, hours: Decimal) -> list[FieldError]:
         where = "on a workday" if day_kind(day) is DayKind.WORKDAY else "on a day off"
         problems.append(
             FieldError(
-                f"At most {max_hours(day).normalize()} hours of overtime {where} (劳动法 art. 41).",
+                f"At most {_plain(max_hours(day))} hours of overtime {where} (劳动法 art. 41).",
                 ErrorCode.INVALID,
                 "hours",
             )
@@ -159,7 +159,12 @@ async def request_overtime(
 
 
 def _title(request: OvertimeRequest) -> str:
-    return f"overtime {request.date} {Decimal(request.hours).normalize()} h"
+    return f"{request.date} {_plain(Decimal(request.hours))} h"
+
+
+def _plain(hours: Decimal) -> str:
+    """10.0 → "10", 2.5 → "2.5" (normalize alone writes 1E+1)."""
+    return format(hours.normalize(), "f")
 
 
 async def _submit(
