@@ -17,7 +17,9 @@ For payroll (Issue 10), one call gives the month of many employees, ready to pay
 keyed by employee id, holding only those the viewer reads at WORK (anyone else is left out,
 like an id of no one); `PayrollFigures` carries overtime hours by rate (150 / 200 / 300 %,
 劳动法 art. 44), absent days, late and early counts, unpaid (事假) and sick leave days, and
-the art. 41 cap flags. Queries do not grow with the number of employees.
+the art. 41 cap flags; where the rule set has `overtime_needs_approval`, a day's overtime
+counts up to its approved hours only (attendance/overtime.py). Queries do not grow with the
+number of employees.
 """
 
 from __future__ import annotations
