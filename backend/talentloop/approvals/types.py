@@ -52,6 +52,8 @@ SUBJECT_TYPES = {
     RequestType.PAYROLL_RUN: "PayrollRun",
     RequestType.TRAINING_ENROLMENT: "Enrollment",
 }
+# Overtime (attendance/overtime.py).
+SUBJECT_TYPES[RequestType.OVERTIME] = "OvertimeRequest"
 
 
 async def _names(info: Info, user_ids: set[int]) -> dict[int, str]:
