@@ -57,7 +57,7 @@ test("branch HR edits the branch's leave flow in the flow editor", async () => {
   await withPage(async (page, { consoleErrors }) => {
     await uiLogin(page, 'hr.shanghai')
     await page.getByTestId('nav-approval-flows').click()
-    const flow = page.getByTestId('flow-item').filter({ hasText: '上海分公司' })
+    const flow = page.getByTestId('flow-item').filter({ hasText: '上海分公司请假审批' })
     await flow.waitFor()
     assert.equal(await flow.locator('.steps li').count(), 3)
     await flow.getByTestId('flow-edit').click()

@@ -55,6 +55,8 @@ from talentloop.attendance.models import (
     LeaveRequest,
     LeaveStatus,
     LeaveType,
+    OvertimeRequest,
+    OvertimeStatus,
 )
 from talentloop.audit.models import AuditAction, AuditEntry
 from talentloop.graphql.ids import to_global_id
@@ -553,6 +555,9 @@ async def _person_records(w: MatrixWorld, person: str, n: int) -> None:
     for status, day in ((LeaveStatus.REJECTED, 2), (LeaveStatus.PENDING, 3)):
         leave = await new_leave_request(w, person, status, day)
         w.add("LeaveRequest", leave.id, Owner.PERSON, person)
+    for ot_status, day in ((OvertimeStatus.REJECTED, 2), (OvertimeStatus.PENDING, 3)):
+        overtime = await new_overtime_request(w, person, ot_status, day)
+        w.add("OvertimeRequest", overtime.id, Owner.PERSON, person)
     export = await SensitiveExport.create(
         unit_id=employee.unit_id,
         reason="bank filing of the team",
@@ -740,6 +745,19 @@ async def new_leave_request(
         start_date=date(2025, 3, day),
         end_date=date(2025, 3, day),
         days=1,
+        status=status,
+        requested_by=w.users[person],
+    )
+
+
+async def new_overtime_request(
+    w: MatrixWorld, person: str, status: OvertimeStatus = OvertimeStatus.PENDING, day: int = 4
+) -> OvertimeRequest:
+    """A person's overtime request (also fresh and pending, for a probe that decides one)."""
+    return await OvertimeRequest.create(
+        employee=w.people[person],
+        date=date(2025, 3, day),
+        hours=Decimal(2),
         status=status,
         requested_by=w.users[person],
     )

@@ -6,7 +6,8 @@ from datetime import date
 
 from talentloop.access.viewer import load_viewer
 from talentloop.accounts.models import User
-from talentloop.attendance import service
+from talentloop.attendance import overtime, service
+from talentloop.attendance.models import AttendanceRuleSet
 from talentloop.demo.company import load_demo_company
 from talentloop.org.models import OrgUnit
 
@@ -45,3 +46,11 @@ async def test_the_demo_branches_keep_their_own_rules_and_months(app: object) ->
     assert annual.entitled is not None and 0 <= annual.entitled <= 15
     manager = await load_viewer((await User.get(username="manager.shanghai.sales")).id)
     assert await service.leave_to_decide(manager).count() >= 1
+    # Overtime: one waiting for the manager, one approved; no rule set counts only approved hours.
+    waiting = await overtime.overtime_to_decide(manager)
+    assert [(o.date, o.hours, o.employee_id) for o in waiting] == [
+        (date(2026, 12, 5), 6, rep.employee.id)  # type: ignore[union-attr]
+    ]
+    mine = await overtime.visible_overtime_requests(viewer).filter(employee_id=rep.employee_id)
+    assert sorted(o.status.value for o in mine) == ["approved", "pending"]
+    assert not await AttendanceRuleSet.filter(overtime_needs_approval=True).exists()

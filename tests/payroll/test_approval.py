@@ -179,3 +179,34 @@ async def test_a_flow_with_an_amount_condition_asks_hq_hr_only_for_a_large_payro
     approved = await PayrollRun.get(id=run.id)
     assert approved.status.value == "approved"
     assert approved.approved_by_id == w.users["sh_head"].id
+
+
+RUN_APPROVAL = """
+query ($id: ID!) {
+  payrollRun(id: $id) {
+    status approvalRequest { status stage stageCount tasks { stage approverName status } }
+  }
+}
+"""
+
+
+async def test_the_run_page_shows_its_approval_with_who_decides_each_stage(
+    api: Api, pay: Pay, sh: World
+) -> None:
+    w = sh
+    run = await pay.run("SH-SALES", JAN)
+    before = await api.data(RUN_APPROVAL, {"id": gid(run)}, as_=w.users["branch_hr"])
+    assert before["payrollRun"]["approvalRequest"] is None
+    await _submitted(api, pay)
+    answer = (await api.data(RUN_APPROVAL, {"id": gid(run)}, as_=w.users["branch_hr"]))[
+        "payrollRun"
+    ]
+    assert answer["status"] == "REVIEW"
+    approval = answer["approvalRequest"]
+    assert (approval["status"], approval["stage"], approval["stageCount"]) == ("PENDING", 0, 2)
+    assert approval["tasks"] == [
+        {"stage": 0, "approverName": "sh_head_person name", "status": "PENDING"}
+    ]
+    # HR of another branch does not see the run at all.
+    other = await api.data(RUN_APPROVAL, {"id": gid(run)}, as_=w.users["bj_hr"])
+    assert other["payrollRun"] is None

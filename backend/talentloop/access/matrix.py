@@ -278,6 +278,7 @@ TYPES: dict[str, TypeAccess] = {
     ),
     "AttendanceLocation": _t("a unit's place to clock in", unit=Reach.UNIT),
     "LeaveRequest": _t(person=Reach.WORK),
+    "OvertimeRequest": _t(person=Reach.WORK),
     # payroll
     "PayrollRun": _t("HR of the unit's branch and HQ HR run it", unit=Reach.MANAGED),
     "Payslip": _t("the employee's own (once approved) and HR in scope: PAY", person=Reach.PAY),
@@ -524,6 +525,8 @@ QUERIES: dict[str, QueryAccess] = {
     "myDelegations": _q(Read.VIEWER),
     "approvalFlows": _q(Read.ROLES, roles=HR),
     "leaveRequests": _q(Read.LIST, "LeaveRequest"),
+    "myOvertimeRequests": _q(Read.OWN_LIST, "OvertimeRequest"),
+    "overtimeRequests": _q(Read.LIST, "OvertimeRequest"),
     "payrollRuns": _q(Read.LIST, "PayrollRun"),
     "payrollRun": _q(Read.LOOKUP, "PayrollRun", argument="id"),
     "myPayslips": _q(Read.OWN_LIST, "Payslip"),
@@ -697,6 +700,18 @@ MUTATIONS: dict[str, MutationAccess] = {
         note="a pending one; also anyone's direct reports (a person, not a role)",
     ),
     "cancelLeaveRequest": _on("LeaveRequest", Reach.OWN, None, note="one's own"),
+    # overtime (attendance/overtime.py): like leave
+    "requestOvertime": _m(
+        Target.PERSON, Reach.WORK, Reach.OWN_OR_MANAGED, note="for oneself, or HR"
+    ),
+    "decideOvertimeRequest": _on(
+        "OvertimeRequest",
+        Reach.WORK,
+        Reach.DECIDES_LEAVE,
+        note="a pending one, by an approver of its open stage: its flow's (by default the "
+        "manager, a manager or HR in scope, HQ HR), never one's own",
+    ),
+    "cancelOvertimeRequest": _on("OvertimeRequest", Reach.OWN, None, note="one's own pending"),
     # approvals
     "decideApproval": _on(
         "ApprovalRequest",

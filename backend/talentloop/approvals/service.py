@@ -136,6 +136,19 @@ DEFAULT_PLANS: dict[RequestType, list[dict[str, Any]]] = {
         {"mode": StepMode.ANY.value, "approvers": [_approver(ApproverRule.HQ_HR)]},
     ],
 }
+# Overtime (attendance/overtime.py): like leave — the employee's manager, or a manager or
+# branch HR in scope, or HQ HR, any one of them.
+DEFAULT_PLANS[RequestType.OVERTIME] = [
+    {
+        "mode": StepMode.ANY.value,
+        "approvers": [
+            _approver(ApproverRule.MANAGER),
+            _approver(ApproverRule.ROLE, role=Role.MANAGER.value),
+            _approver(ApproverRule.ROLE, role=Role.BRANCH_HR.value),
+            _approver(ApproverRule.HQ_HR),
+        ],
+    }
+]
 FALLBACK_PLAN = [{"mode": StepMode.ANY.value, "approvers": [_approver(ApproverRule.HQ_HR)]}]
 
 

@@ -53,6 +53,8 @@ SUBJECT_TYPES = {
     RequestType.TRAINING_ENROLMENT: "Enrollment",
     RequestType.DATA_EXPORT: "SensitiveExport",  # read by its requester alone
 }
+# Overtime (attendance/overtime.py).
+SUBJECT_TYPES[RequestType.OVERTIME] = "OvertimeRequest"
 
 
 async def _names(info: Info, user_ids: set[int]) -> dict[int, str]:
@@ -375,3 +377,38 @@ class DelegationInfo:
     @strawberry.field(description="Last day (China time).")
     def end_date(self) -> date:
         return self._delegation.end_date
+
+
+def _latest_loader(
+    request_type: RequestType,
+) -> Callable[[object], Callable[[list[int]], Awaitable[list[ApprovalRequest | None]]]]:
+    def factory(viewer: object) -> Callable[[list[int]], Awaitable[list[ApprovalRequest | None]]]:
+        from talentloop.access.policy import Viewer
+        from talentloop.approvals import service
+
+        assert isinstance(viewer, Viewer)
+
+        async def load(ids: list[int]) -> list[ApprovalRequest | None]:
+            found: dict[int, ApprovalRequest] = {}
+            for r in (
+                await service.visible_requests(viewer)
+                .filter(request_type=request_type, subject_id__in=ids)
+                .order_by("id")
+            ):
+                found[r.subject_id] = r
+            return [found.get(i) for i in ids]
+
+        return load
+
+    return factory
+
+
+async def approval_of(
+    info: Info, request_type: RequestType, subject_id: int
+) -> ApprovalRequestNode | None:
+    """The latest approval request about a subject (a requisition, a payroll run…), where the
+    viewer reads it (its requester, approvers, HR in scope); batched per request type."""
+    found = await info.context.loader(
+        f"approval_of_{request_type.value}", _latest_loader(request_type)
+    ).load(subject_id)
+    return ApprovalRequestNode(_model=found) if found is not None else None

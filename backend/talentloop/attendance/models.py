@@ -1,5 +1,5 @@
 """Attendance rule sets (the shift, the working-hour system), allowed clock-in locations,
-attendance profiles, punches, leave requests.
+attendance profiles, punches, leave requests, overtime requests.
 
 Daily results and monthly statistics are not stored: they are computed from the punches,
 the rules, the calendar and approved leave whenever they are read (attendance/results.py),
@@ -61,6 +61,9 @@ class AttendanceRuleSet(Model):
     early_absent_minutes = fields.IntField(default=120)
     # Overtime after the shift's end counts in whole units of this many minutes.
     overtime_unit_minutes = fields.IntField(default=30)
+    # On: a day's overtime counts only up to the hours approved for it (OvertimeRequest),
+    # never more than the punches show. Off: the punches alone (the default).
+    overtime_needs_approval = fields.BooleanField(default=False)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 
@@ -214,3 +217,45 @@ class LeaveRequest(Model):
     class Meta:
         table = "leave_request"
         ordering = ["-start_date", "-id"]
+
+
+class OvertimeStatus(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    CANCELLED = "cancelled"
+
+
+class OvertimeRequest(Model):
+    """A request to work overtime on one day (加班申请) and its decision through the approvals engine"""
+
+    id = fields.IntField(primary_key=True)
+    employee: fields.ForeignKeyRelation[Employee] = fields.ForeignKeyField(
+        "talentloop.Employee", related_name="overtime_requests", on_delete=fields.CASCADE
+    )
+    date = fields.DateField()
+    # Hours in half-hour steps, within the day limit of attendance/overtime.py (劳动法 art. 41).
+    hours = fields.DecimalField(max_digits=4, decimal_places=1)
+    reason = fields.CharField(max_length=255, default="")
+    status = fields.CharEnumField(OvertimeStatus, max_length=16, default=OvertimeStatus.PENDING)
+    requested_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "talentloop.User",
+        related_name="overtime_requests_made",
+        null=True,
+        on_delete=fields.SET_NULL,
+    )
+    decided_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "talentloop.User", related_name="overtime_decisions", null=True, on_delete=fields.SET_NULL
+    )
+    decided_at = fields.DatetimeField(null=True)
+    decision_note = fields.CharField(max_length=255, default="")
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    employee_id: int
+    requested_by_id: int | None
+    decided_by_id: int | None
+
+    class Meta:
+        table = "overtime_request"
+        ordering = ["-date", "-id"]
+        indexes = (("employee_id", "date"),)

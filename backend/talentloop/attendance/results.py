@@ -4,6 +4,12 @@ calendar and approved leave. Pure functions: no database here.
 Overtime pay rates, 劳动法 art. 44: after hours on a workday 150 %, on a rest day (without
 compensatory time off) 200 %, on a statutory holiday 300 %. Caps, art. 41: at most 3 hours a
 day and 36 hours a month — exceeding them is flagged, not refused (the work was done).
+
+Where the rule set wants overtime approved (`Shift.overtime_needs_approval`), a day's
+overtime counts only up to the hours approved for that day (an approved OvertimeRequest:
+劳动法 art. 41 lets the employer extend working hours after consulting, so hours nobody
+arranged are not overtime to pay at the art. 44 rates), and never more than the punches show.
+The caller passes the approved minutes in: nothing here reads the database.
 """
 
 from __future__ import annotations
@@ -38,6 +44,7 @@ class Shift:
     late_absent_minutes: int = 120
     early_absent_minutes: int = 120
     overtime_unit_minutes: int = 30
+    overtime_needs_approval: bool = False
 
 
 @dataclass
@@ -58,6 +65,10 @@ class DayResult:
     overtime_rest_day_minutes: int = 0
     overtime_holiday_minutes: int = 0
     over_daily_cap: bool = False
+    # Where overtime needs approval: the minutes approved for the day (else None), and the
+    # overtime the punches show beyond them, which does not count.
+    overtime_approved_minutes: int | None = None
+    overtime_unapproved_minutes: int = 0
 
     @property
     def is_late(self) -> bool:
@@ -92,6 +103,8 @@ class MonthSummary:
     overtime_rest_day_minutes: int = 0
     overtime_holiday_minutes: int = 0
     days_over_daily_cap: int = 0
+    # Where overtime needs approval: the overtime worked beyond the approved hours (not counted).
+    overtime_unapproved_minutes: int = 0
 
     @property
     def overtime_minutes(self) -> int:
@@ -137,32 +150,66 @@ def evaluate_day(
     leave: LeaveType | None = None,
     *,
     today: date | None = None,
+    approved_overtime_minutes: int = 0,
 ) -> DayResult:
     """One employee's day. Punches may come in any order and repeat: the first is the
-    clock-in, the last the clock-out. A day that has not ended is not judged absent."""
+    clock-in, the last the clock-out. A day that has not ended is not judged absent. Where
+    the shift needs overtime approved, `approved_overtime_minutes` caps the day's overtime."""
     kind = day_kind(day)
     result = DayResult(day=day, kind=kind, holiday=holiday_name(day), leave_type=leave)
+    if shift.overtime_needs_approval:
+        result.overtime_approved_minutes = approved_overtime_minutes
+    _judge(shift, result, punches, leave, today)
+    if shift.overtime_needs_approval:
+        _cap_to_approved(result, approved_overtime_minutes)
+    result.over_daily_cap = result.overtime_minutes > OVERTIME_DAY_CAP_MINUTES
+    return result
+
+
+def _cap_to_approved(result: DayResult, approved: int) -> None:
+    """Count a day's overtime only up to the approved minutes (the punches still cap it)."""
+    left = max(0, approved)
+    for name in (
+        "overtime_workday_minutes",
+        "overtime_rest_day_minutes",
+        "overtime_holiday_minutes",
+    ):
+        shown = getattr(result, name)
+        counted = min(shown, left)
+        left -= counted
+        result.overtime_unapproved_minutes += shown - counted
+        setattr(result, name, counted)
+
+
+def _judge(
+    shift: Shift,
+    result: DayResult,
+    punches: Sequence[datetime],
+    leave: LeaveType | None,
+    today: date | None,
+) -> None:
+    day, kind = result.day, result.kind
     ordered = sorted(local(p) for p in punches)
     result.punches = len(ordered)
     judged = today is None or day < today
     if leave is not None and kind is DayKind.WORKDAY:
-        return result  # a day of approved leave: no lateness, no absence
+        return  # a day of approved leave: no lateness, no absence
     if not ordered:
         if kind is DayKind.WORKDAY and shift.hours_system is HoursSystem.STANDARD and judged:
             result.absent = True
-        return result
+        return
     first, last = ordered[0], ordered[-1]
     result.first_in = first
     if len(ordered) == 1 or last == first:
         result.missing_punch = judged
         if kind is DayKind.WORKDAY and shift.hours_system is HoursSystem.STANDARD and judged:
             result.absent = True
-        return result
+        return
     result.last_out = last
     result.worked_minutes = _worked(shift, day, first, last)
     if shift.hours_system is HoursSystem.FLEXIBLE:
         # 工资支付暂行规定 art. 13: the overtime rates do not apply to 不定时工作制.
-        return result
+        return
     start, end = at(day, shift.work_start), at(day, shift.work_end)
     if kind is DayKind.WORKDAY:
         if shift.hours_system is HoursSystem.STANDARD:
@@ -183,13 +230,12 @@ def evaluate_day(
     else:
         # Statutory holidays are 300 % under every system but 不定时 (工资支付暂行规定 art. 13).
         result.overtime_holiday_minutes = result.worked_minutes
-    result.over_daily_cap = result.overtime_minutes > OVERTIME_DAY_CAP_MINUTES
-    return result
 
 
 def summarise_month(shift: Shift, days: Iterable[DayResult]) -> MonthSummary:
     summary = MonthSummary()
     comprehensive_worked = 0
+    comprehensive_approved = 0
     for r in days:
         if r.kind is DayKind.WORKDAY:
             summary.workdays += 1
@@ -213,15 +259,23 @@ def summarise_month(shift: Shift, days: Iterable[DayResult]) -> MonthSummary:
         summary.overtime_holiday_minutes += r.overtime_holiday_minutes
         if r.over_daily_cap:
             summary.days_over_daily_cap += 1
+        summary.overtime_unapproved_minutes += r.overtime_unapproved_minutes
         if r.kind is not DayKind.STATUTORY_HOLIDAY:
             comprehensive_worked += r.worked_minutes
+            comprehensive_approved += r.overtime_approved_minutes or 0
     if shift.hours_system is HoursSystem.COMPREHENSIVE:
         # 工资支付暂行规定 art. 13: under 综合计算工时, hours beyond the period's standard hours
         # are overtime at 150 %. The period here is the month: its workdays × 8 hours
         # (paid leave counts as hours worked).
         leave = sum(summary.leave_days.values())
         standard = (summary.workdays - leave) * STANDARD_DAY_MINUTES
-        summary.overtime_workday_minutes = max(0, comprehensive_worked - standard)
+        beyond = max(0, comprehensive_worked - standard)
+        summary.overtime_workday_minutes = beyond
+        if shift.overtime_needs_approval:
+            # Only the hours approved over the month count (the days' holiday work is
+            # capped day by day above).
+            summary.overtime_workday_minutes = min(beyond, comprehensive_approved)
+            summary.overtime_unapproved_minutes += beyond - summary.overtime_workday_minutes
     return summary
 
 

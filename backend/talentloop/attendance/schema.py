@@ -5,10 +5,11 @@ from __future__ import annotations
 import base64
 import binascii
 from datetime import date, time
+from decimal import Decimal
 
 import strawberry
 
-from talentloop.attendance import calendar, service
+from talentloop.attendance import calendar, overtime, service
 from talentloop.attendance.calendar import DayKind
 from talentloop.attendance.models import (
     AllowedLocation,
@@ -17,6 +18,8 @@ from talentloop.attendance.models import (
     LeaveRequest,
     LeaveStatus,
     LeaveType,
+    OvertimeRequest,
+    OvertimeStatus,
     PunchSource,
 )
 from talentloop.attendance.types import (
@@ -27,6 +30,7 @@ from talentloop.attendance.types import (
     DownloadFile,
     LeaveBalanceInfo,
     LeaveRequestNode,
+    OvertimeRequestNode,
     PunchNode,
     WorkCalendarDay,
 )
@@ -201,6 +205,47 @@ class AttendanceQuery:
             raise PublicError(str(exc)) from exc
         return to_connection(page, lambda r: LeaveRequestNode(_model=r))
 
+    @strawberry.field(description="The viewer's own overtime requests, newest day first.")
+    async def my_overtime_requests(self, info: Info) -> list[OvertimeRequestNode]:
+        viewer = info.context.viewer
+        if viewer.employee_id is None:
+            return []
+        rows = (
+            await overtime.visible_overtime_requests(viewer)
+            .filter(employee_id=viewer.employee_id)
+            .order_by("-date", "-id")
+            .limit(100)
+        )
+        return [OvertimeRequestNode(_model=r) for r in rows]
+
+    @strawberry.field(
+        description="Overtime requests the viewer may read, by id; toDecide keeps those waiting for the viewer."
+    )
+    async def overtime_requests(
+        self,
+        info: Info,
+        first: int = 20,
+        after: str | None = None,
+        status: list[OvertimeStatus] | None = None,
+        employee_id: strawberry.ID | None = None,
+        to_decide: bool = False,
+    ) -> Connection[OvertimeRequestNode]:
+        viewer = info.context.viewer
+        qs = (
+            overtime.overtime_to_decide(viewer)
+            if to_decide
+            else overtime.visible_overtime_requests(viewer)
+        )
+        if status:
+            qs = qs.filter(status__in=status)
+        if employee_id is not None:
+            qs = qs.filter(employee_id=pk_of(employee_id, "Employee") or -1)
+        try:
+            page = await keyset_page(qs, key="id", first=first, after=after)
+        except ServiceError as exc:
+            raise PublicError(str(exc)) from exc
+        return to_connection(page, lambda r: OvertimeRequestNode(_model=r))
+
 
 async def _rule_set_node(info: Info, pk: int) -> AttendanceRuleSetNode | None:
     found = [r for r in await service.visible_rule_sets(info.context.viewer) if r.id == pk]
@@ -220,6 +265,14 @@ async def _location_node(info: Info, pk: int) -> AttendanceLocationNode | None:
 register_node("AttendanceRuleSet", _rule_set_node, AttendanceRuleSet)
 register_node("AttendanceLocation", _location_node, AllowedLocation)
 register_node("LeaveRequest", _leave_node, LeaveRequest)
+
+
+async def _overtime_node(info: Info, pk: int) -> OvertimeRequestNode | None:
+    found = await overtime.visible_overtime_requests(info.context.viewer).filter(id=pk).first()
+    return OvertimeRequestNode(_model=found) if found else None
+
+
+register_node("OvertimeRequest", _overtime_node, OvertimeRequest)
 
 
 # --- mutations -------------------------------------------------------------------------------
@@ -315,6 +368,10 @@ class AttendanceRuleSetInput:
     overtime_unit_minutes: int = strawberry.field(
         default=30, description="Overtime counts in whole units of this."
     )
+    overtime_needs_approval: bool = strawberry.field(
+        default=False,
+        description="Count a day's overtime only up to the hours approved for it.",
+    )
 
 
 @strawberry.type(description="The rule set as saved, or the errors that stopped it.")
@@ -360,6 +417,24 @@ class RequestLeaveInput:
 @strawberry.type(description="The leave request, or the errors that stopped it.")
 class LeaveRequestPayload:
     leave_request: LeaveRequestNode | None = strawberry.field(description="The request.")
+    errors: list[MutationError] = strawberry.field(description="Empty when it succeeded.")
+
+
+@strawberry.input(description="Ask to work overtime on one day.")
+class RequestOvertimeInput:
+    date: date = strawberry.field(description="The day (China time).")
+    hours: Decimal = strawberry.field(
+        description="Hours in half-hour steps: at most 3 on a workday (劳动法 art. 41), 12 on a rest day or holiday."
+    )
+    reason: str = strawberry.field(default="", description="Why.")
+    employee_id: strawberry.ID | None = strawberry.field(
+        default=None, description="HR filing for someone; the viewer when null."
+    )
+
+
+@strawberry.type(description="The overtime request, or the errors that stopped it.")
+class OvertimeRequestPayload:
+    overtime_request: OvertimeRequestNode | None = strawberry.field(description="The request.")
     errors: list[MutationError] = strawberry.field(description="Empty when it succeeded.")
 
 
@@ -445,6 +520,7 @@ class AttendanceMutation:
                     late_absent_minutes=input.late_absent_minutes,
                     early_absent_minutes=input.early_absent_minutes,
                     overtime_unit_minutes=input.overtime_unit_minutes,
+                    overtime_needs_approval=input.overtime_needs_approval,
                 ),
                 optional_pk(input.id, "AttendanceRuleSet", "id"),
             )
@@ -542,3 +618,56 @@ class AttendanceMutation:
         except ServiceError as exc:
             return LeaveRequestPayload(leave_request=None, errors=mutation_errors(exc))
         return LeaveRequestPayload(leave_request=LeaveRequestNode(_model=request), errors=[])
+
+    @strawberry.mutation(
+        description="Ask to work overtime on a day (for oneself, or HR for someone); the approval flow decides."
+    )
+    async def request_overtime(
+        self, info: Info, input: RequestOvertimeInput
+    ) -> OvertimeRequestPayload:
+        try:
+            request = await overtime.request_overtime(
+                info.context.viewer,
+                day=input.date,
+                hours=input.hours,
+                reason=input.reason,
+                employee_id=optional_pk(input.employee_id, "Employee", "employeeId"),
+            )
+        except ServiceError as exc:
+            return OvertimeRequestPayload(overtime_request=None, errors=mutation_errors(exc))
+        return OvertimeRequestPayload(
+            overtime_request=OvertimeRequestNode(_model=request), errors=[]
+        )
+
+    @strawberry.mutation(
+        description="Approve or reject a pending overtime request (an approver of its open stage)."
+    )
+    async def decide_overtime_request(
+        self, info: Info, id: strawberry.ID, approve: bool, note: str = ""
+    ) -> OvertimeRequestPayload:
+        try:
+            request = await overtime.decide_overtime(
+                info.context.viewer,
+                require_pk(id, "OvertimeRequest", "id"),
+                approve=approve,
+                note=note,
+            )
+        except ServiceError as exc:
+            return OvertimeRequestPayload(overtime_request=None, errors=mutation_errors(exc))
+        return OvertimeRequestPayload(
+            overtime_request=OvertimeRequestNode(_model=request), errors=[]
+        )
+
+    @strawberry.mutation(description="Withdraw one's own pending overtime request.")
+    async def cancel_overtime_request(
+        self, info: Info, id: strawberry.ID
+    ) -> OvertimeRequestPayload:
+        try:
+            request = await overtime.cancel_overtime(
+                info.context.viewer, require_pk(id, "OvertimeRequest", "id")
+            )
+        except ServiceError as exc:
+            return OvertimeRequestPayload(overtime_request=None, errors=mutation_errors(exc))
+        return OvertimeRequestPayload(
+            overtime_request=OvertimeRequestNode(_model=request), errors=[]
+        )

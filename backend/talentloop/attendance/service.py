@@ -17,7 +17,9 @@ For payroll (Issue 10), one call gives the month of many employees, ready to pay
 keyed by employee id, holding only those the viewer reads at WORK (anyone else is left out,
 like an id of no one); `PayrollFigures` carries overtime hours by rate (150 / 200 / 300 %,
 劳动法 art. 44), absent days, late and early counts, unpaid (事假) and sick leave days, and
-the art. 41 cap flags. Queries do not grow with the number of employees.
+the art. 41 cap flags; where the rule set has `overtime_needs_approval`, a day's overtime
+counts up to its approved hours only (attendance/overtime.py). Queries do not grow with the
+number of employees.
 """
 
 from __future__ import annotations
@@ -58,6 +60,8 @@ from talentloop.attendance.models import (
     LeaveRequest,
     LeaveStatus,
     LeaveType,
+    OvertimeRequest,
+    OvertimeStatus,
     Punch,
     PunchSource,
     time_to_minute,
@@ -104,6 +108,7 @@ def shift_of(rule: AttendanceRuleSet | None) -> Shift:
         late_absent_minutes=rule.late_absent_minutes,
         early_absent_minutes=rule.early_absent_minutes,
         overtime_unit_minutes=rule.overtime_unit_minutes,
+        overtime_needs_approval=rule.overtime_needs_approval,
     )
 
 
@@ -177,6 +182,7 @@ _RULE_FIELDS = (
     "late_absent_minutes",
     "early_absent_minutes",
     "overtime_unit_minutes",
+    "overtime_needs_approval",
 )
 
 
@@ -194,6 +200,7 @@ class RuleSetInput:
     late_absent_minutes: int = 120
     early_absent_minutes: int = 120
     overtime_unit_minutes: int = 30
+    overtime_needs_approval: bool = False
 
 
 async def save_rule_set(
@@ -251,6 +258,7 @@ async def save_rule_set(
         "late_absent_minutes": data.late_absent_minutes,
         "early_absent_minutes": data.early_absent_minutes,
         "overtime_unit_minutes": data.overtime_unit_minutes,
+        "overtime_needs_approval": data.overtime_needs_approval,
     }
     async with in_transaction():
         if existing is None:
@@ -657,7 +665,7 @@ def month_range(month: date) -> tuple[datetime, datetime]:
 async def _months(
     employees: list[Employee], month: date, today: date | None
 ) -> list[EmployeeMonth]:
-    """Every employee's month in four queries, whatever their number."""
+    """Every employee's month in five queries, whatever their number."""
     if not employees:
         return []
     ids = [e.id for e in employees]
@@ -678,6 +686,15 @@ async def _months(
         for d in days:
             if req.start_date <= d <= req.end_date:
                 leave[(req.employee_id, d)] = req.leave_type
+    # The hours approved per day: they cap the overtime where the rule set asks for approval.
+    approved: dict[tuple[int, date], int] = defaultdict(int)
+    for ot in await OvertimeRequest.filter(
+        employee_id__in=ids,
+        status=OvertimeStatus.APPROVED,
+        date__gte=days[0],
+        date__lte=days[-1],
+    ).only("employee_id", "date", "hours"):
+        approved[(ot.employee_id, ot.date)] += int(ot.hours * 60)
     resolver = RuleResolver()
     await resolver.load([e.unit for e in employees])
     today = today or datetime.now(CHINA).date()
@@ -700,6 +717,7 @@ async def _months(
                     punches.get((employee.id, d), []),
                     leave.get((employee.id, d)),
                     today=today,
+                    approved_overtime_minutes=approved.get((employee.id, d), 0),
                 )
             )
         months.append(
@@ -911,19 +929,7 @@ def leave_to_decide(viewer: Viewer) -> QuerySet[LeaveRequest]:
     qs = visible_leave_requests(viewer).filter(status=LeaveStatus.PENDING)
     if viewer.user_id is None:
         return LeaveRequest.filter(id__in=[])
-    open_tasks = ApprovalTask.filter(
-        status=TaskStatus.PENDING,
-        request__request_type=RequestType.LEAVE,
-        request__status=ApprovalStatus.PENDING,
-    )
-    delegated = Subquery(approvals.delegators(viewer).values("from_user_id"))
-    mine = Q(
-        id__in=Subquery(
-            open_tasks.filter(Q(approver_id=viewer.user_id) | Q(approver_id__in=delegated)).values(
-                "request__subject_id"
-            )
-        )
-    )
+    mine = awaiting(viewer, RequestType.LEAVE)
     legacy: Q | None = Q()
     if viewer.role is not Role.HQ_HR:  # HQ HR decides anyone's
         clauses = []
@@ -943,6 +949,24 @@ def leave_to_decide(viewer: Viewer) -> QuerySet[LeaveRequest]:
     if viewer.employee_id is not None:
         qs = qs.exclude(employee_id=viewer.employee_id)
     return qs
+
+
+def awaiting(viewer: Viewer, request_type: RequestType) -> Q:
+    """Subjects (by id) of the type with an open approval task of the viewer's, or of
+    someone who delegated to them today."""
+    open_tasks = ApprovalTask.filter(
+        status=TaskStatus.PENDING,
+        request__request_type=request_type,
+        request__status=ApprovalStatus.PENDING,
+    )
+    delegated = Subquery(approvals.delegators(viewer).values("from_user_id"))
+    return Q(
+        id__in=Subquery(
+            open_tasks.filter(Q(approver_id=viewer.user_id) | Q(approver_id__in=delegated)).values(
+                "request__subject_id"
+            )
+        )
+    )
 
 
 async def request_leave(
@@ -1042,11 +1066,9 @@ async def _submit_leave(
     )
 
 
-async def _leave_decided(approval: ApprovalRequest, approved: bool, viewer: Viewer) -> None:
-    """The engine's final decision on a leave request (inside its transaction)."""
-    before = await LeaveRequest.get_or_none(id=approval.subject_id)
-    if before is None or before.status is not LeaveStatus.PENDING:
-        return
+async def decision_of(approval: ApprovalRequest, viewer: Viewer) -> dict[str, Any]:
+    """Who decided a request the engine finished, when, and their note: the decision fields
+    of the subject (a leave or overtime request)."""
     last = (
         await ApprovalEvent.filter(
             request_id=approval.id, kind__in=(EventKind.APPROVED, EventKind.REJECTED)
@@ -1054,11 +1076,36 @@ async def _leave_decided(approval: ApprovalRequest, approved: bool, viewer: View
         .order_by("-id")
         .first()
     )
+    return {
+        "decided_by_id": last.actor_id if last is not None else viewer.user_id,
+        "decided_at": approval.decided_at or datetime.now(UTC),
+        "decision_note": (last.comment if last is not None else "")[:255],
+    }
+
+
+async def decide_task(
+    viewer: Viewer, approval: ApprovalRequest, *, approve: bool, note: str
+) -> None:
+    """The viewer's decision on their task of the request; no task of theirs: FORBIDDEN
+    (the domain already showed them the subject)."""
+    try:
+        await approvals.decide(viewer, approval.id, approve=approve, comment=note)
+    except ServiceError as exc:
+        if exc.errors and exc.errors[0].code is ErrorCode.NOT_FOUND:
+            raise ServiceError.one(
+                ErrorCode.FORBIDDEN, "You may not decide this request.", "id"
+            ) from exc
+        raise
+
+
+async def _leave_decided(approval: ApprovalRequest, approved: bool, viewer: Viewer) -> None:
+    """The engine's final decision on a leave request (inside its transaction)."""
+    before = await LeaveRequest.get_or_none(id=approval.subject_id)
+    if before is None or before.status is not LeaveStatus.PENDING:
+        return
     await LeaveRequest.filter(id=before.id, status=LeaveStatus.PENDING).update(
         status=LeaveStatus.APPROVED if approved else LeaveStatus.REJECTED,
-        decided_by_id=last.actor_id if last is not None else viewer.user_id,
-        decided_at=approval.decided_at or datetime.now(UTC),
-        decision_note=(last.comment if last is not None else "")[:255],
+        **await decision_of(approval, viewer),
     )
     await _record_leave_status(viewer, before, await LeaveRequest.get(id=before.id))
 
@@ -1084,14 +1131,7 @@ async def decide_leave(
             approval = await _submit_leave(
                 viewer, request, employee.unit, requester_id=request.requested_by_id
             )
-    try:
-        await approvals.decide(viewer, approval.id, approve=approve, comment=note)
-    except ServiceError as exc:
-        if exc.errors and exc.errors[0].code is ErrorCode.NOT_FOUND:
-            raise ServiceError.one(
-                ErrorCode.FORBIDDEN, "You may not decide this request.", "id"
-            ) from exc
-        raise
+    await decide_task(viewer, approval, approve=approve, note=note)
     return await LeaveRequest.get(id=request.id)
 
 

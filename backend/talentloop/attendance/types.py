@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time
+from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
-from talentloop.attendance import service
-from talentloop.attendance.calendar import DayKind
+from talentloop.attendance import overtime, service
+from talentloop.attendance.calendar import DayKind, day_kind, holiday_name
 from talentloop.attendance.models import (
     AllowedLocation,
     AttendanceRuleSet,
@@ -16,6 +17,8 @@ from talentloop.attendance.models import (
     LeaveRequest,
     LeaveStatus,
     LeaveType,
+    OvertimeRequest,
+    OvertimeStatus,
     Punch,
     PunchSource,
 )
@@ -43,6 +46,7 @@ for enum, name, description in [
         "Annual, sick, personal, marriage, maternity, paternity, bereavement.",
     ),
     (LeaveStatus, "LeaveStatus", "Where a leave request stands."),
+    (OvertimeStatus, "OvertimeStatus", "Where an overtime request stands."),
 ]:
     strawberry.enum(enum, name=name, description=description)
 
@@ -114,6 +118,12 @@ class AttendanceRuleSetNode(Node):
     @strawberry.field(description="Overtime after the shift counts in whole units of this.")
     def overtime_unit_minutes(self) -> int:
         return self._model.overtime_unit_minutes
+
+    @strawberry.field(
+        description="A day's overtime counts only up to the hours approved for it (an approved overtime request); off: the punches alone."
+    )
+    def overtime_needs_approval(self) -> bool:
+        return self._model.overtime_needs_approval
 
 
 @strawberry.type(name="AttendanceLocation", description="A place to clock in from a phone.")
@@ -240,6 +250,18 @@ class AttendanceDay:
     def over_daily_cap(self) -> bool:
         return self._r.over_daily_cap
 
+    @strawberry.field(
+        description="Where overtime needs approval: the minutes approved for the day (null where it does not)."
+    )
+    def overtime_approved_minutes(self) -> int | None:
+        return self._r.overtime_approved_minutes
+
+    @strawberry.field(
+        description="Where overtime needs approval: overtime the punches show beyond the approved minutes, not counted."
+    )
+    def overtime_unapproved_minutes(self) -> int:
+        return self._r.overtime_unapproved_minutes
+
 
 @strawberry.type(description="Days of one type of leave.")
 class LeaveDays:
@@ -316,6 +338,12 @@ class AttendanceSummary:
     @strawberry.field(description="More than 36 hours of overtime this month (劳动法 art. 41).")
     def over_monthly_cap(self) -> bool:
         return self._s.over_monthly_cap
+
+    @strawberry.field(
+        description="Where overtime needs approval: hours worked beyond the approved ones, not counted."
+    )
+    def overtime_unapproved_hours(self) -> float:
+        return _hours(self._s.overtime_unapproved_minutes)
 
 
 @strawberry.type(description="One employee's month: each day and the totals.")
@@ -468,6 +496,66 @@ class LeaveRequestNode(Node):
 
     @strawberry.field(description="Pending, approved, rejected or cancelled.")
     def status(self) -> LeaveStatus:
+        return self._model.status
+
+    @strawberry.field(description="When it was decided.")
+    def decided_at(self) -> datetime | None:
+        return self._model.decided_at
+
+    @strawberry.field(description="The approver's note.")
+    def decision_note(self) -> str:
+        return self._model.decision_note
+
+    @strawberry.field(description="When it was asked for.")
+    def created_at(self) -> datetime:
+        return self._model.created_at
+
+
+@strawberry.type(
+    name="OvertimeRequest",
+    description="A request to work overtime on one day (加班申请) and its decision.",
+)
+class OvertimeRequestNode(Node):
+    _model: strawberry.Private[OvertimeRequest]
+
+    @strawberry.field(description="The global ID.")
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(to_global_id("OvertimeRequest", self._model.id))
+
+    @strawberry.field(description="Who works the overtime.")
+    async def employee(self, info: Info) -> EmployeeRef | None:
+        return await employee_node(info, self._model.employee_id)
+
+    @strawberry.field(description="The day (China time).")
+    def date(self) -> date:
+        return self._model.date
+
+    @strawberry.field(
+        description="Workday (150 %), rest day (200 %) or statutory holiday (300 %) by the work calendar (劳动法 art. 44)."
+    )
+    def day_kind(self) -> DayKind:
+        return day_kind(self._model.date)
+
+    @strawberry.field(description="The statutory holiday's name, e.g. 国庆节.")
+    def holiday(self) -> str | None:
+        return holiday_name(self._model.date)
+
+    @strawberry.field(
+        description="Hours asked for, in half-hour steps: at most 3 on a workday (劳动法 art. 41), 12 on a day off."
+    )
+    def hours(self) -> Decimal:
+        return Decimal(self._model.hours)
+
+    @strawberry.field(description="The most hours a request may ask for on this day.")
+    def max_hours(self) -> Decimal:
+        return overtime.max_hours(self._model.date)
+
+    @strawberry.field(description="Why.")
+    def reason(self) -> str:
+        return self._model.reason
+
+    @strawberry.field(description="Pending, approved, rejected or cancelled.")
+    def status(self) -> OvertimeStatus:
         return self._model.status
 
     @strawberry.field(description="When it was decided.")

@@ -1,18 +1,23 @@
 """Company A's attendance: rule sets that differ by branch (Shanghai allows 5 minutes' grace,
 Shenzhen 15 and starts at 8:30, Beijing follows its region's rules, the Shanghai assembly
 line works comprehensive hours), phone clock-in locations, when everyone started working,
-three months of punches for two sales teams, and some leave."""
+three months of punches for two sales teams, some leave, and overtime requests (Shanghai's
+flow: the manager; every rule set keeps `overtime_needs_approval` off, so the requests change
+no figure of the sheets)."""
 
 from __future__ import annotations
 
 import random
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
 
 from talentloop.access.policy import SYSTEM
+from talentloop.access.viewer import load_viewer
 from talentloop.accounts.models import Role, User
 from talentloop.approvals import service as approvals
 from talentloop.approvals.models import ApprovalFlow, ApprovalStep, ApproverRule, RequestType
+from talentloop.attendance import overtime
 from talentloop.attendance.calendar import DayKind, day_kind
 from talentloop.attendance.models import (
     AllowedLocation,
@@ -22,6 +27,8 @@ from talentloop.attendance.models import (
     LeaveRequest,
     LeaveStatus,
     LeaveType,
+    OvertimeRequest,
+    OvertimeStatus,
     Punch,
     PunchSource,
 )
@@ -186,6 +193,34 @@ async def load_attendance_story(progress: Callable[[str], None] = lambda _m: Non
         title="personal 2026-12-11–2026-12-11",
         days=1,
         requester_id=rep_user.id if rep_user is not None else None,
+    )
+    assert rep_user is not None
+    await _overtime(rep, rep_user, units)
+
+
+async def _overtime(rep: Employee, rep_user: User, units: dict[str, OrgUnit]) -> None:
+    """Shanghai's overtime flow (the manager), one request approved in November and one for a
+    Saturday trade fair waiting for manager.shanghai.sales."""
+    flow = await ApprovalFlow.create(
+        request_type=RequestType.OVERTIME, unit=units["SH"], name="上海分公司加班审批"
+    )
+    await ApprovalStep.create(flow=flow, position=0, rule=ApproverRule.MANAGER)
+    manager = await User.get(username="manager.shanghai.sales")
+    await OvertimeRequest.create(
+        employee_id=rep.id,
+        date=date(2026, 11, 20),
+        hours=Decimal(2),
+        reason="季度末客户报价",
+        status=OvertimeStatus.APPROVED,
+        requested_by_id=rep_user.id,
+        decided_by_id=manager.id,
+        decided_at=datetime(2026, 11, 19, 6, 0, tzinfo=UTC),
+    )
+    await overtime.request_overtime(
+        await load_viewer(rep_user.id),
+        day=date(2026, 12, 5),  # a Saturday: 200 % (劳动法 art. 44 (2))
+        hours=Decimal(6),
+        reason="上海车展客户接待",
     )
 
 

@@ -36,12 +36,14 @@ from talentloop.payroll.models import (
 )
 
 if TYPE_CHECKING:
+    from talentloop.approvals.types import ApprovalRequestNode
     from talentloop.org.types import OrgUnitNode
     from talentloop.people.types import EmployeeNode, PositionNode
 
 EmployeeRef = Annotated["EmployeeNode", strawberry.lazy("talentloop.people.types")]
 PositionRef = Annotated["PositionNode", strawberry.lazy("talentloop.people.types")]
 OrgUnitRef = Annotated["OrgUnitNode", strawberry.lazy("talentloop.org.types")]
+ApprovalRef = Annotated["ApprovalRequestNode", strawberry.lazy("talentloop.approvals.types")]
 
 strawberry.enum(RunStatus, name="PayrollRunStatus", description="Draft, review, approved, paid.")
 strawberry.enum(JobStatus, name="PayrollJobStatus", description="The computing job.")
@@ -232,6 +234,16 @@ class PayrollRunComparison:
 @strawberry.type(name="PayrollRun", description="A unit's payroll for a month.")
 class PayrollRunNode(Node):
     _m: strawberry.Private[PayrollRun]
+
+    @strawberry.field(
+        description="Its approval request once submitted for review, with every stage and "
+        "decision (null where the viewer does not read it)."
+    )
+    async def approval_request(self, info: Info) -> ApprovalRef | None:
+        from talentloop.approvals.models import RequestType
+        from talentloop.approvals.types import approval_of
+
+        return await approval_of(info, RequestType.PAYROLL_RUN, self._m.id)
 
     @strawberry.field(description="The global ID.")
     def id(self) -> strawberry.ID:

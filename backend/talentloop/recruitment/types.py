@@ -13,8 +13,7 @@ import strawberry
 
 from talentloop.access.policy import Viewer
 from talentloop.accounts.models import User
-from talentloop.approvals import service as approvals
-from talentloop.approvals.models import ApprovalRequest, RequestType
+from talentloop.approvals.models import RequestType
 from talentloop.graphql.context import Info
 from talentloop.graphql.ids import to_global_id
 from talentloop.graphql.node import Node
@@ -149,27 +148,6 @@ async def _names(ids: Sequence[int]) -> dict[int, str]:
     }
 
 
-def _approvals_loader(
-    request_type: RequestType,
-) -> Callable[[Viewer], Callable[[list[int]], Awaitable[list[ApprovalRequest | None]]]]:
-    """The latest approval request of each subject, where the viewer reads it."""
-
-    def factory(viewer: Viewer) -> Callable[[list[int]], Awaitable[list[ApprovalRequest | None]]]:
-        async def load(ids: list[int]) -> list[ApprovalRequest | None]:
-            found: dict[int, ApprovalRequest] = {}
-            for r in (
-                await approvals.visible_requests(viewer)
-                .filter(request_type=request_type, subject_id__in=ids)
-                .order_by("id")
-            ):
-                found[r.subject_id] = r
-            return [found.get(i) for i in ids]
-
-        return load
-
-    return factory
-
-
 async def _load(info: Info, name: str, fetch: Any, key: int, default: Any = None) -> Any:
     return await info.context.loader(name, _by_ids(fetch, default)).load(key)
 
@@ -177,12 +155,9 @@ async def _load(info: Info, name: str, fetch: Any, key: int, default: Any = None
 async def _approval_node(
     info: Info, request_type: RequestType, subject_id: int
 ) -> ApprovalRequestNode | None:
-    from talentloop.approvals.types import ApprovalRequestNode
+    from talentloop.approvals.types import approval_of
 
-    found = await info.context.loader(
-        f"recruitment_approval_{request_type.value}", _approvals_loader(request_type)
-    ).load(subject_id)
-    return ApprovalRequestNode(_model=found) if found is not None else None
+    return await approval_of(info, request_type, subject_id)
 
 
 async def _user_name(info: Info, user_id: int | None) -> str | None:

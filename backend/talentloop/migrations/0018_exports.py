@@ -6,7 +6,7 @@ from tortoise import fields
 from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
-    dependencies = [('talentloop', '0016_recruitment')]
+    dependencies = [('talentloop', '0017_overtime')]
 
     initial = False
 
