@@ -341,3 +341,18 @@ async def test_a_disabled_requester_gets_no_file(api: Api, world: World) -> None
         None,
         "The requester's account is disabled.",
     )
+
+
+async def test_the_only_hq_hr_asking_is_refused_not_waved_through(api: Api, world: World) -> None:
+    """With no approver but the requester, an export is rejected (never skipped to approved):
+    the numbers leave only when someone else agreed."""
+    export_id = await asked(api, world, "hq_hr", "SH")
+    request = await approval_of(export_id)
+    assert request.status is ApprovalStatus.REJECTED
+    own = await mine(api, world, "hq_hr")
+    assert own[export_id]["status"] == "REJECTED" and own[export_id]["downloadPath"] is None
+    assert await Job.all().count() == 0
+    # A second HQ HR account: the same request now waits for them.
+    await add_user(world, "hq_hr2", Role.HQ_HR, "ceo")
+    waiting = await asked(api, world, "hq_hr", "SH")
+    assert (await approval_of(waiting)).status is ApprovalStatus.PENDING

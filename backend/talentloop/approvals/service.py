@@ -14,7 +14,8 @@ Rules of the engine (docs/architecture.md "Approvals"):
 * Nobody approves their own request: the requester (and the person the request is about)
   is never an approver. The manager rule walks up the manager chain past them, the unit
   head rule one unit up; the other rules leave them out. A stage left with no approver goes
-  to HQ HR, and a stage with no HQ HR either is skipped (written to the history).
+  to HQ HR, and a stage with no HQ HR either is skipped (written to the history) — except for
+  the types in `NEVER_SKIPPED` (a sensitive-data export), which such a stage rejects.
 * An approver must see the request's unit (no one outside the request's branch, except
   company-wide roles); a user who would not is left out like the requester.
 * A request is read by its requester, the person it is about, its approvers (and their
@@ -150,6 +151,9 @@ DEFAULT_PLANS[RequestType.OVERTIME] = [
     }
 ]
 FALLBACK_PLAN = [{"mode": StepMode.ANY.value, "approvers": [_approver(ApproverRule.HQ_HR)]}]
+# Request types a stage without an approver rejects instead of skipping: the full ID and bank
+# numbers of a unit leave the system only when someone other than the requester agreed.
+NEVER_SKIPPED = frozenset({RequestType.DATA_EXPORT})
 
 
 def china_today(now: datetime | None = None) -> date:
@@ -409,6 +413,15 @@ async def _open_stage(request: ApprovalRequest, unit: OrgUnit, stage: int, now: 
                 )
             await ApprovalRequest.filter(id=request.id).update(stage=stage)
             request.stage = stage
+            return
+        if request.request_type in NEVER_SKIPPED:
+            await ApprovalEvent.create(
+                request_id=request.id,
+                kind=EventKind.REJECTED,
+                stage=stage,
+                comment="No approver other than the requester.",
+            )
+            await _finish(request, approved=False, now=now, viewer=None)
             return
         await ApprovalEvent.create(
             request_id=request.id, kind=EventKind.SKIPPED, stage=stage, comment="No approver."
