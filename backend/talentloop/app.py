@@ -33,6 +33,7 @@ from talentloop.accounts.sessions import Credentials, authenticate
 from talentloop.accounts.tokens import InvalidToken
 from talentloop.config import get_settings
 from talentloop.db import tortoise_config
+from talentloop.downloads import attachment
 from talentloop.graphql.context import Context
 from talentloop.graphql.errors import masked, should_mask
 from talentloop.graphql.schema import schema
@@ -199,20 +200,6 @@ async def healthz(_request: Request) -> Response:
     return JSONResponse({"status": "ok"})
 
 
-def _attachment(content: bytes, media_type: str, name: str) -> Response:
-    """A file to save, never cached on the way."""
-    from urllib.parse import quote
-
-    return Response(
-        content,
-        media_type=media_type,
-        headers={
-            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}",
-            "Cache-Control": "no-store",
-        },
-    )
-
-
 async def download_report(request: Request) -> Response:
     """GET /reports/{id} with the Bearer token of whoever started the export: the file once done.
     Anything else — no token, someone else's job, a job not done — is a 404 (or a 401 for a bad
@@ -227,7 +214,7 @@ async def download_report(request: Request) -> Response:
     if job is None or job.status is not ReportStatus.DONE or job.content is None:
         return PlainTextResponse("Not found.", status_code=404)
     name = job.file_name or f"report-{job.id}.{job.format.value}"
-    return _attachment(bytes(job.content), jobs.MEDIA_TYPES[job.format], name)
+    return attachment(bytes(job.content), jobs.MEDIA_TYPES[job.format], name)
 
 
 async def download_sensitive_export(request: Request) -> Response:
@@ -247,7 +234,7 @@ async def download_sensitive_export(request: Request) -> Response:
     if found is None:
         return PlainTextResponse("Not found.", status_code=404)
     content, name = found
-    return _attachment(content, exports.MEDIA_TYPE, name)
+    return attachment(content, exports.MEDIA_TYPE, name)
 
 
 async def download_payroll_file(request: Request) -> Response:
@@ -273,7 +260,7 @@ async def download_payroll_file(request: Request) -> Response:
     if found is None:
         return PlainTextResponse("Not found.", status_code=404)
     content, name = found
-    return _attachment(content, exports.MEDIA_TYPE, name)
+    return attachment(content, exports.MEDIA_TYPE, name)
 
 
 async def download_own_record(request: Request, file_format: str) -> Response:
@@ -297,14 +284,7 @@ async def download_own_record(request: Request, file_format: str) -> Response:
     content = record.as_json(own) if file_format == "json" else record.as_xlsx(own)
     number = own["employee"]["work"]["employeeNumber"]
     name = f"record-{number}-{own['generatedAt'][:10]}.{file_format}"
-    return Response(
-        content,
-        media_type=record.MEDIA_TYPES[file_format],
-        headers={
-            "Content-Disposition": f'attachment; filename="{name}"',
-            "Cache-Control": "no-store",
-        },
-    )
+    return attachment(content, record.MEDIA_TYPES[file_format], name)
 
 
 async def _bearer(request: Request) -> Credentials | None:

@@ -54,7 +54,7 @@ async def test_the_json_record_is_complete_and_only_ones_own(
     assert response.status_code == 200, response.text
     assert response.headers["content-type"].startswith("application/json")
     assert response.headers["cache-control"] == "no-store"
-    assert 'filename="record-T0005-' in response.headers["content-disposition"]
+    assert "filename*=UTF-8''record-T0005-" in response.headers["content-disposition"]
     record = response.json()
     me = w.people["sh_rep"]
     assert record["format"] == "talentloop.own-record/1"

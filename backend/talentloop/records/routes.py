@@ -12,8 +12,6 @@ application/octet-stream with a Bearer header cross-site without a CORS prefligh
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 
@@ -22,6 +20,7 @@ from talentloop.access.scopes import may_read, may_write
 from talentloop.access.viewer import load_viewer
 from talentloop.accounts.sessions import authenticate
 from talentloop.accounts.tokens import InvalidToken
+from talentloop.downloads import attachment
 from talentloop.errors import ErrorCode, FieldError, ServiceError
 from talentloop.graphql.ids import pk_of, to_global_id
 from talentloop.records import archive
@@ -141,12 +140,4 @@ async def download_document(request: Request) -> Response:
     if found is None:
         return PlainTextResponse("Not found.", status_code=404)
     document, content = found
-    return Response(
-        content,
-        media_type=document.media_type,
-        headers={
-            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(document.file_name)}",
-            "Cache-Control": "no-store",
-            "X-Content-Type-Options": "nosniff",
-        },
-    )
+    return attachment(content, document.media_type, document.file_name)

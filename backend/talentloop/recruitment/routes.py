@@ -10,12 +10,11 @@ anything not visible.
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 
 from talentloop.access.scopes import may_read, may_write
+from talentloop.downloads import attachment
 from talentloop.errors import ErrorCode, FieldError, ServiceError
 from talentloop.graphql.ids import pk_of
 from talentloop.records.routes import UNAUTHENTICATED, _errors, _not_a_file, _viewer, read_file
@@ -73,13 +72,8 @@ async def download_resume(request: Request) -> Response:
     if found is None:
         return PlainTextResponse("Not found.", status_code=404)
     candidate, content = found
-    return Response(
+    return attachment(
         content,
-        media_type=candidate.resume_media_type or "application/octet-stream",
-        headers={
-            "Content-Disposition": "attachment; filename*=UTF-8''"
-            + quote(candidate.resume_name or "resume"),
-            "Cache-Control": "no-store",
-            "X-Content-Type-Options": "nosniff",
-        },
+        candidate.resume_media_type or "application/octet-stream",
+        candidate.resume_name or "resume",
     )
