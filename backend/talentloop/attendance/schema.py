@@ -39,8 +39,7 @@ from talentloop.graphql.context import Info
 from talentloop.graphql.errors import MutationError, PublicError, mutation_errors
 from talentloop.graphql.ids import optional_pk, pk_of, require_pk
 from talentloop.graphql.node import register_node
-from talentloop.graphql.pagination import Connection, to_connection
-from talentloop.pagination import keyset_page
+from talentloop.graphql.pagination import Connection, connection_of
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -199,11 +198,9 @@ class AttendanceQuery:
             qs = qs.filter(status__in=status)
         if employee_id is not None:
             qs = qs.filter(employee_id=pk_of(employee_id, "Employee") or -1)
-        try:
-            page = await keyset_page(qs, key="id", first=first, after=after)
-        except ServiceError as exc:
-            raise PublicError(str(exc)) from exc
-        return to_connection(page, lambda r: LeaveRequestNode(_model=r))
+        return await connection_of(
+            qs, lambda r: LeaveRequestNode(_model=r), first=first, after=after
+        )
 
     @strawberry.field(description="The viewer's own overtime requests, newest day first.")
     async def my_overtime_requests(self, info: Info) -> list[OvertimeRequestNode]:
@@ -240,11 +237,9 @@ class AttendanceQuery:
             qs = qs.filter(status__in=status)
         if employee_id is not None:
             qs = qs.filter(employee_id=pk_of(employee_id, "Employee") or -1)
-        try:
-            page = await keyset_page(qs, key="id", first=first, after=after)
-        except ServiceError as exc:
-            raise PublicError(str(exc)) from exc
-        return to_connection(page, lambda r: OvertimeRequestNode(_model=r))
+        return await connection_of(
+            qs, lambda r: OvertimeRequestNode(_model=r), first=first, after=after
+        )
 
 
 async def _rule_set_node(info: Info, pk: int) -> AttendanceRuleSetNode | None:

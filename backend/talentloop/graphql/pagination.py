@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 import strawberry
 
-from talentloop.pagination import Page
+from talentloop.errors import ServiceError
+from talentloop.graphql.errors import PublicError
+from talentloop.pagination import Page, keyset_page
 
 NodeT = TypeVar("NodeT")
 ItemT = TypeVar("ItemT")
@@ -48,3 +50,15 @@ def to_connection(page: Page[ItemT], convert: Callable[[ItemT], NodeT]) -> Conne
         ),
         total_count=page.total,
     )
+
+
+async def connection_of(
+    queryset: Any, convert: Callable[[Any], NodeT], *, first: int, after: str | None
+) -> Connection[NodeT]:
+    """One page of a queryset, by id, as a connection; a `first` over 100 or a bad cursor is
+    the client's error (shown, not masked)."""
+    try:
+        page = await keyset_page(queryset, key="id", first=first, after=after)
+    except ServiceError as exc:
+        raise PublicError(str(exc)) from exc
+    return to_connection(page, convert)

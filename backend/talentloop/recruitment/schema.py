@@ -10,13 +10,12 @@ import strawberry
 
 from talentloop.errors import ServiceError
 from talentloop.graphql.context import Info
-from talentloop.graphql.errors import MutationError, PublicError, mutation_errors
+from talentloop.graphql.errors import MutationError, mutation_errors
 from talentloop.graphql.ids import optional_pk, pk_of, require_pk
 from talentloop.graphql.node import register_node
-from talentloop.graphql.pagination import Connection, to_connection
+from talentloop.graphql.pagination import Connection, connection_of
 from talentloop.graphql.refs import employee_node
 from talentloop.org.models import OrgUnit
-from talentloop.pagination import keyset_page
 from talentloop.people.models import Gender
 from talentloop.people.types import EmployeeNode
 from talentloop.records.models import ContractKind
@@ -57,7 +56,7 @@ async def _unit_path(unit_id: strawberry.ID | None) -> str | None:
 class RecruitmentQuery:
     @strawberry.field(
         description="Requisitions where the viewer directs (HR in scope, a team lead their "
-        "team's), newest first."
+        "team's), in the order they were asked for."
     )
     async def requisitions(
         self,
@@ -77,11 +76,9 @@ class RecruitmentQuery:
         path = await _unit_path(unit_id)
         if path is not None:
             qs = qs.filter(unit__path__startswith=path)
-        try:
-            page = await keyset_page(qs.order_by("-id"), key="id", first=first, after=after)
-        except ServiceError as exc:
-            raise PublicError(str(exc)) from exc
-        return to_connection(page, lambda r: RequisitionNode(_model=r))
+        return await connection_of(
+            qs, lambda r: RequisitionNode(_model=r), first=first, after=after
+        )
 
     @strawberry.field(description="Postings where the viewer directs, oldest first.")
     async def postings(
@@ -102,11 +99,7 @@ class RecruitmentQuery:
         path = await _unit_path(unit_id)
         if path is not None:
             qs = qs.filter(unit__path__startswith=path)
-        try:
-            page = await keyset_page(qs, key="id", first=first, after=after)
-        except ServiceError as exc:
-            raise PublicError(str(exc)) from exc
-        return to_connection(page, lambda p: PostingNode(_model=p))
+        return await connection_of(qs, lambda p: PostingNode(_model=p), first=first, after=after)
 
     @strawberry.field(
         description="Applications the viewer reads (where they direct, and those they interview "
@@ -129,11 +122,9 @@ class RecruitmentQuery:
             qs = qs.filter(posting_id=pk_of(posting_id, "Posting") or -1)
         if stage:
             qs = qs.filter(stage__in=stage)
-        try:
-            page = await keyset_page(qs, key="id", first=first, after=after)
-        except ServiceError as exc:
-            raise PublicError(str(exc)) from exc
-        return to_connection(page, lambda a: ApplicationNode(_model=a))
+        return await connection_of(
+            qs, lambda a: ApplicationNode(_model=a), first=first, after=after
+        )
 
     @strawberry.field(
         description="Interviews the viewer is an interviewer of whose candidate is still in the "

@@ -9,11 +9,10 @@ import strawberry
 
 from talentloop.errors import ServiceError
 from talentloop.graphql.context import Info
-from talentloop.graphql.errors import MutationError, PublicError, mutation_errors
+from talentloop.graphql.errors import MutationError, mutation_errors
 from talentloop.graphql.ids import optional_pk, pk_of, require_pk
 from talentloop.graphql.node import register_node
-from talentloop.graphql.pagination import Connection, to_connection
-from talentloop.pagination import keyset_page
+from talentloop.graphql.pagination import Connection, connection_of
 from talentloop.skills import service
 from talentloop.skills.models import (
     AssessmentRound,
@@ -138,11 +137,9 @@ class SkillsQuery:
             qs = qs.filter(employee_id=pk_of(employee_id, "Employee") or -1)
         if status is not None:
             qs = qs.filter(status=status)
-        try:
-            page = await keyset_page(qs, key="id", first=first, after=after)
-        except ServiceError as exc:
-            raise PublicError(str(exc)) from exc
-        return to_connection(page, lambda r: AssessmentRoundNode(_model=r))
+        return await connection_of(
+            qs, lambda r: AssessmentRoundNode(_model=r), first=first, after=after
+        )
 
     @strawberry.field(description="Ratings asked of the viewer, soonest deadline first.")
     async def my_rater_tasks(self, info: Info, include_done: bool = False) -> list[RaterTaskNode]:
