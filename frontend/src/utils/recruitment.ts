@@ -97,21 +97,6 @@ export function whenLong(iso: string): string {
 }
 
 /**
- * What went wrong with a mutation, in the user's language: the network or GraphQL error, or
- * the payload's errors; null when it worked.
- */
-export function failureText(
-  result: { error?: { message: string } | null },
-  payload: { errors: readonly ServerError[] } | null | undefined,
-  fallback: string,
-): string | null {
-  if (result.error) return result.error.message
-  if (!payload) return fallback
-  if (payload.errors.length) return payload.errors.map((e) => serverErrorText(e, { withField: true })).join(' ')
-  return null
-}
-
-/**
  * Upload a candidate's résumé (POST /recruitment/resume, the raw file as the body, like the
  * archive's upload); null when it worked, else the server's first error's text.
  */

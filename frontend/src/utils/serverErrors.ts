@@ -48,3 +48,25 @@ export function splitServerErrors(
   }
   return { byField, general }
 }
+
+/**
+ * What went wrong with a mutation, in the user's language: the network or GraphQL error, or
+ * the payload's errors (with `withServerText`, the server's own words added where the
+ * translation differs); null when it worked.
+ */
+export function failureText(
+  result: { error?: { message: string } | null },
+  payload: { errors: readonly ServerError[] } | null | undefined,
+  fallback: string,
+  { withServerText = false }: { withServerText?: boolean } = {},
+): string | null {
+  if (result.error) return result.error.message
+  if (!payload) return fallback
+  if (!payload.errors.length) return null
+  return payload.errors
+    .map((e) => {
+      const text = serverErrorText(e, { withField: true })
+      return withServerText && text !== e.message ? `${text}（${e.message}）` : text
+    })
+    .join(' ')
+}
