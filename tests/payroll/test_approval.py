@@ -165,7 +165,7 @@ async def test_a_flow_with_an_amount_condition_asks_hq_hr_only_for_a_large_payro
     saved = await api.data(
         SAVE_FLOW,
         {"input": {"requestType": "PAYROLL_RUN", "unitId": gid(w.units["SH"]), "steps": steps}},
-        as_=w.users["branch_hr"],
+        as_=w.users["hq_hr"],  # a guarded type: HQ HR edits its flows,
     )
     assert saved["saveApprovalFlow"]["errors"] == []
     run = await _submitted(api, pay)  # three people: far below 100,000

@@ -83,7 +83,7 @@ async def test_an_amount_condition_sends_a_costly_enrolment_on_to_hq_hr_and_a_ch
                 "steps": steps,
             }
         },
-        as_=w.users["branch_hr"],
+        as_=w.users["hq_hr"],  # a guarded type: HQ HR edits its flows,
     )
     assert saved["saveApprovalFlow"]["errors"] == []
     await _cost(api, w, library.questions, library.questions_session, 3000)

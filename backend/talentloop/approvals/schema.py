@@ -8,7 +8,7 @@ from decimal import Decimal
 import strawberry
 
 from talentloop.accounts.models import Role
-from talentloop.approvals import service
+from talentloop.approvals import flows, service
 from talentloop.approvals.models import ApprovalRequest, ApproverRule, RequestType, StepMode
 from talentloop.approvals.types import (
     ApprovalFlowInfo,
@@ -57,10 +57,10 @@ class ApprovalsQuery:
         "their branch's. Others: empty."
     )
     async def approval_flows(self, info: Info) -> list[ApprovalFlowInfo]:
-        flows = await service.visible_flows(info.context.viewer)
+        found = await flows.visible_flows(info.context.viewer)
         return [
             ApprovalFlowInfo(_flow=f, _unit_name=f.unit.name if f.unit is not None else None)
-            for f in flows
+            for f in found
         ]
 
     @strawberry.field(description="The viewer's delegations, given and taken.")
@@ -200,12 +200,13 @@ class ApprovalsMutation:
 
     @strawberry.mutation(
         description="Replace the approval flow of a request type in a unit (HR of the unit; the "
-        "company default: HQ HR); no steps removes it."
+        "company default and the guarded types — exports, pay, hiring, costly training: HQ HR); "
+        "no steps removes it. Audited."
     )
     async def save_approval_flow(self, info: Info, input: ApprovalFlowInput) -> ApprovalFlowPayload:
         try:
             steps = [
-                service.StepInput(
+                flows.StepInput(
                     position=s.position,
                     rule=ApproverRule(s.rule),
                     mode=StepMode(s.mode),
@@ -220,7 +221,7 @@ class ApprovalsMutation:
                 )
                 for i, s in enumerate(input.steps)
             ]
-            flow = await service.save_flow(
+            flow = await flows.save_flow(
                 info.context.viewer,
                 request_type=RequestType(input.request_type),
                 unit_id=optional_pk(input.unit_id, "OrgUnit", "unitId"),

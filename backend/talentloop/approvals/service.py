@@ -31,7 +31,7 @@ Rules of the engine (docs/architecture.md "Approvals"):
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -62,7 +62,6 @@ from talentloop.org.models import OrgUnit, OrgUnitType
 from talentloop.people.models import Employee
 
 CHINA_OFFSET = timedelta(hours=8)
-MAX_STEPS = 20
 MAX_COMMENT = 500
 
 Effect = Callable[[ApprovalRequest, bool, Viewer], Awaitable[None]]
@@ -154,6 +153,37 @@ FALLBACK_PLAN = [{"mode": StepMode.ANY.value, "approvers": [_approver(ApproverRu
 # Request types a stage without an approver rejects instead of skipping: the full ID and bank
 # numbers of a unit leave the system only when someone other than the requester agreed.
 NEVER_SKIPPED = frozenset({RequestType.DATA_EXPORT})
+# Guarded request types: personal data leaving, pay, hiring and money spent. Only HQ HR edits
+# their flows, and a flow of theirs needs a step without a condition (approvals/flows.py).
+# Every type, guarded or everyday (leave, overtime), keeps the rule of `_open_stage`: a
+# request nobody but its own people would approve falls back to the type's default plan, and
+# is rejected if even that finds no one — it never approves itself.
+GUARDED = frozenset(
+    {
+        RequestType.DATA_EXPORT,
+        RequestType.PAYROLL_RUN,
+        RequestType.PAY_RESTORE,
+        RequestType.OFFER,
+        RequestType.REQUISITION,
+        RequestType.TRAINING_ENROLMENT,
+    }
+)
+# The roles whose users may decide a request of the type: a named approver must hold one (when
+# the flow is saved, and again when a stage opens — a role changes), and so must whoever a rule
+# finds (a head whose account is an employee's is left out of a payroll run). The numbers of
+# an export are HR's to release; pay, hiring and costs a manager's, an executive's or HR's.
+_DECIDING = frozenset({Role.HQ_HR, Role.BRANCH_HR, Role.MANAGER, Role.EXECUTIVE})
+DECIDERS: dict[RequestType, frozenset[Role]] = {
+    **{t: _DECIDING for t in GUARDED},
+    RequestType.DATA_EXPORT: frozenset({Role.HQ_HR, Role.BRANCH_HR}),
+    # Leave and overtime: whoever a team answers to, a team lead's account included.
+    RequestType.LEAVE: _DECIDING | {Role.EMPLOYEE},
+    RequestType.OVERTIME: _DECIDING | {Role.EMPLOYEE},
+}
+
+
+def deciders(request_type: RequestType) -> frozenset[Role]:
+    return DECIDERS.get(request_type, frozenset({Role.HQ_HR}))
 
 
 def china_today(now: datetime | None = None) -> date:
@@ -336,19 +366,25 @@ async def stage_approvers(
         for user_id in await _resolve(spec, request, unit, excluded):
             if user_id not in ids:
                 ids.append(user_id)
-    kept = await _seeing(ids, unit)
+    roles = deciders(request.request_type)
+    kept = await _seeing(ids, unit, roles)
     if not kept:
         kept = await _seeing(
-            await _resolve({"rule": ApproverRule.HQ_HR.value}, request, unit, excluded), unit
+            await _resolve({"rule": ApproverRule.HQ_HR.value}, request, unit, excluded),
+            unit,
+            roles,
         )
     return kept
 
 
-async def _seeing(ids: list[int], unit: OrgUnit) -> list[int]:
+async def _seeing(ids: list[int], unit: OrgUnit, roles: frozenset[Role]) -> list[int]:
+    """The users who see the unit and hold a role that decides the request's type."""
     if not ids:
         return []
     seeing = set()
-    for user in await User.filter(id__in=ids).prefetch_related("employee__unit", "scope_unit"):
+    for user in await User.filter(id__in=ids, role__in=list(roles)).prefetch_related(
+        "employee__unit", "scope_unit"
+    ):
         if (await viewer_for_user(user)).can_see_unit(unit.path):
             seeing.add(user.id)
     return [i for i in ids if i in seeing]
@@ -396,7 +432,41 @@ async def submit(
 
 
 async def _open_stage(request: ApprovalRequest, unit: OrgUnit, stage: int, now: datetime) -> None:
-    """Create the tasks of `stage` (skipping stages with no approver); past the last, complete."""
+    """Create the tasks of `stage` (skipping stages with no approver); past the last, complete
+    — approved only when someone approved it. A request that reached its end with no approval
+    (its plan empty: every step's condition unmet; every stage skipped: nobody but its own
+    people, no HQ HR) gets the type's default plan once; still no one: it is rejected."""
+    while True:
+        stage = await _open_from(request, unit, stage, now)
+        if stage < 0:
+            return
+        if await ApprovalTask.filter(request_id=request.id, status=TaskStatus.APPROVED).exists():
+            await _finish(request, approved=True, now=now, viewer=None)
+            return
+        if any(s.get("fallback") for s in request.plan):
+            await ApprovalEvent.create(
+                request_id=request.id,
+                kind=EventKind.REJECTED,
+                comment="No approver other than the requester.",
+            )
+            await _finish(request, approved=False, now=now, viewer=None)
+            return
+        fallback = [
+            {**s, "fallback": True} for s in DEFAULT_PLANS.get(request.request_type, FALLBACK_PLAN)
+        ]
+        request.plan = [*request.plan, *fallback]
+        await ApprovalRequest.filter(id=request.id).update(plan=request.plan)
+        await ApprovalEvent.create(
+            request_id=request.id,
+            kind=EventKind.SKIPPED,
+            stage=stage,
+            comment="No approver but the requester: the type's default approvers decide.",
+        )
+
+
+async def _open_from(request: ApprovalRequest, unit: OrgUnit, stage: int, now: datetime) -> int:
+    """Open the first stage from `stage` on that has approvers; -1 when one opened or the
+    request ended, else the stage past the last."""
     while stage < len(request.plan):
         spec = request.plan[stage]
         approvers = await stage_approvers(request, unit, spec["approvers"])
@@ -413,7 +483,7 @@ async def _open_stage(request: ApprovalRequest, unit: OrgUnit, stage: int, now: 
                 )
             await ApprovalRequest.filter(id=request.id).update(stage=stage)
             request.stage = stage
-            return
+            return -1
         if request.request_type in NEVER_SKIPPED:
             await ApprovalEvent.create(
                 request_id=request.id,
@@ -422,12 +492,12 @@ async def _open_stage(request: ApprovalRequest, unit: OrgUnit, stage: int, now: 
                 comment="No approver other than the requester.",
             )
             await _finish(request, approved=False, now=now, viewer=None)
-            return
+            return -1
         await ApprovalEvent.create(
             request_id=request.id, kind=EventKind.SKIPPED, stage=stage, comment="No approver."
         )
         stage += 1
-    await _finish(request, approved=True, now=now, viewer=None)
+    return stage
 
 
 async def _finish(
@@ -758,171 +828,3 @@ async def escalate_overdue(now: datetime | None = None) -> int:
             )
             count += 1
     return count
-
-
-# --- flows: reading and editing ----------------------------------------------------------------
-
-
-async def visible_flows(viewer: Viewer) -> list[ApprovalFlow]:
-    """HR's flows: HQ HR every one; branch HR the company defaults and their branch's."""
-    if not viewer.can_manage_employees:
-        return []
-    flows = (
-        await ApprovalFlow.all()
-        .prefetch_related("unit", "steps", "steps__user")
-        .order_by("request_type", "id")
-    )
-    return [
-        f
-        for f in flows
-        if f.unit_id is None or viewer.can_manage_employees_in(f.unit.path)  # type: ignore[union-attr]
-    ]
-
-
-@dataclass(frozen=True)
-class StepInput:
-    position: int
-    rule: ApproverRule
-    mode: StepMode = StepMode.ALL
-    level: int = 0
-    role: Role | None = None
-    user_id: int | None = None
-    employee_id: int | None = None  # the named user given as their employee (one seen)
-    days_over: int | None = None
-    amount_over: Decimal | None = None
-    deadline_hours: int | None = None
-    escalate_rule: ApproverRule | None = None
-
-
-async def save_flow(
-    viewer: Viewer,
-    *,
-    request_type: RequestType,
-    unit_id: int | None,
-    name: str,
-    steps: Sequence[StepInput],
-) -> ApprovalFlow | None:
-    """Replace the flow of a request type in a unit (HR of the unit; the company default: HQ
-    HR). No steps: the flow is removed and the one above applies again (returns None)."""
-    if not viewer.can_manage_employees:
-        raise ServiceError.one(ErrorCode.FORBIDDEN, "Only HR edits approval flows.")
-    unit: OrgUnit | None = None
-    if unit_id is not None:
-        unit = await OrgUnit.get_or_none(id=unit_id)
-        if unit is None or not viewer.can_see_unit(unit.path):
-            raise not_found("Unit", "unitId")
-        if not viewer.can_manage_employees_in(unit.path):
-            raise ServiceError.one(
-                ErrorCode.FORBIDDEN, "Only HR of the unit edits its flows.", "unitId"
-            )
-    elif viewer.role is not Role.HQ_HR:
-        raise ServiceError.one(
-            ErrorCode.FORBIDDEN, "Only HQ HR edits the company's default flows.", "unitId"
-        )
-    steps = await _named_users(viewer, steps)
-    problems = _step_problems(steps)
-    if problems:
-        raise ServiceError(*problems)
-    if any(s.user_id is not None for s in steps):
-        known = set(
-            await User.filter(
-                id__in=[s.user_id for s in steps if s.user_id is not None], is_active=True
-            ).values_list("id", flat=True)
-        )
-        if any(s.user_id is not None and s.user_id not in known for s in steps):
-            raise not_found("User", "steps")
-    async with in_transaction():
-        existing = (
-            await ApprovalFlow.filter(request_type=request_type, unit_id=unit_id)
-            .select_for_update()
-            .first()
-        )
-        if not steps:
-            if existing is not None:
-                await existing.delete()
-            return None
-        if existing is None:
-            flow = await ApprovalFlow.create(
-                request_type=request_type, unit_id=unit_id, name=name.strip()[:128]
-            )
-        else:
-            flow = existing
-            flow.name = name.strip()[:128]
-            await flow.save(update_fields=["name", "updated_at"])
-            await ApprovalStep.filter(flow_id=flow.id).delete()
-        for s in steps:
-            await ApprovalStep.create(
-                flow_id=flow.id,
-                position=s.position,
-                mode=s.mode,
-                rule=s.rule,
-                level=s.level,
-                role=s.role,
-                user_id=s.user_id,
-                days_over=s.days_over,
-                amount_over=s.amount_over,
-                deadline_hours=s.deadline_hours,
-                escalate_rule=s.escalate_rule,
-            )
-    return await ApprovalFlow.get(id=flow.id).prefetch_related("unit", "steps", "steps__user")
-
-
-async def _named_users(viewer: Viewer, steps: Sequence[StepInput]) -> list[StepInput]:
-    """Steps that name their approver by employee name the employee's user instead (an
-    employee the viewer does not see is answered like a missing one)."""
-    result: list[StepInput] = []
-    scope = viewer.employee_filter()
-    for i, s in enumerate(steps):
-        if s.employee_id is None or s.user_id is not None:
-            result.append(s)
-            continue
-        employee = (
-            await Employee.filter(scope).filter(id=s.employee_id).first()
-            if scope is not None
-            else None
-        )
-        if employee is None:
-            raise not_found("Employee", f"steps.{i}.employeeId")
-        user = await _user_of(employee.id)
-        if user is None:
-            raise ServiceError.one(
-                ErrorCode.INVALID, "Name a colleague with a user account.", f"steps.{i}.employeeId"
-            )
-        result.append(replace(s, user_id=user.id, employee_id=None))
-    return result
-
-
-def _step_problems(steps: Sequence[StepInput]) -> list[FieldError]:
-    problems: list[FieldError] = []
-    if len(steps) > MAX_STEPS:
-        problems.append(FieldError(f"At most {MAX_STEPS} steps.", ErrorCode.INVALID, "steps"))
-    modes: dict[int, StepMode] = {}
-    for i, s in enumerate(steps):
-        where = f"steps.{i}"
-        if not 0 <= s.position <= 100:
-            problems.append(FieldError("Positions run from 0 to 100.", ErrorCode.INVALID, where))
-        if modes.setdefault(s.position, s.mode) is not s.mode:
-            problems.append(
-                FieldError("Steps of one stage share a mode.", ErrorCode.INVALID, where)
-            )
-        if s.rule is ApproverRule.ROLE and s.role not in (Role.BRANCH_HR, Role.MANAGER, Role.HQ_HR):
-            problems.append(
-                FieldError("Name HR or a manager for the role rule.", ErrorCode.INVALID, where)
-            )
-        if s.rule is ApproverRule.USER and s.user_id is None:
-            problems.append(FieldError("Name the approver.", ErrorCode.INVALID, where))
-        if s.escalate_rule in (ApproverRule.ROLE, ApproverRule.USER):
-            problems.append(
-                FieldError("Escalate to a manager, a head or HQ HR.", ErrorCode.INVALID, where)
-            )
-        if not 0 <= s.level <= 10:
-            problems.append(FieldError("A level from 0 to 10.", ErrorCode.INVALID, where))
-        if s.deadline_hours is not None and not 1 <= s.deadline_hours <= 24 * 90:
-            problems.append(
-                FieldError("A deadline of 1 hour to 90 days.", ErrorCode.INVALID, where)
-            )
-        if (s.days_over is not None and s.days_over < 0) or (
-            s.amount_over is not None and s.amount_over < 0
-        ):
-            problems.append(FieldError("Conditions are not negative.", ErrorCode.INVALID, where))
-    return problems

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tortoise.expressions import Subquery
+from tortoise.expressions import F, Subquery
 from tortoise.functions import Count
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from talentloop import versions
 from talentloop.access.policy import Viewer
+from talentloop.accounts.models import Role
+from talentloop.audit import service as audit
 from talentloop.errors import ErrorCode, FieldError, ServiceError, not_found
 from talentloop.org.models import OrgUnit, OrgUnitType
 from talentloop.people.models import Employee, EmployeeStatus
@@ -130,6 +132,17 @@ async def create_unit(viewer: Viewer, data: UnitInput) -> OrgUnit:
         )
         unit.path = f"{parent.path}{unit.id}/"
         await unit.save(update_fields=["path"])
+        await audit.record_created(
+            viewer,
+            "OrgUnit",
+            unit.id,
+            {
+                "code": unit.code,
+                "name": unit.name,
+                "parent_id": parent.id,
+                "manager_id": unit.manager_id,
+            },
+        )
     return unit
 
 
@@ -163,6 +176,14 @@ async def update_unit(
         if region is not None:
             values["region"] = region
         if set_manager:
+            if viewer.role is Role.BRANCH_HR and unit.path == viewer.scope_path:
+                # The branch head approves the branch's pay and hiring: who that is is HQ HR's
+                # to decide, never the branch HR's whose requests the head approves.
+                raise ServiceError.one(
+                    ErrorCode.FORBIDDEN,
+                    "Only HQ HR changes the head of a branch; branch HR the units below it.",
+                    "managerId",
+                )
             manager = await _manager(viewer, manager_id, problems)
             values["manager_id"] = manager.id if manager else None
         if problems:
@@ -177,6 +198,8 @@ async def update_unit(
                 unit.version, now.version, expected_version, checks_hold=checks_hold
             )
             now.version = await versions.write(OrgUnit, unit.id, now.version, values)
+            # The head approves (the unit-head rules): every change of the unit is audited.
+            await audit.record_changes(viewer, "OrgUnit", unit.id, now, values)
         for key, value in values.items():
             setattr(now, key, value)
         return now
@@ -226,6 +249,16 @@ async def move_unit(
             member.depth += depth_shift
         await OrgUnit.bulk_update(subtree, fields=["path", "depth"])
     return await OrgUnit.get(id=unit.id)
+
+
+async def vacate_headships(viewer: Viewer, employee_id: int) -> None:
+    """Someone who leaves heads nothing: the units they headed lose their head (audited, in
+    the caller's transaction)."""
+    for unit in await OrgUnit.filter(manager_id=employee_id).only("id"):
+        await audit.record_changes(
+            viewer, "OrgUnit", unit.id, {"manager_id": employee_id}, {"manager_id": None}
+        )
+    await OrgUnit.filter(manager_id=employee_id).update(manager_id=None, version=F("version") + 1)
 
 
 def _unit_problems(code: str, name: str) -> list[FieldError]:

@@ -278,9 +278,7 @@ async def terminate_employee(
             await Employee.filter(manager_id=employee.id).update(
                 manager_id=None, version=F("version") + 1
             )
-            await OrgUnit.filter(manager_id=employee.id).update(
-                manager_id=None, version=F("version") + 1
-            )
+            await org_service.vacate_headships(viewer, employee.id)
         return await visible_employees(viewer).get(id=employee.id)
 
     return await versions.attempts(expected_version, attempt)

@@ -21,7 +21,6 @@ from talentloop.audit import service as audit
 from talentloop.audit.models import AuditAction, AuditEntry
 from talentloop.errors import ErrorCode, FieldError, ServiceError, not_found
 from talentloop.org import service as org_service
-from talentloop.org.models import OrgUnit
 from talentloop.people import validation
 from talentloop.people.fields import EMPLOYEE_FIELDS
 from talentloop.people.models import Employee, EmployeeStatus, Position
@@ -354,9 +353,7 @@ async def resign(
             await Employee.filter(manager_id=employee.id).update(
                 manager_id=None, version=F("version") + 1
             )
-            await OrgUnit.filter(manager_id=employee.id).update(
-                manager_id=None, version=F("version") + 1
-            )
+            await org_service.vacate_headships(viewer, employee.id)
             # Contracts running past the last day end on it (劳动合同法 art. 44, 50).
             running = await Contract.filter(employee_id=employee.id, start_date__lte=effective_date)
             for contract in running:
