@@ -10,7 +10,14 @@ from typing import Any
 import pytest
 
 from talentloop.accounts.models import Role
-from talentloop.approvals.models import ApprovalRequest, ApprovalStatus, RequestType
+from talentloop.approvals.models import (
+    ApprovalFlow,
+    ApprovalRequest,
+    ApprovalStatus,
+    ApprovalStep,
+    ApproverRule,
+    RequestType,
+)
 from talentloop.org.models import OrgUnit
 from talentloop.payroll.models import PayrollRun
 from tests.payroll.conftest import JAN, Pay, finish
@@ -210,3 +217,29 @@ async def test_the_run_page_shows_its_approval_with_who_decides_each_stage(
     # HR of another branch does not see the run at all.
     other = await api.data(RUN_APPROVAL, {"id": gid(run)}, as_=w.users["bj_hr"])
     assert other["payrollRun"] is None
+
+
+async def test_a_payroll_flow_that_never_applies_cannot_approve_a_run_by_itself(
+    api: Api, pay: Pay, sh: World
+) -> None:
+    """Issue 18: a company default whose only step never applies (a run has no days) is refused
+    when saved; one already stored falls back to the default plan (the branch head, then HQ
+    HR) instead of approving the run with no stage at all."""
+    w = sh
+    never = [{"position": 0, "rule": "HQ_HR", "daysOver": 0}]
+    saved = await api.data(
+        SAVE_FLOW, {"input": {"requestType": "PAYROLL_RUN", "steps": never}}, as_=w.users["hq_hr"]
+    )
+    assert [(e["field"], e["code"]) for e in saved["saveApprovalFlow"]["errors"]] == [
+        ("steps", "INVALID")
+    ]
+    flow = await ApprovalFlow.create(request_type=RequestType.PAYROLL_RUN, unit=None)
+    await ApprovalStep.create(flow=flow, position=0, rule=ApproverRule.HQ_HR, days_over=0)
+    run = await _submitted(api, pay)
+    assert run.status.value == "review"
+    waiting = await _waiting(api, w, "sh_head")
+    assert [(r["requestType"], r["stage"], r["stageCount"]) for r in waiting] == [
+        ("PAYROLL_RUN", 0, 2)
+    ]
+    request = await ApprovalRequest.get(request_type=RequestType.PAYROLL_RUN, subject_id=run.id)
+    assert request.status is ApprovalStatus.PENDING
