@@ -33,6 +33,7 @@ from openpyxl import load_workbook
 from talentloop.access.matrix import (
     EDGES_WITH_PARENT,
     FIELDS,
+    FLOW_EDITS,
     IDS_WITH_PARENT,
     LOOKUPS,
     MUTATIONS,
@@ -44,6 +45,7 @@ from talentloop.access.matrix import (
     Read,
     Relation,
     Target,
+    access_outcome,
     mutation_outcome,
     reaches,
 )
@@ -953,7 +955,7 @@ PROBES: dict[str, Probe] = {
     "decideApproval": _probe('decideApproval(id: "$target", approve: false)', on="ApprovalRequest"),
     "commentApproval": _probe('commentApproval(id: "$target", comment: "seen")', on="ApprovalRequest"),
     "delegateApprovals": _probe('delegateApprovals(input: {toEmployeeId: "$target", startDate: "2026-03-03", endDate: "2026-03-02"})', on="Employee"),
-    "saveApprovalFlow": _probe('saveApprovalFlow(input: {requestType: OFFER, unitId: "$target", steps: [{position: 0, rule: USER}]})', on="OrgUnit"),
+    "saveApprovalFlow": _probe('saveApprovalFlow(input: {requestType: LEAVE, unitId: "$target", steps: [{position: 0, rule: USER}]})', on="OrgUnit"),
     "setEmployeeSalaryStructure": _probe('setEmployeeSalaryStructure(input: {employeeId: "$target", effectiveFrom: "2025-01-02", components: []})', on="Employee"),
     "setPositionSalaryStructure": _probe('setPositionSalaryStructure(input: {positionId: "$position", effectiveFrom: "2025-01-02", components: []})'),
     "addSpecialDeduction": _probe('addSpecialDeduction(input: {employeeId: "$target", kind: CHILD_EDUCATION, validFrom: "2025-01-02", count: 0})', on="Employee"),
@@ -1037,6 +1039,39 @@ async def test_mutations_answer_as_declared_and_like_missing_records_when_not_fo
             real = _operation((f"{t[0]} {ERRORS}" for _, _, t in batch), "mutation")
             missing = _operation((f"{t[1]} {ERRORS}" for _, _, t in batch), "mutation")
             await _same_as_missing(api, user, real, missing, f"{viewer} × mutations", problems)
+    assert not problems, _report(problems)
+
+
+async def test_flow_edits_answer_per_request_type_as_declared(api: Api) -> None:
+    """saveApprovalFlow for every request type (FLOW_EDITS): the everyday types' flows HR's
+    where it manages the unit, the guarded types' HQ HR's alone; denied like missing."""
+    w = await build_matrix_world()
+    problems: Problems = []
+    relations = [r for r in Relation if r is not Relation.SELF]
+    for viewer, role in VIEWERS.items():
+        user, me = w.user_of(viewer), _me(viewer)
+        cells = []
+        for request_type, rule in FLOW_EDITS.items():
+            probe = _probe(
+                f'saveApprovalFlow(input: {{requestType: {request_type}, unitId: "$target", '
+                "steps: [{position: 0, rule: USER}]})",
+                on="OrgUnit",
+            )
+            for relation in relations:
+                declared = access_outcome(rule, role, relation) if role is not None else None
+                cells.append((request_type, relation, declared, await probe(w, me, relation)))
+        for batch in _chunks(cells):
+            body = await api.run(
+                _operation((f"{t[0]} {ERRORS}" for *_, t in batch), "mutation"), as_=user
+            )
+            for i, (request_type, relation, declared, _) in enumerate(batch):
+                got = _outcome(body["data"][f"a{i}"])
+                if got != declared and not (declared is None and got in ("forbidden", NOT_FOUND)):
+                    problems.append(f"{viewer} × {relation} × {request_type}: {got}, {declared}")
+        for batch in _chunks([c for c in cells if c[2] == NOT_FOUND]):
+            real = _operation((f"{t[0]} {ERRORS}" for *_, t in batch), "mutation")
+            missing = _operation((f"{t[1]} {ERRORS}" for *_, t in batch), "mutation")
+            await _same_as_missing(api, user, real, missing, f"{viewer} × flows", problems)
     assert not problems, _report(problems)
 
 

@@ -4,11 +4,12 @@ relation tables say what policy.py's grants do."""
 
 from __future__ import annotations
 
-from graphql import GraphQLObjectType, get_named_type
+from graphql import GraphQLEnumType, GraphQLObjectType, get_named_type
 
 from talentloop.access.matrix import (
     EDGES_WITH_PARENT,
     FIELDS,
+    FLOW_EDITS,
     GROUP_REACH,
     IDS_WITH_PARENT,
     MUTATIONS,
@@ -150,3 +151,9 @@ def test_where_roles_act_is_what_the_viewer_answers() -> None:
                 role,
                 relation,
             )
+
+
+def test_every_request_type_declares_who_edits_its_flows() -> None:
+    request_types = GRAPHQL.type_map["ApprovalRequestType"]
+    assert isinstance(request_types, GraphQLEnumType)
+    assert set(FLOW_EDITS) == set(request_types.values)

@@ -723,6 +723,7 @@ MUTATIONS: dict[str, MutationAccess] = {
     ),
     "commentApproval": _on("ApprovalRequest", Reach.PERSONAL, None, note="anyone who reads it"),
     "delegateApprovals": _m(Target.PERSON, Reach.DIRECTORY, None, note="to a colleague's user"),
+    # The everyday types'; every request type's in FLOW_EDITS below.
     "saveApprovalFlow": _m(
         Target.UNIT, Reach.UNIT, Reach.MANAGED, roles=HR, note="company default: HQ HR"
     ),
@@ -775,6 +776,22 @@ MUTATIONS: dict[str, MutationAccess] = {
     ),
 }
 
+# saveApprovalFlow by request type (approvals/flows.py; the GraphQL enum's names): HR edits
+# the flows of the everyday types where it manages the unit; the guarded types' flows — data
+# leaving, pay, hiring, money spent — are HQ HR's alone (any other role: FORBIDDEN before
+# the unit is looked up).
+_GUARDED_FLOW = _m(Target.UNIT, Reach.UNIT, Reach.MANAGED, roles=HQ_HR_ONLY, note="guarded")
+FLOW_EDITS: dict[str, MutationAccess] = {
+    "LEAVE": MUTATIONS["saveApprovalFlow"],
+    "OVERTIME": MUTATIONS["saveApprovalFlow"],
+    "DATA_EXPORT": _GUARDED_FLOW,
+    "PAYROLL_RUN": _GUARDED_FLOW,
+    "PAY_RESTORE": _GUARDED_FLOW,
+    "OFFER": _GUARDED_FLOW,
+    "REQUISITION": _GUARDED_FLOW,
+    "TRAINING_ENROLMENT": _GUARDED_FLOW,
+}
+
 
 ALLOWED, FORBIDDEN, NOT_FOUND = "allowed", "forbidden", "not_found"
 
@@ -783,7 +800,11 @@ def mutation_outcome(name: str, role: Role, relation: Relation | None) -> str:
     """The declared answer of mutation `name` to a viewer of `role` whose target sits at
     `relation` (None for a mutation without a target): ALLOWED (its own checks of the
     input may still fail), FORBIDDEN or NOT_FOUND."""
-    rule = MUTATIONS[name]
+    return access_outcome(MUTATIONS[name], role, relation)
+
+
+def access_outcome(rule: MutationAccess, role: Role, relation: Relation | None) -> str:
+    """The declared answer of a mutation's checks (`rule`), as `mutation_outcome`."""
     if rule.public:
         return ALLOWED
     if rule.roles is not None and role not in rule.roles:
