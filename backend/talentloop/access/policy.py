@@ -174,7 +174,8 @@ class Viewer:
         )
 
     def can_manage_org_in(self, unit_path: str) -> bool:
-        """The tree's shape: HQ HR anywhere, branch HR below its branch (not the branch itself)."""
+        """The tree's shape: HQ HR anywhere, branch HR in its branch (not the branch's own head:
+        org/service.update_unit)."""
         if self.role is Role.HQ_HR:
             return True
         if self.role is Role.BRANCH_HR and self.scope_path:
