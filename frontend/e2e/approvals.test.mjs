@@ -78,29 +78,48 @@ test("branch HR edits the branch's leave flow in the flow editor", async () => {
   ])
 })
 
-test('branch HR names an approver by searching a colleague in the flow editor', async () => {
-  const manager = await apiLogin('manager.shanghai.sales')
-  const { data: me } = await gql('{ me { employee { name } } }', {}, manager.accessToken)
-  const name = me.me.employee.name
-  await withPage(async (page, { consoleErrors }) => {
-    await uiLogin(page, 'hr.shanghai')
-    await page.getByTestId('nav-approval-flows').click()
-    await page.getByTestId('flow-new').click()
-    await page.getByTestId('flow-type').click()
-    await page.locator('.el-select-dropdown__item:visible').filter({ hasText: '工资发放' }).click()
+// Signed in as `username`, the flow editor open on a new flow of the type labelled `type`, for
+// the unit named `unit` (none: the company default).
+async function newFlow(page, username, type, unit = null) {
+  await uiLogin(page, username)
+  await page.getByTestId('nav-approval-flows').click()
+  await page.getByTestId('flow-new').click()
+  await page.getByTestId('flow-type').click()
+  await page.locator('.el-select-dropdown__item:visible').filter({ hasText: type }).click()
+  if (unit) {
     await page.getByTestId('flow-unit').click()
-    await page.locator('.el-select-dropdown__item:visible').filter({ hasText: /^\s*上海分公司\s*$/ }).click()
-    await page.getByTestId('flow-step').locator('.step__rule').first().click()
-    await page.locator('.el-select-dropdown__item:visible').filter({ hasText: '指定人员' }).click()
-    const picker = page.getByTestId('flow-step-user')
-    await picker.click()
-    await picker.locator('input').fill(name)
-    await page.locator('.el-select-dropdown__item:visible').filter({ hasText: name }).first().click()
+    await page.locator('.el-select-dropdown__item:visible').filter({ hasText: new RegExp(`^\\s*${unit}\\s*$`) }).click()
+  }
+}
+
+// The name of a demo user's employee.
+async function nameOf(username) {
+  const { accessToken } = await apiLogin(username)
+  const { data } = await gql('{ me { employee { name } } }', {}, accessToken)
+  return data.me.employee.name
+}
+
+// The step's rule set to a named user, the colleague found by searching their name.
+async function nameApprover(page, step, name) {
+  await step.locator('.step__rule').first().click()
+  await page.locator('.el-select-dropdown__item:visible').filter({ hasText: '指定人员' }).click()
+  const picker = step.getByTestId('flow-step-user')
+  await picker.click()
+  await picker.locator('input').fill(name)
+  await page.locator('.el-select-dropdown__item:visible').filter({ hasText: name }).first().click()
+}
+
+test('HQ HR names an approver by searching a colleague in the flow editor', async () => {
+  const name = await nameOf('manager.shanghai.sales')
+  await withPage(async (page, { consoleErrors }) => {
+    // A payroll run's flow is guarded: HQ HR edits it (branch HR edits leave and overtime).
+    await newFlow(page, 'hr.hq', '工资发放', '上海分公司')
+    await nameApprover(page, page.getByTestId('flow-step').first(), name)
     await page.getByTestId('flow-save').click()
     await page.getByTestId('flow-item').filter({ hasText: name }).waitFor()
     assert.deepEqual(consoleErrors, [])
   })
-  const { accessToken } = await apiLogin('hr.shanghai')
+  const { accessToken } = await apiLogin('hr.hq')
   const { data } = await gql('{ approvalFlows { requestType unitId unitName steps { rule username approverName } } }', {}, accessToken)
   const payroll = data.approvalFlows.find((f) => f.requestType === 'PAYROLL_RUN')
   try {
@@ -115,4 +134,40 @@ test('branch HR names an approver by searching a colleague in the flow editor', 
     )
     assert.deepEqual(removed.data.saveApprovalFlow.errors, [])
   }
+})
+
+test("the flow editor shows the server's refusal on the field it is about", async () => {
+  const repName = await nameOf('employee.shanghai.sales')
+  await withPage(async (page, { consoleErrors }) => {
+    // Branch HR may not write an export flow: the refusal stands under the request type.
+    await newFlow(page, 'hr.shanghai', '敏感数据导出', '上海分公司')
+    await page.getByTestId('flow-save').click()
+    const typeError = page.getByTestId('flow-type-item').locator('.el-form-item__error')
+    await typeError.waitFor()
+    assert.match(await typeError.innerText(), /只能由总部人事编辑/)
+    assert.deepEqual(consoleErrors, [])
+  })
+  await withPage(async (page, { consoleErrors }) => {
+    await newFlow(page, 'hr.hq', '敏感数据导出')
+    // A sales rep named as an export's approver: the refusal stands on that step.
+    const step = page.getByTestId('flow-step').first()
+    await nameApprover(page, step, repName)
+    await page.getByTestId('flow-save').click()
+    await step.getByTestId('flow-step-error').waitFor()
+    assert.equal(await page.getByTestId('flow-steps-error').count(), 0)
+    // HQ HR, but only when an export asks for more than 0 days (an export has none): the
+    // flow could leave an export with no approver, and the refusal stands under the steps.
+    await step.locator('.step__rule').first().click()
+    await page.locator('.el-select-dropdown__item:visible').filter({ hasText: '总部人事' }).click()
+    await step.locator('.el-input-number').nth(1).locator('input').fill('0')
+    await page.getByTestId('flow-save').click()
+    const stepsError = page.getByTestId('flow-steps-error')
+    await stepsError.waitFor()
+    assert.match(await stepsError.innerText(), /no condition/)
+    assert.equal(await step.getByTestId('flow-step-error').count(), 0)
+    assert.deepEqual(consoleErrors, [])
+  })
+  const { accessToken } = await apiLogin('hr.hq')
+  const { data } = await gql('{ approvalFlows { requestType } }', {}, accessToken)
+  assert.ok(!data.approvalFlows.some((f) => f.requestType === 'DATA_EXPORT'))
 })

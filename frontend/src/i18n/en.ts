@@ -1055,8 +1055,13 @@ const en: Messages = {
       plannedParticipants: 'People',
       plannedCost: 'Planned cost',
       targetPositionId: 'Target position',
+      requestType: 'Request type',
+      steps: 'Steps',
     },
     specific: {
+      requestType: {
+        FORBIDDEN: 'Only HQ HR edits the flows of exports, pay, hiring and costly training.',
+      },
       expectedVersion: {
         CONFLICT: 'Someone else changed this record; reload it, then make your change again',
       },

@@ -1053,8 +1053,13 @@ const zhCN = {
       plannedParticipants: '计划人数',
       plannedCost: '计划费用',
       targetPositionId: '目标岗位',
+      requestType: '申请类型',
+      steps: '审批步骤',
     },
     specific: {
+      requestType: {
+        FORBIDDEN: '敏感数据导出、工资、招聘、付费培训等受保护的流程只能由总部人事编辑',
+      },
       expectedVersion: {
         CONFLICT: '其他人已修改了这条记录，请重新加载后再修改',
       },
