@@ -5,9 +5,11 @@ the guarded types' flows are HQ HR's to edit, refused when they could come out e
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from talentloop.accounts.models import User
+from talentloop.approvals import service as approvals
 from talentloop.approvals.models import (
     ApprovalFlow,
     ApprovalRequest,
@@ -203,3 +205,37 @@ async def test_every_flow_edit_is_audited_with_before_and_after(api: Api, world:
         (AuditAction.UPDATE, "branch_hr", one, two),
         (AuditAction.DELETE, "branch_hr", two, None),
     ]
+
+
+async def test_a_delegate_whose_role_does_not_decide_an_export_cannot_release_it(
+    api: Api, world: World
+) -> None:
+    """HQ HR away, a sales rep standing in: the rep decides HQ HR's leave tasks, never an
+    export's — that waits for HQ HR."""
+    w = world
+    today = approvals.china_today()
+    delegated = await api.data(
+        """mutation ($input: DelegationInput!) {
+             delegateApprovals(input: $input) { errors { code } } }""",
+        {
+            "input": {
+                "toEmployeeId": gid(w.people["sh_rep"]),
+                "startDate": today.isoformat(),
+                "endDate": (today + timedelta(days=3)).isoformat(),
+            }
+        },
+        as_=w.users["hq_hr"],
+    )
+    assert delegated["delegateApprovals"]["errors"] == []
+    request = await _export(api, w, "branch_hr")
+    assert await _approvers(request) == {"hq_hr"}
+    mine = await api.data("query { myApprovals { id canDecide } }", as_=w.users["employee"])
+    assert mine["myApprovals"] == []
+    decided = await api.data(
+        """mutation ($id: ID!) { decideApproval(id: $id, approve: true) {
+             approvalRequest { status } errors { code } } }""",
+        {"id": gid(request)},
+        as_=w.users["employee"],
+    )
+    assert decided["decideApproval"]["errors"] == [{"code": "FORBIDDEN"}]
+    assert (await ApprovalRequest.get(id=request.id)).status is ApprovalStatus.PENDING

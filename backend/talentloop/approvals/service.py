@@ -541,6 +541,13 @@ async def acting_for(viewer: Viewer, now: datetime | None = None) -> list[int]:
     return [viewer.user_id, *sorted(ids - {viewer.user_id})]
 
 
+def acting_on(viewer: Viewer, request_type: RequestType, acting: Sequence[int]) -> list[int]:
+    """Of those the viewer acts for (`acting_for`), whom they act for on a request of the type:
+    a delegate whose own role does not decide the type acts only for themself (a sales rep
+    standing in for HQ HR does not release an export)."""
+    return list(acting) if viewer.role in deciders(request_type) else list(acting[:1])
+
+
 def visible_requests(viewer: Viewer, acting: Sequence[int] = ()) -> QuerySet[ApprovalRequest]:
     """Requests inside the viewer's subtrees that they asked for, are about, approve (or act
     for an approver of), or handle as HR."""
@@ -583,12 +590,17 @@ async def my_open_tasks(viewer: Viewer, now: datetime | None = None) -> list[App
         status=TaskStatus.PENDING,
         request__status=ApprovalStatus.PENDING,
     ).order_by("created_at", "id")
-    visible = set(
-        await visible_requests(viewer, acting)
+    types = {
+        int(str(pk)): RequestType(str(kind))
+        for pk, kind in await visible_requests(viewer, acting)
         .filter(id__in=[t.request_id for t in tasks])
-        .values_list("id", flat=True)
-    )
-    return [t for t in tasks if t.request_id in visible]
+        .values_list("id", "request_type")
+    }
+    return [
+        t
+        for t in tasks
+        if t.request_id in types and t.approver_id in acting_on(viewer, types[t.request_id], acting)
+    ]
 
 
 async def holds_task(viewer: Viewer, request: ApprovalRequest, now: datetime | None = None) -> bool:
@@ -596,7 +608,7 @@ async def holds_task(viewer: Viewer, request: ApprovalRequest, now: datetime | N
     theirs or one they act for."""
     if request.status is not ApprovalStatus.PENDING:
         return False
-    acting = await acting_for(viewer, now)
+    acting = acting_on(viewer, request.request_type, await acting_for(viewer, now))
     return await ApprovalTask.filter(
         request_id=request.id,
         stage=request.stage,
@@ -630,7 +642,7 @@ async def decide(
         viewer.employee_id is not None and viewer.employee_id == request.employee_id
     ):
         raise ServiceError.one(ErrorCode.FORBIDDEN, "You may not decide your own request.", "id")
-    acting = await acting_for(viewer, now)
+    acting = acting_on(viewer, request.request_type, await acting_for(viewer, now))
     async with in_transaction():
         locked = await ApprovalRequest.filter(id=request.id).select_for_update().first()
         assert locked is not None

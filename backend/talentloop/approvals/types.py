@@ -235,7 +235,10 @@ class ApprovalRequestNode(Node):
 
         if self._model.status is not ApprovalStatus.PENDING:
             return False
-        acting = set(await service.acting_for(info.context.viewer))
+        viewer = info.context.viewer
+        acting = set(
+            service.acting_on(viewer, self._model.request_type, await service.acting_for(viewer))
+        )
         return any(
             t.status is TaskStatus.PENDING and t.approver_id in acting
             for t in await _tasks_of(info, self._model.id)
