@@ -3,11 +3,11 @@ every change (docs/architecture.md "Approvals").
 
 * Everyday types (leave, overtime): HR of a unit edits its flows; HQ HR every one and the
   company defaults.
-* Guarded types (`service.GUARDED`: exports, payroll runs, pay restores, offers, requisitions,
+* Guarded types (`rules.GUARDED`: exports, payroll runs, pay restores, offers, requisitions,
   costly enrolments): HQ HR alone. A flow of theirs needs a step without a condition, so
   that no request of theirs meets an empty plan (the engine would fall back to the default
   plan anyway, `service._open_stage`; the editor is told at once).
-* A named approver, and a role rule's role, must decide the type (`service.DECIDERS`): a
+* A named approver, and a role rule's role, must decide the type (`rules.DECIDERS`): a
   sales rep does not approve a data export.
 * Every save and removal is written to the audit trail with the flow before and after.
 """
@@ -30,7 +30,8 @@ from talentloop.approvals.models import (
     RequestType,
     StepMode,
 )
-from talentloop.approvals.service import GUARDED, _user_of, deciders
+from talentloop.approvals.rules import GUARDED, deciders
+from talentloop.approvals.service import _user_of
 from talentloop.audit import service as audit
 from talentloop.audit.models import AuditAction
 from talentloop.errors import ErrorCode, FieldError, ServiceError, not_found

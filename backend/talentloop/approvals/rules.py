@@ -1,0 +1,114 @@
+"""What the engine applies by request type: the built-in default plans, the guarded types,
+which types a stage with no approver rejects, and the roles that decide each type
+(docs/architecture.md "Approvals", the table per request type)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from talentloop.accounts.models import Role
+from talentloop.approvals.models import ApproverRule, RequestType, StepMode
+
+
+def _approver(rule: ApproverRule, **extra: Any) -> dict[str, Any]:
+    return {"rule": rule.value, **extra}
+
+
+# The flows when a company has configured none: today's behaviour of each request.
+DEFAULT_PLANS: dict[RequestType, list[dict[str, Any]]] = {
+    # Leave: the manager, or HR / a manager in scope, or HQ HR — any one of them.
+    RequestType.LEAVE: [
+        {
+            "mode": StepMode.ANY.value,
+            "approvers": [
+                _approver(ApproverRule.MANAGER),
+                _approver(ApproverRule.ROLE, role=Role.MANAGER.value),
+                _approver(ApproverRule.ROLE, role=Role.BRANCH_HR.value),
+                _approver(ApproverRule.HQ_HR),
+            ],
+        }
+    ],
+    # Restoring performance pay: the branch head, then HQ HR.
+    RequestType.PAY_RESTORE: [
+        {"mode": StepMode.ALL.value, "approvers": [_approver(ApproverRule.BRANCH_HEAD)]},
+        {"mode": StepMode.ANY.value, "approvers": [_approver(ApproverRule.HQ_HR)]},
+    ],
+    # Hiring: the branch head agrees to the headcount and budget, then HQ HR (headcount is
+    # planned company-wide); an offer's terms: the branch head.
+    RequestType.REQUISITION: [
+        {"mode": StepMode.ALL.value, "approvers": [_approver(ApproverRule.BRANCH_HEAD)]},
+        {"mode": StepMode.ANY.value, "approvers": [_approver(ApproverRule.HQ_HR)]},
+    ],
+    RequestType.OFFER: [
+        {"mode": StepMode.ALL.value, "approvers": [_approver(ApproverRule.BRANCH_HEAD)]},
+    ],
+    # A payroll run HR submitted: the branch head signs off the branch's pay, then HQ HR
+    # (never the HR who submitted it: nobody approves their own request).
+    RequestType.PAYROLL_RUN: [
+        {"mode": StepMode.ALL.value, "approvers": [_approver(ApproverRule.BRANCH_HEAD)]},
+        {"mode": StepMode.ANY.value, "approvers": [_approver(ApproverRule.HQ_HR)]},
+    ],
+    # An enrolment that costs money: the learner's manager or HR in scope, any one of them.
+    RequestType.TRAINING_ENROLMENT: [
+        {
+            "mode": StepMode.ANY.value,
+            "approvers": [
+                _approver(ApproverRule.MANAGER),
+                _approver(ApproverRule.ROLE, role=Role.BRANCH_HR.value),
+            ],
+        }
+    ],
+    # A sensitive-data export (privacy/exports.py): HQ HR, never the requester (an HQ HR
+    # requester's goes to another HQ HR).
+    RequestType.DATA_EXPORT: [
+        {"mode": StepMode.ANY.value, "approvers": [_approver(ApproverRule.HQ_HR)]},
+    ],
+}
+# Overtime (attendance/overtime.py): like leave — the employee's manager, or a manager or
+# branch HR in scope, or HQ HR, any one of them.
+DEFAULT_PLANS[RequestType.OVERTIME] = [
+    {
+        "mode": StepMode.ANY.value,
+        "approvers": [
+            _approver(ApproverRule.MANAGER),
+            _approver(ApproverRule.ROLE, role=Role.MANAGER.value),
+            _approver(ApproverRule.ROLE, role=Role.BRANCH_HR.value),
+            _approver(ApproverRule.HQ_HR),
+        ],
+    }
+]
+FALLBACK_PLAN = [{"mode": StepMode.ANY.value, "approvers": [_approver(ApproverRule.HQ_HR)]}]
+# Request types a stage without an approver rejects instead of skipping: the full ID and bank
+# numbers of a unit leave the system only when someone other than the requester agreed.
+NEVER_SKIPPED = frozenset({RequestType.DATA_EXPORT})
+# Guarded request types: personal data leaving, pay, hiring and money spent. Only HQ HR edits
+# their flows, and a flow of theirs needs a step without a condition (approvals/flows.py).
+# Every type, guarded or everyday (leave, overtime), keeps the rule of `_open_stage`: a
+# request nobody but its own people would approve falls back to the type's default plan, and
+# is rejected if even that finds no one — it never approves itself.
+GUARDED = frozenset(
+    {
+        RequestType.DATA_EXPORT,
+        RequestType.PAYROLL_RUN,
+        RequestType.PAY_RESTORE,
+        RequestType.OFFER,
+        RequestType.REQUISITION,
+        RequestType.TRAINING_ENROLMENT,
+    }
+)
+# The roles whose users may decide a request of the type: a named approver must hold one (when
+# the flow is saved, and again when a stage opens — a role changes), and so must whoever a rule
+# finds (a head whose account is an employee's is left out of a payroll run). The numbers of
+# an export are HR's to release; pay, hiring and costs a manager's, an executive's or HR's.
+_DECIDING = frozenset({Role.HQ_HR, Role.BRANCH_HR, Role.MANAGER, Role.EXECUTIVE})
+DECIDERS: dict[RequestType, frozenset[Role]] = {
+    **{t: _DECIDING for t in GUARDED},
+    RequestType.DATA_EXPORT: frozenset({Role.HQ_HR, Role.BRANCH_HR}),
+    # Leave and overtime: whoever a team answers to, a team lead's account included.
+    RequestType.LEAVE: _DECIDING | {Role.EMPLOYEE},
+    RequestType.OVERTIME: _DECIDING | {Role.EMPLOYEE},
+}
+
+
+def deciders(request_type: RequestType) -> frozenset[Role]:
+    return DECIDERS.get(request_type, frozenset({Role.HQ_HR}))
