@@ -66,17 +66,7 @@ DEFAULT_PLANS: dict[RequestType, list[dict[str, Any]]] = {
 }
 # Overtime (attendance/overtime.py): like leave — the employee's manager, or a manager or
 # branch HR in scope, or HQ HR, any one of them.
-DEFAULT_PLANS[RequestType.OVERTIME] = [
-    {
-        "mode": StepMode.ANY.value,
-        "approvers": [
-            _approver(ApproverRule.MANAGER),
-            _approver(ApproverRule.ROLE, role=Role.MANAGER.value),
-            _approver(ApproverRule.ROLE, role=Role.BRANCH_HR.value),
-            _approver(ApproverRule.HQ_HR),
-        ],
-    }
-]
+DEFAULT_PLANS[RequestType.OVERTIME] = DEFAULT_PLANS[RequestType.LEAVE]
 FALLBACK_PLAN = [{"mode": StepMode.ANY.value, "approvers": [_approver(ApproverRule.HQ_HR)]}]
 # Request types a stage without an approver rejects instead of skipping: the full ID and bank
 # numbers of a unit leave the system only when someone other than the requester agreed.
