@@ -38,6 +38,7 @@ from talentloop.access.matrix import (
     MUTATIONS,
     NOT_FOUND,
     QUERIES,
+    SELF_DEALING,
     TYPES,
     Owner,
     Reach,
@@ -893,7 +894,7 @@ PROBES: dict[str, Probe] = {
     "updateOrgUnit": _probe('updateOrgUnit(input: {id: "$target", name: ""})', on="OrgUnit"),
     "moveOrgUnit": _probe('moveOrgUnit(input: {id: "$target", newParentId: "$target"})', on="OrgUnit"),
     "createEmployee": _probe('createEmployee(input: {employeeNumber: "NEW1", name: "", unitId: "$target", hireDate: "2025-01-01"})', on="OrgUnit"),
-    "updateEmployee": _probe('updateEmployee(input: {id: "$target", workPhone: "not a phone"})', on="Employee"),
+    "updateEmployee": _probe('updateEmployee(input: {id: "$target", workPhone: "not a phone", baseSalary: "99999"})', on="Employee"),
     "transferEmployee": _probe('transferEmployee(input: {id: "$target", unitId: "$team", managerId: "$target"})', on="Employee"),
     "terminateEmployee": _probe('terminateEmployee(input: {id: "$target", terminationDate: "1999-01-01"})', on="Employee"),
     "revealEmployeeField": _probe('revealEmployeeField(input: {employeeId: "$target", field: ID_NUMBER, reason: "the matrix asks"})', on="Employee"),
@@ -1001,6 +1002,8 @@ def _outcome(payload: Any) -> str:
     codes = {e["code"] for e in payload["errors"]}
     if codes & {"FORBIDDEN", "UNAUTHENTICATED"}:
         return "forbidden"
+    if "SELF_DEALING" in codes:
+        return SELF_DEALING
     return NOT_FOUND if "NOT_FOUND" in codes else "allowed"
 
 

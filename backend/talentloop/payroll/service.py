@@ -7,6 +7,7 @@ and HQ HR's (`can_manage_employees_in`). A team lead reads no one's pay but thei
 approved is locked: every change to it is a `LOCKED` error, and corrections of its month go
 into a later month as adjustment items. Review runs on the approvals engine (request type
 PAYROLL_RUN): its approvers decide, the HR who submitted the run does not.
+Nobody sets their own salary structure or adds items to their own pay.
 """
 
 from __future__ import annotations
@@ -336,6 +337,7 @@ async def set_employee_structure(
     note: str = "",
 ) -> SalaryStructure:
     employee = await _managed_employee(viewer, employee_id)
+    viewer.refuse_self(employee.id)
     return await _save_structure(
         viewer, employee=employee, position=None, effective_from=effective_from,
         components=components, note=note,
@@ -425,6 +427,7 @@ async def add_item(
     note: str = "",
 ) -> PayrollItem:
     employee = await _managed_employee(viewer, employee_id)
+    viewer.refuse_self(employee.id)
     problems: list[FieldError] = []
     if month.day != 1:
         problems.append(FieldError("A month: its first day.", ErrorCode.INVALID, "month"))
