@@ -16,6 +16,7 @@ import pytest
 from talentloop.access.matrix import MUTATIONS, Target
 from talentloop.access.self_dealing import REFUSES_SELF
 from talentloop.attendance.models import AttendanceProfile, Punch
+from talentloop.audit.models import AuditAction, AuditEntry
 from talentloop.payroll.models import PayrollItem, SalaryStructure
 from talentloop.people.models import Employee
 from talentloop.performance.models import Kpi, KpiTarget, KpiUnit, PerformanceRecord
@@ -48,6 +49,13 @@ async def test_hr_cannot_raise_their_own_base_salary_but_keeps_their_details_up_
     )
     assert raised["updateEmployee"]["errors"] == [{"field": "baseSalary", "code": SELF_DEALING}]
     assert (await Employee.get(id=me.id)).base_salary == Decimal(17500)
+    # The attempt is on the audit trail, as every refused mutation is.
+    attempt = await AuditEntry.get(action=AuditAction.ACCESS_DENIED)
+    assert (attempt.actor_user_id, attempt.subject_type, attempt.field) == (
+        world.users["hq_hr"].id,
+        "updateEmployee",
+        "baseSalary",
+    )
     # Their own personal details are theirs to change, and the unchanged pay sent along with
     # them (as a form sends it) is no change.
     own = await api.data(
