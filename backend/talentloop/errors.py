@@ -14,6 +14,7 @@ class ErrorCode(StrEnum):
     FORBIDDEN = "forbidden"
     CONFLICT = "conflict"
     LOCKED = "locked"  # an approved payroll run: nothing of it changes
+    SELF_DEALING = "self_dealing"  # a change about oneself that someone else must make
     INVALID_CREDENTIALS = "invalid_credentials"
     INVALID_TOKEN = "invalid_token"
     UNAUTHENTICATED = "unauthenticated"
@@ -41,3 +42,12 @@ class ServiceError(Exception):
 def not_found(what: str, field: str | None = None) -> ServiceError:
     """The same answer for a record that does not exist and one the viewer may not see."""
     return ServiceError.one(ErrorCode.NOT_FOUND, f"{what} not found.", field)
+
+
+SELF_DEALING_MESSAGE = "Not about yourself: someone else in charge makes this change."
+
+
+def self_dealing(field: str | None = None) -> ServiceError:
+    """Nobody changes what a control protects about themselves (docs/architecture.md,
+    "Self-dealing"): their pay, job, targets, results, scores or working time."""
+    return ServiceError.one(ErrorCode.SELF_DEALING, SELF_DEALING_MESSAGE, field)

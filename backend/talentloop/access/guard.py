@@ -4,7 +4,8 @@
   area the token may not read resolves as not visible (null, an empty list, an empty
   connection), and a mutation it may not run is refused with FORBIDDEN before it runs.
 * Denied mutations are written to the audit trail: the root mutation's payload is looked at
-  (whatever the client selected) and a FORBIDDEN or NOT_FOUND error in it is recorded.
+  (whatever the client selected) and a FORBIDDEN, NOT_FOUND or SELF_DEALING error in it is
+  recorded.
 * So are denied lookups: a root field that looks one record up by id (access/matrix.py
   LOOKUPS: `node`, `employee`…) and answers a signed-in viewer null although the record
   exists. The answer is unchanged; only a null answer costs a query (does it exist?).
@@ -41,7 +42,7 @@ from talentloop.errors import ErrorCode, FieldError, ServiceError
 from talentloop.graphql import node as nodes
 from talentloop.graphql.ids import parse_global_id
 
-DENIALS = (ErrorCode.FORBIDDEN, ErrorCode.NOT_FOUND)
+DENIALS = (ErrorCode.FORBIDDEN, ErrorCode.NOT_FOUND, ErrorCode.SELF_DEALING)
 _BACKREF = "strawberry-definition"
 
 

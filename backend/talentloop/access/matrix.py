@@ -27,7 +27,8 @@ when no other scope unit is set).
   look a record up by id, are where access/guard.py audits a denied read.
 - `MUTATIONS`: every mutation, as the checks its service makes in order — a role gate
   (FORBIDDEN), finding the target (NOT_FOUND, exactly like a record that does not exist),
-  then the right to change it (FORBIDDEN).
+  the right to change it (FORBIDDEN), then for those in `REFUSES_SELF` (self_dealing.py)
+  the target being the viewer themself (SELF_DEALING).
 - `EDGES_WITH_PARENT`: the nested fields that show a record wherever their parent is
   visible; every other edge shows a record only where the viewer may read it on its own.
 
@@ -43,6 +44,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from talentloop.access.policy import FieldGroup
+from talentloop.access.self_dealing import REFUSES_SELF
 from talentloop.accounts.models import Role
 from talentloop.people.fields import EMPLOYEE_FIELDS
 
@@ -794,16 +796,19 @@ FLOW_EDITS: dict[str, MutationAccess] = {
 
 
 ALLOWED, FORBIDDEN, NOT_FOUND = "allowed", "forbidden", "not_found"
+SELF_DEALING = "self_dealing"
 
 
 def mutation_outcome(name: str, role: Role, relation: Relation | None) -> str:
     """The declared answer of mutation `name` to a viewer of `role` whose target sits at
     `relation` (None for a mutation without a target): ALLOWED (its own checks of the
-    input may still fail), FORBIDDEN or NOT_FOUND."""
-    return access_outcome(MUTATIONS[name], role, relation)
+    input may still fail), FORBIDDEN, NOT_FOUND or SELF_DEALING."""
+    return access_outcome(MUTATIONS[name], role, relation, refuses_self=name in REFUSES_SELF)
 
 
-def access_outcome(rule: MutationAccess, role: Role, relation: Relation | None) -> str:
+def access_outcome(
+    rule: MutationAccess, role: Role, relation: Relation | None, *, refuses_self: bool = False
+) -> str:
     """The declared answer of a mutation's checks (`rule`), as `mutation_outcome`."""
     if rule.public:
         return ALLOWED
@@ -819,4 +824,6 @@ def access_outcome(rule: MutationAccess, role: Role, relation: Relation | None) 
         return FORBIDDEN
     if rule.allows_roles is not None and role not in rule.allows_roles:
         return FORBIDDEN
+    if refuses_self and relation is Relation.SELF:
+        return SELF_DEALING
     return ALLOWED

@@ -33,6 +33,7 @@ from typing import Any
 from tortoise.expressions import Q
 
 from talentloop.accounts.models import Role
+from talentloop.errors import self_dealing
 
 
 class FieldGroup(StrEnum):
@@ -181,6 +182,19 @@ class Viewer:
         if self.role is Role.BRANCH_HR and self.scope_path:
             return unit_path.startswith(self.scope_path)
         return False
+
+    # --- nothing about oneself ----------------------------------------------------------
+
+    def is_self(self, employee_id: int | None) -> bool:
+        return employee_id is not None and employee_id == self.employee_id
+
+    def refuse_self(self, employee_id: int | None, field: str | None = "employeeId") -> None:
+        """A SELF_DEALING error when a change a control protects is about the viewer: HR do
+        not set their own pay, job or working time, nobody their own targets, results or
+        scores (the list: docs/architecture.md, "Self-dealing"). Called after the viewer's
+        right to change the person was checked, before the input is."""
+        if self.is_self(employee_id):
+            raise self_dealing(field)
 
     @property
     def can_manage_employees(self) -> bool:

@@ -69,8 +69,9 @@ DEFAULT_PLANS: dict[RequestType, list[dict[str, Any]]] = {
 DEFAULT_PLANS[RequestType.OVERTIME] = DEFAULT_PLANS[RequestType.LEAVE]
 FALLBACK_PLAN = [{"mode": StepMode.ANY.value, "approvers": [_approver(ApproverRule.HQ_HR)]}]
 # Request types a stage without an approver rejects instead of skipping: the full ID and bank
-# numbers of a unit leave the system only when someone other than the requester agreed.
-NEVER_SKIPPED = frozenset({RequestType.DATA_EXPORT})
+# numbers of a unit leave the system only when someone other than the requester agreed, and a
+# payroll run is paid only when someone it does not pay agreed.
+NEVER_SKIPPED = frozenset({RequestType.DATA_EXPORT, RequestType.PAYROLL_RUN})
 # Guarded request types: personal data leaving, pay, hiring and money spent. Only HQ HR edits
 # their flows, and a flow of theirs needs a step without a condition (approvals/flows.py).
 # Every type, guarded or everyday (leave, overtime), keeps the rule of `_open_stage`: a

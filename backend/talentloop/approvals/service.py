@@ -11,11 +11,13 @@ Rules of the engine (docs/architecture.md "Approvals"):
   rejects the request. The last stage's approval completes it and applies the effect the
   request type registered (`register_effect`): the leave is approved, pay restored, a
   payroll run approved (locked), an enrolment confirmed.
-* Nobody approves their own request: the requester (and the person the request is about)
-  is never an approver. The manager rule walks up the manager chain past them, the unit
-  head rule one unit up; the other rules leave them out. A stage left with no approver goes
-  to HQ HR, and a stage with no HQ HR either is skipped (written to the history) — except for
-  the types in `NEVER_SKIPPED` (a sensitive-data export), which such a stage rejects.
+* Nobody approves their own request: the requester (and the person the request is about,
+  and the people a type registers with `register_people`: everyone a payroll run pays) is
+  never an approver, nor decides it as anyone's delegate. The manager rule walks up the
+  manager chain past them, the unit head rule one unit up; the other rules leave them out.
+  A stage left with no approver goes to HQ HR, and a stage with no HQ HR either is skipped
+  (written to the history) — except for the types in `NEVER_SKIPPED` (a sensitive-data
+  export, a payroll run), which such a stage rejects.
 * Nothing approves itself: a request that reaches the end of its plan with no approval (an
   empty plan, every stage skipped) gets its type's default plan once, and with still no one
   is rejected. Approvers (and delegates acting for them) hold a role that decides the type
@@ -34,7 +36,7 @@ Rules of the engine (docs/architecture.md "Approvals"):
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -90,6 +92,17 @@ def register_effect(
     _EFFECTS[request_type] = effect
     if progress is not None:
         _PROGRESS[request_type] = progress
+
+
+# The people a request is about beyond its one employee, by request type (a payroll run:
+# everyone it pays): none of them approves it either.
+People = Callable[[ApprovalRequest], Awaitable[Iterable[int]]]
+_PEOPLE: dict[RequestType, People] = {}
+
+
+def register_people(request_type: RequestType, people: People) -> None:
+    """Who else a request of this type is about (employee ids), for the approver exclusion."""
+    _PEOPLE[request_type] = people
 
 
 def china_today(now: datetime | None = None) -> date:
@@ -164,9 +177,10 @@ class Excluded:
 
     def __contains__(self, user: object) -> bool:
         assert isinstance(user, User)
-        return user.id in self.users or (
-            user.employee_id is not None and user.employee_id in self.people
-        )
+        return self.holds(user.id, user.employee_id)
+
+    def holds(self, user_id: int | None, employee_id: int | None) -> bool:
+        return user_id in self.users or (employee_id is not None and employee_id in self.people)
 
 
 async def _excluded(request: ApprovalRequest) -> Excluded:
@@ -176,6 +190,9 @@ async def _excluded(request: ApprovalRequest) -> Excluded:
         requester = await User.get_or_none(id=request.requester_id)
         if requester is not None and requester.employee_id is not None:
             people.add(requester.employee_id)
+    about = _PEOPLE.get(request.request_type)
+    if about is not None:
+        people.update(await about(request))
     return Excluded(frozenset(users), frozenset(people))
 
 
@@ -544,9 +561,7 @@ async def decide(
     request = await get_request(viewer, request_id)
     if request is None:
         raise not_found("Approval request", "id")
-    if viewer.user_id == request.requester_id or (
-        viewer.employee_id is not None and viewer.employee_id == request.employee_id
-    ):
+    if (await _excluded(request)).holds(viewer.user_id, viewer.employee_id):
         raise ServiceError.one(ErrorCode.FORBIDDEN, "You may not decide your own request.", "id")
     acting = acting_on(viewer, request.request_type, await acting_for(viewer, now))
     async with in_transaction():

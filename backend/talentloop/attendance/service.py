@@ -76,7 +76,7 @@ from talentloop.attendance.results import (
     summarise_month,
 )
 from talentloop.audit import service as audit
-from talentloop.errors import ErrorCode, FieldError, ServiceError, not_found
+from talentloop.errors import SELF_DEALING_MESSAGE, ErrorCode, FieldError, ServiceError, not_found
 from talentloop.org.models import OrgUnit
 from talentloop.people.models import Employee
 
@@ -589,6 +589,11 @@ async def import_punches(
                 RowError(line, "employee_number", "No such employee.", ErrorCode.NOT_FOUND)
             )
             employee = None
+        elif viewer.is_self(employee.id):  # one's own punches come from clocking in
+            result.errors.append(
+                RowError(line, "employee_number", SELF_DEALING_MESSAGE, ErrorCode.SELF_DEALING)
+            )
+            employee = None
         moment = parse_punch_time(row["punched_at"])
         if moment is None:
             result.errors.append(RowError(line, "punched_at", "Not a time like 2026-11-02 08:57."))
@@ -834,6 +839,7 @@ async def set_work_start_date(
         raise not_found("Employee", "employeeId")
     if not viewer.can_manage_employees_in(employee.unit.path):
         raise ServiceError.one(ErrorCode.FORBIDDEN, "Only HR records this.", "employeeId")
+    viewer.refuse_self(employee.id)  # years worked set the annual leave
     if work_start > employee.hire_date:
         raise ServiceError.one(
             ErrorCode.INVALID,

@@ -152,7 +152,7 @@ async def record_sign_out(user_id: int, username: str) -> None:
 
 async def record_access_denied(viewer: Viewer, operation: str, problems: list[FieldError]) -> None:
     """A mutation answered FORBIDDEN or NOT_FOUND (which is also how an out-of-scope record
-    is answered): which operation, and the errors as the caller saw them."""
+    is answered), or SELF_DEALING: which operation, and the errors as the caller saw them."""
     reason = "; ".join(f"{p.code.value}: {p.message}" for p in problems)
     fields = ",".join(sorted({p.field for p in problems if p.field}))
     await record(

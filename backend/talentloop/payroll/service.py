@@ -6,7 +6,8 @@ theirs once its run is approved. A run, its totals and its files are HR's of the
 and HQ HR's (`can_manage_employees_in`). A team lead reads no one's pay but their own. A run
 approved is locked: every change to it is a `LOCKED` error, and corrections of its month go
 into a later month as adjustment items. Review runs on the approvals engine (request type
-PAYROLL_RUN): its approvers decide, the HR who submitted the run does not.
+PAYROLL_RUN): its approvers decide, the HR who submitted the run does not, nor anyone it pays.
+Nobody sets their own salary structure or adds items to their own pay.
 """
 
 from __future__ import annotations
@@ -336,6 +337,7 @@ async def set_employee_structure(
     note: str = "",
 ) -> SalaryStructure:
     employee = await _managed_employee(viewer, employee_id)
+    viewer.refuse_self(employee.id)
     return await _save_structure(
         viewer, employee=employee, position=None, effective_from=effective_from,
         components=components, note=note,
@@ -425,6 +427,7 @@ async def add_item(
     note: str = "",
 ) -> PayrollItem:
     employee = await _managed_employee(viewer, employee_id)
+    viewer.refuse_self(employee.id)
     problems: list[FieldError] = []
     if month.day != 1:
         problems.append(FieldError("A month: its first day.", ErrorCode.INVALID, "month"))
@@ -642,7 +645,14 @@ async def _run_decided(approval: ApprovalRequest, approved: bool, viewer: Viewer
     )
 
 
+async def _paid_by(approval: ApprovalRequest) -> list[int]:
+    """Everyone the run pays: none of them approves it (docs/architecture.md, "Self-dealing")."""
+    paid = await Payslip.filter(run_id=approval.subject_id).values_list("employee_id", flat=True)
+    return [int(i) for i in paid]  # type: ignore[call-overload]
+
+
 approvals.register_effect(RequestType.PAYROLL_RUN, _run_decided)
+approvals.register_people(RequestType.PAYROLL_RUN, _paid_by)
 
 
 async def _run_to_decide(viewer: Viewer, run_id: int) -> tuple[PayrollRun, bool]:

@@ -167,6 +167,15 @@ async def create_employee(
     return await visible_employees(viewer).get(id=employee.id)
 
 
+# Fields of one's own record HR may not change themselves (value key → input field).
+_NOT_ONES_OWN = {
+    "base_salary": "baseSalary",
+    "position_id": "positionId",
+    "manager_id": "managerId",
+    "status": "status",
+}
+
+
 async def update_employee(
     viewer: Viewer,
     employee_id: int,
@@ -178,6 +187,12 @@ async def update_employee(
         employee = await _manageable_employee(viewer, employee_id)
         versions.check(employee.version, expected_version)
         values = dict(changes.values)
+        if viewer.is_self(employee.id):
+            # One's own contacts, personal and bank details are one's own to keep up to date;
+            # one's pay, job and status are someone else's to change.
+            for key, field_name in _NOT_ONES_OWN.items():
+                if key in values and values[key] != getattr(employee, key):
+                    viewer.refuse_self(employee.id, field_name)
         problems = await _value_problems(viewer, values, employee_id=employee.id)
         if "name" in values and not str(values["name"] or "").strip():
             problems.append(FieldError("Name is required.", ErrorCode.REQUIRED, "name"))
@@ -219,6 +234,7 @@ async def transfer_employee(
 
     async def attempt() -> Employee:
         employee = await _manageable_employee(viewer, employee_id)
+        viewer.refuse_self(employee.id, "id")
         versions.check(employee.version, expected_version)
         if employee.status is EmployeeStatus.TERMINATED:
             raise ServiceError.one(
@@ -254,6 +270,7 @@ async def terminate_employee(
 ) -> Employee:
     async def attempt() -> Employee:
         employee = await _manageable_employee(viewer, employee_id)
+        viewer.refuse_self(employee.id, "id")
         versions.check(employee.version, expected_version)
         if employee.status is EmployeeStatus.TERMINATED:
             raise ServiceError.one(ErrorCode.CONFLICT, "This employee is already terminated.", "id")

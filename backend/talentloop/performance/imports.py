@@ -23,7 +23,7 @@ from tortoise.transactions import in_transaction
 
 from talentloop.access.policy import Viewer
 from talentloop.access.viewer import load_viewer
-from talentloop.errors import ErrorCode, ServiceError
+from talentloop.errors import SELF_DEALING_MESSAGE, ErrorCode, ServiceError
 from talentloop.jobs import queue
 from talentloop.org.models import OrgUnit
 from talentloop.people import sensitive
@@ -103,6 +103,13 @@ class Checked:
         self, row: int, column: str | None, message: str, code: ErrorCode = ErrorCode.INVALID
     ) -> None:
         self.errors.append({"row": row, "column": column, "message": message, "code": code.value})
+
+    def about_self(self, row: int, viewer: Viewer, employee: Employee | None) -> bool:
+        """A row about the importer themself is refused (docs/architecture.md, "Self-dealing")."""
+        if employee is None or not viewer.is_self(employee.id):
+            return False
+        self.error(row, "employee_number", SELF_DEALING_MESSAGE, ErrorCode.SELF_DEALING)
+        return True
 
 
 # --- reading files -----------------------------------------------------------------------
@@ -341,6 +348,8 @@ async def _check_records(viewer: Viewer, table: Table, job: ImportJob) -> Checke
                 index, "employee_number", "No such employee in your scope.", ErrorCode.NOT_FOUND
             )
             bad = True
+        elif checked.about_self(index, viewer, employee):
+            bad = True
         if kpi is None:
             checked.error(index, "kpi_code", "No such KPI.", ErrorCode.NOT_FOUND)
             bad = True
@@ -450,6 +459,8 @@ async def _check_targets(viewer: Viewer, table: Table, job: ImportJob) -> Checke
             checked.error(
                 index, "employee_number", "No such employee in your scope.", ErrorCode.NOT_FOUND
             )
+            bad = True
+        elif checked.about_self(index, viewer, employee):
             bad = True
         elif unit_code and (unit is None or not viewer.can_direct_in(unit.path)):
             checked.error(index, "unit_code", "No such unit in your scope.", ErrorCode.NOT_FOUND)
@@ -566,6 +577,8 @@ async def _check_employees(viewer: Viewer, table: Table, job: ImportJob) -> Chec
             checked.error(
                 index, "employee_number", "This employee number is taken.", ErrorCode.DUPLICATE
             )
+            bad = True
+        elif checked.about_self(index, viewer, mine.get(number)):
             bad = True
         unit = units.get(row["unit_code"])
         if unit is None or not viewer.can_manage_employees_in(unit.path):

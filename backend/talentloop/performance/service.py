@@ -132,6 +132,7 @@ async def set_target(
         path = unit.path
     if not viewer.can_direct_in(path):
         raise ServiceError.one(ErrorCode.FORBIDDEN, "You may not set targets here.")
+    viewer.refuse_self(employee_id)
     if problems:
         raise ServiceError(*problems)
 
@@ -203,6 +204,7 @@ async def remove_target(viewer: Viewer, target_id: int) -> None:
         raise not_found("Target", "id")
     if not viewer.can_direct_in(path):
         raise ServiceError.one(ErrorCode.FORBIDDEN, "You may not change targets here.", "id")
+    viewer.refuse_self(target.employee_id, "id")
     await audit.record_target_removed(viewer, target)
     await target.delete()
 
@@ -295,6 +297,7 @@ async def record_value(
         raise not_found("Employee", "employeeId")
     if not viewer.can_manage_employees_in(employee.unit.path):
         raise ServiceError.one(ErrorCode.FORBIDDEN, "You may not record performance here.")
+    viewer.refuse_self(employee.id)
     problems = value_problems(kpi, value, period, dimension)
     if problems:
         raise ServiceError(*problems)

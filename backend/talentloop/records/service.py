@@ -199,6 +199,7 @@ async def sign_contract(viewer: Viewer, employee_id: int, data: ContractInput) -
     employee, or when it sets a second probation (劳动合同法 art. 19 para. 2: one probation
     per employer)."""
     employee = await _manageable(viewer, employee_id)
+    viewer.refuse_self(employee.id)
     problems = _shape_problems(data)
     if problems:
         raise ServiceError(*problems)
@@ -277,6 +278,7 @@ async def transfer(
 
     async def attempt() -> EmploymentEvent:
         employee = await _manageable(viewer, employee_id)
+        viewer.refuse_self(employee.id)
         versions.check(employee.version, expected_version)
         if employee.status is EmployeeStatus.TERMINATED:
             raise ServiceError.one(
@@ -329,6 +331,7 @@ async def resign(
 
     async def attempt() -> EmploymentEvent:
         employee = await _manageable(viewer, employee_id)
+        viewer.refuse_self(employee.id)
         versions.check(employee.version, expected_version)
         if employee.status is EmployeeStatus.TERMINATED:
             raise ServiceError.one(ErrorCode.CONFLICT, "This employee has already left.", "id")

@@ -334,6 +334,7 @@ async def create_round(viewer: Viewer, data: RoundInput) -> AssessmentRound:
         raise ServiceError.one(
             ErrorCode.FORBIDDEN, "You may not assess this employee.", "employeeId"
         )
+    viewer.refuse_self(subject.id)  # who rates them is the starter's choice
     problems: list[FieldError] = []
     if not data.title.strip():
         problems.append(FieldError("Title is required.", ErrorCode.REQUIRED, "title"))
@@ -639,6 +640,7 @@ async def calibrate(
         raise not_found("Employee", "employeeId")
     if not viewer.can_manage_employees_in(employees[0].unit.path) or viewer.user_id is None:
         raise ServiceError.one(ErrorCode.FORBIDDEN, "Only HR calibrates scores.", "employeeId")
+    viewer.refuse_self(employees[0].id)
     problems: list[FieldError] = []
     if not Decimal(1) <= level <= Decimal(5):
         problems.append(FieldError("A level is 1 to 5.", ErrorCode.INVALID, "level"))

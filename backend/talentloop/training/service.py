@@ -347,6 +347,8 @@ async def mark_attendance(
         raise ServiceError.one(
             ErrorCode.FORBIDDEN, "You may not take this attendance.", "attendance"
         )
+    for employee_id in attended:  # one's own presence (and so completion): someone else's word
+        viewer.refuse_self(employee_id, "attendance")
     changed = []
     async with in_transaction():
         for employee_id, came in attended.items():
@@ -390,6 +392,7 @@ async def complete(viewer: Viewer, enrollment_id: int) -> Enrollment:
     enrollment = await _own_or_directed(viewer, enrollment_id)
     if not viewer.can_direct_in(enrollment.employee.unit.path):
         raise ServiceError.one(ErrorCode.FORBIDDEN, "HR or the manager signs off.", "enrollmentId")
+    viewer.refuse_self(enrollment.employee_id, "enrollmentId")
     if enrollment.status not in (EnrollmentStatus.ENROLLED, EnrollmentStatus.IN_PROGRESS):
         raise ServiceError.one(
             ErrorCode.CONFLICT, "This enrolment is not in progress.", "enrollmentId"

@@ -1002,6 +1002,7 @@ const en: Messages = {
       NOT_FOUND: 'Not found',
       CONFLICT: 'Conflicting state',
       LOCKED: 'Locked: approved',
+      SELF_DEALING: 'Not about yourself: someone else in charge makes this change',
       INVALID: 'Invalid input',
       REQUIRED: 'Required',
       DUPLICATE: 'Already exists',

@@ -1000,6 +1000,7 @@ const zhCN = {
       NOT_FOUND: '未找到',
       CONFLICT: '状态冲突',
       LOCKED: '已锁定（已审批）',
+      SELF_DEALING: '不能办理与自己有关的这项变更，须由其他负责人办理',
       INVALID: '输入无效',
       REQUIRED: '必填',
       DUPLICATE: '已存在',
