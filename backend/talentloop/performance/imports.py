@@ -9,8 +9,6 @@ writes all or nothing and is idempotent, a run whose worker died is simply run a
 
 from __future__ import annotations
 
-import csv
-import io
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,6 +19,7 @@ from tortoise.expressions import F
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
+from talentloop import spreadsheets
 from talentloop.access.policy import Viewer
 from talentloop.access.viewer import load_viewer
 from talentloop.errors import ErrorCode, ServiceError
@@ -44,7 +43,8 @@ from talentloop.performance.service import parse_decimal, value_problems
 log = logging.getLogger(__name__)
 JOB_KIND = "import"
 MAX_ROWS = 200_000
-MAX_BYTES = 50 * 1024 * 1024
+# The file travels base64 in the GraphQL body (app.py caps that at 10 MB by default).
+MAX_BYTES = 7 * 1024 * 1024
 PROGRESS_EVERY = 500
 BATCH = 500
 
@@ -108,65 +108,29 @@ class Checked:
 # --- reading files -----------------------------------------------------------------------
 
 
-def read_table(file_name: str, content: bytes) -> Table:
-    if len(content) > MAX_BYTES:
-        raise ServiceError.one(ErrorCode.INVALID, "The file is larger than 50 MB.", "file")
-    lower = file_name.lower()
-    if lower.endswith(".xlsx"):
-        raw_rows = _xlsx_rows(content)
-    elif lower.endswith(".csv"):
-        raw_rows = _csv_rows(content)
-    else:
-        raise ServiceError.one(ErrorCode.INVALID, "Upload a .csv or .xlsx file.", "fileName")
+async def read_table(file_name: str, content: bytes) -> Table:
+    """The file's rows by column key, read off the event loop within the import's limits
+    (talentloop.spreadsheets)."""
+    raw_rows = await spreadsheets.read_rows_off_loop(
+        file_name, content, max_rows=MAX_ROWS, max_bytes=MAX_BYTES
+    )
     if not raw_rows:
         raise ServiceError.one(ErrorCode.INVALID, "The file is empty.", "file")
     columns = [ALIASES.get(c.strip(), c.strip().lower()) for c in raw_rows[0]]
     rows = [
         {col: (cells[i] if i < len(cells) else "").strip() for i, col in enumerate(columns)}
         for cells in raw_rows[1:]
-        if any(c.strip() for c in cells)
     ]
-    if len(rows) > MAX_ROWS:
-        raise ServiceError.one(ErrorCode.INVALID, f"At most {MAX_ROWS} rows per file.", "file")
     return Table(columns, rows)
 
 
-def _csv_rows(content: bytes) -> list[list[str]]:
-    # Excel in China saves CSV as GB18030 (GBK); everything else sends UTF-8.
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = content.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise ServiceError.one(ErrorCode.INVALID, "The CSV is neither UTF-8 nor GB18030.", "file")
-    return [row for row in csv.reader(io.StringIO(text))]
-
-
-def _xlsx_rows(content: bytes) -> list[list[str]]:
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise ServiceError.one(ErrorCode.INVALID, "The XLSX file cannot be read.", "file") from exc
-    sheet = book.worksheets[0]
-    rows = [[_cell_text(c) for c in row] for row in sheet.iter_rows(values_only=True)]
-    book.close()
-    return rows
-
-
-def _cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
+def formula_errors(table: Table, checked: Checked) -> None:
+    """A text cell that a spreadsheet would run as a formula is refused: it would come back
+    out of every export (neutralised, but not as it was typed)."""
+    for r, c in spreadsheets.formula_cells(
+        [[row.get(col, "") for col in table.columns] for row in table.rows]
+    ):
+        checked.error(r + 2, table.columns[c], spreadsheets.FORMULA_MESSAGE)
 
 
 # --- the job -------------------------------------------------------------------------------
@@ -242,7 +206,7 @@ async def execute(
 ) -> None:
     kind = job.kind
     try:
-        table = read_table(job.file_name, content)
+        table = await read_table(job.file_name, content)
         job.total_rows = len(table.rows)
         await ImportJob.filter(id=job.id).update(total_rows=job.total_rows)
         missing = [c for c in REQUIRED[kind] if c not in table.columns]
@@ -254,6 +218,7 @@ async def execute(
                 checked.error(1, column, "Missing column.", ErrorCode.REQUIRED)
         else:
             checked = await CHECKERS[kind](viewer, table, job)
+        formula_errors(table, checked)
         job.processed_rows = len(table.rows)
         if checked.errors:
             job.errors = sorted(checked.errors, key=lambda e: (e["row"], e["column"] or ""))
