@@ -10,4 +10,3 @@ from tests.performance.conftest import perf  # noqa: F401  (the fixture of test_
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "fuzz: hypothesis fuzzing of every root field (~1 min)")
-
