@@ -20,7 +20,7 @@ import csv
 import io
 import re
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -50,6 +50,7 @@ RATIO_FLOOR_BYTES = 1024 * 1024
 MAX_ENTRIES = 256
 # Columns read per row: wider rows are cut (the widest import has 16 columns).
 MAX_COLUMNS = 64
+_SHARED_VALUES = 100_000
 _XML_SUFFIXES = (".xml", ".rels", ".vml")
 _CHUNK = 64 * 1024
 _DECLARATION = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
@@ -89,7 +90,7 @@ def read_rows(
     max_bytes: int,
     kinds: tuple[str, ...] = ("csv", "xlsx"),
     reading: Reading | None = None,
-) -> list[list[str]]:
+) -> list[tuple[str, ...]]:
     """The rows of a CSV or of an XLSX's first sheet as text, the header first, blank rows
     left out. Refused (a ServiceError on `file`) beyond `max_bytes`, beyond `max_rows` rows
     after the header (blank rows count: reading stops at the first one too many), or when the
@@ -101,13 +102,19 @@ def read_rows(
     if suffix not in kinds:
         raise _refuse(f"Upload a {' or '.join('.' + k for k in kinds)} file.", "fileName")
     cells = _xlsx_cells(content) if suffix == "xlsx" else _csv_cells(content)
-    rows: list[list[str]] = []
+    rows: list[tuple[str, ...]] = []
+    # A file repeats its codes, periods and people row after row: one copy of each value
+    # keeps a 200,000-row file to a few tens of MB.
+    seen: dict[str, str] = {}
     for row in cells:
         reading.rows_read += 1
         if reading.rows_read > max_rows + 1:
             raise _refuse(f"At most {max_rows:,} rows per file (blank rows count).")
         if any(c.strip() for c in row):
-            rows.append(row)
+            if len(seen) < _SHARED_VALUES:
+                rows.append(tuple(seen.setdefault(c, c) for c in row))
+            else:
+                rows.append(tuple(row))
     return rows
 
 
@@ -119,7 +126,7 @@ async def read_rows_off_loop(
     max_bytes: int,
     kinds: tuple[str, ...] = ("csv", "xlsx"),
     reading: Reading | None = None,
-) -> list[list[str]]:
+) -> list[tuple[str, ...]]:
     """`read_rows` in a worker thread: other requests are answered while a file is read."""
     return await asyncio.to_thread(
         read_rows,
@@ -258,7 +265,7 @@ def neutralise(value: Any) -> Any:
     return "'" + value if is_formula(value) else value
 
 
-def formula_cells(rows: Iterable[list[str]]) -> Iterator[tuple[int, int]]:
+def formula_cells(rows: Iterable[Sequence[str]]) -> Iterator[tuple[int, int]]:
     """(row index, column index) of every cell of an upload that reads as a formula."""
     for r, row in enumerate(rows):
         for c, value in enumerate(row):

@@ -11,6 +11,7 @@ import io
 import threading
 import zipfile
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -357,3 +358,14 @@ async def test_a_punch_file_with_a_formula_is_refused(api: Api, perf: Perf) -> N
     assert [(e["row"], e["column"], e["message"]) for e in errors] == [
         (2, "device_id", spreadsheets.FORMULA_MESSAGE)
     ]
+
+
+def test_no_module_reads_or_writes_a_spreadsheet_but_talentloop_spreadsheets() -> None:
+    """A new import or export cannot skip the limits or the formula neutralisation."""
+    root = Path(spreadsheets.__file__).parent
+    for path in root.rglob("*.py"):
+        if path.name == "spreadsheets.py":
+            continue
+        text = path.read_text(encoding="utf-8")
+        for needle in ("from openpyxl import", "load_workbook", "import csv", ".save(out"):
+            assert needle not in text, (path.relative_to(root), needle)

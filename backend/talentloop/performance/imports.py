@@ -10,7 +10,7 @@ writes all or nothing and is idempotent, a run whose worker died is simply run a
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
@@ -86,10 +86,29 @@ _STATUSES = {s.value: s for s in EmployeeStatus} | {
 }
 
 
-@dataclass
 class Table:
-    columns: list[str]
-    rows: list[dict[str, str]]
+    """The file's rows by column key. A row's dict is made as it is iterated, not kept: a dict
+    per row of a 200,000-row file would be most of a dry run's memory."""
+
+    def __init__(self, columns: list[str], cells: list[tuple[str, ...]]) -> None:
+        self.columns = columns
+        self.cells = cells
+        self.rows = _Rows(self)
+
+
+class _Rows:
+    def __init__(self, table: Table) -> None:
+        self.table = table
+
+    def __len__(self) -> int:
+        return len(self.table.cells)
+
+    def __iter__(self) -> Iterator[dict[str, str]]:
+        columns = self.table.columns
+        for cells in self.table.cells:
+            yield {
+                col: (cells[i] if i < len(cells) else "").strip() for i, col in enumerate(columns)
+            }
 
 
 @dataclass
@@ -117,20 +136,16 @@ async def read_table(file_name: str, content: bytes) -> Table:
     if not raw_rows:
         raise ServiceError.one(ErrorCode.INVALID, "The file is empty.", "file")
     columns = [ALIASES.get(c.strip(), c.strip().lower()) for c in raw_rows[0]]
-    rows = [
-        {col: (cells[i] if i < len(cells) else "").strip() for i, col in enumerate(columns)}
-        for cells in raw_rows[1:]
-    ]
-    return Table(columns, rows)
+    del raw_rows[0]
+    return Table(columns, raw_rows)
 
 
 def formula_errors(table: Table, checked: Checked) -> None:
     """A text cell that a spreadsheet would run as a formula is refused: it would come back
     out of every export (neutralised, but not as it was typed)."""
-    for r, c in spreadsheets.formula_cells(
-        [[row.get(col, "") for col in table.columns] for row in table.rows]
-    ):
-        checked.error(r + 2, table.columns[c], spreadsheets.FORMULA_MESSAGE)
+    for r, c in spreadsheets.formula_cells(table.cells):
+        if c < len(table.columns):
+            checked.error(r + 2, table.columns[c], spreadsheets.FORMULA_MESSAGE)
 
 
 # --- the job -------------------------------------------------------------------------------
