@@ -20,8 +20,8 @@ import csv
 import io
 import re
 import zipfile
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -32,7 +32,6 @@ from talentloop.errors import ErrorCode, ServiceError
 __all__ = [
     "Reading",
     "Workbook",
-    "formula_cells",
     "is_formula",
     "neutralise",
     "read_rows",
@@ -40,7 +39,7 @@ __all__ = [
     "xlsx_bytes",
 ]
 
-# An XLSX's parts together, unpacked. A 200,000-row KPI file of four columns is about 35 MB.
+# An XLSX's parts together, unpacked. A 100,000-row KPI file of four columns is about 22 MB.
 MAX_UNCOMPRESSED_BYTES = 128 * 1024 * 1024
 # Unpacked / packed size of one zip entry. Sheets that Excel or openpyxl write pack 5–30×
 # (a column of one repeated value up to about 60×); a zip bomb packs hundreds or thousands×.
@@ -61,6 +60,7 @@ _ENCODING = re.compile(rb"""^<\?xml[^>]*\bencoding\s*=\s*["']([A-Za-z0-9._-]+)["
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 # A signed number or phone number (+86 138 0000 0000, -12.5, -(0)21 …) runs no function and
 # reads no cell: left as it is, so phone numbers and negative amounts stay as they were typed.
+_FIRST = frozenset(FORMULA_STARTS) | {" "}
 _PLAIN_NUMBER = re.compile(r"[+\-][\d\s().\-]*\d[\d\s().\-]*")
 
 
@@ -69,6 +69,9 @@ class Reading:
     """What a read got through, filled in as it goes (also when it is refused)."""
 
     rows_read: int = 0
+    # (index in the rows returned, column) of every cell that reads as a formula (`is_formula`),
+    # found while reading so that the caller need not scan the rows again on the event loop.
+    formulas: list[tuple[int, int]] = field(default_factory=list)
 
 
 def _refuse(message: str, field: str = "file") -> ServiceError:
@@ -104,13 +107,16 @@ def read_rows(
     cells = _xlsx_cells(content) if suffix == "xlsx" else _csv_cells(content)
     rows: list[tuple[str, ...]] = []
     # A file repeats its codes, periods and people row after row: one copy of each value
-    # keeps a 200,000-row file to a few tens of MB.
+    # keeps a 100,000-row file to a few MB.
     seen: dict[str, str] = {}
     for row in cells:
         reading.rows_read += 1
         if reading.rows_read > max_rows + 1:
             raise _refuse(f"At most {max_rows:,} rows per file (blank rows count).")
         if any(c.strip() for c in row):
+            for c, value in enumerate(row):
+                if value[:1] in _FIRST and is_formula(value.strip(" ")):
+                    reading.formulas.append((len(rows), c))
             if len(seen) < _SHARED_VALUES:
                 rows.append(tuple(seen.setdefault(c, c) for c in row))
             else:
@@ -263,14 +269,6 @@ def is_formula(value: object) -> bool:
 def neutralise(value: Any) -> Any:
     """The value as a spreadsheet cell that is text, never a formula (OWASP: a leading ')."""
     return "'" + value if is_formula(value) else value
-
-
-def formula_cells(rows: Iterable[Sequence[str]]) -> Iterator[tuple[int, int]]:
-    """(row index, column index) of every cell of an upload that reads as a formula."""
-    for r, row in enumerate(rows):
-        for c, value in enumerate(row):
-            if is_formula(value.strip(" ")):
-                yield r, c
 
 
 FORMULA_MESSAGE = (

@@ -543,8 +543,14 @@ async def import_punches(
     already stored or repeated within a minute is a duplicate and skipped, not an error."""
     if not viewer.can_manage_employees:
         raise ServiceError.one(ErrorCode.FORBIDDEN, "Only HR imports punch files.")
+    reading = spreadsheets.Reading()
     raw = await spreadsheets.read_rows_off_loop(
-        "punches.csv", content, max_rows=MAX_PUNCH_ROWS, max_bytes=MAX_PUNCH_BYTES, kinds=("csv",)
+        "punches.csv",
+        content,
+        max_rows=MAX_PUNCH_ROWS,
+        max_bytes=MAX_PUNCH_BYTES,
+        kinds=("csv",),
+        reading=reading,
     )
     if not raw:
         raise ServiceError.one(ErrorCode.INVALID, "The file is empty.", "file")
@@ -564,9 +570,9 @@ async def import_punches(
         e.employee_number: e
         for e in await Employee.filter(employee_number__in=sorted(numbers)).select_related("unit")
     }
-    for r, c in spreadsheets.formula_cells(raw[1:]):
-        if c < len(header):
-            result.errors.append(RowError(r + 2, header[c], spreadsheets.FORMULA_MESSAGE))
+    for r, c in reading.formulas:
+        if r > 0 and c < len(header):
+            result.errors.append(RowError(r + 1, header[c], spreadsheets.FORMULA_MESSAGE))
     latest = (now or datetime.now(UTC)) + timedelta(minutes=5)
     wanted: list[tuple[int, Employee, datetime, str | None]] = []
     for line, row in rows:
