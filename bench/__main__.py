@@ -35,7 +35,7 @@ from typing import Any
 import httpx
 
 from bench import company as gen
-from bench import load, machine, queries, report
+from bench import files, load, machine, queries, report
 
 REPO = Path(__file__).resolve().parents[1]
 VAR = REPO / "var" / "bench"
@@ -432,6 +432,24 @@ async def measure_payroll(client: httpx.AsyncClient, company: gen.Company) -> di
     return {"seconds": seconds, "payslips": run["headcount"], "gross": run["gross"]}
 
 
+async def measure_files(
+    client: httpx.AsyncClient, server: Server, company: gen.Company
+) -> dict[str, Any]:
+    """bench/files.py, with someone else signed in to ask `{ me }` meanwhile."""
+    async with httpx.AsyncClient(base_url=server.base, timeout=600) as staff:
+        login = (
+            await _graphql(
+                staff,
+                queries.LOGIN,
+                {"username": gen.BENCH_STAFF_USERNAME, "password": gen.BENCH_PASSWORD},
+            )
+        )["login"]
+        if not login["accessToken"]:
+            raise RuntimeError(f"the staff sign-in failed: {login['errors']}")
+        staff.headers["Authorization"] = f"Bearer {login['accessToken']}"
+        return await files.measure(client, staff, company, server.memory)
+
+
 async def run_engine(engine: str, url: str, settings: Settings, port: int) -> dict[str, Any]:
     log(f"{engine}: {settings.employees} employees")
     VAR.mkdir(parents=True, exist_ok=True)
@@ -464,6 +482,17 @@ async def run_engine(engine: str, url: str, settings: Settings, port: int) -> di
             result["report"] = await measure_report(client, company, settings)
             log(f"  report: {result['report']['times_ms']}")
             result["memory_after_load"] = server.memory()
+            result["files"] = await measure_files(client, server, company)
+            log(
+                "  files: largest {:.1f} s (me max {:.0f} ms), bomb {:.1f} s (me max {:.0f} ms), "
+                "peak {:.0f} MB".format(
+                    result["files"]["largest"]["seconds"],
+                    result["files"]["largest"]["answer_max_ms"] or 0,
+                    result["files"]["bomb"]["seconds"],
+                    result["files"]["bomb"]["answer_max_ms"] or 0,
+                    result["files"]["bomb"]["memory"].get("VmHWM", 0),
+                )
+            )
             result["payroll"] = await measure_payroll(client, company)
             log(f"  payroll run: {result['payroll']}")
             result["import"] = await measure_import(client, company, settings)

@@ -32,6 +32,8 @@ NOW = datetime(2026, 11, 1, 9, tzinfo=UTC)
 TEAM_SIZE = 15
 BENCH_USERNAME = "bench.hr"
 BENCH_PASSWORD = "bench-hr-password-2026"
+# Someone else, whose requests are timed while HR's files are read (bench/files.py).
+BENCH_STAFF_USERNAME = "bench.staff"
 COMPETENCIES = [
     ("PRODUCT_KNOWLEDGE", "产品知识"),
     ("NEEDS_ANALYSIS", "客户需求分析"),
@@ -760,6 +762,12 @@ async def _generate(n_employees: int, progress: Callable[[str], None]) -> Compan
         password_hash=hash_password(BENCH_PASSWORD),
         role=Role.HQ_HR,
         employee_id=2,
+    )
+    await User.create(
+        username=BENCH_STAFF_USERNAME,
+        password_hash=hash_password(BENCH_PASSWORD),
+        role=Role.EMPLOYEE,
+        employee_id=3,
     )
     await PaySuspension.create(
         unit_id=company.sales_department_ids[0],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -10,6 +11,7 @@ from functools import lru_cache
 from typing import Any
 
 import httpx
+from openpyxl import load_workbook
 from tortoise.models import Model
 
 from talentloop.accounts.models import RefreshToken, Role, User
@@ -239,3 +241,22 @@ async def build_world() -> World:
     await add_user(world, "employee", Role.EMPLOYEE, "sh_rep")
     await add_user(world, "executive", Role.EXECUTIVE, "ceo")
     return world
+
+
+# Names a spreadsheet would run as formulas (OWASP, "CSV Injection"), for the export tests.
+FORMULA_NAMES = ('=HYPERLINK("http://evil.example","x")', "+1+1", "@SUM(1)", "-2+3", "\t=1")
+
+
+def assert_formulas_are_text(content: bytes, *values: str) -> None:
+    """Every `value` starts a text cell of the XLSX behind an apostrophe; no cell is a formula."""
+    book = load_workbook(io.BytesIO(content))
+    texts: set[str] = set()
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", (sheet.title, cell.coordinate, cell.value)
+                if isinstance(cell.value, str):
+                    texts.add(cell.value)
+    for value in values:
+        assert any(t.startswith("'" + value) for t in texts), (value, sorted(texts))
+        assert not any(t.startswith(value) for t in texts), value

@@ -19,7 +19,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
-from starlette.types import Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
@@ -78,6 +78,17 @@ def json_content_type(value: str) -> bool:
         ):
             return False
     return True
+
+
+def payload_too_large(limit: int) -> dict[str, Any]:
+    return {
+        "errors": [
+            {
+                "message": f"The request body is larger than {limit:,} bytes.",
+                "extensions": {"code": "PAYLOAD_TOO_LARGE", "limit": limit},
+            }
+        ]
+    }
 
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
@@ -141,7 +152,8 @@ class GraphQLApp(GraphQL[Context, None]):
 
 class GraphQLEndpoint:
     """In front of GraphQL: JSON POSTs only (415 otherwise), and the bearer token checked — a
-    bad token is a 401, not an anonymous request. Batches (a JSON array) are refused by
+    bad token is a 401, not an anonymous request; a body over `max_graphql_bytes` is a 413,
+    whether it says so in Content-Length or streams past it. Batches (a JSON array) are refused by
     strawberry (batching is off: 400), and so are queries over GET (400); GET serves GraphiQL.
     The answer comes as application/graphql-response+json to a client that prefers it in
     `Accept` (a request error is then a 400 without data), as application/json otherwise."""
@@ -162,6 +174,12 @@ class GraphQLEndpoint:
                     await _error(UNSUPPORTED_MEDIA_TYPE, 415, media_type)(scope, receive, send)
                     return
                 scope = _as_plain_json(scope)
+                limit = get_settings().max_graphql_bytes
+                body = await _read_body(request, receive, limit)
+                if body is None:
+                    await _error(payload_too_large(limit), 413, media_type)(scope, receive, send)
+                    return
+                receive = _replay(body, receive)
             header = request.headers.get("authorization", "")
             if header:
                 scheme, _, bearer = header.partition(" ")
@@ -180,6 +198,42 @@ class GraphQLEndpoint:
 def _error(body: dict[str, Any], status_code: int, media_type: str) -> Response:
     """A GraphQL error answered before GraphQL runs, in the media type the client asked for."""
     return JSONResponse(body, status_code=status_code, media_type=media_type)
+
+
+async def _read_body(request: Request, receive: Receive, limit: int) -> bytes | None:
+    """The whole body, or None as soon as it passes `limit` bytes: by its Content-Length
+    before reading anything, and by counting what arrives (a chunked body has no length)."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        return None
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            break  # the client went away: what came is all there is
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks)
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    """A receive that hands GraphQL the body already read, then waits as the real one does."""
+    sent = False
+
+    async def replay() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay
 
 
 def _as_plain_json(scope: Scope) -> Scope:

@@ -434,3 +434,14 @@ def test_xlsx_trend_branches_and_events() -> None:
     assert events[0][1] == "新供应商交付延迟" and events[0][4] == "SZ-PROD"
     assert events[0][8] is True
     assert events[-1][1].startswith("剔除的员工·月") and events[-1][3] == 24
+
+
+def test_names_that_read_as_formulas_are_text_in_the_report_xlsx() -> None:
+    from tests.support import FORMULA_NAMES, assert_formulas_are_text
+
+    report = make_report()
+    report.kpi.name = FORMULA_NAMES[0]
+    report.course.title = FORMULA_NAMES[2]
+    for event in report.events:
+        event.title = FORMULA_NAMES[1]
+    assert_formulas_are_text(export.render_xlsx(report), *(FORMULA_NAMES[i] for i in (0, 2, 1)))

@@ -80,3 +80,17 @@ async def test_the_xlsx_holds_the_same_figures(api: Api, branches: Branches) -> 
     assert rep["应出勤天数"] == 18
     assert rep["旷工天数"] == 18
     assert set(data) == {w.people["sh_rep"].employee_number, w.people["sh_rep2"].employee_number}
+
+
+async def test_a_name_that_reads_as_a_formula_is_text_in_the_xlsx(
+    api: Api, branches: Branches
+) -> None:
+    from talentloop.people.models import Employee
+    from tests.support import FORMULA_NAMES, assert_formulas_are_text
+
+    w = branches.world
+    args = {"unit": gid(w.units["SH-SALES-1"]), "month": "2026-10-01"}
+    for name in FORMULA_NAMES:
+        await Employee.filter(id=w.people["sh_rep"].id).update(name=name)
+        found = (await api.data(XLSX, args, as_=w.users["branch_hr"]))["attendanceSheetXlsx"]
+        assert_formulas_are_text(base64.b64decode(found["contentBase64"]), name)

@@ -146,3 +146,25 @@ async def test_the_bank_and_tax_files_of_an_approved_run(api: Api, pay: Pay) -> 
         assert (denied.status_code, denied.content) == (missing.status_code, missing.content)
     assert (await api.http.get(f"/payroll/runs/{run.id}/bank.xlsx")).status_code == 401
     assert await PayrollRun.filter(id=run.id).count() == 1
+
+
+async def test_names_that_read_as_formulas_are_text_in_the_bank_and_tax_files(
+    api: Api, pay: Pay
+) -> None:
+    from talentloop.people.models import Employee
+    from tests.support import FORMULA_NAMES, assert_formulas_are_text
+
+    w = pay.world
+    run = await pay.run("SH-SALES-1", JAN, approve=True)
+    first, second = FORMULA_NAMES[0], FORMULA_NAMES[3]
+    await Employee.filter(id=w.people["sh_rep"].id).update(name=first)
+    await Employee.filter(id=w.people["sh_rep2"].id).update(name=second)
+    headers = {"Authorization": f"Bearer {await access_token(w.users['branch_hr'])}"}
+    for kind in ("bank", "tax"):
+        answer = await api.http.get(f"/payroll/runs/{run.id}/{kind}.xlsx", headers=headers)
+        assert answer.status_code == 200
+        assert_formulas_are_text(answer.content, first, second)
+    # amounts are still numbers (a negative amount is a number, never text)
+    book = load_workbook(io.BytesIO(answer.content))
+    incomes = [r[5] for r in list(book.active.iter_rows(values_only=True))[1:]]  # type: ignore[union-attr]
+    assert incomes and all(isinstance(v, (int, float)) for v in incomes), incomes

@@ -220,3 +220,17 @@ async def test_the_record_holds_ones_contracts_and_personal_record_not_a_colleag
         {"name": "复旦大学家属", "relationship": "配偶", "phone": "13800138000"}
     ]
     assert record["workHistory"] == [] and record["archiveDocuments"] == []
+
+
+async def test_ones_own_name_that_reads_as_a_formula_is_text_in_the_xlsx(
+    http: httpx.AsyncClient, perf: Perf, library: Library
+) -> None:
+    from talentloop.people.models import Employee
+    from tests.support import FORMULA_NAMES, assert_formulas_are_text
+
+    await _story(perf, library)
+    w = perf.world
+    await Employee.filter(id=w.people["sh_rep"].id).update(name=FORMULA_NAMES[2])
+    response = await http.get("/me/record.xlsx", headers=await bearer(w, "employee"))
+    assert response.status_code == 200
+    assert_formulas_are_text(response.content, FORMULA_NAMES[2])

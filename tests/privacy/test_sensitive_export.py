@@ -356,3 +356,17 @@ async def test_the_only_hq_hr_asking_is_refused_not_waved_through(api: Api, worl
     await add_user(world, "hq_hr2", Role.HQ_HR, "ceo")
     waiting = await asked(api, world, "hq_hr", "SH")
     assert (await approval_of(waiting)).status is ApprovalStatus.PENDING
+
+
+async def test_names_that_read_as_formulas_are_text_in_the_export(api: Api, world: World) -> None:
+    from tests.support import FORMULA_NAMES, assert_formulas_are_text
+
+    await Employee.filter(id=world.people["sh_rep"].id).update(name=FORMULA_NAMES[0])
+    await Employee.filter(id=world.people["sh_rep2"].id).update(name=FORMULA_NAMES[4])
+    await Employee.filter(id=world.people["sh_worker"].id).update(name=FORMULA_NAMES[1])
+    export_id = await asked(api, world, "branch_hr", "SH")
+    assert (await decide(api, world, "hq_hr", export_id, True))["errors"] == []
+    assert (await ready(api, world, "branch_hr", export_id))["status"] == "READY"
+    response = await download(api, world, "branch_hr", export_id)
+    assert response.status_code == 200
+    assert_formulas_are_text(response.content, *(FORMULA_NAMES[i] for i in (0, 4, 1)))

@@ -21,7 +21,6 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
-from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -51,6 +50,7 @@ from reportlab.platypus import (
 
 from talentloop.analytics import narrative
 from talentloop.analytics.narrative import Number
+from talentloop.spreadsheets import Workbook, xlsx_bytes
 
 if TYPE_CHECKING:
     from talentloop.analytics.service import EffectReport
@@ -1448,6 +1448,4 @@ def render_xlsx(report: EffectReport, *, on_step: OnStep | None = None) -> bytes
     book.properties.title = TITLE_ZH
     if on_step is not None:
         on_step("writing the workbook")
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return xlsx_bytes(book)

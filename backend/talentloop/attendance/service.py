@@ -24,8 +24,6 @@ number of employees.
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 from collections import defaultdict
 from collections.abc import Sequence
@@ -38,6 +36,7 @@ from tortoise.expressions import Q, Subquery
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
+from talentloop import spreadsheets
 from talentloop.access.policy import FieldGroup, Viewer
 from talentloop.accounts.models import Role
 from talentloop.approvals import service as approvals
@@ -92,6 +91,7 @@ DEFAULT_SHIFT = Shift(
 # Two punches of one person this close together are one press of the button.
 DUPLICATE_WINDOW = timedelta(seconds=60)
 MAX_PUNCH_ROWS = 20_000
+MAX_PUNCH_BYTES = 5 * 1024 * 1024
 EARTH_RADIUS_METERS = 6_371_008.8  # the mean Earth radius (IUGG)
 
 
@@ -535,16 +535,6 @@ def parse_punch_time(text: str) -> datetime | None:
     return parsed.astimezone(UTC)
 
 
-def _read_csv(content: bytes) -> list[list[str]]:
-    # Attendance devices in China export GB18030 (GBK) as often as UTF-8.
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return list(csv.reader(io.StringIO(content.decode(encoding))))
-        except UnicodeDecodeError:
-            continue
-    raise ServiceError.one(ErrorCode.INVALID, "The CSV is neither UTF-8 nor GB18030.", "file")
-
-
 async def import_punches(
     viewer: Viewer, content: bytes, *, dry_run: bool, now: datetime | None = None
 ) -> PunchImport:
@@ -553,8 +543,15 @@ async def import_punches(
     already stored or repeated within a minute is a duplicate and skipped, not an error."""
     if not viewer.can_manage_employees:
         raise ServiceError.one(ErrorCode.FORBIDDEN, "Only HR imports punch files.")
-    raw = _read_csv(content)
-    raw = [r for r in raw if any(c.strip() for c in r)]
+    reading = spreadsheets.Reading()
+    raw = await spreadsheets.read_rows_off_loop(
+        "punches.csv",
+        content,
+        max_rows=MAX_PUNCH_ROWS,
+        max_bytes=MAX_PUNCH_BYTES,
+        kinds=("csv",),
+        reading=reading,
+    )
     if not raw:
         raise ServiceError.one(ErrorCode.INVALID, "The file is empty.", "file")
     header = [PUNCH_COLUMNS.get(c.strip(), c.strip().lower()) for c in raw[0]]
@@ -563,8 +560,6 @@ async def import_punches(
         raise ServiceError.one(
             ErrorCode.INVALID, f"Missing column(s): {', '.join(missing)}.", "file"
         )
-    if len(raw) - 1 > MAX_PUNCH_ROWS:
-        raise ServiceError.one(ErrorCode.INVALID, f"At most {MAX_PUNCH_ROWS} rows.", "file")
     result = PunchImport(rows=len(raw) - 1, dry_run=dry_run)
     rows = [
         (i + 2, {col: (cells[j].strip() if j < len(cells) else "") for j, col in enumerate(header)})
@@ -575,6 +570,9 @@ async def import_punches(
         e.employee_number: e
         for e in await Employee.filter(employee_number__in=sorted(numbers)).select_related("unit")
     }
+    for r, c in reading.formulas:
+        if r > 0 and c < len(header):
+            result.errors.append(RowError(r + 1, header[c], spreadsheets.FORMULA_MESSAGE))
     latest = (now or datetime.now(UTC)) + timedelta(minutes=5)
     wanted: list[tuple[int, Employee, datetime, str | None]] = []
     for line, row in rows:
@@ -767,10 +765,9 @@ async def unit_sheet(
 
 def sheet_xlsx(sheet: UnitSheet) -> bytes:
     """The monthly sheet for payroll: one row per employee, hours as decimals."""
-    from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    book = Workbook()
+    book = spreadsheets.Workbook()
     ws = book.active
     assert ws is not None
     ws.title = sheet.month.strftime("%Y-%m")
@@ -812,9 +809,7 @@ def sheet_xlsx(sheet: UnitSheet) -> bytes:
     for column in ws.columns:
         letter = column[1].column_letter
         ws.column_dimensions[letter].width = 12
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return spreadsheets.xlsx_bytes(book)
 
 
 LEAVE_NAMES = {

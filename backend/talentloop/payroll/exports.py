@@ -8,11 +8,8 @@ so no spreadsheet turns an account into a float.
 
 from __future__ import annotations
 
-import io
 from collections import defaultdict
 from decimal import Decimal
-
-from openpyxl import Workbook
 
 from talentloop.access.policy import FieldGroup, Viewer
 from talentloop.audit import service as audit
@@ -20,6 +17,7 @@ from talentloop.payroll import service
 from talentloop.payroll.models import LOCKED_STATUSES, LineSection, PayrollRun, PayslipLine
 from talentloop.people import sensitive
 from talentloop.people.sensitive import SensitiveField
+from talentloop.spreadsheets import Workbook, xlsx_bytes
 
 MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 KINDS = ("bank", "tax")
@@ -126,10 +124,8 @@ async def export(viewer: Viewer, run_id: int, kind: str) -> tuple[bytes, str] | 
                         _money(s.bonus_tax),
                     ]
                 )
-    out = io.BytesIO()
-    book.save(out)
     name = f"payroll-{run.month:%Y-%m}-{run.unit_id}-{kind}.xlsx"
-    return out.getvalue(), name
+    return xlsx_bytes(book), name
 
 
 def _money(amount: Decimal) -> float:

@@ -9,10 +9,9 @@ writes all or nothing and is idempotent, a run whose worker died is simply run a
 
 from __future__ import annotations
 
-import csv
-import io
+import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
@@ -21,6 +20,7 @@ from tortoise.expressions import F
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
+from talentloop import spreadsheets
 from talentloop.access.policy import Viewer
 from talentloop.access.viewer import load_viewer
 from talentloop.errors import SELF_DEALING_MESSAGE, ErrorCode, ServiceError
@@ -43,9 +43,11 @@ from talentloop.performance.service import parse_decimal, value_problems
 
 log = logging.getLogger(__name__)
 JOB_KIND = "import"
-MAX_ROWS = 200_000
-MAX_BYTES = 50 * 1024 * 1024
+MAX_ROWS = 100_000
+# The file travels base64 in the GraphQL body (app.py caps that at 10 MB by default).
+MAX_BYTES = 7 * 1024 * 1024
 PROGRESS_EVERY = 500
+YIELD_EVERY = 50
 BATCH = 500
 
 # Column keys, with the Chinese headers HR exports commonly use.
@@ -86,10 +88,42 @@ _STATUSES = {s.value: s for s in EmployeeStatus} | {
 }
 
 
-@dataclass
 class Table:
-    columns: list[str]
-    rows: list[dict[str, str]]
+    """The file's rows by column key. A row's dict is made as it is iterated, not kept: a dict
+    per row of a 100,000-row file would be most of a dry run's memory."""
+
+    def __init__(
+        self,
+        columns: list[str],
+        cells: list[tuple[str, ...]],
+        formulas: list[tuple[int, int]] | None = None,
+    ) -> None:
+        self.columns = columns
+        self.cells = cells
+        self.rows = _Rows(self)
+        self.formulas = formulas or []  # (row index, column index) of cells like formulas
+
+    def values(self, column: str) -> set[str]:
+        """The column's values (stripped), without making the rows' dicts."""
+        if column not in self.columns:
+            return {""}
+        i = self.columns.index(column)
+        return {(cells[i] if i < len(cells) else "").strip() for cells in self.cells}
+
+
+class _Rows:
+    def __init__(self, table: Table) -> None:
+        self.table = table
+
+    def __len__(self) -> int:
+        return len(self.table.cells)
+
+    def __iter__(self) -> Iterator[dict[str, str]]:
+        columns = self.table.columns
+        for cells in self.table.cells:
+            yield {
+                col: (cells[i] if i < len(cells) else "").strip() for i, col in enumerate(columns)
+            }
 
 
 @dataclass
@@ -115,65 +149,26 @@ class Checked:
 # --- reading files -----------------------------------------------------------------------
 
 
-def read_table(file_name: str, content: bytes) -> Table:
-    if len(content) > MAX_BYTES:
-        raise ServiceError.one(ErrorCode.INVALID, "The file is larger than 50 MB.", "file")
-    lower = file_name.lower()
-    if lower.endswith(".xlsx"):
-        raw_rows = _xlsx_rows(content)
-    elif lower.endswith(".csv"):
-        raw_rows = _csv_rows(content)
-    else:
-        raise ServiceError.one(ErrorCode.INVALID, "Upload a .csv or .xlsx file.", "fileName")
+async def read_table(file_name: str, content: bytes) -> Table:
+    """The file's rows by column key, read off the event loop within the import's limits
+    (talentloop.spreadsheets)."""
+    reading = spreadsheets.Reading()
+    raw_rows = await spreadsheets.read_rows_off_loop(
+        file_name, content, max_rows=MAX_ROWS, max_bytes=MAX_BYTES, reading=reading
+    )
     if not raw_rows:
         raise ServiceError.one(ErrorCode.INVALID, "The file is empty.", "file")
     columns = [ALIASES.get(c.strip(), c.strip().lower()) for c in raw_rows[0]]
-    rows = [
-        {col: (cells[i] if i < len(cells) else "").strip() for i, col in enumerate(columns)}
-        for cells in raw_rows[1:]
-        if any(c.strip() for c in cells)
-    ]
-    if len(rows) > MAX_ROWS:
-        raise ServiceError.one(ErrorCode.INVALID, f"At most {MAX_ROWS} rows per file.", "file")
-    return Table(columns, rows)
+    del raw_rows[0]
+    return Table(columns, raw_rows, [(r - 1, c) for r, c in reading.formulas if r > 0])
 
 
-def _csv_rows(content: bytes) -> list[list[str]]:
-    # Excel in China saves CSV as GB18030 (GBK); everything else sends UTF-8.
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = content.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise ServiceError.one(ErrorCode.INVALID, "The CSV is neither UTF-8 nor GB18030.", "file")
-    return [row for row in csv.reader(io.StringIO(text))]
-
-
-def _xlsx_rows(content: bytes) -> list[list[str]]:
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise ServiceError.one(ErrorCode.INVALID, "The XLSX file cannot be read.", "file") from exc
-    sheet = book.worksheets[0]
-    rows = [[_cell_text(c) for c in row] for row in sheet.iter_rows(values_only=True)]
-    book.close()
-    return rows
-
-
-def _cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
+def formula_errors(table: Table, checked: Checked) -> None:
+    """A text cell that a spreadsheet would run as a formula is refused: it would come back
+    out of every export (neutralised, but not as it was typed)."""
+    for r, c in table.formulas:
+        if c < len(table.columns):
+            checked.error(r + 2, table.columns[c], spreadsheets.FORMULA_MESSAGE)
 
 
 # --- the job -------------------------------------------------------------------------------
@@ -249,7 +244,7 @@ async def execute(
 ) -> None:
     kind = job.kind
     try:
-        table = read_table(job.file_name, content)
+        table = await read_table(job.file_name, content)
         job.total_rows = len(table.rows)
         await ImportJob.filter(id=job.id).update(total_rows=job.total_rows)
         missing = [c for c in REQUIRED[kind] if c not in table.columns]
@@ -261,6 +256,7 @@ async def execute(
                 checked.error(1, column, "Missing column.", ErrorCode.REQUIRED)
         else:
             checked = await CHECKERS[kind](viewer, table, job)
+        formula_errors(table, checked)
         job.processed_rows = len(table.rows)
         if checked.errors:
             job.errors = sorted(checked.errors, key=lambda e: (e["row"], e["column"] or ""))
@@ -311,6 +307,8 @@ async def get_job(viewer: Viewer, job_id: int) -> ImportJob | None:
 
 
 async def _progress(job: ImportJob, row_index: int) -> None:
+    if row_index % YIELD_EVERY == 0:
+        await asyncio.sleep(0)  # checking 100,000 rows must not hold other requests up
     if row_index and row_index % PROGRESS_EVERY == 0:
         job.processed_rows = row_index
         await ImportJob.filter(id=job.id).update(processed_rows=row_index)
@@ -335,9 +333,7 @@ async def _manageable_employees(viewer: Viewer, numbers: set[str]) -> dict[str, 
 async def _check_records(viewer: Viewer, table: Table, job: ImportJob) -> Checked:
     checked = Checked()
     kpis = {k.code: k for k in await Kpi.all()}
-    employees = await _manageable_employees(
-        viewer, {r.get("employee_number", "") for r in table.rows}
-    )
+    employees = await _manageable_employees(viewer, table.values("employee_number"))
     for index, row in enumerate(table.rows, start=2):
         await _progress(job, index - 2)
         employee = employees.get(row["employee_number"])
@@ -433,14 +429,9 @@ async def _write_records(
 async def _check_targets(viewer: Viewer, table: Table, job: ImportJob) -> Checked:
     checked = Checked()
     kpis = {k.code: k for k in await Kpi.all()}
-    employees = await _manageable_employees(
-        viewer, {r.get("employee_number", "") for r in table.rows} - {""}
-    )
+    employees = await _manageable_employees(viewer, table.values("employee_number") - {""})
     units = {
-        u.code: u
-        for u in await OrgUnit.filter(
-            code__in=sorted({r.get("unit_code", "") for r in table.rows} - {""})
-        )
+        u.code: u for u in await OrgUnit.filter(code__in=sorted(table.values("unit_code") - {""}))
     }
     for index, row in enumerate(table.rows, start=2):
         await _progress(job, index - 2)
@@ -550,7 +541,7 @@ async def _check_employees(viewer: Viewer, table: Table, job: ImportJob) -> Chec
     from talentloop.org import service as org_service
 
     checked = Checked()
-    numbers = {r["employee_number"] for r in table.rows} - {""}
+    numbers = table.values("employee_number") - {""}
     mine = await _manageable_employees(viewer, numbers)
     taken: set[str] = set()
     for chunk in _chunks(sorted(numbers)):
@@ -561,7 +552,7 @@ async def _check_employees(viewer: Viewer, table: Table, job: ImportJob) -> Chec
     units = {u.code: u for u in await org_service.visible_units(viewer)}
     positions = {p.code: p for p in await Position.all()}
     managers: set[str] = set()
-    for chunk in _chunks(sorted({r.get("manager_number", "") for r in table.rows} - {""})):
+    for chunk in _chunks(sorted(table.values("manager_number") - {""})):
         managers |= {
             e.employee_number
             for e in await visible_employees(viewer).filter(employee_number__in=chunk)

@@ -24,11 +24,9 @@ art. 51 (access control) and art. 55 (records of processing).
 
 from __future__ import annotations
 
-import io
 import logging
 from datetime import UTC, datetime, timedelta
 
-from openpyxl import Workbook
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
@@ -46,6 +44,7 @@ from talentloop.people.models import Employee, EmployeeStatus
 from talentloop.people.sensitive import SensitiveField, read
 from talentloop.privacy.models import ExportStatus, SensitiveExport
 from talentloop.privacy.service import checked_reason
+from talentloop.spreadsheets import Workbook, xlsx_bytes
 
 log = logging.getLogger(__name__)
 
@@ -263,13 +262,12 @@ async def execute(export_id: int) -> None:
     for row in sheet.iter_rows(min_row=2):
         for cell in row:
             cell.number_format = "@"  # numbers stay text: no spreadsheet turns one into a float
-    out = io.BytesIO()
-    book.save(out)
+    content = xlsx_bytes(book)
     now = datetime.now(UTC)
     async with in_transaction():
         await SensitiveExport.filter(id=export.id, status=ExportStatus.APPROVED).update(
             status=ExportStatus.READY,
-            content=out.getvalue(),
+            content=content,
             file_name=f"sensitive-export-{export.unit.code}-{now:%Y%m%d}-{export.id}.xlsx"[:128],
             row_count=len(people),
             progress=100,

@@ -40,15 +40,12 @@ Dates are ISO 8601, amounts decimal strings, absent values null.
 
 from __future__ import annotations
 
-import io
 import json
 from collections import defaultdict
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import Enum
 from typing import Any
-
-from openpyxl import Workbook
 
 from talentloop.access.policy import Viewer
 from talentloop.audit import service as audit
@@ -60,6 +57,7 @@ from talentloop.performance import service as performance
 from talentloop.performance.models import Kpi, KpiTarget
 from talentloop.skills import service as skills
 from talentloop.skills.models import Competency
+from talentloop.spreadsheets import Workbook, xlsx_bytes
 from talentloop.training import service as training
 
 FORMAT = "talentloop.own-record/1"
@@ -330,9 +328,7 @@ def as_xlsx(record: dict[str, Any]) -> bytes:
         sheet.append(header)
         for row in rows:
             sheet.append([_cell(row[h]) for h in header])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return xlsx_bytes(book)
 
 
 def _cell(value: Any) -> Any:

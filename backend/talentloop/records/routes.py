@@ -71,15 +71,20 @@ def _not_a_file(request: Request) -> Response | None:
 
 
 async def read_file(request: Request) -> bytes | Response:
-    """The uploaded file (after `_not_a_file`), or 413 as soon as it passes 10 MB."""
+    """The uploaded file (after `_not_a_file`), or 413 as soon as it passes 10 MB: by its
+    Content-Length before reading anything, and by counting what arrives."""
+    too_large = _errors(
+        413, FieldError("The file is larger than 10 MB.", ErrorCode.INVALID, "file")
+    )
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > archive.MAX_BYTES:
+        return too_large
     chunks: list[bytes] = []
     size = 0
     async for chunk in request.stream():
         size += len(chunk)
         if size > archive.MAX_BYTES:
-            return _errors(
-                413, FieldError("The file is larger than 10 MB.", ErrorCode.INVALID, "file")
-            )
+            return too_large
         chunks.append(chunk)
     return b"".join(chunks)
 

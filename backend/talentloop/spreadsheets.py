@@ -1,0 +1,293 @@
+"""Spreadsheets in and out: the one reader of an uploaded CSV or XLSX and the one writer of
+every XLSX the product hands out (docs/architecture.md, "Files").
+
+Reading is bounded before and while it happens, so no file can stall the server: the bytes
+are capped; an XLSX is refused before it is opened when it holds too many zip entries, unpacks
+to more than MAX_UNCOMPRESSED_BYTES or packs one entry more tightly than MAX_RATIO (a zip
+bomb), or has an XML part declaring a DOCTYPE or an ENTITY or not written in UTF-8; rows are
+streamed (openpyxl read-only, csv over a text stream) and reading stops at the first row past
+the limit; `read_rows_off_loop` runs all of it in a worker thread, not on the event loop.
+
+Writing neutralises formulas: a text cell that a spreadsheet would run as a formula (one
+starting with =, +, -, @, a tab or a carriage return, or a full-width ＝＋－＠) gets a
+leading apostrophe, after OWASP's rules for CSV injection. Every export serialises through
+`xlsx_bytes`, which does it for every cell of every sheet, so no export can forget it."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import re
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from openpyxl import Workbook, load_workbook
+
+from talentloop.errors import ErrorCode, ServiceError
+
+__all__ = [
+    "Reading",
+    "Workbook",
+    "is_formula",
+    "neutralise",
+    "read_rows",
+    "read_rows_off_loop",
+    "xlsx_bytes",
+]
+
+# An XLSX's parts together, unpacked. A 100,000-row KPI file of four columns is about 22 MB.
+MAX_UNCOMPRESSED_BYTES = 128 * 1024 * 1024
+# Unpacked / packed size of one zip entry. Sheets that Excel or openpyxl write pack 5–30×
+# (a column of one repeated value up to about 60×); a zip bomb packs hundreds or thousands×.
+MAX_RATIO = 100
+# Below this an entry's ratio does not matter: it cannot unpack to much.
+RATIO_FLOOR_BYTES = 1024 * 1024
+MAX_ENTRIES = 256
+# Columns read per row: wider rows are cut (the widest import has 16 columns).
+MAX_COLUMNS = 64
+_SHARED_VALUES = 100_000
+_XML_SUFFIXES = (".xml", ".rels", ".vml")
+_CHUNK = 64 * 1024
+_DECLARATION = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
+_ENCODING = re.compile(rb"""^<\?xml[^>]*\bencoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
+
+# OWASP, "CSV Injection": a cell starting with one of these is a formula to a spreadsheet.
+# The full-width forms are included: some spreadsheet programs accept them as operators.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+# A signed number or phone number (+86 138 0000 0000, -12.5, -(0)21 …) runs no function and
+# reads no cell: left as it is, so phone numbers and negative amounts stay as they were typed.
+_FIRST = frozenset(FORMULA_STARTS) | {" "}
+_PLAIN_NUMBER = re.compile(r"[+\-][\d\s().\-]*\d[\d\s().\-]*")
+
+
+@dataclass
+class Reading:
+    """What a read got through, filled in as it goes (also when it is refused)."""
+
+    rows_read: int = 0
+    # (index in the rows returned, column) of every cell that reads as a formula (`is_formula`),
+    # found while reading so that the caller need not scan the rows again on the event loop.
+    formulas: list[tuple[int, int]] = field(default_factory=list)
+
+
+def _refuse(message: str, field: str = "file") -> ServiceError:
+    return ServiceError.one(ErrorCode.INVALID, message, field)
+
+
+def _mb(size: int) -> str:
+    return f"{size // (1024 * 1024)} MB"
+
+
+# --- reading -------------------------------------------------------------------------------------
+
+
+def read_rows(
+    file_name: str,
+    content: bytes,
+    *,
+    max_rows: int,
+    max_bytes: int,
+    kinds: tuple[str, ...] = ("csv", "xlsx"),
+    reading: Reading | None = None,
+) -> list[tuple[str, ...]]:
+    """The rows of a CSV or of an XLSX's first sheet as text, the header first, blank rows
+    left out. Refused (a ServiceError on `file`) beyond `max_bytes`, beyond `max_rows` rows
+    after the header (blank rows count: reading stops at the first one too many), or when the
+    file is not a safe CSV or XLSX (see the module's docstring)."""
+    reading = reading if reading is not None else Reading()
+    if len(content) > max_bytes:
+        raise _refuse(f"The file is larger than {_mb(max_bytes)}.")
+    suffix = file_name.lower().rpartition(".")[2]
+    if suffix not in kinds:
+        raise _refuse(f"Upload a {' or '.join('.' + k for k in kinds)} file.", "fileName")
+    cells = _xlsx_cells(content) if suffix == "xlsx" else _csv_cells(content)
+    rows: list[tuple[str, ...]] = []
+    # A file repeats its codes, periods and people row after row: one copy of each value
+    # keeps a 100,000-row file to a few MB.
+    seen: dict[str, str] = {}
+    for row in cells:
+        reading.rows_read += 1
+        if reading.rows_read > max_rows + 1:
+            raise _refuse(f"At most {max_rows:,} rows per file (blank rows count).")
+        if any(c.strip() for c in row):
+            for c, value in enumerate(row):
+                if value[:1] in _FIRST and is_formula(value.strip(" ")):
+                    reading.formulas.append((len(rows), c))
+            if len(seen) < _SHARED_VALUES:
+                rows.append(tuple(seen.setdefault(c, c) for c in row))
+            else:
+                rows.append(tuple(row))
+    return rows
+
+
+async def read_rows_off_loop(
+    file_name: str,
+    content: bytes,
+    *,
+    max_rows: int,
+    max_bytes: int,
+    kinds: tuple[str, ...] = ("csv", "xlsx"),
+    reading: Reading | None = None,
+) -> list[tuple[str, ...]]:
+    """`read_rows` in a worker thread: other requests are answered while a file is read."""
+    return await asyncio.to_thread(
+        read_rows,
+        file_name,
+        content,
+        max_rows=max_rows,
+        max_bytes=max_bytes,
+        kinds=kinds,
+        reading=reading,
+    )
+
+
+def _csv_cells(content: bytes) -> Iterator[list[str]]:
+    # Excel in China saves CSV as GB18030 (GBK), and attendance devices export it as often as
+    # UTF-8: the first encoding that decodes the whole file is the file's.
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            content.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        break
+    else:
+        raise _refuse("The CSV is neither UTF-8 nor GB18030.")
+    text = io.TextIOWrapper(io.BytesIO(content), encoding=encoding, newline="")
+    try:
+        for row in csv.reader(text):
+            yield row[:MAX_COLUMNS]
+    except csv.Error as exc:
+        raise _refuse(f"The CSV cannot be read: {exc}.") from exc
+
+
+def _xlsx_cells(content: bytes) -> Iterator[list[str]]:
+    _check_zip(content)
+    try:
+        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except ServiceError:
+        raise
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        raise _refuse("The XLSX file cannot be read.") from exc
+    try:
+        if not book.worksheets:
+            return
+        sheet = book.worksheets[0]
+        rows = sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True)
+        while True:
+            try:
+                row = next(rows)
+            except StopIteration:
+                return
+            except Exception as exc:  # a damaged sheet, found while streaming it
+                raise _refuse("The XLSX file cannot be read.") from exc
+            yield [_cell_text(c) for c in row]
+    finally:
+        book.close()
+
+
+def _check_zip(content: bytes) -> None:
+    """Refuse a zip bomb, and XML that declares a DOCTYPE or an ENTITY (billion laughs,
+    external entities), before openpyxl sees the file. Python's zipfile never unpacks an entry
+    past its declared size (a lie is a CRC error), so the declared sizes can be trusted."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+    except (zipfile.BadZipFile, ValueError) as exc:
+        raise _refuse("The XLSX file cannot be read.") from exc
+    with archive:
+        entries = archive.infolist()
+        if len(entries) > MAX_ENTRIES:
+            raise _refuse(f"The XLSX holds more than {MAX_ENTRIES} parts.")
+        total = 0
+        for entry in entries:
+            total += entry.file_size
+            if total > MAX_UNCOMPRESSED_BYTES:
+                raise _refuse(f"The XLSX unpacks to more than {_mb(MAX_UNCOMPRESSED_BYTES)}.")
+            if entry.file_size > RATIO_FLOOR_BYTES and entry.file_size > MAX_RATIO * max(
+                entry.compress_size, 1
+            ):
+                raise _refuse(f"The XLSX is packed more than {MAX_RATIO} times (a zip bomb?).")
+        for entry in entries:
+            if entry.filename.lower().endswith(_XML_SUFFIXES):
+                _check_xml(archive, entry)
+
+
+def _check_xml(archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> None:
+    tail = b""
+    first = True
+    try:
+        with archive.open(entry) as part:
+            while chunk := part.read(_CHUNK):
+                if first:
+                    _check_encoding(chunk)
+                    first = False
+                if _DECLARATION.search(tail + chunk):
+                    raise _refuse("The XLSX declares a DOCTYPE or an XML entity.")
+                tail = chunk[-16:]
+    except (zipfile.BadZipFile, EOFError, OSError, NotImplementedError) as exc:
+        raise _refuse("The XLSX file cannot be read.") from exc
+
+
+def _check_encoding(head: bytes) -> None:
+    """UTF-8 only (what every spreadsheet program writes): a DOCTYPE in UTF-16 would slip past
+    a byte search."""
+    start = head.removeprefix(b"\xef\xbb\xbf").lstrip(b" \t\r\n")
+    if start and not start.startswith(b"<"):
+        raise _refuse("An XML part of the XLSX is not UTF-8.")
+    declared = _ENCODING.match(start)
+    if declared and declared.group(1).lower() not in (b"utf-8", b"utf8", b"us-ascii", b"ascii"):
+        raise _refuse("An XML part of the XLSX is not UTF-8.")
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+# --- formulas ------------------------------------------------------------------------------------
+
+
+def is_formula(value: object) -> bool:
+    """A text value a spreadsheet would run as a formula; numbers never are."""
+    return (
+        isinstance(value, str)
+        and value.startswith(FORMULA_STARTS)
+        and not _PLAIN_NUMBER.fullmatch(value)
+    )
+
+
+def neutralise(value: Any) -> Any:
+    """The value as a spreadsheet cell that is text, never a formula (OWASP: a leading ')."""
+    return "'" + value if is_formula(value) else value
+
+
+FORMULA_MESSAGE = (
+    "Starts like a spreadsheet formula (=, +, -, @, tab or CR): remove the leading character."
+)
+
+
+# --- writing -------------------------------------------------------------------------------------
+
+
+def xlsx_bytes(book: Workbook) -> bytes:
+    """The workbook as an XLSX file, every formula-like text cell neutralised. Every XLSX the
+    product hands out is written by this function."""
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                value = cell.value
+                if isinstance(value, str) and is_formula(value):
+                    cell.value = neutralise(value)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
