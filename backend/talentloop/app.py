@@ -1,5 +1,5 @@
-"""The ASGI application: /graphql, /healthz, report, sensitive-export and own-record downloads,
-the built SPA at /, and this process's background-job worker. It keeps no state of its own
+"""The ASGI application: /graphql, /healthz, the file routes (each a domain's `routes.py`,
+every one an `access/rest.py` `bearer_route`), the built SPA at /, and this process's background-job worker. It keeps no state of its own
 between requests: tokens, sessions, sign-in counters, jobs and their files live in the
 database, so any number of these processes can serve one database (docs/architecture.md,
 "Topology")."""
@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -29,16 +28,18 @@ from tortoise.contrib.starlette import RegisterTortoise
 
 from talentloop.access.policy import ANONYMOUS
 from talentloop.access.viewer import load_viewer
-from talentloop.accounts.sessions import Credentials, authenticate
+from talentloop.accounts.sessions import authenticate
 from talentloop.accounts.tokens import InvalidToken
+from talentloop.analytics.routes import download_report
 from talentloop.config import get_settings
 from talentloop.db import tortoise_config
-from talentloop.downloads import attachment
 from talentloop.graphql.context import Context
 from talentloop.graphql.errors import masked, should_mask
 from talentloop.graphql.schema import schema
 from talentloop.jobs.worker import Worker
+from talentloop.payroll.routes import download_payroll_file
 from talentloop.privacy.keys import get_keyring
+from talentloop.privacy.routes import download_own_record, download_sensitive_export
 from talentloop.records.routes import download_document, upload_document
 from talentloop.recruitment.routes import download_resume, upload_resume
 
@@ -254,104 +255,6 @@ async def healthz(_request: Request) -> Response:
     return JSONResponse({"status": "ok"})
 
 
-async def download_report(request: Request) -> Response:
-    """GET /reports/{id} with the Bearer token of whoever started the export: the file once done.
-    Anything else — no token, someone else's job, a job not done — is a 404 (or a 401 for a bad
-    token), so the answer never tells whether another user's report exists."""
-    from talentloop.analytics import jobs
-    from talentloop.analytics.models import ReportStatus
-
-    credentials = await _bearer(request)
-    if credentials is None:
-        return JSONResponse(UNAUTHENTICATED, status_code=401)
-    job = await jobs.get_job(await load_viewer(credentials), int(request.path_params["job_id"]))
-    if job is None or job.status is not ReportStatus.DONE or job.content is None:
-        return PlainTextResponse("Not found.", status_code=404)
-    name = job.file_name or f"report-{job.id}.{job.format.value}"
-    return attachment(bytes(job.content), jobs.MEDIA_TYPES[job.format], name)
-
-
-async def download_sensitive_export(request: Request) -> Response:
-    """GET /exports/{id} with the Bearer token of whoever asked for the sensitive-data export:
-    the file once approved and written, for 24 hours (privacy/exports.py), each download
-    audited. Anything else — someone else's export, one not ready or expired, a missing one, an
-    API token — is the same 404 (a 401 for a bad token)."""
-    from talentloop.audit import service as audit
-    from talentloop.privacy import exports
-
-    credentials = await _bearer(request)
-    if credentials is None:
-        return JSONResponse(UNAUTHENTICATED, status_code=401)
-    viewer = await load_viewer(credentials)
-    with audit.client_address(request.client.host if request.client else None):
-        found = await exports.download(viewer, int(request.path_params["export_id"]))
-    if found is None:
-        return PlainTextResponse("Not found.", status_code=404)
-    content, name = found
-    return attachment(content, exports.MEDIA_TYPE, name)
-
-
-async def download_payroll_file(request: Request) -> Response:
-    """GET /payroll/runs/{id}/bank.xlsx or /tax.xlsx with the Bearer token of HR who run it:
-    the file of an approved run (409 before). A run not theirs is a 404, like a missing one;
-    never with an API token (403): the files hold full bank and ID numbers."""
-    from talentloop.audit import service as audit
-    from talentloop.payroll import exports
-
-    credentials = await _bearer(request)
-    if credentials is None:
-        return JSONResponse(UNAUTHENTICATED, status_code=401)
-    if credentials.api_token is not None:
-        return PlainTextResponse("Not with an API token.", status_code=403)
-    viewer = await load_viewer(credentials)
-    try:
-        with audit.client_address(request.client.host if request.client else None):
-            found = await exports.export(
-                viewer, int(request.path_params["run_id"]), request.path_params["kind"]
-            )
-    except exports.NotReady:
-        return PlainTextResponse("Approve the run first.", status_code=409)
-    if found is None:
-        return PlainTextResponse("Not found.", status_code=404)
-    content, name = found
-    return attachment(content, exports.MEDIA_TYPE, name)
-
-
-async def download_own_record(request: Request, file_format: str) -> Response:
-    """GET /me/record.json or /me/record.xlsx with a signed-in session's Bearer token: the
-    employee's own record (privacy/record.py), the reads of its ID and bank numbers logged.
-    401 without a valid token, 403 for an API token (a copy of one's record is asked for by
-    the person, not by an integration), 404 for an account without an employee record."""
-    from talentloop.audit import service as audit
-    from talentloop.privacy import record
-
-    credentials = await _bearer(request)
-    if credentials is None:
-        return JSONResponse(UNAUTHENTICATED, status_code=401)
-    if credentials.api_token is not None:
-        return PlainTextResponse("Not with an API token.", status_code=403)
-    viewer = await load_viewer(credentials)
-    with audit.client_address(request.client.host if request.client else None):
-        own = await record.own_record(viewer, file_format)
-    if own is None:
-        return PlainTextResponse("Not found.", status_code=404)
-    content = record.as_json(own) if file_format == "json" else record.as_xlsx(own)
-    number = own["employee"]["work"]["employeeNumber"]
-    name = f"record-{number}-{own['generatedAt'][:10]}.{file_format}"
-    return attachment(content, record.MEDIA_TYPES[file_format], name)
-
-
-async def _bearer(request: Request) -> Credentials | None:
-    """The credentials of an `Authorization: Bearer` header; None when missing or invalid."""
-    scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not token:
-        return None
-    try:
-        return await authenticate(token.strip())
-    except InvalidToken:
-        return None
-
-
 class SPA(StaticFiles):
     """The built single-page app; unknown paths get index.html so client routes survive a reload."""
 
@@ -377,8 +280,7 @@ def create_app(database_url: str | None = None) -> Starlette:
         Route("/recruitment/resume/{application_id:int}", download_resume, methods=["GET"]),
         Route("/payroll/runs/{run_id:int}/{kind}.xlsx", download_payroll_file, methods=["GET"]),
         Route("/exports/{export_id:int}", download_sensitive_export, methods=["GET"]),
-        Route("/me/record.json", partial(download_own_record, file_format="json")),
-        Route("/me/record.xlsx", partial(download_own_record, file_format="xlsx")),
+        Route("/me/record.{format}", download_own_record, methods=["GET"]),
     ]
     if (settings.spa_dir / "index.html").exists():
         routes.append(Mount("/", SPA(directory=settings.spa_dir, html=True)))

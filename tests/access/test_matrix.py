@@ -936,6 +936,7 @@ PROBES: dict[str, Probe] = {
     "signContract": _probe('signContract(input: {employeeId: "$target", kind: FIXED_TERM, startDate: "2030-01-01", signedOn: "2030-01-01"})', on="Employee"),
     "recordTransfer": _probe('recordTransfer(input: {employeeId: "$target", unitId: "$team", effectiveDate: "2025-01-01"})', on="Employee"),
     "recordResignation": _probe('recordResignation(input: {employeeId: "$target", effectiveDate: "1999-01-01"})', on="Employee"),
+    "rehireEmployee": _probe('rehireEmployee(input: {employeeId: "$target", unitId: "$team", hireDate: "2030-01-01"})', on="Employee"),
     "recordOnboarding": _probe('recordOnboarding(input: {employeeId: "$target"})', on="Employee"),
     "addEducation": _probe('addEducation(input: {employeeId: "$target", school: "", degree: ""})', on="Employee"),
     "addWorkHistory": _probe('addWorkHistory(input: {employeeId: "$target", employer: "", title: ""})', on="Employee"),

@@ -90,7 +90,9 @@ async def test_who_may_enrol_whom(api: Api, library: Library) -> None:
     assert no_session["enrollInCourse"]["errors"] == [{"field": "sessionId", "code": "REQUIRED"}]
 
 
-async def test_a_mentor_out_of_scope_is_answered_like_no_mentor(api: Api, library: Library) -> None:
+async def test_a_mentor_out_of_scope_is_answered_like_a_missing_one(
+    api: Api, library: Library
+) -> None:
     """Naming someone from another branch as mentor tells nothing about them: the same answer
     as for an id of no one."""
     w = library.world
@@ -106,7 +108,7 @@ async def test_a_mentor_out_of_scope_is_answered_like_no_mentor(api: Api, librar
     )
     assert beijing.content == missing.content
     assert beijing.json()["data"]["enrollInCourse"]["errors"] == [
-        {"field": "mentorId", "message": "Choose a mentor.", "code": "REQUIRED"}
+        {"field": "mentorId", "message": "Mentor not found.", "code": "NOT_FOUND"}
     ]
     colleague = await api.data(
         asked, {"c": course, "m": gid(w.people["sh_rep2"])}, as_=w.users["employee"]

@@ -164,6 +164,15 @@ class Viewer:
             return unit_path.startswith(self.scope_path)
         return False
 
+    def can_manage_setting_in(self, unit_path: str | None) -> bool:
+        """A setting that belongs to a unit (its attendance rules, a course session, a trigger
+        rule, a required level…): HR of the unit; a company-wide one (no unit, or a region's):
+        HQ HR. A write that finds an existing setting and names a unit for it asks this twice,
+        where the setting is now and where it goes (access/matrix.py SECOND_IDS)."""
+        if unit_path is None:
+            return self.role is Role.HQ_HR
+        return self.can_manage_employees_in(unit_path)
+
     def can_direct_in(self, unit_path: str) -> bool:
         """Set targets, start assessments: HR in its scope, and a manager in their own subtree."""
         if self.can_manage_employees_in(unit_path):

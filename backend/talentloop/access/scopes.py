@@ -21,7 +21,9 @@ GraphQL types and root fields belong to one scope area (by the package that defi
 `write:X` includes `read:X`. The owner's own account (`me`, `User`) is readable with any
 token; accounts mutations (sign-in, passwords, tokens, users) and the audit log are never
 reachable with a token. What a token may not read behaves as not visible (null, an empty
-list or an empty connection); a mutation it may not run is FORBIDDEN.
+list or an empty connection); a mutation it may not run is FORBIDDEN. The file routes apply
+the same rules by their handler's package (access/rest.py): a read outside the scopes is a 404,
+a write a 403.
 """
 
 from __future__ import annotations

@@ -216,12 +216,16 @@ async def save_rule_set(
             existing.unit is not None and not viewer.can_see_unit(existing.unit.path)
         ):
             raise not_found("Rule set", "id")
+        # The rule set as it stands: its unit's HR, or HQ HR for a region's and the default.
+        if not viewer.can_manage_setting_in(existing.unit.path if existing.unit else None):
+            raise ServiceError.one(ErrorCode.FORBIDDEN, "You may not change this rule set.", "id")
     unit = None
     if data.unit_id is not None:
         unit = await _visible_unit(viewer, data.unit_id, field_name="unitId")
-        if not viewer.can_manage_employees_in(unit.path):
+    # And where the write puts it.
+    if not viewer.can_manage_setting_in(unit.path if unit else None):
+        if unit is not None:
             raise ServiceError.one(ErrorCode.FORBIDDEN, "You may not set rules here.", "unitId")
-    elif viewer.role is not Role.HQ_HR:
         raise ServiceError.one(
             ErrorCode.FORBIDDEN, "Only HQ HR sets regional and company rules.", "region"
         )

@@ -220,11 +220,16 @@ async def move_unit(
         unit = await get_unit(viewer, unit_id)
         if unit is None:
             raise not_found("Unit", "id")
+        if not viewer.can_manage_org_in(unit.path):
+            raise ServiceError.one(ErrorCode.FORBIDDEN, "You may not move this unit.", "id")
+        # Where it goes is a second check, on the field that names it.
         new_parent = await get_unit(viewer, new_parent_id)
         if new_parent is None:
             raise not_found("New parent unit", "newParentId")
-        if not (viewer.can_manage_org_in(unit.path) and viewer.can_manage_org_in(new_parent.path)):
-            raise ServiceError.one(ErrorCode.FORBIDDEN, "You may not move this unit there.", "id")
+        if not viewer.can_manage_org_in(new_parent.path):
+            raise ServiceError.one(
+                ErrorCode.FORBIDDEN, "You may not move a unit there.", "newParentId"
+            )
         versions.check(unit.version, expected_version)
         if unit.parent_id is None:
             raise ServiceError.one(ErrorCode.INVALID, "The root unit cannot be moved.", "id")

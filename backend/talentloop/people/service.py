@@ -196,7 +196,12 @@ async def update_employee(
         problems = await _value_problems(viewer, values, employee_id=employee.id)
         if "name" in values and not str(values["name"] or "").strip():
             problems.append(FieldError("Name is required.", ErrorCode.REQUIRED, "name"))
-        if values.get("status") is EmployeeStatus.TERMINATED:
+        if employee.status is EmployeeStatus.TERMINATED and "status" in values:
+            if values["status"] is not EmployeeStatus.TERMINATED:
+                problems.append(FORMER_EMPLOYEE)
+            else:
+                del values["status"]  # as it is
+        elif values.get("status") is EmployeeStatus.TERMINATED:
             problems.append(
                 FieldError("Use terminateEmployee to end employment.", ErrorCode.INVALID, "status")
             )
@@ -338,6 +343,27 @@ async def _manageable_unit(
             FieldError("You may not place employees in this unit.", ErrorCode.FORBIDDEN, field_name)
         )
     return unit
+
+
+# A former employee comes back through rehireEmployee (records/service.py), which opens a new
+# employment period; an edit or an import never sets them back to work.
+FORMER_EMPLOYEE = FieldError(
+    "A former employee is rehired with rehireEmployee, which opens a new employment period.",
+    ErrorCode.INVALID,
+    "status",
+)
+
+
+async def placement_problems(
+    viewer: Viewer, *, unit_id: int, values: dict[str, Any], employee_id: int | None = None
+) -> tuple[OrgUnit | None, list[FieldError]]:
+    """What a hire checks (create_employee makes the same two checks), for a rehire: the unit
+    they join, in the viewer's charge, and every value given — formats, then the position and
+    manager it names. `values` is normalised in place."""
+    problems: list[FieldError] = []
+    unit = await _manageable_unit(viewer, unit_id, "unitId", problems)
+    problems += await _value_problems(viewer, values, employee_id=employee_id)
+    return unit, problems
 
 
 async def _value_problems(

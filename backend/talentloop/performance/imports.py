@@ -28,7 +28,7 @@ from talentloop.jobs import queue
 from talentloop.org.models import OrgUnit
 from talentloop.people import sensitive
 from talentloop.people.models import Employee, EmployeeStatus, Gender, Position
-from talentloop.people.service import format_problems, visible_employees
+from talentloop.people.service import FORMER_EMPLOYEE, format_problems, visible_employees
 from talentloop.performance import triggers
 from talentloop.performance.models import (
     ImportJob,
@@ -607,6 +607,10 @@ async def _check_employees(viewer: Viewer, table: Table, job: ImportJob) -> Chec
         status = _STATUSES.get(row.get("status", "").lower() or "active")
         if status is None or status is EmployeeStatus.TERMINATED:
             checked.error(index, "status", "probation, active or on_leave.")
+            bad = True
+        elif number in mine and mine[number].status is EmployeeStatus.TERMINATED:
+            # Whatever the file says (an empty status reads as active), never back to work.
+            checked.error(index, "status", FORMER_EMPLOYEE.message, FORMER_EMPLOYEE.code)
             bad = True
         values["status"] = status
         for problem in format_problems(values):

@@ -12,7 +12,6 @@ from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from talentloop.access.policy import SYSTEM, FieldGroup, Viewer
-from talentloop.accounts.models import Role
 from talentloop.errors import ErrorCode, FieldError, ServiceError, not_found
 from talentloop.org import service as org_service
 from talentloop.pagination import Page, keyset_page
@@ -133,7 +132,7 @@ async def create_rule(
         if unit is None:
             raise not_found("Unit", "unitId")
     # A company-wide rule is HQ HR's; a branch HR may add rules for units in its branch.
-    allowed = viewer.can_manage_employees_in(unit.path) if unit else viewer.role is Role.HQ_HR
+    allowed = viewer.can_manage_setting_in(unit.path if unit else None)
     if not allowed:
         raise ServiceError.one(ErrorCode.FORBIDDEN, "You may not add trigger rules here.", "unitId")
     if not name.strip():

@@ -29,6 +29,7 @@ class EventKind(StrEnum):
     ONBOARDING = "onboarding"
     TRANSFER = "transfer"
     RESIGNATION = "resignation"
+    REHIRE = "rehire"  # a former employee back: a new employment period
 
 
 class Contract(Model):
@@ -63,7 +64,9 @@ class Contract(Model):
 
 
 class EmploymentEvent(Model):
-    """Onboarding, a transfer or a resignation, with the unit and position before and after."""
+    """Onboarding, a transfer, a resignation or a rehire, with the unit and position before and
+    after. The events are the record of employment periods: one runs from the onboarding (or
+    the hire date) or a rehire to the next resignation."""
 
     id = fields.IntField(primary_key=True)
     employee: fields.ForeignKeyRelation[Employee] = fields.ForeignKeyField(

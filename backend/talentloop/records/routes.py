@@ -8,43 +8,23 @@ file as the raw body (`Content-Type: application/octet-stream`) and the Bearer t
 Why not GraphQL multipart: `/graphql` accepts JSON only (the 415 rule in app.py keeps
 cross-site forms out), and a raw body needs no multipart parser. A browser cannot send
 application/octet-stream with a Bearer header cross-site without a CORS preflight.
+
+Both are `bearer_route`s (access/rest.py): an API token needs `read:people` to download and
+`write:people` to upload, as for the records in GraphQL.
 """
 
 from __future__ import annotations
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.responses import JSONResponse, Response
 
 from talentloop.access.policy import Viewer
-from talentloop.access.scopes import may_read, may_write
-from talentloop.access.viewer import load_viewer
-from talentloop.accounts.sessions import authenticate
-from talentloop.accounts.tokens import InvalidToken
+from talentloop.access.rest import bearer_route, not_found
 from talentloop.downloads import attachment
 from talentloop.errors import ErrorCode, FieldError, ServiceError
 from talentloop.graphql.ids import pk_of, to_global_id
 from talentloop.records import archive
 from talentloop.records.models import DocumentType
-
-UNAUTHENTICATED = {
-    "errors": [
-        {
-            "message": "The access token is invalid or expired; refresh it or sign in again.",
-            "extensions": {"code": "UNAUTHENTICATED"},
-        }
-    ]
-}
-
-
-async def _viewer(request: Request) -> Viewer | None:
-    scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not token:
-        return None
-    try:
-        credentials = await authenticate(token.strip())
-    except InvalidToken:
-        return None
-    return await load_viewer(credentials)
 
 
 def _errors(status: int, *problems: FieldError) -> JSONResponse:
@@ -89,14 +69,8 @@ async def read_file(request: Request) -> bytes | Response:
     return b"".join(chunks)
 
 
-async def upload_document(request: Request) -> Response:
-    viewer = await _viewer(request)
-    if viewer is None:
-        return JSONResponse(UNAUTHENTICATED, status_code=401)
-    if not may_write(viewer.token_scopes, "people"):
-        return _errors(
-            403, FieldError("This API token may not change people.", ErrorCode.FORBIDDEN)
-        )
+@bearer_route(writes=True)
+async def upload_document(request: Request, viewer: Viewer) -> Response:
     if (refused := _not_a_file(request)) is not None:
         return refused
     employee_id = pk_of(request.query_params.get("employeeId", ""), "Employee")
@@ -134,15 +108,10 @@ async def upload_document(request: Request) -> Response:
     )
 
 
-async def download_document(request: Request) -> Response:
-    viewer = await _viewer(request)
-    if viewer is None:
-        return JSONResponse(UNAUTHENTICATED, status_code=401)
-    if not may_read(viewer.token_scopes, "people"):
-        # Outside the token's scopes: the same answer as a document that does not exist.
-        return PlainTextResponse("Not found.", status_code=404)
+@bearer_route()
+async def download_document(request: Request, viewer: Viewer) -> Response:
     found = await archive.download(viewer, int(request.path_params["document_id"]))
     if found is None:
-        return PlainTextResponse("Not found.", status_code=404)
+        return not_found()
     document, content = found
     return attachment(content, document.media_type, document.file_name)

@@ -199,6 +199,29 @@ class RecordOnboardingInput:
     note: str | None = strawberry.field(default=None, description="A note.")
 
 
+@strawberry.input(description="A former employee comes back: a new employment period.")
+class RehireEmployeeInput:
+    employee_id: strawberry.ID = strawberry.field(description="The former employee.")
+    hire_date: date = strawberry.field(
+        description="The first day of the new period, after the last day of the one before."
+    )
+    unit_id: strawberry.ID = strawberry.field(description="The unit they join.")
+    position_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Their position (omitted: the one they had)."
+    )
+    manager_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Their manager, an employee the viewer sees."
+    )
+    note: str | None = strawberry.field(default=None, description="A note.")
+    expected_version: int | None = strawberry.field(
+        default=None,
+        description=(
+            "The employee's `version` you read. If the employee has changed since, nothing is "
+            "written and the answer is CONFLICT on expectedVersion."
+        ),
+    )
+
+
 @strawberry.type(description="The event as recorded, or the errors that stopped it.")
 class EmploymentEventPayload:
     event: EmploymentEventNode | None = strawberry.field(description="The event.")
@@ -257,6 +280,30 @@ class RecordsMutation:
                 info.context.viewer,
                 require_pk(input.employee_id, "Employee", "employeeId"),
                 effective_date=input.effective_date,
+                note=input.note,
+                expected_version=input.expected_version,
+            )
+        except ServiceError as exc:
+            return EmploymentEventPayload(event=None, errors=mutation_errors(exc))
+        return EmploymentEventPayload(event=EmploymentEventNode(_model=event), errors=[])
+
+    @strawberry.mutation(
+        description="Rehire a former employee (HR in charge of them and of the unit they join): "
+        "a new employment period from hireDate, status ACTIVE, the last day cleared, a REHIRE "
+        "event on the timeline. updateEmployee and imports never set a former employee back "
+        "to work."
+    )
+    async def rehire_employee(
+        self, info: Info, input: RehireEmployeeInput
+    ) -> EmploymentEventPayload:
+        try:
+            event = await service.rehire(
+                info.context.viewer,
+                require_pk(input.employee_id, "Employee", "employeeId"),
+                hire_date=input.hire_date,
+                unit_id=require_pk(input.unit_id, "OrgUnit", "unitId"),
+                position_id=optional_pk(input.position_id, "Position", "positionId"),
+                manager_id=optional_pk(input.manager_id, "Employee", "managerId"),
                 note=input.note,
                 expected_version=input.expected_version,
             )

@@ -21,6 +21,7 @@ from talentloop.audit import service as audit
 from talentloop.audit.models import AuditAction, AuditEntry
 from talentloop.errors import ErrorCode, FieldError, ServiceError, not_found
 from talentloop.org import service as org_service
+from talentloop.people import service as people_service
 from talentloop.people import validation
 from talentloop.people.fields import EMPLOYEE_FIELDS
 from talentloop.people.models import Employee, EmployeeStatus, Position
@@ -298,21 +299,9 @@ async def transfer(
         values: dict[str, Any] = {"unit_id": unit.id}
         if position_id is not None:
             values["position_id"] = position_id
-        async with in_transaction():
-            now = await _locked(viewer, employee, expected_version)
-            await versions.write(Employee, employee.id, now.version, values)
-            await audit.record_employee_update(viewer, now, values)
-            return await EmploymentEvent.create(
-                employee_id=employee.id,
-                kind=EventKind.TRANSFER,
-                effective_date=effective_date,
-                from_unit_id=now.unit_id,
-                to_unit_id=unit.id,
-                from_position_id=now.position_id,
-                to_position_id=values.get("position_id", now.position_id),
-                note=(note or "").strip()[:255] or None,
-                actor_username=viewer.username,
-            )
+        return await _placed(
+            viewer, employee, expected_version, values, EventKind.TRANSFER, effective_date, note
+        )
 
     return await versions.attempts(expected_version, attempt)
 
@@ -382,6 +371,95 @@ async def resign(
             )
 
     return await versions.attempts(expected_version, attempt)
+
+
+async def rehire(
+    viewer: Viewer,
+    employee_id: int,
+    *,
+    hire_date: date,
+    unit_id: int,
+    position_id: int | None = None,
+    manager_id: int | None = None,
+    note: str | None = None,
+    expected_version: int | None = None,
+) -> EmploymentEvent:
+    """A former employee comes back: a new employment period from `hire_date`, in a unit (and
+    position) of the viewer's charge, checked as a hire is (people.placement_problems). The
+    record is theirs again — the same employee number and history — with the new hire date,
+    no last day and status ACTIVE: 劳动合同法 art. 19 para. 2 allows one probation per
+    employer, so a rehire has none. The REHIRE event is the period's record: with the
+    onboarding (or the first hire date) and each resignation, the timeline holds every period,
+    and its note names the one before. A new labour contract is signed as usual."""
+
+    async def attempt() -> EmploymentEvent:
+        employee = await _manageable(viewer, employee_id)
+        versions.check(employee.version, expected_version)
+        if employee.status is not EmployeeStatus.TERMINATED:
+            raise ServiceError.one(
+                ErrorCode.CONFLICT, "Only a former employee is rehired.", "employeeId"
+            )
+        values: dict[str, Any] = {"position_id": position_id or employee.position_id}
+        if manager_id is not None:
+            values["manager_id"] = manager_id
+        unit, problems = await people_service.placement_problems(
+            viewer, unit_id=unit_id, values=values, employee_id=employee.id
+        )
+        last_day = employee.termination_date
+        if last_day is not None and hire_date <= last_day:
+            problems.append(
+                FieldError(
+                    f"The new period starts after the last day ({last_day.isoformat()}).",
+                    ErrorCode.INVALID,
+                    "hireDate",
+                )
+            )
+        if problems:
+            raise ServiceError(*problems)
+        assert unit is not None
+        values |= {
+            "unit_id": unit.id,
+            "hire_date": hire_date,
+            "status": EmployeeStatus.ACTIVE,
+            "termination_date": None,
+            "termination_reason": None,
+        }
+        before = f"{employee.hire_date.isoformat()} – {last_day.isoformat() if last_day else '?'}"
+        text = (note or "").strip()
+        note_ = f"Previous period {before}" + (f"; {text}" if text else "")
+        return await _placed(
+            viewer, employee, expected_version, values, EventKind.REHIRE, hire_date, note_
+        )
+
+    return await versions.attempts(expected_version, attempt)
+
+
+async def _placed(
+    viewer: Viewer,
+    employee: Employee,
+    expected_version: int | None,
+    values: dict[str, Any],
+    kind: EventKind,
+    effective_date: date,
+    note: str | None,
+) -> EmploymentEvent:
+    """In one transaction: the employee's new place (`values`, with its unit) written as a new
+    version and to the audit trail, and the event saying where they came from and went."""
+    async with in_transaction():
+        now = await _locked(viewer, employee, expected_version)
+        await versions.write(Employee, employee.id, now.version, values)
+        await audit.record_employee_update(viewer, now, values)
+        return await EmploymentEvent.create(
+            employee_id=employee.id,
+            kind=kind,
+            effective_date=effective_date,
+            from_unit_id=now.unit_id,
+            to_unit_id=values["unit_id"],
+            from_position_id=now.position_id,
+            to_position_id=values.get("position_id", now.position_id),
+            note=(note or "").strip()[:255] or None,
+            actor_username=viewer.username,
+        )
 
 
 async def _locked(viewer: Viewer, read: Employee, expected_version: int | None) -> Employee:

@@ -34,7 +34,9 @@ strawberry.enum(
     description="劳动合同法 art. 12: fixed term, open-ended, or for the completion of a task.",
 )
 strawberry.enum(
-    EventKind, name="EmploymentEventKind", description="Onboarding, transfer or resignation."
+    EventKind,
+    name="EmploymentEventKind",
+    description="Onboarding, transfer, resignation or rehire (a new employment period).",
 )
 
 

@@ -6,29 +6,27 @@ body (`Content-Type: application/octet-stream`) and the Bearer token: 201 with t
 400/413/415 with `errors` shaped like a mutation payload's.
 `GET /recruitment/resume/{application id}` with the Bearer token: the file, or 404 for
 anything not visible.
+
+Both are `bearer_route`s (access/rest.py): recruitment is no API-token scope area, in GraphQL
+as here, so a token neither uploads (403) nor downloads (404) a résumé.
 """
 
 from __future__ import annotations
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.responses import JSONResponse, Response
 
-from talentloop.access.scopes import may_read, may_write
+from talentloop.access.policy import Viewer
+from talentloop.access.rest import bearer_route, not_found
 from talentloop.downloads import attachment
 from talentloop.errors import ErrorCode, FieldError, ServiceError
 from talentloop.graphql.ids import pk_of
-from talentloop.records.routes import UNAUTHENTICATED, _errors, _not_a_file, _viewer, read_file
+from talentloop.records.routes import _errors, _not_a_file, read_file
 from talentloop.recruitment import service
 
 
-async def upload_resume(request: Request) -> Response:
-    viewer = await _viewer(request)
-    if viewer is None:
-        return JSONResponse(UNAUTHENTICATED, status_code=401)
-    if not may_write(viewer.token_scopes, "people"):
-        return _errors(
-            403, FieldError("This API token may not change people.", ErrorCode.FORBIDDEN)
-        )
+@bearer_route(writes=True)
+async def upload_resume(request: Request, viewer: Viewer) -> Response:
     if (refused := _not_a_file(request)) is not None:
         return refused
     application_id = pk_of(request.query_params.get("applicationId", ""), "Application")
@@ -62,15 +60,11 @@ async def upload_resume(request: Request) -> Response:
     )
 
 
-async def download_resume(request: Request) -> Response:
-    viewer = await _viewer(request)
-    if viewer is None:
-        return JSONResponse(UNAUTHENTICATED, status_code=401)
-    if not may_read(viewer.token_scopes, "people"):
-        return PlainTextResponse("Not found.", status_code=404)
+@bearer_route()
+async def download_resume(request: Request, viewer: Viewer) -> Response:
     found = await service.resume(viewer, int(request.path_params["application_id"]))
     if found is None:
-        return PlainTextResponse("Not found.", status_code=404)
+        return not_found()
     candidate, content = found
     return attachment(
         content,

@@ -1002,6 +1002,13 @@ async def hire(viewer: Viewer, data: HireInput, storage: Storage | None = None) 
     contract from the offer, the onboarding event, the checklist handed over, the requisition
     counted (filled when every head is hired). All or nothing."""
     application = await _managed_application(viewer, data.application_id)
+    # The manager named is a second id: someone the viewer sees, checked before anything else
+    # about the hire (people.create_employee checks it again in the transaction).
+    if (
+        data.manager_id is not None
+        and not await people.visible_employees(viewer).filter(id=data.manager_id).exists()
+    ):
+        raise not_found("Manager", "managerId")
     if application.stage is not Stage.ACCEPTED:
         raise ServiceError.one(
             ErrorCode.CONFLICT, "Only a candidate who accepted an offer is hired.", "applicationId"

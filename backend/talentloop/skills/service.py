@@ -125,7 +125,7 @@ async def set_required_level(
         unit = await org_service.get_unit(viewer, unit_id)
         if unit is None:
             raise not_found("Unit", "unitId")
-    allowed = viewer.can_manage_employees_in(unit.path) if unit else viewer.role is Role.HQ_HR
+    allowed = viewer.can_manage_setting_in(unit.path if unit else None)
     if not allowed:
         raise ServiceError.one(ErrorCode.FORBIDDEN, "You may not set required levels here.")
     from talentloop.people.models import Position
@@ -372,8 +372,9 @@ async def create_round(viewer: Viewer, data: RoundInput) -> AssessmentRound:
     found = set(
         await visible_employees(viewer).filter(id__in=sorted(chosen)).values_list("id", flat=True)
     )
-    if chosen - found:
-        problems.append(FieldError("Rater not found.", ErrorCode.NOT_FOUND, "peerIds"))
+    for name, ids_given in (("peerIds", data.peer_ids), ("subordinateIds", data.subordinate_ids)):
+        if set(ids_given) - found:
+            problems.append(FieldError("Rater not found.", ErrorCode.NOT_FOUND, name))
     if subject.id in chosen:
         problems.append(
             FieldError("The employee rates themselves as self.", ErrorCode.INVALID, "peerIds")

@@ -178,8 +178,10 @@ async def enroll(
     if course.format is CourseFormat.MENTORING:
         # A mentor the viewer cannot see is answered like one that does not exist.
         mentor = await visible_employees(viewer).filter(id=mentor_id).first() if mentor_id else None
-        if mentor is None:
+        if mentor_id is None:
             problems.append(FieldError("Choose a mentor.", ErrorCode.REQUIRED, "mentorId"))
+        elif mentor is None:
+            problems.append(FieldError("Mentor not found.", ErrorCode.NOT_FOUND, "mentorId"))
         elif mentor.id == employee.id:
             problems.append(FieldError("One cannot mentor oneself.", ErrorCode.INVALID, "mentorId"))
     if await Enrollment.filter(
@@ -905,7 +907,7 @@ async def add_session(
     unit = await org_service.get_unit(viewer, unit_id) if unit_id is not None else None
     if unit_id is not None and unit is None:
         raise not_found("Unit", "unitId")
-    allowed = viewer.can_manage_employees_in(unit.path) if unit else viewer.role is Role.HQ_HR
+    allowed = viewer.can_manage_setting_in(unit.path if unit else None)
     if not allowed:
         raise ServiceError.one(ErrorCode.FORBIDDEN, "You may not schedule sessions here.", "unitId")
     problems: list[FieldError] = []
@@ -951,11 +953,23 @@ async def add_cost_item(
     course = await get_course(viewer, course_id)
     if course is None:
         raise not_found("Course", "courseId")
-    if (
-        session_id is not None
-        and not await CourseSession.filter(id=session_id, course_id=course.id).exists()
-    ):
+    session = (
+        await CourseSession.filter(id=session_id, course_id=course.id)
+        .select_related("unit")
+        .first()
+        if session_id is not None
+        else None
+    )
+    if session_id is not None and session is None:
         raise not_found("Session", "sessionId")
+    # A session's costs are its unit's HR's (a company-wide session's HQ HR's), as scheduling it
+    # was: a cost moves the budgets and the enrolment costs of the people booked on it.
+    if session is not None and not viewer.can_manage_setting_in(
+        session.unit.path if session.unit else None
+    ):
+        raise ServiceError.one(
+            ErrorCode.FORBIDDEN, "You may not record costs of this session.", "sessionId"
+        )
     if amount < 0:
         raise ServiceError.one(ErrorCode.INVALID, "An amount cannot be negative.", "amount")
     await CostItem.create(

@@ -128,6 +128,19 @@ const en: Messages = {
       conflict: 'It was changed after you opened this form, so your changes were not saved. Reload to see the latest version, then make your changes again.',
       reload: 'Reload',
     },
+    rehire: {
+      button: 'Rehire',
+      title: 'Rehire {name}',
+      hint: 'Opens a new employment period for a former employee: the new hire date is after their last day, and they are active (one probation per employer). Sign the new labour contract separately.',
+      hireDate: 'New hire date',
+      unit: 'Unit',
+      note: 'Note',
+      submit: 'Rehire',
+      done: '{name} is rehired',
+      failed: 'Rehiring failed',
+      dateRequired: 'Choose the hire date',
+      unitRequired: 'Choose a unit',
+    },
     fields: {
       employeeNumber: 'Employee number',
       name: 'Name',
@@ -1174,7 +1187,7 @@ const en: Messages = {
       hidden: '{field} changed (not shown to you)',
       by: 'By {who}',
     },
-    events: { ONBOARDING: 'Onboarding', TRANSFER: 'Transfer', RESIGNATION: 'Resignation' },
+    events: { ONBOARDING: 'Onboarding', TRANSFER: 'Transfer', RESIGNATION: 'Resignation', REHIRE: 'Rehire' },
     kinds: { FIXED_TERM: 'Fixed-term contract', OPEN_ENDED: 'Open-ended contract', TASK: 'Contract for a task' },
     contract: {
       kind: 'Kind',

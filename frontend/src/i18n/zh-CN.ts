@@ -126,6 +126,19 @@ const zhCN = {
       conflict: '您打开表单后，这份档案已被其他人修改，您的修改没有保存。请重新加载查看最新内容，然后再次修改。',
       reload: '重新加载',
     },
+    rehire: {
+      button: '重新入职',
+      title: '重新入职：{name}',
+      hint: '为离职员工开启新的任职期间：新的入职日期须晚于上次离职日期，员工状态为在职（同一用人单位只能约定一次试用期）。新的劳动合同另行签订。',
+      hireDate: '新的入职日期',
+      unit: '入职部门',
+      note: '备注',
+      submit: '确认重新入职',
+      done: '{name} 已重新入职',
+      failed: '重新入职失败',
+      dateRequired: '请选择入职日期',
+      unitRequired: '请选择部门',
+    },
     fields: {
       employeeNumber: '工号',
       name: '姓名',
@@ -1172,7 +1185,7 @@ const zhCN = {
       hidden: '{field} 已变更（无权查看内容）',
       by: '操作人：{who}',
     },
-    events: { ONBOARDING: '入职', TRANSFER: '调动', RESIGNATION: '离职' },
+    events: { ONBOARDING: '入职', TRANSFER: '调动', RESIGNATION: '离职', REHIRE: '重新入职' },
     kinds: { FIXED_TERM: '固定期限劳动合同', OPEN_ENDED: '无固定期限劳动合同', TASK: '以完成一定工作任务为期限的劳动合同' },
     contract: {
       kind: '合同类型',
