@@ -115,7 +115,19 @@ NEEDS_QUESTIONS = [
         ["情境问题", "难点问题", "暗示问题", "价格问题"],
         ["A", "B", "C"],
     ),
+    (
+        "客户提出的需求与其真实问题不一致时，应该？",
+        ["照单报价", "追问需求背后的原因", "推荐最贵的型号"],
+        ["B"],
+    ),
+    (
+        "拜访后的需求确认应包含哪些内容？（多选）",
+        ["客户的关键痛点", "约定的下一步", "竞品的内部报价", "决策人和决策时间"],
+        ["A", "B", "D"],
+    ),
 ]
+# Each attempt draws this many questions from its test's pool (the pool holds more).
+QUESTIONS_PER_ATTEMPT = {"PRODUCT_KNOWLEDGE": 4, "NEEDS_ANALYSIS": 3}
 THRESHOLDS = {"1": 0, "2": 40, "3": 60, "4": 75, "5": 90}
 
 
@@ -172,6 +184,7 @@ async def load_skills_story(progress: Callable[[str], None] = lambda _m: None) -
             title=title,
             competency=competencies[c_code],
             question_ids=[q.id for q in questions],
+            question_count=QUESTIONS_PER_ATTEMPT[c_code],
             level_thresholds=THRESHOLDS,
             time_limit_minutes=20,
         )
