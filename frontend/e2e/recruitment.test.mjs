@@ -112,6 +112,9 @@ test('an interviewer submits a scorecard on a phone and then sees the other scor
     // Now theirs and the other interviewer's submitted scorecard show.
     await card.locator('[data-testid="scorecard"][data-mine="false"]').first().waitFor()
     assert.equal(await card.locator('[data-testid="scorecard"][data-mine="true"]').count(), 1)
+    // Submitted, it is locked: no way back to the form to rewrite it after reading the others.
+    await card.getByTestId('scorecard-locked').waitFor()
+    assert.equal(await card.getByTestId('scorecard-submit').count(), 0)
     assert.deepEqual(consoleErrors, [])
   }, PHONE)
 

@@ -37,6 +37,7 @@ from talentloop.skills.models import (
 SEED = 20260103
 ANALYSIS_PERIOD = date(2026, 6, 1)
 ROUND_CLOSED = datetime(2026, 5, 20, 10, 0, tzinfo=UTC)
+TESTS_TAKEN = datetime(2025, 4, 15, 10, 0, tzinfo=UTC)
 OPEN_ROUND_DEADLINE = date(2026, 12, 31)
 
 FRAMEWORK = [
@@ -265,6 +266,11 @@ async def load_skills_story(progress: Callable[[str], None] = lambda _m: None) -
                     score=0,
                     max_score=0,
                     level=_clip(true_level[code] + rng.gauss(0, 0.3)),
+                    # taken before the training programme's exams (demo/training.py), whose
+                    # results are the latest; not when the demo is loaded, or a demo person
+                    # would find their next attempt in its cool-down
+                    started_at=TESTS_TAKEN,
+                    submitted_at=TESTS_TAKEN,
                 )
             )
     await Rating.bulk_create(
