@@ -8,7 +8,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from talentloop.graphql.ids import pk_of
-from talentloop.skills.models import SkillTest, TestAttempt
+from talentloop.skills import models
+from talentloop.skills.models import SkillTest
 from tests.skills.conftest import START_TEST, Framework, started
 from tests.skills.test_assessments import SCORES, SUBMIT_TEST
 from tests.support import Api, gid
@@ -55,7 +56,7 @@ async def test_one_question_attempts_cannot_recover_the_answers(
         assert pk_of(attempt, "TestAttempt") is not None
     fourth = await api.data(START_TEST, {"t": gid(fw.test)}, as_=w.users["employee"])
     assert _codes(fourth["startSkillTest"]) == [("testId", "CONFLICT")]
-    assert await TestAttempt.filter(employee_id=w.people["sh_rep"].id).count() == 3
+    assert await models.TestAttempt.filter(employee_id=w.people["sh_rep"].id).count() == 3
     scores = (await api.data(SCORES, {"e": gid(w.people["sh_rep"])}, as_=w.users["employee"]))[
         "employeeCompetencies"
     ]
@@ -68,7 +69,7 @@ async def test_an_attempt_draws_from_the_pool_and_counts_only_its_questions(
 ) -> None:
     fw, w = framework, framework.world
     attempt = await started(api, fw, w.users["employee"])
-    row = await TestAttempt.get(id=pk_of(attempt, "TestAttempt"))
+    row = await models.TestAttempt.get(id=pk_of(attempt, "TestAttempt"))
     pool = set(fw.test.question_ids)
     assert row.question_ids is not None and len(set(row.question_ids)) == 3
     assert set(row.question_ids) < pool
@@ -111,7 +112,7 @@ async def test_a_cool_down_separates_attempts_and_the_latest_counts(
     assert timedelta(hours=23) < next_at - datetime.now(UTC) <= timedelta(hours=24)
     assert standing["countingAttempt"]["level"] == 5
     # a day later the next may start; the latest submitted attempt is the one that counts
-    await TestAttempt.all().update(
+    await models.TestAttempt.all().update(
         started_at=datetime.now(UTC) - timedelta(hours=25),
         submitted_at=datetime.now(UTC) - timedelta(hours=25),
     )
@@ -134,7 +135,7 @@ async def test_an_attempt_past_its_time_is_not_taken(api: Api, framework: Framew
     fw, w = framework, framework.world
     attempt = await started(api, fw, w.users["employee"], fw.questions)
     late = datetime.now(UTC) - timedelta(minutes=fw.test.time_limit_minutes + 3)
-    await TestAttempt.filter(id=pk_of(attempt, "TestAttempt")).update(started_at=late)
+    await models.TestAttempt.filter(id=pk_of(attempt, "TestAttempt")).update(started_at=late)
     q1, q2, q3 = fw.questions
     data = await _submit(api, fw, {q1: ["A"], q2: ["A", "C"], q3: ["B"]})
     assert _codes(data) == [("testId", "CONFLICT")]
