@@ -694,12 +694,11 @@ async def start_attempt(viewer: Viewer, test_id: int) -> TestAttempt:
             await current.save(update_fields=["status", "submitted_at"])
         stands = await allowance(test, viewer.employee_id, now)
         if stands.left == 0 or stands.next_at is not None:
-            assert stands.next_at is not None
+            when = f"before {stands.next_at:%Y-%m-%d %H:%M} UTC " if stands.next_at else ""
             raise ServiceError.one(
                 ErrorCode.CONFLICT,
-                f"No attempt of this test can start before {stands.next_at:%Y-%m-%d %H:%M} UTC "
-                f"({test.max_attempts} in {test.attempt_period_days} days, "
-                f"{test.cooldown_hours} hours apart).",
+                f"No attempt of this test can start {when}({test.max_attempts} in "
+                f"{test.attempt_period_days} days, {test.cooldown_hours} hours apart).",
                 "testId",
             )
         drawn = secrets.SystemRandom().sample(pool, test.question_count)
