@@ -7,6 +7,7 @@ import { BASE_URL, apiLogin, gql, uiLogin, withPage } from './helpers.mjs'
 
 const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true }
 const POSTING_TITLE = '销售代表（浦东）'
+const INTERVIEWER = '胡晓晓' // employee.shanghai.sales
 
 async function shanghaiPosting(token) {
   const { data } = await gql('{ postings(first: 100) { edges { node { id title } } } }', {}, token)
@@ -68,6 +69,22 @@ test('Shanghai HR adds a candidate and drags them from screening to interviews',
     await drawer.getByTestId('resume-download').waitFor()
     assert.match(await drawer.getByTestId('resume-download').textContent(), /测试简历\.pdf/)
     assert.equal(await drawer.getByTestId('stage-history').locator('.el-timeline-item').count(), 2)
+
+    // Schedule an interview and share the résumé with its interviewer (off unless switched on).
+    await drawer.getByTestId('candidate-schedule').click()
+    const schedule = page.getByTestId('schedule-dialog')
+    await schedule.getByTestId('interview-title').fill('业务面试')
+    const time = schedule.locator('.el-date-editor input').first()
+    await time.fill('2027-01-05 10:00')
+    await time.press('Enter')
+    const picker = schedule.getByTestId('interview-interviewers')
+    await picker.click()
+    await picker.locator('input').fill(INTERVIEWER)
+    await page.locator('.el-select-dropdown__item:visible').filter({ hasText: INTERVIEWER }).first().click()
+    await schedule.getByTestId('interview-title').click()
+    await schedule.getByTestId('interview-share-resume').click()
+    await schedule.getByTestId('interview-submit').click()
+    await schedule.waitFor({ state: 'hidden' })
     assert.deepEqual(consoleErrors, [])
   })
 
@@ -79,6 +96,13 @@ test('Shanghai HR adds a candidate and drags them from screening to interviews',
   )
   const added = data.applications.edges.map((e) => e.node).find((a) => a.candidate.name === name)
   assert.deepEqual(added.candidate, { name, phone: '13916000099', resume: { fileName: '测试简历.pdf' } })
+  const interviews = await gql(
+    `query ($id: ID!) { applications(postingId: $id, first: 100) { edges { node { candidate { name } interviews { title shareResume interviewerNames } } } } }`,
+    { id: posting.id },
+    accessToken,
+  )
+  const scheduled = interviews.data.applications.edges.map((e) => e.node).find((a) => a.candidate.name === name)
+  assert.deepEqual(scheduled.interviews, [{ title: '业务面试', shareResume: true, interviewerNames: [INTERVIEWER] }])
 })
 
 test('an interviewer submits a scorecard on a phone and then sees the other scorecards', async () => {
@@ -112,6 +136,9 @@ test('an interviewer submits a scorecard on a phone and then sees the other scor
     // Now theirs and the other interviewer's submitted scorecard show.
     await card.locator('[data-testid="scorecard"][data-mine="false"]').first().waitFor()
     assert.equal(await card.locator('[data-testid="scorecard"][data-mine="true"]').count(), 1)
+    // Submitted, it is locked: no way back to the form to rewrite it after reading the others.
+    await card.getByTestId('scorecard-locked').waitFor()
+    assert.equal(await card.getByTestId('scorecard-submit').count(), 0)
     assert.deepEqual(consoleErrors, [])
   }, PHONE)
 

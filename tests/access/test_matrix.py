@@ -914,6 +914,7 @@ PROBES: dict[str, Probe] = {
     "startAssessmentRound": _probe('startAssessmentRound(input: {employeeId: "$target", title: "", deadline: "2099-01-01", competencyIds: ["$competency"]})', on="Employee"),
     "closeAssessmentRound": _probe('closeAssessmentRound(id: "$target")', on="AssessmentRound"),
     "submitRatings": _probe('submitRatings(input: {taskId: "$target", ratings: []})', on="RaterTask"),
+    "startSkillTest": _probe('startSkillTest(testId: "$test")'),
     "submitSkillTest": _probe('submitSkillTest(input: {testId: "$test", answers: [{questionId: "UXVlc3Rpb246MQ==", keys: ["A"]}]})'),
     "calibrateCompetency": _probe('calibrateCompetency(input: {employeeId: "$target", competencyId: "$competency", level: "9", reason: "x"})', on="Employee"),
     "enrollInCourse": _probe('enrollInCourse(input: {courseId: "$workshop", employeeId: "$target"})', on="Employee"),

@@ -267,6 +267,7 @@ async def test_a_candidate_goes_from_posting_to_employee_with_what_they_gave(
                     "title": "业务面试",
                     "scheduledAt": "2026-12-10T02:00:00Z",
                     "interviewerIds": [gid(w.people["sh_sales_head"]), gid(w.people["sh_rep"])],
+                    "shareResume": True,
                 }
             },
             as_=w.users["branch_hr"],
@@ -275,8 +276,8 @@ async def test_a_candidate_goes_from_posting_to_employee_with_what_they_gave(
     assert _errors(scheduled) == [], scheduled
     interview = scheduled["interview"]["id"]
 
-    # The rep interviews: sees the candidate and résumé (not the contacts) and only their own
-    # empty scorecard until they submit it.
+    # The rep interviews: sees the candidate and the résumé HR shared (not the contacts) and
+    # only their own empty scorecard until they submit it.
     mine = (await api.data(MY_INTERVIEWS, as_=w.users["employee"]))["myInterviews"]
     assert len(mine) == 1 and mine[0]["awaitingMyScorecard"] is True
     assert mine[0]["application"]["candidate"] == {

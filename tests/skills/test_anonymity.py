@@ -32,6 +32,11 @@ async def rated_round(api: Api, framework: Framework):  # type: ignore[no-untype
     round_ = await start_round(api, framework, list(peers))
     for user, level in zip(peers.values(), (1, 3, 5), strict=True):
         await rate(api, framework, user, pk=level, cna=level)
+    await api.data(
+        "mutation($id: ID!) { closeAssessmentRound(id: $id) { errors { code } } }",
+        {"id": round_["id"]},
+        as_=w.users["manager"],
+    )
     return round_, peers
 
 
@@ -142,6 +147,11 @@ async def test_an_anonymous_group_shows_from_three_answers_whatever_a_round_asks
     round_ = await start_round(api, framework, ["sh_rep2"])
     await AssessmentRound.all().update(min_raters=1)  # as a round made before the floor
     await rate(api, framework, peer, pk=2, cna=2)
+    await api.data(
+        "mutation($id: ID!) { closeAssessmentRound(id: $id) { errors { code } } }",
+        {"id": round_["id"]},
+        as_=w.users["manager"],
+    )
     body = await api.data(
         """query($r: ID!, $e: ID!) {
           round: node(id: $r) { ... on AssessmentRound { minRaters results { relation mean count shown } } }

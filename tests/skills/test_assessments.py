@@ -13,7 +13,7 @@ from talentloop.performance.models import (
     KpiUnit,
     TriggerRule,
 )
-from tests.skills.conftest import DEADLINE, Framework
+from tests.skills.conftest import DEADLINE, Framework, started
 from tests.support import Api, gid
 
 START = """mutation($i: StartAssessmentRoundInput!) {
@@ -26,6 +26,7 @@ SUBMIT = """mutation($t: ID!, $r: [RatingInput!]!) {
 SCORES = """query($e: ID!) { employeeCompetencies(employeeId: $e) {
   competency { code } score weighted required gap sources { source mean count shown }
 } }"""
+CLOSE = "mutation($id: ID!) { closeAssessmentRound(id: $id) { errors { code } } }"
 SUBMIT_TEST = """mutation($t: ID!, $a: [AnswerInput!]!) {
   submitSkillTest(input: {testId: $t, answers: $a}) { attempt { score maxScore level } errors { field code } }
 }"""
@@ -91,9 +92,9 @@ async def test_sources_are_weighted_into_one_score_and_a_gap(
     w = framework.world
     round_ = await start_round(api, framework, ["sh_rep2", "sh_worker", "sh_hr_person"])
     assert round_["groups"] == [
-        {"relation": "SELF", "invited": 1, "submitted": 0},
-        {"relation": "MANAGER", "invited": 1, "submitted": 0},
-        {"relation": "PEER", "invited": 3, "submitted": 0},
+        {"relation": "SELF", "invited": 1, "submitted": None},
+        {"relation": "MANAGER", "invited": 1, "submitted": None},
+        {"relation": "PEER", "invited": 3, "submitted": None},
     ]
     await rate(api, framework, w.users["employee"], pk=4, cna=3)  # self
     await rate(api, framework, w.users["manager"], pk=3, cna=2)  # manager
@@ -101,6 +102,7 @@ async def test_sources_are_weighted_into_one_score_and_a_gap(
         await rate(api, framework, user, pk=pk, cna=cna)
     # the skill test: Q1 right, Q2 wrong, Q3 right → 2 of 4 points = 50 % → level 2
     q1, q2, q3 = framework.questions
+    await started(api, framework, w.users["employee"], [q1, q2, q3])
     attempt = await api.data(
         SUBMIT_TEST,
         {
@@ -114,6 +116,7 @@ async def test_sources_are_weighted_into_one_score_and_a_gap(
         as_=w.users["employee"],
     )
     assert attempt["submitSkillTest"]["attempt"] == {"score": 2, "maxScore": 4, "level": 2}
+    await api.data(CLOSE, {"id": round_["id"]}, as_=w.users["manager"])
 
     scores = (await api.data(SCORES, {"e": gid(w.people["sh_rep"])}, as_=w.users["manager"]))[
         "employeeCompetencies"
@@ -144,6 +147,7 @@ async def test_a_group_below_the_minimum_shows_no_result(
     await rate(api, framework, w.users["manager"], pk=3, cna=2)
     for user in list(peer_users.values())[:2]:  # two of three peers answer
         await rate(api, framework, user, pk=5, cna=5)
+    await api.data(CLOSE, {"id": round_["id"]}, as_=w.users["manager"])
     results = await api.data(
         "query($id: ID!) { node(id: $id) { ... on AssessmentRound { results { competency { code } relation mean count shown } } } }",
         {"id": round_["id"]},
@@ -223,6 +227,7 @@ async def test_a_rater_rates_once_and_only_their_own_task(
 async def test_a_skill_test_scores_and_maps_to_a_level(
     api: Api, framework: Framework, answers: dict, expected: dict
 ) -> None:
+    await started(api, framework, framework.world.users["employee"], framework.questions)
     data = await api.data(
         SUBMIT_TEST,
         {
@@ -238,12 +243,13 @@ async def test_a_skill_test_scores_and_maps_to_a_level(
 
 
 async def test_the_test_does_not_give_away_its_answers(api: Api, framework: Framework) -> None:
+    attempt = await started(api, framework, framework.world.users["employee"])
     data = await api.data(
-        "query($id: ID!) { node(id: $id) { ... on SkillTest { questions { text options { key text } } } } }",
-        {"id": gid(framework.test)},
+        "query($id: ID!) { node(id: $id) { ... on TestAttempt { questions { text options { key text } } } } }",
+        {"id": attempt},
         as_=framework.world.users["employee"],
     )
-    assert "correct" not in str(data)
+    assert len(data["node"]["questions"]) == 3 and "correct" not in str(data)
     fields = await api.data(
         '{ __type(name: "TestQuestion") { fields { name } } }',
         as_=framework.world.users["employee"],

@@ -8,6 +8,7 @@ from decimal import Decimal
 from talentloop.accounts.models import Role
 from talentloop.graphql.ids import to_global_id
 from talentloop.performance.models import KpiTarget
+from talentloop.skills.models import SkillTest
 from talentloop.training.models import (
     CourseSession,
     Enrollment,
@@ -15,6 +16,7 @@ from talentloop.training.models import (
     TargetRuleKind,
     TrainingTargetRule,
 )
+from tests.skills.conftest import started
 from tests.support import Api, add_user, gid
 from tests.training.conftest import Library, set_score
 
@@ -155,6 +157,10 @@ async def test_completing_with_a_passed_exam_moves_the_score_gap_and_target(
     exam = """mutation($id: ID!, $a: [ExamAnswerInput!]!) { takeCourseExam(input: {enrollmentId: $id, answers: $a}) {
         enrollment { status examAttempt { level } } errors { code } } }"""
     q1, q2, q3 = fw.questions
+    # the exam is the skill test: an attempt started first (as the page does), and a second
+    # one right after only because this test has no cool-down
+    await SkillTest.filter(id=fw.test.id).update(cooldown_hours=0)
+    await started(api, fw, w.users["employee"], [q1, q2, q3])
     failed = await api.data(
         exam,
         {"id": enrollment_id, "a": [{"questionId": gid(q1), "keys": ["B"]}]},
@@ -164,6 +170,7 @@ async def test_completing_with_a_passed_exam_moves_the_score_gap_and_target(
         "status": "IN_PROGRESS",
         "examAttempt": {"level": 1},
     }
+    await started(api, fw, w.users["employee"], [q1, q2, q3])
     passed = await api.data(
         exam,
         {

@@ -13,6 +13,7 @@ from talentloop.training.models import (
     EnrollmentSource,
     EnrollmentStatus,
 )
+from tests.skills.conftest import started as start_attempt
 from tests.support import Api, gid
 from tests.training.conftest import Library
 
@@ -243,6 +244,7 @@ async def test_the_loop_from_a_kpi_breach_to_a_closed_gap(api: Api, library: Lib
         as_=w.users["employee"],
     )
     q1, q2, q3 = fw.questions
+    await start_attempt(api, fw, w.users["employee"], [q1, q2, q3])
     done = await api.data(
         """mutation($id: ID!, $a: [ExamAnswerInput!]!) { takeCourseExam(input: {enrollmentId: $id, answers: $a}) {
             enrollment { status } errors { code } } }""",

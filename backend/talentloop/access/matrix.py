@@ -297,7 +297,8 @@ TYPES: dict[str, TypeAccess] = {
     "Posting": _t("where the viewer directs, like its requisition", unit=Reach.DIRECTED),
     "Application": _t(
         "where the viewer directs; its interviewers too (persons, not roles), who read neither "
-        "the candidate's contacts nor birth date",
+        "the candidate's contacts nor birth date, no pay figure (FIELDS), and the résumé only "
+        "where HR shared it with their interview",
         unit=Reach.DIRECTED,
     ),
     # sensitive-data exports (privacy/exports.py)
@@ -329,11 +330,12 @@ VALUE_TYPES: dict[str, str] = {
     "CompetencyHeatMap": "competencyHeatMap: a unit the viewer sees",
     "UnderPerformerShareRow": "underPerformerAnalysis",
     "UnderPerformerAnalysisInfo": "underPerformerAnalysis: people at WORK",
-    "RaterGroupCount": "AssessmentRound.groups: counts, never who",
-    "RoundGroupResult": "AssessmentRound.results: anonymous groups hidden below minRaters",
+    "RaterGroupCount": "AssessmentRound.groups: counts, never who; answers only once closed",
+    "RoundProgressInfo": "AssessmentRound.progress: the whole round's count, never a group's",
+    "RoundGroupResult": "AssessmentRound.results: once closed; anonymous groups below minRaters hidden",
     "MyRating": "RaterTask.myRatings: the rater's own",
-    "QuestionOption": "SkillTest questions",
-    "TestQuestion": "SkillTest.questions: without the answers",
+    "QuestionOption": "TestQuestion.options",
+    "TestQuestion": "TestAttempt.questions: the ones it drew, without the answers",
     "LevelThreshold": "SkillTest.levelThresholds",
     "CourseCompetencyInfo": "Course.competencies",
     "Lesson": "Course.lessons",
@@ -390,11 +392,11 @@ VALUE_TYPES: dict[str, str] = {
     "Candidate": "Application.candidate",
     "CandidateEducation": "Candidate.education",
     "CandidateWork": "Candidate.workHistory",
-    "Resume": "Candidate.resume",
+    "Resume": "Candidate.resume: where the viewer directs, or HR shared it with their interview",
     "Interview": "Application.interviews; myInterviews: the viewer's own (as interviewer)",
     "Scorecard": "Interview.scorecards: an interviewer sees the others' once theirs is in",
     "ScorecardRating": "Scorecard.ratings",
-    "Offer": "Application.offer",
+    "Offer": "Application.offer; its salary: FIELDS",
     "OnboardingTask": "Application.onboarding; employeeOnboarding: the person's WORK",
     "ApplicationStageChange": "Application.stageHistory",
     "RecruitmentFunnelRow": "recruitmentFunnel: postings where the viewer directs",
@@ -421,6 +423,10 @@ FIELDS: dict[tuple[str, str], FieldAccess] = {
         for name, group in EMPLOYEE_FIELDS.items()
     },
     ("Course", "cost"): FieldAccess(roles=HR | {Role.EXECUTIVE}),
+    # pay figures of recruitment: where the viewer directs the hiring unit, never for an
+    # interviewer who reaches the application (and its posting's requisition) as a panel member
+    ("Requisition", "budget"): FieldAccess(reach=Reach.DIRECTED),
+    ("Offer", "monthlySalary"): FieldAccess(reach=Reach.DIRECTED),
 }
 
 # Nested fields that show their record wherever the parent is visible (the approvers of a
@@ -649,7 +655,8 @@ MUTATIONS: dict[str, MutationAccess] = {
     "startAssessmentRound": _m(Target.PERSON, Reach.DIRECTORY, Reach.DIRECTED),
     "closeAssessmentRound": _on("AssessmentRound", Reach.WORK, Reach.DIRECTED),
     "submitRatings": _on("RaterTask", Reach.OWN, None),
-    "submitSkillTest": _m(note="anyone with an employee record, for themself"),
+    "startSkillTest": _m(note="anyone with an employee record, for themself"),
+    "submitSkillTest": _m(note="anyone with an employee record, their attempt in progress"),
     "calibrateCompetency": _m(Target.PERSON, Reach.WORK, Reach.MANAGED),
     # training
     "enrollInCourse": _m(Target.PERSON, Reach.DIRECTORY, Reach.OWN_OR_DIRECTED),

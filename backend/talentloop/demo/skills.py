@@ -37,6 +37,7 @@ from talentloop.skills.models import (
 SEED = 20260103
 ANALYSIS_PERIOD = date(2026, 6, 1)
 ROUND_CLOSED = datetime(2026, 5, 20, 10, 0, tzinfo=UTC)
+TESTS_TAKEN = datetime(2025, 4, 15, 10, 0, tzinfo=UTC)
 OPEN_ROUND_DEADLINE = date(2026, 12, 31)
 
 FRAMEWORK = [
@@ -115,7 +116,19 @@ NEEDS_QUESTIONS = [
         ["情境问题", "难点问题", "暗示问题", "价格问题"],
         ["A", "B", "C"],
     ),
+    (
+        "客户提出的需求与其真实问题不一致时，应该？",
+        ["照单报价", "追问需求背后的原因", "推荐最贵的型号"],
+        ["B"],
+    ),
+    (
+        "拜访后的需求确认应包含哪些内容？（多选）",
+        ["客户的关键痛点", "约定的下一步", "竞品的内部报价", "决策人和决策时间"],
+        ["A", "B", "D"],
+    ),
 ]
+# Each attempt draws this many questions from its test's pool (the pool holds more).
+QUESTIONS_PER_ATTEMPT = {"PRODUCT_KNOWLEDGE": 4, "NEEDS_ANALYSIS": 3}
 THRESHOLDS = {"1": 0, "2": 40, "3": 60, "4": 75, "5": 90}
 
 
@@ -172,6 +185,7 @@ async def load_skills_story(progress: Callable[[str], None] = lambda _m: None) -
             title=title,
             competency=competencies[c_code],
             question_ids=[q.id for q in questions],
+            question_count=QUESTIONS_PER_ATTEMPT[c_code],
             level_thresholds=THRESHOLDS,
             time_limit_minutes=20,
         )
@@ -252,6 +266,11 @@ async def load_skills_story(progress: Callable[[str], None] = lambda _m: None) -
                     score=0,
                     max_score=0,
                     level=_clip(true_level[code] + rng.gauss(0, 0.3)),
+                    # taken before the training programme's exams (demo/training.py), whose
+                    # results are the latest; not when the demo is loaded, or a demo person
+                    # would find their next attempt in its cool-down
+                    started_at=TESTS_TAKEN,
+                    submitted_at=TESTS_TAKEN,
                 )
             )
     await Rating.bulk_create(

@@ -223,6 +223,8 @@ async def load_training_story(progress: Callable[[str], None] = lambda _m: None)
                 score=0,
                 max_score=0,
                 level=rng.choice([3, 4, 4, 5]),
+                started_at=completed,
+                submitted_at=completed,
             )
         )
     await Enrollment.bulk_create(enrollments)

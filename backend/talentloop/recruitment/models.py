@@ -244,6 +244,9 @@ class Interview(Model):
     )
     title = fields.CharField(max_length=128)
     scheduled_at = fields.DatetimeField()
+    # HR lets this round's interviewers download the résumé (its contacts are the candidate's);
+    # off unless HR turns it on when scheduling
+    share_resume = fields.BooleanField(default=False, db_default=False)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     application_id: int

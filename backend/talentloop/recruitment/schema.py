@@ -310,6 +310,11 @@ class InterviewInput:
     interviewer_ids: list[strawberry.ID] = strawberry.field(
         description="The interviewers (employees with a user account; 1 to 10)."
     )
+    share_resume: bool = strawberry.field(
+        default=False,
+        description="Let these interviewers download the résumé (off: they read the "
+        "application without it).",
+    )
 
 
 @strawberry.input(description="One criterion's score.")
@@ -495,6 +500,7 @@ class RecruitmentMutation:
                 interviewer_ids=[
                     require_pk(i, "Employee", "interviewerIds") for i in input.interviewer_ids
                 ],
+                share_resume=input.share_resume,
             )
         except ServiceError as exc:
             return InterviewPayload(interview=None, errors=mutation_errors(exc))
@@ -538,7 +544,7 @@ class RecruitmentMutation:
             return OfferPayload(offer=None, application=None, errors=mutation_errors(exc))
         application = await Application.get(id=offer.application_id)
         return OfferPayload(
-            offer=OfferInfo(_model=offer),
+            offer=OfferInfo(_model=offer, _unit_id=application.unit_id),
             application=ApplicationNode(_model=application),
             errors=[],
         )

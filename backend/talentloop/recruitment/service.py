@@ -8,8 +8,10 @@ Who does what (docs/architecture.md "Recruitment"):
   budget); only an approved one is posted.
 * Postings, candidates, stages, offers and the hire are HR's, in the unit's branch (HQ HR
   anywhere). The team lead of the unit reads them (the hiring manager).
-* An interviewer reads the applications they interview for and writes their own scorecard.
-  They see the other interviewers' scorecards of an interview only once they submitted theirs.
+* An interviewer reads the applications they interview for and writes their own scorecard,
+  once: a submitted scorecard is locked. They see the other interviewers' scorecards of an
+  interview only once they submitted theirs. They read no pay figure (the offer's salary, the
+  requisition's budget) and the résumé only where HR shared it when scheduling.
 * An offer goes through the engine (`RequestType.OFFER`, amount = the monthly salary); only an
   approved offer can be accepted, and an accepted one opens the onboarding checklist.
 * The hire makes the employee from what the candidate gave (name, contacts, gender, birth
@@ -513,10 +515,19 @@ async def attach_resume(
 async def resume(
     viewer: Viewer, application_id: int, storage: Storage | None = None
 ) -> tuple[Candidate, bytes] | None:
-    """The résumé of a visible application's candidate, or None (the same as missing)."""
+    """The résumé of a visible application's candidate, or None (the same as missing): where
+    the viewer directs, or for an interviewer of a round HR shared it with."""
     application = await get_application(viewer, application_id)
     if application is None:
         return None
+    if not viewer.can_direct_in((await _unit(application.unit_id)).path):
+        shared = Interview.filter(
+            application_id=application.id,
+            share_resume=True,
+            scorecards__interviewer_id=viewer.user_id,
+        )
+        if not await shared.exists():
+            return None
     candidate = await Candidate.get(id=application.candidate_id)
     if not candidate.resume_key:
         return None
@@ -601,9 +612,11 @@ async def schedule_interview(
     title: str,
     scheduled_at: datetime,
     interviewer_ids: Sequence[int],
+    share_resume: bool = False,
 ) -> Interview:
     """An interview round with its interviewers (employees the viewer sees, with a user
-    account); a candidate in screening moves to interviews."""
+    account); a candidate in screening moves to interviews. `share_resume` lets the
+    interviewers download the résumé."""
     application = await _managed_application(viewer, application_id)
     problems: list[FieldError] = []
     title = title.strip()
@@ -645,7 +658,10 @@ async def schedule_interview(
         if scheduled_at.tzinfo is None:
             scheduled_at = scheduled_at.replace(tzinfo=UTC)
         interview = await Interview.create(
-            application_id=locked.id, title=title, scheduled_at=scheduled_at
+            application_id=locked.id,
+            title=title,
+            scheduled_at=scheduled_at,
+            share_resume=share_resume,
         )
         for employee_id in ids:
             await Scorecard.create(interview_id=interview.id, interviewer_id=users[employee_id].id)
@@ -662,13 +678,18 @@ async def submit_scorecard(
     recommendation: Recommendation,
     notes: str = "",
 ) -> Scorecard:
-    """The viewer's own scorecard of an interview they are an interviewer of; it may be
-    changed until the candidate leaves the pipeline."""
+    """The viewer's own scorecard of an interview they are an interviewer of, submitted once
+    while the candidate is in the pipeline. Submitted, it is locked: one who could rewrite it
+    after reading the others' (which submitting opens) would anchor on them after all."""
     if viewer.user_id is None:
         raise not_found("Interview", "interviewId")
     card = await Scorecard.filter(interview_id=interview_id, interviewer_id=viewer.user_id).first()
     if card is None:
         raise not_found("Interview", "interviewId")
+    if card.submitted_at is not None:
+        raise ServiceError.one(
+            ErrorCode.LOCKED, "Your scorecard is submitted and cannot change.", "interviewId"
+        )
     problems: list[FieldError] = []
     unknown = sorted(set(ratings) - set(CRITERIA))
     if unknown:
@@ -691,12 +712,18 @@ async def submit_scorecard(
         raise ServiceError.one(
             ErrorCode.CONFLICT, "The candidate has left the pipeline.", "interviewId"
         )
-    card.ratings = {k: int(ratings[k]) for k in CRITERIA}
-    card.recommendation = recommendation
-    card.notes = notes.strip()
-    card.submitted_at = datetime.now(UTC)
-    await card.save(update_fields=["ratings", "recommendation", "notes", "submitted_at"])
-    return card
+    # only an unsubmitted card is written: of two submissions at once, one lands
+    written = await Scorecard.filter(id=card.id, submitted_at__isnull=True).update(
+        ratings={k: int(ratings[k]) for k in CRITERIA},
+        recommendation=recommendation,
+        notes=notes.strip(),
+        submitted_at=datetime.now(UTC),
+    )
+    if not written:
+        raise ServiceError.one(
+            ErrorCode.LOCKED, "Your scorecard is submitted and cannot change.", "interviewId"
+        )
+    return await Scorecard.get(id=card.id)
 
 
 async def interviews_of(application_ids: Sequence[int]) -> dict[int, list[Interview]]:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
-from talentloop.access.policy import Viewer
+from talentloop.access.policy import FieldNotPermitted, Viewer
 from talentloop.accounts.models import User
 from talentloop.approvals.models import RequestType
 from talentloop.graphql.context import Info
@@ -160,6 +160,26 @@ async def _approval_node(
     return await approval_of(info, request_type, subject_id)
 
 
+async def _directs(info: Info, unit_id: int) -> bool:
+    """Whether the viewer directs the unit (HR in scope, its team lead): they run its
+    recruitment and read its pay figures and candidates' contacts; its interviewers do not."""
+    unit = await info.context.loader("unit", org_loaders.units_by_id).load(unit_id)
+    return unit is not None and info.context.viewer.can_direct_in(unit.path)
+
+
+async def _resume_shared(info: Info, application_id: int) -> bool:
+    """Whether HR shared the résumé with an interview of the application the viewer is on."""
+    uid = info.context.viewer.user_id
+    for interview in await _load(
+        info, "recruitment_interviews", service.interviews_of, application_id, list
+    ):
+        if interview.share_resume and any(
+            c.interviewer_id == uid for c in await _cards(info, interview.id)
+        ):
+            return True
+    return False
+
+
 async def _user_name(info: Info, user_id: int | None) -> str | None:
     if user_id is None:
         return None
@@ -201,8 +221,13 @@ class RequisitionNode(Node):
     def hired(self) -> int:
         return self._model.hired
 
-    @strawberry.field(description="The yearly salary budget in CNY for all of them together.")
-    def budget(self) -> Decimal:
+    @strawberry.field(
+        description="The yearly salary budget in CNY for all of them together; where the viewer "
+        "directs the unit (not for an interviewer reaching it through a posting)."
+    )
+    async def budget(self, info: Info) -> Decimal | None:
+        if not await _directs(info, self._model.unit_id):
+            raise FieldNotPermitted("budget")
         return self._model.budget
 
     @strawberry.field(description="Why the people are needed.")
@@ -334,6 +359,7 @@ class CandidateInfo:
     _model: strawberry.Private[Candidate]
     _application_id: strawberry.Private[int]
     _contacts: strawberry.Private[bool]
+    _resume: strawberry.Private[bool]  # where the viewer directs, or HR shared it
 
     @strawberry.field(description="Their name.")
     def name(self) -> str:
@@ -383,10 +409,13 @@ class CandidateInfo:
             for w in self._model.work_history
         ]
 
-    @strawberry.field(description="Their résumé, if uploaded.")
+    @strawberry.field(
+        description="Their résumé, if uploaded; null for an interviewer unless HR shared it "
+        "with their interview."
+    )
     def resume(self) -> ResumeInfo | None:
         m = self._model
-        if not m.resume_key:
+        if not m.resume_key or not self._resume:
             return None
         return ResumeInfo(
             file_name=m.resume_name or "resume",
@@ -455,6 +484,10 @@ class InterviewInfo:
     def scheduled_at(self) -> datetime:
         return self._model.scheduled_at
 
+    @strawberry.field(description="Whether HR lets its interviewers download the résumé.")
+    def share_resume(self) -> bool:
+        return self._model.share_resume
+
     @strawberry.field(description="Every interviewer's name.")
     async def interviewer_names(self, info: Info) -> list[str]:
         cards = await _cards(info, self._model.id)
@@ -509,9 +542,15 @@ async def _cards(info: Info, interview_id: int) -> list[Scorecard]:
 @strawberry.type(name="Offer", description="The terms offered to a candidate.")
 class OfferInfo:
     _model: strawberry.Private[Offer]
+    _unit_id: strawberry.Private[int]  # the hiring unit: who reads the pay
 
-    @strawberry.field(description="The monthly base salary in CNY.")
-    def monthly_salary(self) -> Decimal:
+    @strawberry.field(
+        description="The monthly base salary in CNY; where the viewer directs the hiring unit "
+        "(not for an interviewer)."
+    )
+    async def monthly_salary(self, info: Info) -> Decimal | None:
+        if not await _directs(info, self._unit_id):
+            raise FieldNotPermitted("monthlySalary")
         return self._model.monthly_salary
 
     @strawberry.field(description="The first day of work.")
@@ -617,9 +656,11 @@ class ApplicationNode(Node):
     @strawberry.field(description="The candidate and what they gave.")
     async def candidate(self, info: Info) -> CandidateInfo:
         found = await _load(info, "recruitment_candidates", _candidates, self._model.candidate_id)
-        unit = await info.context.loader("unit", org_loaders.units_by_id).load(self._model.unit_id)
-        contacts = unit is not None and info.context.viewer.can_direct_in(unit.path)
-        return CandidateInfo(_model=found, _application_id=self._model.id, _contacts=contacts)
+        contacts = await _directs(info, self._model.unit_id)
+        resume = contacts or await _resume_shared(info, self._model.id)
+        return CandidateInfo(
+            _model=found, _application_id=self._model.id, _contacts=contacts, _resume=resume
+        )
 
     @strawberry.field(description="The posting applied to.")
     async def posting(self, info: Info) -> PostingNode | None:
@@ -660,7 +701,7 @@ class ApplicationNode(Node):
     @strawberry.field(description="The latest offer, if any.")
     async def offer(self, info: Info) -> OfferInfo | None:
         found = await _load(info, "recruitment_offers", service.latest_offers, self._model.id)
-        return OfferInfo(_model=found) if found is not None else None
+        return OfferInfo(_model=found, _unit_id=self._model.unit_id) if found is not None else None
 
     @strawberry.field(description="The onboarding checklist (once the offer is accepted).")
     async def onboarding(self, info: Info) -> list[OnboardingTaskInfo]:

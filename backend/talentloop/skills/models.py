@@ -194,17 +194,25 @@ class Question(Model):
 
 
 class SkillTest(Model):
-    """A test assembled from a competency's question bank. Its score maps to a level."""
+    """A test drawn from a pool of a competency's questions. Its score maps to a level.
+
+    Each attempt draws `question_count` questions at random from the pool (`question_ids`,
+    larger than that), at most `max_attempts` in `attempt_period_days` and `cooldown_hours`
+    apart: so that attempts cannot be used to learn the answers one question at a time."""
 
     id = fields.IntField(primary_key=True)
     title = fields.CharField(max_length=128)
     competency: fields.ForeignKeyRelation[Competency] = fields.ForeignKeyField(
         "talentloop.Competency", related_name="tests", on_delete=fields.CASCADE
     )
-    question_ids: list[int] = fields.JSONField()
+    question_ids: list[int] = fields.JSONField()  # the pool
+    question_count = fields.IntField(default=10, db_default=10)  # per attempt; the pool holds more
     # lowest percent for each level: {"1": 0, "2": 40, "3": 60, "4": 75, "5": 90}
     level_thresholds: dict[str, Any] = fields.JSONField()
     time_limit_minutes = fields.IntField(default=30)
+    max_attempts = fields.IntField(default=3, db_default=3)  # per period
+    attempt_period_days = fields.IntField(default=90, db_default=90)
+    cooldown_hours = fields.IntField(default=24, db_default=24)  # between two attempts' starts
     is_active = fields.BooleanField(default=True)
 
     competency_id: int
@@ -213,7 +221,19 @@ class SkillTest(Model):
         table = "skill_test"
 
 
+class AttemptStatus(StrEnum):
+    IN_PROGRESS = "in_progress"
+    SUBMITTED = "submitted"
+
+
 class TestAttempt(Model):
+    """One sitting of a test: started (its questions drawn), then submitted once and scored.
+    Only submitted ones have a level; the latest submitted one counts (`scoring`).
+
+    `submitted_at` is when it was submitted; while in progress it holds the start (the column
+    predates started attempts and stays NOT NULL: rebuilding the table on SQLite would drop
+    the enrolments' references to it)."""
+
     id = fields.IntField(primary_key=True)
     test: fields.ForeignKeyRelation[SkillTest] = fields.ForeignKeyField(
         "talentloop.SkillTest", related_name="attempts", on_delete=fields.CASCADE
@@ -221,10 +241,16 @@ class TestAttempt(Model):
     employee: fields.ForeignKeyRelation[Employee] = fields.ForeignKeyField(
         "talentloop.Employee", related_name="test_attempts", on_delete=fields.CASCADE
     )
+    # drawn from the pool, in order; null: made before attempts drew their questions
+    question_ids: list[int] | None = fields.JSONField(null=True)
     answers: dict[str, list[str]] = fields.JSONField(default=dict)  # question id → keys chosen
     score = fields.IntField(default=0)
     max_score = fields.IntField(default=0)
     level = fields.IntField(null=True)
+    status = fields.CharEnumField(
+        AttemptStatus, max_length=16, default=AttemptStatus.SUBMITTED, db_default="submitted"
+    )
+    started_at = fields.DatetimeField(null=True)  # null: made before attempts were started
     submitted_at = fields.DatetimeField(auto_now_add=True)
 
     test_id: int

@@ -299,13 +299,17 @@ class AnswerInput:
     keys: list[str] = strawberry.field(description="Chosen option keys.")
 
 
-@strawberry.input(description="A finished skill test.")
+@strawberry.input(description="A finished attempt of a skill test.")
 class SubmitSkillTestInput:
-    test_id: strawberry.ID = strawberry.field(description="The test.")
-    answers: list[AnswerInput] = strawberry.field(description="The answers.")
+    test_id: strawberry.ID = strawberry.field(
+        description="The test (its attempt in progress is submitted)."
+    )
+    answers: list[AnswerInput] = strawberry.field(
+        description="The answers to questions the attempt drew (one left out earns nothing)."
+    )
 
 
-@strawberry.type(description="The scored attempt, or the errors that stopped it.")
+@strawberry.type(description="The attempt (started or scored), or the errors that stopped it.")
 class TestAttemptPayload:
     attempt: TestAttemptNode | None = strawberry.field(description="The attempt.")
     errors: list[MutationError] = strawberry.field(description="Empty when it succeeded.")
@@ -423,7 +427,22 @@ class SkillsMutation:
         return RaterTaskPayload(task=RaterTaskNode(_model=task), errors=[])
 
     @strawberry.mutation(
-        description="Submit a skill test; it is scored and mapped to a level at once."
+        description="Start an attempt of a skill test (or get back the one in progress): its "
+        "questions drawn from the test's pool. Attempts are limited per period and a cool-down "
+        "apart (see SkillTest)."
+    )
+    async def start_skill_test(self, info: Info, test_id: strawberry.ID) -> TestAttemptPayload:
+        try:
+            attempt = await service.start_attempt(
+                info.context.viewer, require_pk(test_id, "SkillTest", "testId")
+            )
+        except ServiceError as exc:
+            return TestAttemptPayload(attempt=None, errors=mutation_errors(exc))
+        return TestAttemptPayload(attempt=TestAttemptNode(_model=attempt), errors=[])
+
+    @strawberry.mutation(
+        description="Submit the viewer's attempt in progress of a skill test, once: scored and "
+        "mapped to a level at once. Only the total is told, never which answers were right."
     )
     async def submit_skill_test(
         self, info: Info, input: SubmitSkillTestInput

@@ -4,7 +4,9 @@ score = Σ weight(source) × mean(source) / Σ weight(source), over the sources 
 have a result: the manager's rating, the latest skill test, the peers' and the
 subordinates' means (only when at least `min_raters` of the group rated, so that
 no single anonymous rating can be read back), and the self-rating. Ratings come
-from the latest round of the employee that rated the competency. An HR
+from the latest *closed* round of the employee that rated the competency: an open
+round's answers count nowhere, or a score read after each answer would give each
+answer away (the same differencing `service.round_results` refuses). An HR
 calibration, when there is one, replaces the score (and says so).
 gap = required level − score; positive means below what the position needs.
 """
@@ -22,11 +24,13 @@ from tortoise.functions import Count, Sum
 
 from talentloop.people.models import Employee
 from talentloop.skills.models import (
+    AttemptStatus,
     Calibration,
     RaterAssignment,
     RaterRelation,
     Rating,
     RequiredLevel,
+    RoundStatus,
     Source,
     SourceWeight,
     TestAttempt,
@@ -203,7 +207,9 @@ async def scores_for(
         rounds: dict[int, tuple[int, int]] = {}  # round → employee, min raters
         assignment_ids: list[int] = []
         for assignment_id, round_id, employee_id, min_raters in await RaterAssignment.filter(
-            round__employee_id__in=ids, submitted_at__not_isnull=True
+            round__employee_id__in=ids,
+            round__status=RoundStatus.CLOSED,
+            submitted_at__not_isnull=True,
         ).values_list("id", "round_id", "round__employee_id", "round__min_raters"):
             rounds[round_id] = (employee_id, min_raters)
             assignment_ids.append(assignment_id)
@@ -230,7 +236,10 @@ async def scores_for(
         tests: dict[tuple[int, int], int] = {}
         for row in (
             await TestAttempt.filter(
-                employee_id__in=ids, test__competency_id__in=competency_ids, level__not_isnull=True
+                employee_id__in=ids,
+                test__competency_id__in=competency_ids,
+                status=AttemptStatus.SUBMITTED,
+                level__not_isnull=True,
             )
             .order_by("submitted_at", "id")
             .values("employee_id", "test__competency_id", "level")

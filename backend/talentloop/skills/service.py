@@ -3,9 +3,10 @@ calibration, and the gap analyses managers and HR read."""
 
 from __future__ import annotations
 
+import secrets
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -24,6 +25,7 @@ from talentloop.performance.models import AssessmentRequest, AssessmentRequestSt
 from talentloop.skills import scoring
 from talentloop.skills.models import (
     AssessmentRound,
+    AttemptStatus,
     Calibration,
     CategoryKind,
     Competency,
@@ -441,18 +443,38 @@ async def close_round(viewer: Viewer, round_id: int) -> AssessmentRound:
 class GroupCount:
     relation: RaterRelation
     invited: int
-    submitted: int
+    submitted: int | None  # None while the round is open
 
 
-async def group_counts(round_id: int) -> list[GroupCount]:
-    """How many of each group were asked and answered: the only thing shown about raters."""
+async def group_counts(round_: AssessmentRound) -> list[GroupCount]:
+    """How many of each group were asked and, once the round is closed, answered: the only
+    thing shown about raters. While it is open a group's answers are not counted out: with
+    the count ticking up one by one, whoever reads it learns when each rater answered."""
     counts: dict[RaterRelation, list[int]] = defaultdict(lambda: [0, 0])
-    for relation, submitted in await RaterAssignment.filter(round_id=round_id).values_list(
+    for relation, submitted in await RaterAssignment.filter(round_id=round_.id).values_list(
         "relation", "submitted_at"
     ):
         counts[RaterRelation(relation)][0] += 1
         counts[RaterRelation(relation)][1] += submitted is not None
-    return [GroupCount(rel, *counts[rel]) for rel in RaterRelation if rel in counts]
+    closed = round_.status is RoundStatus.CLOSED
+    return [
+        GroupCount(rel, counts[rel][0], counts[rel][1] if closed else None)
+        for rel in RaterRelation
+        if rel in counts
+    ]
+
+
+@dataclass(frozen=True)
+class RoundProgress:
+    invited: int
+    submitted: int
+
+
+async def round_progress(round_id: int) -> RoundProgress:
+    """Raters asked and answered over the whole round, every group together: progress to
+    chase while it is open, which tells nobody whose answer came in (no group's count does)."""
+    rows = await RaterAssignment.filter(round_id=round_id).values_list("submitted_at", flat=True)
+    return RoundProgress(len(rows), sum(1 for at in rows if at is not None))
 
 
 @dataclass(frozen=True)
@@ -465,7 +487,13 @@ class GroupResult:
 
 
 async def round_results(round_: AssessmentRound) -> list[GroupResult]:
-    """Per competency and group: the mean, or nothing when an anonymous group has too few ratings."""
+    """Per competency and group: the mean, or nothing when an anonymous group has too few ratings.
+
+    Nothing at all while the round is open: a running mean and count read after each answer
+    give every answer away by differencing (3.00 after three, 2.50 after four: the fourth
+    was 1), so results exist from the close on, fixed."""
+    if round_.status is not RoundStatus.CLOSED:
+        return []
     levels: dict[tuple[int, RaterRelation], list[int]] = defaultdict(list)
     for competency_id, relation, level in await Rating.filter(
         assignment__round_id=round_.id, assignment__submitted_at__not_isnull=True
@@ -567,9 +595,14 @@ async def get_test(viewer: Viewer, test_id: int) -> SkillTest | None:
     return await SkillTest.get_or_none(id=test_id, is_active=True)
 
 
-async def test_questions(test: SkillTest) -> list[Question]:
-    found = {q.id: q for q in await Question.filter(id__in=test.question_ids)}
-    return [found[i] for i in test.question_ids if i in found]
+async def questions_by_id(ids: list[int]) -> list[Question]:
+    found = {q.id: q for q in await Question.filter(id__in=ids)}
+    return [found[i] for i in ids if i in found]
+
+
+async def attempt_questions(attempt: TestAttempt) -> list[Question]:
+    """The questions an attempt drew, in its order (an attempt from before the draw: none)."""
+    return await questions_by_id(attempt.question_ids or [])
 
 
 def level_for(percent: Decimal, thresholds: dict[str, object]) -> int:
@@ -581,20 +614,127 @@ def level_for(percent: Decimal, thresholds: dict[str, object]) -> int:
     return level
 
 
-async def submit_attempt(
-    viewer: Viewer, test_id: int, answers: dict[int, list[str]]
-) -> TestAttempt:
-    """Scored at once: a question earns its points when exactly the right options are chosen."""
+# An attempt's answers are taken this long after its time limit (a slow network, a last click).
+SUBMIT_GRACE = timedelta(minutes=2)
+
+
+@dataclass(frozen=True)
+class AttemptAllowance:
+    """Where the viewer stands with a test: attempts left in the period, and when the next may
+    start (None: now)."""
+
+    used: int
+    left: int
+    next_at: datetime | None
+
+
+def _started(attempt: TestAttempt) -> datetime:
+    return attempt.started_at or attempt.submitted_at
+
+
+async def allowance(test: SkillTest, employee_id: int, now: datetime) -> AttemptAllowance:
+    """Attempts started in the period (`attempt_period_days`) count, submitted or not; the
+    next starts `cooldown_hours` after the last one started, and once one of those counted
+    leaves the period when none is left."""
+    since = now - timedelta(days=test.attempt_period_days)
+    recent = sorted(
+        (
+            a
+            for a in await TestAttempt.filter(test_id=test.id, employee_id=employee_id)
+            if _started(a) >= since
+        ),
+        key=_started,
+    )
+    left = max(0, test.max_attempts - len(recent))
+    waits: list[datetime] = []
+    if recent:
+        waits.append(_started(recent[-1]) + timedelta(hours=test.cooldown_hours))
+    if left == 0 and recent:
+        oldest_counted = recent[len(recent) - test.max_attempts]
+        waits.append(_started(oldest_counted) + timedelta(days=test.attempt_period_days))
+    next_at = max(waits) if waits else None
+    return AttemptAllowance(len(recent), left, next_at if next_at and next_at > now else None)
+
+
+async def open_attempt(test_id: int, employee_id: int) -> TestAttempt | None:
+    return await TestAttempt.filter(
+        test_id=test_id, employee_id=employee_id, status=AttemptStatus.IN_PROGRESS
+    ).first()
+
+
+def deadline_of(attempt: TestAttempt, test: SkillTest) -> datetime:
+    return _started(attempt) + timedelta(minutes=test.time_limit_minutes)
+
+
+async def start_attempt(viewer: Viewer, test_id: int) -> TestAttempt:
+    """Start an attempt: `question_count` questions drawn at random from the pool. An attempt
+    in progress is handed back (starting again draws nothing new); a new one needs an attempt
+    left in the period and the cool-down passed."""
     if viewer.employee_id is None:
         raise ServiceError.one(ErrorCode.FORBIDDEN, "Only employees take tests.")
     test = await get_test(viewer, test_id)
     if test is None:
         raise not_found("Test", "testId")
-    questions = await test_questions(test)
-    unknown = set(answers) - {q.id for q in questions}
-    if unknown:
+    pool = list(dict.fromkeys(test.question_ids))
+    if test.question_count < 1 or len(pool) <= test.question_count:
         raise ServiceError.one(
-            ErrorCode.INVALID, "Answers to questions not in the test.", "answers"
+            ErrorCode.CONFLICT,
+            "This test has no question pool to draw from yet (more questions than one attempt "
+            "asks).",
+            "testId",
+        )
+    now = datetime.now(UTC)
+    async with in_transaction():
+        # one start at a time per person: two at once could not both pass the limits
+        await Employee.filter(id=viewer.employee_id).select_for_update().first()
+        current = await open_attempt(test.id, viewer.employee_id)
+        if current is not None:
+            if now <= deadline_of(current, test) + SUBMIT_GRACE:
+                return current
+            current.status = AttemptStatus.SUBMITTED  # time ran out unsubmitted: scores nothing
+            current.submitted_at = deadline_of(current, test)
+            await current.save(update_fields=["status", "submitted_at"])
+        stands = await allowance(test, viewer.employee_id, now)
+        if stands.left == 0 or stands.next_at is not None:
+            when = f"before {stands.next_at:%Y-%m-%d %H:%M} UTC " if stands.next_at else ""
+            raise ServiceError.one(
+                ErrorCode.CONFLICT,
+                f"No attempt of this test can start {when}({test.max_attempts} in "
+                f"{test.attempt_period_days} days, {test.cooldown_hours} hours apart).",
+                "testId",
+            )
+        drawn = secrets.SystemRandom().sample(pool, test.question_count)
+        return await TestAttempt.create(
+            test_id=test.id,
+            employee_id=viewer.employee_id,
+            question_ids=drawn,
+            status=AttemptStatus.IN_PROGRESS,
+            started_at=now,
+            submitted_at=now,  # the start, until it is submitted (see the model)
+        )
+
+
+async def submit_attempt(
+    viewer: Viewer, test_id: int, answers: dict[int, list[str]]
+) -> TestAttempt:
+    """Submit the viewer's attempt in progress, once. Every question it drew counts (one left
+    unanswered earns nothing), a question earns its points when exactly the right options are
+    chosen, and only the total is told: never which questions were right."""
+    if viewer.employee_id is None:
+        raise ServiceError.one(ErrorCode.FORBIDDEN, "Only employees take tests.")
+    test = await get_test(viewer, test_id)
+    if test is None:
+        raise not_found("Test", "testId")
+    attempt = await open_attempt(test.id, viewer.employee_id)
+    if attempt is None:
+        raise ServiceError.one(ErrorCode.CONFLICT, "Start an attempt of this test first.", "testId")
+    now = datetime.now(UTC)
+    if now > deadline_of(attempt, test) + SUBMIT_GRACE:
+        raise ServiceError.one(ErrorCode.CONFLICT, "The attempt's time is up.", "testId")
+    questions = await attempt_questions(attempt)
+    if set(answers) - {q.id for q in questions}:
+        raise ServiceError.one(
+            ErrorCode.INVALID, "Answers to questions this attempt did not draw.", "answers"
         )
     score = max_score = 0
     for question in questions:
@@ -605,13 +745,31 @@ async def submit_attempt(
         if chosen == sorted(question.correct):
             score += question.points
     percent = Decimal(score * 100) / max_score if max_score else Decimal(0)
-    return await TestAttempt.create(
-        test_id=test.id,
-        employee_id=viewer.employee_id,
+    written = await TestAttempt.filter(id=attempt.id, status=AttemptStatus.IN_PROGRESS).update(
         answers={str(k): v for k, v in answers.items()},
         score=score,
         max_score=max_score,
         level=level_for(percent, test.level_thresholds),
+        status=AttemptStatus.SUBMITTED,
+        submitted_at=now,
+    )
+    if not written:
+        raise ServiceError.one(ErrorCode.CONFLICT, "This attempt is submitted already.", "testId")
+    return await TestAttempt.get(id=attempt.id)
+
+
+async def counting_attempt(test_id: int, employee_id: int) -> TestAttempt | None:
+    """The attempt whose level counts for the competency: the latest submitted one (what one
+    knows now, better or worse than before; `scoring` reads the same)."""
+    return (
+        await TestAttempt.filter(
+            test_id=test_id,
+            employee_id=employee_id,
+            status=AttemptStatus.SUBMITTED,
+            level__not_isnull=True,
+        )
+        .order_by("-submitted_at", "-id")
+        .first()
     )
 
 
@@ -624,9 +782,12 @@ def visible_attempts(viewer: Viewer) -> QuerySet[TestAttempt]:
 
 
 async def my_attempts(viewer: Viewer) -> list[TestAttempt]:
+    """The viewer's submitted attempts, newest first (one in progress is the test's)."""
     if viewer.employee_id is None:
         return []
-    return await TestAttempt.filter(employee_id=viewer.employee_id).order_by("-submitted_at", "-id")
+    return await TestAttempt.filter(
+        employee_id=viewer.employee_id, status=AttemptStatus.SUBMITTED
+    ).order_by("-submitted_at", "-id")
 
 
 # --- calibration ----------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ means (hidden below the minimum), and a rater's task is visible to the rater alo
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated
 
@@ -20,6 +20,7 @@ from talentloop.graphql.refs import employee_node
 from talentloop.skills import scoring, service
 from talentloop.skills.models import (
     AssessmentRound,
+    AttemptStatus,
     CategoryKind,
     Competency,
     CompetencyCategory,
@@ -43,6 +44,7 @@ for enum, name, description in [
     (Source, "ScoreSource", "Where part of a competency score comes from."),
     (RoundStatus, "AssessmentRoundStatus", "Open for ratings, or closed."),
     (QuestionKind, "QuestionKind", "One right option, or several."),
+    (AttemptStatus, "TestAttemptStatus", "In progress, or submitted and scored."),
 ]:
     strawberry.enum(enum, name=name, description=description)
 
@@ -277,7 +279,15 @@ class UnderPerformerAnalysisInfo:
 class RaterGroupCount:
     relation: RaterRelation = strawberry.field(description="Self, manager, peers or subordinates.")
     invited: int = strawberry.field(description="Asked.")
-    submitted: int = strawberry.field(description="Answered.")
+    submitted: int | None = strawberry.field(
+        description="Answered; null while the round is open (see AssessmentRound.progress)."
+    )
+
+
+@strawberry.type(description="Raters asked and answered over a whole round, every group together.")
+class RoundProgressInfo:
+    invited: int = strawberry.field(description="Raters asked.")
+    submitted: int = strawberry.field(description="Raters who have answered.")
 
 
 @strawberry.type(description="A group's mean on one competency (hidden below the minimum).")
@@ -326,14 +336,23 @@ class AssessmentRoundNode(Node):
         found = [await _competency(info, c) for c in self._model.competency_ids]
         return [c for c in found if c is not None]
 
-    @strawberry.field(description="Raters asked and answered per group; never who.")
+    @strawberry.field(
+        description="Raters asked per group, and answered once the round is closed; never who."
+    )
     async def groups(self) -> list[RaterGroupCount]:
         return [
             RaterGroupCount(relation=g.relation, invited=g.invited, submitted=g.submitted)
-            for g in await service.group_counts(self._model.id)
+            for g in await service.group_counts(self._model)
         ]
 
-    @strawberry.field(description="Group means per competency.")
+    @strawberry.field(description="Raters asked and answered in total (never per group).")
+    async def progress(self) -> RoundProgressInfo:
+        p = await service.round_progress(self._model.id)
+        return RoundProgressInfo(invited=p.invited, submitted=p.submitted)
+
+    @strawberry.field(
+        description="Group means per competency, once the round is closed (empty while open)."
+    )
     async def results(self) -> list[RoundGroupResult]:
         return [
             RoundGroupResult(
@@ -510,9 +529,57 @@ class SkillTestNode(Node):
             for k, v in sorted(self._model.level_thresholds.items(), key=lambda kv: int(kv[0]))
         ]
 
-    @strawberry.field(description="The questions, without the answers.")
-    async def questions(self) -> list[TestQuestionInfo]:
-        return [TestQuestionInfo(_model=q) for q in await service.test_questions(self._model)]
+    @strawberry.field(description="Questions drawn for each attempt, from a larger pool.")
+    def question_count(self) -> int:
+        return self._model.question_count
+
+    @strawberry.field(description="Attempts one may start in a period.")
+    def max_attempts(self) -> int:
+        return self._model.max_attempts
+
+    @strawberry.field(description="The period the attempts are counted over, in days.")
+    def attempt_period_days(self) -> int:
+        return self._model.attempt_period_days
+
+    @strawberry.field(description="Hours between the starts of two attempts.")
+    def cooldown_hours(self) -> int:
+        return self._model.cooldown_hours
+
+    @strawberry.field(description="Attempts the viewer has left in the period.")
+    async def my_attempts_left(self, info: Info) -> int:
+        stands = await _allowance(info, self._model)
+        return stands.left if stands else 0
+
+    @strawberry.field(description="When the viewer may start the next attempt (null: now).")
+    async def my_next_attempt_at(self, info: Info) -> datetime | None:
+        stands = await _allowance(info, self._model)
+        return stands.next_at if stands else None
+
+    @strawberry.field(description="The viewer's attempt in progress, if any.")
+    async def my_open_attempt(self, info: Info) -> TestAttemptNode | None:
+        employee_id = info.context.viewer.employee_id
+        if employee_id is None:
+            return None
+        found = await service.open_attempt(self._model.id, employee_id)
+        return TestAttemptNode(_model=found) if found else None
+
+    @strawberry.field(
+        description="The viewer's attempt whose level counts for the competency: the latest "
+        "submitted one."
+    )
+    async def counting_attempt(self, info: Info) -> TestAttemptNode | None:
+        employee_id = info.context.viewer.employee_id
+        if employee_id is None:
+            return None
+        found = await service.counting_attempt(self._model.id, employee_id)
+        return TestAttemptNode(_model=found) if found else None
+
+
+async def _allowance(info: Info, test: SkillTest) -> service.AttemptAllowance | None:
+    employee_id = info.context.viewer.employee_id
+    if employee_id is None:
+        return None
+    return await service.allowance(test, employee_id, datetime.now(UTC))
 
 
 @strawberry.type(description="The lowest percentage that earns a level.")
@@ -521,9 +588,16 @@ class LevelThreshold:
     min_percent: Decimal = strawberry.field(description="Percent of points.")
 
 
-@strawberry.type(name="TestAttempt", description="A submitted test, scored.")
+@strawberry.type(
+    name="TestAttempt",
+    description="An attempt of a skill test: in progress with its drawn questions, then "
+    "submitted and scored (the total only).",
+)
 class TestAttemptNode(Node):
     _model: strawberry.Private[TestAttempt]
+
+    def _submitted(self) -> bool:
+        return self._model.status is AttemptStatus.SUBMITTED
 
     @strawberry.field(description="The global ID.")
     def id(self) -> strawberry.ID:
@@ -534,18 +608,37 @@ class TestAttemptNode(Node):
         test = await SkillTest.get_or_none(id=self._model.test_id)
         return SkillTestNode(_model=test) if test else None
 
-    @strawberry.field(description="Points earned.")
-    def score(self) -> int:
-        return self._model.score
+    @strawberry.field(description="In progress or submitted.")
+    def status(self) -> AttemptStatus:
+        return self._model.status
 
-    @strawberry.field(description="Points possible.")
-    def max_score(self) -> int:
-        return self._model.max_score
+    @strawberry.field(description="The questions it drew, without the answers.")
+    async def questions(self) -> list[TestQuestionInfo]:
+        return [TestQuestionInfo(_model=q) for q in await service.attempt_questions(self._model)]
 
-    @strawberry.field(description="Proficiency level the score maps to.")
+    @strawberry.field(description="When it was started (null for one from before attempts).")
+    def started_at(self) -> datetime | None:
+        return self._model.started_at
+
+    @strawberry.field(description="Answers are taken until then (the test's time limit).")
+    async def deadline(self) -> datetime | None:
+        if self._model.started_at is None:
+            return None
+        test = await SkillTest.get(id=self._model.test_id)
+        return service.deadline_of(self._model, test)
+
+    @strawberry.field(description="Points earned (null until submitted).")
+    def score(self) -> int | None:
+        return self._model.score if self._submitted() else None
+
+    @strawberry.field(description="Points possible (null until submitted).")
+    def max_score(self) -> int | None:
+        return self._model.max_score if self._submitted() else None
+
+    @strawberry.field(description="Proficiency level the score maps to (null until submitted).")
     def level(self) -> int | None:
-        return self._model.level
+        return self._model.level if self._submitted() else None
 
-    @strawberry.field(description="When it was submitted.")
-    def submitted_at(self) -> datetime:
-        return self._model.submitted_at
+    @strawberry.field(description="When it was submitted (null while in progress).")
+    def submitted_at(self) -> datetime | None:
+        return self._model.submitted_at if self._submitted() else None

@@ -112,8 +112,9 @@ export function errorsBesidesCost(error: CombinedError | undefined): string[] {
 /** A scored attempt, as the test runner shows it. */
 export interface ScoredAttempt {
   id: string
-  score: number
-  maxScore: number
+  /** Null until submitted. */
+  score?: number | null
+  maxScore?: number | null
   level?: number | null
 }
 
