@@ -214,8 +214,8 @@ async def _probes(w: MatrixWorld, x: Extra) -> dict[tuple[str, str], list[Case]]
             Case(f'hireCandidate(input: {{applicationId: "{own_app}", managerId: "{p(w, OTHER_PERSON)}"}})', "managerId"),
         ],
         ("saveApprovalFlow", "steps.employeeId"): [
-            Case(f'saveApprovalFlow(input: {{requestType: OFFER, unitId: "{u(w, OTHER_TEAM)}", steps: [{{position: 0, rule: USER, employeeId: "{p(w, OWN_PERSON)}"}}]}})', "unitId"),
-            Case(f'saveApprovalFlow(input: {{requestType: OFFER, unitId: "{u(w, OWN_TEAM)}", steps: [{{position: 0, rule: USER, employeeId: "{p(w, OTHER_PERSON)}"}}]}})', "steps.0.employeeId"),
+            Case(f'saveApprovalFlow(input: {{requestType: LEAVE, unitId: "{u(w, OTHER_TEAM)}", steps: [{{position: 0, rule: USER, employeeId: "{p(w, OWN_PERSON)}"}}]}})', "unitId"),
+            Case(f'saveApprovalFlow(input: {{requestType: LEAVE, unitId: "{u(w, OWN_TEAM)}", steps: [{{position: 0, rule: USER, employeeId: "{p(w, OTHER_PERSON)}"}}]}})', "steps.0.employeeId"),
         ],
         ("rehireEmployee", "unitId"): [
             Case(f'rehireEmployee(input: {{employeeId: "{_pk(x.former_other)}", unitId: "{u(w, OWN_TEAM)}", {REHIRE}}})', "id"),
