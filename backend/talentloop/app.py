@@ -210,7 +210,7 @@ async def download_report(request: Request) -> Response:
     credentials = await _bearer(request)
     if credentials is None:
         return JSONResponse(UNAUTHENTICATED, status_code=401)
-    job = await jobs.get_job(await load_viewer(credentials), int(request.path_params["job_id"]))
+    job = await jobs.get_job(await load_viewer(credentials), request.path_params["job_id"])
     if job is None or job.status is not ReportStatus.DONE or job.content is None:
         return PlainTextResponse("Not found.", status_code=404)
     name = job.file_name or f"report-{job.id}.{job.format.value}"
@@ -230,7 +230,7 @@ async def download_sensitive_export(request: Request) -> Response:
         return JSONResponse(UNAUTHENTICATED, status_code=401)
     viewer = await load_viewer(credentials)
     with audit.client_address(request.client.host if request.client else None):
-        found = await exports.download(viewer, int(request.path_params["export_id"]))
+        found = await exports.download(viewer, request.path_params["export_id"])
     if found is None:
         return PlainTextResponse("Not found.", status_code=404)
     content, name = found
@@ -253,7 +253,7 @@ async def download_payroll_file(request: Request) -> Response:
     try:
         with audit.client_address(request.client.host if request.client else None):
             found = await exports.export(
-                viewer, int(request.path_params["run_id"]), request.path_params["kind"]
+                viewer, request.path_params["run_id"], request.path_params["kind"]
             )
     except exports.NotReady:
         return PlainTextResponse("Approve the run first.", status_code=409)
@@ -316,13 +316,13 @@ def create_app(database_url: str | None = None) -> Starlette:
     routes: list[Any] = [
         Route("/healthz", healthz),
         Route("/graphql", GraphQLEndpoint(), methods=["GET", "POST"]),
-        Route("/reports/{job_id:int}", download_report, methods=["GET"]),
+        Route("/reports/{job_id:pk}", download_report, methods=["GET"]),
         Route("/archive/upload", upload_document, methods=["POST"]),
-        Route("/archive/{document_id:int}", download_document, methods=["GET"]),
+        Route("/archive/{document_id:pk}", download_document, methods=["GET"]),
         Route("/recruitment/resume", upload_resume, methods=["POST"]),
-        Route("/recruitment/resume/{application_id:int}", download_resume, methods=["GET"]),
-        Route("/payroll/runs/{run_id:int}/{kind}.xlsx", download_payroll_file, methods=["GET"]),
-        Route("/exports/{export_id:int}", download_sensitive_export, methods=["GET"]),
+        Route("/recruitment/resume/{application_id:pk}", download_resume, methods=["GET"]),
+        Route("/payroll/runs/{run_id:pk}/{kind}.xlsx", download_payroll_file, methods=["GET"]),
+        Route("/exports/{export_id:pk}", download_sensitive_export, methods=["GET"]),
         Route("/me/record.json", partial(download_own_record, file_format="json")),
         Route("/me/record.xlsx", partial(download_own_record, file_format="xlsx")),
     ]

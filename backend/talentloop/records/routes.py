@@ -136,7 +136,7 @@ async def download_document(request: Request) -> Response:
     if not may_read(viewer.token_scopes, "people"):
         # Outside the token's scopes: the same answer as a document that does not exist.
         return PlainTextResponse("Not found.", status_code=404)
-    found = await archive.download(viewer, int(request.path_params["document_id"]))
+    found = await archive.download(viewer, request.path_params["document_id"])
     if found is None:
         return PlainTextResponse("Not found.", status_code=404)
     document, content = found

@@ -68,7 +68,7 @@ async def download_resume(request: Request) -> Response:
         return JSONResponse(UNAUTHENTICATED, status_code=401)
     if not may_read(viewer.token_scopes, "people"):
         return PlainTextResponse("Not found.", status_code=404)
-    found = await service.resume(viewer, int(request.path_params["application_id"]))
+    found = await service.resume(viewer, request.path_params["application_id"])
     if found is None:
         return PlainTextResponse("Not found.", status_code=404)
     candidate, content = found
