@@ -273,13 +273,13 @@ def create_app(database_url: str | None = None) -> Starlette:
     routes: list[Any] = [
         Route("/healthz", healthz),
         Route("/graphql", GraphQLEndpoint(), methods=["GET", "POST"]),
-        Route("/reports/{job_id:int}", download_report, methods=["GET"]),
+        Route("/reports/{job_id:pk}", download_report, methods=["GET"]),
         Route("/archive/upload", upload_document, methods=["POST"]),
-        Route("/archive/{document_id:int}", download_document, methods=["GET"]),
+        Route("/archive/{document_id:pk}", download_document, methods=["GET"]),
         Route("/recruitment/resume", upload_resume, methods=["POST"]),
-        Route("/recruitment/resume/{application_id:int}", download_resume, methods=["GET"]),
-        Route("/payroll/runs/{run_id:int}/{kind}.xlsx", download_payroll_file, methods=["GET"]),
-        Route("/exports/{export_id:int}", download_sensitive_export, methods=["GET"]),
+        Route("/recruitment/resume/{application_id:pk}", download_resume, methods=["GET"]),
+        Route("/payroll/runs/{run_id:pk}/{kind}.xlsx", download_payroll_file, methods=["GET"]),
+        Route("/exports/{export_id:pk}", download_sensitive_export, methods=["GET"]),
         Route("/me/record.{format}", download_own_record, methods=["GET"]),
     ]
     if (settings.spa_dir / "index.html").exists():

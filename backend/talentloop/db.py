@@ -13,6 +13,7 @@ from typing import Any
 from tortoise.backends.base.config_generator import expand_db_url
 
 from talentloop.config import get_settings
+from talentloop.inputs import install_for_modules
 
 MODEL_MODULES = [
     "talentloop.org.models",
@@ -34,6 +35,9 @@ MODEL_MODULES = [
 
 
 def tortoise_config(database_url: str | None = None) -> dict[str, Any]:
+    # Every path to the database starts here: each model's writes are checked against its
+    # columns (talentloop/inputs.py) before Tortoise is initialised with them.
+    install_for_modules(MODEL_MODULES)
     url = database_url or get_settings().database_url
     connection: str | dict[str, Any] = url
     if url.startswith("sqlite://"):

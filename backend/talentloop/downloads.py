@@ -1,11 +1,34 @@
 """The HTTP answer of every file download (reports, exports, the archive, résumés, payroll
-files, one's own record)."""
+files, one's own record), and the record id in its path."""
 
 from __future__ import annotations
 
 from urllib.parse import quote
 
+from starlette.convertors import Convertor, register_url_convertor
+from starlette.exceptions import HTTPException
 from starlette.responses import Response
+
+from talentloop.graphql.ids import MAX_PK
+
+
+class RecordId(Convertor[int]):
+    """`{name:pk}` in a route: a record id, 1..MAX_PK. Any other number names no record, so it
+    is the 404 of a missing one, before a query: a larger id would overflow the column
+    (PostgreSQL's integer, SQLite's 64 bits) and fail in the database, a 500."""
+
+    regex = "[0-9]+"
+
+    def convert(self, value: str) -> int:
+        if len(value) > len(str(MAX_PK)) or not 1 <= int(value) <= MAX_PK:
+            raise HTTPException(status_code=404, detail="Not found.")
+        return int(value)
+
+    def to_string(self, value: int) -> str:
+        return str(value)
+
+
+register_url_convertor("pk", RecordId())
 
 
 def attachment(content: bytes, media_type: str, name: str) -> Response:

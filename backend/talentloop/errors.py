@@ -34,6 +34,12 @@ class ServiceError(Exception):
         super().__init__("; ".join(e.message for e in errors))
         self.errors = list(errors)
 
+    @property
+    def extensions(self) -> dict[str, str]:
+        """The code of a service error that reaches a client as a query's error (graphql-core
+        reads `extensions` from the error it wraps), like INVALID for a bad cursor."""
+        return {"code": self.errors[0].code.name if self.errors else ErrorCode.INVALID.name}
+
     @classmethod
     def one(cls, code: ErrorCode, message: str, field: str | None = None) -> ServiceError:
         return cls(FieldError(message=message, code=code, field=field))

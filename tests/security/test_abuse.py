@@ -134,7 +134,7 @@ async def test_a_page_larger_than_100_keeps_its_typed_error(api: Api, world: Wor
         body = await api.run(query, {"n": first}, as_=world.users["hq_hr"])
         assert body["data"] is None
         assert [e["message"] for e in body["errors"]] == ["'first' must be between 0 and 100."]
-        assert codes(body) == [None]  # a typed error, not the cost limit nor a masked one
+        assert codes(body) == ["BAD_USER_INPUT"]  # typed, not the cost limit nor a masked one
     literal = await api.run(
         "{ employees(first: 99999) { edges { node { id } } } }", as_=world.users["hq_hr"]
     )
@@ -142,7 +142,7 @@ async def test_a_page_larger_than_100_keeps_its_typed_error(api: Api, world: Wor
     # 2^31 is not an Int at all: the variable is refused before execution, not masked
     body = await api.run(query, {"n": 2**31}, as_=world.users["hq_hr"])
     assert "non 32-bit signed integer" in body["errors"][0]["message"]
-    assert codes(body) == [None]
+    assert codes(body) == ["BAD_USER_INPUT"]
 
 
 NESTED = """query($n: Int!) {
@@ -372,7 +372,7 @@ async def test_typed_and_input_errors_pass_unmasked(api: Api, world: World) -> N
     ]:
         body = await api.run(query, variables, as_=world.users["hq_hr"])
         assert expected in body["errors"][0]["message"], body
-        assert codes(body) == [None]
+        assert codes(body) == ["BAD_USER_INPUT"]
 
 
 async def test_nul_characters_are_refused_before_they_reach_the_database(

@@ -60,6 +60,7 @@ from talentloop.graphql import errors as error_policy
 from talentloop.graphql.errors import PublicError
 from talentloop.graphql.ids import to_global_id
 from talentloop.graphql.schema import schema
+from tests.security.test_inputs import DOWNLOADS
 from tests.support import Api, World, access_token, gid
 
 pytestmark = pytest.mark.fuzz
@@ -144,12 +145,26 @@ HOSTILE_STRINGS = [
     "{{7*7}}",
     "null",
     "NaN",
+    "A\u200bB",  # zero-width space in a name
+    "\u202egpj.exe",  # a bidi override
+    "\ufeffname",
+    "长" * 101,  # one past a search's limit
+    # crafted cursors (every `after` is a String)
+    base64.urlsafe_b64encode(b"k:99999999999999999999999999").decode(),
+    base64.urlsafe_b64encode(b"k:2147483648").decode(),
+    base64.urlsafe_b64encode(b"k:-1").decode(),
+    base64.urlsafe_b64encode(b"k:abc").decode(),
+    base64.urlsafe_b64encode(b"k:\xff\xfe").decode(),
+    base64.urlsafe_b64encode("k:长".encode()).decode(),
 ]
 HOSTILE_INTS = [0, -1, 1, 100, 101, 2**31 - 1, -(2**31), 2**31, 2**53, 2**63, -(2**63), 10**30]
 HOSTILE_DATES = [
     "2024-02-30",
     "2024-13-01",
     "0001-01-01",
+    "1899-12-31",
+    "2101-01-01",
+    "2099-12-01",
     "9999-12-31",
     "10000-01-01",
     "-0001-01-01",
@@ -181,6 +196,9 @@ HOSTILE_DECIMALS: list[Any] = [
     "0.000000001",
     "12345678901234567890.123456789",
     "1" * 60,
+    "1e30",
+    "10000000000",  # one past NUMERIC(12, 2)
+    "-99999999999999.99",
     "abc",
     "",
     1e308,
@@ -253,6 +271,17 @@ def scalar_values(name: str, world: World) -> st.SearchStrategy[Any]:
         ),
     }[name]
     return rarely(st.sampled_from(hostile), valid, 3)
+
+
+def fuzzing(examples: int) -> Any:
+    """Hypothesis settings of this module: a fixed seed, `examples` draws, no deadline."""
+    return settings(
+        max_examples=examples,
+        derandomize=True,
+        database=None,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+    )
 
 
 def rarely(rare: st.SearchStrategy[Any], common: st.SearchStrategy[Any], one_in: int) -> Any:
@@ -400,13 +429,7 @@ def test_every_root_field_is_fuzzed() -> None:
 
 
 @pytest.mark.parametrize(("kind", "name"), ROOT_FIELDS, ids=[f"{k}.{n}" for k, n in ROOT_FIELDS])
-@settings(
-    max_examples=EXAMPLES_PER_FIELD,
-    derandomize=True,
-    database=None,
-    deadline=None,
-    suppress_health_check=list(HealthCheck),
-)
+@fuzzing(EXAMPLES_PER_FIELD)
 @given(user=st.sampled_from([None, "hq_hr", "employee"]), data=st.data())
 async def test_a_root_field_survives_hostile_arguments(
     api: Api,
@@ -450,3 +473,103 @@ async def test_a_root_field_survives_hostile_arguments(
     if before is not None and (errors or _payload_errors(body.get("data"))):
         await _background_jobs_done()
         assert await _row_counts() == before, f"{name} answered errors but wrote rows"
+
+
+# --- the inputs of Issue 18 point 11: typed errors only, not even a masked one ----------
+
+CURSOR_FIELDS = [
+    name
+    for name, field in SCHEMA.query_type.fields.items()
+    if "after" in field.args and "first" in field.args
+]
+
+
+def cursors() -> st.SearchStrategy[str]:
+    """What a client may send as `after`: base64 of a key that is huge, negative, text, not
+    UTF-8; no base64 at all; long."""
+    key = (
+        st.integers().map(str)
+        | st.integers(min_value=2**31 - 2, max_value=2**70).map(str)
+        | st.text(max_size=300)
+        | st.binary(max_size=40).map(lambda b: b.decode("latin-1"))
+    )
+    prefixed = key.map(lambda k: "k:" + k) | st.binary(max_size=40).map(bytes.hex)
+    encoded = prefixed.map(lambda raw: base64.urlsafe_b64encode(raw.encode()).decode())
+    return encoded | st.text(max_size=60) | st.sampled_from(["A" * 10_000, "%%%", ""])
+
+
+async def _send(api: Api, world: World, query: str, variables: dict[str, Any]) -> Any:
+    """As HR, the variables as json.dumps writes them (NaN and Infinity included)."""
+    headers = {
+        "Authorization": f"Bearer {await api.token(world.users['hq_hr'])}",
+        "Content-Type": "application/json",
+    }
+    content = json.dumps({"query": query, "variables": variables})
+    response = await api.http.post("/graphql", content=content, headers=headers)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def _no_internal_error(body: dict[str, Any]) -> None:
+    for error in body.get("errors") or []:
+        assert error["message"] != MASKED, error
+        assert (error.get("extensions") or {}).get("code") != "INTERNAL_SERVER_ERROR", error
+
+
+@pytest.mark.parametrize("name", CURSOR_FIELDS)
+@fuzzing(EXAMPLES_PER_FIELD)
+@given(cursor=cursors())
+async def test_a_crafted_cursor_is_never_an_internal_error(
+    api: Api, world: World, name: str, cursor: str
+) -> None:
+    query = f"query($a: String) {{ {name}(first: 2, after: $a) {{ edges {{ cursor }} }} }}"
+    _no_internal_error(await _send(api, world, query, {"a": cursor}))
+
+
+@fuzzing(60)
+@given(
+    path=st.sampled_from(DOWNLOADS),
+    pk=st.integers(min_value=0, max_value=2**80)
+    | st.integers(min_value=2**31 - 2, max_value=2**64),
+)
+async def test_a_download_id_of_any_size_is_at_worst_a_404(
+    api: Api, world: World, path: str, pk: int
+) -> None:
+    headers = {"Authorization": f"Bearer {await access_token(world.users['hq_hr'])}"}
+    response = await api.http.get(path.format(pk), headers=headers)
+    assert response.status_code == 404, (pk, response.text)
+
+
+INVISIBLE = st.sampled_from(
+    ["\u200b", "\u200c", "\u200d", "\u200e", "\u200f", "\ufeff", "\u2060", "\x01"]
+)
+
+
+@fuzzing(50)
+@given(
+    name=st.text(max_size=80) | st.tuples(st.text(max_size=10), INVISIBLE).map("".join),
+    salary=st.sampled_from(HOSTILE_DECIMALS) | st.decimals(allow_nan=True).map(str),
+    birth_date=st.sampled_from(HOSTILE_DATES) | st.dates().map(lambda d: d.isoformat()),
+    email=st.text(max_size=300),
+)
+async def test_an_employee_change_with_hostile_values_is_typed(
+    api: Api, world: World, name: str, salary: Any, birth_date: str, email: str
+) -> None:
+    """Names with invisible characters, decimals of any size, dates of any year, strings of any
+    length: each refused as a request error or a payload error, never a masked one."""
+    person = world.people["sh_rep"]
+    for field, value in (
+        ("name", name),
+        ("baseSalary", salary),
+        ("birthDate", birth_date),
+        ("workEmail", email),
+    ):
+        body = await _send(
+            api,
+            world,
+            """mutation($input: UpdateEmployeeInput!) {
+              updateEmployee(input: $input) { errors { field code } }
+            }""",
+            {"input": {"id": gid(person), field: value}},
+        )
+        _no_internal_error(body)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import traceback
 import uuid
 from collections.abc import Iterator
 
@@ -35,9 +36,12 @@ def mutation_errors(exc: ServiceError) -> list[MutationError]:
 class PublicError(Exception):
     """A query-level error whose message is safe to show (bad arguments, not signed in)."""
 
+    extensions = {"code": "BAD_USER_INPUT"}  # read by graphql-core for the error's extensions
+
 
 PASSING = (PublicError, FieldNotPermitted, ServiceError)
 MASKED_MESSAGE = "Unexpected error."
+LOG_VALUE_LIMIT = 1024  # characters of any one value written to the log
 logger = logging.getLogger("talentloop.graphql")
 _SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?")
 
@@ -53,11 +57,37 @@ def should_mask(error: GraphQLError) -> bool:
         return False  # a syntax or validation error about the query itself
     if isinstance(original, PASSING):
         return False
-    return not (error.path is None and isinstance(original, GraphQLError))
+    return not coercion_error(error)
+
+
+def clip(text: str, limit: int = LOG_VALUE_LIMIT) -> str:
+    """At most `limit` characters of a value bound for the log: an error's message may quote
+    the input (a megabyte string, a huge number), and the log must not carry it."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}… [{len(text) - limit} more characters]"
+
+
+class ClippedValues(logging.Filter):
+    """Clips what a record of this logger carries: each string argument, and each part of the
+    formatted traceback (set as exc_text, which formatters use instead of formatting it again;
+    exc_info stays for handlers that read the exception itself)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(clip(a) if isinstance(a, str) else a for a in record.args)
+        if record.exc_info and record.exc_info[1] is not None and not record.exc_text:
+            parts = traceback.format_exception(record.exc_info[1])
+            record.exc_text = "".join(clip(part) for part in parts).rstrip("\n")
+        return True
+
+
+logger.addFilter(ClippedValues())
 
 
 def masked(error: GraphQLError) -> GraphQLError:
-    """The generic error the client sees, with a correlation id; the real one goes to the log."""
+    """The generic error the client sees, with a correlation id; the real one goes to the log
+    (clipped: ClippedValues)."""
     correlation_id = str(uuid.uuid4())
     original = error.original_error
     logger.error(
@@ -77,30 +107,47 @@ def masked(error: GraphQLError) -> GraphQLError:
     )
 
 
-def without_suggestions(error: GraphQLError) -> GraphQLError:
-    """A copy without "Did you mean …?" (the original may sit in the validation cache)."""
-    message = _SUGGESTION.sub("", error.message)
-    if message == error.message:
-        return error
+def coercion_error(error: GraphQLError) -> bool:
+    """A variable that failed to coerce (a Date out of range, a NaN Decimal): graphql-core
+    wraps the input error before execution, so it has no path."""
+    return error.path is None and isinstance(error.original_error, GraphQLError)
+
+
+def copy_of(
+    error: GraphQLError, *, message: str | None = None, code: str | None = None
+) -> GraphQLError:
+    """A changed copy (the original may sit in the validation cache)."""
+    extensions = error.extensions if code is None else {**(error.extensions or {}), "code": code}
     return GraphQLError(
-        message,
+        error.message if message is None else message,
         nodes=error.nodes,
         source=error.source,
         positions=error.positions,
         path=error.path,
         original_error=error.original_error,
-        extensions=error.extensions,
+        extensions=extensions,
     )
 
 
+def without_suggestions(error: GraphQLError) -> GraphQLError:
+    """A copy without "Did you mean …?" (the original may sit in the validation cache)."""
+    message = _SUGGESTION.sub("", error.message)
+    return error if message == error.message else copy_of(error, message=message)
+
+
 def present_errors(errors: list[GraphQLError], *, signed_in: bool) -> list[GraphQLError]:
-    """The errors as the client may see them: unexpected ones masked, and no field
-    suggestions for an anonymous caller (they would map the schema for them)."""
+    """The errors as the client may see them: unexpected ones masked, a variable that failed
+    to coerce typed BAD_USER_INPUT, and no field suggestions for an anonymous caller (they
+    would map the schema for them)."""
     shown = []
     for error in errors:
         if should_mask(error):
             error = masked(error)
-        elif not signed_in:
+            shown.append(error)
+            continue
+        if coercion_error(error) and "code" not in (error.extensions or {}):
+            error = copy_of(error, code="BAD_USER_INPUT")
+        if not signed_in:
             error = without_suggestions(error)
         shown.append(error)
     return shown

@@ -7,7 +7,8 @@
 | aliases per operation, fragments followed | `MAX_ALIASES` = 30 | `DocumentLimitsRule` |
 | estimated nodes (objects) returned | `MAX_COST` = 50,000 | `QueryCostLimit`, after validation, with the variables |
 | introspection (`__schema`, `__type`) | signed-in users only | `IntrospectionForSignedInUsers` |
-| NUL (U+0000) in a string argument | refused | `NoNulInStrings`, before execution |
+| NUL (U+0000), bidi overrides and isolates in a string | refused | `RefusedCharacters`, before execution |
+| validation errors reported | `MAX_VALIDATION_ERRORS` = 20, then one "too many" | `CappedValidation` |
 
 The cost is GitHub's: each connection multiplies what it holds by its page size (`first`, from
 the literal, the variable, the variable's default or the argument's default; clamped to
@@ -24,9 +25,12 @@ QueryDepthLimiter and MaxAliasesLimiter walk a fragment again at every spread.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from functools import lru_cache
 from typing import Any
 
 from graphql import (
+    ASTValidationRule,
+    DocumentNode,
     ExecutionResult,
     FieldNode,
     FragmentDefinitionNode,
@@ -49,10 +53,13 @@ from graphql import (
     get_operation_ast,
     is_composite_type,
     is_list_type,
+    validate,
     value_from_ast_untyped,
     visit,
 )
 from strawberry.extensions import SchemaExtension
+from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRule
+from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 
 from talentloop.pagination import MAX_PAGE_SIZE
 
@@ -60,6 +67,9 @@ MAX_TOKENS = 5000
 MAX_DEPTH = 12
 MAX_ALIASES = 30
 MAX_COST = 50_000
+# graphql-core's default is 100: a document of 60 unknown directives got 60 errors (OWASP's
+# directive overloading). Validation stops at the cap and adds one "Validation aborted".
+MAX_VALIDATION_ERRORS = 20
 DEFAULT_PAGE_SIZE = 20  # when a connection field declares no default of its own
 LIST_ESTIMATE = 10  # items assumed for a list that takes no `first`
 _COST_CEILING = 10**15  # estimates saturate here, so a pathological document stays a small int
@@ -313,16 +323,47 @@ class QueryCostLimit(SchemaExtension):
         yield
 
 
+# --- validation, capped and cached ----------------------------------------------------------
+
+
+@lru_cache(maxsize=128)
+def _validate(
+    schema: GraphQLSchema, document: DocumentNode, rules: tuple[type[ASTValidationRule], ...]
+) -> list[GraphQLError]:
+    rules = (*rules, MaybeNullValidationRule, OneOfInputValidationRule)  # as strawberry's
+    return validate(schema, document, rules, max_errors=MAX_VALIDATION_ERRORS)
+
+
+class CappedValidation(SchemaExtension):
+    """Strawberry's ValidationCache (an LRU cache of 128 documents and rule sets), stopping
+    after MAX_VALIDATION_ERRORS errors."""
+
+    def on_validate(self) -> Iterator[None]:
+        context = self.execution_context
+        assert context.graphql_document is not None
+        context.pre_execution_errors = _validate(
+            context.schema._schema, context.graphql_document, tuple(context.validation_rules)
+        )
+        yield
+
+
 # --- input hygiene ------------------------------------------------------------------------
 
+# PostgreSQL text cannot hold NUL; bidi embeddings, overrides and isolates make text display
+# other than it reads (Trojan Source, CVE-2021-42574). Neither belongs in any HR text. Other
+# invisible characters are refused in names only (talentloop/inputs.py): free text may need
+# zero-width joiners (emoji) and marks.
+REFUSED_CHARACTERS = frozenset("\x00\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
-def _nul_in(value: object) -> bool:
-    """Any string in a JSON value holding U+0000 (iterative: variables may nest deeply)."""
+
+def _refused_in(value: object) -> bool:
+    """Any string in a JSON value holding a refused character (iterative: variables may nest
+    deeply)."""
     stack = [value]
     while stack:
         item = stack.pop()
         if isinstance(item, str):
-            if "\x00" in item:
+            if not REFUSED_CHARACTERS.isdisjoint(item):
                 return True
         elif isinstance(item, dict):
             stack.extend(item.keys())
@@ -332,29 +373,31 @@ def _nul_in(value: object) -> bool:
     return False
 
 
-class _NulInLiterals(Visitor):
+class _RefusedInLiterals(Visitor):
     found = False
 
     def enter_string_value(self, node: StringValueNode, *_args: object) -> None:
-        if "\x00" in node.value:
+        if not REFUSED_CHARACTERS.isdisjoint(node.value):
             self.found = True
 
 
-class NoNulInStrings(SchemaExtension):
-    """PostgreSQL text cannot hold U+0000: a string with one would fail in the database, deep
-    inside a service (a masked error at best). Refused before execution, for every field."""
+class RefusedCharacters(SchemaExtension):
+    """A string argument (literal or variable) holding a REFUSED_CHARACTERS one is refused
+    before execution, for every field: otherwise NUL fails in PostgreSQL deep inside a service
+    (a masked error at best), and a bidi override is stored to mislead whoever reads it."""
 
     def on_execute(self) -> Iterator[None]:
         context = self.execution_context
         if context.result is None and context.graphql_document is not None:
-            literals = _NulInLiterals()
+            literals = _RefusedInLiterals()
             visit(context.graphql_document, literals)
-            if literals.found or _nul_in(context.variables):
+            if literals.found or _refused_in(context.variables):
                 context.result = ExecutionResult(
                     data=None,
                     errors=[
                         GraphQLError(
-                            "Text may not contain the NUL character (U+0000).",
+                            "Text may not contain the NUL character (U+0000) or bidi "
+                            "overrides and isolates (U+202A–U+202E, U+2066–U+2069).",
                             extensions={"code": "BAD_USER_INPUT"},
                         )
                     ],

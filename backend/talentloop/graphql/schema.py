@@ -7,12 +7,7 @@ from functools import partial
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import (
-    AddValidationRules,
-    MaxTokensLimiter,
-    ParserCache,
-    ValidationCache,
-)
+from strawberry.extensions import AddValidationRules, MaxTokensLimiter, ParserCache
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
@@ -35,12 +30,14 @@ from talentloop.graphql.context import Info
 from talentloop.graphql.errors import ErrorPolicy, should_mask
 from talentloop.graphql.limits import (
     MAX_TOKENS,
+    CappedValidation,
     DocumentLimitsRule,
     IntrospectionForSignedInUsers,
-    NoNulInStrings,
     QueryCostLimit,
+    RefusedCharacters,
 )
 from talentloop.graphql.node import Node, resolve_node
+from talentloop.graphql.scalars import SCALARS
 from talentloop.org.schema import OrgMutation, OrgQuery
 from talentloop.org.types import OrgUnitNode
 from talentloop.payroll.schema import PayrollMutation, PayrollQuery
@@ -187,16 +184,17 @@ schema = TalentLoopSchema(
         SensitiveExportNode,
     ],
     config=StrawberryConfig(auto_camel_case=True),
+    scalar_overrides=SCALARS,  # Date and Decimal with sanity bounds (graphql/scalars.py)
     # Limits and their values: graphql/limits.py. Every extension is built per request; the
     # validation rules are fixed classes so the validation cache can hit.
     extensions=[
         ParserCache,
-        ValidationCache,
+        CappedValidation,
         partial(MaxTokensLimiter, max_token_count=MAX_TOKENS),
         partial(AddValidationRules, [DocumentLimitsRule]),
         IntrospectionForSignedInUsers,
         QueryCostLimit,
-        NoNulInStrings,
+        RefusedCharacters,
         AccessGuard,
         ErrorPolicy,
     ],

@@ -16,6 +16,7 @@ from talentloop.access.policy import FieldGroup, Viewer
 from talentloop.accounts.service import reauthenticate
 from talentloop.audit import service as audit
 from talentloop.errors import ErrorCode, FieldError, ServiceError, not_found
+from talentloop.inputs import search_term
 from talentloop.org import service as org_service
 from talentloop.org.models import OrgUnit
 from talentloop.pagination import Page, keyset_page
@@ -63,8 +64,8 @@ async def list_employees(
             if unit
             else qs.filter(id__in=[])
         )
-    if query.search and query.search.strip():
-        term = query.search.strip()
+    term = search_term(query.search)
+    if term:
         found = Q(name__icontains=term) | Q(employee_number__icontains=term)
         # A whole ID number or account number typed into the search box finds its holder.
         if validation.valid_id_number(term.upper()):

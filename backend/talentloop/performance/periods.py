@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from talentloop.inputs import MIN_YEAR, PERIOD_YEARS_AHEAD, period_year_ok
 from talentloop.performance.models import PeriodType
 
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})(?:-01)?$")
@@ -17,14 +18,26 @@ def parse_period(text: str, period_type: PeriodType = PeriodType.MONTH) -> date 
     if period_type is PeriodType.QUARTER:
         q = _QUARTER.match(text)
         if q:
-            return date(int(q[1]), (int(q[2]) - 1) * 3 + 1, 1)
+            start = date(int(q[1]), (int(q[2]) - 1) * 3 + 1, 1)
+            return start if period_year_ok(start) else None
     m = _MONTH.match(text)
-    if not m or not 1 <= int(m[2]) <= 12 or not 1900 < int(m[1]) < 2200:
+    if not m or not 1 <= int(m[2]) <= 12:
         return None
     start = date(int(m[1]), int(m[2]), 1)
+    if not period_year_ok(start):
+        return None
     if period_type is PeriodType.QUARTER and start.month % 3 != 1:
         return None
     return start
+
+
+def period_problem(day: date, period_type: PeriodType = PeriodType.MONTH) -> str | None:
+    """Why `day` names no period a KPI value or target may be recorded for, or None."""
+    if not is_period_start(day, period_type):
+        return f"Not the first day of a {period_type.value}."
+    if not period_year_ok(day):
+        return f"A period falls in {MIN_YEAR} to {PERIOD_YEARS_AHEAD} years from now."
+    return None
 
 
 def is_period_start(day: date, period_type: PeriodType = PeriodType.MONTH) -> bool:

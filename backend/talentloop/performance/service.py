@@ -30,7 +30,7 @@ from talentloop.performance.models import (
     PeriodType,
     TargetAdjustment,
 )
-from talentloop.performance.periods import is_period_start, periods_between
+from talentloop.performance.periods import is_period_start, period_problem, periods_between
 
 MAX_PERIODS = 60  # five years of months in one series
 
@@ -106,12 +106,8 @@ async def set_target(
     problems: list[FieldError] = []
     if kpi is None:
         raise not_found("KPI", "kpiId")
-    if not is_period_start(period, kpi.period_type):
-        problems.append(
-            FieldError(
-                f"Not the first day of a {kpi.period_type.value}.", ErrorCode.INVALID, "period"
-            )
-        )
+    if (period_text := period_problem(period, kpi.period_type)) is not None:
+        problems.append(FieldError(period_text, ErrorCode.INVALID, "period"))
     if value < 0:
         problems.append(FieldError("A target cannot be negative.", ErrorCode.INVALID, "value"))
     if (employee_id is None) == (unit_id is None):
@@ -318,12 +314,8 @@ async def record_value(
 
 def value_problems(kpi: Kpi, value: Decimal, period: date, dimension: str) -> list[FieldError]:
     problems: list[FieldError] = []
-    if not is_period_start(period, kpi.period_type):
-        problems.append(
-            FieldError(
-                f"Not the first day of a {kpi.period_type.value}.", ErrorCode.INVALID, "period"
-            )
-        )
+    if (period_text := period_problem(period, kpi.period_type)) is not None:
+        problems.append(FieldError(period_text, ErrorCode.INVALID, "period"))
     if value < 0:
         problems.append(FieldError("A KPI value cannot be negative.", ErrorCode.INVALID, "value"))
     if kpi.unit is KpiUnit.PERCENT and value > 100:

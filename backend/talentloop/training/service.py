@@ -17,6 +17,7 @@ from talentloop.accounts.models import Role
 from talentloop.approvals import service as approvals
 from talentloop.approvals.models import ApprovalRequest, RequestType
 from talentloop.errors import ErrorCode, FieldError, ServiceError, not_found
+from talentloop.inputs import search_term
 from talentloop.org import service as org_service
 from talentloop.people.models import Employee
 from talentloop.people.service import visible_employees
@@ -77,8 +78,8 @@ def catalogue(viewer: Viewer, query: CourseQuery | None = None) -> QuerySet[Cour
         qs = qs.filter(kind=query.kind)
     if query.competency_id is not None:
         qs = qs.filter(competencies__competency_id=query.competency_id).distinct()
-    if query.search and query.search.strip():
-        term = query.search.strip()
+    term = search_term(query.search)
+    if term:
         qs = qs.filter(
             Q(title__icontains=term) | Q(description__icontains=term) | Q(code__icontains=term)
         )
