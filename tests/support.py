@@ -244,7 +244,9 @@ async def build_world() -> World:
 
 
 # Names a spreadsheet would run as formulas (OWASP, "CSV Injection"), for the export tests.
-FORMULA_NAMES = ('=HYPERLINK("http://evil.example","x")', "+1+1", "@SUM(1)", "-2+3", "\t=1")
+# Names a spreadsheet would run as formulas. A tab or carriage return cannot start a stored name
+# (talentloop/inputs.py refuses control characters in names); the writer's own test covers them.
+FORMULA_NAMES = ('=HYPERLINK("http://evil.example","x")', "+1+1", "@SUM(1)", "-2+3", "＝1+1")
 
 
 def assert_formulas_are_text(content: bytes, *values: str) -> None:

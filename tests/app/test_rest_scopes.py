@@ -32,13 +32,13 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 AREAS = {
     "/healthz": None,
     "/graphql": None,
-    "/reports/{job_id:int}": "analytics",
+    "/reports/{job_id:pk}": "analytics",
     "/archive/upload": "people",
-    "/archive/{document_id:int}": "people",
+    "/archive/{document_id:pk}": "people",
     "/recruitment/resume": CLOSED,
-    "/recruitment/resume/{application_id:int}": CLOSED,
-    "/payroll/runs/{run_id:int}/{kind}.xlsx": CLOSED,
-    "/exports/{export_id:int}": CLOSED,
+    "/recruitment/resume/{application_id:pk}": CLOSED,
+    "/payroll/runs/{run_id:pk}/{kind}.xlsx": CLOSED,
+    "/exports/{export_id:pk}": CLOSED,
     "/me/record.{format}": CLOSED,
 }
 
@@ -148,9 +148,9 @@ async def test_routes_of_no_token_area_answer_a_token_like_a_missing_file(
         for path, area in AREAS.items():
             if area is None:
                 continue
-            concrete = path.replace("{job_id:int}", "1").replace("{document_id:int}", "1")
-            concrete = concrete.replace("{application_id:int}", "1").replace("{run_id:int}", "1")
-            concrete = concrete.replace("{export_id:int}", "1").replace("{format}", "json")
+            concrete = path.replace("{job_id:pk}", "1").replace("{document_id:pk}", "1")
+            concrete = concrete.replace("{application_id:pk}", "1").replace("{run_id:pk}", "1")
+            concrete = concrete.replace("{export_id:pk}", "1").replace("{format}", "json")
             concrete = concrete.replace("{kind}", "bank")
             method = http.post if path in ("/archive/upload", "/recruitment/resume") else http.get
             response = await method(concrete, headers=headers)

@@ -369,3 +369,21 @@ def test_no_module_reads_or_writes_a_spreadsheet_but_talentloop_spreadsheets() -
         text = path.read_text(encoding="utf-8")
         for needle in ("from openpyxl import", "load_workbook", "import csv", ".save(out"):
             assert needle not in text, (path.relative_to(root), needle)
+
+
+def test_the_writer_neutralises_every_formula_start_and_keeps_numbers() -> None:
+    """Every start OWASP names (a tab and a CR included, which no stored name can hold) comes out
+    as text behind an apostrophe; numbers stay numbers, a phone number stays as typed."""
+    from openpyxl import load_workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    starts = [f"{start}1+1" for start in spreadsheets.FORMULA_STARTS]
+    sheet.append([*starts, -5, "+86 21 5555 1234"])
+    cells = next(load_workbook(io.BytesIO(spreadsheets.xlsx_bytes(book))).active.iter_rows())
+    # (XML reads a stored CR back as a line feed)
+    assert [c.value for c in cells[: len(starts)]] == ["'" + s.replace("\r", "\n") for s in starts]
+    assert all(c.data_type == "s" for c in cells[: len(starts)])
+    assert cells[len(starts)].value == -5 and cells[len(starts)].data_type == "n"
+    assert cells[len(starts) + 1].value == "+86 21 5555 1234"
