@@ -171,3 +171,36 @@ def test_no_roi_from_a_zero_or_negative_cost_or_without_an_effect() -> None:
         Decimal("-25.0"),
     )
     assert small.cost == Decimal(2000)
+
+
+def test_two_people_a_group_are_enough_for_an_interval() -> None:
+    pair = stats.compare([1.0, 3.0], [5.0, 9.0], minimum=2)
+    assert pair.interval is not None and pair.difference == -5.0
+    assert (pair.mean_a, pair.mean_b, pair.n_a, pair.n_b) == (2.0, 7.0, 2, 2)
+    other = stats.compare([1.0, 3.0, 2.0], [5.0, 9.0], minimum=2)
+    assert other.interval is not None
+    treated = [(1.0, 2.0), (2.0, 4.0)]
+    control = [(1.0, 1.5), (2.0, 2.0)]
+    both = stats.did(treated, control, minimum=2)
+    assert both.effect == pytest.approx(1.25) and both.interval is not None
+    assert (both.treated_pre, both.treated_post, both.control_pre, both.control_post) == (
+        1.5,
+        3.0,
+        1.5,
+        1.75,
+    )
+    assert (both.n_treated, both.n_control, both.reason) == (2, 2, "the interval includes zero")
+    assert stats.did([*treated, (0.0, 1.0)], control, minimum=2).effect is not None
+    assert stats.did(treated, [*control, (0.0, 0.0)], minimum=2).effect is not None
+    assert stats.compare([1.0, 3.0], [5.0, 9.0, 7.0], minimum=2).interval is not None
+
+
+def test_a_conclusive_effect_keeps_its_reason_empty_and_its_cost() -> None:
+    treated = [(1.0, 2.0 + i / 100) for i in range(10)]
+    control = [(1.0, 1.0 + i / 100) for i in range(10)]
+    result = stats.did(treated, control)
+    assert (result.conclusive, result.reason) == (True, "")
+    assert stats.roi(
+        effect=None, effect_low=None, conclusive=True, participants=1, horizon_periods=1,
+        value_per_unit=Decimal(1), cost=Decimal(5),
+    ).cost == Decimal(5)  # fmt: skip
