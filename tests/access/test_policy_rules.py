@@ -104,6 +104,8 @@ def test_what_a_viewer_reads_of_an_employee_is_the_union_of_the_grants_covering_
     assert manager.groups_for(70, BJ) == ALL_GROUPS  # oneself, wherever
     assert manager.groups_for(13, BJ) == frozenset()
     assert manager.can_see_employee(12, SH) and not manager.can_see_employee(13, BJ)
+    alone = _viewer(Role.EMPLOYEE)  # no branch: only oneself
+    assert alone.can_see_employee(70, BJ) and not alone.can_see_employee(71, BJ)
     assert Grant(DIRECTORY, employee_id=5).covers(5, BJ)
     assert not Grant(DIRECTORY, employee_id=5).covers(6, "")
     assert not Grant(DIRECTORY).covers(5, SH)  # neither a subtree nor an employee

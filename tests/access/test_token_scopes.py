@@ -8,18 +8,26 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
+import pytest
+from graphql import GraphQLObjectType
 
-from talentloop.access.scopes import ApiScope
+from talentloop.access import guard
+from talentloop.access.scopes import CLOSED, OPEN, ApiScope
 from talentloop.access.viewer import load_viewer
 from talentloop.accounts.api_tokens import create_token
 from talentloop.audit.models import AuditAction, AuditEntry
+from talentloop.errors import ErrorCode
 from talentloop.graphql.ids import to_global_id
+from talentloop.graphql.schema import schema
 from talentloop.org.models import OrgUnit
 from tests.support import Api, World, gid
 
 PEOPLE = """
 query ($id: ID!) {
-  employees(first: 5) { totalCount edges { node { id } } pageInfo { hasNextPage } }
+  employees(first: 5) {
+    totalCount edges { node { id } }
+    pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+  }
   orgUnits { id }
   employee(id: $id) { name }
   node(id: $id) { id }
@@ -69,7 +77,16 @@ async def test_a_token_reads_the_areas_of_its_scopes_and_nothing_else(
     # existed; the owner's own account is readable with any token, not their employee record.
     assert body == {
         "data": {
-            "employees": {"totalCount": 0, "edges": [], "pageInfo": {"hasNextPage": False}},
+            "employees": {
+                "totalCount": 0,
+                "edges": [],
+                "pageInfo": {
+                    "hasNextPage": False,
+                    "hasPreviousPage": False,
+                    "startCursor": None,
+                    "endCursor": None,
+                },
+            },
             "orgUnits": [],
             "employee": None,
             "node": None,
@@ -185,3 +202,41 @@ async def test_only_a_denied_lookup_of_an_existing_record_of_its_type_is_written
         w.people["bj_rep"].id,
         "employee",
     )
+
+
+def test_the_area_of_each_type_and_root_field_comes_from_its_package(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Computed from scratch (the guard remembers each answer for the process).
+    monkeypatch.setattr(guard, "_type_areas", {})
+    monkeypatch.setattr(guard, "_field_areas", {})
+    graphql_schema = schema._schema
+    types = graphql_schema.type_map
+
+    def type_area(name: str) -> str:
+        named = types[name]
+        assert isinstance(named, GraphQLObjectType)
+        return guard._type_area(named)
+
+    assert type_area("EmployeeConnection") == "people"  # by its edges' nodes
+    assert type_area("EmployeeEdge") == "people"  # by its node
+    assert type_area("Employee") == "people"
+    assert type_area("CourseConnection") == "training"
+    assert type_area("Kpi") == "performance"
+    assert type_area("PageInfo") == OPEN
+    assert type_area("ApiToken") == OPEN  # one's own account
+    assert type_area("Employee") == "people"  # the second time from memory
+    query, mutation = graphql_schema.query_type, graphql_schema.mutation_type
+    assert query is not None and mutation is not None
+    assert guard._field_area(query, "employees", mutation=False) == "people"
+    assert guard._field_area(query, "me", mutation=False) == OPEN
+    assert guard._field_area(query, "auditLog", mutation=False) == CLOSED
+    assert guard._field_area(mutation, "updateOrgUnit", mutation=True) == "people"
+    assert guard._field_area(mutation, "createApiToken", mutation=True) == CLOSED
+    assert guard._field_area(query, "courses", mutation=False) == "training"
+
+
+def test_a_denied_token_mutation_names_the_operation() -> None:
+    denied = guard.ScopeDenied("updateOrgUnit")
+    assert [(e.code, e.field) for e in denied.errors] == [(ErrorCode.FORBIDDEN, "updateOrgUnit")]
+    assert denied.extensions == {"code": "FORBIDDEN"}

@@ -39,7 +39,7 @@ from tests.support import World, add_user
 NOW = datetime(2026, 12, 7, 2, 0, tzinfo=UTC)  # Monday 10:00 in China
 TODAY = date(2026, 12, 7)
 
-Decided = list[tuple[int, bool]]
+Decided = list[tuple[int, bool, str | None]]  # request, approved, by whom
 
 
 @pytest.fixture
@@ -48,7 +48,7 @@ def decided(monkeypatch: pytest.MonkeyPatch) -> Decided:
     calls: Decided = []
 
     async def record(request: ApprovalRequest, approved: bool, viewer: Viewer) -> None:
-        calls.append((request.id, approved))
+        calls.append((request.id, approved, viewer.username))
 
     for request_type in RequestType:
         monkeypatch.setitem(approvals._EFFECTS, request_type, record)
@@ -103,10 +103,10 @@ async def _kinds(request: ApprovalRequest) -> list[EventKind]:
     return [e.kind for e in events]
 
 
-async def _refused(call: Awaitable[Any], code: ErrorCode) -> None:
+async def _refused(call: Awaitable[Any], code: ErrorCode, field: str | None = "id") -> None:
     with pytest.raises(ServiceError) as raised:
         await call
-    assert [e.code for e in raised.value.errors] == [code]
+    assert [(e.code, e.field) for e in raised.value.errors] == [(code, field)]
 
 
 async def _delegate(w: World, from_user: str, to_user: str) -> None:
@@ -139,7 +139,7 @@ async def test_a_stage_without_an_approver_is_skipped_but_an_export_s_is_rejecte
         EventKind.SKIPPED,  # HQ HR is the requester
         EventKind.COMPLETED,
     ]
-    assert decided == [(export.id, False), (restore.id, True)]
+    assert decided == [(export.id, False, "system"), (restore.id, True, "system")]
     assert {RequestType.DATA_EXPORT} == approvals.NEVER_SKIPPED
 
 
@@ -171,7 +171,7 @@ async def test_a_requester_who_is_not_the_subject_may_not_decide_even_as_a_deleg
     manager = await _as(w, "manager")
     done = await approvals.decide(manager, request.id, approve=True, now=NOW)
     assert done.status is ApprovalStatus.APPROVED
-    assert decided == [(request.id, True)]
+    assert decided == [(request.id, True, "manager")]
 
 
 async def test_the_subject_who_did_not_ask_may_not_decide_even_as_a_delegate(
@@ -224,7 +224,7 @@ async def test_a_decision_lands_on_one_s_own_task_before_one_acted_for(
         "-id"
     )
     assert behalf[0].on_behalf_of_id == w.users["manager"].id
-    assert decided == [(request.id, True)]
+    assert decided == [(request.id, True, "hq_hr")]
 
 
 async def test_a_viewer_without_a_task_decides_nothing(world: World, decided: Decided) -> None:
@@ -253,6 +253,9 @@ async def test_a_rejection_ends_the_request_and_a_decided_one_is_not_decided_aga
     manager = await _as(w, "manager")
     rejected = await approvals.decide(manager, request.id, approve=False, now=NOW)
     assert rejected.status is ApprovalStatus.REJECTED
+    assert await _kinds(request) == [EventKind.SUBMITTED, EventKind.REJECTED, EventKind.COMPLETED]
+    task = await ApprovalTask.get(request_id=request.id, approver_id=w.users["manager"].id)
+    assert (task.acted_by_id, task.decided_at) == (w.users["manager"].id, NOW)
     assert await _tasks(request) == {
         w.users["manager"].id: TaskStatus.REJECTED,
         w.users["hq_hr"].id: TaskStatus.CLOSED,
@@ -260,7 +263,7 @@ async def test_a_rejection_ends_the_request_and_a_decided_one_is_not_decided_aga
     hq = await _as(w, "hq_hr")
     assert not await approvals.holds_task(hq, rejected, NOW)
     await _refused(approvals.decide(hq, request.id, approve=True, now=NOW), ErrorCode.CONFLICT)
-    assert decided == [(request.id, False)]
+    assert decided == [(request.id, False, "manager")]
 
 
 # --- the flow of a request type ---------------------------------------------------------------------
@@ -294,7 +297,7 @@ async def test_anyone_who_reads_a_request_comments_on_it(world: World, decided: 
         "x" * approvals.MAX_COMMENT,
         0,
     )
-    await _refused(approvals.add_comment(rep, request.id, "   "), ErrorCode.INVALID)
+    await _refused(approvals.add_comment(rep, request.id, "   "), ErrorCode.INVALID, "comment")
     bj = await _as(w, "bj_hr")
     await _refused(approvals.add_comment(bj, request.id, "hello"), ErrorCode.NOT_FOUND)
     assert await ApprovalEvent.filter(kind=EventKind.COMMENTED).count() == 1
@@ -305,6 +308,8 @@ async def test_cancelling_closes_a_pending_request_only(world: World, decided: D
     await _user_flow(w, RequestType.PAY_RESTORE, "manager", "hq_hr")
     request = await _submit(w, RequestType.PAY_RESTORE, requester="branch_hr", about="sh_rep")
     hr = await _as(w, "branch_hr")
+    await approvals.cancel(hr, RequestType.LEAVE, 4711)  # another type's subject of that id
+    assert (await ApprovalRequest.get(id=request.id)).status is ApprovalStatus.PENDING
     await approvals.cancel(hr, RequestType.PAY_RESTORE, 4711)
     after = await ApprovalRequest.get(id=request.id)
     assert after.status is ApprovalStatus.CANCELLED and after.decided_at is not None
@@ -317,7 +322,6 @@ async def test_cancelling_closes_a_pending_request_only(world: World, decided: D
     # Cancelling again, or a subject with no request, changes nothing.
     await approvals.cancel(hr, RequestType.PAY_RESTORE, 4711)
     await approvals.cancel(hr, RequestType.PAY_RESTORE, 9999)
-    await approvals.cancel(hr, RequestType.LEAVE, 4711)
     assert await ApprovalEvent.filter(kind=EventKind.CANCELLED).count() == 1
     # A decided request stays decided.
     other = await _submit(w, RequestType.PAY_RESTORE, requester="branch_hr", about="sh_rep2")
@@ -325,7 +329,7 @@ async def test_cancelling_closes_a_pending_request_only(world: World, decided: D
     await approvals.decide(manager, other.id, approve=False, now=NOW)
     await approvals.cancel(hr, RequestType.PAY_RESTORE, 4712)
     assert (await ApprovalRequest.get(id=other.id)).status is ApprovalStatus.REJECTED
-    assert decided == [(other.id, False)]
+    assert decided == [(other.id, False, "manager")]
 
 
 async def test_holds_task_is_the_open_stage_s_pending_task_of_the_viewer_or_whom_they_act_for(
