@@ -200,11 +200,18 @@ def _sample(module: Module, where: Path, size: int, env: dict[str, str]) -> list
 
 
 def run(
-    name: str, jobs: int, show: bool, sample: int | None, tests: list[str] | None = None
+    name: str,
+    jobs: int,
+    show: bool,
+    sample: int | None,
+    tests: list[str] | None = None,
+    fresh: bool = False,
 ) -> dict[str, object]:
     module = MODULES[name]
     if tests:  # a part of the module's tests: what they kill, the whole would kill too
         module = Module(module.sources, tuple(tests), subset=True)
+    if fresh:
+        shutil.rmtree(WORK / module.slug, ignore_errors=True)
     where = _setup(module)
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
     env.pop("DATABASE_URL", None)
@@ -261,11 +268,10 @@ def main() -> int:
         parser.error("mutmut is not installed: make backend-setup")
     results = {}
     for name in names:
-        if args.fresh:
-            shutil.rmtree(WORK / MODULES[name].slug, ignore_errors=True)
         results[name] = run(
-            name, args.jobs, show=not args.quiet, sample=args.sample, tests=args.tests
-        )
+            name, args.jobs, show=not args.quiet, sample=args.sample, tests=args.tests,
+            fresh=args.fresh,
+        )  # fmt: skip
     print("\nmodule                       mutants  tested  score  without messages")
     for name, r in results.items():
         print(
