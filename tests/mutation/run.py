@@ -133,10 +133,13 @@ def _report(module: Module, where: Path, only: set[str] | None = None) -> dict[s
         "from mutmut.mutation.diff_apply import get_diff_for_mutant\n"
         "from mutmut.stats import status_by_exit_code\n"
         "out = []\n"
+        "only = set(json.loads(sys.stdin.read()))\n"
         "for path in sys.argv[1:]:\n"
         "    m = SourceFileMutationData(path=path)\n"
         "    m.load()\n"
         "    for key, code in m.exit_code_by_key.items():\n"
+        "        if only and key not in only:\n"
+        "            continue\n"
         "        status = status_by_exit_code[code]\n"
         "        diff = get_diff_for_mutant(key, path=path)\n"
         "        out.append([key, status, diff])\n"
@@ -145,7 +148,7 @@ def _report(module: Module, where: Path, only: set[str] | None = None) -> dict[s
     paths = [f"talentloop/{s}" for s in module.sources]
     done = subprocess.run(
         [sys.executable, "-c", script, *paths], cwd=where, capture_output=True, text=True,
-        check=True,
+        check=True, input=json.dumps(sorted(only or ())),
     )  # fmt: skip
     rows: list[list[str]] = json.loads(done.stdout)
     if only:
