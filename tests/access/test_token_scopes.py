@@ -168,6 +168,7 @@ async def test_a_session_s_denied_mutation_is_written_down_but_not_a_mere_mistak
         None,
     )
     assert entry.reason.startswith("not_found: ")
+    assert entry.client_address == "127.0.0.1"  # the request's, made known by the guard
     # An invalid name in their own branch is a mistake, not a denial: nothing written.
     mistake = await api.data(
         RENAME, {"id": gid(w.units["SH-SALES"]), "name": ""}, as_=w.users["branch_hr"]

@@ -15,11 +15,13 @@ from talentloop.access.viewer import viewer_for_user
 from talentloop.accounts.models import Role
 from talentloop.approvals import service as approvals
 from talentloop.approvals.models import (
+    ApprovalEvent,
     ApprovalFlow,
     ApprovalRequest,
     ApprovalStep,
     ApprovalTask,
     ApproverRule,
+    EventKind,
     RequestType,
     StepMode,
     TaskStatus,
@@ -359,3 +361,67 @@ async def test_escalation_gives_no_second_task_to_an_approver_who_holds_one(
         (w.users["hq_hr"].id, TaskStatus.ESCALATED, None),
         (w.users["hq_hr"].id, TaskStatus.PENDING, tasks[1].id),
     ]
+
+
+async def test_a_unit_head_rule_counts_its_levels_up_from_the_request_s_unit(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    w = world
+
+    async def nothing(request: ApprovalRequest, approved: bool, viewer: object) -> None:
+        return None
+
+    monkeypatch.setitem(approvals._EFFECTS, RequestType.PAY_RESTORE, nothing)
+    flow = await ApprovalFlow.create(request_type=RequestType.PAY_RESTORE, unit_id=w.units["SH"].id)
+    # A step that does not apply comes first: the ones after it still count.
+    await ApprovalStep.create(flow_id=flow.id, position=0, rule=ApproverRule.HQ_HR, days_over=10)
+    step = await ApprovalStep.create(
+        flow_id=flow.id, position=0, rule=ApproverRule.UNIT_HEAD, level=1
+    )
+    hr = await viewer_for_user(w.users["branch_hr"])
+
+    async def approvers(level: int, requester_id: int | None = None) -> list[int]:
+        await ApprovalStep.filter(id=step.id).update(level=level)
+        request = await approvals.submit(
+            hr,
+            RequestType.PAY_RESTORE,
+            subject_id=level,
+            unit=w.units["SH-SALES-1"],
+            employee_id=w.people["sh_rep"].id,
+            title="t",
+            days=1,
+            requester_id=requester_id,
+            now=NOW,
+        )
+        tasks = await ApprovalTask.filter(request_id=request.id).order_by("id")
+        return [t.approver_id for t in tasks]
+
+    manager, hq = w.users["manager"].id, w.users["hq_hr"].id
+    # SH-SALES-1 has no head: one unit up, SH-SALES's (the user "manager").
+    assert await approvers(0) == [manager]
+    assert await approvers(1) == [manager]
+    # Two up is Shanghai, which has no head, nor has the company: nobody, so HQ HR.
+    assert await approvers(2) == [hq]
+    # Someone else asked on HR's behalf: the requester is theirs to name.
+    asked = await approvals.request_for_subject(RequestType.PAY_RESTORE, 2)
+    assert asked is not None and asked.requester_id == w.users["branch_hr"].id
+    await approvers(3, requester_id=w.users["employee"].id)
+    named = await approvals.request_for_subject(RequestType.PAY_RESTORE, 3)
+    assert named is not None and named.requester_id == w.users["employee"].id
+
+
+async def test_a_skipped_stage_says_why(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    w = world
+
+    async def nothing(request: ApprovalRequest, approved: bool, viewer: object) -> None:
+        return None
+
+    monkeypatch.setitem(approvals._EFFECTS, RequestType.PAY_RESTORE, nothing)
+    monkeypatch.delitem(approvals._PROGRESS, RequestType.PAY_RESTORE, raising=False)
+    hq = await viewer_for_user(w.users["hq_hr"])
+    request = await approvals.submit(
+        hq, RequestType.PAY_RESTORE, subject_id=1, unit=w.units["HQ"], employee_id=None,
+        title="t", now=NOW,
+    )  # fmt: skip
+    events = await ApprovalEvent.filter(request_id=request.id, kind=EventKind.SKIPPED)
+    assert [(e.stage, e.comment) for e in events] == [(0, "No approver."), (1, "No approver.")]
