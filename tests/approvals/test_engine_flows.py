@@ -33,6 +33,17 @@ from tests.support import World
 NOW = datetime(2026, 12, 7, 2, 0, tzinfo=UTC)
 
 
+@pytest.fixture
+def no_effect(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A restored pay's effect and progress left out: these tests are about the engine."""
+
+    async def nothing(request: ApprovalRequest, approved: bool, viewer: object) -> None:
+        return None
+
+    monkeypatch.setitem(approvals._EFFECTS, RequestType.PAY_RESTORE, nothing)
+    monkeypatch.delitem(approvals._PROGRESS, RequestType.PAY_RESTORE, raising=False)
+
+
 def test_the_built_in_plans_name_their_rules() -> None:
     assert approvals._approver(ApproverRule.ROLE, role="manager") == {
         "rule": "role",
@@ -322,15 +333,10 @@ async def test_delegating_refuses_oneself_strangers_and_odd_dates(world: World) 
 
 
 async def test_escalation_gives_no_second_task_to_an_approver_who_holds_one(
-    world: World, monkeypatch: pytest.MonkeyPatch
+    world: World, no_effect: None
 ) -> None:
     w = world
 
-    async def nothing(request: ApprovalRequest, approved: bool, viewer: object) -> None:
-        return None
-
-    monkeypatch.setitem(approvals._EFFECTS, RequestType.PAY_RESTORE, nothing)
-    monkeypatch.delitem(approvals._PROGRESS, RequestType.PAY_RESTORE, raising=False)
     flow = await ApprovalFlow.create(request_type=RequestType.PAY_RESTORE, unit_id=w.units["SH"].id)
     for username in ("manager", "hq_hr"):
         await ApprovalStep.create(
@@ -364,14 +370,10 @@ async def test_escalation_gives_no_second_task_to_an_approver_who_holds_one(
 
 
 async def test_a_unit_head_rule_counts_its_levels_up_from_the_request_s_unit(
-    world: World, monkeypatch: pytest.MonkeyPatch
+    world: World, no_effect: None
 ) -> None:
     w = world
 
-    async def nothing(request: ApprovalRequest, approved: bool, viewer: object) -> None:
-        return None
-
-    monkeypatch.setitem(approvals._EFFECTS, RequestType.PAY_RESTORE, nothing)
     flow = await ApprovalFlow.create(request_type=RequestType.PAY_RESTORE, unit_id=w.units["SH"].id)
     # A step that does not apply comes first: the ones after it still count.
     await ApprovalStep.create(flow_id=flow.id, position=0, rule=ApproverRule.HQ_HR, days_over=10)
@@ -410,14 +412,9 @@ async def test_a_unit_head_rule_counts_its_levels_up_from_the_request_s_unit(
     assert named is not None and named.requester_id == w.users["employee"].id
 
 
-async def test_a_skipped_stage_says_why(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_a_skipped_stage_says_why(world: World, no_effect: None) -> None:
     w = world
 
-    async def nothing(request: ApprovalRequest, approved: bool, viewer: object) -> None:
-        return None
-
-    monkeypatch.setitem(approvals._EFFECTS, RequestType.PAY_RESTORE, nothing)
-    monkeypatch.delitem(approvals._PROGRESS, RequestType.PAY_RESTORE, raising=False)
     hq = await viewer_for_user(w.users["hq_hr"])
     request = await approvals.submit(
         hq, RequestType.PAY_RESTORE, subject_id=1, unit=w.units["HQ"], employee_id=None,
