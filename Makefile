@@ -102,6 +102,7 @@ bench: backend-setup
 # access, each against its own tests; prints each module's score and its surviving mutants.
 # MODULE=payroll/calc.py (or access/policy.py+guard.py, analytics/stats.py, approvals/service.py)
 # for one. Results stay in var/mutation/ (a rerun tests only what changed; MUTATION_ARGS=--fresh
-# forgets them). The pure modules take minutes, approvals/service.py about an hour on 2 cores.
+# forgets them). The pure modules take minutes; approvals/service.py has about 1,500 mutants that
+# each run database tests: MUTATION_ARGS="--sample 120" tests a fixed random sample of them.
 mutation: backend-setup
 	$(PY) -m tests.mutation.run $(MUTATION_ARGS) $(MODULE)
