@@ -16,7 +16,7 @@ RUFF_CONFIG := --config pyproject.toml
 
 .PHONY: help setup backend-setup frontend-setup build migrate seed run worker test test-backend \
         test-frontend test-e2e test-graphql-http test-topology schema schema-check migrations-check \
-        lint format bench
+        lint format bench mutation
 
 help:
 	@echo "make run     set up, build, migrate, load demo data if empty, serve on http://$(HOST):$(PORT)"
@@ -25,6 +25,7 @@ help:
 	@echo "make lint    ruff, mypy, eslint, vue-tsc"
 	@echo "make test-topology  two API processes and nginx on a throwaway PostgreSQL"
 	@echo "make bench   benchmarks on SQLite and PostgreSQL, written to docs/performance.md"
+	@echo "make mutation [MODULE=payroll/calc.py]  mutation testing (mutmut) of the money and access modules"
 
 # --- setup ---------------------------------------------------------------------------
 $(VENV)/.installed: backend/pyproject.toml
@@ -96,3 +97,12 @@ test-topology: backend-setup
 # lists every setting. Writes docs/performance.md.
 bench: backend-setup
 	$(PY) -m bench
+
+# Not part of `make test` (nor CI): mutation testing (mutmut) of the modules that guard money and
+# access, each against its own tests; prints each module's score and its surviving mutants.
+# MODULE=payroll/calc.py (or access/policy.py+guard.py, analytics/stats.py, approvals/service.py)
+# for one. Results stay in var/mutation/ (a rerun tests only what changed; MUTATION_ARGS=--fresh
+# forgets them). The pure modules take minutes; approvals/service.py has about 1,500 mutants that
+# each run database tests: MUTATION_ARGS="--sample 120" tests a fixed random sample of them.
+mutation: backend-setup
+	$(PY) -m tests.mutation.run $(MUTATION_ARGS) $(MODULE)
