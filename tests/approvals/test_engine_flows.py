@@ -13,6 +13,7 @@ import pytest
 from talentloop.access.policy import Viewer
 from talentloop.access.viewer import viewer_for_user
 from talentloop.accounts.models import Role
+from talentloop.approvals import flows, rules
 from talentloop.approvals import service as approvals
 from talentloop.approvals.models import (
     ApprovalEvent,
@@ -26,7 +27,7 @@ from talentloop.approvals.models import (
     StepMode,
     TaskStatus,
 )
-from talentloop.approvals.service import StepInput
+from talentloop.approvals.flows import StepInput
 from talentloop.errors import ErrorCode, FieldError, ServiceError
 from tests.support import World
 
@@ -45,7 +46,7 @@ def no_effect(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_the_built_in_plans_name_their_rules() -> None:
-    assert approvals._approver(ApproverRule.ROLE, role="manager") == {
+    assert rules._approver(ApproverRule.ROLE, role="manager") == {
         "rule": "role",
         "role": "manager",
     }
@@ -112,7 +113,7 @@ def test_an_all_stage_is_done_when_every_approver_or_their_stand_in_approved() -
 
 def _problems(**step: object) -> list[tuple[ErrorCode, str | None]]:
     spec: dict[str, object] = {"position": 0, "rule": ApproverRule.MANAGER, **step}
-    return [(p.code, p.field) for p in approvals._step_problems([StepInput(**spec)])]  # type: ignore[arg-type]
+    return [(p.code, p.field) for p in flows._step_problems(RequestType.LEAVE, [StepInput(**spec)])]  # type: ignore[arg-type]
 
 
 def test_each_refused_step_names_its_place() -> None:
@@ -139,19 +140,20 @@ def test_each_refused_step_names_its_place() -> None:
         assert _problems(escalate_rule=rule) == [bad]
     assert _problems(escalate_rule=ApproverRule.BRANCH_HEAD) == []
     # A stage shares one mode; the second step of another mode is the one named.
-    mixed = approvals._step_problems(
+    mixed = flows._step_problems(
+        RequestType.LEAVE,
         [
             StepInput(position=0, rule=ApproverRule.MANAGER, mode=StepMode.ALL),
             StepInput(position=1, rule=ApproverRule.MANAGER, mode=StepMode.ANY),
             StepInput(position=0, rule=ApproverRule.HQ_HR, mode=StepMode.ANY),
-        ]
+        ],
     )
     assert [(p.code, p.field) for p in mixed] == [(ErrorCode.INVALID, "steps.2")]
     many = [StepInput(position=i % 50, rule=ApproverRule.HQ_HR) for i in range(21)]
-    assert [(p.code, p.field) for p in approvals._step_problems(many)] == [
+    assert [(p.code, p.field) for p in flows._step_problems(RequestType.LEAVE, many)] == [
         (ErrorCode.INVALID, "steps")
     ]
-    assert approvals._step_problems(many[:20]) == []
+    assert flows._step_problems(RequestType.LEAVE, many[:20]) == []
 
 
 async def _refused(call: object, *expected: tuple[ErrorCode, str | None]) -> list[FieldError]:
@@ -165,7 +167,7 @@ async def test_saving_a_flow_replaces_it_and_no_steps_remove_it(world: World) ->
     w = world
     hr = await viewer_for_user(w.users["branch_hr"])
     sh = w.units["SH"].id
-    first = await approvals.save_flow(
+    first = await flows.save_flow(
         hr,
         request_type=RequestType.LEAVE,
         unit_id=sh,
@@ -173,7 +175,7 @@ async def test_saving_a_flow_replaces_it_and_no_steps_remove_it(world: World) ->
         steps=[StepInput(position=0, rule=ApproverRule.MANAGER, deadline_hours=8)],
     )
     assert first is not None and first.name == "Shanghai leave"
-    second = await approvals.save_flow(
+    second = await flows.save_flow(
         hr,
         request_type=RequestType.LEAVE,
         unit_id=sh,
@@ -189,12 +191,12 @@ async def test_saving_a_flow_replaces_it_and_no_steps_remove_it(world: World) ->
         (0, ApproverRule.HQ_HR, StepMode.ANY, 0),
         (3, ApproverRule.UNIT_HEAD, StepMode.ALL, 1),
     ]
-    removed = await approvals.save_flow(
+    removed = await flows.save_flow(
         hr, request_type=RequestType.LEAVE, unit_id=sh, name="", steps=[]
     )
     assert removed is None
     assert await ApprovalFlow.filter(unit_id=sh).count() == 0
-    again = await approvals.save_flow(
+    again = await flows.save_flow(
         hr,
         request_type=RequestType.LEAVE,
         unit_id=sh,
@@ -207,8 +209,8 @@ async def test_saving_a_flow_replaces_it_and_no_steps_remove_it(world: World) ->
     assert (kept.amount_over, kept.days_over, kept.deadline_hours, kept.escalate_rule) == (
         Decimal("99.50"), 2, 6, ApproverRule.BRANCH_HEAD,
     )  # fmt: skip
-    await approvals.save_flow(hr, request_type=RequestType.LEAVE, unit_id=sh, name="", steps=[])
-    assert await approvals.save_flow(
+    await flows.save_flow(hr, request_type=RequestType.LEAVE, unit_id=sh, name="", steps=[])
+    assert await flows.save_flow(
         hr, request_type=RequestType.LEAVE, unit_id=sh, name="", steps=[]
     ) is None  # fmt: skip
 
@@ -219,7 +221,7 @@ async def test_who_may_save_which_flow(world: World) -> None:
     hr, hq, manager = [await viewer_for_user(w.users[u]) for u in ("branch_hr", "hq_hr", "manager")]
 
     def save(viewer: object, unit: str | None, steps: list[StepInput] = step) -> object:
-        return approvals.save_flow(
+        return flows.save_flow(
             viewer,  # type: ignore[arg-type]
             request_type=RequestType.OVERTIME,
             unit_id=w.units[unit].id if unit else None,
@@ -259,14 +261,14 @@ async def test_who_may_save_which_flow(world: World) -> None:
     assert await ApprovalFlow.all().count() == 0
     assert await save(hq, None) is not None
     assert await save(hr, "SH-SALES") is not None
-    flows = await approvals.visible_flows(hr)
-    assert [(f.request_type, f.unit_id) for f in flows] == [
+    seen = await flows.visible_flows(hr)
+    assert [(f.request_type, f.unit_id) for f in seen] == [
         (RequestType.OVERTIME, None),
         (RequestType.OVERTIME, w.units["SH-SALES"].id),
     ]
     bj = await viewer_for_user(w.users["bj_hr"])
-    assert [f.unit_id for f in await approvals.visible_flows(bj)] == [None]
-    assert await approvals.visible_flows(manager) == []
+    assert [f.unit_id for f in await flows.visible_flows(bj)] == [None]
+    assert await flows.visible_flows(manager) == []
 
 
 async def test_a_plan_copies_the_applying_steps_with_their_deadline_and_escalation(
@@ -421,4 +423,10 @@ async def test_a_skipped_stage_says_why(world: World, no_effect: None) -> None:
         title="t", now=NOW,
     )  # fmt: skip
     events = await ApprovalEvent.filter(request_id=request.id, kind=EventKind.SKIPPED)
-    assert [(e.stage, e.comment) for e in events] == [(0, "No approver."), (1, "No approver.")]
+    assert [(e.stage, e.comment) for e in events] == [
+        (0, "No approver."),
+        (1, "No approver."),
+        (2, "No approver but the requester: the type's default approvers decide."),
+        (2, "No approver."),
+        (3, "No approver."),
+    ]

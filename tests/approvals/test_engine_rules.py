@@ -130,17 +130,23 @@ async def test_a_stage_without_an_approver_is_skipped_but_an_export_s_is_rejecte
     assert export.status is ApprovalStatus.REJECTED
     assert await _tasks(export) == {}
     assert await _kinds(export) == [EventKind.SUBMITTED, EventKind.REJECTED, EventKind.COMPLETED]
-    # The same empty stage on any other type is skipped (written down) and the request approved.
+    # The same empty stage on any other type is skipped (written down); a plan that ends with
+    # no approval gets the type's default plan once, and with still nobody is rejected: it never
+    # approves itself.
     restore = await _submit(w, RequestType.PAY_RESTORE, requester="hq_hr", about=None, unit="HQ")
-    assert restore.status is ApprovalStatus.APPROVED
+    assert restore.status is ApprovalStatus.REJECTED
     assert await _kinds(restore) == [
         EventKind.SUBMITTED,
         EventKind.SKIPPED,  # the HQ branch has no head
         EventKind.SKIPPED,  # HQ HR is the requester
+        EventKind.SKIPPED,  # the default plan instead (approvals/rules.py)
+        EventKind.SKIPPED,  # …whose stages find nobody either
+        EventKind.SKIPPED,
+        EventKind.REJECTED,
         EventKind.COMPLETED,
     ]
-    assert decided == [(export.id, False, "system"), (restore.id, True, "system")]
-    assert {RequestType.DATA_EXPORT} == approvals.NEVER_SKIPPED
+    assert decided == [(export.id, False, "system"), (restore.id, False, "system")]
+    assert {RequestType.DATA_EXPORT, RequestType.PAYROLL_RUN} == approvals.NEVER_SKIPPED
 
 
 async def test_an_export_with_another_hq_hr_goes_to_them(world: World, decided: Decided) -> None:
