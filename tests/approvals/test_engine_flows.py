@@ -15,6 +15,7 @@ from talentloop.access.viewer import viewer_for_user
 from talentloop.accounts.models import Role
 from talentloop.approvals import flows, rules
 from talentloop.approvals import service as approvals
+from talentloop.approvals.flows import StepInput
 from talentloop.approvals.models import (
     ApprovalEvent,
     ApprovalFlow,
@@ -27,7 +28,6 @@ from talentloop.approvals.models import (
     StepMode,
     TaskStatus,
 )
-from talentloop.approvals.flows import StepInput
 from talentloop.errors import ErrorCode, FieldError, ServiceError
 from tests.support import World
 
