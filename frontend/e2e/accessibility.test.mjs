@@ -16,6 +16,17 @@ const DESKTOP = { width: 1366, height: 900 }
 const PHONE = { width: 390, height: 844 }
 const ROLES = ['hr.hq', 'hr.shanghai', 'manager.shanghai.sales', 'employee.shanghai.sales', 'boss']
 
+/** WCAG contrast ratio of two computed colours ("rgb(r, g, b)"). */
+function contrast(a, b) {
+  const luminance = (colour) => {
+    const [r, g, bl] = colour.match(/\d+(\.\d+)?/g).slice(0, 3).map((v) => Number(v) / 255)
+    const lin = (c) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4)
+    return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(bl)
+  }
+  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x)
+  return (hi + 0.05) / (lo + 0.05)
+}
+
 /** Every route of the router: its name and its path, as written in src/router.ts. */
 async function routerRoutes() {
   const source = await readFile(new URL('../src/router.ts', import.meta.url), 'utf8')
@@ -259,8 +270,20 @@ test('the language switch shows where the keyboard focus is', async () => {
       if (await page.evaluate(() => Boolean(document.activeElement?.closest('[data-testid="lang-switch"]')))) break
     }
     assert.ok(await page.evaluate(() => Boolean(document.activeElement?.closest('[data-testid="lang-switch"]'))), 'Tab reaches the switch')
+    // Element's radio buttons ease every change in over 0.3 s: wait for the ring to settle.
+    await page
+      .waitForFunction(() => getComputedStyle(document.querySelector('[data-testid="lang-zh-CN"] .el-radio-button__inner')).outlineWidth === '2px', null, {
+        timeout: 3_000,
+      })
+      .catch(() => {})
     const focused = await ring()
     assert.notDeepEqual(focused, unfocused, 'the focused switch looks different')
-    assert.match(focused.outline, /^solid [1-9]/, 'a solid focus outline')
+    assert.match(focused.outline, /^solid [2-9]/, 'a solid focus outline, 2px or more')
+    // WCAG 1.4.11: the ring stands out from the header behind it at 3:1 or more.
+    const [ringColour, behind] = await chinese.evaluate((el) => [
+      getComputedStyle(el).outlineColor,
+      getComputedStyle(el.closest('.layout__header')).backgroundColor,
+    ])
+    assert.ok(contrast(ringColour, behind) >= 3, `focus ring ${ringColour} on ${behind}: ${contrast(ringColour, behind).toFixed(2)}:1`)
   })
 })
