@@ -81,6 +81,24 @@ async function settle(page, inFlight) {
     .catch(() => {})
 }
 
+/** Amounts of money on the page that a line break splits (a phone must keep ¥12,345.00 whole). */
+function brokenAmounts(page) {
+  return page.evaluate(() => {
+    const broken = []
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT)
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (const match of node.data.matchAll(/[¥￥]\s?-?[\d,]+(\.\d+)?/g)) {
+        const range = document.createRange()
+        range.setStart(node, match.index)
+        range.setEnd(node, match.index + match[0].length)
+        const lines = new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.top)))
+        if (lines.size > 1) broken.push(match[0])
+      }
+    }
+    return broken
+  })
+}
+
 /** Open a page inside the running app (as its links do), not by loading the app again. */
 async function openInApp(page, path) {
   await page.evaluate((to) => {
@@ -144,6 +162,7 @@ async function auditPages(page, inFlight, paths, label, routes) {
       if (size === PHONE) {
         const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
         if (overflow > 0) problems.push(`${where}: the page scrolls sideways by ${overflow}px`)
+        for (const amount of await brokenAmounts(page)) problems.push(`${where}: the amount ${amount} breaks over two lines`)
       }
       problems.push(...describe(where, (await axe(page)).violations))
       visited.add(routeOf(routes, path))

@@ -91,7 +91,7 @@ export async function waitForList(page) {
  * (`nav-` and the page's path, e.g. `nav-leave`).
  */
 export async function navTo(page, entry) {
-  await page.locator('[data-testid="menu-toggle"], [data-testid="nav-menu"]').first().waitFor()
+  await page.locator('[data-testid="menu-toggle"]:visible, [data-testid="nav-menu"]:visible').first().waitFor()
   const toggle = page.getByTestId('menu-toggle')
   const phone = await toggle.isVisible()
   if (phone) await toggle.click()
