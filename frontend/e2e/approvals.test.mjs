@@ -2,15 +2,9 @@
 // comment that lands on the request's history (Issue 11).
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { apiLogin, gql, uiLogin, withPage } from './helpers.mjs'
+import { apiLogin, gql, navTo, uiLogin, withPage } from './helpers.mjs'
 
 const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true }
-
-async function phoneNav(page, entry) {
-  await page.getByTestId('menu-toggle').click()
-  await page.getByTestId(entry).first().click()
-  await page.locator('.layout__drawer').waitFor({ state: 'hidden' })
-}
 
 test('a manager approves a leave on a phone from my approvals', async () => {
   // A Monday no other test or demo request touches: one day, so the manager alone decides.
@@ -25,7 +19,7 @@ test('a manager approves a leave on a phone from my approvals', async () => {
 
   await withPage(async (page, { consoleErrors }) => {
     await uiLogin(page, 'manager.shanghai.sales')
-    await phoneNav(page, 'nav-approvals')
+    await navTo(page, 'nav-approvals')
     await page.getByTestId('approvals-view').waitFor()
     const card = page.getByTestId('approval-card').filter({ hasText: day })
     await card.waitFor()
@@ -56,7 +50,7 @@ test('a manager approves a leave on a phone from my approvals', async () => {
 test("branch HR edits the branch's leave flow in the flow editor", async () => {
   await withPage(async (page, { consoleErrors }) => {
     await uiLogin(page, 'hr.shanghai')
-    await page.getByTestId('nav-approval-flows').click()
+    await navTo(page, 'nav-approval-flows')
     const flow = page.getByTestId('flow-item').filter({ hasText: '上海分公司请假审批' })
     await flow.waitFor()
     assert.equal(await flow.locator('.steps li').count(), 3)
@@ -82,7 +76,7 @@ test("branch HR edits the branch's leave flow in the flow editor", async () => {
 // the unit named `unit` (none: the company default).
 async function newFlow(page, username, type, unit = null) {
   await uiLogin(page, username)
-  await page.getByTestId('nav-approval-flows').click()
+  await navTo(page, 'nav-approval-flows')
   await page.getByTestId('flow-new').click()
   await page.getByTestId('flow-type').click()
   await page.locator('.el-select-dropdown__item:visible').filter({ hasText: type }).click()

@@ -3,7 +3,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { readFile } from 'node:fs/promises'
-import { BASE_URL, apiLogin, gql, uiLogin, withPage } from './helpers.mjs'
+import { BASE_URL, apiLogin, gql, navTo, uiLogin, withPage } from './helpers.mjs'
 
 const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true }
 // The Shanghai branch's clock-in point (demo: 张江办公楼, 300 m) and a spot 120 m north of it.
@@ -19,12 +19,6 @@ async function noSidewaysScroll(page) {
   assert.ok(overflow <= 0, `page is ${overflow}px wider than the screen`)
 }
 
-async function phoneNav(page, entry) {
-  await page.getByTestId('menu-toggle').click()
-  await page.getByTestId(entry).first().click()
-  await page.locator('.layout__drawer').waitFor({ state: 'hidden' })
-}
-
 const MY_PUNCHES = `query ($m: Date!) { myAttendance(month: $m) { punches { id punchedAt source distanceMeters } } }`
 
 test('an employee clocks in on a phone and sees it in their month', async () => {
@@ -36,7 +30,7 @@ test('an employee clocks in on a phone and sees it in their month', async () => 
     const context = page.context()
     await context.grantPermissions(['geolocation'], { origin: BASE_URL })
     await uiLogin(page, 'employee.shanghai.sales')
-    await phoneNav(page, 'nav-clock-in')
+    await navTo(page, 'nav-clock-in')
     await page.getByTestId('clock-in-view').waitFor()
 
     // In Shenzhen, far from any Shanghai clock-in point: refused, nothing written.
@@ -76,7 +70,7 @@ test('an employee clocks in on a phone and sees it in their month', async () => 
     await noSidewaysScroll(page)
 
     // Leave balances on the phone: statutory annual leave with what is left.
-    await phoneNav(page, 'nav-leave')
+    await navTo(page, 'nav-leave')
     await page.getByTestId('leave-balance-ANNUAL').getByTestId('leave-remaining').waitFor()
     await noSidewaysScroll(page)
     assert.deepEqual(consoleErrors, [])
@@ -86,7 +80,7 @@ test('an employee clocks in on a phone and sees it in their month', async () => 
 test("branch HR reads the unit's monthly sheet and downloads it as XLSX", async () => {
   await withPage(async (page, { consoleErrors }) => {
     await uiLogin(page, 'hr.shanghai')
-    await page.getByTestId('nav-attendance-sheet').click()
+    await navTo(page, 'nav-attendance-sheet')
     const table = page.getByTestId('attendance-sheet-table')
     await table.waitFor()
     // The demo's punches run to 27 November 2026: October is a full month of figures.
@@ -107,12 +101,51 @@ test("branch HR reads the unit's monthly sheet and downloads it as XLSX", async 
   })
 })
 
+test("on a phone the unit's sheet shows a day at a time: who came when, a day back and forth", async () => {
+  const { accessToken } = await apiLogin('hr.shanghai')
+  const { data: me } = await gql(`{ me { scopeUnit { id } } }`, {}, accessToken)
+  const month = '2026-10-01'
+  const { data } = await gql(
+    `query ($u: ID!, $m: Date!) { attendanceSheet(unitId: $u, month: $m) { rows { employee { id } days { date firstIn } } } }`,
+    { u: me.me.scopeUnit.id, m: month },
+    accessToken,
+  )
+  const rows = data.attendanceSheet.rows
+  const dates = [...new Set(rows.flatMap((r) => r.days.map((d) => d.date)))].sort()
+  const on = (date) => rows.filter((r) => r.days.some((d) => d.date === date)).map((r) => r.employee.id).sort()
+  const last = dates.at(-1)
+  const before = dates.at(-2)
+
+  await withPage(async (page, { consoleErrors }) => {
+    await uiLogin(page, 'hr.shanghai')
+    await navTo(page, 'nav-attendance-sheet')
+    const monthInput = page.getByTestId('attendance-sheet-month').locator('input')
+    await monthInput.fill('2026-10')
+    await monthInput.press('Enter')
+    const view = page.locator(`[data-testid="attendance-sheet-day"][data-date="${last}"]`)
+    await view.waitFor()
+    assert.equal(await page.getByTestId('attendance-sheet-table').count(), 0, 'no 13-column table on a phone')
+    const shown = async () => (await page.getByTestId('attendance-sheet-day-row').evaluateAll((els) => els.map((el) => el.dataset.employeeId))).sort()
+    assert.deepEqual(await shown(), on(last))
+    assert.equal(await page.getByTestId('attendance-sheet-day-next').isDisabled(), true, 'the last day of the month')
+    await noSidewaysScroll(page)
+    await page.screenshot({ path: '/tmp/talentloop-attendance-sheet-phone.png', fullPage: true })
+
+    await page.getByTestId('attendance-sheet-day-prev').click()
+    await page.locator(`[data-testid="attendance-sheet-day"][data-date="${before}"]`).waitFor()
+    assert.deepEqual(await shown(), on(before))
+    const times = await page.getByTestId('attendance-sheet-day-times').allTextContents()
+    assert.ok(times.some((text) => /\d\d:\d\d/.test(text)), 'punch times are shown')
+    assert.deepEqual(consoleErrors, [])
+  }, PHONE)
+})
+
 test('an employee asks for leave on a phone and their manager approves it', async () => {
   // A workday far enough ahead that no other test or demo request touches it.
   const day = '2026-12-30'
   await withPage(async (page) => {
     await uiLogin(page, 'employee.shanghai.sales')
-    await phoneNav(page, 'nav-leave')
+    await navTo(page, 'nav-leave')
     await page.getByTestId('leave-view').waitFor()
     const inputs = page.getByTestId('leave-range').locator('input')
     await inputs.nth(0).fill(day)
@@ -126,7 +159,7 @@ test('an employee asks for leave on a phone and their manager approves it', asyn
 
   await withPage(async (page) => {
     await uiLogin(page, 'manager.shanghai.sales')
-    await page.getByTestId('nav-leave').click()
+    await navTo(page, 'nav-leave')
     const waiting = page.getByTestId('leave-to-decide').locator('li').filter({ hasText: day })
     await waiting.waitFor()
     await waiting.getByRole('button').first().click() // approve

@@ -4,7 +4,7 @@
 // framework for HR, and starting a 360° round from the assessment to-do.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { BASE_URL, apiLogin, gql, uiLogin, withPage } from './helpers.mjs'
+import { BASE_URL, apiLogin, gql, navTo, uiLogin, withPage } from './helpers.mjs'
 
 const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true }
 const SHANGHAI_SALES = '上海销售部'
@@ -21,13 +21,6 @@ function documentText(page) {
 async function noSidewaysScroll(page) {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
   assert.ok(overflow <= 0, `page is ${overflow}px wider than the screen`)
-}
-
-/** Open a menu entry on a phone: the menu is a drawer behind the toggle. */
-async function phoneNav(page, entry) {
-  await page.getByTestId('menu-toggle').click()
-  await page.getByTestId(entry).first().click()
-  await page.locator('.layout__drawer').waitFor({ state: 'hidden' })
 }
 
 const TASKS = `{ myRaterTasks(includeDone: true) { id subjectName relation anonymous submittedAt competencies { id name } myRatings { competencyId level comment } } }`
@@ -78,7 +71,7 @@ test('on a phone, an employee rates a colleague: the first open peer task, every
 
   await withPage(async (page, { consoleErrors }) => {
     await uiLogin(page, 'employee.shanghai.sales')
-    await phoneNav(page, 'nav-my-reviews')
+    await navTo(page, 'nav-my-reviews')
     await page.waitForURL(/\/my-reviews$/)
     const list = page.locator('[data-testid="my-reviews"][data-loading="false"][data-open]')
     await list.waitFor()
@@ -163,7 +156,7 @@ test('a manager sees the gap heat map of their department and which competencies
 
   await withPage(async (page, { consoleErrors }) => {
     await uiLogin(page, 'manager.shanghai.sales')
-    await page.getByTestId('nav-capability-analysis').first().click()
+    await navTo(page, 'nav-capability-analysis')
     await page.waitForURL(/\/capability-analysis/)
 
     // The heat map: the department's people × competencies, with the unit average.
@@ -230,12 +223,12 @@ test('an employee sees their own radar and gaps, and cannot open the capability 
   await withPage(async (page, { consoleErrors }) => {
     await uiLogin(page, 'employee.shanghai.sales')
     await page.getByTestId('employee-profile').waitFor()
-    await page.getByTestId('nav-my-capabilities').first().waitFor()
+    await page.getByTestId('nav-my-capabilities').first().waitFor({ state: 'attached' })
     for (const entry of ['nav-capability-analysis', 'nav-competencies', 'nav-assessments']) {
       assert.equal(await page.getByTestId(entry).count(), 0, `${entry} is not offered to an employee`)
     }
 
-    await page.getByTestId('nav-my-capabilities').first().click()
+    await navTo(page, 'nav-my-capabilities')
     await page.waitForURL(/\/my-capabilities/)
     const profile = page.locator(`[data-testid="competency-profile"][data-employee-id="${me.id}"][data-loading="false"]`)
     await profile.waitFor()
@@ -281,7 +274,7 @@ test('a skill test on a phone: start an attempt, answer, submit, see the score a
 
   await withPage(async (page, { consoleErrors }) => {
     await uiLogin(page, 'hr.hq')
-    await phoneNav(page, 'nav-skill-tests')
+    await navTo(page, 'nav-skill-tests')
     await page.locator(`[data-testid="skill-tests"][data-count="${data.skillTests.length}"]`).waitFor()
     await page.locator(`[data-testid="test-attempts"][data-count="${data.myTestAttempts.length}"]`).waitFor()
     await page.locator(`[data-testid="skill-test"][data-id="${skillTest.id}"]`).getByTestId('skill-test-start').click()
@@ -337,7 +330,7 @@ test('the competency framework: HQ HR may edit it, branch HR reads it', async ()
 
   await withPage(async (page, { consoleErrors }) => {
     await uiLogin(page, 'hr.hq')
-    await page.getByTestId('nav-competencies').first().click()
+    await navTo(page, 'nav-competencies')
     const framework = page.locator('[data-testid="competency-framework"][data-editable="true"]')
     await framework.waitFor()
     assert.equal(await page.getByTestId('competency-category').count(), data.competencyCategories.length)
@@ -359,7 +352,7 @@ test('the competency framework: HQ HR may edit it, branch HR reads it', async ()
 
   await withPage(async (page, { consoleErrors }) => {
     await uiLogin(page, 'hr.shanghai')
-    await page.getByTestId('nav-competencies').first().click()
+    await navTo(page, 'nav-competencies')
     await page.locator('[data-testid="competency-framework"][data-editable="false"]').waitFor()
     await page.getByTestId('framework-read-only').waitFor()
     assert.equal(await page.getByTestId('competency-edit').count(), 0)
@@ -388,7 +381,7 @@ test('the assessment to-do offers a 360° round for a request without one, with 
 
   await withPage(async (page, { consoleErrors }) => {
     await uiLogin(page, 'manager.shanghai.sales')
-    await page.getByTestId('nav-assessments').first().click()
+    await navTo(page, 'nav-assessments')
     const row = page.locator(`[data-testid="assessment-row"][data-id="${request.id}"]`)
     await row.waitFor()
     await row.getByTestId('assessment-start-round').click()

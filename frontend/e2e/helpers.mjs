@@ -84,3 +84,21 @@ export async function waitForList(page) {
   await page.locator('[data-testid="employee-total"][data-count]').waitFor()
   await page.locator('[data-testid="employee-list"][data-loading="false"]').waitFor()
 }
+
+/**
+ * Open a page from the menu, as a person would: on a phone the menu is a drawer behind the
+ * toggle; the entry's group opens first if it is closed. `entry` is the entry's test id
+ * (`nav-` and the page's path, e.g. `nav-leave`).
+ */
+export async function navTo(page, entry) {
+  await page.locator('[data-testid="menu-toggle"]:visible, [data-testid="nav-menu"]:visible').first().waitFor()
+  const toggle = page.getByTestId('menu-toggle')
+  const phone = await toggle.isVisible()
+  if (phone) await toggle.click()
+  const link = page.getByTestId(entry).first()
+  await link.waitFor({ state: 'attached' })
+  const group = page.getByTestId('nav-group').filter({ has: link }).getByTestId('nav-group-toggle')
+  if ((await group.getAttribute('aria-expanded')) !== 'true') await group.click()
+  await link.click()
+  if (phone) await page.locator('.layout__drawer').waitFor({ state: 'hidden' })
+}

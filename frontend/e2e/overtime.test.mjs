@@ -2,22 +2,16 @@
 // manager sees it under "my approvals" and approves it on the leave page (Issue 11).
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { apiLogin, gql, uiLogin, withPage } from './helpers.mjs'
+import { apiLogin, gql, navTo, uiLogin, withPage } from './helpers.mjs'
 
 const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true }
-
-async function phoneNav(page, entry) {
-  await page.getByTestId('menu-toggle').click()
-  await page.getByTestId(entry).first().click()
-  await page.locator('.layout__drawer').waitFor({ state: 'hidden' })
-}
 
 test('an employee asks for overtime on a phone and their manager approves it', async () => {
   // A Saturday no other test or demo request touches: a rest day, so up to 12 hours.
   const day = '2026-12-19'
   await withPage(async (page, { consoleErrors }) => {
     await uiLogin(page, 'employee.shanghai.sales')
-    await phoneNav(page, 'nav-leave')
+    await navTo(page, 'nav-leave')
     await page.getByTestId('overtime-request').waitFor()
     const date = page.getByTestId('overtime-date').locator('input')
     await date.fill(day)
@@ -38,12 +32,12 @@ test('an employee asks for overtime on a phone and their manager approves it', a
 
   await withPage(async (page, { consoleErrors }) => {
     await uiLogin(page, 'manager.shanghai.sales')
-    await page.getByTestId('nav-approvals').click()
+    await navTo(page, 'nav-approvals')
     const card = page.getByTestId('approval-card').filter({ hasText: day })
     await card.waitFor()
     assert.match(await card.innerText(), /加班/)
     assert.match(await card.getByTestId('approval-title').innerText(), /4\.5 h/)
-    await page.getByTestId('nav-leave').click()
+    await navTo(page, 'nav-leave')
     const waiting = page.getByTestId('overtime-to-decide').locator('li').filter({ hasText: day })
     await waiting.waitFor()
     await waiting.getByTestId('overtime-approve').click()

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { BASE_URL, apiLogin, gql, uiLogin, withPage } from './helpers.mjs'
+import { BASE_URL, apiLogin, gql, navTo, uiLogin, withPage } from './helpers.mjs'
 
 /** The month the screens open on (src/utils/periods.ts DEFAULT_LAST_PERIOD). */
 const LAST_PERIOD = '2026-10-01'
@@ -50,7 +50,7 @@ test('a manager sees their department on the KPI dashboard, split into its two t
 
   await withPage(async (page, { consoleErrors }) => {
     await uiLogin(page, 'manager.shanghai.sales')
-    await page.getByTestId('nav-dashboard').first().click()
+    await navTo(page, 'nav-dashboard')
     await page.waitForURL(/\/dashboard/)
 
     // The trend: the department, twelve months, drawn.
@@ -120,12 +120,12 @@ test('an employee sees only their own KPIs, and no dashboard', async () => {
     await page.getByTestId('employee-profile').waitFor()
 
     // The menu: My KPIs, and none of the screens for managers and HR.
-    await page.getByTestId('nav-my-kpis').first().waitFor()
+    await page.getByTestId('nav-my-kpis').first().waitFor({ state: 'attached' })
     for (const entry of ['nav-dashboard', 'nav-assessments', 'nav-pay', 'nav-import']) {
       assert.equal(await page.getByTestId(entry).count(), 0, `${entry} is not offered to an employee`)
     }
 
-    await page.getByTestId('nav-my-kpis').first().click()
+    await navTo(page, 'nav-my-kpis')
     await page.waitForURL(/\/my-kpis/)
     await page.locator('[data-testid="my-kpis"][data-loading="false"]').waitFor()
     assert.match(await page.getByTestId('my-kpis-name').textContent(), new RegExp(me.name))
@@ -192,7 +192,7 @@ test('a manager\'s assessment to-do lists the open requests first', async () => 
 
   await withPage(async (page, { consoleErrors }) => {
     await uiLogin(page, 'manager.shanghai.sales')
-    await page.getByTestId('nav-assessments').first().click()
+    await navTo(page, 'nav-assessments')
     const open = page.locator('[data-testid="assessments-open"][data-loading="false"][data-count]')
     await open.waitFor()
     assert.equal(Number(await open.getAttribute('data-count')), data.assessmentRequests.totalCount)
@@ -220,7 +220,7 @@ test('performance pay shows the condition, the progress and each month; HR may a
 
   await withPage(async (page, { consoleErrors }) => {
     await uiLogin(page, 'hr.shanghai')
-    await page.getByTestId('nav-pay').first().click()
+    await navTo(page, 'nav-pay')
     const card = page.locator(`[data-testid="pay-suspension"][data-id="${suspension.id}"]`)
     await card.waitFor()
     assert.match(await card.textContent(), new RegExp(suspension.unit.name))
@@ -263,7 +263,7 @@ test('the import wizard checks a file, lists bad rows, and imports only after a 
   try {
     await withPage(async (page, { consoleErrors }) => {
       await uiLogin(page, 'hr.shanghai')
-      await page.getByTestId('nav-import').first().click()
+      await navTo(page, 'nav-import')
       await page.getByTestId('import-kind-KPI_RECORDS').click()
       const input = page.locator('[data-testid="import-file"] input[type=file]')
 

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict'
 import { writeFile, mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { BASE_URL, apiLogin, gql, uiLogin, withPage } from './helpers.mjs'
+import { BASE_URL, apiLogin, gql, navTo, uiLogin, withPage } from './helpers.mjs'
 
 const PDF = '%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n'
 
@@ -33,7 +33,7 @@ test('branch HR sees a contract expiring soon, the timeline, and uploads a docum
   try {
     await withPage(async (page, { consoleErrors }) => {
       await uiLogin(page, 'hr.shanghai')
-      await page.getByTestId('nav-contracts').click()
+      await navTo(page, 'nav-contracts')
       await page.waitForURL(`${BASE_URL}/contracts`)
       const table = page.getByTestId('expiring-contracts')
       if (within !== 30) {

@@ -3,7 +3,7 @@
 // interviewer fills in their scorecard on a phone, after which the others' scorecards show.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { BASE_URL, apiLogin, gql, uiLogin, withPage } from './helpers.mjs'
+import { BASE_URL, apiLogin, gql, navTo, uiLogin, withPage } from './helpers.mjs'
 
 const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true }
 const POSTING_TITLE = '销售代表（浦东）'
@@ -32,7 +32,7 @@ test('Shanghai HR adds a candidate and drags them from screening to interviews',
 
   await withPage(async (page, { consoleErrors }) => {
     await uiLogin(page, 'hr.shanghai')
-    await page.getByTestId('nav-recruitment').click()
+    await navTo(page, 'nav-recruitment')
     await page.getByTestId('recruitment-view').waitFor()
     await page.getByRole('tab', { name: '职位' }).click()
     await page.getByTestId('posting').filter({ hasText: POSTING_TITLE }).getByTestId('posting-board-link').click()
@@ -114,9 +114,7 @@ test('an interviewer submits a scorecard on a phone and then sees the other scor
 
   await withPage(async (page, { consoleErrors }) => {
     await uiLogin(page, 'employee.shanghai.sales')
-    await page.getByTestId('menu-toggle').click()
-    await page.getByTestId('nav-my-interviews').first().click()
-    await page.locator('.layout__drawer').waitFor({ state: 'hidden' })
+    await navTo(page, 'nav-my-interviews')
     const card = page.locator(`[data-testid="interview-card"][data-candidate="${candidate}"]`)
     await card.waitFor()
     assert.equal(await card.getAttribute('data-awaiting'), 'true')

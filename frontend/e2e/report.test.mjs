@@ -5,7 +5,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { readFile } from 'node:fs/promises'
-import { BASE_URL, apiLogin, gql, uiLogin, withPage } from './helpers.mjs'
+import { BASE_URL, apiLogin, gql, navTo, uiLogin, withPage } from './helpers.mjs'
 
 const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true }
 /** The branches of the demo company. */
@@ -52,7 +52,7 @@ async function noSidewaysScroll(page) {
 }
 
 async function openFromMenu(page) {
-  await page.getByTestId('nav-reports/training-effect').first().click()
+  await navTo(page, 'nav-reports/training-effect')
   await page.waitForURL((url) => url.pathname === '/reports/training-effect')
   const report = page.locator('[data-testid="report"][data-loading="false"]')
   await report.waitFor()
@@ -189,7 +189,7 @@ test('the admin account and employees are not offered the report', async () => {
   for (const username of ['admin', 'employee.shanghai.sales']) {
     await withPage(async (page) => {
       await uiLogin(page, username)
-      await page.getByTestId('nav-employees').first().waitFor()
+      await page.getByTestId('nav-employees').first().waitFor({ state: 'attached' })
       assert.equal(await page.getByTestId('nav-reports/training-effect').count(), 0, `no report in ${username}'s menu`)
       await page.goto(`${BASE_URL}/reports/training-effect`)
       await page.getByTestId('no-access').waitFor()

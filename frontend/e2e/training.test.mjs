@@ -4,7 +4,7 @@
 // a manager's attendance sheet.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { BASE_URL, apiLogin, gql, uiLogin, withPage } from './helpers.mjs'
+import { BASE_URL, apiLogin, gql, navTo, uiLogin, withPage } from './helpers.mjs'
 
 const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true }
 const SHANGHAI_BRANCH = '上海分公司'
@@ -13,13 +13,6 @@ const OPEN = ['PENDING', 'WAITLISTED', 'ENROLLED', 'IN_PROGRESS']
 async function noSidewaysScroll(page) {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
   assert.ok(overflow <= 0, `page is ${overflow}px wider than the screen`)
-}
-
-/** Open a menu entry on a phone: the menu is a drawer behind the toggle. */
-async function phoneNav(page, entry) {
-  await page.getByTestId('menu-toggle').click()
-  await page.getByTestId(entry).first().click()
-  await page.locator('.layout__drawer').waitFor({ state: 'hidden' })
 }
 
 const RECOMMENDATIONS = `query ($e: ID!) {
@@ -67,7 +60,7 @@ test('on a phone, an employee enrols in a recommended course and finds it in my 
   try {
     await withPage(async (page, { consoleErrors }) => {
       await uiLogin(page, 'employee.shanghai.sales')
-      await phoneNav(page, 'nav-recommended-courses')
+      await navTo(page, 'nav-recommended-courses')
       await page.waitForURL(/\/recommended-courses$/)
       const list = page.locator(`[data-testid="recommendations"][data-loading="false"][data-count="${recs.length}"]`)
       await list.waitFor()
@@ -160,7 +153,7 @@ test('branch HR sees the Shanghai training plan: budget, planned and used, and t
 
   await withPage(async (page, { consoleErrors }) => {
     await uiLogin(page, 'hr.shanghai')
-    await page.getByTestId('nav-training-plans').first().click()
+    await navTo(page, 'nav-training-plans')
     await page.waitForURL(/\/training-plans$/)
     await page.locator(`[data-testid="plans"][data-count="${data.trainingPlans.length}"]`).waitFor()
     const card = page.locator(`[data-testid="plan"][data-id="${plan.id}"]`)
@@ -197,7 +190,7 @@ test('the catalogue filters courses; HR sees what a course costs, an employee do
 
   await withPage(async (page, { consoleErrors }) => {
     await uiLogin(page, 'hr.shanghai')
-    await page.getByTestId('nav-courses').first().click()
+    await navTo(page, 'nav-courses')
     await page.locator(`[data-testid="course-total"][data-count="${all.totalCount}"]`).waitFor()
     assert.equal(await page.getByTestId('course-card').count(), all.totalCount)
 
@@ -218,7 +211,7 @@ test('the catalogue filters courses; HR sees what a course costs, an employee do
 
   await withPage(async (page, { consoleErrors }) => {
     await uiLogin(page, 'employee.shanghai.sales')
-    await page.getByTestId('nav-courses').first().waitFor()
+    await page.getByTestId('nav-courses').first().waitFor({ state: 'attached' })
     assert.equal(await page.getByTestId('nav-training-plans').count(), 0, 'no training plans for an employee')
     assert.equal(await page.getByTestId('nav-attendance').count(), 0, 'no attendance sheet for an employee')
     await page.goto(`${BASE_URL}/courses/${encodeURIComponent(withCost.id)}`)
@@ -266,7 +259,7 @@ test("a manager takes attendance for a team member's workshop session (marked ab
   try {
     await withPage(async (page, { consoleErrors }) => {
       await uiLogin(page, 'manager.shanghai.sales')
-      await page.getByTestId('nav-attendance').first().click()
+      await navTo(page, 'nav-attendance')
       await page.goto(`${BASE_URL}/attendance?course=${encodeURIComponent(course.id)}&session=${encodeURIComponent(session.id)}`)
       const sheet = page.locator(`[data-testid="attendance-sheet"][data-session-id="${session.id}"][data-loading="false"][data-count]`)
       await sheet.waitFor()

@@ -15,7 +15,8 @@ query ($unit: ID!, $month: Date!) {
   attendanceSheet(unitId: $unit, month: $month) {
     month
     rows { employee { employeeNumber } ruleSet { name }
-           summary { lateCount overtimeWorkdayHours overtimeRestDayHours overtimeHolidayHours } }
+           summary { lateCount overtimeWorkdayHours overtimeRestDayHours overtimeHolidayHours }
+           days { date absent } }
   }
 }
 """
@@ -48,6 +49,33 @@ async def test_the_sheet_lists_the_subtree_the_viewer_may_read(
     assert [r["employee"]["employeeNumber"] for r in own["rows"]] == [
         w.people["sh_rep"].employee_number
     ]
+
+
+DAYS = """
+query ($unit: ID!, $month: Date!, $employee: ID!) {
+  attendanceSheet(unitId: $unit, month: $month) {
+    rows { employee { id } days { date kind firstIn lastOut lateMinutes absent overtimeWorkdayMinutes } }
+  }
+  attendanceMonth(employeeId: $employee, month: $month) {
+    days { date kind firstIn lastOut lateMinutes absent overtimeWorkdayMinutes }
+  }
+}
+"""
+
+
+async def test_each_row_carries_the_persons_days_as_their_own_month_shows_them(
+    api: Api, branches: Branches
+) -> None:
+    """A phone shows the sheet a day at a time: each row has the days of the person's month."""
+    w = branches.world
+    await punch(w.people["sh_rep"], "2026-10-10", "09:08", "20:00")
+    rep = gid(w.people["sh_rep"])
+    args = {"unit": gid(w.units["SH-SALES"]), "month": "2026-10-01", "employee": rep}
+    data = await api.data(DAYS, args, as_=w.users["manager"])
+    row = next(r for r in data["attendanceSheet"]["rows"] if r["employee"]["id"] == rep)
+    assert row["days"] == data["attendanceMonth"]["days"]
+    late = next(d for d in row["days"] if d["date"] == "2026-10-10")
+    assert (late["lateMinutes"] > 0, late["overtimeWorkdayMinutes"]) == (True, 120)
 
 
 async def test_the_sheet_reads_in_a_fixed_number_of_statements(

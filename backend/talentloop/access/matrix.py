@@ -365,7 +365,7 @@ VALUE_TYPES: dict[str, str] = {
     "EmergencyContact": "EmployeeRecord.emergencyContacts: personal data (PERSONAL)",
     "ArchiveDocument": "EmployeeRecord.documents: an ID copy only where SENSITIVE is read",
     "Punch": "AttendanceMonth.punches, clockIn: the person's WORK",
-    "AttendanceDay": "AttendanceMonth.days",
+    "AttendanceDay": "AttendanceMonth.days, AttendanceSheetRow.days",
     "LeaveDays": "AttendanceSummary.leaveDays",
     "AttendanceSummary": "AttendanceMonth, AttendanceSheetRow",
     "AttendanceMonth": "myAttendance (the viewer), attendanceMonth (the person's WORK)",

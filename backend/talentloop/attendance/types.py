@@ -392,6 +392,12 @@ class AttendanceSheetRow:
     def rule_set(self) -> AttendanceRuleSetNode | None:
         return AttendanceRuleSetNode(_model=self._m.rule_set) if self._m.rule_set else None
 
+    @strawberry.field(
+        description="Each day up to today, while employed (a phone shows a day at a time)."
+    )
+    def days(self) -> list[AttendanceDay]:
+        return [AttendanceDay(_r=r) for r in self._m.days]
+
     @strawberry.field(description="The month's totals.")
     def summary(self) -> AttendanceSummary:
         return AttendanceSummary(_s=self._m.summary)
