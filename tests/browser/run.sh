@@ -23,8 +23,10 @@ server=$!
 cleanup() { kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 
-for _ in $(seq 1 50); do
+# Up to 60 s: a busy machine can take well over 10 s to import and start the app.
+for _ in $(seq 1 300); do
   curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break
+  kill -0 "$server" 2>/dev/null || break
   sleep 0.2
 done
 curl -sf "http://127.0.0.1:$port/healthz" >/dev/null || { cat "$work/server.log"; exit 1; }
