@@ -41,6 +41,7 @@ from talentloop.jobs.worker import Worker
 from talentloop.privacy.keys import get_keyring
 from talentloop.records.routes import download_document, upload_document
 from talentloop.recruitment.routes import download_resume, upload_resume
+from talentloop.reports.routes import download_workforce_report
 
 UNAUTHENTICATED = {
     "errors": [
@@ -371,6 +372,7 @@ def create_app(database_url: str | None = None) -> Starlette:
         Route("/healthz", healthz),
         Route("/graphql", GraphQLEndpoint(), methods=["GET", "POST"]),
         Route("/reports/{job_id:int}", download_report, methods=["GET"]),
+        Route("/reports/workforce.xlsx", download_workforce_report, methods=["GET"]),
         Route("/archive/upload", upload_document, methods=["POST"]),
         Route("/archive/{document_id:int}", download_document, methods=["GET"]),
         Route("/recruitment/resume", upload_resume, methods=["POST"]),
