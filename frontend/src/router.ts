@@ -201,6 +201,12 @@ export const router = createRouter({
           component: () => import('./views/TrainingReportView.vue'),
           meta: { feature: 'trainingReport' },
         },
+        {
+          path: 'reports/hr',
+          name: 'hr-reports',
+          component: () => import('./views/HrReportsView.vue'),
+          meta: { feature: 'hrReports' },
+        },
         { path: 'pay', name: 'pay', component: () => import('./views/PayView.vue'), meta: { feature: 'pay' } },
         {
           path: 'import',
