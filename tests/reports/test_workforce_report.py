@@ -14,7 +14,16 @@ from talentloop.org.models import OrgUnitType
 from talentloop.payroll.models import JobStatus, PayrollRun, Payslip, RunStatus
 from talentloop.people.models import Employee, EmployeeStatus
 from talentloop.records.models import EmploymentEvent, EventKind
-from tests.support import Api, StatementCounter, World, add_person, add_unit, gid
+from tests.support import (
+    FORMULA_NAMES,
+    Api,
+    StatementCounter,
+    World,
+    add_person,
+    add_unit,
+    assert_formulas_are_text,
+    gid,
+)
 
 REPORT = """query($unitId: ID, $from: Date!, $to: Date!) {
   workforceReport(unitId: $unitId, fromMonth: $from, toMonth: $to) {
@@ -203,3 +212,16 @@ async def test_the_xlsx_holds_the_same_figures_in_the_viewers_language(
     response = await api.http.get(url, headers={"Authorization": f"Bearer {employee}"})
     assert response.status_code == 404
     assert (await api.http.get(url)).status_code == 401
+
+
+async def test_a_unit_named_like_a_formula_is_text_in_the_xlsx(api: Api, world: World) -> None:
+    await _movements(world)
+    unit = world.units["SH-PROD"]
+    unit.name = FORMULA_NAMES[0]
+    await unit.save(update_fields=["name"])
+    token = await api.token(world.users["branch_hr"])
+    response = await api.http.get(
+        f"/reports/workforce.xlsx?fromMonth={FEB}&toMonth={MAR}",
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert_formulas_are_text(response.content, FORMULA_NAMES[0])
