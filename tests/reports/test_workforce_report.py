@@ -64,8 +64,8 @@ async def _slip(run: PayrollRun, employee: Employee, gross: int, employer: int) 
 
 async def _movements(world: World) -> None:
     """In Shanghai (5 people since 2020): a hire in February, a hire in March who is moved from
-    production to sales, a resignation on 20 March and a dismissal on 31 March. In Beijing a
-    resignation in February. One approved payroll run in February, one draft in March."""
+    production to sales, a rep who came from Beijing in February, a resignation on 20 March and
+    a dismissal on 31 March. In Beijing a resignation in February. One approved payroll run in February, one draft in March."""
     new_a = await add_person(world, "new_a", "SH-SALES-1")
     new_b = await add_person(world, "new_b", "SH-SALES-1")
     await Employee.filter(id=new_a.id).update(hire_date=date(2026, 2, 10))
@@ -73,6 +73,10 @@ async def _movements(world: World) -> None:
     await EmploymentEvent.create(
         employee=new_b, kind=EventKind.TRANSFER, effective_date=date(2026, 3, 15),
         from_unit_id=world.units["SH-PROD"].id, to_unit_id=world.units["SH-SALES-1"].id,
+    )  # fmt: skip
+    await EmploymentEvent.create(
+        employee=world.people["sh_rep"], kind=EventKind.TRANSFER, effective_date=date(2026, 2, 20),
+        from_unit_id=world.units["BJ-SALES"].id, to_unit_id=world.units["SH-SALES-1"].id,
     )  # fmt: skip
     await _leave(world, "sh_rep2", date(2026, 3, 20), resigned=True)
     await _leave(world, "sh_worker", date(2026, 3, 31), resigned=False)
@@ -108,6 +112,8 @@ async def test_branch_hr_sees_its_branchs_months_as_counted_by_hand(api: Api, wo
         6,
     )
     assert feb["turnoverRate"] == "0.0000"
+    # from Beijing: in to Shanghai, and Beijing's unit is not named to Shanghai's HR
+    assert (feb["transfersIn"], feb["transfersOut"]) == (1, 0)
     assert feb["labourCost"] == "17500.00"  # approved: 8000 + 2000 + 6000 + 1500
     assert (mar["hires"], mar["leavers"], mar["headcount"]) == (1, 2, 5)
     assert (mar["voluntaryLeavers"], mar["involuntaryLeavers"]) == (1, 1)
@@ -133,6 +139,7 @@ async def test_hq_hr_sees_the_whole_company_and_a_unit_narrows_it(api: Api, worl
     feb, mar = (await _report(api, world, "hq_hr"))["data"]["workforceReport"]["months"]
     assert (feb["previousHeadcount"], feb["leavers"], feb["voluntaryLeavers"]) == (9, 1, 1)
     assert mar["headcount"] == 9 + 2 - 3
+    assert (feb["transfersIn"], feb["transfersOut"]) == (1, 1)
     narrowed = (await _report(api, world, "hq_hr", "SH-PROD"))["data"]["workforceReport"]
     assert [m["headcount"] for m in narrowed["months"]] == [1, 0]
     assert narrowed["months"][1]["involuntaryLeavers"] == 1

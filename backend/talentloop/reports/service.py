@@ -145,6 +145,15 @@ def _bands(counts: dict[str, int], bounds: tuple[int, ...]) -> list[Band]:
     return [Band(key, counts.get(key, 0)) for key in keys]
 
 
+def _any_path(paths: list[str]) -> Q:
+    """Units under any of the paths; none for no path."""
+    if "" in paths:
+        return Q()
+    if not paths:
+        return Q(id__in=[])
+    return Q(*(Q(path__startswith=p) for p in paths), join_type="OR")
+
+
 async def workforce_report(
     viewer: Viewer, unit_id: int | None, from_month: date, to_month: date
 ) -> WorkforceReport | None:
@@ -234,13 +243,14 @@ async def workforce_report(
         effective_date__lte=last,
         employee_id__in=Subquery(Employee.filter(scope).values("id")),
     )
-    unit_ids = (
-        None if unit is None else Subquery(OrgUnit.filter(path__startswith=unit.path).values("id"))
-    )
+    # Only the units the viewer reads people at WORK in (a branch's HR never learns another
+    # branch's unit from a transfer out of it), within the unit asked for.
+    places = OrgUnit.filter(_any_path(viewer.subtree_paths(FieldGroup.WORK)))
+    if unit is not None:
+        places = places.filter(path__startswith=unit.path)
+    unit_ids = Subquery(places.values("id"))
     for side, attribute in (("to_unit_id", "transfers_in"), ("from_unit_id", "transfers_out")):
-        moved = moves.filter(**{f"{side}__not_isnull": True})
-        if unit_ids is not None:
-            moved = moved.filter(**{f"{side}__in": unit_ids})
+        moved = moves.filter(**{f"{side}__not_isnull": True, f"{side}__in": unit_ids})
         for row in (
             await moved.annotate(n=Count("id"))
             .group_by(side, "effective_date")
