@@ -10,6 +10,9 @@ from typing import Any
 
 from openpyxl import load_workbook
 
+from talentloop.access.scopes import ApiScope
+from talentloop.access.viewer import load_viewer
+from talentloop.accounts.api_tokens import create_token
 from talentloop.org.models import OrgUnitType
 from talentloop.payroll.models import JobStatus, PayrollRun, Payslip, RunStatus
 from talentloop.people.models import Employee, EmployeeStatus
@@ -232,3 +235,26 @@ async def test_a_unit_named_like_a_formula_is_text_in_the_xlsx(api: Api, world: 
         headers={"Authorization": f"Bearer {token}"},
     )
     assert_formulas_are_text(response.content, FORMULA_NAMES[0])
+
+
+async def test_an_api_token_reads_the_reports_only_with_the_analytics_scope(
+    api: Api, world: World
+) -> None:
+    await _movements(world)
+    viewer = await load_viewer(world.users["branch_hr"].id)
+    _, training = await create_token(
+        viewer, name="lms", scopes=[ApiScope.READ_TRAINING], expires_in_days=30
+    )
+    _, analytics = await create_token(
+        viewer, name="bi", scopes=[ApiScope.READ_ANALYTICS], expires_in_days=30
+    )
+    url = f"/reports/workforce.xlsx?fromMonth={FEB}&toMonth={MAR}"
+    for secret, status, report in ((training, 404, False), (analytics, 200, True)):
+        headers = {"Authorization": f"Bearer {secret}"}
+        assert (await api.http.get(url, headers=headers)).status_code == status
+        body = await api.http.post(
+            "/graphql",
+            json={"query": REPORT, "variables": {"from": FEB, "to": MAR}},
+            headers=headers,
+        )
+        assert (body.json()["data"]["workforceReport"] is not None) is report
