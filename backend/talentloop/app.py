@@ -42,6 +42,7 @@ from talentloop.privacy.keys import get_keyring
 from talentloop.privacy.routes import download_own_record, download_sensitive_export
 from talentloop.records.routes import download_document, upload_document
 from talentloop.recruitment.routes import download_resume, upload_resume
+from talentloop.reports.routes import download_workforce_report
 
 UNAUTHENTICATED = {
     "errors": [
@@ -273,6 +274,7 @@ def create_app(database_url: str | None = None) -> Starlette:
     routes: list[Any] = [
         Route("/healthz", healthz),
         Route("/graphql", GraphQLEndpoint(), methods=["GET", "POST"]),
+        Route("/reports/workforce.xlsx", download_workforce_report, methods=["GET"]),
         Route("/reports/{job_id:pk}", download_report, methods=["GET"]),
         Route("/archive/upload", upload_document, methods=["POST"]),
         Route("/archive/{document_id:pk}", download_document, methods=["GET"]),

@@ -22,6 +22,7 @@ export type Feature =
   | 'trainingPlans'
   | 'attendance'
   | 'trainingReport'
+  | 'hrReports'
   | 'contracts'
   | 'clockIn'
   | 'myAttendance'
@@ -69,7 +70,7 @@ const SHEET_ROLES: readonly Role[] = ['HQ_HR', 'BRANCH_HR', 'MANAGER']
 export function canUse(feature: Feature, viewer: AccessViewer): boolean {
   const { role } = viewer
   if (OWN_FEATURES.includes(feature)) return viewer.hasEmployee ?? role !== 'ADMIN'
-  if (feature === 'trainingReport') return REPORT_ROLES.includes(role)
+  if (feature === 'trainingReport' || feature === 'hrReports') return REPORT_ROLES.includes(role)
   // My approvals: anyone may be an approver or a delegate (the admin account decides nothing).
   if (feature === 'approvals') return role !== 'ADMIN'
   // Approval flows: HR of a branch edits its own, HQ HR every one (the server checks the unit).

@@ -14,6 +14,7 @@ import {
   DataAnalysis,
   DataBoard,
   DataLine,
+  Histogram,
   EditPen,
   Files,
   List,
@@ -139,6 +140,7 @@ export const NAV_GROUPS: NavGroup[] = [
     icon: PieChart,
     items: [
       { path: '/reports/training-effect', icon: PieChart, label: 'nav.trainingReport', feature: 'trainingReport' },
+      { path: '/reports/hr', icon: Histogram, label: 'nav.hrReports', feature: 'hrReports' },
       { path: '/my-exports', icon: Lock, label: 'nav.myExports', feature: 'sensitiveExports' },
     ],
   },

@@ -212,6 +212,12 @@ export const router = createRouter({
           component: () => import('./views/TrainingReportView.vue'),
           meta: { title: 'nav.trainingReport', feature: 'trainingReport' },
         },
+        {
+          path: 'reports/hr',
+          name: 'hr-reports',
+          component: () => import('./views/HrReportsView.vue'),
+          meta: { title: 'nav.hrReports', feature: 'hrReports' },
+        },
         { path: 'pay', name: 'pay', component: () => import('./views/PayView.vue'), meta: { title: 'nav.pay', feature: 'pay' } },
         {
           path: 'import',

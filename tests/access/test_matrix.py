@@ -678,6 +678,15 @@ AGGREGATES: dict[str, Aggregate] = {
         ),
     ),
 }
+AGGREGATES["workforceReport"] = Aggregate(
+    'workforceReport(fromMonth: "2026-06-01", toMonth: "2026-06-01") '
+    "{ months { headcount hires leavers } rows { unitId unitName headcount } "
+    f"tenureBands {{ {selection('WorkforceBand')} }} }}",
+    lambda answer: answer and answer["months"][0]["headcount"],
+    lambda w, v: (
+        len(_at_work(w, v)) if VIEWERS[v] in (QUERIES["workforceReport"].roles or ()) else None
+    ),
+)
 AGGREGATES["expiringContracts"] = Aggregate(
     "expiringContracts(within: 60) { employeeId contract { __typename id } }",
     lambda answer: answer and len({item["employeeId"] for item in answer}),

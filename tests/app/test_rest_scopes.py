@@ -32,6 +32,7 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 AREAS = {
     "/healthz": None,
     "/graphql": None,
+    "/reports/workforce.xlsx": "analytics",
     "/reports/{job_id:pk}": "analytics",
     "/archive/upload": "people",
     "/archive/{document_id:pk}": "people",

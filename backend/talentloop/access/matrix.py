@@ -400,6 +400,9 @@ VALUE_TYPES: dict[str, str] = {
     "OnboardingTask": "Application.onboarding; employeeOnboarding: the person's WORK",
     "ApplicationStageChange": "Application.stageHistory",
     "RecruitmentFunnelRow": "recruitmentFunnel: postings where the viewer directs",
+    "WorkforceReport": "workforceReport: report roles, people at WORK",
+    "WorkforceMonth": "WorkforceReport",
+    "WorkforceBand": "WorkforceReport",
 }
 
 
@@ -427,6 +430,11 @@ FIELDS: dict[tuple[str, str], FieldAccess] = {
     # interviewer who reaches the application (and its posting's requisition) as a panel member
     ("Requisition", "budget"): FieldAccess(reach=Reach.DIRECTED),
     ("Offer", "monthlySalary"): FieldAccess(reach=Reach.DIRECTED),
+    # pay summed up is still pay (the PAY field group); age and gender as a structure: not for
+    # a team lead, whose team is small enough for a band to name a person
+    ("WorkforceMonth", "labourCost"): FieldAccess(roles=HR),
+    ("WorkforceReport", "ageBands"): FieldAccess(roles=HR | {Role.EXECUTIVE}),
+    ("WorkforceReport", "genders"): FieldAccess(roles=HR | {Role.EXECUTIVE}),
 }
 
 # Nested fields that show their record wherever the parent is visible (the approvers of a
@@ -509,6 +517,8 @@ QUERIES: dict[str, QueryAccess] = {
     "trainingBonuses": _q(Read.PERSON, argument="employeeId", reach=Reach.WORK),
     "trainingEffectReport": _q(Read.SCOPE, reach=Reach.WORK, roles=REPORT_ROLES),
     "trainingEffectReportDefaults": _q(Read.ROLES, roles=REPORT_ROLES),
+    # 人事报表: an aggregate over the people read at WORK; labour cost and age/gender: FIELDS
+    "workforceReport": _q(Read.SCOPE, reach=Reach.WORK, roles=REPORT_ROLES),
     "externalEvents": _q(Read.LIST, "ExternalEvent"),
     "kpiValuations": _q(Read.ROLES, roles=frozenset({Role.HQ_HR, Role.BRANCH_HR, Role.EXECUTIVE})),
     "reportJob": _q(Read.LOOKUP, "ReportJob", argument="id"),

@@ -13,7 +13,7 @@ GraphQL types and root fields belong to one scope area (by the package that defi
 | `write:skills`      | the skills mutations                                           |
 | `read:training`     | courses, sessions, enrolments, plans                           |
 | `write:training`    | the training mutations                                         |
-| `read:analytics`    | the training-effect report, external events, report jobs       |
+| `read:analytics`    | the training-effect and HR reports, external events, report jobs |
 | `write:analytics`   | the analytics mutations (events, valuations, exports)          |
 | `read:attendance`   | rule sets, calendars, punches, monthly sheets, leave           |
 | `write:attendance`  | the attendance mutations (clock-in, punch files, rules, leave) |
@@ -56,6 +56,7 @@ AREAS = {
     "skills": "skills",
     "training": "training",
     "analytics": "analytics",
+    "reports": "analytics",  # the HR reports are read like the training-effect report
     "attendance": "attendance",
 }
 OPEN = "open"  # shared types (Node, connections, errors) and the owner's own account: no scope

@@ -62,6 +62,7 @@ from talentloop.records.schema import RecordsMutation, RecordsQuery
 from talentloop.records.types import ContractNode
 from talentloop.recruitment.schema import RecruitmentMutation, RecruitmentQuery
 from talentloop.recruitment.types import ApplicationNode, PostingNode, RequisitionNode
+from talentloop.reports.schema import ReportsQuery
 from talentloop.skills.schema import SkillsMutation, SkillsQuery
 from talentloop.skills.types import (
     AssessmentRoundNode,
@@ -101,6 +102,7 @@ Query = merge_types(
         SkillsQuery,
         TrainingQuery,
         AnalyticsQuery,
+        ReportsQuery,
         AttendanceQuery,
         PayrollQuery,
         AuditQuery,

@@ -1,0 +1,1 @@
+"""The standard HR reports (人事报表)."""
