@@ -16,6 +16,9 @@ Settings (environment):
   BENCH_REUSE=1        measure the databases left by the previous run (no generation)
   BENCH_RENDER_ONLY=1  write the document again from the last run's results, measuring nothing
   BENCH_NOTE           a sentence for the document (e.g. what else was running)
+  BENCH_ONLY=files     only the files step (bench/files.py), with BENCH_REUSE=1 on a database
+                       left by a full run: results in var/bench/results-<engine>-files.json,
+                       the document is not written
 """
 
 from __future__ import annotations
@@ -54,6 +57,7 @@ class Settings:
     port: int
     out: str
     reuse: bool
+    only: str = ""
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -74,6 +78,7 @@ class Settings:
             port=int(env.get("BENCH_PORT", "8791")),
             out=env.get("BENCH_OUT", str(REPO / "docs" / "performance.md")),
             reuse=env.get("BENCH_REUSE", "") == "1",
+            only=env.get("BENCH_ONLY", ""),
         )
 
     def command(self) -> str:
@@ -450,6 +455,20 @@ async def measure_files(
         return await files.measure(client, staff, company, server.memory)
 
 
+def _log_files(found: dict[str, Any]) -> None:
+    log(
+        "  files: largest {:.1f} s (me median {:.0f} ms, max {:.0f} ms), bomb {:.1f} s "
+        "(me max {:.0f} ms), peak {:.0f} MB".format(
+            found["largest"]["seconds"],
+            found["largest"]["answer_median_ms"] or 0,
+            found["largest"]["answer_max_ms"] or 0,
+            found["bomb"]["seconds"],
+            found["bomb"]["answer_max_ms"] or 0,
+            found["bomb"]["memory"].get("VmHWM", 0),
+        )
+    )
+
+
 async def run_engine(engine: str, url: str, settings: Settings, port: int) -> dict[str, Any]:
     log(f"{engine}: {settings.employees} employees")
     VAR.mkdir(parents=True, exist_ok=True)
@@ -475,6 +494,11 @@ async def run_engine(engine: str, url: str, settings: Settings, port: int) -> di
             if not login["accessToken"]:
                 raise RuntimeError(f"sign-in failed: {login['errors']}")
             client.headers["Authorization"] = f"Bearer {login['accessToken']}"
+            if settings.only == "files":
+                result["memory_after_load"] = server.memory()
+                result["files"] = await measure_files(client, server, company)
+                _log_files(result["files"])
+                return result
             result["statements"] = await count_statements(client, company)
             log(f"  statements: {result['statements']}")
             result["queries"] = await measure_queries(client, company, settings)
@@ -483,16 +507,7 @@ async def run_engine(engine: str, url: str, settings: Settings, port: int) -> di
             log(f"  report: {result['report']['times_ms']}")
             result["memory_after_load"] = server.memory()
             result["files"] = await measure_files(client, server, company)
-            log(
-                "  files: largest {:.1f} s (me max {:.0f} ms), bomb {:.1f} s (me max {:.0f} ms), "
-                "peak {:.0f} MB".format(
-                    result["files"]["largest"]["seconds"],
-                    result["files"]["largest"]["answer_max_ms"] or 0,
-                    result["files"]["bomb"]["seconds"],
-                    result["files"]["bomb"]["answer_max_ms"] or 0,
-                    result["files"]["bomb"]["memory"].get("VmHWM", 0),
-                )
-            )
+            _log_files(result["files"])
             result["payroll"] = await measure_payroll(client, company)
             log(f"  payroll run: {result['payroll']}")
             result["import"] = await measure_import(client, company, settings)
@@ -500,6 +515,8 @@ async def run_engine(engine: str, url: str, settings: Settings, port: int) -> di
             result["memory_after_import"] = server.memory()
     finally:
         server.stop()
+    if settings.only:
+        return result
     result["report_service"] = await measure_report_service(url, company, settings)
     log(f"  report (service only): {result['report_service']['times_ms']}")
     result["server_version"] = await machine.database_version(url)
@@ -542,7 +559,10 @@ async def one_engine(settings: Settings) -> int:
     engine = os.environ["BENCH_ONE_ENGINE"]
     url, port = os.environ["BENCH_ENGINE_URL"], int(os.environ["BENCH_ENGINE_PORT"])
     result = await run_engine(engine, url, settings, port)
-    (VAR / f"results-{engine}.json").write_text(json.dumps(result, indent=2, default=str))
+    result["load"] = os.getloadavg()
+    (VAR / f"results-{engine}{_suffix(settings)}.json").write_text(
+        json.dumps(result, indent=2, default=str)
+    )
     return 0
 
 
@@ -580,12 +600,17 @@ async def main() -> int:
             )
             if done.returncode != 0:
                 raise SystemExit(f"the {engine} run failed")
-            result = json.loads((VAR / f"results-{engine}.json").read_text())
+            path = VAR / f"results-{engine}{_suffix(settings)}.json"
+            result = json.loads(path.read_text())
             result["seconds"] = time.perf_counter() - engine_started
-            (VAR / f"results-{engine}.json").write_text(json.dumps(result, indent=2, default=str))
+            result["load_before"] = load_before
+            path.write_text(json.dumps(result, indent=2, default=str))
             results.append(result)
     finally:
         cluster.stop()
+    if settings.only:
+        log(f"BENCH_ONLY={settings.only}: results in {VAR}, the document is not written")
+        return 0
     info = machine.describe()
     info["load_before"] = load_before
     info["load_after"] = os.getloadavg()
@@ -598,6 +623,10 @@ async def main() -> int:
     )
     write(settings, report.render(settings, info, results))
     return 0
+
+
+def _suffix(settings: Settings) -> str:
+    return f"-{settings.only}" if settings.only else ""
 
 
 def render_only() -> int:
