@@ -119,6 +119,7 @@ async def main() -> int:
         "ticks": len(gaps),
         "gc_passes": {g: len(t) for g, t in sorted(collections.items())},
         "gc_pass_max_ms": {g: round(max(t), 1) for g, t in sorted(collections.items())},
+        "full_passes_ms": [round(t, 1) for t in collections.get(2, [])],
         "rss_before_mb": round(before["VmRSS"], 1),
         "peak_after_mb": round(after["VmHWM"], 1),
         "added_peak_mb": round(after["VmHWM"] - before["VmHWM"], 1),

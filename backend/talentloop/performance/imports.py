@@ -315,6 +315,8 @@ def check_rows(table: Table, start: int, stop: int, check: RowCheck) -> None:
     worker thread: it must touch nothing but the look-ups it was given and its `Checked`."""
     for index, row in enumerate(table.rows.slice(start, stop), start=start + 2):
         check(index, row)
+        if index % spreadsheets.HAND_OVER_EVERY == 0:
+            spreadsheets.let_others_run()
 
 
 async def _check_all(job: ImportJob, table: Table, check: RowCheck) -> None:
