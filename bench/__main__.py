@@ -16,9 +16,10 @@ Settings (environment):
   BENCH_REUSE=1        measure the databases left by the previous run (no generation)
   BENCH_RENDER_ONLY=1  write the document again from the last run's results, measuring nothing
   BENCH_NOTE           a sentence for the document (e.g. what else was running)
-  BENCH_ONLY=files     only the files step (bench/files.py), with BENCH_REUSE=1 on a database
-                       left by a full run: results in var/bench/results-<engine>-files.json,
-                       the document is not written
+  BENCH_ONLY=files     only the files step (bench/files.py), on a database left by a full run
+                       (BENCH_REUSE=1) or a new one: results in var/bench/results-<engine>-files.json;
+                       when a full run's results are there, its files figures are replaced by
+                       these and the document written again, saying so
 """
 
 from __future__ import annotations
@@ -609,8 +610,7 @@ async def main() -> int:
     finally:
         cluster.stop()
     if settings.only:
-        log(f"BENCH_ONLY={settings.only}: results in {VAR}, the document is not written")
-        return 0
+        return fold_in(settings, results, load_before, started_at)
     info = machine.describe()
     info["load_before"] = load_before
     info["load_after"] = os.getloadavg()
@@ -623,6 +623,43 @@ async def main() -> int:
     )
     write(settings, report.render(settings, info, results))
     return 0
+
+
+def fold_in(
+    settings: Settings, results: list[dict[str, Any]], load_before: Any, started_at: datetime
+) -> int:
+    """BENCH_ONLY: the new figures replace the last full run's, and the document says when
+    and under what load they were measured."""
+    run_path = VAR / "run.json"
+    if not run_path.exists():
+        log(f"BENCH_ONLY={settings.only}: no full run to fold into; results in {VAR}")
+        return 0
+    engines = []
+    for result in results:
+        path = VAR / f"results-{result['engine']}.json"
+        if not path.exists():
+            continue
+        full = json.loads(path.read_text())
+        full[settings.only] = result[settings.only]
+        path.write_text(json.dumps(full, indent=2, default=str))
+        engines.append(result["engine"])
+    run = json.loads(run_path.read_text())
+    loads = " / ".join(f"{x:.1f}" for x in load_before)
+    after = " / ".join(f"{x:.1f}" for x in os.getloadavg())
+    info = run["info"]
+    reruns = info.setdefault("reruns", {})
+    for engine in engines:
+        reruns[f"{settings.only} on {engine}"] = (
+            f"{started_at:%Y-%m-%d %H:%M} UTC, load average {loads} before, {after} after"
+        )
+    info.setdefault("note_of_run", info.get("note") or "")
+    again = "; ".join(f"{what} ({when})" for what, when in sorted(reruns.items()))
+    info["note"] = (
+        f"{info['note_of_run']} Measured again since with `BENCH_ONLY`: {again}; everything "
+        "else is from the run above."
+    ).strip()
+    run_path.write_text(json.dumps(run, indent=2, default=str))
+    return render_only()
 
 
 def _suffix(settings: Settings) -> str:
