@@ -16,6 +16,10 @@ Settings (environment):
   BENCH_REUSE=1        measure the databases left by the previous run (no generation)
   BENCH_RENDER_ONLY=1  write the document again from the last run's results, measuring nothing
   BENCH_NOTE           a sentence for the document (e.g. what else was running)
+  BENCH_ONLY=files     only the files step (bench/files.py), on a database left by a full run
+                       (BENCH_REUSE=1) or a new one: results in var/bench/results-<engine>-files.json;
+                       when a full run's results are there, its files figures are replaced by
+                       these and the document written again, saying so
 """
 
 from __future__ import annotations
@@ -54,6 +58,7 @@ class Settings:
     port: int
     out: str
     reuse: bool
+    only: str = ""
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -74,6 +79,7 @@ class Settings:
             port=int(env.get("BENCH_PORT", "8791")),
             out=env.get("BENCH_OUT", str(REPO / "docs" / "performance.md")),
             reuse=env.get("BENCH_REUSE", "") == "1",
+            only=env.get("BENCH_ONLY", ""),
         )
 
     def command(self) -> str:
@@ -450,6 +456,20 @@ async def measure_files(
         return await files.measure(client, staff, company, server.memory)
 
 
+def _log_files(found: dict[str, Any]) -> None:
+    log(
+        "  files: largest {:.1f} s (me median {:.0f} ms, max {:.0f} ms), bomb {:.1f} s "
+        "(me max {:.0f} ms), peak {:.0f} MB".format(
+            found["largest"]["seconds"],
+            found["largest"]["answer_median_ms"] or 0,
+            found["largest"]["answer_max_ms"] or 0,
+            found["bomb"]["seconds"],
+            found["bomb"]["answer_max_ms"] or 0,
+            found["bomb"]["memory"].get("VmHWM", 0),
+        )
+    )
+
+
 async def run_engine(engine: str, url: str, settings: Settings, port: int) -> dict[str, Any]:
     log(f"{engine}: {settings.employees} employees")
     VAR.mkdir(parents=True, exist_ok=True)
@@ -475,6 +495,11 @@ async def run_engine(engine: str, url: str, settings: Settings, port: int) -> di
             if not login["accessToken"]:
                 raise RuntimeError(f"sign-in failed: {login['errors']}")
             client.headers["Authorization"] = f"Bearer {login['accessToken']}"
+            if settings.only == "files":
+                result["memory_after_load"] = server.memory()
+                result["files"] = await measure_files(client, server, company)
+                _log_files(result["files"])
+                return result
             result["statements"] = await count_statements(client, company)
             log(f"  statements: {result['statements']}")
             result["queries"] = await measure_queries(client, company, settings)
@@ -483,16 +508,7 @@ async def run_engine(engine: str, url: str, settings: Settings, port: int) -> di
             log(f"  report: {result['report']['times_ms']}")
             result["memory_after_load"] = server.memory()
             result["files"] = await measure_files(client, server, company)
-            log(
-                "  files: largest {:.1f} s (me max {:.0f} ms), bomb {:.1f} s (me max {:.0f} ms), "
-                "peak {:.0f} MB".format(
-                    result["files"]["largest"]["seconds"],
-                    result["files"]["largest"]["answer_max_ms"] or 0,
-                    result["files"]["bomb"]["seconds"],
-                    result["files"]["bomb"]["answer_max_ms"] or 0,
-                    result["files"]["bomb"]["memory"].get("VmHWM", 0),
-                )
-            )
+            _log_files(result["files"])
             result["payroll"] = await measure_payroll(client, company)
             log(f"  payroll run: {result['payroll']}")
             result["import"] = await measure_import(client, company, settings)
@@ -500,6 +516,8 @@ async def run_engine(engine: str, url: str, settings: Settings, port: int) -> di
             result["memory_after_import"] = server.memory()
     finally:
         server.stop()
+    if settings.only:
+        return result
     result["report_service"] = await measure_report_service(url, company, settings)
     log(f"  report (service only): {result['report_service']['times_ms']}")
     result["server_version"] = await machine.database_version(url)
@@ -542,7 +560,10 @@ async def one_engine(settings: Settings) -> int:
     engine = os.environ["BENCH_ONE_ENGINE"]
     url, port = os.environ["BENCH_ENGINE_URL"], int(os.environ["BENCH_ENGINE_PORT"])
     result = await run_engine(engine, url, settings, port)
-    (VAR / f"results-{engine}.json").write_text(json.dumps(result, indent=2, default=str))
+    result["load"] = os.getloadavg()
+    (VAR / f"results-{engine}{_suffix(settings)}.json").write_text(
+        json.dumps(result, indent=2, default=str)
+    )
     return 0
 
 
@@ -580,12 +601,16 @@ async def main() -> int:
             )
             if done.returncode != 0:
                 raise SystemExit(f"the {engine} run failed")
-            result = json.loads((VAR / f"results-{engine}.json").read_text())
+            path = VAR / f"results-{engine}{_suffix(settings)}.json"
+            result = json.loads(path.read_text())
             result["seconds"] = time.perf_counter() - engine_started
-            (VAR / f"results-{engine}.json").write_text(json.dumps(result, indent=2, default=str))
+            result["load_before"] = load_before
+            path.write_text(json.dumps(result, indent=2, default=str))
             results.append(result)
     finally:
         cluster.stop()
+    if settings.only:
+        return fold_in(settings, results, load_before, started_at)
     info = machine.describe()
     info["load_before"] = load_before
     info["load_after"] = os.getloadavg()
@@ -598,6 +623,47 @@ async def main() -> int:
     )
     write(settings, report.render(settings, info, results))
     return 0
+
+
+def fold_in(
+    settings: Settings, results: list[dict[str, Any]], load_before: Any, started_at: datetime
+) -> int:
+    """BENCH_ONLY: the new figures replace the last full run's, and the document says when
+    and under what load they were measured."""
+    run_path = VAR / "run.json"
+    if not run_path.exists():
+        log(f"BENCH_ONLY={settings.only}: no full run to fold into; results in {VAR}")
+        return 0
+    engines = []
+    for result in results:
+        path = VAR / f"results-{result['engine']}.json"
+        if not path.exists():
+            continue
+        full = json.loads(path.read_text())
+        full[settings.only] = result[settings.only]
+        path.write_text(json.dumps(full, indent=2, default=str))
+        engines.append(result["engine"])
+    run = json.loads(run_path.read_text())
+    loads = " / ".join(f"{x:.1f}" for x in load_before)
+    after = " / ".join(f"{x:.1f}" for x in os.getloadavg())
+    info = run["info"]
+    reruns = info.setdefault("reruns", {})
+    for engine in engines:
+        reruns[f"{settings.only} on {engine}"] = (
+            f"{started_at:%Y-%m-%d %H:%M} UTC, load average {loads} before, {after} after"
+        )
+    info.setdefault("note_of_run", info.get("note") or "")
+    again = "; ".join(f"{what} ({when})" for what, when in sorted(reruns.items()))
+    info["note"] = (
+        f"{info['note_of_run']} Measured again since with `BENCH_ONLY`: {again}; everything "
+        "else is from the run above."
+    ).strip()
+    run_path.write_text(json.dumps(run, indent=2, default=str))
+    return render_only()
+
+
+def _suffix(settings: Settings) -> str:
+    return f"-{settings.only}" if settings.only else ""
 
 
 def render_only() -> int:

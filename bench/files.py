@@ -116,6 +116,8 @@ async def _check_while_asking(
         "answers": len(latencies),
         "answer_max_ms": max(latencies) if latencies else None,
         "answer_median_ms": statistics.median(latencies) if latencies else None,
+        "answer_p99_ms": statistics.quantiles(latencies, n=100)[98] if len(latencies) > 1 else None,
+        "answers_over_target": sum(1 for t in latencies if t > ANSWER_TARGET_MS),
     }
 
 

@@ -52,12 +52,14 @@ REMEDIES = {
         "monthly KPI summary maintained on write (a materialised view on PostgreSQL)."
     ),
     "files": (
-        "The parse runs in a worker thread (talentloop/spreadsheets.py) and the checking yields "
-        "every 50 rows, so the median answer stays near an idle one; the worst answers are "
-        "waits for the interpreter lock, which openpyxl's XML parsing holds between small "
-        "slices and which a thread descheduled on a saturated machine keeps longer. What would "
-        "close it: the parse in a process of its own (the job queue's worker started as "
-        "`python -m talentloop worker`, the dry run queued like a background import)."
+        "The file is parsed and its rows checked in worker threads that hand the interpreter "
+        "lock over every 50 rows (talentloop/spreadsheets.py, performance/imports.py), and "
+        "while an XLSX is read the garbage collector skips the objects that existed before it; "
+        "in process the event loop's longest CPU slice during the dry run is under 10 ms "
+        "(`python -m bench.import_probe`). What is left in the worst answers is the machine: "
+        "on 2 cores at a load of 5 or more, any thread waits tens of ms for a core. What would "
+        "remove even that: the parse in a process of its own (the job queue's worker started "
+        "as `python -m talentloop worker`, the dry run queued like a background import)."
     ),
     "memory": (
         "The peak after the reports comes from the whole-company report's data (every "
@@ -65,11 +67,10 @@ REMEDIES = {
         "shared since this issue), and the import's from holding the file, its parsed rows and "
         "the checked items together. What would close it: precomputed competency scores, and an "
         "import that checks and writes in chunks of a few thousand rows within its one "
-        "transaction. The largest accepted file's dry run adds about 110 MB to the process: its "
-        "rows (one copy of each repeated value, about 10 MB), the checked items (a dict, a key "
-        "tuple and a Decimal per row, about 45 MB) and the file's people read as models (10,000 "
-        "employees with their units, about 45 MB); reading the people as values (id, number, "
-        "unit path) and the items as tuples would bring it under the target."
+        "transaction. The largest accepted file's dry run adds about 40 MB in process "
+        "(`python -m bench.import_probe`; 95 MB before its people were read as values and its "
+        "checked items kept as tuples); in the server it comes on top of the 230 MB "
+        "that the first sign-in reaches (argon2id hashes with 64 MiB)."
     ),
 }
 

@@ -16,9 +16,12 @@ leading apostrophe, after OWASP's rules for CSV injection. Every export serialis
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import csv
+import gc
 import io
 import re
+import time
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -33,6 +36,7 @@ __all__ = [
     "Reading",
     "Workbook",
     "is_formula",
+    "let_others_run",
     "neutralise",
     "read_rows",
     "read_rows_off_loop",
@@ -50,6 +54,8 @@ MAX_ENTRIES = 256
 # Columns read per row: wider rows are cut (the widest import has 16 columns).
 MAX_COLUMNS = 64
 _SHARED_VALUES = 100_000
+# Rows read between two hand-overs of the interpreter lock (`let_others_run`).
+HAND_OVER_EVERY = 50
 _XML_SUFFIXES = (".xml", ".rels", ".vml")
 _CHUNK = 64 * 1024
 _DECLARATION = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
@@ -111,6 +117,8 @@ def read_rows(
     seen: dict[str, str] = {}
     for row in cells:
         reading.rows_read += 1
+        if reading.rows_read % HAND_OVER_EVERY == 0:
+            let_others_run()
         if reading.rows_read > max_rows + 1:
             raise _refuse(f"At most {max_rows:,} rows per file (blank rows count).")
         if any(c.strip() for c in row):
@@ -122,6 +130,14 @@ def read_rows(
             else:
                 rows.append(tuple(row))
     return rows
+
+
+def let_others_run() -> None:
+    """Hand the interpreter lock over now, from a worker thread busy with a file. Left alone,
+    the thread keeps it until Python takes it away (every 5 ms, sys.getswitchinterval), and a
+    request on the event loop needs it a dozen times to be answered; handed over every few
+    rows (well under a millisecond of work), the loop waits for it no longer than that."""
+    time.sleep(0)
 
 
 async def read_rows_off_loop(
@@ -164,7 +180,27 @@ def _csv_cells(content: bytes) -> Iterator[list[str]]:
         raise _refuse(f"The CSV cannot be read: {exc}.") from exc
 
 
+@contextlib.contextmanager
+def _collector_skips_what_exists() -> Iterator[None]:
+    """openpyxl's streamed reader keeps every row's (emptied) XML element until the sheet is
+    done: 100,000 rows add 100,000 objects for the garbage collector, which then makes a full
+    pass over the whole process again and again (up to ~200 ms each, holding the interpreter
+    lock, so every request waits). Objects that exist before the read are set aside
+    (gc.freeze) while it runs, so those passes walk only what the read made. Concurrent reads
+    may end each other's freeze early: that costs time, never correctness."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
 def _xlsx_cells(content: bytes) -> Iterator[list[str]]:
+    with _collector_skips_what_exists():
+        yield from _xlsx_sheet_cells(content)
+
+
+def _xlsx_sheet_cells(content: bytes) -> Iterator[list[str]]:
     _check_zip(content)
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)

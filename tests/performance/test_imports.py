@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import io
+import threading
 
 import pytest
 from openpyxl import Workbook
@@ -348,7 +349,11 @@ async def test_a_background_import_is_queued_and_run_once_by_a_worker_of_this_pr
         await asyncio.sleep(0.02)
     assert (job.state, job.attempts, job.worker) == (JobState.DONE, 1, default_name())
     done = await ImportJob.get(id=pk)
-    assert (done.status, done.created_rows, done.content) == (ImportStatus.DONE, 1000, None)
+    assert (done.status, done.created_rows, done.content) == (
+        ImportStatus.DONE,
+        1000,
+        None,
+    )
 
 
 async def test_an_import_whose_worker_lost_its_claim_writes_nothing(perf: Perf) -> None:
@@ -426,3 +431,36 @@ async def test_an_import_whose_workers_kept_stopping_fails_with_the_reason(
         "errors": [{"row": 0, "message": queue.STOPPED.format(count=3)}],
     }
     assert (await ImportJob.get(id=job.id)).content is None
+
+
+@pytest.mark.parametrize(
+    ("kind", "header"),
+    [
+        (ImportKind.KPI_RECORDS, "employee_number,kpi_code,period,value"),
+        (ImportKind.TARGETS, "kpi_code,period,value,unit_code"),
+        (ImportKind.EMPLOYEES, "employee_number,name,unit_code,hire_date"),
+    ],
+)
+async def test_rows_are_checked_in_a_worker_thread_a_chunk_at_a_time(
+    perf: Perf, monkeypatch: pytest.MonkeyPatch, kind: ImportKind, header: str
+) -> None:
+    """Checking 100,000 rows is seconds of work: it runs off the event loop, in chunks, so
+    other requests are answered meanwhile (bench/files.py measures how fast)."""
+    loop_thread = threading.get_ident()
+    chunks: list[tuple[int, int, int]] = []
+    check_rows = imports.check_rows
+
+    def recording(table: imports.Table, start: int, stop: int, check: imports.RowCheck) -> None:
+        chunks.append((threading.get_ident(), start, stop))
+        check_rows(table, start, stop, check)
+
+    monkeypatch.setattr(imports, "check_rows", recording)
+    monkeypatch.setattr(imports, "CHECK_CHUNK", 2)
+    content = "\n".join([header, *(f"X{i},a,2026-01,1" for i in range(5))]).encode()
+    viewer = await load_viewer(perf.world.users["hq_hr"].id)
+    job = await imports.run_import(
+        viewer, kind=kind, file_name="h.csv", content=content, dry_run=True
+    )
+    assert job.total_rows == 5 and job.errors
+    assert [(start, stop) for _, start, stop in chunks] == [(0, 2), (2, 4), (4, 5)]
+    assert all(thread != loop_thread for thread, _, _ in chunks)

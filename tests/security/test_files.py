@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import dataclasses
+import gc
 import io
 import threading
 import zipfile
@@ -19,9 +20,11 @@ from openpyxl import Workbook
 
 from talentloop import app as app_module
 from talentloop import spreadsheets
+from talentloop.access.viewer import load_viewer
 from talentloop.config import get_settings
 from talentloop.errors import ServiceError
 from talentloop.performance import imports
+from talentloop.performance.models import ImportKind
 from tests.performance.conftest import Perf
 from tests.support import Api
 
@@ -236,6 +239,37 @@ async def test_other_requests_are_answered_while_a_file_is_read(
     release.set()
     job = await importing
     assert (job["status"], job["totalRows"]) == ("VALID", 20)
+
+
+async def test_a_thread_busy_with_a_file_hands_the_lock_over_every_few_rows(
+    perf: Perf, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker thread reading or checking a file lets the event loop have the interpreter lock
+    every HAND_OVER_EVERY rows, and while an XLSX is read the garbage collector's passes skip
+    the objects that existed before (gc.freeze): neither the lock nor a collection holds other
+    requests up for long (bench/files.py and bench/import_probe.py measure how long)."""
+    frozen_while_reading: list[int] = []
+    monkeypatch.setattr(
+        spreadsheets, "let_others_run", lambda: frozen_while_reading.append(gc.get_freeze_count())
+    )
+    frozen_before = gc.get_freeze_count()
+    rows = spreadsheets.read_rows("f.xlsx", kpi_xlsx(perf, 999), max_rows=1000, max_bytes=10**7)
+    assert len(rows) == 1000
+    assert len(frozen_while_reading) == 1000 // spreadsheets.HAND_OVER_EVERY
+    assert all(count > frozen_before for count in frozen_while_reading)
+    assert gc.get_freeze_count() == frozen_before  # set free again once read
+
+    frozen_while_reading.clear()
+    job = await imports.run_import(
+        await load_viewer(perf.world.users["hq_hr"].id),
+        kind=ImportKind.KPI_RECORDS,
+        file_name="f.csv",
+        content=b"employee_number,kpi_code,period,value\n" + b"X,NC,2026-01,1\n" * 999,
+        dry_run=True,
+    )
+    assert job.total_rows == 999
+    # reading (1,000 lines with the header) and checking (file rows 2 to 1,000)
+    assert len(frozen_while_reading) == 2 * (1000 // spreadsheets.HAND_OVER_EVERY)
 
 
 # --- request bodies ------------------------------------------------------------------------------

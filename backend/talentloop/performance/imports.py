@@ -14,6 +14,7 @@ import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from typing import Any
 
 from tortoise.expressions import F
@@ -46,8 +47,10 @@ JOB_KIND = "import"
 MAX_ROWS = 100_000
 # The file travels base64 in the GraphQL body (app.py caps that at 10 MB by default).
 MAX_BYTES = 7 * 1024 * 1024
-PROGRESS_EVERY = 500
-YIELD_EVERY = 50
+# Rows are checked in a worker thread, this many at a time, with the job's progress saved
+# between chunks: the event loop only ever waits for the interpreter lock's switch interval
+# (5 ms), however slow a row is to check.
+CHECK_CHUNK = 2_000
 BATCH = 500
 
 # Column keys, with the Chinese headers HR exports commonly use.
@@ -119,8 +122,11 @@ class _Rows:
         return len(self.table.cells)
 
     def __iter__(self) -> Iterator[dict[str, str]]:
+        return self.slice(0, len(self.table.cells))
+
+    def slice(self, start: int, stop: int) -> Iterator[dict[str, str]]:
         columns = self.table.columns
-        for cells in self.table.cells:
+        for cells in self.table.cells[start:stop]:
             yield {
                 col: (cells[i] if i < len(cells) else "").strip() for i, col in enumerate(columns)
             }
@@ -128,9 +134,11 @@ class _Rows:
 
 @dataclass
 class Checked:
-    """The rows that passed, keyed for writing, and every problem found."""
+    """The rows that passed, keyed for writing, and every problem found. An item is a plain
+    tuple whose first element is its row (row, value) or (row, values, manager): tuples of
+    plain values are left alone by the garbage collector, so 100,000 of them add no pauses."""
 
-    items: dict[tuple[Any, ...], dict[str, Any]] = field(default_factory=dict)
+    items: dict[tuple[Any, ...], tuple[Any, ...]] = field(default_factory=dict)
     errors: list[dict[str, Any]] = field(default_factory=list)
 
     def error(
@@ -138,9 +146,9 @@ class Checked:
     ) -> None:
         self.errors.append({"row": row, "column": column, "message": message, "code": code.value})
 
-    def about_self(self, row: int, viewer: Viewer, employee: Employee | None) -> bool:
+    def about_self(self, row: int, viewer: Viewer, employee_id: int | None) -> bool:
         """A row about the importer themself is refused (docs/architecture.md, "Self-dealing")."""
-        if employee is None or not viewer.is_self(employee.id):
+        if employee_id is None or not viewer.is_self(employee_id):
             return False
         self.error(row, "employee_number", SELF_DEALING_MESSAGE, ErrorCode.SELF_DEALING)
         return True
@@ -306,25 +314,67 @@ async def get_job(viewer: Viewer, job_id: int) -> ImportJob | None:
     return job
 
 
-async def _progress(job: ImportJob, row_index: int) -> None:
-    if row_index % YIELD_EVERY == 0:
-        await asyncio.sleep(0)  # checking 100,000 rows must not hold other requests up
-    if row_index and row_index % PROGRESS_EVERY == 0:
-        job.processed_rows = row_index
-        await ImportJob.filter(id=job.id).update(processed_rows=row_index)
+RowCheck = Callable[[int, dict[str, str]], None]
+
+
+def check_rows(table: Table, start: int, stop: int, check: RowCheck) -> None:
+    """`check` on rows start..stop (their file row numbers: the header is row 1). Runs in a
+    worker thread: it must touch nothing but the look-ups it was given and its `Checked`."""
+    for index, row in enumerate(table.rows.slice(start, stop), start=start + 2):
+        check(index, row)
+        if index % spreadsheets.HAND_OVER_EVERY == 0:
+            spreadsheets.let_others_run()
+
+
+async def _check_all(job: ImportJob, table: Table, check: RowCheck) -> None:
+    """Every row through `check`, CHECK_CHUNK rows at a time in a worker thread (100,000 rows
+    are seconds of work that must not hold other requests up), progress saved in between."""
+    total = len(table.rows)
+    for start in range(0, total, CHECK_CHUNK):
+        stop = min(start + CHECK_CHUNK, total)
+        await asyncio.to_thread(check_rows, table, start, stop, check)
+        if stop < total:
+            job.processed_rows = stop
+            await ImportJob.filter(id=job.id).update(processed_rows=stop)
 
 
 def _chunks(items: list[Any]) -> list[list[Any]]:
     return [items[i : i + BATCH] for i in range(0, len(items), BATCH)]
 
 
-async def _manageable_employees(viewer: Viewer, numbers: set[str]) -> dict[str, Employee]:
-    found: dict[str, Employee] = {}
+async def _manageable_employees(viewer: Viewer, numbers: set[str]) -> dict[str, int]:
+    """The id of each of these employees the viewer manages, by number: read as plain values
+    (a file of 10,000 people as models would be tens of MB)."""
+    found: dict[str, int] = {}
     for chunk in _chunks(sorted(numbers)):
-        for e in await visible_employees(viewer).filter(employee_number__in=chunk):
-            if viewer.can_manage_employees_in(e.unit.path):
-                found[e.employee_number] = e
+        for number, pk, path in (
+            await visible_employees(viewer)
+            .filter(employee_number__in=chunk)
+            .values_list("employee_number", "id", "unit__path")
+        ):
+            if viewer.can_manage_employees_in(path):
+                found[number] = pk
     return found
+
+
+class _Parsed:
+    """A file repeats its periods and values row after row: each text is parsed once, and
+    its rows share the one date or Decimal."""
+
+    def __init__(self) -> None:
+        self._periods: dict[tuple[str, Any], date | None] = {}
+        self._decimals: dict[str, Decimal | None] = {}
+
+    def period(self, text: str, kpi: Kpi | None) -> date | None:
+        key = (text, kpi.period_type if kpi else None)
+        if key not in self._periods:
+            self._periods[key] = parse_period(text, kpi.period_type) if kpi else parse_period(text)
+        return self._periods[key]
+
+    def decimal(self, text: str) -> Decimal | None:
+        if text not in self._decimals:
+            self._decimals[text] = parse_decimal(text)
+        return self._decimals[text]
 
 
 # --- KPI records ------------------------------------------------------------------------------
@@ -333,9 +383,11 @@ async def _manageable_employees(viewer: Viewer, numbers: set[str]) -> dict[str, 
 async def _check_records(viewer: Viewer, table: Table, job: ImportJob) -> Checked:
     checked = Checked()
     kpis = {k.code: k for k in await Kpi.all()}
-    employees = await _manageable_employees(viewer, table.values("employee_number"))
-    for index, row in enumerate(table.rows, start=2):
-        await _progress(job, index - 2)
+    numbers = await asyncio.to_thread(table.values, "employee_number")
+    employees = await _manageable_employees(viewer, numbers)
+    parsed = _Parsed()
+
+    def check(index: int, row: dict[str, str]) -> None:
         employee = employees.get(row["employee_number"])
         kpi = kpis.get(row["kpi_code"])
         bad = False
@@ -349,33 +401,33 @@ async def _check_records(viewer: Viewer, table: Table, job: ImportJob) -> Checke
         if kpi is None:
             checked.error(index, "kpi_code", "No such KPI.", ErrorCode.NOT_FOUND)
             bad = True
-        period = (
-            parse_period(row["period"], kpi.period_type) if kpi else parse_period(row["period"])
-        )
+        period = parsed.period(row["period"], kpi)
         if period is None:
             checked.error(index, "period", "Not a period (YYYY-MM).")
             bad = True
-        value = parse_decimal(row["value"])
+        value = parsed.decimal(row["value"])
         if value is None:
             checked.error(index, "value", "Not a number.")
             bad = True
         dimension = row.get("dimension", "")
         if bad or employee is None or kpi is None or period is None or value is None:
-            continue
+            return
         for problem in value_problems(kpi, value, period, dimension):
             checked.error(index, problem.field, problem.message, problem.code)
             bad = True
-        key = (employee.id, kpi.id, period, dimension)
+        key = (employee, kpi.id, period, dimension)
         if key in checked.items:
             checked.error(
                 index,
                 None,
-                f"Same employee, KPI, period and dimension as row {checked.items[key]['row']}.",
+                f"Same employee, KPI, period and dimension as row {checked.items[key][0]}.",
                 ErrorCode.DUPLICATE,
             )
             bad = True
         if not bad:
-            checked.items[key] = {"row": index, "value": value}
+            checked.items[key] = (index, value)
+
+    await _check_all(job, table, check)
     return checked
 
 
@@ -395,7 +447,7 @@ async def _write_records(
         new: list[PerformanceRecord] = []
         changed: list[PerformanceRecord] = []
         for key in chunk:
-            value = checked.items[key]["value"]
+            value = checked.items[key][1]
             record = existing.get(key)
             if record is None:
                 new.append(
@@ -429,12 +481,18 @@ async def _write_records(
 async def _check_targets(viewer: Viewer, table: Table, job: ImportJob) -> Checked:
     checked = Checked()
     kpis = {k.code: k for k in await Kpi.all()}
-    employees = await _manageable_employees(viewer, table.values("employee_number") - {""})
+    numbers = await asyncio.to_thread(table.values, "employee_number")
+    employees = await _manageable_employees(viewer, numbers - {""})
+    codes = await asyncio.to_thread(table.values, "unit_code")
     units = {
-        u.code: u for u in await OrgUnit.filter(code__in=sorted(table.values("unit_code") - {""}))
+        code: (pk, path)
+        for code, pk, path in await OrgUnit.filter(code__in=sorted(codes - {""})).values_list(
+            "code", "id", "path"
+        )
     }
-    for index, row in enumerate(table.rows, start=2):
-        await _progress(job, index - 2)
+    parsed = _Parsed()
+
+    def check(index: int, row: dict[str, str]) -> None:
         number, unit_code = row.get("employee_number", ""), row.get("unit_code", "")
         kpi = kpis.get(row["kpi_code"])
         bad = False
@@ -453,28 +511,28 @@ async def _check_targets(viewer: Viewer, table: Table, job: ImportJob) -> Checke
             bad = True
         elif checked.about_self(index, viewer, employee):
             bad = True
-        elif unit_code and (unit is None or not viewer.can_direct_in(unit.path)):
+        elif unit_code and (unit is None or not viewer.can_direct_in(unit[1])):
             checked.error(index, "unit_code", "No such unit in your scope.", ErrorCode.NOT_FOUND)
             bad = True
-        period = (
-            parse_period(row["period"], kpi.period_type) if kpi else parse_period(row["period"])
-        )
+        period = parsed.period(row["period"], kpi)
         if period is None:
             checked.error(index, "period", "Not a period (YYYY-MM).")
             bad = True
-        value = parse_decimal(row["value"])
+        value = parsed.decimal(row["value"])
         if value is None or value < 0:
             checked.error(index, "value", "Not a number of 0 or more.")
             bad = True
         if bad or kpi is None:
-            continue
-        key = (kpi.id, period, employee.id if employee else None, unit.id if unit else None)
+            return
+        key = (kpi.id, period, employee, unit[0] if unit else None)
         if key in checked.items:
             checked.error(
-                index, None, f"Same target as row {checked.items[key]['row']}.", ErrorCode.DUPLICATE
+                index, None, f"Same target as row {checked.items[key][0]}.", ErrorCode.DUPLICATE
             )
-            continue
-        checked.items[key] = {"row": index, "value": value}
+            return
+        checked.items[key] = (index, value)
+
+    await _check_all(job, table, check)
     return checked
 
 
@@ -492,7 +550,7 @@ async def _write_targets(
         new: list[KpiTarget] = []
         changed: list[KpiTarget] = []
         for key in chunk:
-            value = checked.items[key]["value"]
+            value = checked.items[key][1]
             target = existing.get(key)
             if target is None:
                 new.append(
@@ -541,24 +599,34 @@ async def _check_employees(viewer: Viewer, table: Table, job: ImportJob) -> Chec
     from talentloop.org import service as org_service
 
     checked = Checked()
-    numbers = table.values("employee_number") - {""}
+    numbers = await asyncio.to_thread(table.values, "employee_number")
+    numbers -= {""}
     mine = await _manageable_employees(viewer, numbers)
     taken: set[str] = set()
+    former: set[str] = (
+        set()
+    )  # leavers among them: never back to work by import (rehire is explicit)
     for chunk in _chunks(sorted(numbers)):
         rows = await Employee.filter(employee_number__in=chunk).values_list(
-            "employee_number", flat=True
+            "employee_number", "status"
         )
-        taken |= {str(n) for n in rows}
+        taken |= {str(n) for n, _ in rows}
+        former |= {
+            str(n) for n, status in rows if EmployeeStatus(status) is EmployeeStatus.TERMINATED
+        }
     units = {u.code: u for u in await org_service.visible_units(viewer)}
     positions = {p.code: p for p in await Position.all()}
     managers: set[str] = set()
-    for chunk in _chunks(sorted(table.values("manager_number") - {""})):
-        managers |= {
-            e.employee_number
-            for e in await visible_employees(viewer).filter(employee_number__in=chunk)
-        }
-    for index, row in enumerate(table.rows, start=2):
-        await _progress(job, index - 2)
+    wanted = await asyncio.to_thread(table.values, "manager_number")
+    for chunk in _chunks(sorted(wanted - {""})):
+        found = (
+            await visible_employees(viewer)
+            .filter(employee_number__in=chunk)
+            .values_list("employee_number", flat=True)
+        )
+        managers |= {str(n) for n in found}
+
+    def check(index: int, row: dict[str, str]) -> None:
         number = row["employee_number"]
         bad = False
         if not number:
@@ -608,7 +676,7 @@ async def _check_employees(viewer: Viewer, table: Table, job: ImportJob) -> Chec
         if status is None or status is EmployeeStatus.TERMINATED:
             checked.error(index, "status", "probation, active or on_leave.")
             bad = True
-        elif number in mine and mine[number].status is EmployeeStatus.TERMINATED:
+        elif number in mine and number in former:
             # Whatever the file says (an empty status reads as active), never back to work.
             checked.error(index, "status", FORMER_EMPLOYEE.message, FORMER_EMPLOYEE.code)
             bad = True
@@ -634,14 +702,16 @@ async def _check_employees(viewer: Viewer, table: Table, job: ImportJob) -> Chec
             checked.error(
                 index,
                 "employee_number",
-                f"Same employee as row {checked.items[key]['row']}.",
+                f"Same employee as row {checked.items[key][0]}.",
                 ErrorCode.DUPLICATE,
             )
             bad = True
         if not bad and unit is not None:
             values["unit_id"] = unit.id
             values["position_id"] = positions[position_code].id if position_code else None
-            checked.items[key] = {"row": index, "values": values, "manager": manager or None}
+            checked.items[key] = (index, values, manager or None)
+
+    await _check_all(job, table, check)
     return checked
 
 
@@ -678,7 +748,7 @@ async def _write_employees(
     changed: list[Employee] = []
     unchanged = 0
     for written, (number,) in enumerate(checked.items, start=1):
-        values = checked.items[(number,)]["values"]
+        values = checked.items[(number,)][1]
         employee = existing.get(number)
         if employee is None:
             new.append(Employee(employee_number=number, **sensitive.sealed_columns(number, values)))
@@ -696,9 +766,7 @@ async def _write_employees(
 
     # Managers last: a manager may be a new employee of the same file. An empty
     # manager column leaves an existing employee's manager as it is.
-    wanted = {
-        number: item["manager"] for (number,), item in checked.items.items() if item["manager"]
-    }
+    wanted = {number: item[2] for (number,), item in checked.items.items() if item[2]}
     saved: dict[str, Employee] = {}
     for chunk in _chunks(sorted({*wanted, *wanted.values()})):
         for e in await Employee.filter(employee_number__in=chunk):
