@@ -232,3 +232,24 @@ async def test_a_restore_runs_on_the_approvals_engine(api: Api, perf: Perf, bran
         ("BRANCH_HEAD", "sh_head"),
         ("HQ_HR", "hq_hr"),
     ]
+
+
+async def test_a_branch_head_whose_own_pay_it_restores_does_not_approve_it(
+    api: Api, perf: Perf, branch_head
+) -> None:  # type: ignore[no-untyped-def]
+    """The whole Shanghai branch suspended: its head would restore their own performance pay,
+    so the head's stage goes to HQ HR (docs/architecture.md, "Self-dealing")."""
+    w = perf.world
+    await _suspend(perf, threshold="20", periods=1)
+    await PaySuspension.filter(unit_id=w.units["SH-SALES"].id).update(unit_id=w.units["SH"].id)
+    (suspension,) = await PaySuspension.all()
+    asked = await api.data(REQUEST, {"s": gid(suspension)}, as_=w.users["branch_hr"])
+    restore_id = asked["requestPayRestore"]["request"]["id"]
+    mine = "query { myApprovals { subjectId stage } }"
+    assert (await api.data(mine, as_=branch_head))["myApprovals"] == []
+    assert (await api.data(mine, as_=w.users["hq_hr"]))["myApprovals"] == [
+        {"subjectId": restore_id, "stage": 0}
+    ]
+    refused = await api.data(DECIDE, {"r": restore_id, "a": True}, as_=branch_head)
+    assert refused["decidePayRestore"]["errors"][0]["code"] in ("FORBIDDEN", "NOT_FOUND")
+    assert (await PaySuspension.get(id=suspension.id)).status is SuspensionStatus.RESTORE_REQUESTED

@@ -369,7 +369,22 @@ async def _restore_decided(approval: ApprovalRequest, approved: bool, viewer: Vi
     await audit.record_restore_decided(viewer, request, step, approved)
 
 
+async def _paid_under(approval: ApprovalRequest) -> list[int]:
+    """Everyone whose performance pay the restore gives back (the suspended unit's subtree):
+    none of them approves it (docs/architecture.md, "Self-dealing")."""
+    request = await RestoreRequest.get_or_none(id=approval.subject_id).select_related(
+        "suspension__unit"
+    )
+    if request is None:
+        return []
+    paid = await Employee.filter(
+        unit_id__in=org_service.subtree_ids(request.suspension.unit.path)
+    ).values_list("id", flat=True)
+    return [int(i) for i in paid]  # type: ignore[call-overload]
+
+
 approvals.register_effect(RequestType.PAY_RESTORE, _restore_decided, _restore_progress)
+approvals.register_people(RequestType.PAY_RESTORE, _paid_under)
 
 
 async def may_decide(viewer: Viewer, suspension: PaySuspension, step: RestoreStep) -> bool:
