@@ -44,7 +44,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from talentloop.access.policy import FieldGroup
-from talentloop.access.self_dealing import REFUSES_SELF
+from talentloop.access.self_dealing import REFUSES_OWN_UNIT, REFUSES_SELF
 from talentloop.accounts.models import Role
 from talentloop.people.fields import EMPLOYEE_FIELDS
 
@@ -823,11 +823,22 @@ def mutation_outcome(name: str, role: Role, relation: Relation | None) -> str:
     """The declared answer of mutation `name` to a viewer of `role` whose target sits at
     `relation` (None for a mutation without a target): ALLOWED (its own checks of the
     input may still fail), FORBIDDEN, NOT_FOUND or SELF_DEALING."""
-    return access_outcome(MUTATIONS[name], role, relation, refuses_self=name in REFUSES_SELF)
+    return access_outcome(
+        MUTATIONS[name],
+        role,
+        relation,
+        refuses_self=name in REFUSES_SELF,
+        refuses_own_unit=name in REFUSES_OWN_UNIT,
+    )
 
 
 def access_outcome(
-    rule: MutationAccess, role: Role, relation: Relation | None, *, refuses_self: bool = False
+    rule: MutationAccess,
+    role: Role,
+    relation: Relation | None,
+    *,
+    refuses_self: bool = False,
+    refuses_own_unit: bool = False,
 ) -> str:
     """The declared answer of a mutation's checks (`rule`), as `mutation_outcome`."""
     if rule.public:
@@ -846,6 +857,8 @@ def access_outcome(
         return FORBIDDEN
     if refuses_self and relation is Relation.SELF:
         return SELF_DEALING
+    if refuses_own_unit and relation is Relation.SAME_TEAM:
+        return FORBIDDEN
     return ALLOWED
 
 

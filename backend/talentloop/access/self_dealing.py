@@ -44,3 +44,9 @@ REFUSES_SELF = frozenset(
         "setWorkStartDate",
     }
 )
+
+# Decisions about a unit's pay, refused to whoever that pay is theirs: a restore of a unit's
+# performance pay is never decided by someone in the unit (the approvals engine leaves them out
+# of its approvers: performance/pay.py registers the unit's people). The matrix declares it at
+# the relation `same_team` (the viewer's own unit), where the engine answers FORBIDDEN.
+REFUSES_OWN_UNIT = frozenset({"decidePayRestore"})
