@@ -1,4 +1,4 @@
-"""Second ids (access/matrix.py SECOND_IDS): a mutation that finds a record by one id and names
+"""Second ids (access/second_ids.py SECOND_IDS): a mutation that finds a record by one id and names
 another — a unit it goes to, a person it names, a record that must belong to it — checks both,
 the record as it stands and what the second id names, with the same right.
 
@@ -18,7 +18,8 @@ from typing import Any
 from graphql import GraphQLID, GraphQLInputObjectType, GraphQLInputType, get_named_type
 from tortoise import Tortoise
 
-from talentloop.access.matrix import MUTATIONS, SECOND_IDS, SecondCheck
+from talentloop.access.matrix import MUTATIONS
+from talentloop.access.second_ids import SECOND_IDS, SecondCheck
 from talentloop.audit.models import AuditEntry
 from talentloop.graphql.ids import to_global_id
 from talentloop.graphql.schema import schema

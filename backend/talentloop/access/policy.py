@@ -168,7 +168,7 @@ class Viewer:
         """A setting that belongs to a unit (its attendance rules, a course session, a trigger
         rule, a required level…): HR of the unit; a company-wide one (no unit, or a region's):
         HQ HR. A write that finds an existing setting and names a unit for it asks this twice,
-        where the setting is now and where it goes (access/matrix.py SECOND_IDS)."""
+        where the setting is now and where it goes (access/second_ids.py SECOND_IDS)."""
         if unit_path is None:
             return self.role is Role.HQ_HR
         return self.can_manage_employees_in(unit_path)
