@@ -31,6 +31,7 @@ FIRST_MONTH = date(2024, 11, 1)  # 2024-11 … 2026-10
 NOW = datetime(2026, 11, 1, 9, tzinfo=UTC)
 TEAM_SIZE = 15
 BENCH_USERNAME = "bench.hr"
+IMPORTER_EMPLOYEE_ID = 2  # the bench user's own employee (it imports the files)
 BENCH_PASSWORD = "bench-hr-password-2026"
 # Someone else, whose requests are timed while HR's files are read (bench/files.py).
 BENCH_STAFF_USERNAME = "bench.staff"
@@ -100,6 +101,8 @@ class Company:
     # employees with records, ratings and enrolments, spread over the branches
     sample_employee_ids: list[int] = field(default_factory=list)
     employee_numbers: list[str] = field(default_factory=list)  # sorted, for list cursors
+    # the bench user's own number: no import may hold rows about its importer (self-dealing)
+    importer_number: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -761,7 +764,7 @@ async def _generate(n_employees: int, progress: Callable[[str], None]) -> Compan
         username=BENCH_USERNAME,
         password_hash=hash_password(BENCH_PASSWORD),
         role=Role.HQ_HR,
-        employee_id=2,
+        employee_id=IMPORTER_EMPLOYEE_ID,
     )
     await User.create(
         username=BENCH_STAFF_USERNAME,
@@ -803,6 +806,7 @@ async def _generate(n_employees: int, progress: Callable[[str], None]) -> Compan
     candidates = [p.id for p in people if p.status != "terminated" and p.position in sales]
     company.sample_employee_ids = sorted(sampler.sample(candidates, min(50, len(candidates))))
     company.employee_numbers = [p.number for p in people]
+    company.importer_number = next(p.number for p in people if p.id == IMPORTER_EMPLOYEE_ID)
     company.rows = dict(bulk.counts)
     return company
 
@@ -855,16 +859,24 @@ async def describe(url: str) -> Company:
         sampler = random.Random(SEED + 1)
         company.sample_employee_ids = sorted(sampler.sample(candidates, min(50, len(candidates))))
         company.employee_numbers = [r["employee_number"] for r in people]
+        company.importer_number = next(
+            r["employee_number"] for r in people if r["id"] == IMPORTER_EMPLOYEE_ID
+        )
         return company
     finally:
         await Tortoise.close_connections()
+
+
+def importable_numbers(company: Company) -> list[str]:
+    """The people an import file may hold: everyone but the importer (the bench user)."""
+    return [n for n in company.employee_numbers if n != company.importer_number]
 
 
 def import_csv(company: Company, rows: int = 100_000) -> bytes:
     """A KPI history file of `rows` rows (CSAT, month after month, employee after employee)
     for the import job: new rows, so it measures checking and writing, not the no-op path."""
     lines = ["employee_number,kpi_code,period,value"]
-    numbers = company.employee_numbers
+    numbers = importable_numbers(company)
     r = random.Random(SEED + 2)
     m = 0
     while len(lines) <= rows:

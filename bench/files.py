@@ -36,7 +36,7 @@ def largest_accepted_xlsx(company: gen.Company) -> tuple[bytes, int]:
     book = Workbook(write_only=True)
     sheet = book.create_sheet()
     sheet.append(["employee_number", "kpi_code", "period", "value"])
-    numbers = company.employee_numbers
+    numbers = gen.importable_numbers(company)
     r = random.Random(gen.SEED + 3)
     written = 0
     m = 0
