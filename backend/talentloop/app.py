@@ -27,6 +27,7 @@ from tortoise import connections
 from tortoise.contrib.starlette import RegisterTortoise
 
 from talentloop.access.policy import ANONYMOUS
+from talentloop.access.rest import UNAUTHENTICATED
 from talentloop.access.viewer import load_viewer
 from talentloop.accounts.sessions import authenticate
 from talentloop.accounts.tokens import InvalidToken
@@ -43,16 +44,6 @@ from talentloop.privacy.routes import download_own_record, download_sensitive_ex
 from talentloop.records.routes import download_document, upload_document
 from talentloop.recruitment.routes import download_resume, upload_resume
 from talentloop.reports.routes import download_workforce_report
-
-UNAUTHENTICATED = {
-    "errors": [
-        {
-            "message": "The access token is invalid or expired; refresh it or sign in again.",
-            "extensions": {"code": "UNAUTHENTICATED"},
-        }
-    ]
-}
-
 
 UNSUPPORTED_MEDIA_TYPE = {
     "errors": [
