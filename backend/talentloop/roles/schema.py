@@ -9,7 +9,7 @@ from talentloop.accounts.models import Role
 from talentloop.errors import ServiceError
 from talentloop.graphql.context import Info
 from talentloop.graphql.errors import mutation_errors
-from talentloop.graphql.ids import optional_pk, require_pk
+from talentloop.graphql.ids import optional_pk, pk_of, require_pk
 from talentloop.roles import service
 from talentloop.roles.types import (
     CustomRolePayload,
@@ -38,9 +38,13 @@ class RolesQuery:
     @strawberry.field(
         description="Accounts by username or person's name, with their grants. HQ HR only."
     )
-    async def role_holders(self, info: Info, search: str = "", first: int = 50) -> list[RoleHolder]:
+    async def role_holders(
+        self, info: Info, search: str = "", first: int = 50, user_id: strawberry.ID | None = None
+    ) -> list[RoleHolder]:
         viewer = info.context.viewer
-        users = await service.holders(viewer, search, first)
+        # A malformed id matches nobody (-1).
+        pk = (pk_of(user_id, "User") or -1) if user_id is not None else None
+        users = await service.holders(viewer, search, first, user_id=pk)
         grants = await service.grants_of(viewer, [u.id for u in users])
         return [
             RoleHolder(

@@ -145,11 +145,16 @@ async def grants_of(viewer: Viewer, user_ids: Iterable[int]) -> list[RoleGrant]:
     )
 
 
-async def holders(viewer: Viewer, search: str = "", first: int = 50) -> list[User]:
-    """Accounts (with their person), by username or name: whom HQ HR may grant roles to."""
+async def holders(
+    viewer: Viewer, search: str = "", first: int = 50, *, user_id: int | None = None
+) -> list[User]:
+    """Accounts (with their person), by username or name (or one by id): whom HQ HR may grant
+    roles to."""
     if not viewer.can_define_roles:
         return []
     qs = User.all().select_related("employee")
+    if user_id is not None:
+        qs = qs.filter(id=user_id)
     if search.strip():
         term = search.strip()
         ids = await User.filter(username__icontains=term).values_list("id", flat=True)
