@@ -152,6 +152,8 @@ async def test_hr_of_one_branch_and_manager_in_another_acts_as_hr_only_in_the_fi
     assert viewer.can_manage_employees_in(bj) and not viewer.can_manage_employees_in(sh_sales)
     assert viewer.can_direct_in(sh_sales) and viewer.can_direct_in(bj)
     assert not viewer.can_direct_in(sh_prod)
+    # where the manager role is held: their unit, not the branch whose directory they read
+    assert viewer.role_paths(Role.MANAGER) == [w.units["SH-SALES"].path]
     assert viewer.can_manage_org_in(bj) and not viewer.can_manage_org_in(sh_sales)
     assert not viewer.can_manage_setting_in(None) and not viewer.is_hq_hr
     # the branch HR of BJ does not decide who heads BJ itself (manages_above)

@@ -112,6 +112,9 @@ class Grant:
     employee_id: int | None = None  # or exactly one employee
     operations: frozenset[Operation] = frozenset()  # what the grant lets one do in its subtree
     role: Role | None = None  # the built-in role it comes from (None: a custom role, self)
+    # False for what a role reads beside its scope (a manager's branch directory): not where
+    # the role is held (`Viewer.role_paths`).
+    is_scope: bool = True
 
     def covers(self, employee_id: int, unit_path: str) -> bool:
         if self.employee_id is not None:
@@ -152,7 +155,11 @@ class Viewer:
 
     def role_paths(self, role: Role) -> list[str]:
         """The subtrees of the viewer's grants of one built-in role."""
-        return [g.unit_path for g in self.grants if g.role is role and g.unit_path is not None]
+        return [
+            g.unit_path
+            for g in self.grants
+            if g.role is role and g.is_scope and g.unit_path is not None
+        ]
 
     def act_paths(self, operation: Operation) -> list[str]:
         """The subtrees where a grant allows the operation ("" for the whole company)."""
@@ -347,7 +354,9 @@ def template_grants(role: Role, *, scope_path: str | None, branch_path: str | No
             Grant(template.groups, unit_path=path, operations=template.operations, role=role)
         )
     if template.branch_groups and branch_path is not None:
-        grants.append(Grant(template.branch_groups, unit_path=branch_path, role=role))
+        grants.append(
+            Grant(template.branch_groups, unit_path=branch_path, role=role, is_scope=False)
+        )
     return grants
 
 

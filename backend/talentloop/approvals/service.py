@@ -494,8 +494,9 @@ def visible_requests(viewer: Viewer, acting: Sequence[int] = ()) -> QuerySet[App
     handled = viewer.act_paths(Operation.MANAGE)  # HR handles the requests of its scope
     if "" in handled:
         mine = Q()
-    for path in handled:
-        mine |= Q(unit__path__startswith=path)
+    else:
+        for path in handled:
+            mine |= Q(unit__path__startswith=path)
     return ApprovalRequest.filter(where).filter(mine)
 
 
