@@ -15,6 +15,7 @@ import {
   DataBoard,
   DataLine,
   Histogram,
+  Key,
   EditPen,
   Files,
   List,
@@ -149,6 +150,7 @@ export const NAV_GROUPS: NavGroup[] = [
     icon: Setting,
     items: [
       { path: '/approval-flows', icon: Share, label: 'nav.approvalFlows', feature: 'approvalFlows' },
+      { path: '/roles', icon: Key, label: 'nav.roles', feature: 'roles' },
       { path: '/import', icon: Upload, label: 'nav.import', feature: 'import' },
     ],
   },

@@ -176,6 +176,12 @@ export const router = createRouter({
           meta: { title: 'nav.myExports', feature: 'sensitiveExports' },
         },
         {
+          path: 'roles',
+          name: 'roles',
+          component: () => import('./views/RolesView.vue'),
+          meta: { title: 'nav.roles', feature: 'roles' },
+        },
+        {
           path: 'approval-flows',
           name: 'approval-flows',
           component: () => import('./views/ApprovalFlowsView.vue'),

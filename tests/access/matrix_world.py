@@ -21,7 +21,7 @@ history and emergency contacts.
 Every team has a target, a suspended performance pay with a pending restore request, a
 training plan, an external event, an attendance rule set and a place to clock in.
 The catalogue: a position, two KPIs, a competency framework, a skill test, three courses,
-the company's default attendance rule set and a region's.
+the company's default attendance rule set and a region's; a custom role (薪酬专员).
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from decimal import Decimal
 from tortoise.models import Model
 
 from talentloop.access.matrix import Owner, Relation
-from talentloop.accounts.models import ApiToken, Role, User
+from talentloop.accounts.models import ApiToken, CustomRole, Role, User
 from talentloop.analytics.models import (
     EventKind,
     ExternalEvent,
@@ -219,6 +219,7 @@ class MatrixWorld:
     by_ref: dict[tuple[str, str | None], list[Record]] = field(default_factory=dict)
     by_gid: dict[str, Record] = field(default_factory=dict)
     tokens: dict[str, int] = field(default_factory=dict)  # a person's (revoked) API token
+    pay_specialist: CustomRole | None = None
     _catalogue: Catalogue | None = None
 
     @property
@@ -309,6 +310,10 @@ async def build_matrix_world() -> MatrixWorld:
     # A company default flow (of a type nothing here asks for): what HR reads in approvalFlows.
     flow = await ApprovalFlow.create(request_type=RequestType.DATA_EXPORT, name="default")
     await ApprovalStep.create(flow=flow, position=0, rule=ApproverRule.HQ_HR)
+    # A custom role, granted to nobody here (tests/access/test_matrix_grants.py grants it).
+    w.pay_specialist = await CustomRole.create(
+        name_zh="薪酬专员", name_en="Pay specialist", groups=["directory", "pay"], operations=[]
+    )
     return w
 
 

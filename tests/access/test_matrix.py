@@ -703,6 +703,9 @@ ROLE_GATED: dict[str, str] = {
     "positionSalaryStructures": f"positionSalaryStructures {{ {selection('SalaryStructure')} }}",
     "socialInsuranceTables": f"socialInsuranceTables {{ {selection('SocialInsuranceTable')} }}",
     "approvalFlows": f"approvalFlows {{ {selection('ApprovalFlow')} }}",
+    "roleTemplates": f"roleTemplates {{ {selection('RoleTemplateInfo')} }}",
+    "customRoles": f"customRoles {{ {selection('CustomRole')} }}",
+    "roleHolders": "roleHolders(first: 3) { userId username grants { id role scopeUnitId } }",
 }
 
 
@@ -993,6 +996,9 @@ PROBES: dict[str, Probe] = {
     "hireCandidate": _probe('hireCandidate(input: {applicationId: "$target", employeeNumber: ""})', on="Application"),
     "requestSensitiveExport": _probe('requestSensitiveExport(input: {unitId: "$target", reason: "short"})', on="OrgUnit"),
     "cancelSensitiveExport": _probe('cancelSensitiveExport(id: "$target")', on="SensitiveExport"),
+    "saveCustomRole": _probe('saveCustomRole(input: {nameZh: "", nameEn: "x", groups: [DIRECTORY], operations: []})'),
+    "grantRole": _probe('grantRole(input: {userId: "not an id", role: MANAGER})'),
+    "revokeRoleGrant": _probe('revokeRoleGrant(input: {id: "not an id"})'),
 }  # fmt: skip
 
 

@@ -40,10 +40,11 @@ docs/architecture.md, "Access control".
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from talentloop.access.policy import FieldGroup
+from talentloop.access.policy import FieldGroup, Grant, Operation, Viewer
 from talentloop.access.self_dealing import REFUSES_OWN_UNIT, REFUSES_SELF
 from talentloop.accounts.models import Role
 from talentloop.people.fields import EMPLOYEE_FIELDS
@@ -403,6 +404,10 @@ VALUE_TYPES: dict[str, str] = {
     "WorkforceReport": "workforceReport: report roles, people at WORK",
     "WorkforceMonth": "WorkforceReport",
     "WorkforceBand": "WorkforceReport",
+    "RoleTemplateInfo": "roleTemplates: HQ HR",
+    "CustomRole": "customRoles, RoleGrant.customRole: HQ HR",
+    "RoleGrant": "roleHolders: HQ HR",
+    "RoleHolder": "roleHolders: HQ HR",
 }
 
 
@@ -523,6 +528,10 @@ QUERIES: dict[str, QueryAccess] = {
     "kpiValuations": _q(Read.ROLES, roles=frozenset({Role.HQ_HR, Role.BRANCH_HR, Role.EXECUTIVE})),
     "reportJob": _q(Read.LOOKUP, "ReportJob", argument="id"),
     "auditLog": _q(Read.ROLES, roles=frozenset({Role.HQ_HR}), session=True),
+    # roles and grants (roles/): HQ HR's, signed in
+    "roleTemplates": _q(Read.ROLES, roles=frozenset({Role.HQ_HR}), session=True),
+    "customRoles": _q(Read.ROLES, roles=frozenset({Role.HQ_HR}), session=True),
+    "roleHolders": _q(Read.ROLES, roles=frozenset({Role.HQ_HR}), session=True),
     "contracts": _q(Read.PERSON, argument="employeeId", reach=Reach.WORK),
     "employeeTimeline": _q(Read.PERSON, argument="employeeId", reach=Reach.WORK),
     "employeeRecord": _q(Read.PERSON, argument="employeeId", reach=Reach.PERSONAL),
@@ -630,6 +639,10 @@ MUTATIONS: dict[str, MutationAccess] = {
         session=True,
         note="not oneself; only the administrator changes an administrator",
     ),
+    # roles and grants (roles/service.py): never one's own grants, never the administrator's role
+    "saveCustomRole": _m(roles=HQ_HR_ONLY, session=True),
+    "grantRole": _m(roles=HQ_HR_ONLY, session=True, note="not to oneself: SELF_DEALING"),
+    "revokeRoleGrant": _m(roles=HQ_HR_ONLY, session=True, note="not one's own: SELF_DEALING"),
     # the organisation
     "createOrgUnit": _m(Target.UNIT, Reach.UNIT, Reach.MANAGED, note="under this unit"),
     "updateOrgUnit": _m(Target.UNIT, Reach.UNIT, Reach.MANAGED),
@@ -841,22 +854,101 @@ def access_outcome(
     refuses_own_unit: bool = False,
 ) -> str:
     """The declared answer of a mutation's checks (`rule`), as `mutation_outcome`."""
+    return outcome_of(
+        rule,
+        lambda roles: role in roles,
+        lambda reach: relation is None or reaches(reach, role, relation),
+        is_self=relation is Relation.SELF,
+        own_unit=relation is Relation.SAME_TEAM,
+        refuses_self=refuses_self,
+        refuses_own_unit=refuses_own_unit,
+    )
+
+
+def outcome_of(
+    rule: MutationAccess,
+    gate: Callable[[frozenset[Role]], bool],
+    reached: Callable[[Reach], bool],
+    *,
+    is_self: bool = False,
+    own_unit: bool = False,
+    refuses_self: bool = False,
+    refuses_own_unit: bool = False,
+) -> str:
+    """The declared answer of a mutation's checks for any viewer: `gate` says whether they
+    pass a role gate, `reached` whether they reach the target (whatever it is) by a reach."""
     if rule.public:
         return ALLOWED
-    if rule.roles is not None and role not in rule.roles:
+    if rule.roles is not None and not gate(rule.roles):
         return FORBIDDEN
-    if relation is not None and rule.finds is not None and not reaches(rule.finds, role, relation):
+    if rule.target is not Target.NONE and rule.finds is not None and not reached(rule.finds):
         return NOT_FOUND
-    if (
-        relation is not None
-        and rule.allows is not None
-        and not reaches(rule.allows, role, relation)
-    ):
+    if rule.target is not Target.NONE and rule.allows is not None and not reached(rule.allows):
         return FORBIDDEN
-    if rule.allows_roles is not None and role not in rule.allows_roles:
+    if rule.allows_roles is not None and not gate(rule.allows_roles):
         return FORBIDDEN
-    if refuses_self and relation is Relation.SELF:
+    if refuses_self and is_self:
         return SELF_DEALING
-    if refuses_own_unit and relation is Relation.SAME_TEAM:
+    if refuses_own_unit and own_unit:
         return FORBIDDEN
     return ALLOWED
+
+
+# --- grants: custom roles and people holding several roles ---------------------------------------
+# A viewer holding role grants (access/policy.py Grant) reaches a person where a grant covering
+# them carries the reach's field group or operation; a role gate is passed by holding one of its
+# built-in roles, or, for the gates that stand for an operation (HR: managing, the report roles:
+# reading reports), by a grant of that operation anywhere. HQ HR's own gates need the role.
+
+REACH_GROUP: dict[Reach, FieldGroup] = {reach: group for group, reach in GROUP_REACH.items()}
+REACH_OPERATION: dict[Reach, Operation] = {
+    Reach.MANAGED: Operation.MANAGE,
+    Reach.DIRECTED: Operation.DIRECT,
+    Reach.DECIDES_LEAVE: Operation.DECIDE,
+}
+GATE_OPERATION: dict[frozenset[Role], Operation] = {
+    HR: Operation.MANAGE,
+    REPORT_ROLES: Operation.REPORTS,
+}
+
+
+def grant_reaches(reach: Reach, covering: Iterable[Grant], *, is_self: bool) -> bool:
+    """Whether a viewer reaches a person by `reach`, given the viewer's grants that cover the
+    person (`is_self`: the person is the viewer)."""
+    grants = list(covering)
+    if reach in REACH_GROUP:
+        return is_self or any(REACH_GROUP[reach] in g.groups for g in grants)
+    if reach is Reach.DECIDES_LEAVE:
+        return not is_self and any(Operation.DECIDE in g.operations for g in grants)
+    if reach in REACH_OPERATION:
+        return any(REACH_OPERATION[reach] in g.operations for g in grants)
+    if reach is Reach.OWN_OR_DIRECTED:
+        return is_self or grant_reaches(Reach.DIRECTED, grants, is_self=False)
+    if reach is Reach.OWN_OR_MANAGED:
+        return is_self or grant_reaches(Reach.MANAGED, grants, is_self=False)
+    if reach is Reach.SIGNED_IN:
+        return True
+    if reach is Reach.OWN:
+        return is_self
+    raise ValueError(f"{reach} is not read per person by grants")
+
+
+def grant_gate(viewer: Viewer, roles: frozenset[Role]) -> bool:
+    """Whether a viewer's grants pass a role gate."""
+    if roles == HQ_HR_ONLY:
+        return viewer.is_hq_hr
+    operation = GATE_OPERATION.get(roles)
+    return viewer.holds(*roles) or (operation is not None and viewer.may(operation))
+
+
+def grant_outcome(name: str, viewer: Viewer, covering: Iterable[Grant], *, is_self: bool) -> str:
+    """The declared answer of mutation `name` about a person to a viewer by their grants: those
+    of `covering` cover the person."""
+    grants = list(covering)
+    return outcome_of(
+        MUTATIONS[name],
+        lambda roles: grant_gate(viewer, roles),
+        lambda reach: grant_reaches(reach, grants, is_self=is_self),
+        is_self=is_self,
+        refuses_self=name in REFUSES_SELF,
+    )

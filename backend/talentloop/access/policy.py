@@ -1,12 +1,17 @@
 """Roles, grants and the questions every service asks.
 
 A viewer holds *grants*: a subtree of the organisation (or one employee,
-for "self") and the field groups readable there. What a viewer may list is
+for "self"), the field groups readable there and the operations allowed
+there. A user's role grants (accounts.models.RoleGrant: a built-in role or a
+custom role, with a scope) each become such grants; every "where may I act"
+question is answered per grant (HR of one branch and manager of a team in
+another is HR only in the first). What a viewer may list is
 the union of the grants' subtrees; what they may read of one employee is the
 union of the groups of every grant that covers that employee. A record no
 grant covers does not exist for the viewer.
 
-Role → grants (the Foundation issue's table):
+The built-in roles are templates (ROLE_TEMPLATES); a custom role picks field
+groups and operations from the same sets. Role → grants:
 
 | role      | subtree                    | field groups                         |
 |-----------|----------------------------|--------------------------------------|
@@ -17,6 +22,13 @@ Role → grants (the Foundation issue's table):
 | employee  | own branch                 | directory                            |
 | executive | company                    | directory + work                     |
 | (anyone)  | self                       | all                                  |
+
+Operations per template: HQ HR and branch HR manage, direct, decide and read
+reports in their subtree; a manager directs, decides and reads reports in
+their own unit; an executive reads reports everywhere. What is HQ HR's alone
+(company-wide settings, KPI and course definitions, guarded approval types,
+the audit log) needs the built-in HQ HR role (`Viewer.is_hq_hr`), which no
+custom role can hold.
 
 Sensitive values (ID number, bank account) are always masked on display
 (PIPL art. 28 treats them as sensitive personal information); revealing
@@ -49,6 +61,42 @@ DIRECTORY = frozenset({FieldGroup.DIRECTORY})
 WORK = frozenset({FieldGroup.DIRECTORY, FieldGroup.WORK})
 
 
+class Operation(StrEnum):
+    """What a grant lets one do in its scope: the acting reaches access/matrix.py declares."""
+
+    MANAGE = "managed"  # Reach.MANAGED: records, pay, payroll, unit settings, the tree
+    DIRECT = "directed"  # Reach.DIRECTED: targets, 360° rounds, enrolments, recruitment
+    DECIDE = "decides"  # Reach.DECIDES_LEAVE: decides leave, overtime and the everyday approvals
+    REPORTS = "reports"  # reads reports over the people it reads at WORK
+
+
+ALL_OPERATIONS = frozenset(Operation)
+HR_OPERATIONS = ALL_OPERATIONS
+LEAD_OPERATIONS = frozenset({Operation.DIRECT, Operation.DECIDE, Operation.REPORTS})
+
+
+@dataclass(frozen=True)
+class RoleTemplate:
+    """What a role carries: field groups in its scope, operations there, and where its scope is
+    when a grant names no unit (`company`, `branch`: the holder's branch, `unit`: their unit).
+    A manager also reads the directory of their branch (`branch_groups`)."""
+
+    groups: frozenset[FieldGroup]
+    operations: frozenset[Operation]
+    default_scope: str  # company | branch | unit
+    branch_groups: frozenset[FieldGroup] = frozenset()
+
+
+ROLE_TEMPLATES: dict[Role, RoleTemplate] = {
+    Role.HQ_HR: RoleTemplate(ALL_GROUPS, HR_OPERATIONS, "company"),
+    Role.BRANCH_HR: RoleTemplate(ALL_GROUPS, HR_OPERATIONS, "branch"),
+    Role.MANAGER: RoleTemplate(WORK, LEAD_OPERATIONS, "unit", branch_groups=DIRECTORY),
+    Role.EMPLOYEE: RoleTemplate(frozenset(), frozenset(), "branch", branch_groups=DIRECTORY),
+    Role.EXECUTIVE: RoleTemplate(WORK, frozenset({Operation.REPORTS}), "company"),
+    Role.ADMIN: RoleTemplate(DIRECTORY, frozenset(), "company"),
+}
+
+
 class FieldNotPermitted(Exception):
     """Raised by a field the viewer may not read; the field resolves to null with this error."""
 
@@ -62,6 +110,11 @@ class Grant:
     groups: frozenset[FieldGroup]
     unit_path: str | None = None  # a subtree; "" means the whole company
     employee_id: int | None = None  # or exactly one employee
+    operations: frozenset[Operation] = frozenset()  # what the grant lets one do in its subtree
+    role: Role | None = None  # the built-in role it comes from (None: a custom role, self)
+    # False for what a role reads beside its scope (a manager's branch directory): not where
+    # the role is held (`Viewer.role_paths`).
+    is_scope: bool = True
 
     def covers(self, employee_id: int, unit_path: str) -> bool:
         if self.employee_id is not None:
@@ -84,6 +137,51 @@ class Viewer:
     # signed-in session, which has every scope its role allows.
     api_token_id: int | None = None
     token_scopes: frozenset[str] | None = None
+
+    # --- which grants -------------------------------------------------------------------
+
+    @property
+    def roles(self) -> frozenset[Role]:
+        """The built-in roles the viewer holds (by any grant)."""
+        return frozenset(g.role for g in self.grants if g.role is not None)
+
+    def holds(self, *roles: Role) -> bool:
+        return bool(self.roles.intersection(roles))
+
+    @property
+    def is_hq_hr(self) -> bool:
+        """HQ HR's company-wide powers: only the built-in role, held for the whole company."""
+        return any(g.role is Role.HQ_HR and g.unit_path == "" for g in self.grants)
+
+    def role_paths(self, role: Role) -> list[str]:
+        """The subtrees of the viewer's grants of one built-in role."""
+        return [
+            g.unit_path
+            for g in self.grants
+            if g.role is role and g.is_scope and g.unit_path is not None
+        ]
+
+    def act_paths(self, operation: Operation) -> list[str]:
+        """The subtrees where a grant allows the operation ("" for the whole company)."""
+        return [
+            g.unit_path
+            for g in self.grants
+            if operation in g.operations and g.unit_path is not None
+        ]
+
+    def acts_in(self, operation: Operation, unit_path: str) -> bool:
+        return any(unit_path.startswith(p) for p in self.act_paths(operation))
+
+    def may(self, operation: Operation) -> bool:
+        """Whether some grant allows the operation somewhere."""
+        return bool(self.act_paths(operation))
+
+    def act_filter(self, operation: Operation, field: str = "unit__path") -> Q | None:
+        """Records whose unit lies where the operation is allowed; None: nowhere."""
+        paths = self.act_paths(operation)
+        if "" in paths:
+            return Q()
+        return _any(Q(**{f"{field}__startswith": p}) for p in paths)
 
     @property
     def is_authenticated(self) -> bool:
@@ -157,12 +255,8 @@ class Viewer:
     # --- what may be changed ----------------------------------------------------------
 
     def can_manage_employees_in(self, unit_path: str) -> bool:
-        """HQ HR anywhere; branch HR inside their own branch."""
-        if self.role is Role.HQ_HR:
-            return True
-        if self.role is Role.BRANCH_HR and self.scope_path:
-            return unit_path.startswith(self.scope_path)
-        return False
+        """HR where a grant manages: HQ HR anywhere, branch HR in their branch."""
+        return self.acts_in(Operation.MANAGE, unit_path)
 
     def can_manage_setting_in(self, unit_path: str | None) -> bool:
         """A setting that belongs to a unit (its attendance rules, a course session, a trigger
@@ -170,27 +264,24 @@ class Viewer:
         HQ HR. A write that finds an existing setting and names a unit for it asks this twice,
         where the setting is now and where it goes (access/second_ids.py SECOND_IDS)."""
         if unit_path is None:
-            return self.role is Role.HQ_HR
+            return self.is_hq_hr
         return self.can_manage_employees_in(unit_path)
 
     def can_direct_in(self, unit_path: str) -> bool:
         """Set targets, start assessments: HR in its scope, and a manager in their own subtree."""
-        if self.can_manage_employees_in(unit_path):
-            return True
-        return (
-            self.role is Role.MANAGER
-            and self.scope_path is not None
-            and unit_path.startswith(self.scope_path)
-        )
+        return self.acts_in(Operation.DIRECT, unit_path)
 
     def can_manage_org_in(self, unit_path: str) -> bool:
         """The tree's shape: HQ HR anywhere, branch HR in its branch (not the branch's own head:
         org/service.update_unit)."""
-        if self.role is Role.HQ_HR:
-            return True
-        if self.role is Role.BRANCH_HR and self.scope_path:
-            return unit_path.startswith(self.scope_path)
-        return False
+        return self.acts_in(Operation.MANAGE, unit_path)
+
+    def manages_above(self, unit_path: str) -> bool:
+        """Manages the unit from above it: HR whose grant is rooted at the unit itself (a branch
+        HR and their branch) does not decide who heads it."""
+        return any(
+            unit_path.startswith(p) and unit_path != p for p in self.act_paths(Operation.MANAGE)
+        )
 
     # --- nothing about oneself ----------------------------------------------------------
 
@@ -207,25 +298,30 @@ class Viewer:
 
     @property
     def can_manage_employees(self) -> bool:
-        return self.role in (Role.HQ_HR, Role.BRANCH_HR)
+        return self.may(Operation.MANAGE)
 
     @property
     def can_manage_org(self) -> bool:
-        return self.role in (Role.HQ_HR, Role.BRANCH_HR)
+        return self.may(Operation.MANAGE)
 
     @property
     def can_manage_users(self) -> bool:
-        return self.role is Role.ADMIN
+        return self.holds(Role.ADMIN)
 
     @property
     def can_change_user_status(self) -> bool:
         """Enable and disable sign-in accounts: the admin, and HQ HR (for people leaving)."""
-        return self.is_session and self.role in (Role.ADMIN, Role.HQ_HR)
+        return self.is_session and (self.holds(Role.ADMIN) or self.is_hq_hr)
 
     @property
     def can_read_audit_log(self) -> bool:
         """The audit trail holds who read and changed whose personal data: HQ HR only."""
-        return self.is_session and self.role is Role.HQ_HR
+        return self.is_session and self.is_hq_hr
+
+    @property
+    def can_define_roles(self) -> bool:
+        """Custom roles and who holds which role: HQ HR, signed in."""
+        return self.is_session and self.is_hq_hr
 
 
 ANONYMOUS = Viewer()
@@ -240,27 +336,37 @@ def grants_for_role(
     scope_path: str | None,
     branch_path: str | None,
 ) -> tuple[Grant, ...]:
-    """The grants a role carries. Unknown combinations grant nothing (deny by default)."""
-    grants: list[Grant] = []
-    if role is Role.HQ_HR:
-        grants.append(Grant(ALL_GROUPS, unit_path=""))
-    elif role is Role.EXECUTIVE:
-        grants.append(Grant(WORK, unit_path=""))
-    elif role is Role.ADMIN:
-        grants.append(Grant(DIRECTORY, unit_path=""))
-    elif role is Role.BRANCH_HR:
-        if scope_path:
-            grants.append(Grant(ALL_GROUPS, unit_path=scope_path))
-    elif role is Role.MANAGER:
-        if scope_path:
-            grants.append(Grant(WORK, unit_path=scope_path))
-        if branch_path:
-            grants.append(Grant(DIRECTORY, unit_path=branch_path))
-    elif role is Role.EMPLOYEE and branch_path:
-        grants.append(Grant(DIRECTORY, unit_path=branch_path))
+    """The grants of one role held at a scope (None: the template's default, which the caller
+    resolves), and the self grant. Unknown combinations grant nothing (deny by default)."""
+    grants = list(template_grants(role, scope_path=scope_path, branch_path=branch_path))
     if employee_id is not None:
         grants.append(Grant(ALL_GROUPS, employee_id=employee_id))
     return tuple(grants)
+
+
+def template_grants(role: Role, *, scope_path: str | None, branch_path: str | None) -> list[Grant]:
+    """The grants one built-in role carries at a scope (a company-wide template: always "")."""
+    template = ROLE_TEMPLATES[role]
+    path = "" if template.default_scope == "company" else scope_path
+    grants: list[Grant] = []
+    if path is not None and (template.groups or template.operations):
+        grants.append(
+            Grant(template.groups, unit_path=path, operations=template.operations, role=role)
+        )
+    if template.branch_groups and branch_path is not None:
+        grants.append(
+            Grant(template.branch_groups, unit_path=branch_path, role=role, is_scope=False)
+        )
+    return grants
+
+
+def custom_grant(
+    groups: Iterable[FieldGroup], operations: Iterable[Operation], scope_path: str | None
+) -> list[Grant]:
+    """A custom role held at a scope: exactly its groups and operations there (no scope, nothing)."""
+    if scope_path is None:
+        return []
+    return [Grant(frozenset(groups), unit_path=scope_path, operations=frozenset(operations))]
 
 
 def mask(value: str | None, visible: int = 4) -> str | None:

@@ -34,6 +34,8 @@ class SecondCheck(StrEnum):
     # The company-wide catalogue (KPIs, positions, courses, competencies, tests): anyone
     # signed in reads it; the write changes nothing of it.
     CATALOGUE = "catalogue"
+    # In what HQ HR alone does (roles and grants): HQ HR reads every account, unit and role.
+    HQ_HR = "hq_hr"
 
 
 @dataclass(frozen=True)
@@ -112,4 +114,8 @@ SECOND_IDS: dict[str, dict[str, SecondId]] = {
     "createRequisition": {"positionId": _CATALOGUE},
     "scheduleInterview": {"interviewerIds": _SEEN},
     "hireCandidate": {"managerId": _SEEN},
+    "grantRole": {
+        "customRoleId": SecondId(SecondCheck.HQ_HR, "the role granted"),
+        "scopeUnitId": SecondId(SecondCheck.HQ_HR, "where it is granted: any unit"),
+    },
 }

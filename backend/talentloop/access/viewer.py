@@ -1,11 +1,21 @@
-"""Build the Viewer for a signed-in user: role, scope subtree and grants."""
+"""Build the Viewer for a signed-in user: every role grant they hold, each at its scope."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
-from talentloop.access.policy import ANONYMOUS, Viewer, grants_for_role
-from talentloop.accounts.models import Role, User
+from talentloop.access.policy import (
+    ALL_GROUPS,
+    ANONYMOUS,
+    ROLE_TEMPLATES,
+    FieldGroup,
+    Grant,
+    Operation,
+    Viewer,
+    custom_grant,
+    template_grants,
+)
+from talentloop.accounts.models import Role, RoleGrant, User
 from talentloop.accounts.sessions import Credentials
 from talentloop.org.models import OrgUnit, OrgUnitType
 
@@ -32,29 +42,54 @@ async def load_viewer(who: int | Credentials) -> Viewer:
 
 
 async def viewer_for_user(user: User) -> Viewer:
+    """Every grant the user holds (accounts.models.RoleGrant), each at its own scope; the
+    viewer's `role` and `scope_path` are the primary grant's, for display only."""
     employee = user.employee
     own_unit: OrgUnit | None = employee.unit if employee is not None else None
     branch = await _branch_of(own_unit) if own_unit is not None else None
+    branch_path = branch.path if branch is not None else None
+    own_path = own_unit.path if own_unit is not None else None
 
+    grants: list[Grant] = []
+    primary_path: str | None = None
+    role_grants = await RoleGrant.filter(user_id=user.id).select_related(
+        "scope_unit", "custom_role"
+    )
+    for rg in sorted(role_grants, key=lambda g: (not g.is_primary, g.id)):
+        scope: OrgUnit | None = rg.scope_unit
+        if rg.custom_role is not None:
+            role = rg.custom_role
+            path = scope.path if scope is not None else branch_path
+            grants += custom_grant(
+                (FieldGroup(g) for g in role.groups if g in FieldGroup.__members__.values()),
+                (Operation(o) for o in role.operations if o in Operation.__members__.values()),
+                path,
+            )
+            continue
+        if rg.role is None:
+            continue
+        if scope is not None:
+            path = scope.path
+        else:
+            path = {"branch": branch_path, "unit": own_path}.get(
+                ROLE_TEMPLATES[rg.role].default_scope
+            )
+        if rg.is_primary:
+            primary_path = path if rg.role in (Role.BRANCH_HR, Role.MANAGER) else None
+        grants += template_grants(rg.role, scope_path=path, branch_path=branch_path)
+    if employee is not None:
+        grants.append(Grant(ALL_GROUPS, employee_id=employee.id))
     scope_unit: OrgUnit | None = user.scope_unit
-    if scope_unit is None:
-        if user.role is Role.BRANCH_HR:
-            scope_unit = branch
-        elif user.role is Role.MANAGER:
-            scope_unit = own_unit
+    if scope_unit is None and primary_path is not None:
+        scope_unit = own_unit if user.role is Role.MANAGER else branch
     return Viewer(
         user_id=user.id,
         username=user.username,
         role=user.role,
         employee_id=employee.id if employee is not None else None,
         scope_unit_id=scope_unit.id if scope_unit is not None else None,
-        scope_path=scope_unit.path if scope_unit is not None else None,
-        grants=grants_for_role(
-            user.role,
-            employee_id=employee.id if employee is not None else None,
-            scope_path=scope_unit.path if scope_unit is not None else None,
-            branch_path=branch.path if branch is not None else None,
-        ),
+        scope_path=primary_path,
+        grants=tuple(grants),
     )
 
 

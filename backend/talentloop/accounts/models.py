@@ -13,7 +13,9 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from tortoise import fields
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.models import Model
+from tortoise.signals import post_save
 
 if TYPE_CHECKING:
     from talentloop.org.models import OrgUnit
@@ -118,3 +120,89 @@ class ApiToken(Model):
 
     class Meta:
         table = "api_token"
+
+
+class CustomRole(Model):
+    """A role HQ HR defines: the field groups it reads and the operations it may perform
+    (access/policy.py FieldGroup, Operation), held through RoleGrant with a scope."""
+
+    id = fields.IntField(primary_key=True)
+    name_zh = fields.CharField(max_length=64, unique=True)
+    name_en = fields.CharField(max_length=64, unique=True)
+    groups: fields.Field[list[str]] = fields.JSONField(default=list)
+    operations: fields.Field[list[str]] = fields.JSONField(default=list)
+    based_on = fields.CharEnumField(Role, max_length=16, null=True)  # the template it copied
+    created_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "talentloop.User", related_name="custom_roles_created", null=True, on_delete=fields.SET_NULL
+    )
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "custom_role"
+
+
+class RoleGrant(Model):
+    """One role a user holds at a scope, a built-in role or a custom one.
+
+    No scope unit: the role's default (the company, the holder's branch or unit). `is_primary` marks the grant
+    that `User.role`/`scope_unit` describe, kept in step with them (`_sync_primary_grant`)."""
+
+    id = fields.IntField(primary_key=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "talentloop.User", related_name="role_grants", on_delete=fields.CASCADE
+    )
+    role = fields.CharEnumField(Role, max_length=16, null=True)
+    custom_role: fields.ForeignKeyNullableRelation[CustomRole] = fields.ForeignKeyField(
+        "talentloop.CustomRole", related_name="grants", null=True, on_delete=fields.RESTRICT
+    )
+    # A grant whose unit is removed goes with it: it never widens to the role's default.
+    scope_unit: fields.ForeignKeyNullableRelation[OrgUnit] = fields.ForeignKeyField(
+        "talentloop.OrgUnit", related_name="role_grants", null=True, on_delete=fields.CASCADE
+    )
+    is_primary = fields.BooleanField(default=False)
+    granted_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "talentloop.User", related_name="grants_given", null=True, on_delete=fields.SET_NULL
+    )
+    granted_at = fields.DatetimeField(auto_now_add=True)
+
+    user_id: int
+    custom_role_id: int | None
+    scope_unit_id: int | None
+    granted_by_id: int | None
+
+    class Meta:
+        table = "role_grant"
+        indexes = (("user_id", "is_primary"), ("role",), ("scope_unit_id",))
+
+
+@post_save(User)
+async def _sync_primary_grant(
+    sender: type[User],
+    instance: User,
+    created: bool,
+    using_db: BaseDBAsyncClient | None,
+    update_fields: list[str] | None,
+) -> None:
+    """A user's role and scope unit are their primary grant: created with the user, moved
+    with them."""
+    if (
+        not created
+        and update_fields
+        and not {"role", "scope_unit", "scope_unit_id"} & set(update_fields)
+    ):
+        return
+    values = {
+        "role": instance.role,
+        "scope_unit_id": instance.scope_unit_id,
+        "custom_role_id": None,
+    }
+    updated = (
+        await RoleGrant.filter(user_id=instance.id, is_primary=True)
+        .using_db(using_db)
+        .update(**values)
+        if not created
+        else 0
+    )
+    if not updated:
+        await RoleGrant.create(user_id=instance.id, is_primary=True, using_db=using_db, **values)

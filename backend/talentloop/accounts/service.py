@@ -182,7 +182,7 @@ async def set_user_active(viewer: Viewer, user_id: int, active: bool) -> User:
         raise ServiceError.one(
             ErrorCode.INVALID, "You cannot disable or enable your own account.", "userId"
         )
-    if user.role is Role.ADMIN and viewer.role is not Role.ADMIN:
+    if user.role is Role.ADMIN and not viewer.holds(Role.ADMIN):
         raise ServiceError.one(
             ErrorCode.FORBIDDEN, "Only an administrator changes an administrator.", "userId"
         )

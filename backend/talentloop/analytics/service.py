@@ -23,7 +23,7 @@ from tortoise.expressions import Q, Subquery
 from tortoise.functions import Count, Sum
 from tortoise.queryset import QuerySet
 
-from talentloop.access.policy import SYSTEM, FieldGroup, Viewer
+from talentloop.access.policy import SYSTEM, FieldGroup, Operation, Viewer
 from talentloop.accounts.models import Role
 from talentloop.analytics import stats
 from talentloop.analytics.models import EffectEstimate, EventKind, ExternalEvent, KpiValuation
@@ -121,7 +121,7 @@ REPORT_ROLES = frozenset({Role.HQ_HR, Role.BRANCH_HR, Role.MANAGER, Role.EXECUTI
 def may_read_reports(viewer: Viewer) -> bool:
     """HR, managers and the boss read the report, each over the employees they may see (the
     WORK field group); an employee's own KPIs are on their own pages, not in a comparison."""
-    return viewer is SYSTEM or (viewer.is_authenticated and viewer.role in REPORT_ROLES)
+    return viewer is SYSTEM or (viewer.is_authenticated and viewer.may(Operation.REPORTS))
 
 
 @dataclass(frozen=True)
@@ -697,7 +697,7 @@ async def get_event(viewer: Viewer, event_id: int) -> ExternalEvent | None:
 
 
 def may_read_valuations(viewer: Viewer) -> bool:
-    return may_read_reports(viewer) and viewer.role is not Role.MANAGER
+    return may_read_reports(viewer) and viewer.holds(Role.HQ_HR, Role.BRANCH_HR, Role.EXECUTIVE)
 
 
 async def delete_event(viewer: Viewer, event_id: int) -> None:
@@ -713,7 +713,7 @@ async def set_valuation(
     viewer: Viewer, *, kpi_id: int, value_per_unit: Decimal, note: str
 ) -> KpiValuation:
     """What one unit of a KPI is worth: company pay and finance policy, so HQ HR's."""
-    if viewer.role is not Role.HQ_HR:
+    if not viewer.is_hq_hr:
         raise ServiceError.one(ErrorCode.FORBIDDEN, "HQ HR sets KPI values.")
     if value_per_unit < 0:
         raise ServiceError.one(ErrorCode.INVALID, "A value cannot be negative.", "valuePerUnit")

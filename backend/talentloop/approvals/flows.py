@@ -22,6 +22,7 @@ from typing import Any
 from tortoise.transactions import in_transaction
 
 from talentloop.access.policy import Viewer
+from talentloop.access.viewer import viewer_for_user
 from talentloop.accounts.models import Role, User
 from talentloop.approvals.models import (
     ApprovalFlow,
@@ -30,7 +31,7 @@ from talentloop.approvals.models import (
     RequestType,
     StepMode,
 )
-from talentloop.approvals.rules import GUARDED, deciders
+from talentloop.approvals.rules import GUARDED, deciders, decides
 from talentloop.approvals.service import _user_of
 from talentloop.audit import service as audit
 from talentloop.audit.models import AuditAction
@@ -61,7 +62,7 @@ def may_edit(viewer: Viewer, request_type: RequestType) -> bool:
     """Whether the viewer's role edits flows of the type (somewhere): HR the everyday ones,
     HQ HR the guarded ones too."""
     if request_type in GUARDED:
-        return viewer.role is Role.HQ_HR
+        return viewer.is_hq_hr
     return viewer.can_manage_employees
 
 
@@ -108,7 +109,7 @@ async def save_flow(
             raise ServiceError.one(
                 ErrorCode.FORBIDDEN, "Only HR of the unit edits its flows.", "unitId"
             )
-    elif viewer.role is not Role.HQ_HR:
+    elif not viewer.is_hq_hr:
         raise ServiceError.one(
             ErrorCode.FORBIDDEN, "Only HQ HR edits the company's default flows.", "unitId"
         )
@@ -226,10 +227,15 @@ async def _check_named(request_type: RequestType, steps: Sequence[StepInput]) ->
     ids = [s.user_id for s in steps if s.user_id is not None]
     if not ids:
         return
-    users = {u.id: u for u in await User.filter(id__in=ids, is_active=True)}
+    users = {
+        u.id: u
+        for u in await User.filter(id__in=ids, is_active=True).prefetch_related(
+            "employee__unit", "scope_unit"
+        )
+    }
     if any(i not in users for i in ids):
         raise not_found("User", "steps")
-    roles = deciders(request_type)
+    deciding = {i: decides(await viewer_for_user(u), request_type) for i, u in users.items()}
     problems = [
         FieldError(
             "This colleague's role does not decide such requests.",
@@ -237,7 +243,7 @@ async def _check_named(request_type: RequestType, steps: Sequence[StepInput]) ->
             f"steps.{i}",
         )
         for i, s in enumerate(steps)
-        if s.user_id is not None and users[s.user_id].role not in roles
+        if s.user_id is not None and not deciding[s.user_id]
     ]
     if problems:
         raise ServiceError(*problems)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from talentloop.access.policy import Operation, Viewer
 from talentloop.accounts.models import Role
 from talentloop.approvals.models import ApproverRule, RequestType, StepMode
 
@@ -103,3 +104,16 @@ DECIDERS: dict[RequestType, frozenset[Role]] = {
 
 def deciders(request_type: RequestType) -> frozenset[Role]:
     return DECIDERS.get(request_type, frozenset({Role.HQ_HR}))
+
+
+def decides(viewer: Viewer, request_type: RequestType, unit_path: str | None = None) -> bool:
+    """Whether the viewer's grants decide requests of the type (in a unit, when given): a
+    built-in role among the type's deciders; or, for an everyday type, a custom role's grant
+    that DECIDES there. The guarded types are the built-in roles' alone."""
+    if viewer.holds(*deciders(request_type)):
+        return True
+    if request_type in GUARDED:
+        return False
+    if unit_path is None:
+        return viewer.may(Operation.DECIDE)
+    return viewer.acts_in(Operation.DECIDE, unit_path)

@@ -46,9 +46,9 @@ from tortoise.expressions import Q, Subquery
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
-from talentloop.access.policy import Viewer
+from talentloop.access.policy import Operation, Viewer
 from talentloop.access.viewer import viewer_for_user
-from talentloop.accounts.models import Role, User
+from talentloop.accounts.models import Role, RoleGrant, User
 from talentloop.approvals.models import (
     ApprovalEvent,
     ApprovalFlow,
@@ -68,7 +68,7 @@ from talentloop.approvals.rules import DEFAULT_PLANS as DEFAULT_PLANS
 from talentloop.approvals.rules import FALLBACK_PLAN as FALLBACK_PLAN
 from talentloop.approvals.rules import GUARDED as GUARDED
 from talentloop.approvals.rules import NEVER_SKIPPED as NEVER_SKIPPED
-from talentloop.approvals.rules import deciders
+from talentloop.approvals.rules import decides as decides
 from talentloop.errors import ErrorCode, FieldError, ServiceError, not_found
 from talentloop.org.models import OrgUnit, OrgUnitType
 from talentloop.people.models import Employee
@@ -249,31 +249,32 @@ async def _resolve(
         branch = await _branch_of(unit)
         return await _head_from(chain, chain.index(branch.id), excluded)
     if rule is ApproverRule.HQ_HR:
-        users = await User.filter(role=Role.HQ_HR, is_active=True).order_by("id")
+        users = await User.filter(
+            id__in=Subquery(RoleGrant.filter(role=Role.HQ_HR).values("user_id")), is_active=True
+        ).order_by("id")
         return [u.id for u in users if u not in excluded]
     if rule is ApproverRule.USER:
         user_id = spec.get("user_id")
         user = await User.get_or_none(id=user_id, is_active=True) if user_id else None
         return [user.id] if user is not None and user not in excluded else []
     role = Role(spec["role"])
-    candidates = User.filter(role=role, is_active=True)
-    if role is not Role.HQ_HR:
-        # Only users whose scope can cover the unit: a scope unit on its chain, or (no scope
-        # set: derived from the employee's unit or branch) an employee in the same branch.
-        paths = [u.path for u in await OrgUnit.filter(id__in=chain)]
-        branch = await _branch_of(unit)
-        candidates = candidates.filter(
-            Q(scope_unit__path__in=paths)
-            | Q(scope_unit_id=None, employee__unit__path__startswith=branch.path)
-        )
+    # Those holding the role in a grant whose scope covers the unit: a scope unit on its chain,
+    # or (no scope set: derived from the employee's unit or branch) an employee in its branch.
+    paths = [u.path for u in await OrgUnit.filter(id__in=chain)]
+    branch = await _branch_of(unit)
+    holders = RoleGrant.filter(role=role).filter(
+        Q(scope_unit__path__in=paths)
+        | Q(scope_unit_id=None, user__employee__unit__path__startswith=branch.path)
+    )
+    candidates = User.filter(
+        id__in=Subquery(holders.values("user_id")), is_active=True
+    ).prefetch_related("employee__unit", "scope_unit")
     found = []
-    for user in await candidates.order_by("id").prefetch_related("employee__unit", "scope_unit"):
+    for user in await candidates.order_by("id"):
         if user in excluded:
             continue
         viewer = await viewer_for_user(user)
-        if role is Role.HQ_HR or (
-            viewer.scope_path is not None and unit.path.startswith(viewer.scope_path)
-        ):
+        if any(unit.path.startswith(p) for p in viewer.role_paths(role)):
             found.append(user.id)
     return found
 
@@ -289,26 +290,25 @@ async def stage_approvers(
         for user_id in await _resolve(spec, request, unit, excluded):
             if user_id not in ids:
                 ids.append(user_id)
-    roles = deciders(request.request_type)
-    kept = await _seeing(ids, unit, roles)
+    kind = request.request_type
+    kept = await _seeing(ids, unit, kind)
     if not kept:
         kept = await _seeing(
             await _resolve({"rule": ApproverRule.HQ_HR.value}, request, unit, excluded),
             unit,
-            roles,
+            kind,
         )
     return kept
 
 
-async def _seeing(ids: list[int], unit: OrgUnit, roles: frozenset[Role]) -> list[int]:
-    """The users who see the unit and hold a role that decides the request's type."""
+async def _seeing(ids: list[int], unit: OrgUnit, request_type: RequestType) -> list[int]:
+    """The users who see the unit and hold a grant that decides the request's type there."""
     if not ids:
         return []
     seeing = set()
-    for user in await User.filter(id__in=ids, role__in=list(roles)).prefetch_related(
-        "employee__unit", "scope_unit"
-    ):
-        if (await viewer_for_user(user)).can_see_unit(unit.path):
+    for user in await User.filter(id__in=ids).prefetch_related("employee__unit", "scope_unit"):
+        viewer = await viewer_for_user(user)
+        if viewer.can_see_unit(unit.path) and decides(viewer, request_type, unit.path):
             seeing.add(user.id)
     return [i for i in ids if i in seeing]
 
@@ -468,7 +468,7 @@ def acting_on(viewer: Viewer, request_type: RequestType, acting: Sequence[int]) 
     """Of those the viewer acts for (`acting_for`), whom they act for on a request of the type:
     a delegate whose own role does not decide the type acts only for themself (a sales rep
     standing in for HQ HR does not release an export)."""
-    return list(acting) if viewer.role in deciders(request_type) else list(acting[:1])
+    return list(acting) if decides(viewer, request_type) else list(acting[:1])
 
 
 def visible_requests(viewer: Viewer, acting: Sequence[int] = ()) -> QuerySet[ApprovalRequest]:
@@ -491,10 +491,12 @@ def visible_requests(viewer: Viewer, acting: Sequence[int] = ()) -> QuerySet[App
     )
     if viewer.employee_id is not None:
         mine |= Q(employee_id=viewer.employee_id)
-    if viewer.role is Role.HQ_HR:
+    handled = viewer.act_paths(Operation.MANAGE)  # HR handles the requests of its scope
+    if "" in handled:
         mine = Q()
-    elif viewer.role is Role.BRANCH_HR and viewer.scope_path:
-        mine |= Q(unit__path__startswith=viewer.scope_path)
+    else:
+        for path in handled:
+            mine |= Q(unit__path__startswith=path)
     return ApprovalRequest.filter(where).filter(mine)
 
 

@@ -37,8 +37,7 @@ from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from talentloop import spreadsheets
-from talentloop.access.policy import FieldGroup, Viewer
-from talentloop.accounts.models import Role
+from talentloop.access.policy import FieldGroup, Operation, Viewer
 from talentloop.approvals import service as approvals
 from talentloop.approvals.models import (
     ApprovalEvent,
@@ -936,12 +935,12 @@ def leave_to_decide(viewer: Viewer) -> QuerySet[LeaveRequest]:
         return LeaveRequest.filter(id__in=[])
     mine = awaiting(viewer, RequestType.LEAVE)
     legacy: Q | None = Q()
-    if viewer.role is not Role.HQ_HR:  # HQ HR decides anyone's
+    deciding = viewer.act_paths(Operation.DECIDE)
+    if "" not in deciding:  # HQ HR decides anyone's
         clauses = []
         if viewer.employee_id is not None:
             clauses.append(Q(employee__manager_id=viewer.employee_id))
-        if viewer.role in (Role.BRANCH_HR, Role.MANAGER) and viewer.scope_path:
-            clauses.append(Q(employee__unit__path__startswith=viewer.scope_path))
+        clauses += [Q(employee__unit__path__startswith=path) for path in deciding]
         legacy = None
         for clause in clauses:
             legacy = clause if legacy is None else legacy | clause

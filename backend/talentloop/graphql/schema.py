@@ -63,6 +63,7 @@ from talentloop.records.types import ContractNode
 from talentloop.recruitment.schema import RecruitmentMutation, RecruitmentQuery
 from talentloop.recruitment.types import ApplicationNode, PostingNode, RequisitionNode
 from talentloop.reports.schema import ReportsQuery
+from talentloop.roles.schema import RolesMutation, RolesQuery
 from talentloop.skills.schema import SkillsMutation, SkillsQuery
 from talentloop.skills.types import (
     AssessmentRoundNode,
@@ -110,6 +111,7 @@ Query = merge_types(
         ApprovalsQuery,
         RecruitmentQuery,
         PrivacyQuery,
+        RolesQuery,
     ),
 )
 Mutation = merge_types(
@@ -128,6 +130,7 @@ Mutation = merge_types(
         AttendanceMutation,
         ApprovalsMutation,
         RecruitmentMutation,
+        RolesMutation,
     ),
 )
 

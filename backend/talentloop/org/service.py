@@ -11,7 +11,6 @@ from tortoise.transactions import in_transaction
 
 from talentloop import versions
 from talentloop.access.policy import Viewer
-from talentloop.accounts.models import Role
 from talentloop.audit import service as audit
 from talentloop.errors import ErrorCode, FieldError, ServiceError, not_found
 from talentloop.org.models import OrgUnit, OrgUnitType
@@ -176,7 +175,7 @@ async def update_unit(
         if region is not None:
             values["region"] = region
         if set_manager:
-            if viewer.role is Role.BRANCH_HR and unit.path == viewer.scope_path:
+            if not viewer.manages_above(unit.path):
                 # The branch head approves the branch's pay and hiring: who that is is HQ HR's
                 # to decide, never the branch HR's whose requests the head approves.
                 raise ServiceError.one(

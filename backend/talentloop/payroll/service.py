@@ -24,8 +24,7 @@ from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
-from talentloop.access.policy import FieldGroup, Viewer
-from talentloop.accounts.models import Role
+from talentloop.access.policy import FieldGroup, Operation, Viewer
 from talentloop.approvals import service as approvals
 from talentloop.approvals.models import (
     ApprovalEvent,
@@ -84,11 +83,8 @@ log = logging.getLogger(__name__)
 
 def _managed_paths(viewer: Viewer) -> list[str]:
     """The subtrees whose payroll the viewer runs: HQ HR everywhere, branch HR their branch."""
-    if viewer.role is Role.HQ_HR:
-        return [""]
-    if viewer.role is Role.BRANCH_HR and viewer.scope_path:
-        return [viewer.scope_path]
-    return []
+    paths = viewer.act_paths(Operation.MANAGE)
+    return [""] if "" in paths else paths
 
 
 def _under(paths: list[str], prefix: str) -> Q | None:
@@ -352,7 +348,7 @@ async def set_position_structure(
     note: str = "",
 ) -> SalaryStructure:
     """Company-wide pay of a position: HQ HR."""
-    if viewer.role is not Role.HQ_HR:
+    if not viewer.is_hq_hr:
         raise ServiceError.one(ErrorCode.FORBIDDEN, "HQ HR sets a position's pay.")
     position = await Position.get_or_none(id=position_id)
     if position is None:

@@ -309,7 +309,7 @@ async def execute(
 async def get_job(viewer: Viewer, job_id: int) -> ImportJob | None:
     """A job is its creator's, and HQ HR's."""
     job = await ImportJob.get_or_none(id=job_id)
-    if job is None or not (job.created_by_id == viewer.user_id or viewer.role == "hq_hr"):
+    if job is None or not (job.created_by_id == viewer.user_id or viewer.is_hq_hr):
         return None
     return job
 

@@ -13,7 +13,7 @@ from typing import Any
 from tortoise.transactions import in_transaction
 
 from talentloop.access.policy import SYSTEM, FieldGroup, Viewer
-from talentloop.accounts.models import Role, User
+from talentloop.accounts.models import User
 from talentloop.approvals import service as approvals
 from talentloop.approvals.models import ApprovalEvent, ApprovalRequest, EventKind, RequestType
 from talentloop.audit import service as audit
@@ -177,7 +177,7 @@ async def suspend(
     periods: int,
 ) -> PaySuspension:
     """Only HQ HR suspends performance pay: it is company pay policy."""
-    if viewer.role is not Role.HQ_HR:
+    if not viewer.is_hq_hr:
         raise ServiceError.one(ErrorCode.FORBIDDEN, "Only HQ HR suspends performance pay.")
     unit = await org_service.get_unit(viewer, unit_id)
     if unit is None:
@@ -389,7 +389,7 @@ approvals.register_people(RequestType.PAY_RESTORE, _paid_under)
 
 async def may_decide(viewer: Viewer, suspension: PaySuspension, step: RestoreStep) -> bool:
     if step is RestoreStep.HQ_HR:
-        return viewer.role is Role.HQ_HR
+        return viewer.is_hq_hr
     head_user = await branch_head(suspension)
     return head_user is not None and head_user.id == viewer.user_id
 

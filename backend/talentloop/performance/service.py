@@ -12,7 +12,6 @@ from tortoise.transactions import in_transaction
 
 from talentloop import versions
 from talentloop.access.policy import FieldGroup, Viewer
-from talentloop.accounts.models import Role
 from talentloop.audit import service as audit
 from talentloop.errors import ErrorCode, FieldError, ServiceError, not_found
 from talentloop.org import service as org_service
@@ -63,7 +62,7 @@ class KpiInput:
 
 
 async def create_kpi(viewer: Viewer, data: KpiInput) -> Kpi:
-    if viewer.role is not Role.HQ_HR:
+    if not viewer.is_hq_hr:
         raise ServiceError.one(ErrorCode.FORBIDDEN, "Only HQ HR defines KPIs.")
     problems: list[FieldError] = []
     code, name = data.code.strip(), data.name.strip()

@@ -33,8 +33,8 @@ from tortoise.expressions import Q, Subquery
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
-from talentloop.access.policy import Viewer
-from talentloop.accounts.models import Role, User
+from talentloop.access.policy import Operation, Viewer
+from talentloop.accounts.models import User
 from talentloop.approvals import service as approvals
 from talentloop.approvals.models import ApprovalRequest, RequestType
 from talentloop.audit import service as audit
@@ -104,11 +104,7 @@ def china_today() -> date:
 def _directed(viewer: Viewer) -> Q | None:
     """Units where the viewer directs: HQ HR everywhere, branch HR its branch, a team lead
     their own team (Viewer.can_direct_in); None: nowhere."""
-    if viewer.role is Role.HQ_HR:
-        return Q()
-    if viewer.role in (Role.BRANCH_HR, Role.MANAGER) and viewer.scope_path:
-        return Q(unit__path__startswith=viewer.scope_path)
-    return None
+    return viewer.act_filter(Operation.DIRECT)
 
 
 def visible_requisitions(viewer: Viewer) -> QuerySet[Requisition]:
@@ -130,7 +126,7 @@ def visible_applications(viewer: Viewer) -> QuerySet[Application]:
             Interview.filter(scorecards__interviewer_id=viewer.user_id).values("application_id")
         )
     )
-    if viewer.role is Role.HQ_HR:
+    if "" in viewer.act_paths(Operation.DIRECT):
         return Application.all()  # (an empty Q ORed with another is that other alone)
     where = _directed(viewer)
     return Application.filter(interviewing if where is None else where | interviewing)

@@ -98,13 +98,13 @@ class WorkforceReport:
 
 def may_read_labour_cost(viewer: Viewer) -> bool:
     """Pay is HR's (the PAY field group): HR reads labour cost over the people in its scope."""
-    return viewer.role in HR
+    return viewer.holds(*HR)
 
 
 def may_read_personal_structure(viewer: Viewer) -> bool:
     """Age and gender come from PERSONAL fields: HR and the boss read them as a structure; a team
     lead's team is small enough for a band to name a person."""
-    return viewer.role in STRUCTURE_ROLES
+    return viewer.holds(*STRUCTURE_ROLES)
 
 
 def month_end(month: date) -> date:

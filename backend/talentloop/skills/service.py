@@ -14,7 +14,6 @@ from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from talentloop.access.policy import FieldGroup, Viewer
-from talentloop.accounts.models import Role
 from talentloop.audit import service as audit
 from talentloop.errors import ErrorCode, FieldError, ServiceError, not_found
 from talentloop.org import service as org_service
@@ -60,7 +59,7 @@ async def list_categories(viewer: Viewer) -> list[CompetencyCategory]:
 
 
 def _require_hq_hr(viewer: Viewer, what: str) -> None:
-    if viewer.role is not Role.HQ_HR:
+    if not viewer.is_hq_hr:
         raise ServiceError.one(ErrorCode.FORBIDDEN, f"Only HQ HR edits {what}.")
 
 

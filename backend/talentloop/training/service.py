@@ -600,12 +600,8 @@ async def visible_plans(viewer: Viewer) -> list[TrainingPlan]:
 def _may_read_plan(viewer: Viewer, plan: TrainingPlan) -> bool:
     return (
         viewer.can_direct_in(plan.unit.path)
-        or viewer.role is Role.EXECUTIVE
-        or (
-            viewer.role is Role.MANAGER
-            and viewer.scope_path is not None
-            and viewer.scope_path.startswith(plan.unit.path)
-        )
+        or viewer.holds(Role.EXECUTIVE)
+        or any(path.startswith(plan.unit.path) for path in viewer.role_paths(Role.MANAGER))
     )
 
 
@@ -837,7 +833,7 @@ class CourseInput:
 
 
 async def create_course(viewer: Viewer, data: CourseInput) -> Course:
-    if viewer.role is not Role.HQ_HR:
+    if not viewer.is_hq_hr:
         raise ServiceError.one(ErrorCode.FORBIDDEN, "HQ HR keeps the course library.")
     problems: list[FieldError] = []
     if not data.code.strip():
@@ -993,7 +989,7 @@ async def create_target_rule(
     threshold_percent: Decimal | None,
     bonus_amount: Decimal | None,
 ) -> TrainingTargetRule:
-    if viewer.role is not Role.HQ_HR:
+    if not viewer.is_hq_hr:
         raise ServiceError.one(ErrorCode.FORBIDDEN, "HQ HR ties courses to targets.")
     if await get_course(viewer, course_id) is None:
         raise not_found("Course", "courseId")

@@ -238,7 +238,7 @@ class CourseNode(Node):
     @strawberry.field(description="Fully loaded cost; null with an error for other roles.")
     async def cost(self, info: Info) -> CourseCostInfo | None:
         viewer = info.context.viewer
-        if not (viewer.can_manage_employees or viewer.role is Role.EXECUTIVE):
+        if not (viewer.can_manage_employees or viewer.holds(Role.EXECUTIVE)):
             raise FieldNotPermitted("cost")
         c = await costs.course_cost(self._model)
         return CourseCostInfo(

@@ -1,0 +1,1 @@
+"""Custom roles and role grants: who holds which role, where (docs/architecture.md, "Access control")."""
