@@ -354,6 +354,8 @@ async def _manageable_unit(
         problems.append(
             FieldError("You may not place employees in this unit.", ErrorCode.FORBIDDEN, field_name)
         )
+    elif unit.closed_on is not None:
+        problems.append(FieldError("This unit is closed.", ErrorCode.INVALID, field_name))
     return unit
 
 
