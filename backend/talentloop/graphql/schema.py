@@ -43,6 +43,7 @@ from talentloop.org.types import OrgUnitNode
 from talentloop.payroll.schema import PayrollMutation, PayrollQuery
 from talentloop.payroll.types import PayrollRunNode, PayslipNode
 from talentloop.people.mutations import PeopleMutation
+from talentloop.people.positions import PositionMutation
 from talentloop.people.schema import PeopleQuery
 from talentloop.people.types import EmployeeNode, PositionNode
 from talentloop.performance.schema import PerformanceMutation, PerformanceQuery
@@ -120,6 +121,7 @@ Mutation = merge_types(
         AccountsMutation,
         OrgMutation,
         PeopleMutation,
+        PositionMutation,
         PerformanceMutation,
         SkillsMutation,
         TrainingMutation,
