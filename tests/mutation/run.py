@@ -57,7 +57,9 @@ MODULES = {
     "access/policy.py+guard.py": Module(("access/policy.py", "access/guard.py"), ("tests/access",)),
     "analytics/stats.py": Module(("analytics/stats.py",), ("tests/analytics/test_stats.py",
                                                           "tests/analytics/test_stats_edges.py")),
-    "approvals/service.py": Module(("approvals/service.py",), ("tests/approvals",)),
+    "approvals/service.py+flows.py+rules.py": Module(
+        ("approvals/service.py", "approvals/flows.py", "approvals/rules.py"), ("tests/approvals",)
+    ),
 }  # fmt: skip
 
 DETECTED = {"killed", "timeout", "caught by type check"}
