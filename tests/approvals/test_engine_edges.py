@@ -203,6 +203,66 @@ async def test_a_role_rule_finds_active_users_whose_scope_covers_the_unit(
     assert await _approvers(prod) == [w.users["prod_manager"].id]
 
 
+async def test_a_last_stage_that_finds_nobody_ends_on_the_approvals_before_it(
+    world: World, decided: Decided
+) -> None:
+    w = world
+    # The manager, then HQ HR; the only HQ HR asks, so the second stage finds nobody and is
+    # skipped: the manager's approval is the request's.
+    flow = await _flow(w, RequestType.PAY_RESTORE, _user(w, "manager"))
+    await ApprovalStep.create(flow_id=flow.id, position=1, rule=ApproverRule.HQ_HR)
+    request = await _submit(w, RequestType.PAY_RESTORE, requester="hq_hr", about="sh_rep")
+    done = await approvals.decide(await _as(w, "manager"), request.id, approve=True, now=NOW)
+    assert (done.status, done.decided_at) == (ApprovalStatus.APPROVED, NOW)
+    assert decided == [(request.id, True, "system")]
+    # Another request that meets nobody at all is rejected: the approval of another request
+    # does not count for it.
+    nobody = await _submit(
+        w, RequestType.PAY_RESTORE, requester="hq_hr", about=None, unit="HQ", subject_id=2
+    )
+    assert nobody.status is ApprovalStatus.REJECTED
+    assert decided[-1] == (nobody.id, False, "system")
+
+
+async def test_an_approval_that_opens_the_next_stage_tells_the_type_who_decided(
+    world: World, decided: Decided, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    w = world
+    heard: list[tuple[int, int, str | None]] = []
+
+    async def progress(request: ApprovalRequest, viewer: Viewer) -> None:
+        heard.append((request.id, request.stage, viewer.username))
+
+    monkeypatch.setitem(approvals._PROGRESS, RequestType.PAY_RESTORE, progress)
+    flow = await _flow(w, RequestType.PAY_RESTORE, _user(w, "manager"))
+    await ApprovalStep.create(
+        flow_id=flow.id, position=1, rule=ApproverRule.USER, user_id=w.users["hq_hr"].id
+    )
+    request = await _submit(w, RequestType.PAY_RESTORE, requester="branch_hr", about="sh_rep")
+    await approvals.decide(await _as(w, "manager"), request.id, approve=True, now=NOW)
+    assert heard == [(request.id, 1, "manager")]
+    # The last stage's approval ends the request: the effect, no progress.
+    await approvals.decide(await _as(w, "hq_hr"), request.id, approve=True, now=NOW)
+    assert heard == [(request.id, 1, "manager")]
+    assert decided == [(request.id, True, "hq_hr")]
+
+
+async def test_a_request_s_title_keeps_its_first_255_characters(
+    world: World, decided: Decided
+) -> None:
+    w = world
+    request = await approvals.submit(
+        await _as(w, "branch_hr"),
+        RequestType.PAY_RESTORE,
+        subject_id=1,
+        unit=w.units["SH-SALES-1"],
+        employee_id=w.people["sh_rep"].id,
+        title="题" * 300,
+        now=NOW,
+    )
+    assert (await ApprovalRequest.get(id=request.id)).title == "题" * 255
+
+
 # --- decisions, cancelling, delegations -------------------------------------------------------------
 
 

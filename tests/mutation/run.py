@@ -84,8 +84,12 @@ def _setup(module: Module) -> Path:
         # tests/pytest.ini is the suite's configuration; no cache of the last failures
         "pytest_add_cli_args=-c\n    tests/pytest.ini\n    -p\n    no:cacheprovider",
         "pytest_add_cli_args_test_selection=" + "\n    ".join(module.tests),
-        # A child's first test builds the app (the session fixture): not in the tests' times.
-        "timeout_constant=120",
+        # A child's first test builds the app (the session fixture, on the database its parent
+        # migrated): not in the tests' times. mutmut stops a mutant after (tests' time + this)
+        # x the multiplier seconds of wall time, twice that of CPU: a mutant that loops forever
+        # (a plan that never ends) costs minutes, not half an hour (mutmut's default of 15).
+        "timeout_constant=60",
+        "timeout_multiplier=6",
         "use_git_change_detection=false",
         "",
     ]
