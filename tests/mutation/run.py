@@ -12,11 +12,12 @@ mutant, and without the mutants that only change the text of a message (a string
 a space or a Chinese character in it: an error message, an audit comment), which no test should
 have to spell out. The surviving mutants are listed with their diff.
 
-Every mutant of approvals/service.py runs database tests (seconds each on a shared machine):
-`--sample N` tests a fixed random sample of N mutants instead (MUTATION_ARGS="--sample 150"),
+Every mutant of the approvals engine runs database tests (seconds each on a shared machine):
+`--sample N` tests a fixed random sample of N mutants instead (MUTATION_ARGS="--sample 400"),
 and the score is then that of the sample. `--tests` runs a module against a part of its tests
 (tests/access without the matrix, which takes ten minutes a run): what they detect the whole
-suite detects too, so that score is a lower bound.
+suite detects too, so that score is a lower bound. After adding tests, `--survivors` tests
+again only the mutants that survived (a detected mutant stays detected when tests are added).
 """
 
 from __future__ import annotations
@@ -199,8 +200,8 @@ def _meta(module: Module, where: Path) -> dict[str, int | None]:
 
 
 def _sample(module: Module, where: Path, size: int, env: dict[str, str]) -> list[str]:
-    """A fixed random sample of the module's mutants not yet tested (for approvals/service.py,
-    whose every mutant runs database tests). The first call lets mutmut make the mutants and
+    """A fixed random sample of the module's mutants (for the approvals engine, whose every
+    mutant runs database tests). The first call lets mutmut make the mutants and
     time the tests: asked for a mutant that does not exist, it stops there."""
     if not _meta(module, where):
         subprocess.run([str(MUTMUT), "run", "no-such-mutant"], cwd=where, env=env, check=False)
@@ -215,6 +216,7 @@ def run(
     sample: int | None,
     tests: list[str] | None = None,
     fresh: bool = False,
+    survivors: bool = False,
 ) -> dict[str, object]:
     module = MODULES[name]
     if tests:  # a part of the module's tests: what they kill, the whole would kill too
@@ -231,7 +233,11 @@ def run(
     chosen = _sample(module, where, sample, env) if sample else []
     codes = _meta(module, where)
     untested = [name for name in chosen if codes.get(name) is None]
-    if not sample or untested:
+    if survivors:  # tests were added: only what survived can change (a detected one stays so)
+        untested += [n for n in (chosen or codes) if codes.get(n) == 0 and n not in untested]
+        if not untested:
+            print(f"== {name}: no survivors to test again", flush=True)
+    if (not sample and not survivors) or untested:
         subprocess.run(
             [str(MUTMUT), "run", "--max-children", str(jobs), *untested], cwd=where, env=env,
             check=False,
@@ -259,6 +265,11 @@ def main() -> int:
     parser.add_argument("--quiet", action="store_true", help="no list of the survivors")
     parser.add_argument("--fresh", action="store_true", help="forget earlier results")
     parser.add_argument(
+        "--survivors",
+        action="store_true",
+        help="test the surviving mutants again (of the sample, with --sample), after adding tests",
+    )
+    parser.add_argument(
         "--tests",
         nargs="+",
         help="only these of the module's tests (with one module): the score is a lower bound",
@@ -279,7 +290,7 @@ def main() -> int:
     for name in names:
         results[name] = run(
             name, args.jobs, show=not args.quiet, sample=args.sample, tests=args.tests,
-            fresh=args.fresh,
+            fresh=args.fresh, survivors=args.survivors,
         )  # fmt: skip
     print("\nmodule                       mutants  tested  score  without messages")
     for name, r in results.items():
