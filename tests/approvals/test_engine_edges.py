@@ -263,6 +263,27 @@ async def test_a_request_s_title_keeps_its_first_255_characters(
     assert (await ApprovalRequest.get(id=request.id)).title == "题" * 255
 
 
+async def test_an_export_s_stage_without_an_approver_is_rejected_at_that_stage(
+    world: World, decided: Decided
+) -> None:
+    w = world
+    # Branch HR's stage passes; the second finds only the requester, the only HQ HR.
+    flow = await ApprovalFlow.create(request_type=RequestType.DATA_EXPORT, unit_id=None)
+    await ApprovalStep.create(flow_id=flow.id, position=0, rule=ApproverRule.ROLE,
+                              role=Role.BRANCH_HR)  # fmt: skip
+    await ApprovalStep.create(flow_id=flow.id, position=1, rule=ApproverRule.HQ_HR)
+    export = await _submit(w, RequestType.DATA_EXPORT, requester="hq_hr", about=None)
+    await approvals.decide(await _as(w, "branch_hr"), export.id, approve=True, now=NOW)
+    events = await ApprovalEvent.filter(request_id=export.id).order_by("id")
+    assert [(e.kind, e.stage) for e in events] == [
+        (EventKind.SUBMITTED, None),
+        (EventKind.APPROVED, 0),
+        (EventKind.REJECTED, 1),
+        (EventKind.COMPLETED, None),
+    ]
+    assert decided == [(export.id, False, "system")]
+
+
 # --- decisions, cancelling, delegations -------------------------------------------------------------
 
 
