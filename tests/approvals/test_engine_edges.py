@@ -201,6 +201,24 @@ async def test_a_role_rule_finds_active_users_whose_scope_covers_the_unit(
         subject_id=2,
     )  # fmt: skip
     assert await _approvers(prod) == [w.users["prod_manager"].id]
+    # In sales, the production manager sees the unit (their branch's directory), but their
+    # scope is production: only the sales manager is found.
+    sales = await _submit(
+        w, RequestType.PAY_RESTORE, requester="hq_hr", about="sh_rep", subject_id=3
+    )
+    assert await _approvers(sales) == [w.users["manager"].id]
+    # HQ HR by role, beside a named approver: both (HQ HR's scope is the whole company).
+    await ApprovalFlow.all().delete()
+    await _flow(
+        w,
+        RequestType.PAY_RESTORE,
+        _user(w, "manager"),
+        {"rule": ApproverRule.ROLE, "role": Role.HQ_HR},
+    )
+    both = await _submit(
+        w, RequestType.PAY_RESTORE, requester="branch_hr", about="sh_rep", subject_id=4
+    )
+    assert await _approvers(both) == [w.users["manager"].id, w.users["hq_hr"].id]
 
 
 async def test_a_last_stage_that_finds_nobody_ends_on_the_approvals_before_it(
