@@ -88,9 +88,10 @@ def _setup(module: Module) -> Path:
         # A child's first test builds the app (the session fixture, on the database its parent
         # migrated): not in the tests' times. mutmut stops a mutant after (tests' time + this)
         # x the multiplier seconds of wall time, twice that of CPU: a mutant that loops forever
-        # (a plan that never ends) costs minutes, not half an hour (mutmut's default of 15).
-        "timeout_constant=60",
-        "timeout_multiplier=6",
+        # (a plan that never ends) costs three minutes, not half an hour (mutmut's default of
+        # 15), while a whole run of tests/approvals takes under a minute on busy cores.
+        "timeout_constant=30",
+        "timeout_multiplier=5",
         "use_git_change_detection=false",
         "",
     ]
