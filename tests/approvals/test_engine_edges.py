@@ -408,6 +408,8 @@ async def test_escalation_hands_each_request_to_every_hq_hr_not_holding_its_stag
             (hq, TaskStatus.PENDING, None, 0),
             (hq2, TaskStatus.PENDING, escalated, 0),
         ]
+        event = await ApprovalEvent.get(request_id=request.id, kind=EventKind.ESCALATED)
+        assert (event.stage, event.on_behalf_of_id) == (0, manager)
 
 
 # --- the audit of a flow ---------------------------------------------------------------------------------
