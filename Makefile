@@ -100,9 +100,10 @@ bench: backend-setup
 
 # Not part of `make test` (nor CI): mutation testing (mutmut) of the modules that guard money and
 # access, each against its own tests; prints each module's score and its surviving mutants.
-# MODULE=payroll/calc.py (or access/policy.py+guard.py, analytics/stats.py, approvals/service.py)
-# for one. Results stay in var/mutation/ (a rerun tests only what changed; MUTATION_ARGS=--fresh
-# forgets them). The pure modules take minutes; approvals/service.py has about 1,500 mutants that
-# each run database tests: MUTATION_ARGS="--sample 120" tests a fixed random sample of them.
+# MODULE=payroll/calc.py (or access/policy.py+guard.py, analytics/stats.py,
+# approvals/service.py+flows.py+rules.py) for one. Results stay in var/mutation/ (a rerun tests
+# only what changed; MUTATION_ARGS=--fresh forgets them, --survivors tests the survivors again
+# after tests were added). The pure modules take minutes; the approvals engine has 1,769 mutants
+# that each run database tests: MUTATION_ARGS="--sample 400" tests a fixed random sample of them.
 mutation: backend-setup
 	$(PY) -m tests.mutation.run $(MUTATION_ARGS) $(MODULE)

@@ -12,11 +12,12 @@ mutant, and without the mutants that only change the text of a message (a string
 a space or a Chinese character in it: an error message, an audit comment), which no test should
 have to spell out. The surviving mutants are listed with their diff.
 
-Every mutant of approvals/service.py runs database tests (seconds each on a shared machine):
-`--sample N` tests a fixed random sample of N mutants instead (MUTATION_ARGS="--sample 150"),
+Every mutant of the approvals engine runs database tests (seconds each on a shared machine):
+`--sample N` tests a fixed random sample of N mutants instead (MUTATION_ARGS="--sample 400"),
 and the score is then that of the sample. `--tests` runs a module against a part of its tests
 (tests/access without the matrix, which takes ten minutes a run): what they detect the whole
-suite detects too, so that score is a lower bound.
+suite detects too, so that score is a lower bound. After adding tests, `--survivors` tests
+again only the mutants that survived (a detected mutant stays detected when tests are added).
 """
 
 from __future__ import annotations
@@ -57,7 +58,9 @@ MODULES = {
     "access/policy.py+guard.py": Module(("access/policy.py", "access/guard.py"), ("tests/access",)),
     "analytics/stats.py": Module(("analytics/stats.py",), ("tests/analytics/test_stats.py",
                                                           "tests/analytics/test_stats_edges.py")),
-    "approvals/service.py": Module(("approvals/service.py",), ("tests/approvals",)),
+    "approvals/service.py+flows.py+rules.py": Module(
+        ("approvals/service.py", "approvals/flows.py", "approvals/rules.py"), ("tests/approvals",)
+    ),
 }  # fmt: skip
 
 DETECTED = {"killed", "timeout", "caught by type check"}
@@ -82,8 +85,14 @@ def _setup(module: Module) -> Path:
         # tests/pytest.ini is the suite's configuration; no cache of the last failures
         "pytest_add_cli_args=-c\n    tests/pytest.ini\n    -p\n    no:cacheprovider",
         "pytest_add_cli_args_test_selection=" + "\n    ".join(module.tests),
-        # A child's first test builds the app (the session fixture): not in the tests' times.
-        "timeout_constant=120",
+        # A child's first test builds the app (the session fixture, on the database its parent
+        # migrated): not in the tests' times. mutmut stops a mutant after (tests' time + this)
+        # x the multiplier seconds of wall time, twice that of CPU: a mutant that loops forever
+        # (a plan that never ends) costs three minutes, not half an hour (mutmut's default of
+        # 15); the whole of tests/approvals ran in under two minutes besides its migration at
+        # a load of 20 on 2 cores.
+        "timeout_constant=30",
+        "timeout_multiplier=5",
         "use_git_change_detection=false",
         "",
     ]
@@ -193,8 +202,8 @@ def _meta(module: Module, where: Path) -> dict[str, int | None]:
 
 
 def _sample(module: Module, where: Path, size: int, env: dict[str, str]) -> list[str]:
-    """A fixed random sample of the module's mutants not yet tested (for approvals/service.py,
-    whose every mutant runs database tests). The first call lets mutmut make the mutants and
+    """A fixed random sample of the module's mutants (for the approvals engine, whose every
+    mutant runs database tests). The first call lets mutmut make the mutants and
     time the tests: asked for a mutant that does not exist, it stops there."""
     if not _meta(module, where):
         subprocess.run([str(MUTMUT), "run", "no-such-mutant"], cwd=where, env=env, check=False)
@@ -209,6 +218,7 @@ def run(
     sample: int | None,
     tests: list[str] | None = None,
     fresh: bool = False,
+    survivors: bool = False,
 ) -> dict[str, object]:
     module = MODULES[name]
     if tests:  # a part of the module's tests: what they kill, the whole would kill too
@@ -225,7 +235,11 @@ def run(
     chosen = _sample(module, where, sample, env) if sample else []
     codes = _meta(module, where)
     untested = [name for name in chosen if codes.get(name) is None]
-    if not sample or untested:
+    if survivors:  # tests were added: only what survived can change (a detected one stays so)
+        untested += [n for n in (chosen or codes) if codes.get(n) == 0 and n not in untested]
+        if not untested:
+            print(f"== {name}: no survivors to test again", flush=True)
+    if (not sample and not survivors) or untested:
         subprocess.run(
             [str(MUTMUT), "run", "--max-children", str(jobs), *untested], cwd=where, env=env,
             check=False,
@@ -253,6 +267,11 @@ def main() -> int:
     parser.add_argument("--quiet", action="store_true", help="no list of the survivors")
     parser.add_argument("--fresh", action="store_true", help="forget earlier results")
     parser.add_argument(
+        "--survivors",
+        action="store_true",
+        help="test the surviving mutants again (of the sample, with --sample), after adding tests",
+    )
+    parser.add_argument(
         "--tests",
         nargs="+",
         help="only these of the module's tests (with one module): the score is a lower bound",
@@ -273,7 +292,7 @@ def main() -> int:
     for name in names:
         results[name] = run(
             name, args.jobs, show=not args.quiet, sample=args.sample, tests=args.tests,
-            fresh=args.fresh,
+            fresh=args.fresh, survivors=args.survivors,
         )  # fmt: skip
     print("\nmodule                       mutants  tested  score  without messages")
     for name, r in results.items():
