@@ -35,6 +35,7 @@ export type Feature =
   | 'recruitment'
   | 'myInterviews'
   | 'sensitiveExports'
+  | 'policyTables'
 
 export interface AccessViewer {
   role: Role
@@ -84,6 +85,8 @@ export function canUse(feature: Feature, viewer: AccessViewer): boolean {
   if (feature === 'payroll') return role === 'HQ_HR' || role === 'BRANCH_HR'
   // Sensitive-data exports: HR of a unit asks for them (the server checks the unit, approval first).
   if (feature === 'sensitiveExports') return role === 'HQ_HR' || role === 'BRANCH_HR'
+  // Social insurance tables and the work calendar: HR read them, HQ HR changes them (the server decides).
+  if (feature === 'policyTables') return role === 'HQ_HR' || role === 'BRANCH_HR'
   if (HR_ROLES.includes(role)) return true
   switch (feature) {
     case 'dashboard':
