@@ -28,6 +28,7 @@ every change, at the start of each payroll job and every `REFRESH_SECONDS` in th
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -95,7 +96,8 @@ def _span(first: date, last: date) -> list[date]:
     return [first + timedelta(days=i) for i in range((last - first).days + 1)]
 
 
-def statutory_days(year: int) -> dict[date, str]:
+@functools.cache
+def _statutory(year: int) -> dict[date, str]:
     """The statutory holidays of a year by the decree in force (see the module docstring)."""
     if year < 2008:
         return {}
@@ -118,6 +120,11 @@ def statutory_days(year: int) -> dict[date, str]:
     return days
 
 
+def statutory_days(year: int) -> dict[date, str]:
+    """The statutory holidays of a year by the decree in force (see the module docstring)."""
+    return dict(_statutory(year))
+
+
 def _weekday(day: date) -> Day:
     kind = DayKind.REST_DAY if day.weekday() >= 5 else DayKind.WORKDAY
     return Day(day, kind, DaySource.WEEKDAY)
@@ -131,7 +138,7 @@ def _package_day(day: date) -> Day | None:
         return Day(day, DayKind.WORKDAY, DaySource.PACKAGE, make_up_workday=day.weekday() >= 5)
     if name is None:
         return Day(day, DayKind.REST_DAY, DaySource.PACKAGE)  # an ordinary weekend
-    statutory = statutory_days(day.year).get(day)
+    statutory = _statutory(day.year).get(day)
     label = _PACKAGE_NAMES.get(name, name)
     if statutory is not None:
         return Day(day, DayKind.STATUTORY_HOLIDAY, DaySource.PACKAGE, statutory)
