@@ -815,9 +815,10 @@ async def _payroll_setup(hq_hr_user_id: int) -> None:
     """What a payroll run needs, as the demo has it: 上海's social insurance table and a salary
     structure per position from January 2026, set through the payroll service as HQ HR."""
     from talentloop.access.viewer import load_viewer
-    from talentloop.demo.payroll import create_city_tables, set_position_structures
+    from talentloop.demo.payroll import set_position_structures
+    from talentloop.policy.seed import seed_city_tables
 
-    await create_city_tables({"上海"})
+    await seed_city_tables({"上海"})
     await set_position_structures(await load_viewer(hq_hr_user_id))
 
 

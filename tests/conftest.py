@@ -18,6 +18,8 @@ os.environ["TALENTLOOP_SPA_DIR"] = str(_tmp / "no-spa")
 os.environ["TALENTLOOP_ARCHIVE_DIR"] = str(_tmp / "archive")
 # Fixed keys for personal data (privacy/keys.py): the tests never make a development key file.
 os.environ["TALENTLOOP_ENCRYPTION_KEYS"] = "test1:" + "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="
+# The work calendar reloads after each change here; no background reload amid counted statements.
+os.environ["TALENTLOOP_CALENDAR_REFRESH_SECONDS"] = "0"
 os.environ["TALENTLOOP_HASH_KEY"] = "aGFzaC1rZXktZm9yLXRoZS10ZXN0cy1vbmx5LTAxMjM0NTY3"
 
 from starlette.applications import Starlette  # noqa: E402
@@ -25,6 +27,7 @@ from tortoise import Tortoise, connections  # noqa: E402
 from tortoise.migrations.api import migrate  # noqa: E402
 
 from talentloop.app import create_app  # noqa: E402
+from talentloop.attendance import calendar as work_calendar  # noqa: E402
 from talentloop.db import tortoise_config  # noqa: E402
 from tests.support import Api, World, build_world  # noqa: E402
 
@@ -59,6 +62,7 @@ async def empty_database(app: Starlette) -> None:
         script += [f'DELETE FROM "{t}";' for t in tables]
         script += ["DELETE FROM sqlite_sequence;", "PRAGMA foreign_keys = ON;"]
         await conn.execute_script("\n".join(script))
+    work_calendar.load([])  # the entered days went with the rows
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ database, so any number of these processes can serve one database (docs/architec
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
@@ -32,6 +33,7 @@ from talentloop.access.viewer import load_viewer
 from talentloop.accounts.sessions import authenticate
 from talentloop.accounts.tokens import InvalidToken
 from talentloop.analytics.routes import download_report
+from talentloop.attendance import calendar as work_calendar
 from talentloop.config import get_settings
 from talentloop.db import tortoise_config
 from talentloop.graphql.context import Context
@@ -291,9 +293,17 @@ def create_app(database_url: str | None = None) -> Starlette:
             worker = Worker() if settings.job_worker else None
             if worker is not None:
                 worker.start()
+            await work_calendar.refresh()
+            refresher = (
+                asyncio.create_task(work_calendar.keep_fresh(settings.calendar_refresh_seconds))
+                if settings.calendar_refresh_seconds > 0
+                else None
+            )
             try:
                 yield
             finally:
+                if refresher is not None:
+                    refresher.cancel()
                 if worker is not None:
                     await worker.stop()
 

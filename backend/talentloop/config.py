@@ -47,6 +47,9 @@ class Settings:
     job_worker: bool = True
     job_concurrency: int = 2
     job_stale_seconds: int = 60
+    # How often each process reloads the work calendar's entered days (attendance/calendar.py);
+    # 0: only at start-up and after its own changes (the tests).
+    calendar_refresh_seconds: float = 60.0
     # The largest GraphQL request body (app.py answers 413 past it); an import's file travels
     # base64 inside it, so this bounds imports too.
     max_graphql_bytes: int = 10 * 1024 * 1024
@@ -121,6 +124,7 @@ def get_settings() -> Settings:
         job_worker=env.get("TALENTLOOP_JOB_WORKER", "1") != "0",
         job_concurrency=max(1, int(env.get("TALENTLOOP_JOB_CONCURRENCY", "2"))),
         job_stale_seconds=max(10, int(env.get("TALENTLOOP_JOB_STALE_SECONDS", "60"))),
+        calendar_refresh_seconds=float(env.get("TALENTLOOP_CALENDAR_REFRESH_SECONDS", "60")),
         max_graphql_bytes=max(
             64 * 1024, int(env.get("TALENTLOOP_MAX_GRAPHQL_BYTES", str(10 * 1024 * 1024)))
         ),

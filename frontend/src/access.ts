@@ -36,6 +36,7 @@ export type Feature =
   | 'myInterviews'
   | 'sensitiveExports'
   | 'roles'
+  | 'policyTables'
 
 export interface AccessViewer {
   role: Role
@@ -87,6 +88,8 @@ export function canUse(feature: Feature, viewer: AccessViewer): boolean {
   if (feature === 'sensitiveExports') return role === 'HQ_HR' || role === 'BRANCH_HR'
   // Roles and grants: HQ HR defines custom roles and grants every role (roles/service.py).
   if (feature === 'roles') return role === 'HQ_HR'
+  // Social insurance tables and the work calendar: HR read them, HQ HR changes them (the server decides).
+  if (feature === 'policyTables') return role === 'HQ_HR' || role === 'BRANCH_HR'
   if (HR_ROLES.includes(role)) return true
   switch (feature) {
     case 'dashboard':

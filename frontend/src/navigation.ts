@@ -98,6 +98,7 @@ export const NAV_GROUPS: NavGroup[] = [
       { path: '/payslips', icon: Tickets, label: 'nav.payslips', feature: 'payslips' },
       { path: '/payroll', icon: Files, label: 'nav.payroll', feature: 'payroll' },
       { path: '/salary-structures', icon: Files, label: 'nav.salaryStructures', feature: 'payroll' },
+      { path: '/social-insurance', icon: Wallet, label: 'nav.socialInsurance', feature: 'policyTables' },
       { path: '/pay', icon: Money, label: 'nav.pay', feature: 'pay' },
     ],
   },
@@ -151,6 +152,7 @@ export const NAV_GROUPS: NavGroup[] = [
     items: [
       { path: '/approval-flows', icon: Share, label: 'nav.approvalFlows', feature: 'approvalFlows' },
       { path: '/roles', icon: Key, label: 'nav.roles', feature: 'roles' },
+      { path: '/work-calendar', icon: Calendar, label: 'nav.workCalendar', feature: 'policyTables' },
       { path: '/import', icon: Upload, label: 'nav.import', feature: 'import' },
     ],
   },

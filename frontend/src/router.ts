@@ -68,6 +68,18 @@ export const router = createRouter({
           meta: { title: 'nav.salaryStructures', feature: 'payroll' },
         },
         {
+          path: 'social-insurance',
+          name: 'social-insurance',
+          component: () => import('./views/SocialInsuranceView.vue'),
+          meta: { title: 'nav.socialInsurance', feature: 'policyTables' },
+        },
+        {
+          path: 'work-calendar',
+          name: 'work-calendar',
+          component: () => import('./views/WorkCalendarView.vue'),
+          meta: { title: 'nav.workCalendar', feature: 'policyTables' },
+        },
+        {
           path: 'dashboard',
           name: 'dashboard',
           component: () => import('./views/KpiDashboardView.vue'),

@@ -374,6 +374,8 @@ VALUE_TYPES: dict[str, str] = {
     "AttendanceSheet": "attendanceSheet: a unit the viewer sees",
     "DownloadFile": "attendanceSheetXlsx: the unit's members at WORK",
     "WorkCalendarDay": "workCalendar: the State Council's calendar, anyone signed in",
+    "WorkCalendarYear": "workCalendarYear: the work calendar, anyone signed in",
+    "WorkCalendarEntry": "WorkCalendarYear.days; setCalendarDays, removeCalendarDay (HQ HR)",
     "LeaveBalanceInfo": "leaveBalances: the person's WORK",
     "ApprovalTask": "ApprovalRequest.tasks",
     "ApprovalEvent": "ApprovalRequest.history",
@@ -541,6 +543,7 @@ QUERIES: dict[str, QueryAccess] = {
     "effectiveAttendanceRuleSet": _q(Read.UNIT_SETTING, argument="unitId"),
     "attendanceLocations": _q(Read.UNIT_SETTING, argument="unitId"),
     "workCalendar": _q(Read.ROLES, roles=frozenset(ROLES)),
+    "workCalendarYear": _q(Read.ROLES, roles=frozenset(ROLES)),
     "myAttendance": _q(Read.VIEWER),
     "attendanceMonth": _q(Read.PERSON, argument="employeeId", reach=Reach.WORK),
     "attendanceSheet": _q(Read.UNIT, argument="unitId", reach=Reach.WORK),
@@ -768,6 +771,10 @@ MUTATIONS: dict[str, MutationAccess] = {
     # payroll
     "setEmployeeSalaryStructure": _m(Target.PERSON, Reach.DIRECTORY, Reach.MANAGED),
     "setPositionSalaryStructure": _m(roles=HQ_HR_ONLY),
+    # policy data (policy/service.py): company-wide, HQ HR alone
+    "addSocialInsuranceTable": _m(roles=HQ_HR_ONLY, note="a new version from a month"),
+    "setCalendarDays": _m(roles=HQ_HR_ONLY),
+    "removeCalendarDay": _m(roles=HQ_HR_ONLY),
     "addSpecialDeduction": _m(Target.PERSON, Reach.DIRECTORY, Reach.MANAGED),
     "addPayrollItem": _m(Target.PERSON, Reach.DIRECTORY, Reach.MANAGED, note="LOCKED: approved"),
     "createPayrollRun": _m(Target.UNIT, Reach.UNIT, Reach.MANAGED),

@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING
 from tortoise import fields
 from tortoise.models import Model
 
+from talentloop.attendance.calendar import DayKind
+
 if TYPE_CHECKING:
     from talentloop.accounts.models import User
     from talentloop.org.models import OrgUnit
@@ -259,3 +261,30 @@ class OvertimeRequest(Model):
         table = "overtime_request"
         ordering = ["-date", "-id"]
         indexes = (("employee_id", "date"),)
+
+
+class CalendarSource(StrEnum):
+    NOTICE = "notice"  # a day of the State Council's notice, entered before the package has it
+    COMPANY = "company"  # the company's own day off or working day
+
+
+class CalendarDay(Model):
+    """A day of the work calendar entered by HQ HR: from the State Council's notice for a year
+    the chinese-calendar package does not cover yet, or a company override. Company days win
+    over notice days, which win over the package (attendance/calendar.py)"""
+
+    id = fields.IntField(primary_key=True)
+    day = fields.DateField()
+    source = fields.CharEnumField(CalendarSource, max_length=16)
+    kind = fields.CharEnumField(DayKind, max_length=24)
+    name = fields.CharField(max_length=64, default="")  # the holiday's name
+    note = fields.CharField(max_length=255, default="")
+    created_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "talentloop.User", related_name="calendar_days", null=True, on_delete=fields.SET_NULL
+    )
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "work_calendar_day"
+        unique_together = (("day", "source"),)
+        ordering = ["day", "source"]

@@ -86,27 +86,20 @@ class AttendanceQuery:
         return [AttendanceLocationNode(_model=x) for x in found]
 
     @strawberry.field(
-        description="The year's statutory holidays, the rest days of the holiday breaks and the make-up workdays (调休), from the State Council's notice."
+        description="The year's statutory holidays, the rest days of the holiday breaks and the make-up workdays (调休): the chinese-calendar package, the days HQ HR entered from the State Council's notice, and the company's own days."
     )
     def work_calendar(self, info: Info, year: int) -> list[WorkCalendarDay]:
         if not info.context.viewer.is_authenticated:
             return []
-        days: list[WorkCalendarDay] = []
-        for d, name in calendar.holidays(year).items():
-            days.append(
-                WorkCalendarDay(
-                    date=d, kind=DayKind.STATUTORY_HOLIDAY, holiday=name, make_up_workday=False
-                )
+        return [
+            WorkCalendarDay(
+                date=d.day,
+                kind=d.kind,
+                holiday=d.name if d.kind is DayKind.STATUTORY_HOLIDAY else None,
+                make_up_workday=d.make_up_workday,
             )
-        for d in calendar.break_rest_days(year):
-            days.append(
-                WorkCalendarDay(date=d, kind=DayKind.REST_DAY, holiday=None, make_up_workday=False)
-            )
-        for d in calendar.make_up_workdays(year):
-            days.append(
-                WorkCalendarDay(date=d, kind=DayKind.WORKDAY, holiday=None, make_up_workday=True)
-            )
-        return sorted(days, key=lambda x: x.date)
+            for d in calendar.special_days(year)
+        ]
 
     @strawberry.field(description="The viewer's own month: every day judged, and the totals.")
     async def my_attendance(self, info: Info, month: date) -> AttendanceMonth | None:

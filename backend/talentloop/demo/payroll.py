@@ -1,12 +1,10 @@
-"""The demo's payroll: social insurance tables of Shanghai, Beijing and Shenzhen, salary
+"""The demo's payroll: social insurance tables of Shanghai, Beijing, Shenzhen and Hangzhou, salary
 structures per position, special additional deductions of a few people, some overtime and
 bonuses, and the Shanghai branch paid from January to October 2026 — so the Shanghai sales
 department's payslips show performance pay suspended from March, and October's run has a
 September to compare with.
 
-The bases of Shanghai and Beijing are the published 2025 figures (from July 2025); every
-other figure — Shenzhen's bases, the employer rates, the housing fund bounds and rates, the
-rounding rules — is demo data: check it against the city's notice before relying on it.
+The city tables (and where their figures come from) are policy/seed.py's.
 """
 
 from __future__ import annotations
@@ -23,49 +21,16 @@ from talentloop.approvals.models import ApprovalTask, RequestType, TaskStatus
 from talentloop.jobs.models import Job, JobState
 from talentloop.org.models import OrgUnit
 from talentloop.payroll import service
-from talentloop.payroll.calc import Component, DeductionKind, RentCityClass, RoundingMode
+from talentloop.payroll.calc import DeductionKind, RentCityClass
 from talentloop.payroll.models import (
     ComponentKind,
     ComponentMethod,
     ItemKind,
-    SocialInsuranceRate,
-    SocialInsuranceTable,
 )
 from talentloop.people.models import Employee, Position
+from talentloop.policy.seed import seed_city_tables
 
-FROM_JULY_2025 = date(2025, 7, 1)
 PAID_MONTHS = [date(2026, m, 1) for m in range(1, 11)]  # the demo's "now" is November 2026
-
-# city, base floor, ceiling, fund floor, ceiling, fund rounding, source, rates
-# (component, employee, employer, employee fixed)
-TABLES = [
-    (
-        "上海", "7460", "37302", "2690", "37302", D(1),
-        "上海市人力资源和社会保障局：2025年度社会保险缴费基数上限 37,302 元、下限 7,460 元，"
-        "自2025年7月1日起执行。费率、公积金基数与比例、取整规则：demo data, check against the "
-        "city's notice.",
-        [(Component.PENSION, "0.08", "0.16", "0"), (Component.MEDICAL, "0.02", "0.09", "0"),
-         (Component.MATERNITY, "0", "0.01", "0"), (Component.UNEMPLOYMENT, "0.005", "0.005", "0"),
-         (Component.INJURY, "0", "0.0026", "0"), (Component.HOUSING_FUND, "0.07", "0.07", "0")],
-    ),
-    (
-        "北京", "7162", "35811", "2540", "35811", D(1),
-        "北京市人力资源和社会保障局：2025年7月起社会保险缴费基数下限 7,162 元、上限 35,811 元；"
-        "职工医疗保险个人另缴大额医疗互助 3 元/月。单位费率、公积金下限与比例、取整规则：demo data, "
-        "check against the city's notice.",
-        [(Component.PENSION, "0.08", "0.16", "0"), (Component.MEDICAL, "0.02", "0.098", "3"),
-         (Component.UNEMPLOYMENT, "0.005", "0.005", "0"), (Component.INJURY, "0", "0.004", "0"),
-         (Component.HOUSING_FUND, "0.12", "0.12", "0")],
-    ),
-    (
-        "深圳", "4775", "27501", "2520", "44265", D("0.01"),
-        "深圳：demo data, check against the city's notice — 缴费基数 4,775–27,501 元"
-        "（广东省 2025 年度养老保险基数，未在此核实），公积金基数 2,520–44,265 元，费率均为示例。",
-        [(Component.PENSION, "0.08", "0.15", "0"), (Component.MEDICAL, "0.02", "0.05", "0"),
-         (Component.UNEMPLOYMENT, "0.003", "0.007", "0"), (Component.INJURY, "0", "0.0014", "0"),
-         (Component.HOUSING_FUND, "0.05", "0.05", "0")],
-    ),
-]  # fmt: skip
 
 # family → (allowance a month, performance pay as a share of the base)
 FAMILY_PAY = {
@@ -74,36 +39,6 @@ FAMILY_PAY = {
     "production": (D(500), D("0.10")),
 }
 OTHER_PAY = (D(600), D("0.15"))
-
-
-async def create_city_tables(cities: set[str] | None = None) -> None:
-    """The social insurance tables of TABLES (of `cities` only, when given)."""
-    for city, floor, ceiling, fund_floor, fund_ceiling, fund_q, source, rates in TABLES:
-        if cities is not None and city not in cities:
-            continue
-        table = await SocialInsuranceTable.create(
-            city=city,
-            valid_from=FROM_JULY_2025,
-            base_floor=D(floor),
-            base_ceiling=D(ceiling),
-            fund_floor=D(fund_floor),
-            fund_ceiling=D(fund_ceiling),
-            fund_rounding_quantum=fund_q,
-            fund_rounding_mode=RoundingMode.HALF_UP,
-            source=source,
-        )
-        await SocialInsuranceRate.bulk_create(
-            [
-                SocialInsuranceRate(
-                    table=table,
-                    component=c,
-                    employee_rate=D(e),
-                    employer_rate=D(r),
-                    employee_fixed=D(f),
-                )
-                for c, e, r, f in rates
-            ]
-        )
 
 
 async def set_position_structures(hq_hr: Viewer) -> None:
@@ -135,7 +70,7 @@ async def set_position_structures(hq_hr: Viewer) -> None:
 
 async def load_payroll_story(progress: Callable[[str], None] = lambda _m: None) -> None:
     progress("payroll: city tables and salary structures…")
-    await create_city_tables()
+    await seed_city_tables()
     hq_hr = await load_viewer((await User.get(username="hr.hq")).id)
     await set_position_structures(hq_hr)
 

@@ -57,6 +57,7 @@ from talentloop.performance.types import (
     RestoreRequestNode,
     TriggerRuleNode,
 )
+from talentloop.policy.schema import PolicyMutation, PolicyQuery
 from talentloop.privacy.schema import PrivacyMutation, PrivacyQuery
 from talentloop.privacy.types import SensitiveExportNode
 from talentloop.records.schema import RecordsMutation, RecordsQuery
@@ -107,6 +108,7 @@ Query = merge_types(
         ReportsQuery,
         AttendanceQuery,
         PayrollQuery,
+        PolicyQuery,
         AuditQuery,
         RecordsQuery,
         ApprovalsQuery,
@@ -128,6 +130,7 @@ Mutation = merge_types(
         AnalyticsMutation,
         RecordsMutation,
         PayrollMutation,
+        PolicyMutation,
         PrivacyMutation,
         AttendanceMutation,
         ApprovalsMutation,

@@ -189,6 +189,8 @@ async def run_forever() -> None:
 
     from tortoise import Tortoise
 
+    from talentloop.attendance import calendar
+    from talentloop.config import get_settings
     from talentloop.db import tortoise_config
 
     await Tortoise.init(config=tortoise_config())
@@ -197,9 +199,14 @@ async def run_forever() -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
+    await calendar.refresh()  # the work calendar's entered days, as app.py's lifespan does
+    seconds = get_settings().calendar_refresh_seconds
+    refresher = asyncio.create_task(calendar.keep_fresh(seconds)) if seconds > 0 else None
     try:
         worker.start()
         await stop.wait()
         await worker.stop()
+        if refresher is not None:
+            refresher.cancel()
     finally:
         await Tortoise.close_connections()

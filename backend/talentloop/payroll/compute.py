@@ -230,7 +230,9 @@ def compute(p: PayInputs) -> Figures:
     income = gross - (annual_bonus if bonus_separate else ZERO)
 
     if p.table is None:
-        raise PayrollError(f"No social insurance table for {p.city or 'the unit’s city'}.")
+        raise PayrollError(
+            f"No social insurance table for {p.city or 'the unit’s city'} in force in {p.month:%Y-%m}."
+        )
     contributions = calc.contributions(p.table, base)
     employee_part = ZERO
     employer_part = ZERO

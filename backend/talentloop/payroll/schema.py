@@ -86,7 +86,8 @@ class PayrollQuery:
     @strawberry.field(description="Social insurance and housing fund tables per city (HR).")
     async def social_insurance_tables(self, info: Info) -> list[SocialInsuranceTableInfo]:
         found = await service.social_insurance_tables(info.context.viewer)
-        return [SocialInsuranceTableInfo(_m=t) for t in found]
+        until = service.valid_until(found)
+        return [SocialInsuranceTableInfo(_m=t, _until=until[t.id]) for t in found]
 
 
 @strawberry.input(description="One component of a salary structure.")

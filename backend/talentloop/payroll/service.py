@@ -16,7 +16,7 @@ import logging
 from calendar import monthrange
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from tortoise.exceptions import IntegrityError
@@ -33,6 +33,7 @@ from talentloop.approvals.models import (
     EventKind,
     RequestType,
 )
+from talentloop.attendance import calendar as work_calendar
 from talentloop.audit import service as audit
 from talentloop.errors import ErrorCode, FieldError, ServiceError, not_found
 from talentloop.jobs import queue
@@ -237,6 +238,17 @@ async def social_insurance_tables(viewer: Viewer) -> list[SocialInsuranceTable]:
     if not viewer.can_manage_employees:
         return []
     return list(await SocialInsuranceTable.all().prefetch_related("rates"))
+
+
+def valid_until(tables: list[SocialInsuranceTable]) -> dict[int, date | None]:
+    """Each version's last day: the day before the city's next version starts."""
+    out: dict[int, date | None] = {}
+    following: dict[str, date] = {}
+    for t in sorted(tables, key=lambda x: (x.city, x.valid_from), reverse=True):
+        nxt = following.get(t.city)
+        out[t.id] = nxt - timedelta(days=1) if nxt else None
+        following[t.city] = t.valid_from
+    return out
 
 
 @dataclass(frozen=True)
@@ -788,6 +800,7 @@ async def execute(run_id: int) -> None:
         return  # a job left over for a run that moved on: nothing to do
     try:
         await _progress(run.id, 5, "loading")
+        await work_calendar.refresh()  # another process may have changed it a moment ago
         figures = await _compute_all(run)
         await _progress(run.id, 80, "saving")
         async with in_transaction():

@@ -489,6 +489,17 @@ class SocialInsuranceRateInfo:
 @strawberry.type(name="SocialInsuranceTable", description="A city's bases and rates from a date.")
 class SocialInsuranceTableInfo:
     _m: strawberry.Private[SocialInsuranceTable]
+    _until: strawberry.Private[date | None] = None
+
+    @strawberry.field(
+        description="The last day in force (the day before the next version), or null."
+    )
+    def valid_to(self) -> date | None:
+        return self._until
+
+    @strawberry.field(description="The record's number, to tell versions apart.")
+    def version_id(self) -> int:
+        return self._m.id
 
     @strawberry.field(description="The city.")
     def city(self) -> str:
