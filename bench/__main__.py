@@ -159,13 +159,14 @@ class Server:
         raise RuntimeError(f"the server did not answer in 60 s: see {self.log_path}")
 
     def memory(self) -> dict[str, float]:
-        """Peak (VmHWM) and current (VmRSS) resident memory of the server process, in MB."""
+        """Peak (VmHWM) and current (VmRSS) resident memory of the server process, in MB; and,
+        once a file has started it, the peak of its file-checking process (talentloop.offload,
+        a child of the server's fork server) as `checker_VmHWM`, counted apart."""
         assert self.process is not None
-        found: dict[str, float] = {}
-        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
-            key, _, value = line.partition(":")
-            if key in ("VmHWM", "VmRSS"):
-                found[key] = int(value.split()[0]) / 1024
+        found = _status(self.process.pid)
+        checkers = [_status(pid).get("VmHWM", 0.0) for pid in _descendants(self.process.pid)]
+        if checkers:
+            found["checker_VmHWM"] = max(checkers)
         return found
 
     def stop(self) -> None:
@@ -177,6 +178,37 @@ class Server:
                 self.process.kill()
                 self.process.wait()
         self.log_file.close()
+
+
+def _status(pid: int) -> dict[str, float]:
+    found: dict[str, float] = {}
+    try:
+        lines = Path(f"/proc/{pid}/status").read_text().splitlines()
+    except OSError:  # the process has just ended
+        return found
+    for line in lines:
+        key, _, value = line.partition(":")
+        if key in ("VmHWM", "VmRSS"):
+            found[key] = int(value.split()[0]) / 1024
+    return found
+
+
+def _descendants(root: int) -> list[int]:
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                # pid (comm) state ppid …: comm may hold spaces, so split after its ")".
+                parents[int(entry.name)] = int(
+                    (entry / "stat").read_text().rpartition(")")[2].split()[1]
+                )
+            except (OSError, IndexError, ValueError):
+                continue
+    found, wanted = [], {root}
+    for _ in range(4):  # the server → its fork server → the checking process
+        wanted = {pid for pid, parent in parents.items() if parent in wanted}
+        found.extend(wanted)
+    return found
 
 
 # --- one engine ----------------------------------------------------------------------------------
@@ -459,13 +491,14 @@ async def measure_files(
 def _log_files(found: dict[str, Any]) -> None:
     log(
         "  files: largest {:.1f} s (me median {:.0f} ms, max {:.0f} ms), bomb {:.1f} s "
-        "(me max {:.0f} ms), peak {:.0f} MB".format(
+        "(me max {:.0f} ms), peak {:.0f} MB (the file-checking process {:.0f} MB)".format(
             found["largest"]["seconds"],
             found["largest"]["answer_median_ms"] or 0,
             found["largest"]["answer_max_ms"] or 0,
             found["bomb"]["seconds"],
             found["bomb"]["answer_max_ms"] or 0,
             found["bomb"]["memory"].get("VmHWM", 0),
+            found["bomb"]["memory"].get("checker_VmHWM", 0),
         )
     )
 

@@ -1,6 +1,7 @@
-"""`python -m bench.import_probe`: the dry run of the largest accepted file (bench/files.py) in
-this process, on the benchmark's SQLite database (or BENCH_ENGINE_URL), measuring what the
-HTTP benchmark cannot separate from the neighbours' load:
+"""`python -m bench.import_probe`: the dry run of the largest accepted file (bench/files.py)
+driven from this process as the server drives it (the file read and checked in the
+file-checking process, talentloop.offload), on the benchmark's SQLite database (or
+BENCH_ENGINE_URL), measuring what the HTTP benchmark cannot separate from the neighbours' load:
 
 - the event loop's longest stall: a task that sleeps 10 ms at a time records the largest gap
   between its wake-ups beyond those 10 ms (CPU time the loop spent on something else);

@@ -27,6 +27,7 @@ from strawberry.types.execution import PreExecutionError
 from tortoise import connections
 from tortoise.contrib.starlette import RegisterTortoise
 
+from talentloop import offload
 from talentloop.access.policy import ANONYMOUS
 from talentloop.access.rest import UNAUTHENTICATED
 from talentloop.access.viewer import load_viewer
@@ -306,6 +307,7 @@ def create_app(database_url: str | None = None) -> Starlette:
                     refresher.cancel()
                 if worker is not None:
                     await worker.stop()
+                offload.shutdown()  # the file-checking process, if a file started it
 
     return Starlette(routes=routes, lifespan=lifespan)
 

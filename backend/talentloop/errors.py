@@ -34,6 +34,10 @@ class ServiceError(Exception):
         super().__init__("; ".join(e.message for e in errors))
         self.errors = list(errors)
 
+    def __reduce__(self) -> tuple[type[ServiceError], tuple[FieldError, ...]]:
+        # Raised in the file-checking process (talentloop.offload), unpickled in the API's.
+        return (type(self), tuple(self.errors))
+
     @property
     def extensions(self) -> dict[str, str]:
         """The code of a service error that reaches a client as a query's error (graphql-core

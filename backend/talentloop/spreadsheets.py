@@ -6,7 +6,8 @@ are capped; an XLSX is refused before it is opened when it holds too many zip en
 to more than MAX_UNCOMPRESSED_BYTES or packs one entry more tightly than MAX_RATIO (a zip
 bomb), or has an XML part declaring a DOCTYPE or an ENTITY or not written in UTF-8; rows are
 streamed (openpyxl read-only, csv over a text stream) and reading stops at the first row past
-the limit; `read_rows_off_loop` runs all of it in a worker thread, not on the event loop.
+the limit; `read_rows_off_loop` runs all of it in the file-checking process (talentloop.offload),
+not in the API process.
 
 Writing neutralises formulas: a text cell that a spreadsheet would run as a formula (one
 starting with =, +, -, @, a tab or a carriage return, or a full-width ＝＋－＠) gets a
@@ -15,13 +16,11 @@ leading apostrophe, after OWASP's rules for CSV injection. Every export serialis
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import csv
 import gc
 import io
 import re
-import time
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -31,13 +30,13 @@ from typing import Any
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 
+from talentloop import offload
 from talentloop.errors import ErrorCode, ServiceError
 
 __all__ = [
     "Reading",
     "Workbook",
     "is_formula",
-    "let_others_run",
     "neutralise",
     "read_rows",
     "read_rows_off_loop",
@@ -57,8 +56,6 @@ MAX_ENTRIES = 256
 # Columns read per row: wider rows are cut (the widest import has 16 columns).
 MAX_COLUMNS = 64
 _SHARED_VALUES = 100_000
-# Rows read between two hand-overs of the interpreter lock (`let_others_run`).
-HAND_OVER_EVERY = 50
 _XML_SUFFIXES = (".xml", ".rels", ".vml")
 _CHUNK = 64 * 1024
 _DECLARATION = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
@@ -120,8 +117,6 @@ def read_rows(
     seen: dict[str, str] = {}
     for row in cells:
         reading.rows_read += 1
-        if reading.rows_read % HAND_OVER_EVERY == 0:
-            let_others_run()
         if reading.rows_read > max_rows + 1:
             raise _refuse(f"At most {max_rows:,} rows per file (blank rows count).")
         if any(c.strip() for c in row):
@@ -135,14 +130,6 @@ def read_rows(
     return rows
 
 
-def let_others_run() -> None:
-    """Hand the interpreter lock over now, from a worker thread busy with a file. Left alone,
-    the thread keeps it until Python takes it away (every 5 ms, sys.getswitchinterval), and a
-    request on the event loop needs it a dozen times to be answered; handed over every few
-    rows (well under a millisecond of work), the loop waits for it no longer than that."""
-    time.sleep(0)
-
-
 async def read_rows_off_loop(
     file_name: str,
     content: bytes,
@@ -152,16 +139,24 @@ async def read_rows_off_loop(
     kinds: tuple[str, ...] = ("csv", "xlsx"),
     reading: Reading | None = None,
 ) -> list[tuple[str, ...]]:
-    """`read_rows` in a worker thread: other requests are answered while a file is read."""
-    return await asyncio.to_thread(
-        read_rows,
-        file_name,
-        content,
-        max_rows=max_rows,
-        max_bytes=max_bytes,
-        kinds=kinds,
-        reading=reading,
+    """`read_rows` in the file-checking process: the API process goes on answering requests,
+    and neither its interpreter lock nor its garbage collector is shared with the read."""
+    rows, read = await offload.run(
+        _read_rows_and_reading, file_name, content, max_rows, max_bytes, kinds
     )
+    if reading is not None:
+        reading.rows_read, reading.formulas = read.rows_read, read.formulas
+    return rows
+
+
+def _read_rows_and_reading(
+    file_name: str, content: bytes, max_rows: int, max_bytes: int, kinds: tuple[str, ...]
+) -> tuple[list[tuple[str, ...]], Reading]:
+    reading = Reading()
+    rows = read_rows(
+        file_name, content, max_rows=max_rows, max_bytes=max_bytes, kinds=kinds, reading=reading
+    )
+    return rows, reading
 
 
 def _csv_cells(content: bytes) -> Iterator[list[str]]:
@@ -187,10 +182,11 @@ def _csv_cells(content: bytes) -> Iterator[list[str]]:
 def _collector_skips_what_exists() -> Iterator[None]:
     """openpyxl's streamed reader keeps every row's (emptied) XML element until the sheet is
     done: 100,000 rows add 100,000 objects for the garbage collector, which then makes a full
-    pass over the whole process again and again (up to ~200 ms each, holding the interpreter
-    lock, so every request waits). Objects that exist before the read are set aside
-    (gc.freeze) while it runs, so those passes walk only what the read made. Concurrent reads
-    may end each other's freeze early: that costs time, never correctness."""
+    pass over everything the process holds again and again. Objects that exist before the
+    read are set aside (gc.freeze) while it runs, so those passes walk only what the read made
+    (in the file-checking process that is time saved; in a process that also answered
+    requests, each pass would hold them all up). Concurrent reads may end each other's freeze
+    early: that costs time, never correctness."""
     gc.freeze()
     try:
         yield

@@ -5,15 +5,16 @@ from __future__ import annotations
 
 import base64
 import io
-import threading
 
 import pytest
 from openpyxl import Workbook
 
+from talentloop import offload
 from talentloop.access.viewer import load_viewer
 from talentloop.people.models import Employee
-from talentloop.performance import imports
+from talentloop.performance import import_rows, imports
 from talentloop.performance.models import (
+    ImportJob,
     ImportKind,
     ImportStatus,
     KpiTarget,
@@ -441,26 +442,37 @@ async def test_an_import_whose_workers_kept_stopping_fails_with_the_reason(
         (ImportKind.EMPLOYEES, "employee_number,name,unit_code,hire_date"),
     ],
 )
-async def test_rows_are_checked_in_a_worker_thread_a_chunk_at_a_time(
+async def test_rows_are_checked_in_the_checking_process_with_progress_saved(
     perf: Perf, monkeypatch: pytest.MonkeyPatch, kind: ImportKind, header: str
 ) -> None:
-    """Checking 100,000 rows is seconds of work: it runs off the event loop, in chunks, so
-    other requests are answered meanwhile (bench/files.py measures how fast)."""
-    loop_thread = threading.get_ident()
-    chunks: list[tuple[int, int, int]] = []
-    check_rows = imports.check_rows
+    """Checking 100,000 rows is seconds of work: it runs in the file-checking process
+    (talentloop.offload), and the job's progress is saved while it does."""
+    checks_here: list[ImportKind] = []
+    monkeypatch.setitem(import_rows._CHECKS, kind, lambda *args: checks_here.append(kind))
+    saved: list[int] = []
+    run = offload.run
 
-    def recording(table: imports.Table, start: int, stop: int, check: imports.RowCheck) -> None:
-        chunks.append((threading.get_ident(), start, stop))
-        check_rows(table, start, stop, check)
+    async def watched(fn, /, *args, on_progress=None, **kwargs):  # type: ignore[no-untyped-def]
+        if on_progress is not None:
+            await on_progress(2)  # as the child would report after its first chunk
+            saved.append((await ImportJob.get(id=job_ids[-1])).processed_rows)
+        return await run(fn, *args, on_progress=on_progress, **kwargs)
 
-    monkeypatch.setattr(imports, "check_rows", recording)
-    monkeypatch.setattr(imports, "CHECK_CHUNK", 2)
+    job_ids: list[int] = []
+    create = ImportJob.create
+
+    async def created(**kwargs):  # type: ignore[no-untyped-def]
+        job = await create(**kwargs)
+        job_ids.append(job.id)
+        return job
+
+    monkeypatch.setattr(offload, "run", watched)
+    monkeypatch.setattr(ImportJob, "create", created)
     content = "\n".join([header, *(f"X{i},a,2026-01,1" for i in range(5))]).encode()
     viewer = await load_viewer(perf.world.users["hq_hr"].id)
     job = await imports.run_import(
         viewer, kind=kind, file_name="h.csv", content=content, dry_run=True
     )
-    assert job.total_rows == 5 and job.errors
-    assert [(start, stop) for _, start, stop in chunks] == [(0, 2), (2, 4), (4, 5)]
-    assert all(thread != loop_thread for thread, _, _ in chunks)
+    assert job.total_rows == 5 and job.processed_rows == 5 and job.errors
+    assert checks_here == []  # the rows were checked in the other process
+    assert saved == [2]

@@ -9,7 +9,9 @@ import base64
 import dataclasses
 import gc
 import io
-import threading
+import os
+import signal
+import time
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,13 +21,12 @@ import pytest
 from openpyxl import Workbook
 
 from talentloop import app as app_module
-from talentloop import spreadsheets
-from talentloop.access.viewer import load_viewer
+from talentloop import offload, spreadsheets
 from talentloop.config import get_settings
 from talentloop.errors import ServiceError
-from talentloop.performance import imports
-from talentloop.performance.models import ImportKind
+from talentloop.performance import import_rows, imports
 from tests.performance.conftest import Perf
+from tests.security import child_tasks
 from tests.support import Api
 
 IMPORT = """mutation($kind: ImportKind!, $name: String!, $content: String!) {
@@ -214,65 +215,94 @@ def test_openpyxl_parses_with_defusedxml() -> None:
 # --- off the event loop --------------------------------------------------------------------------
 
 
-async def test_other_requests_are_answered_while_a_file_is_read(
+async def test_files_are_read_and_checked_in_another_process(
     api: Api, perf: Perf, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    started, release = threading.Event(), threading.Event()
-    read_rows = spreadsheets.read_rows
+    """Neither the interpreter lock nor the garbage collector of the API process is shared with
+    a file being read or checked: none of it runs here (bench/files.py measures the effect)."""
 
-    def held(*args, **kwargs):  # type: ignore[no-untyped-def]
-        started.set()
-        # On the event loop this would hold every request until it gave up here.
-        assert release.wait(timeout=20), "the read was never released"
-        return read_rows(*args, **kwargs)
+    def not_here(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a file was read in the API process")
 
-    monkeypatch.setattr(spreadsheets, "read_rows", held)
-    importing = asyncio.create_task(dry_run(api, perf, kpi_xlsx(perf, 20), "history.xlsx"))
-    for _ in range(2000):
-        if started.is_set():
-            break
-        await asyncio.sleep(0.01)
-    assert started.is_set()
+    monkeypatch.setattr(spreadsheets, "read_rows", not_here)
+    monkeypatch.setattr(import_rows.Table, "__init__", not_here)
+    assert await offload.run(os.getpid) != os.getpid()
+    job = await dry_run(api, perf, kpi_xlsx(perf, 20), "history.xlsx")
+    assert (job["status"], job["totalRows"]) == ("VALID", 20)
+    punches = await api.data(
+        PUNCHES,
+        {"input": {"contentBase64": base64.b64encode(b"employee_number,punched_at\n").decode()}},
+        as_=perf.world.users["hq_hr"],
+    )
+    assert punches["importPunches"]["errors"] == []
+
+
+async def test_other_requests_are_answered_while_the_checking_process_is_busy(
+    api: Api, perf: Perf
+) -> None:
+    busy = asyncio.ensure_future(offload.run(time.sleep, 3))
+    importing = asyncio.ensure_future(dry_run(api, perf, kpi_xlsx(perf, 20), "history.xlsx"))
+    await asyncio.sleep(0.5)
     me = await api.data("{ me { role } }", as_=perf.world.users["employee"])
     assert me["me"]["role"] == "EMPLOYEE"
-    assert not importing.done()  # answered while the file was still being read
-    release.set()
-    job = await importing
-    assert (job["status"], job["totalRows"]) == ("VALID", 20)
+    assert not importing.done()  # queued behind the busy process, which holds no request up
+    await busy
+    assert (await importing)["status"] == "VALID"
 
 
-async def test_a_thread_busy_with_a_file_hands_the_lock_over_every_few_rows(
+async def test_a_killed_checking_process_is_a_typed_error_and_the_next_file_gets_a_new_one(
+    api: Api, perf: Perf
+) -> None:
+    child = await offload.run(os.getpid)
+    busy = asyncio.ensure_future(offload.run(time.sleep, 60))
+    importing = asyncio.ensure_future(dry_run(api, perf, kpi_xlsx(perf, 20), "history.xlsx"))
+    await asyncio.sleep(0.5)
+    os.kill(child, signal.SIGKILL)
+    with pytest.raises(ServiceError) as stopped:
+        await asyncio.wait_for(busy, timeout=30)
+    assert [(e.field, e.code.value, e.message) for e in stopped.value.errors] == [
+        ("file", "invalid", offload.STOPPED)
+    ]
+    # A file queued behind the killed task: its job is INVALID with the same error, not a hang.
+    job = await asyncio.wait_for(importing, timeout=30)
+    assert job["status"] == "INVALID"
+    assert job["errors"] == [
+        {"row": 0, "column": "file", "message": offload.STOPPED, "code": "INVALID"}
+    ]
+    assert await offload.run(os.getpid) not in (child, os.getpid())
+    assert (await dry_run(api, perf, kpi_xlsx(perf, 20), "history.xlsx"))["status"] == "VALID"
+
+
+async def test_a_tasks_progress_is_reported_while_it_runs() -> None:
+    seen: list[int] = []
+
+    async def on_progress(rows: int) -> None:
+        seen.append(rows)
+
+    assert await offload.run(child_tasks.report_rows, 30, 0.1, on_progress=on_progress) == 30
+    assert seen and seen == sorted(seen) and 0 < seen[0] < 30
+
+
+def test_the_collector_skips_what_existed_while_an_xlsx_is_read(
     perf: Perf, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A worker thread reading or checking a file lets the event loop have the interpreter lock
-    every HAND_OVER_EVERY rows, and while an XLSX is read the garbage collector's passes skip
-    the objects that existed before (gc.freeze): neither the lock nor a collection holds other
-    requests up for long (bench/files.py and bench/import_probe.py measure how long)."""
+    """While an XLSX is read the garbage collector's passes skip the objects that existed
+    before (gc.freeze): openpyxl's 100,000 emptied row elements would otherwise set off full
+    passes over everything the checking process holds."""
     frozen_while_reading: list[int] = []
-    monkeypatch.setattr(
-        spreadsheets, "let_others_run", lambda: frozen_while_reading.append(gc.get_freeze_count())
-    )
+    cell_text = spreadsheets._cell_text
+
+    def watched(value: object) -> str:
+        if not frozen_while_reading:  # counting walks every frozen object: once is enough
+            frozen_while_reading.append(gc.get_freeze_count())
+        return cell_text(value)
+
+    monkeypatch.setattr(spreadsheets, "_cell_text", watched)
     frozen_before = gc.get_freeze_count()
     rows = spreadsheets.read_rows("f.xlsx", kpi_xlsx(perf, 999), max_rows=1000, max_bytes=10**7)
     assert len(rows) == 1000
-    assert len(frozen_while_reading) == 1000 // spreadsheets.HAND_OVER_EVERY
-    assert all(count > frozen_before for count in frozen_while_reading)
+    assert frozen_while_reading[0] > frozen_before
     assert gc.get_freeze_count() == frozen_before  # set free again once read
-
-    frozen_while_reading.clear()
-    job = await imports.run_import(
-        await load_viewer(perf.world.users["hq_hr"].id),
-        kind=ImportKind.KPI_RECORDS,
-        file_name="f.csv",
-        content=b"employee_number,kpi_code,period,value\n" + b"X,NC,2026-01,1\n" * 999,
-        dry_run=True,
-    )
-    assert job.total_rows == 999
-    # reading (1,000 lines with the header) and checking (file rows 2 to 1,000)
-    assert len(frozen_while_reading) == 2 * (1000 // spreadsheets.HAND_OVER_EVERY)
-
-
-# --- request bodies ------------------------------------------------------------------------------
 
 
 @pytest.fixture

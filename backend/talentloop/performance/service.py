@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from typing import Protocol
 
 from tortoise.exceptions import IntegrityError
 from tortoise.queryset import QuerySet
@@ -311,7 +312,20 @@ async def record_value(
     return record
 
 
-def value_problems(kpi: Kpi, value: Decimal, period: date, dimension: str) -> list[FieldError]:
+class KpiRules(Protocol):
+    """What value_problems reads of a KPI: a Kpi, or the import's KpiFacts (import_rows.py)."""
+
+    @property
+    def code(self) -> str: ...
+    @property
+    def unit(self) -> KpiUnit: ...
+    @property
+    def period_type(self) -> PeriodType: ...
+    @property
+    def dimension_name(self) -> str | None: ...
+
+
+def value_problems(kpi: KpiRules, value: Decimal, period: date, dimension: str) -> list[FieldError]:
     problems: list[FieldError] = []
     if (period_text := period_problem(period, kpi.period_type)) is not None:
         problems.append(FieldError(period_text, ErrorCode.INVALID, "period"))

@@ -1,0 +1,493 @@
+"""An import's file, read and its rows checked: the pure part of performance/imports.py, run
+in the file-checking process (talentloop.offload), never on the API process's event loop.
+
+`read_file` reads the file within the import's limits and hands back what the API process
+needs to look the file's people and units up (its columns and the distinct values of the key
+columns) with the rows themselves packed; `check_file` checks those rows against the look-ups
+(plain values the API process read from the database) and hands back every problem, and the
+checked items when they are to be written."""
+
+from __future__ import annotations
+
+import pickle
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from talentloop import offload, spreadsheets
+from talentloop.access.policy import Viewer
+from talentloop.errors import SELF_DEALING_MESSAGE, ErrorCode, ServiceError
+from talentloop.people.models import EmployeeStatus, Gender
+from talentloop.people.service import FORMER_EMPLOYEE, format_problems
+from talentloop.performance.models import ImportKind, Kpi, KpiUnit, PeriodType
+from talentloop.performance.periods import parse_period
+from talentloop.performance.service import parse_decimal, value_problems
+
+# Rows checked between two reports of the job's progress.
+CHECK_CHUNK = 2_000
+# Columns whose values the API process looks up in the database before the rows are checked.
+KEY_COLUMNS = ("employee_number", "unit_code", "manager_number")
+
+# Column keys, with the Chinese headers HR exports commonly use.
+ALIASES = {
+    "工号": "employee_number",
+    "员工编号": "employee_number",
+    "姓名": "name",
+    "部门编码": "unit_code",
+    "组织编码": "unit_code",
+    "岗位编码": "position_code",
+    "入职日期": "hire_date",
+    "状态": "status",
+    "性别": "gender",
+    "出生日期": "birth_date",
+    "办公电话": "work_phone",
+    "工作邮箱": "work_email",
+    "手机号": "personal_phone",
+    "身份证号": "id_number",
+    "银行账号": "bank_account",
+    "基本工资": "base_salary",
+    "直属上级工号": "manager_number",
+    "指标编码": "kpi_code",
+    "期间": "period",
+    "数值": "value",
+    "维度": "dimension",
+    "目标值": "value",
+}
+REQUIRED = {
+    ImportKind.EMPLOYEES: ["employee_number", "name", "unit_code", "hire_date"],
+    ImportKind.KPI_RECORDS: ["employee_number", "kpi_code", "period", "value"],
+    ImportKind.TARGETS: ["kpi_code", "period", "value"],
+}
+_GENDERS = {"male": Gender.MALE, "男": Gender.MALE, "female": Gender.FEMALE, "女": Gender.FEMALE}
+_STATUSES = {s.value: s for s in EmployeeStatus} | {
+    "试用": EmployeeStatus.PROBATION,
+    "在职": EmployeeStatus.ACTIVE,
+    "休假": EmployeeStatus.ON_LEAVE,
+}
+
+
+class Table:
+    """The file's rows by column key. A row's dict is made as it is iterated, not kept: a dict
+    per row of a 100,000-row file would be most of a dry run's memory."""
+
+    def __init__(
+        self,
+        columns: list[str],
+        cells: list[tuple[str, ...]],
+        formulas: list[tuple[int, int]] | None = None,
+    ) -> None:
+        self.columns = columns
+        self.cells = cells
+        self.rows = _Rows(self)
+        self.formulas = formulas or []  # (row index, column index) of cells like formulas
+
+    def values(self, column: str) -> set[str]:
+        """The column's values (stripped), without making the rows' dicts."""
+        if column not in self.columns:
+            return {""}
+        i = self.columns.index(column)
+        return {(cells[i] if i < len(cells) else "").strip() for cells in self.cells}
+
+
+class _Rows:
+    def __init__(self, table: Table) -> None:
+        self.table = table
+
+    def __len__(self) -> int:
+        return len(self.table.cells)
+
+    def __iter__(self) -> Iterator[dict[str, str]]:
+        return self.slice(0, len(self.table.cells))
+
+    def slice(self, start: int, stop: int) -> Iterator[dict[str, str]]:
+        columns = self.table.columns
+        for cells in self.table.cells[start:stop]:
+            yield {
+                col: (cells[i] if i < len(cells) else "").strip() for i, col in enumerate(columns)
+            }
+
+
+@dataclass
+class Checked:
+    """The rows that passed, keyed for writing, and every problem found. An item is a plain
+    tuple whose first element is its row (row, value) or (row, values, manager)."""
+
+    items: dict[tuple[Any, ...], tuple[Any, ...]] = field(default_factory=dict)
+    errors: list[dict[str, Any]] = field(default_factory=list)
+
+    def error(
+        self, row: int, column: str | None, message: str, code: ErrorCode = ErrorCode.INVALID
+    ) -> None:
+        self.errors.append({"row": row, "column": column, "message": message, "code": code.value})
+
+    def about_self(self, row: int, viewer: Viewer, employee_id: int | None) -> bool:
+        """A row about the importer themself is refused (docs/architecture.md, "Self-dealing")."""
+        if employee_id is None or not viewer.is_self(employee_id):
+            return False
+        self.error(row, "employee_number", SELF_DEALING_MESSAGE, ErrorCode.SELF_DEALING)
+        return True
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FileRows:
+    """A file as read in the checking process: its columns, row count and the distinct values
+    of its key columns for the API process to look up; the rows themselves packed (pickled),
+    to be handed back to `check_file` without being unpacked in the API process."""
+
+    columns: list[str]
+    count: int
+    keys: dict[str, set[str]]
+    packed: bytes
+
+    def values(self, column: str) -> set[str]:
+        """As Table.values."""
+        return self.keys.get(column, {""})
+
+
+def read_file(file_name: str, content: bytes, *, max_rows: int, max_bytes: int) -> FileRows:
+    """The file's rows by column key, within the import's limits (talentloop.spreadsheets)."""
+    reading = spreadsheets.Reading()
+    raw_rows = spreadsheets.read_rows(
+        file_name, content, max_rows=max_rows, max_bytes=max_bytes, reading=reading
+    )
+    if not raw_rows:
+        raise ServiceError.one(ErrorCode.INVALID, "The file is empty.", "file")
+    columns = [ALIASES.get(c.strip(), c.strip().lower()) for c in raw_rows[0]]
+    del raw_rows[0]
+    table = Table(columns, raw_rows)
+    formulas = [(r - 1, c) for r, c in reading.formulas if r > 0]
+    return FileRows(
+        columns=columns,
+        count=len(raw_rows),
+        keys={c: table.values(c) for c in KEY_COLUMNS if c in columns},
+        packed=pickle.dumps((raw_rows, formulas), pickle.HIGHEST_PROTOCOL),
+    )
+
+
+def missing_columns(kind: ImportKind, columns: list[str]) -> list[str]:
+    missing = [c for c in REQUIRED[kind] if c not in columns]
+    if kind is ImportKind.TARGETS and not {"employee_number", "unit_code"} & set(columns):
+        missing.append("employee_number or unit_code")
+    return missing
+
+
+# --- checking --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KpiFacts:
+    """What a row check needs of a KPI (value_problems reads the same attributes of a Kpi)."""
+
+    id: int
+    code: str
+    unit: KpiUnit
+    period_type: PeriodType
+    dimension_name: str | None
+
+    @classmethod
+    def of(cls, kpi: Kpi) -> KpiFacts:
+        return cls(kpi.id, kpi.code, kpi.unit, kpi.period_type, kpi.dimension_name)
+
+
+@dataclass(frozen=True)
+class RecordLookups:
+    kpis: dict[str, KpiFacts]
+    employees: dict[str, int]  # the ids of the file's people the viewer manages, by number
+
+
+@dataclass(frozen=True)
+class TargetLookups:
+    kpis: dict[str, KpiFacts]
+    employees: dict[str, int]
+    units: dict[str, tuple[int, str]]  # (id, path) by code
+
+
+@dataclass(frozen=True)
+class EmployeeLookups:
+    numbers: set[str]  # the file's employee numbers
+    mine: dict[str, int]  # of those, the viewer manages these (by number: id)
+    taken: set[str]  # of those, these exist
+    former: set[str]  # of those, these have left
+    units: dict[str, tuple[int, str]]  # the units the viewer sees: (id, path) by code
+    positions: dict[str, int]  # id by code
+    managers: set[str]  # the file's manager numbers the viewer sees
+
+
+Lookups = RecordLookups | TargetLookups | EmployeeLookups
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    """`check_file`'s answer: problems sorted by row, and the checked items as (key, item)
+    pairs; both packed (offload.pack), the items only when they are to be written."""
+
+    errors: list[bytes]
+    items: list[bytes]
+
+
+def check_file(
+    kind: ImportKind,
+    viewer: Viewer,
+    lookups: Lookups | None,
+    columns: list[str],
+    packed: bytes,
+    *,
+    keep_items: bool,
+) -> CheckedFile:
+    """Every row of `read_file`'s packed rows checked (all of them missing columns when
+    `lookups` is None), and every formula-like cell refused."""
+    cells, formulas = pickle.loads(packed)  # read_file's own output
+    table = Table(columns, cells, formulas)
+    checked = Checked()
+    if lookups is None:
+        for column in missing_columns(kind, columns):
+            checked.error(1, column, "Missing column.", ErrorCode.REQUIRED)
+    else:
+        check = _CHECKS[kind](viewer, lookups, checked)
+        total = len(table.rows)
+        for start in range(0, total, CHECK_CHUNK):
+            stop = min(start + CHECK_CHUNK, total)
+            for index, row in enumerate(table.rows.slice(start, stop), start=start + 2):
+                check(index, row)
+            offload.progress(stop)
+    formula_errors(table, checked)
+    errors = sorted(checked.errors, key=lambda e: (e["row"], e["column"] or ""))
+    items = list(checked.items.items()) if keep_items and not errors else []
+    return CheckedFile(offload.pack(errors), offload.pack(items))
+
+
+def formula_errors(table: Table, checked: Checked) -> None:
+    """A text cell that a spreadsheet would run as a formula is refused: it would come back
+    out of every export (neutralised, but not as it was typed)."""
+    for r, c in table.formulas:
+        if c < len(table.columns):
+            checked.error(r + 2, table.columns[c], spreadsheets.FORMULA_MESSAGE)
+
+
+RowCheck = Callable[[int, dict[str, str]], None]
+
+
+class _Parsed:
+    """A file repeats its periods and values row after row: each text is parsed once, and
+    its rows share the one date or Decimal."""
+
+    def __init__(self) -> None:
+        self._periods: dict[tuple[str, Any], date | None] = {}
+        self._decimals: dict[str, Decimal | None] = {}
+
+    def period(self, text: str, kpi: KpiFacts | None) -> date | None:
+        key = (text, kpi.period_type if kpi else None)
+        if key not in self._periods:
+            self._periods[key] = parse_period(text, kpi.period_type) if kpi else parse_period(text)
+        return self._periods[key]
+
+    def decimal(self, text: str) -> Decimal | None:
+        if text not in self._decimals:
+            self._decimals[text] = parse_decimal(text)
+        return self._decimals[text]
+
+
+def _record_check(viewer: Viewer, lookups: Any, checked: Checked) -> RowCheck:
+    assert isinstance(lookups, RecordLookups)
+    kpis, employees = lookups.kpis, lookups.employees
+    parsed = _Parsed()
+
+    def check(index: int, row: dict[str, str]) -> None:
+        employee = employees.get(row["employee_number"])
+        kpi = kpis.get(row["kpi_code"])
+        bad = False
+        if employee is None:
+            checked.error(
+                index, "employee_number", "No such employee in your scope.", ErrorCode.NOT_FOUND
+            )
+            bad = True
+        elif checked.about_self(index, viewer, employee):
+            bad = True
+        if kpi is None:
+            checked.error(index, "kpi_code", "No such KPI.", ErrorCode.NOT_FOUND)
+            bad = True
+        period = parsed.period(row["period"], kpi)
+        if period is None:
+            checked.error(index, "period", "Not a period (YYYY-MM).")
+            bad = True
+        value = parsed.decimal(row["value"])
+        if value is None:
+            checked.error(index, "value", "Not a number.")
+            bad = True
+        dimension = row.get("dimension", "")
+        if bad or employee is None or kpi is None or period is None or value is None:
+            return
+        for problem in value_problems(kpi, value, period, dimension):
+            checked.error(index, problem.field, problem.message, problem.code)
+            bad = True
+        key = (employee, kpi.id, period, dimension)
+        if key in checked.items:
+            checked.error(
+                index,
+                None,
+                f"Same employee, KPI, period and dimension as row {checked.items[key][0]}.",
+                ErrorCode.DUPLICATE,
+            )
+            bad = True
+        if not bad:
+            checked.items[key] = (index, value)
+
+    return check
+
+
+def _target_check(viewer: Viewer, lookups: Any, checked: Checked) -> RowCheck:
+    assert isinstance(lookups, TargetLookups)
+    kpis, employees, units = lookups.kpis, lookups.employees, lookups.units
+    parsed = _Parsed()
+
+    def check(index: int, row: dict[str, str]) -> None:
+        number, unit_code = row.get("employee_number", ""), row.get("unit_code", "")
+        kpi = kpis.get(row["kpi_code"])
+        bad = False
+        if kpi is None:
+            checked.error(index, "kpi_code", "No such KPI.", ErrorCode.NOT_FOUND)
+            bad = True
+        employee = employees.get(number) if number else None
+        unit = units.get(unit_code) if unit_code else None
+        if bool(number) == bool(unit_code):
+            checked.error(index, "employee_number", "Give either employee_number or unit_code.")
+            bad = True
+        elif number and employee is None:
+            checked.error(
+                index, "employee_number", "No such employee in your scope.", ErrorCode.NOT_FOUND
+            )
+            bad = True
+        elif checked.about_self(index, viewer, employee):
+            bad = True
+        elif unit_code and (unit is None or not viewer.can_direct_in(unit[1])):
+            checked.error(index, "unit_code", "No such unit in your scope.", ErrorCode.NOT_FOUND)
+            bad = True
+        period = parsed.period(row["period"], kpi)
+        if period is None:
+            checked.error(index, "period", "Not a period (YYYY-MM).")
+            bad = True
+        value = parsed.decimal(row["value"])
+        if value is None or value < 0:
+            checked.error(index, "value", "Not a number of 0 or more.")
+            bad = True
+        if bad or kpi is None:
+            return
+        key = (kpi.id, period, employee, unit[0] if unit else None)
+        if key in checked.items:
+            checked.error(
+                index, None, f"Same target as row {checked.items[key][0]}.", ErrorCode.DUPLICATE
+            )
+            return
+        checked.items[key] = (index, value)
+
+    return check
+
+
+def _employee_check(viewer: Viewer, lookups: Any, checked: Checked) -> RowCheck:
+    assert isinstance(lookups, EmployeeLookups)
+    found = lookups
+
+    def check(index: int, row: dict[str, str]) -> None:
+        number = row["employee_number"]
+        bad = False
+        if not number:
+            checked.error(index, "employee_number", "Required.", ErrorCode.REQUIRED)
+            bad = True
+        elif number in found.taken and number not in found.mine:
+            checked.error(
+                index, "employee_number", "This employee number is taken.", ErrorCode.DUPLICATE
+            )
+            bad = True
+        elif checked.about_self(index, viewer, found.mine.get(number)):
+            bad = True
+        unit = found.units.get(row["unit_code"])
+        if unit is None or not viewer.can_manage_employees_in(unit[1]):
+            checked.error(index, "unit_code", "No such unit in your scope.", ErrorCode.NOT_FOUND)
+            bad = True
+        values: dict[str, Any] = {"name": row["name"]}
+        if not row["name"]:
+            checked.error(index, "name", "Required.", ErrorCode.REQUIRED)
+            bad = True
+        for column in ("hire_date", "birth_date"):
+            text = row.get(column, "")
+            if text:
+                try:
+                    values[column] = date.fromisoformat(text[:10])
+                except ValueError:
+                    checked.error(index, column, "Not a date (YYYY-MM-DD).")
+                    bad = True
+            elif column == "hire_date":
+                checked.error(index, column, "Required.", ErrorCode.REQUIRED)
+                bad = True
+        for column in ("work_phone", "work_email", "personal_phone", "id_number", "bank_account"):
+            if row.get(column):
+                values[column] = row[column]
+        if row.get("base_salary"):
+            values["base_salary"] = parse_decimal(row["base_salary"])
+            if values["base_salary"] is None:
+                checked.error(index, "base_salary", "Not a number.")
+                bad = True
+        if row.get("gender"):
+            gender = _GENDERS.get(row["gender"].lower())
+            if gender is None:
+                checked.error(index, "gender", "male / female (男 / 女).")
+                bad = True
+            values["gender"] = gender
+        status = _STATUSES.get(row.get("status", "").lower() or "active")
+        if status is None or status is EmployeeStatus.TERMINATED:
+            checked.error(index, "status", "probation, active or on_leave.")
+            bad = True
+        elif number in found.mine and number in found.former:
+            # Whatever the file says (an empty status reads as active), never back to work.
+            checked.error(index, "status", FORMER_EMPLOYEE.message, FORMER_EMPLOYEE.code)
+            bad = True
+        values["status"] = status
+        for problem in format_problems(values):
+            checked.error(index, _column(problem.field), problem.message, problem.code)
+            bad = True
+        position_code = row.get("position_code", "")
+        if position_code and position_code not in found.positions:
+            checked.error(index, "position_code", "No such position.", ErrorCode.NOT_FOUND)
+            bad = True
+        manager = row.get("manager_number", "")
+        if manager and manager not in found.managers and manager not in found.numbers:
+            checked.error(
+                index, "manager_number", "No such employee in your scope.", ErrorCode.NOT_FOUND
+            )
+            bad = True
+        if manager and manager == number:
+            checked.error(index, "manager_number", "An employee cannot manage themselves.")
+            bad = True
+        key = (number,)
+        if key in checked.items:
+            checked.error(
+                index,
+                "employee_number",
+                f"Same employee as row {checked.items[key][0]}.",
+                ErrorCode.DUPLICATE,
+            )
+            bad = True
+        if not bad and unit is not None:
+            values["unit_id"] = unit[0]
+            values["position_id"] = found.positions[position_code] if position_code else None
+            checked.items[key] = (index, values, manager or None)
+
+    return check
+
+
+def _column(api_field: str | None) -> str | None:
+    if api_field is None:
+        return None
+    return "".join(f"_{c.lower()}" if c.isupper() else c for c in api_field)
+
+
+_CHECKS: dict[ImportKind, Callable[[Viewer, Any, Checked], RowCheck]] = {
+    ImportKind.KPI_RECORDS: _record_check,
+    ImportKind.TARGETS: _target_check,
+    ImportKind.EMPLOYEES: _employee_check,
+}
