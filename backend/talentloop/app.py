@@ -14,6 +14,7 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Mount, Route
@@ -26,6 +27,7 @@ from strawberry.types.execution import PreExecutionError
 from tortoise import connections
 from tortoise.contrib.starlette import RegisterTortoise
 
+from talentloop import i18n
 from talentloop.access.policy import ANONYMOUS
 from talentloop.access.rest import UNAUTHENTICATED
 from talentloop.access.viewer import load_viewer
@@ -37,7 +39,9 @@ from talentloop.db import tortoise_config
 from talentloop.graphql.context import Context
 from talentloop.graphql.errors import masked, should_mask
 from talentloop.graphql.schema import schema
+from talentloop.i18n import RequestLanguage
 from talentloop.jobs.worker import Worker
+from talentloop.negotiation import weighted
 from talentloop.payroll.routes import download_payroll_file
 from talentloop.privacy.keys import get_keyring
 from talentloop.privacy.routes import download_own_record, download_sensitive_export
@@ -94,19 +98,10 @@ def response_media_type(accept: str) -> str:
     otherwise application/json, which every client understands. Among equal q-values the
     client's first choice wins."""
     best, best_q = "application/json", -1.0
-    for item in accept.split(","):
-        media_type, *params = (part.strip() for part in item.split(";"))
-        media_type = media_type.lower()
+    for item, q in weighted(accept):
+        media_type = item.lower()
         if media_type not in (GRAPHQL_RESPONSE_JSON, "application/json"):
             continue
-        q = 1.0
-        for param in params:
-            name, _, value = param.partition("=")
-            if name.strip().lower() == "q":
-                try:
-                    q = float(value)
-                except ValueError:
-                    q = 0.0
         if q > best_q and q > 0:
             best, best_q = media_type, q
     return best
@@ -116,6 +111,7 @@ class GraphQLApp(GraphQL[Context, None]):
     async def get_context(self, request: Any, response: Any = None) -> Context:
         user_id = request.scope.get("talentloop.user_id")
         viewer = await load_viewer(user_id) if user_id is not None else ANONYMOUS
+        i18n.use_viewer_language(viewer.language)
         return Context(viewer=viewer, request=request)
 
     async def process_result(self, request: Any, result: ExecutionResult) -> GraphQLHTTPResponse:
@@ -295,7 +291,7 @@ def create_app(database_url: str | None = None) -> Starlette:
                 if worker is not None:
                     await worker.stop()
 
-    return Starlette(routes=routes, lifespan=lifespan)
+    return Starlette(routes=routes, lifespan=lifespan, middleware=[Middleware(RequestLanguage)])
 
 
 async def _no_spa(_request: Request) -> Response:

@@ -40,6 +40,7 @@ from talentloop.graphql.errors import MutationError, PublicError, mutation_error
 from talentloop.graphql.ids import optional_pk, pk_of, require_pk
 from talentloop.graphql.node import register_node
 from talentloop.graphql.pagination import Connection, connection_of
+from talentloop.i18n import gettext
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -468,7 +469,9 @@ class AttendanceMutation:
                 row_errors=[],
                 errors=[
                     MutationError(
-                        field="contentBase64", message="Not valid base64.", code=ErrorCode.INVALID
+                        field="contentBase64",
+                        message=gettext("Not valid base64."),
+                        code=ErrorCode.INVALID,
                     )
                 ],
             )

@@ -25,6 +25,7 @@ from talentloop import spreadsheets
 from talentloop.access.policy import Viewer
 from talentloop.access.viewer import load_viewer
 from talentloop.errors import SELF_DEALING_MESSAGE, ErrorCode, ServiceError
+from talentloop.i18n import N_
 from talentloop.jobs import queue
 from talentloop.org.models import OrgUnit
 from talentloop.people import sensitive
@@ -142,9 +143,26 @@ class Checked:
     errors: list[dict[str, Any]] = field(default_factory=list)
 
     def error(
-        self, row: int, column: str | None, message: str, code: ErrorCode = ErrorCode.INVALID
+        self,
+        row: int,
+        column: str | None,
+        message: str,
+        code: ErrorCode = ErrorCode.INVALID,
+        **params: Any,
     ) -> None:
-        self.errors.append({"row": row, "column": column, "message": message, "code": code.value})
+        """A bad row: its message in English, and its msgid and parameters, for the viewer's
+        language when the job is read (talentloop/i18n.py)."""
+        english = message.format(**params) if params else message
+        self.errors.append(
+            {
+                "row": row,
+                "column": column,
+                "message": english,
+                "msgid": message,
+                "params": params,
+                "code": code.value,
+            }
+        )
 
     def about_self(self, row: int, viewer: Viewer, employee_id: int | None) -> bool:
         """A row about the importer themself is refused (docs/architecture.md, "Self-dealing")."""
@@ -281,7 +299,14 @@ async def execute(
         raise
     except ServiceError as exc:
         job.errors = [
-            {"row": 0, "column": e.field, "message": e.message, "code": e.code.value}
+            {
+                "row": 0,
+                "column": e.field,
+                "message": e.message,
+                "msgid": e.msgid,
+                "params": dict(e.params),
+                "code": e.code.value,
+            }
             for e in exc.errors
         ]
         job.status = ImportStatus.INVALID
@@ -291,7 +316,7 @@ async def execute(
             {
                 "row": 0,
                 "column": None,
-                "message": "The import failed; nothing was written.",
+                "message": N_("The import failed; nothing was written."),
                 "code": ErrorCode.INVALID.value,
             }
         ]
@@ -413,15 +438,16 @@ async def _check_records(viewer: Viewer, table: Table, job: ImportJob) -> Checke
         if bad or employee is None or kpi is None or period is None or value is None:
             return
         for problem in value_problems(kpi, value, period, dimension):
-            checked.error(index, problem.field, problem.message, problem.code)
+            checked.error(index, problem.field, problem.msgid, problem.code, **dict(problem.params))
             bad = True
         key = (employee, kpi.id, period, dimension)
         if key in checked.items:
             checked.error(
                 index,
                 None,
-                f"Same employee, KPI, period and dimension as row {checked.items[key][0]}.",
+                "Same employee, KPI, period and dimension as row {other}.",
                 ErrorCode.DUPLICATE,
+                other=checked.items[key][0],
             )
             bad = True
         if not bad:
@@ -527,7 +553,11 @@ async def _check_targets(viewer: Viewer, table: Table, job: ImportJob) -> Checke
         key = (kpi.id, period, employee, unit[0] if unit else None)
         if key in checked.items:
             checked.error(
-                index, None, f"Same target as row {checked.items[key][0]}.", ErrorCode.DUPLICATE
+                index,
+                None,
+                "Same target as row {other}.",
+                ErrorCode.DUPLICATE,
+                other=checked.items[key][0],
             )
             return
         checked.items[key] = (index, value)
@@ -678,11 +708,13 @@ async def _check_employees(viewer: Viewer, table: Table, job: ImportJob) -> Chec
             bad = True
         elif number in mine and number in former:
             # Whatever the file says (an empty status reads as active), never back to work.
-            checked.error(index, "status", FORMER_EMPLOYEE.message, FORMER_EMPLOYEE.code)
+            checked.error(index, "status", FORMER_EMPLOYEE.msgid, FORMER_EMPLOYEE.code)
             bad = True
         values["status"] = status
         for problem in format_problems(values):
-            checked.error(index, _column(problem.field), problem.message, problem.code)
+            checked.error(
+                index, _column(problem.field), problem.msgid, problem.code, **dict(problem.params)
+            )
             bad = True
         position_code = row.get("position_code", "")
         if position_code and position_code not in positions:
@@ -702,8 +734,9 @@ async def _check_employees(viewer: Viewer, table: Table, job: ImportJob) -> Chec
             checked.error(
                 index,
                 "employee_number",
-                f"Same employee as row {checked.items[key][0]}.",
+                "Same employee as row {other}.",
                 ErrorCode.DUPLICATE,
+                other=checked.items[key][0],
             )
             bad = True
         if not bad and unit is not None:
