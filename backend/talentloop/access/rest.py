@@ -26,7 +26,7 @@ from talentloop.access.viewer import load_viewer
 from talentloop.accounts.sessions import Credentials, authenticate
 from talentloop.accounts.tokens import InvalidToken
 from talentloop.audit import service as audit
-from talentloop.i18n import use_viewer_language
+from talentloop.i18n import translate, use_viewer_language
 
 UNAUTHENTICATED = {
     "errors": [
@@ -57,7 +57,7 @@ def not_found() -> Response:
 
 
 def forbidden(message: str) -> Response:
-    body = {"errors": [{"field": None, "message": message, "code": "FORBIDDEN"}]}
+    body = {"errors": [{"field": None, "message": translate(message), "code": "FORBIDDEN"}]}
     return JSONResponse(body, status_code=403)
 
 

@@ -40,7 +40,7 @@ from talentloop.graphql.errors import MutationError, PublicError, mutation_error
 from talentloop.graphql.ids import optional_pk, pk_of, require_pk
 from talentloop.graphql.node import register_node
 from talentloop.graphql.pagination import Connection, connection_of
-from talentloop.i18n import gettext
+from talentloop.i18n import gettext, translate
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -490,7 +490,7 @@ class AttendanceMutation:
             duplicates=result.duplicates,
             dry_run=result.dry_run or bool(result.errors),
             row_errors=[
-                PunchRowError(row=e.row, column=e.column, message=e.message, code=e.code)
+                PunchRowError(row=e.row, column=e.column, message=translate(e.message), code=e.code)
                 for e in result.errors
             ],
             errors=[],

@@ -19,6 +19,8 @@ KEYWORDS: dict[str, Any] = {
     "one": (2,),  # ServiceError.one(code, message, …)
     "PublicError": (1,),
     "not_found": (1,),
+    "RowError": (3,),  # a punch file's bad row
+    "forbidden": (1,),  # access/rest.py
     "error": (3,),  # an import's bad row: checked.error(row, column, message, …)
     "N_": None,
     "gettext": None,
