@@ -21,6 +21,8 @@ KEYWORDS: dict[str, Any] = {
     "not_found": (1,),
     "RowError": (3,),  # a punch file's bad row
     "forbidden": (1,),  # access/rest.py
+    "_refuse": (1,),  # spreadsheets.py: a file refused whole
+    "invalid": (2,),  # inputs.py: invalid(field, message)
     "error": (3,),  # an import's bad row: checked.error(row, column, message, …)
     "N_": None,
     "gettext": None,
