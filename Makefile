@@ -16,7 +16,7 @@ RUFF_CONFIG := --config pyproject.toml
 
 .PHONY: help setup backend-setup frontend-setup build migrate seed run worker test test-backend \
         test-frontend test-e2e test-graphql-http test-topology schema schema-check migrations-check \
-        lint format bench mutation
+        lint format bench mutation messages
 
 help:
 	@echo "make run     set up, build, migrate, load demo data if empty, serve on http://$(HOST):$(PORT)"
@@ -66,6 +66,19 @@ schema: backend-setup
 schema-check: backend-setup
 	@$(PY) -m talentloop export-schema | diff -u schema.graphql - \
 	  || { echo "schema.graphql is out of date: run 'make schema' and commit it."; exit 1; }
+
+# --- languages -----------------------------------------------------------------------
+# The server's message catalogues (docs/architecture.md, "Languages"): extract every message
+# from the source into messages.pot, then add the new ones to each language's .po (translate
+# the empty msgstr of zh_CN; tests/i18n names the ones still missing). No compiled .mo files:
+# the server reads the .po files at start-up.
+LOCALE_DIR := talentloop/locale
+messages: backend-setup
+	cd backend && .venv/bin/pybabel -q extract -F babel.cfg --add-location=file --sort-output \
+	  --no-wrap --project=TalentLoop -o $(LOCALE_DIR)/messages.pot . 2> >(grep -v 'Skipping f-string' >&2)
+	cd backend && for lang in zh_CN en; do \
+	  .venv/bin/pybabel -q update -i $(LOCALE_DIR)/messages.pot -d $(LOCALE_DIR) -l $$lang \
+	    --no-wrap --no-fuzzy-matching --ignore-obsolete; done
 
 # --- quality -------------------------------------------------------------------------
 lint: setup

@@ -68,7 +68,10 @@ async def empty_database(app: Starlette) -> None:
 @pytest.fixture
 async def http(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
     transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+    # The tests read the server's messages in English (its msgids); tests/i18n asks for Chinese.
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://testserver", headers={"Accept-Language": "en"}
+    ) as client:
         yield client
 
 

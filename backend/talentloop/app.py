@@ -15,6 +15,7 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Mount, Route
@@ -27,7 +28,7 @@ from strawberry.types.execution import PreExecutionError
 from tortoise import connections
 from tortoise.contrib.starlette import RegisterTortoise
 
-from talentloop import offload
+from talentloop import i18n, offload
 from talentloop.access.policy import ANONYMOUS
 from talentloop.access.rest import UNAUTHENTICATED
 from talentloop.access.viewer import load_viewer
@@ -40,8 +41,10 @@ from talentloop.db import tortoise_config
 from talentloop.graphql.context import Context
 from talentloop.graphql.errors import masked, should_mask
 from talentloop.graphql.schema import schema
+from talentloop.i18n import RequestLanguage
 from talentloop.jobs.worker import Worker
 from talentloop.lists.routes import export_list
+from talentloop.negotiation import weighted
 from talentloop.payroll.routes import download_payroll_file
 from talentloop.privacy.keys import get_keyring
 from talentloop.privacy.routes import download_own_record, download_sensitive_export
@@ -98,19 +101,10 @@ def response_media_type(accept: str) -> str:
     otherwise application/json, which every client understands. Among equal q-values the
     client's first choice wins."""
     best, best_q = "application/json", -1.0
-    for item in accept.split(","):
-        media_type, *params = (part.strip() for part in item.split(";"))
-        media_type = media_type.lower()
+    for item, q in weighted(accept):
+        media_type = item.lower()
         if media_type not in (GRAPHQL_RESPONSE_JSON, "application/json"):
             continue
-        q = 1.0
-        for param in params:
-            name, _, value = param.partition("=")
-            if name.strip().lower() == "q":
-                try:
-                    q = float(value)
-                except ValueError:
-                    q = 0.0
         if q > best_q and q > 0:
             best, best_q = media_type, q
     return best
@@ -120,6 +114,7 @@ class GraphQLApp(GraphQL[Context, None]):
     async def get_context(self, request: Any, response: Any = None) -> Context:
         user_id = request.scope.get("talentloop.user_id")
         viewer = await load_viewer(user_id) if user_id is not None else ANONYMOUS
+        i18n.use_viewer_language(viewer.language)
         return Context(viewer=viewer, request=request)
 
     async def process_result(self, request: Any, result: ExecutionResult) -> GraphQLHTTPResponse:
@@ -309,7 +304,7 @@ def create_app(database_url: str | None = None) -> Starlette:
                     await worker.stop()
                 offload.shutdown()  # the file-checking process, if a file started it
 
-    return Starlette(routes=routes, lifespan=lifespan)
+    return Starlette(routes=routes, lifespan=lifespan, middleware=[Middleware(RequestLanguage)])
 
 
 async def _no_spa(_request: Request) -> Response:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
+
+from talentloop.i18n import N_, translate
 
 
 class ErrorCode(StrEnum):
@@ -20,11 +23,33 @@ class ErrorCode(StrEnum):
     UNAUTHENTICATED = "unauthenticated"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class FieldError:
-    message: str
+    """One problem. `msgid` is the English sentence with `{named}` placeholders, filled from
+    `params`; it is translated into the viewer's language when a payload shows it
+    (talentloop/i18n.py), so write the sentence, never an f-string."""
+
+    msgid: str
     code: ErrorCode
-    field: str | None = None
+    field: str | None
+    params: tuple[tuple[str, Any], ...]
+
+    def __init__(
+        self, message: str, code: ErrorCode, field: str | None = None, **params: Any
+    ) -> None:
+        object.__setattr__(self, "msgid", message)
+        object.__setattr__(self, "code", code)
+        object.__setattr__(self, "field", field)
+        object.__setattr__(self, "params", tuple(sorted(params.items())))
+
+    @property
+    def message(self) -> str:
+        """The sentence in English (logs, and the msgid a catalogue translates)."""
+        return self.msgid.format(**dict(self.params)) if self.params else self.msgid
+
+    def translated(self) -> str:
+        """The sentence in the request's language."""
+        return translate(self.msgid, dict(self.params))
 
 
 class ServiceError(Exception):
@@ -44,17 +69,24 @@ class ServiceError(Exception):
         reads `extensions` from the error it wraps), like INVALID for a bad cursor."""
         return {"code": self.errors[0].code.name if self.errors else ErrorCode.INVALID.name}
 
+    def translated(self) -> str:
+        return "; ".join(e.translated() for e in self.errors)
+
     @classmethod
-    def one(cls, code: ErrorCode, message: str, field: str | None = None) -> ServiceError:
-        return cls(FieldError(message=message, code=code, field=field))
+    def one(
+        cls, code: ErrorCode, message: str, field: str | None = None, **params: Any
+    ) -> ServiceError:
+        return cls(FieldError(message, code, field, **params))
 
 
 def not_found(what: str, field: str | None = None) -> ServiceError:
-    """The same answer for a record that does not exist and one the viewer may not see."""
-    return ServiceError.one(ErrorCode.NOT_FOUND, f"{what} not found.", field)
+    """The same answer for a record that does not exist and one the viewer may not see.
+    The msgid is "<what> not found." (the extractor, talentloop/locale/extract.py, writes it
+    so), one sentence per record kind rather than a translated noun in a translated frame."""
+    return ServiceError.one(ErrorCode.NOT_FOUND, f"{what} not found.", field)  # msgid: see above
 
 
-SELF_DEALING_MESSAGE = "Not about yourself: someone else in charge makes this change."
+SELF_DEALING_MESSAGE = N_("Not about yourself: someone else in charge makes this change.")
 
 
 def self_dealing(field: str | None = None) -> ServiceError:

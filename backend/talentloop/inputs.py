@@ -51,8 +51,8 @@ def camel(name: str) -> str:
     return head + "".join(part.title() for part in rest)
 
 
-def invalid(field: str, message: str) -> ServiceError:
-    return ServiceError.one(ErrorCode.INVALID, message, field)
+def invalid(field: str, message: str, **params: Any) -> ServiceError:
+    return ServiceError.one(ErrorCode.INVALID, message, field, **params)
 
 
 # --- values on their own (scalars, filters) -----------------------------------------------
@@ -84,7 +84,7 @@ def search_term(text: str | None, field: str = "search") -> str | None:
     """The trimmed term, None when empty; INVALID when longer than MAX_SEARCH."""
     term = (text or "").strip()
     if len(term) > MAX_SEARCH:
-        raise invalid(field, f"A search is at most {MAX_SEARCH} characters.")
+        raise invalid(field, "A search is at most {top} characters.", top=MAX_SEARCH)
     return term or None
 
 
@@ -101,7 +101,9 @@ def _length_check(field: fields.CharField) -> Callable[[Any], None]:
 
     def check(value: Any) -> None:
         if isinstance(value, str) and len(value) > limit:
-            raise invalid(name, f"At most {limit} characters ({len(value)} given).")
+            raise invalid(
+                name, "At most {limit} characters ({given} given).", limit=limit, given=len(value)
+            )
 
     return check
 
@@ -128,7 +130,7 @@ def _digits_check(field: fields.DecimalField) -> Callable[[Any], None]:
         if not number.is_finite():
             raise invalid(name, "A number must be finite (not NaN or Infinity).")
         if abs(number) >= bound:
-            raise invalid(name, f"At most {whole} digits before the decimal point.")
+            raise invalid(name, "At most {whole} digits before the decimal point.", whole=whole)
 
     return check
 

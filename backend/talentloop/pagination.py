@@ -76,7 +76,7 @@ def cursor_key(model: type[Model], key: str, cursor: str) -> Any:
 def check_page_size(first: int) -> None:
     if first < 0 or first > MAX_PAGE_SIZE:
         raise ServiceError.one(
-            ErrorCode.INVALID, f"'first' must be between 0 and {MAX_PAGE_SIZE}.", "first"
+            ErrorCode.INVALID, "'first' must be between 0 and {top}.", "first", top=MAX_PAGE_SIZE
         )
 
 

@@ -32,6 +32,7 @@ from openpyxl.styles import Font
 
 from talentloop import offload
 from talentloop.errors import ErrorCode, ServiceError
+from talentloop.i18n import N_
 
 __all__ = [
     "Reading",
@@ -80,8 +81,8 @@ class Reading:
     formulas: list[tuple[int, int]] = field(default_factory=list)
 
 
-def _refuse(message: str, field: str = "file") -> ServiceError:
-    return ServiceError.one(ErrorCode.INVALID, message, field)
+def _refuse(message: str, field: str = "file", **params: Any) -> ServiceError:
+    return ServiceError.one(ErrorCode.INVALID, message, field, **params)
 
 
 def _mb(size: int) -> str:
@@ -106,10 +107,12 @@ def read_rows(
     file is not a safe CSV or XLSX (see the module's docstring)."""
     reading = reading if reading is not None else Reading()
     if len(content) > max_bytes:
-        raise _refuse(f"The file is larger than {_mb(max_bytes)}.")
+        raise _refuse("The file is larger than {size}.", size=_mb(max_bytes))
     suffix = file_name.lower().rpartition(".")[2]
     if suffix not in kinds:
-        raise _refuse(f"Upload a {' or '.join('.' + k for k in kinds)} file.", "fileName")
+        raise _refuse(
+            "Upload a {kinds} file.", "fileName", kinds=" / ".join("." + k for k in kinds)
+        )
     cells = _xlsx_cells(content) if suffix == "xlsx" else _csv_cells(content)
     rows: list[tuple[str, ...]] = []
     # A file repeats its codes, periods and people row after row: one copy of each value
@@ -118,7 +121,7 @@ def read_rows(
     for row in cells:
         reading.rows_read += 1
         if reading.rows_read > max_rows + 1:
-            raise _refuse(f"At most {max_rows:,} rows per file (blank rows count).")
+            raise _refuse("At most {rows} rows per file (blank rows count).", rows=f"{max_rows:,}")
         if any(c.strip() for c in row):
             for c, value in enumerate(row):
                 if value[:1] in _FIRST and is_formula(value.strip(" ")):
@@ -175,7 +178,7 @@ def _csv_cells(content: bytes) -> Iterator[list[str]]:
         for row in csv.reader(text):
             yield row[:MAX_COLUMNS]
     except csv.Error as exc:
-        raise _refuse(f"The CSV cannot be read: {exc}.") from exc
+        raise _refuse("The CSV cannot be read: {reason}.", reason=str(exc)) from exc
 
 
 @contextlib.contextmanager
@@ -235,16 +238,20 @@ def _check_zip(content: bytes) -> None:
     with archive:
         entries = archive.infolist()
         if len(entries) > MAX_ENTRIES:
-            raise _refuse(f"The XLSX holds more than {MAX_ENTRIES} parts.")
+            raise _refuse("The XLSX holds more than {top} parts.", top=MAX_ENTRIES)
         total = 0
         for entry in entries:
             total += entry.file_size
             if total > MAX_UNCOMPRESSED_BYTES:
-                raise _refuse(f"The XLSX unpacks to more than {_mb(MAX_UNCOMPRESSED_BYTES)}.")
+                raise _refuse(
+                    "The XLSX unpacks to more than {size}.", size=_mb(MAX_UNCOMPRESSED_BYTES)
+                )
             if entry.file_size > RATIO_FLOOR_BYTES and entry.file_size > MAX_RATIO * max(
                 entry.compress_size, 1
             ):
-                raise _refuse(f"The XLSX is packed more than {MAX_RATIO} times (a zip bomb?).")
+                raise _refuse(
+                    "The XLSX is packed more than {ratio} times (a zip bomb?).", ratio=MAX_RATIO
+                )
         for entry in entries:
             if entry.filename.lower().endswith(_XML_SUFFIXES):
                 _check_xml(archive, entry)
@@ -306,7 +313,7 @@ def neutralise(value: Any) -> Any:
     return "'" + value if is_formula(value) else value
 
 
-FORMULA_MESSAGE = (
+FORMULA_MESSAGE = N_(
     "Starts like a spreadsheet formula (=, +, -, @, tab or CR): remove the leading character."
 )
 

@@ -24,12 +24,13 @@ from tortoise.expressions import F
 from tortoise.models import Model
 
 from talentloop.errors import ErrorCode, ServiceError
+from talentloop.i18n import N_
 
 T = TypeVar("T")
 M = TypeVar("M", bound=Model)
 
 FIELD = "expectedVersion"
-MESSAGE = (
+MESSAGE = N_(
     "Someone else changed this record after you opened it. "
     "Reload it to see their change, then make yours again."
 )

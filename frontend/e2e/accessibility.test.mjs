@@ -5,7 +5,8 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { readFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
-import { BASE_URL, apiLogin, gql, uiLogin, withPage } from './helpers.mjs'
+import { BASE_URL, uiLogin, withPage } from './helpers.mjs'
+import { extraPaths, menuPaths, openInApp, routeOf, routerRoutes, settle, trackRequests } from './pages.mjs'
 
 const require = createRequire(import.meta.url)
 const AXE_SOURCE = await readFile(require.resolve('axe-core/axe.min.js'), 'utf8')
@@ -27,60 +28,6 @@ function contrast(a, b) {
   return (hi + 0.05) / (lo + 0.05)
 }
 
-/** Every route of the router: its name and its path, as written in src/router.ts. */
-async function routerRoutes() {
-  const source = await readFile(new URL('../src/router.ts', import.meta.url), 'utf8')
-  const routes = []
-  for (const match of source.matchAll(/path: '([^']*)',\s*name: '([^']+)'/g)) routes.push({ path: match[1], name: match[2] })
-  assert.ok(routes.length > 30, 'the routes were read from router.ts')
-  return routes
-}
-
-/** The route a path opens: the same static segments, then no more segments than parameters. */
-function routeOf(routes, path) {
-  const segments = path.replace(/^\//, '').split('/').filter(Boolean)
-  let best = null
-  for (const route of routes) {
-    const parts = route.path.replace(/^\//, '').split('/').filter(Boolean)
-    if (parts.some((p) => p.startsWith(':pathMatch'))) continue
-    const fixed = parts.filter((p) => !p.startsWith(':'))
-    const optional = parts.filter((p) => p.startsWith(':') && p.endsWith('?')).length
-    const params = parts.length - fixed.length
-    const fits =
-      fixed.every((p, i) => segments[i] === p) &&
-      segments.length >= parts.length - optional &&
-      segments.length <= fixed.length + params
-    if (fits && (!best || fixed.length > best.fixed)) best = { name: route.name, fixed: fixed.length }
-  }
-  return best?.name ?? 'not-found'
-}
-
-/** Count the requests in flight, so a page can be awaited until it has loaded its data. */
-function trackRequests(page) {
-  const inFlight = new Set()
-  page.on('request', (r) => inFlight.add(r))
-  for (const done of ['requestfinished', 'requestfailed']) page.on(done, (r) => inFlight.delete(r))
-  return inFlight
-}
-
-/** Wait until nothing has been in flight for a moment and no loading mask shows. */
-async function settle(page, inFlight) {
-  const deadline = Date.now() + 15_000
-  let quietSince = null
-  while (Date.now() < deadline) {
-    if (inFlight.size === 0) {
-      quietSince ??= Date.now()
-      if (Date.now() - quietSince >= 300) break
-    } else quietSince = null
-    await page.waitForTimeout(25)
-  }
-  await page
-    .waitForFunction(() => !Array.from(document.querySelectorAll('.el-loading-mask')).some((el) => el.offsetParent !== null), null, {
-      timeout: 5_000,
-    })
-    .catch(() => {})
-}
-
 /** Amounts of money on the page that a line break splits (a phone must keep ¥12,345.00 whole). */
 function brokenAmounts(page) {
   return page.evaluate(() => {
@@ -97,15 +44,6 @@ function brokenAmounts(page) {
     }
     return broken
   })
-}
-
-/** Open a page inside the running app (as its links do), not by loading the app again. */
-async function openInApp(page, path) {
-  await page.evaluate((to) => {
-    history.pushState(null, '', to)
-    window.dispatchEvent(new PopStateEvent('popstate', { state: null }))
-  }, path)
-  await page.waitForFunction((to) => location.pathname === to, path)
 }
 
 async function axe(page) {
@@ -129,20 +67,6 @@ function describe(where, violations) {
     if (v.nodes.length > 5) lines.push(`    … and ${v.nodes.length - 5} more`)
   }
   return lines
-}
-
-/** Pages not in any menu: one's own record, a posting's candidate board, a page that is not there. */
-async function extraPaths(username) {
-  const { accessToken } = await apiLogin(username)
-  const { data } = await gql(`{ me { role employee { id } } }`, {}, accessToken)
-  const paths = ['/no-such-page']
-  if (data.me.employee) paths.push(`/employees/${encodeURIComponent(data.me.employee.id)}`)
-  if (['HQ_HR', 'BRANCH_HR'].includes(data.me.role)) {
-    const postings = await gql('{ postings(first: 1) { edges { node { id } } } }', {}, accessToken)
-    const posting = postings.data.postings.edges[0]?.node
-    if (posting) paths.push(`/recruitment/postings/${encodeURIComponent(posting.id)}`)
-  }
-  return paths
 }
 
 /** Every route visited by some role; checked against router.ts once all roles have run. */
@@ -183,10 +107,7 @@ for (const username of ROLES) {
       await page.getByTestId('main-content').waitFor()
       await settle(page, inFlight)
       visited.add('home')
-      const menu = await page.locator('[data-testid="nav-menu"] a[data-testid^="nav-"]').evaluateAll((links) =>
-        links.map((a) => new URL(a.href).pathname),
-      )
-      assert.ok(menu.length > 0, 'a menu')
+      const menu = await menuPaths(page)
       await auditPages(page, inFlight, [...menu, ...extra], username, routes)
     })
     const found = problems.slice(before)

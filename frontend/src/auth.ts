@@ -7,6 +7,7 @@ import type { Client } from '@urql/vue'
 import { graphql } from './gql'
 import type { Role } from './gql/graphql'
 import type { ServerError } from './utils/serverErrors'
+import { currentLocale } from './i18n'
 
 const ACCESS_KEY = 'talentloop.accessToken'
 const REFRESH_KEY = 'talentloop.refreshToken'
@@ -179,4 +180,15 @@ export function expireSession() {
   const here = window.location.pathname + window.location.search
   const params = new URLSearchParams({ expired: '1', redirect: here })
   window.location.assign(`/login?${params.toString()}`)
+}
+
+/**
+ * The headers of a call outside GraphQL (file downloads and uploads): the access token, and
+ * the UI's language, which the server writes its messages and file headings in.
+ */
+export function apiHeaders(): Record<string, string> {
+  return {
+    'Accept-Language': currentLocale.value,
+    ...(session.accessToken ? { Authorization: `Bearer ${session.accessToken}` } : {}),
+  }
 }

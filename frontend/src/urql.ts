@@ -9,6 +9,7 @@ import {
   saveTokens,
   session,
 } from './auth'
+import { currentLocale } from './i18n'
 
 function operationName(operation: Operation): string | undefined {
   return getOperationName(operation.query)
@@ -69,6 +70,8 @@ export function createClient(): Client {
     requestPolicy: 'cache-and-network',
     // POST only: search terms and ids stay out of URLs and access logs.
     preferGetMethod: false,
+    // The server writes its messages in the UI's language (unless the user chose one).
+    fetchOptions: () => ({ headers: { 'Accept-Language': currentLocale.value } }),
   })
 }
 

@@ -901,6 +901,7 @@ def _fresh(
 
 BAD_REPORT = '{courseId: "$online", kpiId: "$kpi_new", preFrom: "2025-03-02", preTo: "2025-04-01", postFrom: "2025-05-01", postTo: "2025-06-01"}'  # fmt: skip
 PROBES: dict[str, Probe] = {
+    "setLanguage": _probe('setLanguage(input: {language: "xx"})'),
     "changePassword": _probe('changePassword(input: {currentPassword: "not it at all", newPassword: "another long one"})'),
     "createApiToken": _probe('createApiToken(input: {name: "", scopes: [READ_PEOPLE]})'),
     "revokeApiToken": _probe('revokeApiToken(input: {id: "$target"})', on="ApiToken"),

@@ -42,7 +42,9 @@ async def client_at(app: Starlette) -> AsyncIterator[Any]:
 
     def make(address: str) -> Api:
         transport = httpx.ASGITransport(app=app, client=(address, 40000))
-        client = httpx.AsyncClient(transport=transport, base_url="http://testserver")
+        client = httpx.AsyncClient(
+            transport=transport, base_url="http://testserver", headers={"Accept-Language": "en"}
+        )
         opened.append(client)
         return Api(client)
 

@@ -236,7 +236,7 @@ async def test_a_file_without_the_columns_is_refused_whole(api: Api, perf: Perf)
         {
             "row": 0,
             "column": "fileName",
-            "message": "Upload a .csv or .xlsx file.",
+            "message": "Upload a .csv / .xlsx file.",
             "code": "INVALID",
         }
     ]

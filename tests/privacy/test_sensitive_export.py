@@ -130,7 +130,7 @@ async def test_branch_hr_asks_hq_hr_approves_and_only_the_requester_downloads_th
     [task] = (await api.data(MY_APPROVALS, as_=world.users["hq_hr"]))["myApprovals"]
     assert (task["requestType"], task["title"], task["canDecide"]) == (
         "DATA_EXPORT",
-        "SH unit (5 人)",
+        "SH unit (5 people)",
         True,
     )
     assert task["subjectId"] == export_id
@@ -254,7 +254,7 @@ async def test_an_hq_hr_request_goes_to_another_hq_hr(api: Api, world: World) ->
     own = await decide(api, world, "hq_hr", export_id, True)
     assert [e["code"] for e in own["errors"]] == ["FORBIDDEN"]
     [task] = (await api.data(MY_APPROVALS, as_=second))["myApprovals"]
-    assert task["title"] == f"ACME unit ({len(world.people)} 人)"
+    assert task["title"] == f"ACME unit ({len(world.people)} people)"
     assert (await decide(api, world, "hq_hr2", export_id, True))["errors"] == []
     export = await ready(api, world, "hq_hr", export_id)
     assert export["rowCount"] == len(world.people)

@@ -53,7 +53,12 @@ class ScopeDenied(ServiceError):
 
     def __init__(self, operation: str) -> None:
         super().__init__(
-            FieldError(f"This API token may not run '{operation}'.", ErrorCode.FORBIDDEN, operation)
+            FieldError(
+                "This API token may not run '{operation}'.",
+                ErrorCode.FORBIDDEN,
+                operation,
+                operation=operation,
+            )
         )
 
 

@@ -632,6 +632,7 @@ MUTATIONS: dict[str, MutationAccess] = {
     "refreshToken": _m(public=True),
     "logout": _m(public=True),
     "changePassword": _m(session=True, note="one's own password"),
+    "setLanguage": _m(session=True, note="one's own language"),
     "createApiToken": _m(session=True, note="for oneself"),
     "revokeApiToken": _on("ApiToken", Reach.OWN, None, session=True),
     "setUserActive": _on(

@@ -137,6 +137,7 @@ class Viewer:
     # signed-in session, which has every scope its role allows.
     api_token_id: int | None = None
     token_scopes: frozenset[str] | None = None
+    language: str | None = None  # the user's own choice (talentloop/i18n.py); None: not chosen
 
     # --- which grants -------------------------------------------------------------------
 

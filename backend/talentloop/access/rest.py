@@ -26,6 +26,7 @@ from talentloop.access.viewer import load_viewer
 from talentloop.accounts.sessions import Credentials, authenticate
 from talentloop.accounts.tokens import InvalidToken
 from talentloop.audit import service as audit
+from talentloop.i18n import translate, use_viewer_language
 
 UNAUTHENTICATED = {
     "errors": [
@@ -56,7 +57,7 @@ def not_found() -> Response:
 
 
 def forbidden(message: str) -> Response:
-    body = {"errors": [{"field": None, "message": message, "code": "FORBIDDEN"}]}
+    body = {"errors": [{"field": None, "message": translate(message), "code": "FORBIDDEN"}]}
     return JSONResponse(body, status_code=403)
 
 
@@ -72,6 +73,7 @@ def bearer_route(*, writes: bool = False) -> Callable[[Handler], Route]:
             if credentials is None:
                 return JSONResponse(UNAUTHENTICATED, status_code=401)
             viewer = await load_viewer(credentials)
+            use_viewer_language(viewer.language)
             if writes and not may_write(viewer.token_scopes, area):
                 return forbidden("This API token may not change this.")
             if not writes and not may_read(viewer.token_scopes, area):

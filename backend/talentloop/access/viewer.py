@@ -86,6 +86,7 @@ async def viewer_for_user(user: User) -> Viewer:
         user_id=user.id,
         username=user.username,
         role=user.role,
+        language=user.language,
         employee_id=employee.id if employee is not None else None,
         scope_unit_id=scope_unit.id if scope_unit is not None else None,
         scope_path=primary_path,

@@ -37,7 +37,9 @@ async def create_token(
         problems.append(FieldError("Choose at least one scope.", ErrorCode.REQUIRED, "scopes"))
     if not 1 <= expires_in_days <= MAX_DAYS:
         problems.append(
-            FieldError(f"A token lasts 1 to {MAX_DAYS} days.", ErrorCode.INVALID, "expiresInDays")
+            FieldError(
+                "A token lasts 1 to {top} days.", ErrorCode.INVALID, "expiresInDays", top=MAX_DAYS
+            )
         )
     live = ApiToken.filter(
         user_id=viewer.user_id, revoked_at__isnull=True, expires_at__gt=datetime.now(UTC)
@@ -45,9 +47,10 @@ async def create_token(
     if await live.count() >= MAX_TOKENS_PER_USER:
         problems.append(
             FieldError(
-                f"At most {MAX_TOKENS_PER_USER} tokens at a time: revoke one first.",
+                "At most {top} tokens at a time: revoke one first.",
                 ErrorCode.CONFLICT,
                 "name",
+                top=MAX_TOKENS_PER_USER,
             )
         )
     if problems:

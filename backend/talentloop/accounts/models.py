@@ -47,6 +47,9 @@ class User(Model):
     created_at = fields.DatetimeField(auto_now_add=True)
     last_login_at = fields.DatetimeField(null=True)
     password_changed_at = fields.DatetimeField(null=True)
+    # The language the user reads the app in (talentloop/i18n.py LANGUAGES); null: not chosen,
+    # the browser's Accept-Language decides.
+    language = fields.CharField(max_length=8, null=True)
 
     employee_id: int | None
     scope_unit_id: int | None

@@ -62,13 +62,13 @@ def password_problems(
     if len(password) < MIN_LENGTH:
         problems.append(
             FieldError(
-                f"Password must be at least {MIN_LENGTH} characters.", ErrorCode.INVALID, field
+                "Password must be at least {n} characters.", ErrorCode.INVALID, field, n=MIN_LENGTH
             )
         )
     if len(password) > MAX_LENGTH:
         problems.append(
             FieldError(
-                f"Password must be at most {MAX_LENGTH} characters.", ErrorCode.INVALID, field
+                "Password must be at most {n} characters.", ErrorCode.INVALID, field, n=MAX_LENGTH
             )
         )
     try:

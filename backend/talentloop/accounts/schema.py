@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
+from talentloop import i18n
 from talentloop.access.scopes import ApiScope
 from talentloop.access.viewer import viewer_for_user
 from talentloop.accounts import api_tokens, service
@@ -20,7 +21,7 @@ from talentloop.accounts.types import (
 )
 from talentloop.errors import ServiceError
 from talentloop.graphql.context import Info
-from talentloop.graphql.errors import mutation_errors
+from talentloop.graphql.errors import MutationError, mutation_errors
 from talentloop.graphql.ids import require_pk
 from talentloop.graphql.node import register_node
 
@@ -74,6 +75,19 @@ class RefreshTokenInput:
 @strawberry.input(description="The refresh token of the session to end.")
 class LogoutInput:
     refresh_token: str = strawberry.field(description="The refresh token.")
+
+
+@strawberry.input(description="The language to read the app in.")
+class SetLanguageInput:
+    language: str | None = strawberry.field(
+        description="zh-CN or en; null clears the choice (Accept-Language decides)."
+    )
+
+
+@strawberry.type(description="The language chosen.")
+class LanguagePayload:
+    language: str | None = strawberry.field(description="zh-CN, en, or null when not chosen.")
+    errors: list[MutationError] = strawberry.field(description="Empty when it succeeded.")
 
 
 @strawberry.input(description="The current password and the new one.")
@@ -156,6 +170,17 @@ class AccountsMutation:
         except ServiceError as exc:
             return OkPayload(ok=False, errors=mutation_errors(exc))
         return OkPayload(ok=True, errors=[])
+
+    @strawberry.mutation(
+        description="Choose the language one reads the app in (zh-CN or en; null: the "
+        "browser's Accept-Language decides). Server messages follow it, this answer's too."
+    )
+    async def set_language(self, info: Info, input: SetLanguageInput) -> LanguagePayload:
+        try:
+            chosen = await service.set_language(info.context.viewer, input.language)
+        except ServiceError as exc:
+            return LanguagePayload(language=None, errors=mutation_errors(exc))
+        return LanguagePayload(language=i18n.tag(chosen), errors=[])
 
     @strawberry.mutation(description="Change one's own password; other sessions are signed out.")
     async def change_password(self, info: Info, input: ChangePasswordInput) -> OkPayload:

@@ -11,6 +11,7 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
+from talentloop import i18n
 from talentloop.access.policy import Viewer
 from talentloop.accounts import throttle
 from talentloop.accounts.models import ApiToken, RefreshToken, Role, SignInOutcome, User
@@ -19,9 +20,10 @@ from talentloop.accounts.tokens import hash_refresh_token, issue_access_token, n
 from talentloop.audit import service as audit
 from talentloop.config import get_settings
 from talentloop.errors import ErrorCode, FieldError, ServiceError, not_found
+from talentloop.i18n import N_
 
 # One message for an unknown user, a wrong password, a disabled, locked or throttled account.
-BAD_CREDENTIALS = "Incorrect username or password."
+BAD_CREDENTIALS = N_("Incorrect username or password.")
 
 # Changing one's own contact or bank details asks for the password again (ASVS 5.0 V6.1.3,
 # V7.5.1): a stolen session alone cannot redirect one's salary or one's reset messages.
@@ -113,6 +115,22 @@ async def logout(token: str) -> None:
             revoked_at=datetime.now(UTC)
         )
         await audit.record_sign_out(stored.user_id, stored.user.username)
+
+
+async def set_language(viewer: Viewer, language: str | None) -> str | None:
+    """The language the viewer reads the app in (talentloop/i18n.py); None clears the choice
+    (their browser's Accept-Language decides again). Takes effect in this very answer."""
+    if viewer.user_id is None:
+        raise ServiceError.one(ErrorCode.UNAUTHENTICATED, "Sign in first.")
+    if not viewer.is_session:
+        raise ServiceError.one(ErrorCode.FORBIDDEN, "An API token cannot change the language.")
+    chosen = i18n.normalise(language) if language else None
+    if language and chosen is None:
+        raise ServiceError.one(ErrorCode.INVALID, "Choose Chinese or English.", "language")
+    await User.filter(id=viewer.user_id).update(language=chosen)
+    if chosen:
+        i18n.set_language(chosen)
+    return chosen
 
 
 async def change_password(viewer: Viewer, current: str, new: str) -> None:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
+from talentloop import i18n
 from talentloop.access.policy import Viewer
 from talentloop.access.scopes import ApiScope
 from talentloop.accounts.models import ApiToken, Role, User
@@ -74,6 +75,12 @@ class ViewerNode:
     @strawberry.field(description="The role.")
     def role(self) -> Role:
         return self._user.role
+
+    @strawberry.field(
+        description="The language the viewer chose (zh-CN or en), null when not chosen."
+    )
+    def language(self) -> str | None:
+        return i18n.tag(self._user.language)
 
     @strawberry.field(description="The viewer's own employee record.")
     async def employee(self, info: Info) -> EmployeeRef | None:

@@ -24,6 +24,7 @@ from talentloop.analytics.types import (
     ReportLanguage,
     TrainingEffectReportDefaults,
     TrainingEffectReportInfo,
+    report_language,
 )
 from talentloop.errors import ServiceError
 from talentloop.graphql.context import Info
@@ -168,8 +169,8 @@ class KpiValuationPayload:
 class ExportTrainingEffectReportInput:
     report: TrainingEffectReportInput = strawberry.field(description="The report.")
     format: ReportFormat = strawberry.field(description="PDF (charts) or XLSX (numbers).")
-    language: ReportLanguage = strawberry.field(
-        default=ReportLanguage.ZH, description="The PDF's language."
+    language: ReportLanguage | None = strawberry.field(
+        default=None, description="The PDF's language; null: the viewer's."
     )
 
 
@@ -233,7 +234,10 @@ class AnalyticsMutation:
     ) -> ReportJobPayload:
         try:
             job = await jobs.start_export(
-                info.context.viewer, _params(input.report), input.format, input.language.value
+                info.context.viewer,
+                _params(input.report),
+                input.format,
+                report_language(input.language),
             )
         except ServiceError as exc:
             return ReportJobPayload(job=None, errors=mutation_errors(exc))

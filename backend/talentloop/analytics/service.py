@@ -208,7 +208,9 @@ def check_params(params: ReportParams) -> list[date]:
         raise ServiceError(*problems)
     periods = periods_between(params.pre_from, params.post_to)
     if len(periods) > MAX_PERIODS:
-        raise ServiceError.one(ErrorCode.INVALID, f"At most {MAX_PERIODS} months.", "postTo")
+        raise ServiceError.one(
+            ErrorCode.INVALID, "At most {top} months.", "postTo", top=MAX_PERIODS
+        )
     return periods
 
 

@@ -22,6 +22,7 @@ from talentloop.graphql.context import Info
 from talentloop.graphql.ids import to_global_id
 from talentloop.graphql.node import Node
 from talentloop.graphql.refs import unit_node
+from talentloop.i18n import ENGLISH, current_language
 
 if TYPE_CHECKING:
     from talentloop.org.types import OrgUnitNode
@@ -43,6 +44,13 @@ strawberry.enum(
     ReportFormat, name="ReportFormat", description="PDF (with charts) or XLSX (numbers)."
 )
 strawberry.enum(ReportStatus, name="ReportJobStatus", description="Running, done or failed.")
+
+
+def report_language(asked: ReportLanguage | None) -> str:
+    """The language asked for, else the viewer's (talentloop/i18n.py): "zh" or "en"."""
+    if asked is not None:
+        return asked.value
+    return "en" if current_language() == ENGLISH else "zh"
 
 
 @strawberry.enum(description="The language of a generated text or document.")
@@ -361,16 +369,16 @@ class TrainingEffectReportInfo:
         return self._r.excluded_rows
 
     @strawberry.field(description="The finding in one plain sentence.")
-    def summary(self, language: ReportLanguage = ReportLanguage.ZH) -> str:
+    def summary(self, language: ReportLanguage | None = None) -> str:
         from talentloop.analytics import narrative
 
-        return narrative.summary(self._r, language.value)
+        return narrative.summary(self._r, report_language(language))
 
     @strawberry.field(description="The ROI in one plain sentence.")
-    def roi_summary(self, language: ReportLanguage = ReportLanguage.ZH) -> str:
+    def roi_summary(self, language: ReportLanguage | None = None) -> str:
         from talentloop.analytics import narrative
 
-        return narrative.roi_sentence(self._r, language.value)
+        return narrative.roi_sentence(self._r, report_language(language))
 
     @strawberry.field(
         description="The same figures for each branch the viewer may see, side by side."

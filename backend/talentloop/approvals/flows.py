@@ -252,7 +252,9 @@ async def _check_named(request_type: RequestType, steps: Sequence[StepInput]) ->
 def _step_problems(request_type: RequestType, steps: Sequence[StepInput]) -> list[FieldError]:
     problems: list[FieldError] = []
     if len(steps) > MAX_STEPS:
-        problems.append(FieldError(f"At most {MAX_STEPS} steps.", ErrorCode.INVALID, "steps"))
+        problems.append(
+            FieldError("At most {top} steps.", ErrorCode.INVALID, "steps", top=MAX_STEPS)
+        )
     if (
         steps
         and request_type in GUARDED

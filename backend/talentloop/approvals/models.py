@@ -135,7 +135,9 @@ class ApprovalRequest(Model):
     id = fields.IntField(primary_key=True)
     request_type = fields.CharEnumField(RequestType, max_length=24)
     subject_id = fields.IntField()
-    title = fields.CharField(max_length=255, default="")
+    title = fields.CharField(max_length=255, default="")  # in English (approvals/titles.py)
+    title_key = fields.CharField(max_length=255, null=True)  # its msgid, when it has words
+    title_params: Any = fields.JSONField(null=True)
     requester: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "talentloop.User", related_name="approval_requests", null=True, on_delete=fields.SET_NULL
     )

@@ -69,7 +69,9 @@ from talentloop.approvals.rules import FALLBACK_PLAN as FALLBACK_PLAN
 from talentloop.approvals.rules import GUARDED as GUARDED
 from talentloop.approvals.rules import NEVER_SKIPPED as NEVER_SKIPPED
 from talentloop.approvals.rules import decides as decides
+from talentloop.approvals.titles import Title
 from talentloop.errors import ErrorCode, FieldError, ServiceError, not_found
+from talentloop.i18n import ENGLISH
 from talentloop.org.models import OrgUnit, OrgUnitType
 from talentloop.people.models import Employee
 
@@ -323,7 +325,7 @@ async def submit(
     *,
     unit: OrgUnit,
     employee_id: int | None,
-    title: str,
+    title: str | Title,
     days: int | None = None,
     amount: Decimal | None = None,
     requester_id: int | None = None,
@@ -337,7 +339,9 @@ async def submit(
     request = await ApprovalRequest.create(
         request_type=request_type,
         subject_id=subject_id,
-        title=title[:255],
+        title=(title.render(ENGLISH) if isinstance(title, Title) else title)[:255],
+        title_key=title.key if isinstance(title, Title) else None,
+        title_params=title.params if isinstance(title, Title) else None,
         requester_id=requester_id if requester_id is not None else viewer.user_id,
         employee_id=employee_id,
         unit_id=unit.id,

@@ -9,6 +9,7 @@ from decimal import Decimal
 import strawberry
 
 from talentloop.accounts.models import Role, User
+from talentloop.approvals import titles
 from talentloop.approvals.models import (
     ApprovalEvent,
     ApprovalFlow,
@@ -176,7 +177,7 @@ class ApprovalRequestNode(Node):
 
     @strawberry.field(description="A short description.")
     def title(self) -> str:
-        return self._model.title
+        return titles.shown(self._model)
 
     @strawberry.field(description="Pending, approved, rejected or cancelled.")
     def status(self) -> ApprovalStatus:

@@ -36,10 +36,12 @@ from tortoise.transactions import in_transaction
 
 from talentloop.access.policy import FieldGroup, Viewer
 from talentloop.approvals import service as approvals
+from talentloop.approvals import titles
 from talentloop.approvals.models import (
     ApprovalRequest,
     RequestType,
 )
+from talentloop.approvals.titles import Title
 from talentloop.attendance.calendar import DayKind, day_kind
 from talentloop.attendance.models import OvertimeRequest, OvertimeStatus
 from talentloop.attendance.service import (
@@ -50,6 +52,7 @@ from talentloop.attendance.service import (
 )
 from talentloop.audit import service as audit
 from talentloop.errors import ErrorCode, FieldError, ServiceError, not_found
+from talentloop.i18n import N_
 from talentloop.org.models import OrgUnit
 from talentloop.people.models import Employee
 
@@ -93,13 +96,13 @@ def _hours_problems(day: date, hours: Decimal) -> list[FieldError]:
     elif hours % STEP != 0:
         problems.append(FieldError("Hours go in half-hour steps.", ErrorCode.INVALID, "hours"))
     elif hours > max_hours(day):
-        where = "on a workday" if day_kind(day) is DayKind.WORKDAY else "on a day off"
+        message = (
+            N_("At most {hours} hours of overtime on a workday (劳动法 art. 41).")
+            if day_kind(day) is DayKind.WORKDAY
+            else N_("At most {hours} hours of overtime on a day off (劳动法 art. 41).")
+        )
         problems.append(
-            FieldError(
-                f"At most {_plain(max_hours(day))} hours of overtime {where} (劳动法 art. 41).",
-                ErrorCode.INVALID,
-                "hours",
-            )
+            FieldError(message, ErrorCode.INVALID, "hours", hours=_plain(max_hours(day)))
         )
     if not 2000 <= day.year <= 2100:
         problems.append(FieldError("A day between 2000 and 2100.", ErrorCode.INVALID, "date"))
@@ -158,8 +161,11 @@ async def request_overtime(
         return await OvertimeRequest.get(id=request.id)
 
 
-def _title(request: OvertimeRequest) -> str:
-    return f"{request.date} {_plain(Decimal(request.hours))} h"
+def _title(request: OvertimeRequest) -> Title:
+    return Title(
+        titles.OVERTIME,
+        {"date": request.date.isoformat(), "hours": _plain(Decimal(request.hours))},
+    )
 
 
 def _plain(hours: Decimal) -> str:

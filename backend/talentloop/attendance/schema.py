@@ -40,6 +40,7 @@ from talentloop.graphql.errors import MutationError, PublicError, mutation_error
 from talentloop.graphql.ids import optional_pk, pk_of, require_pk
 from talentloop.graphql.node import register_node
 from talentloop.graphql.pagination import Connection, connection_of
+from talentloop.i18n import gettext, translate
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -461,7 +462,9 @@ class AttendanceMutation:
                 row_errors=[],
                 errors=[
                     MutationError(
-                        field="contentBase64", message="Not valid base64.", code=ErrorCode.INVALID
+                        field="contentBase64",
+                        message=gettext("Not valid base64."),
+                        code=ErrorCode.INVALID,
                     )
                 ],
             )
@@ -480,7 +483,7 @@ class AttendanceMutation:
             duplicates=result.duplicates,
             dry_run=result.dry_run or bool(result.errors),
             row_errors=[
-                PunchRowError(row=e.row, column=e.column, message=e.message, code=e.code)
+                PunchRowError(row=e.row, column=e.column, message=translate(e.message), code=e.code)
                 for e in result.errors
             ],
             errors=[],

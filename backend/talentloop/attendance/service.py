@@ -39,6 +39,7 @@ from tortoise.transactions import in_transaction
 from talentloop import spreadsheets
 from talentloop.access.policy import FieldGroup, Operation, Viewer
 from talentloop.approvals import service as approvals
+from talentloop.approvals import titles
 from talentloop.approvals.models import (
     ApprovalEvent,
     ApprovalRequest,
@@ -48,6 +49,7 @@ from talentloop.approvals.models import (
     RequestType,
     TaskStatus,
 )
+from talentloop.approvals.titles import Title
 from talentloop.attendance import annual_leave
 from talentloop.attendance.calendar import DayKind, day_kind, days_of_month
 from talentloop.attendance.models import (
@@ -310,7 +312,7 @@ def _rule_problems(data: RuleSetInput) -> list[FieldError]:
         ("overtimeUnitMinutes", data.overtime_unit_minutes, 240),
     ]:
         if value < 0 or value > top:
-            problems.append(FieldError(f"Between 0 and {top}.", ErrorCode.INVALID, name))
+            problems.append(FieldError("Between 0 and {top}.", ErrorCode.INVALID, name, top=top))
     if data.overtime_unit_minutes == 0:
         problems.append(FieldError("At least 1 minute.", ErrorCode.INVALID, "overtimeUnitMinutes"))
     if data.late_absent_minutes < data.grace_minutes:
@@ -466,9 +468,11 @@ async def clock_in(
         if distance > nearest.radius_meters:
             raise ServiceError.one(
                 ErrorCode.INVALID,
-                f"You are {round(distance)} m from {nearest.name}; "
-                f"clock in within {nearest.radius_meters} m.",
+                "You are {distance} m from {place}; clock in within {radius} m.",
                 "latitude",
+                distance=round(distance),
+                place=nearest.name,
+                radius=nearest.radius_meters,
             )
         location = nearest
     async with in_transaction():
@@ -561,7 +565,7 @@ async def import_punches(
     missing = [c for c in ("employee_number", "punched_at") if c not in header]
     if missing:
         raise ServiceError.one(
-            ErrorCode.INVALID, f"Missing column(s): {', '.join(missing)}.", "file"
+            ErrorCode.INVALID, "Missing column(s): {columns}.", "file", columns=", ".join(missing)
         )
     result = PunchImport(rows=len(raw) - 1, dry_run=dry_run)
     rows = [
@@ -1035,8 +1039,11 @@ async def request_leave(
             if days > remaining:
                 raise ServiceError.one(
                     ErrorCode.INVALID,
-                    f"{days} days asked, {remaining} days of annual leave left in {start.year}.",
+                    "{days} days asked, {remaining} days of annual leave left in {year}.",
                     "endDate",
+                    days=days,
+                    remaining=remaining,
+                    year=start.year,
                 )
         values: dict[str, Any] = {
             "employee_id": employee.id,
@@ -1064,7 +1071,14 @@ async def _submit_leave(
         request.id,
         unit=unit,
         employee_id=request.employee_id,
-        title=f"{request.leave_type.value} {request.start_date}–{request.end_date}",
+        title=Title(
+            titles.LEAVE,
+            {
+                "type_label": titles.LEAVE_TYPES[request.leave_type.value],
+                "start": request.start_date.isoformat(),
+                "end": request.end_date.isoformat(),
+            },
+        ),
         days=request.days,
         requester_id=requester_id,
     )

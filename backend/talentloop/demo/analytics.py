@@ -31,7 +31,7 @@ async def load_analytics_story(progress: Callable[[str], None] = lambda _m: None
         unit=line,
         kind=EventKind.SUPPLIER_DELAY,
         title="新供应商交付延迟，产线未能按期开工",
-        description="The new supplier delivered late and a production line could not start.",
+        description="新供应商交货延迟，一条产线未能开工。",
         period_from=date(2026, 8, 1),
         period_to=date(2026, 9, 1),
     )

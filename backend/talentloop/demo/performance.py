@@ -84,7 +84,7 @@ async def load_performance_story(progress: Callable[[str], None] = lambda _m: No
         "NEW_CUSTOMERS": await Kpi.create(
             code="NEW_CUSTOMERS",
             name="新客户数",
-            description="New customers won in the month, by customer source (CRM export).",
+            description="当月新签客户数，按客户来源统计（CRM 导出）。",
             unit=KpiUnit.COUNT,
             aggregation=KpiAggregation.SUM,
             dimension_name="客户来源",
@@ -92,21 +92,21 @@ async def load_performance_story(progress: Callable[[str], None] = lambda _m: No
         "CONVERSION_RATE": await Kpi.create(
             code="CONVERSION_RATE",
             name="转化率",
-            description="Qualified leads converted to customers, in percent.",
+            description="合格线索转化为客户的比例（%）。",
             unit=KpiUnit.PERCENT,
             aggregation=KpiAggregation.AVERAGE,
         ),
         "REVENUE": await Kpi.create(
             code="REVENUE",
             name="销售额",
-            description="Invoiced sales in CNY (ERP export).",
+            description="已开票销售额，单位：元（ERP 导出）。",
             unit=KpiUnit.MONEY,
             aggregation=KpiAggregation.SUM,
         ),
         "CHURN_RATE": await Kpi.create(
             code="CHURN_RATE",
             name="客户流失率",
-            description="Share of the book of customers lost in the month, in percent.",
+            description="当月流失客户占客户总数的比例（%）。",
             unit=KpiUnit.PERCENT,
             aggregation=KpiAggregation.AVERAGE,
             direction=KpiDirection.LOWER_IS_BETTER,

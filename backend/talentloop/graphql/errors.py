@@ -7,6 +7,7 @@ import re
 import traceback
 import uuid
 from collections.abc import Iterator
+from typing import Any
 
 import strawberry
 from graphql import GraphQLError
@@ -16,6 +17,7 @@ from talentloop.access.policy import FieldNotPermitted
 from talentloop.errors import ErrorCode as ErrorCodeEnum
 from talentloop.errors import ServiceError
 from talentloop.graphql.limits import viewer_is_signed_in
+from talentloop.i18n import N_, translate
 
 strawberry.enum(ErrorCodeEnum, name="ErrorCode", description="What went wrong.")
 
@@ -30,17 +32,35 @@ class MutationError:
 
 
 def mutation_errors(exc: ServiceError) -> list[MutationError]:
-    return [MutationError(field=e.field, message=e.message, code=e.code) for e in exc.errors]
+    """The problems as a payload shows them, each in the viewer's language."""
+    return [MutationError(field=e.field, message=e.translated(), code=e.code) for e in exc.errors]
 
 
 class PublicError(Exception):
-    """A query-level error whose message is safe to show (bad arguments, not signed in)."""
+    """A query-level error whose message is safe to show (bad arguments, not signed in): an
+    English msgid with `{named}` placeholders, or a service error's problems, shown in the
+    viewer's language (present_errors)."""
 
     extensions = {"code": "BAD_USER_INPUT"}  # read by graphql-core for the error's extensions
 
+    def __init__(self, message: str, *, cause: ServiceError | None = None, **params: Any) -> None:
+        super().__init__(message.format(**params) if params else message)
+        self.msgid = message
+        self.params = params
+        self.cause = cause
+
+    @classmethod
+    def of(cls, exc: ServiceError) -> PublicError:
+        return cls(str(exc), cause=exc)
+
+    def translated(self) -> str:
+        if self.cause is not None:
+            return self.cause.translated()
+        return translate(self.msgid, self.params)
+
 
 PASSING = (PublicError, FieldNotPermitted, ServiceError)
-MASKED_MESSAGE = "Unexpected error."
+MASKED_MESSAGE = N_("Unexpected error.")
 LOG_VALUE_LIMIT = 1024  # characters of any one value written to the log
 logger = logging.getLogger("talentloop.graphql")
 _SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?")
@@ -98,7 +118,7 @@ def masked(error: GraphQLError) -> GraphQLError:
         exc_info=original if isinstance(original, BaseException) else None,
     )
     return GraphQLError(
-        MASKED_MESSAGE,
+        translate(MASKED_MESSAGE),
         nodes=error.nodes,
         source=error.source,
         positions=error.positions,
@@ -135,16 +155,33 @@ def without_suggestions(error: GraphQLError) -> GraphQLError:
     return error if message == error.message else copy_of(error, message=message)
 
 
+def translated(error: GraphQLError) -> GraphQLError:
+    """Our own errors in the viewer's language (graphql-core's, about the query document, stay
+    as graphql-core writes them: they are for the programmer)."""
+    original = error.original_error
+    if isinstance(original, ServiceError | PublicError):
+        message = original.translated()
+    elif isinstance(original, FieldNotPermitted):
+        message = translate(FIELD_NOT_PERMITTED, {"field": original.field_name})
+    else:
+        return error
+    return error if message == error.message else copy_of(error, message=message)
+
+
+FIELD_NOT_PERMITTED = N_("Not permitted to read field '{field}'.")
+
+
 def present_errors(errors: list[GraphQLError], *, signed_in: bool) -> list[GraphQLError]:
     """The errors as the client may see them: unexpected ones masked, a variable that failed
-    to coerce typed BAD_USER_INPUT, and no field suggestions for an anonymous caller (they
-    would map the schema for them)."""
+    to coerce typed BAD_USER_INPUT, no field suggestions for an anonymous caller (they
+    would map the schema for them), and our own in the viewer's language."""
     shown = []
     for error in errors:
         if should_mask(error):
             error = masked(error)
             shown.append(error)
             continue
+        error = translated(error)
         if coercion_error(error) and "code" not in (error.extensions or {}):
             error = copy_of(error, code="BAD_USER_INPUT")
         if not signed_in:

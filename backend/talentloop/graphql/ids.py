@@ -45,7 +45,9 @@ def require_pk(global_id: str, type_name: str, field: str) -> int:
     """For mutation inputs: a malformed id is a typed error on that field."""
     pk = pk_of(global_id, type_name)
     if pk is None:
-        raise ServiceError(FieldError(f"Not a valid {type_name} id.", ErrorCode.INVALID, field))
+        raise ServiceError(
+            FieldError("Not a valid {type} id.", ErrorCode.INVALID, field, type=type_name)
+        )
     return pk
 
 

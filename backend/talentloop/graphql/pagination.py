@@ -60,5 +60,5 @@ async def connection_of(
     try:
         page = await keyset_page(queryset, key="id", first=first, after=after)
     except ServiceError as exc:
-        raise PublicError(str(exc)) from exc
+        raise PublicError.of(exc) from exc
     return to_connection(page, convert)

@@ -32,12 +32,13 @@ from datetime import UTC, datetime, timedelta
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
+from talentloop.i18n import N_
 from talentloop.jobs.models import Job, JobState
 
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 3
-STOPPED = "The job's worker stopped {count} times; it was not run again."
+STOPPED = N_("The job's worker stopped {count} times; it was not run again.")
 
 
 @dataclass(frozen=True)

@@ -109,9 +109,11 @@ async def create_unit(viewer: Viewer, data: UnitInput) -> OrgUnit:
     if data.type not in {t for t, ps in _ALLOWED_PARENTS.items() if parent.type in ps}:
         problems.append(
             FieldError(
-                f"A {data.type.value} cannot sit under a {parent.type.value}.",
+                "A {type} cannot sit under a {parent_type}.",
                 ErrorCode.INVALID,
                 "type",
+                type=data.type.value,
+                parent_type=parent.type.value,
             )
         )
     if await OrgUnit.filter(code=data.code.strip()).exists():
@@ -244,8 +246,10 @@ async def move_unit(
         if new_parent.type not in _ALLOWED_PARENTS[unit.type]:
             raise ServiceError.one(
                 ErrorCode.INVALID,
-                f"A {unit.type.value} cannot sit under a {new_parent.type.value}.",
+                "A {type} cannot sit under a {parent_type}.",
                 "newParentId",
+                type=unit.type.value,
+                parent_type=new_parent.type.value,
             )
         old_prefix, new_prefix = unit.path, f"{new_parent.path}{unit.id}/"
         depth_shift = new_parent.depth + 1 - unit.depth

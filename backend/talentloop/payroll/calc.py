@@ -35,6 +35,8 @@ from datetime import date
 from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Decimal
 from enum import StrEnum
 
+from talentloop.i18n import N_
+
 ZERO = Decimal("0")
 FEN = Decimal("0.01")
 BASIC_DEDUCTION_PER_MONTH = Decimal("5000")  # 个人所得税法 第六条: 60,000 a year
@@ -128,7 +130,7 @@ class Withholding:
 def cumulative_withholding(f: CumulativeFigures) -> Withholding:
     """公告2018年第61号 第六条: this month's withholding on wages."""
     if f.months_employed < 1:
-        raise ValueError("At least the current month is a month employed.")
+        raise ValueError(N_("At least the current month is a month employed."))
     basic = BASIC_DEDUCTION_PER_MONTH * f.months_employed
     taxable = f.income - f.tax_free - basic - f.special - f.special_additional - f.other
     taxable = max(taxable, ZERO)
@@ -157,7 +159,7 @@ class BonusTax:
 def separate_bonus_tax(bonus: Decimal) -> BonusTax:
     """财税〔2018〕164号 第一条(一): the annual one-time bonus apart from the wages."""
     if bonus < ZERO:
-        raise ValueError("A bonus is not negative.")
+        raise ValueError(N_("A bonus is not negative."))
     monthly = bonus / 12
     row = bracket(monthly, MONTHLY_TABLE)
     return BonusTax(
@@ -221,23 +223,23 @@ def special_deduction_monthly(
     """
     if kind in (DeductionKind.CHILD_EDUCATION, DeductionKind.INFANT_CARE):
         if count < 1:
-            raise ValueError("At least one child.")
+            raise ValueError(N_("At least one child."))
         if share not in (Decimal("0.5"), Decimal("1")):
-            raise ValueError("One parent claims 100 % or each 50 %.")
+            raise ValueError(N_("One parent claims 100 % or each 50 %."))
         return fen(PER_CHILD * count * share)
     if kind is DeductionKind.ELDERLY_SUPPORT:
         if elderly_amount is None:
             return ELDERLY_ONLY_CHILD
         if not ZERO < elderly_amount <= ELDERLY_SHARE_CAP:
-            raise ValueError("A shared elderly support is at most 1,500 a month each.")
+            raise ValueError(N_("A shared elderly support is at most 1,500 a month each."))
         return fen(elderly_amount)
     if kind is DeductionKind.HOUSING_LOAN:
         if share not in (Decimal("0.5"), Decimal("1")):
-            raise ValueError("One spouse claims 100 % or each 50 %.")
+            raise ValueError(N_("One spouse claims 100 % or each 50 %."))
         return fen(HOUSING_LOAN * share)
     if kind is DeductionKind.HOUSING_RENT:
         if rent_class is None:
-            raise ValueError("The city class of the rented home.")
+            raise ValueError(N_("The city class of the rented home."))
         return RENT[rent_class]
     if kind is DeductionKind.CONTINUING_EDUCATION:
         return CONTINUING_EDUCATION_DEGREE
@@ -319,7 +321,7 @@ def contributions(table: CityTable, monthly_base: Decimal) -> list[Contribution]
             HOUSING_FUND_MIN_RATE <= rate.employee_rate <= HOUSING_FUND_MAX_RATE
             and HOUSING_FUND_MIN_RATE <= rate.employer_rate <= HOUSING_FUND_MAX_RATE
         ):
-            raise ValueError("A housing fund rate is between 5 % and 12 %.")
+            raise ValueError(N_("A housing fund rate is between 5 % and 12 %."))
         base = (
             clamp(monthly_base, table.fund_floor, table.fund_ceiling)
             if fund

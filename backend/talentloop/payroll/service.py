@@ -470,8 +470,9 @@ async def add_item(
         if await _locked_month(employee.id, month):
             raise ServiceError.one(
                 ErrorCode.LOCKED,
-                f"The payroll of {month:%Y-%m} is approved: add a correction to a later month.",
+                "The payroll of {month} is approved: add a correction to a later month.",
                 "month",
+                month=f"{month:%Y-%m}",
             )
         item = await PayrollItem.create(
             employee=employee,
@@ -550,8 +551,9 @@ async def _run_to_change(viewer: Viewer, run_id: int) -> PayrollRun:
 def _locked(run: PayrollRun) -> ServiceError:
     return ServiceError.one(
         ErrorCode.LOCKED,
-        f"The run is {run.status.value}: it cannot change; corrections go into a later month.",
+        "The run is {status}: it cannot change; corrections go into a later month.",
         "id",
+        status=run.status.value,
     )
 
 
@@ -589,9 +591,13 @@ def _refusal(run: PayrollRun, expected: RunStatus, to: RunStatus) -> ServiceErro
     if run.job_status is JobStatus.RUNNING:
         return ServiceError.one(ErrorCode.CONFLICT, "The run is still computing.", "id")
     if run.job_status is JobStatus.FAILED:
-        return ServiceError.one(ErrorCode.INVALID, f"The run failed: {run.error}", "id")
+        return ServiceError.one(ErrorCode.INVALID, "The run failed: {error}", "id", error=run.error)
     return ServiceError.one(
-        ErrorCode.INVALID, f"The run is {run.status.value}, not {expected.value}.", "id"
+        ErrorCode.INVALID,
+        "The run is {status}, not {expected}.",
+        "id",
+        status=run.status.value,
+        expected=expected.value,
     )
 
 

@@ -87,7 +87,7 @@ async def employee_connection(
     try:
         page = await service.list_employees(info.context.viewer, query, first=first, after=after)
     except ServiceError as exc:
-        raise PublicError(str(exc)) from exc
+        raise PublicError.of(exc) from exc
     await _prefetch(info, page.items)
     return to_connection(page, lambda e: EmployeeNode.of(e, info))
 

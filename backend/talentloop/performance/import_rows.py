@@ -118,9 +118,26 @@ class Checked:
     errors: list[dict[str, Any]] = field(default_factory=list)
 
     def error(
-        self, row: int, column: str | None, message: str, code: ErrorCode = ErrorCode.INVALID
+        self,
+        row: int,
+        column: str | None,
+        message: str,
+        code: ErrorCode = ErrorCode.INVALID,
+        **params: Any,
     ) -> None:
-        self.errors.append({"row": row, "column": column, "message": message, "code": code.value})
+        """A bad row: its message in English, and its msgid and parameters, for the viewer's
+        language when the job is read (talentloop/i18n.py)."""
+        english = message.format(**params) if params else message
+        self.errors.append(
+            {
+                "row": row,
+                "column": column,
+                "message": english,
+                "msgid": message,
+                "params": params,
+                "code": code.value,
+            }
+        )
 
     def about_self(self, row: int, viewer: Viewer, employee_id: int | None) -> bool:
         """A row about the importer themself is refused (docs/architecture.md, "Self-dealing")."""
@@ -323,15 +340,16 @@ def _record_check(viewer: Viewer, lookups: Any, checked: Checked) -> RowCheck:
         if bad or employee is None or kpi is None or period is None or value is None:
             return
         for problem in value_problems(kpi, value, period, dimension):
-            checked.error(index, problem.field, problem.message, problem.code)
+            checked.error(index, problem.field, problem.msgid, problem.code, **dict(problem.params))
             bad = True
         key = (employee, kpi.id, period, dimension)
         if key in checked.items:
             checked.error(
                 index,
                 None,
-                f"Same employee, KPI, period and dimension as row {checked.items[key][0]}.",
+                "Same employee, KPI, period and dimension as row {other}.",
                 ErrorCode.DUPLICATE,
+                other=checked.items[key][0],
             )
             bad = True
         if not bad:
@@ -380,7 +398,11 @@ def _target_check(viewer: Viewer, lookups: Any, checked: Checked) -> RowCheck:
         key = (kpi.id, period, employee, unit[0] if unit else None)
         if key in checked.items:
             checked.error(
-                index, None, f"Same target as row {checked.items[key][0]}.", ErrorCode.DUPLICATE
+                index,
+                None,
+                "Same target as row {other}.",
+                ErrorCode.DUPLICATE,
+                other=checked.items[key][0],
             )
             return
         checked.items[key] = (index, value)
@@ -444,11 +466,13 @@ def _employee_check(viewer: Viewer, lookups: Any, checked: Checked) -> RowCheck:
             bad = True
         elif number in found.mine and number in found.former:
             # Whatever the file says (an empty status reads as active), never back to work.
-            checked.error(index, "status", FORMER_EMPLOYEE.message, FORMER_EMPLOYEE.code)
+            checked.error(index, "status", FORMER_EMPLOYEE.msgid, FORMER_EMPLOYEE.code)
             bad = True
         values["status"] = status
         for problem in format_problems(values):
-            checked.error(index, _column(problem.field), problem.message, problem.code)
+            checked.error(
+                index, _column(problem.field), problem.msgid, problem.code, **dict(problem.params)
+            )
             bad = True
         position_code = row.get("position_code", "")
         if position_code and position_code not in found.positions:
@@ -468,8 +492,9 @@ def _employee_check(viewer: Viewer, lookups: Any, checked: Checked) -> RowCheck:
             checked.error(
                 index,
                 "employee_number",
-                f"Same employee as row {checked.items[key][0]}.",
+                "Same employee as row {other}.",
                 ErrorCode.DUPLICATE,
+                other=checked.items[key][0],
             )
             bad = True
         if not bad and unit is not None:

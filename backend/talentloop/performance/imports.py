@@ -25,6 +25,7 @@ from talentloop import offload
 from talentloop.access.policy import Viewer
 from talentloop.access.viewer import load_viewer
 from talentloop.errors import ErrorCode, ServiceError
+from talentloop.i18n import N_
 from talentloop.jobs import queue
 from talentloop.org.models import OrgUnit
 from talentloop.people import sensitive
@@ -180,7 +181,14 @@ async def execute(
         raise
     except ServiceError as exc:
         job.errors = [
-            {"row": 0, "column": e.field, "message": e.message, "code": e.code.value}
+            {
+                "row": 0,
+                "column": e.field,
+                "message": e.message,
+                "msgid": e.msgid,
+                "params": dict(e.params),
+                "code": e.code.value,
+            }
             for e in exc.errors
         ]
         job.status = ImportStatus.INVALID
@@ -190,7 +198,7 @@ async def execute(
             {
                 "row": 0,
                 "column": None,
-                "message": "The import failed; nothing was written.",
+                "message": N_("The import failed; nothing was written."),
                 "code": ErrorCode.INVALID.value,
             }
         ]

@@ -15,9 +15,12 @@ from tortoise.transactions import in_transaction
 from talentloop.access.policy import SYSTEM, FieldGroup, Viewer
 from talentloop.accounts.models import User
 from talentloop.approvals import service as approvals
+from talentloop.approvals import titles
 from talentloop.approvals.models import ApprovalEvent, ApprovalRequest, EventKind, RequestType
+from talentloop.approvals.titles import Title
 from talentloop.audit import service as audit
 from talentloop.errors import ErrorCode, FieldError, ServiceError, not_found
+from talentloop.i18n import N_
 from talentloop.org import service as org_service
 from talentloop.org.models import OrgUnit, OrgUnitType
 from talentloop.people.models import Employee
@@ -268,7 +271,7 @@ async def _submit_restore(
         request.id,
         unit=unit,
         employee_id=None,
-        title=f"{unit.name} 绩效恢复 {request.restore_from}",
+        title=Title(titles.PAY_RESTORE, {"unit": unit.name, "month": str(request.restore_from)}),
         requester_id=request.requested_by_id,
         start_stage=start_stage,
     )
@@ -289,9 +292,9 @@ async def decide_restore(
     step = request.current_step
     refused = ServiceError.one(
         ErrorCode.FORBIDDEN,
-        "The branch head decides first, then HQ HR."
+        N_("The branch head decides first, then HQ HR.")
         if step is RestoreStep.BRANCH_HEAD
-        else "HQ HR decides this step.",
+        else N_("HQ HR decides this step."),
         "requestId",
     )
     approval = await approvals.request_for_subject(RequestType.PAY_RESTORE, request.id)

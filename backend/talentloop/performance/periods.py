@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from talentloop.i18n import N_
 from talentloop.inputs import MIN_YEAR, PERIOD_YEARS_AHEAD, period_year_ok
 from talentloop.performance.models import PeriodType
 
@@ -31,12 +32,20 @@ def parse_period(text: str, period_type: PeriodType = PeriodType.MONTH) -> date 
     return start
 
 
+# The placeholders of period_problem's messages.
+PERIOD_RANGE = {"first": MIN_YEAR, "years": PERIOD_YEARS_AHEAD}
+
+
 def period_problem(day: date, period_type: PeriodType = PeriodType.MONTH) -> str | None:
     """Why `day` names no period a KPI value or target may be recorded for, or None."""
     if not is_period_start(day, period_type):
-        return f"Not the first day of a {period_type.value}."
+        return (
+            N_("Not the first day of a month.")
+            if period_type is PeriodType.MONTH
+            else N_("Not the first day of a quarter.")
+        )
     if not period_year_ok(day):
-        return f"A period falls in {MIN_YEAR} to {PERIOD_YEARS_AHEAD} years from now."
+        return N_("A period falls in {first} to {years} years from now.")
     return None
 
 

@@ -16,6 +16,7 @@ from talentloop.graphql.errors import MutationError, PublicError, mutation_error
 from talentloop.graphql.ids import optional_pk, pk_of, require_pk
 from talentloop.graphql.node import register_node
 from talentloop.graphql.pagination import Connection, to_connection
+from talentloop.i18n import gettext
 from talentloop.org import loaders as org_loaders
 from talentloop.org.models import OrgUnit
 from talentloop.performance import imports, loaders, pay, service, triggers
@@ -78,7 +79,7 @@ async def _unit_and_kpi(
 
 
 def _public(exc: ServiceError) -> PublicError:
-    return PublicError(str(exc))
+    return PublicError.of(exc)
 
 
 @strawberry.type
@@ -506,7 +507,9 @@ class PerformanceMutation:
                 job=None,
                 errors=[
                     MutationError(
-                        field="contentBase64", message="Not valid base64.", code=ErrorCode.INVALID
+                        field="contentBase64",
+                        message=gettext("Not valid base64."),
+                        code=ErrorCode.INVALID,
                     )
                 ],
             )

@@ -30,7 +30,12 @@ from talentloop.performance.models import (
     PeriodType,
     TargetAdjustment,
 )
-from talentloop.performance.periods import is_period_start, period_problem, periods_between
+from talentloop.performance.periods import (
+    PERIOD_RANGE,
+    is_period_start,
+    period_problem,
+    periods_between,
+)
 
 MAX_PERIODS = 60  # five years of months in one series
 
@@ -107,7 +112,7 @@ async def set_target(
     if kpi is None:
         raise not_found("KPI", "kpiId")
     if (period_text := period_problem(period, kpi.period_type)) is not None:
-        problems.append(FieldError(period_text, ErrorCode.INVALID, "period"))
+        problems.append(FieldError(period_text, ErrorCode.INVALID, "period", **PERIOD_RANGE))
     if value < 0:
         problems.append(FieldError("A target cannot be negative.", ErrorCode.INVALID, "value"))
     if (employee_id is None) == (unit_id is None):
@@ -328,7 +333,7 @@ class KpiRules(Protocol):
 def value_problems(kpi: KpiRules, value: Decimal, period: date, dimension: str) -> list[FieldError]:
     problems: list[FieldError] = []
     if (period_text := period_problem(period, kpi.period_type)) is not None:
-        problems.append(FieldError(period_text, ErrorCode.INVALID, "period"))
+        problems.append(FieldError(period_text, ErrorCode.INVALID, "period", **PERIOD_RANGE))
     if value < 0:
         problems.append(FieldError("A KPI value cannot be negative.", ErrorCode.INVALID, "value"))
     if kpi.unit is KpiUnit.PERCENT and value > 100:
@@ -336,7 +341,10 @@ def value_problems(kpi: KpiRules, value: Decimal, period: date, dimension: str) 
     if dimension.strip() and not kpi.dimension_name:
         problems.append(
             FieldError(
-                f"{kpi.code} is not broken down by a dimension.", ErrorCode.INVALID, "dimension"
+                "{kpi} is not broken down by a dimension.",
+                ErrorCode.INVALID,
+                "dimension",
+                kpi=kpi.code,
             )
         )
     return problems
@@ -364,7 +372,7 @@ def check_range(period_from: date, period_to: date, kpi: Kpi) -> list[date]:
     periods = periods_between(period_from, period_to, kpi.period_type)
     if not periods or len(periods) > MAX_PERIODS:
         raise ServiceError.one(
-            ErrorCode.INVALID, f"A range holds 1 to {MAX_PERIODS} periods.", "to"
+            ErrorCode.INVALID, "A range holds 1 to {top} periods.", "to", top=MAX_PERIODS
         )
     return periods
 

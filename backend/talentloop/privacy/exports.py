@@ -33,7 +33,9 @@ from tortoise.transactions import in_transaction
 from talentloop.access.policy import FieldGroup, Viewer
 from talentloop.access.viewer import load_viewer
 from talentloop.approvals import service as approvals
+from talentloop.approvals import titles
 from talentloop.approvals.models import ApprovalEvent, ApprovalRequest, EventKind, RequestType
+from talentloop.approvals.titles import Title
 from talentloop.audit import service as audit
 from talentloop.audit.models import AuditAction
 from talentloop.errors import ErrorCode, ServiceError, not_found
@@ -97,7 +99,7 @@ async def request_export(viewer: Viewer, unit_id: int, reason: str) -> Sensitive
             export.id,
             unit=unit,
             employee_id=None,
-            title=f"{unit.name} ({count} 人)",  # the request type says what it is
+            title=Title(titles.SENSITIVE_EXPORT, {"unit": unit.name, "count": count}),
         )
         # The approvers judge the reason: it is on the request's history.
         await ApprovalEvent.create(

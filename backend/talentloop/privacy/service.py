@@ -22,8 +22,10 @@ def checked_reason(reason: str, minimum: int = REASON_MIN) -> str:
     if not minimum <= len(reason) <= REASON_MAX:
         raise ServiceError.one(
             ErrorCode.INVALID,
-            f"Say why you need the full value ({minimum} to {REASON_MAX} characters).",
+            "Say why you need the full value ({minimum} to {maximum} characters).",
             "reason",
+            minimum=minimum,
+            maximum=REASON_MAX,
         )
     return reason
 

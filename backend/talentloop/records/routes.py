@@ -30,7 +30,9 @@ from talentloop.records.models import DocumentType
 def _errors(status: int, *problems: FieldError) -> JSONResponse:
     body = {
         "document": None,
-        "errors": [{"field": p.field, "message": p.message, "code": p.code.name} for p in problems],
+        "errors": [
+            {"field": p.field, "message": p.translated(), "code": p.code.name} for p in problems
+        ],
     }
     return JSONResponse(body, status_code=status)
 

@@ -52,7 +52,7 @@ class RecordsQuery:
         try:
             found = await service.expiring(info.context.viewer, within=within)
         except ServiceError as exc:
-            raise PublicError(str(exc)) from exc
+            raise PublicError.of(exc) from exc
         return [ContractExpiryNode(_expiry=e) for e in found]
 
     @strawberry.field(

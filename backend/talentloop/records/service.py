@@ -20,6 +20,7 @@ from talentloop.access.policy import FieldGroup, Viewer
 from talentloop.audit import service as audit
 from talentloop.audit.models import AuditAction, AuditEntry
 from talentloop.errors import ErrorCode, FieldError, ServiceError, not_found
+from talentloop.i18n import N_
 from talentloop.org import service as org_service
 from talentloop.people import service as people_service
 from talentloop.people import validation
@@ -90,7 +91,7 @@ async def expiring(viewer: Viewer, *, within: int, today: date | None = None) ->
         return []
     if within < 0 or within > MAX_REMINDER_DAYS:
         raise ServiceError.one(
-            ErrorCode.INVALID, f"Choose 0 to {MAX_REMINDER_DAYS} days.", "within"
+            ErrorCode.INVALID, "Choose 0 to {top} days.", "within", top=MAX_REMINDER_DAYS
         )
     today = today or date.today()
     until = today + timedelta(days=within)
@@ -183,9 +184,10 @@ def _shape_problems(data: ContractInput) -> list[FieldError]:
         elif data.probation_end >= add_months(data.start_date, limit):
             problems.append(
                 FieldError(
-                    f"Probation may last at most {limit} month(s) for this contract.",
+                    "Probation may last at most {limit} month(s) for this contract.",
                     ErrorCode.INVALID,
                     "probationEnd",
+                    limit=limit,
                 )
             )
     if data.note is not None and len(data.note) > 255:
@@ -213,11 +215,12 @@ async def sign_contract(viewer: Viewer, employee_id: int, data: ContractInput) -
             if other.start_date <= end and data.start_date <= other.covers_until():
                 raise ServiceError.one(
                     ErrorCode.CONFLICT,
-                    f"Overlaps the contract from {other.start_date.isoformat()}"
-                    + (
-                        f" to {other.end_date.isoformat()}." if other.end_date else " (open-ended)."
-                    ),
+                    N_("Overlaps the contract from {start} to {end}.")
+                    if other.end_date
+                    else N_("Overlaps the contract from {start} (open-ended)."),
                     "startDate",
+                    start=other.start_date.isoformat(),
+                    end=other.end_date.isoformat() if other.end_date else "",
                 )
         if data.probation_end is not None and any(o.probation_end for o in others):
             raise ServiceError.one(
@@ -409,9 +412,10 @@ async def rehire(
         if last_day is not None and hire_date <= last_day:
             problems.append(
                 FieldError(
-                    f"The new period starts after the last day ({last_day.isoformat()}).",
+                    "The new period starts after the last day ({last_day}).",
                     ErrorCode.INVALID,
                     "hireDate",
+                    last_day=last_day.isoformat(),
                 )
             )
         if problems:

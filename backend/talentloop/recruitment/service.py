@@ -39,6 +39,7 @@ from talentloop.approvals import service as approvals
 from talentloop.approvals.models import ApprovalRequest, RequestType
 from talentloop.audit import service as audit
 from talentloop.errors import ErrorCode, FieldError, ServiceError, not_found
+from talentloop.i18n import N_
 from talentloop.org.models import OrgUnit
 from talentloop.people import service as people
 from talentloop.people import validation
@@ -190,7 +191,7 @@ async def create_requisition(viewer: Viewer, data: RequisitionInput) -> Requisit
         problems.append(FieldError("Position not found.", ErrorCode.NOT_FOUND, "positionId"))
     if not 1 <= data.headcount <= MAX_HEADCOUNT:
         problems.append(
-            FieldError(f"From 1 to {MAX_HEADCOUNT} people.", ErrorCode.INVALID, "headcount")
+            FieldError("From 1 to {top} people.", ErrorCode.INVALID, "headcount", top=MAX_HEADCOUNT)
         )
     if data.budget <= 0 or data.budget >= Decimal("1000000000"):
         problems.append(FieldError("Not a valid budget.", ErrorCode.INVALID, "budget"))
@@ -574,12 +575,14 @@ async def move_application(
             return locked
         if stage not in MOVES[locked.stage]:
             hint = {
-                Stage.OFFER: "Make an offer to move a candidate to the offer stage.",
-                Stage.ACCEPTED: "Record the candidate's answer to an approved offer.",
-                Stage.DECLINED: "Record the candidate's answer to an approved offer.",
-                Stage.HIRED: "Hire the candidate to make them an employee.",
-            }.get(stage, f"A candidate cannot move from {locked.stage.value} to {stage.value}.")
-            raise ServiceError.one(ErrorCode.CONFLICT, hint, "stage")
+                Stage.OFFER: N_("Make an offer to move a candidate to the offer stage."),
+                Stage.ACCEPTED: N_("Record the candidate's answer to an approved offer."),
+                Stage.DECLINED: N_("Record the candidate's answer to an approved offer."),
+                Stage.HIRED: N_("Hire the candidate to make them an employee."),
+            }.get(stage, N_("A candidate cannot move from {current} to {stage}."))
+            raise ServiceError.one(
+                ErrorCode.CONFLICT, hint, "stage", current=locked.stage.value, stage=stage.value
+            )
         if locked.stage is Stage.OFFER:
             await _withdraw_offers(viewer, locked.id)
         if locked.stage is Stage.ACCEPTED:  # the candidate withdrew after accepting
@@ -624,7 +627,10 @@ async def schedule_interview(
     if not 1 <= len(ids) <= MAX_INTERVIEWERS:
         problems.append(
             FieldError(
-                f"From 1 to {MAX_INTERVIEWERS} interviewers.", ErrorCode.INVALID, "interviewerIds"
+                "From 1 to {top} interviewers.",
+                ErrorCode.INVALID,
+                "interviewerIds",
+                top=MAX_INTERVIEWERS,
             )
         )
     users: dict[int, User] = {}
@@ -690,12 +696,19 @@ async def submit_scorecard(
     unknown = sorted(set(ratings) - set(CRITERIA))
     if unknown:
         problems.append(
-            FieldError(f"Unknown criteria: {', '.join(unknown)}.", ErrorCode.INVALID, "ratings")
+            FieldError(
+                "Unknown criteria: {criteria}.",
+                ErrorCode.INVALID,
+                "ratings",
+                criteria=", ".join(unknown),
+            )
         )
     for key in CRITERIA:
         score = ratings.get(key)
         if score is None:
-            problems.append(FieldError(f"Rate {key}.", ErrorCode.REQUIRED, f"ratings.{key}"))
+            problems.append(
+                FieldError("Rate {criterion}.", ErrorCode.REQUIRED, f"ratings.{key}", criterion=key)
+            )
         elif not 1 <= score <= 5:
             problems.append(FieldError("From 1 to 5.", ErrorCode.INVALID, f"ratings.{key}"))
     if len(notes) > 5000:
@@ -822,10 +835,11 @@ def _offer_problems(data: OfferInput) -> list[FieldError]:
         if data.probation_months > limit:
             problems.append(
                 FieldError(
-                    f"Probation may last at most {limit} month(s) for this contract "
+                    "Probation may last at most {limit} month(s) for this contract "
                     "(Labour Contract Law art. 19).",
                     ErrorCode.INVALID,
                     "probationMonths",
+                    limit=limit,
                 )
             )
     return problems
@@ -912,9 +926,9 @@ async def respond_to_offer(
         if offer.status is not OfferStatus.APPROVED:
             raise ServiceError.one(
                 ErrorCode.CONFLICT,
-                "The offer is not approved yet."
+                N_("The offer is not approved yet.")
                 if offer.status is OfferStatus.PENDING
-                else "The offer was not approved: make a new one.",
+                else N_("The offer was not approved: make a new one."),
                 "applicationId",
             )
         offer.status = OfferStatus.ACCEPTED if accepted else OfferStatus.DECLINED

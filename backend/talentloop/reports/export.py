@@ -5,76 +5,48 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from talentloop.i18n import CHINESE, ENGLISH, N_, current_language, translate
 from talentloop.reports.service import TURNOVER_FORMULA, UnitMonth, WorkforceReport
 from talentloop.spreadsheets import Workbook, xlsx_bytes
 
 MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
+# The headings (talentloop/locale catalogues: the viewer's language).
 _TEXTS = {
-    "zh": {
-        "months": "按月汇总",
-        "rows": "按部门",
-        "structure": "结构",
-        "month": "月份",
-        "unit": "部门",
-        "headcount": "月末人数",
-        "hires": "入职",
-        "leavers": "离职",
-        "voluntary": "主动离职",
-        "involuntary": "被动离职",
-        "in": "调入",
-        "out": "调出",
-        "turnover": "离职率",
-        "cost": "人工成本（元）",
-        "kind": "维度",
-        "band": "分组",
-        "count": "人数",
-        "age": "年龄",
-        "tenure": "司龄（年）",
-        "gender": "性别",
-        "formula": "离职率 = 当月离职人数 ÷ 当月平均人数（上月末人数与本月末人数之和 ÷ 2）",
-    },
-    "en": {
-        "months": "By month",
-        "rows": "By unit",
-        "structure": "Structure",
-        "month": "Month",
-        "unit": "Unit",
-        "headcount": "Headcount at month end",
-        "hires": "Hires",
-        "leavers": "Leavers",
-        "voluntary": "Voluntary",
-        "involuntary": "Involuntary",
-        "in": "Transfers in",
-        "out": "Transfers out",
-        "turnover": "Turnover rate",
-        "cost": "Labour cost (CNY)",
-        "kind": "Kind",
-        "band": "Band",
-        "count": "People",
-        "age": "Age",
-        "tenure": "Tenure (years)",
-        "gender": "Gender",
-        "formula": TURNOVER_FORMULA[0].upper() + TURNOVER_FORMULA[1:],
-    },
+    "months": N_("By month"),
+    "rows": N_("By unit"),
+    "structure": N_("Structure"),
+    "month": N_("Month"),
+    "unit": N_("Unit"),
+    "headcount": N_("Headcount at month end"),
+    "hires": N_("Hires"),
+    "leavers": N_("Leavers"),
+    "voluntary": N_("Voluntary"),
+    "involuntary": N_("Involuntary"),
+    "in": N_("Transfers in"),
+    "out": N_("Transfers out"),
+    "turnover": N_("Turnover rate"),
+    "cost": N_("Labour cost (CNY)"),
+    "kind": N_("Kind"),
+    "band": N_("Band"),
+    "count": N_("People"),
+    "age": N_("Age"),
+    "tenure": N_("Tenure (years)"),
+    "gender": N_("Gender"),
+    "formula": TURNOVER_FORMULA,
 }
+# `lang=` of the download link, which wins over the viewer's language.
+_ASKED = {"zh": CHINESE, "en": ENGLISH}
 
 
-def language_of(accept_language: str, asked: str | None = None) -> str:
-    """`lang=zh|en` when given, else the first of Accept-Language we speak (Chinese by default)."""
-    if asked in _TEXTS:
-        return str(asked)
-    for part in accept_language.split(","):
-        tag = part.split(";")[0].strip().lower()
-        if tag.startswith("en"):
-            return "en"
-        if tag.startswith("zh"):
-            return "zh"
-    return "zh"
+def language_of(asked: str | None = None) -> str:
+    """`lang=zh|en` when given, else the request's language (the viewer's setting, else
+    Accept-Language, else Chinese: talentloop/i18n.py)."""
+    return _ASKED.get(asked or "", current_language())
 
 
 def as_xlsx(report: WorkforceReport, language: str) -> bytes:
-    t = _TEXTS[language]
+    t = {key: translate(msgid, language=language) for key, msgid in _TEXTS.items()}
     book = Workbook()
     first = book.active
     assert first is not None

@@ -14,6 +14,7 @@ from talentloop.access.rest import bearer_route, not_found
 from talentloop.downloads import attachment
 from talentloop.errors import ServiceError
 from talentloop.graphql.ids import optional_pk
+from talentloop.i18n import gettext
 from talentloop.reports import export, service
 
 
@@ -26,9 +27,9 @@ async def download_workforce_report(request: Request, viewer: Viewer) -> Respons
         unit_id = optional_pk(params.get("unitId") or None, "OrgUnit", "unitId")
         report = await service.workforce_report(viewer, unit_id, first, last)
     except (ValueError, ServiceError):
-        return PlainTextResponse("Bad months or unit.", status_code=400)
+        return PlainTextResponse(gettext("Bad months or unit."), status_code=400)
     if report is None:
         return not_found()
-    language = export.language_of(request.headers.get("accept-language", ""), params.get("lang"))
+    language = export.language_of(params.get("lang"))
     name = f"hr-report-{first:%Y-%m}-{last:%Y-%m}.xlsx"
     return attachment(export.as_xlsx(report, language), export.MEDIA_TYPE, name)

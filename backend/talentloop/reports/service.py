@@ -26,6 +26,7 @@ from talentloop.access.policy import FieldGroup, Viewer
 from talentloop.accounts.models import Role
 from talentloop.analytics.service import may_read_reports
 from talentloop.errors import ErrorCode, FieldError, ServiceError
+from talentloop.i18n import N_
 from talentloop.org import service as org_service
 from talentloop.org.models import OrgUnit
 from talentloop.payroll.models import LOCKED_STATUSES, Payslip
@@ -34,8 +35,8 @@ from talentloop.performance.periods import next_period, periods_between
 from talentloop.records.models import EmploymentEvent, EventKind
 
 MAX_MONTHS = 24
-TURNOVER_FORMULA = (
-    "turnover rate = leavers in the month ÷ average headcount of the month, where the average is "
+TURNOVER_FORMULA = N_(
+    "Turnover rate = leavers in the month ÷ average headcount of the month, where the average is "
     "(headcount at the previous month end + headcount at the month end) ÷ 2"
 )
 # Lower bounds of the bands, in years.
@@ -125,7 +126,9 @@ def check_months(from_month: date, to_month: date) -> list[date]:
         raise ServiceError(*problems)
     months = periods_between(from_month, to_month)
     if len(months) > MAX_MONTHS:
-        raise ServiceError.one(ErrorCode.INVALID, f"At most {MAX_MONTHS} months.", "toMonth")
+        raise ServiceError.one(
+            ErrorCode.INVALID, "At most {top} months.", "toMonth", top=MAX_MONTHS
+        )
     return months
 
 

@@ -9,6 +9,7 @@ import strawberry
 
 from talentloop.access.policy import FieldNotPermitted
 from talentloop.graphql.ids import to_global_id
+from talentloop.i18n import translate
 from talentloop.reports import service
 
 
@@ -112,7 +113,7 @@ class WorkforceReport:
 
     @strawberry.field(description="How the turnover rate is computed.")
     def turnover_formula(self) -> str:
-        return service.TURNOVER_FORMULA
+        return translate(service.TURNOVER_FORMULA)
 
     @strawberry.field(description="Each month's totals over the whole report.")
     def months(self) -> list[WorkforceMonth]:

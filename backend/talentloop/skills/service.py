@@ -16,6 +16,7 @@ from tortoise.transactions import in_transaction
 from talentloop.access.policy import FieldGroup, Viewer
 from talentloop.audit import service as audit
 from talentloop.errors import ErrorCode, FieldError, ServiceError, not_found
+from talentloop.i18n import N_
 from talentloop.org import service as org_service
 from talentloop.people.models import Employee
 from talentloop.people.service import visible_employees
@@ -60,7 +61,7 @@ async def list_categories(viewer: Viewer) -> list[CompetencyCategory]:
 
 def _require_hq_hr(viewer: Viewer, what: str) -> None:
     if not viewer.is_hq_hr:
-        raise ServiceError.one(ErrorCode.FORBIDDEN, f"Only HQ HR edits {what}.")
+        raise ServiceError.one(ErrorCode.FORBIDDEN, "Only HQ HR edits the competency framework.")
 
 
 async def create_category(
@@ -344,9 +345,10 @@ async def create_round(viewer: Viewer, data: RoundInput) -> AssessmentRound:
     if not scoring.MIN_ANONYMOUS_RATERS <= data.min_raters <= 10:
         problems.append(
             FieldError(
-                f"Between {scoring.MIN_ANONYMOUS_RATERS} and 10 raters: fewer would not be anonymous.",
+                "Between {minimum} and 10 raters: fewer would not be anonymous.",
                 ErrorCode.INVALID,
                 "minRaters",
+                minimum=scoring.MIN_ANONYMOUS_RATERS,
             )
         )
     known = set(await Competency.filter(id__in=data.competency_ids).values_list("id", flat=True))
@@ -695,12 +697,22 @@ async def start_attempt(viewer: Viewer, test_id: int) -> TestAttempt:
             await current.save(update_fields=["status", "submitted_at"])
         stands = await allowance(test, viewer.employee_id, now)
         if stands.left == 0 or stands.next_at is not None:
-            when = f"before {stands.next_at:%Y-%m-%d %H:%M} UTC " if stands.next_at else ""
             raise ServiceError.one(
                 ErrorCode.CONFLICT,
-                f"No attempt of this test can start {when}({test.max_attempts} in "
-                f"{test.attempt_period_days} days, {test.cooldown_hours} hours apart).",
+                N_(
+                    "No attempt of this test can start before {when} UTC ({attempts} in "
+                    "{days} days, {hours} hours apart)."
+                )
+                if stands.next_at
+                else N_(
+                    "No attempt of this test can start ({attempts} in {days} days, "
+                    "{hours} hours apart)."
+                ),
                 "testId",
+                when=f"{stands.next_at:%Y-%m-%d %H:%M}" if stands.next_at else "",
+                attempts=test.max_attempts,
+                days=test.attempt_period_days,
+                hours=test.cooldown_hours,
             )
         drawn = secrets.SystemRandom().sample(pool, test.question_count)
         return await TestAttempt.create(

@@ -62,7 +62,7 @@ class CourseFilter:
 
 
 def _public(exc: ServiceError) -> PublicError:
-    return PublicError(str(exc))
+    return PublicError.of(exc)
 
 
 @strawberry.type

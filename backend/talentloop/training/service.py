@@ -17,6 +17,7 @@ from talentloop.accounts.models import Role
 from talentloop.approvals import service as approvals
 from talentloop.approvals.models import ApprovalRequest, RequestType
 from talentloop.errors import ErrorCode, FieldError, ServiceError, not_found
+from talentloop.i18n import N_
 from talentloop.inputs import search_term
 from talentloop.org import service as org_service
 from talentloop.people.models import Employee
@@ -315,7 +316,9 @@ async def record_progress(viewer: Viewer, enrollment_id: int, lessons_done: int)
         )
     total = await Lesson.filter(course_id=enrollment.course_id).count()
     if total == 0 or not 0 <= lessons_done <= total:
-        raise ServiceError.one(ErrorCode.INVALID, f"Between 0 and {total} lessons.", "lessonsDone")
+        raise ServiceError.one(
+            ErrorCode.INVALID, "Between 0 and {total} lessons.", "lessonsDone", total=total
+        )
     enrollment.progress_percent = round(lessons_done * 100 / total)
     enrollment.status = EnrollmentStatus.IN_PROGRESS
     await enrollment.save(update_fields=["progress_percent", "status"])
@@ -402,25 +405,26 @@ async def complete(viewer: Viewer, enrollment_id: int) -> Enrollment:
         )
     missing = await _missing_for_completion(enrollment)
     if missing:
-        raise ServiceError.one(ErrorCode.CONFLICT, f"Not done yet: {missing}.", "enrollmentId")
+        raise ServiceError.one(ErrorCode.CONFLICT, missing, "enrollmentId")
     await _mark_completed(enrollment)
     return enrollment
 
 
 async def _missing_for_completion(enrollment: Enrollment) -> str | None:
+    """What still stands between the enrolment and its completion, as a message (or None)."""
     course = (
         enrollment.course
         if isinstance(enrollment.course, Course)
         else await Course.get(id=enrollment.course_id)
     )
     if enrollment.session_id is not None and not enrollment.attended:
-        return "attendance"
+        return N_("Not done yet: attendance.")
     if (
         course.format in (CourseFormat.ONLINE, CourseFormat.BLENDED)
         and await Lesson.filter(course_id=course.id).exists()
         and enrollment.progress_percent < 100
     ):
-        return "lessons"
+        return N_("Not done yet: lessons.")
     if course.exam_id is not None:
         attempt = (
             await TestAttempt.get_or_none(id=enrollment.exam_attempt_id)
@@ -428,7 +432,7 @@ async def _missing_for_completion(enrollment: Enrollment) -> str | None:
             else None
         )
         if attempt is None or (attempt.level or 0) < course.pass_level:
-            return "a passed exam"
+            return N_("Not done yet: a passed exam.")
     return None
 
 

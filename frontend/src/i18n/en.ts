@@ -1102,19 +1102,6 @@ const en: Messages = {
   },
   serverErrors: {
     withField: '{field}: {message}',
-    codes: {
-      INVALID_CREDENTIALS: 'Wrong username or password',
-      FORBIDDEN: 'You may not do this',
-      NOT_FOUND: 'Not found',
-      CONFLICT: 'Conflicting state',
-      LOCKED: 'Locked: approved',
-      SELF_DEALING: 'Not about yourself: someone else in charge makes this change',
-      INVALID: 'Invalid input',
-      REQUIRED: 'Required',
-      DUPLICATE: 'Already exists',
-      INVALID_TOKEN: 'Invalid token',
-      UNAUTHENTICATED: 'Sign in first',
-    },
     fields: {
       username: 'Username',
       password: 'Password',
@@ -1164,108 +1151,6 @@ const en: Messages = {
       targetPositionId: 'Target position',
       requestType: 'Request type',
       steps: 'Steps',
-    },
-    specific: {
-      requestType: {
-        FORBIDDEN: 'Only HQ HR edits the flows of exports, pay, hiring and costly training.',
-      },
-      expectedVersion: {
-        CONFLICT: 'Someone else changed this record; reload it, then make your change again',
-      },
-      taskId: {
-        CONFLICT: 'You have rated already, or the round is closed',
-        NOT_FOUND: 'This review task was not found',
-      },
-      ratings: {
-        INVALID: 'Choose a level from 1 to 5 for every competency',
-      },
-      levels: {
-        INVALID: 'Describe every level from 1 to 5',
-      },
-      code: {
-        DUPLICATE: 'This code is taken',
-      },
-      deadline: {
-        INVALID: 'The deadline cannot be in the past',
-      },
-      includeManager: {
-        INVALID: 'This employee has no manager',
-      },
-      peerIds: {
-        INVALID: 'Each rater takes one part only, and not the person assessed',
-        NOT_FOUND: 'A chosen rater was not found',
-      },
-      minRaters: {
-        INVALID: 'Between 1 and 10 raters',
-      },
-      competencyIds: {
-        INVALID: 'Choose existing competencies',
-      },
-      employeeId: {
-        FORBIDDEN: 'You may not assess or calibrate this employee',
-      },
-      id: {
-        CONFLICT: 'The round is closed already',
-        FORBIDDEN: 'You may not close this round',
-      },
-      currentPassword: {
-        INVALID: 'Current password is incorrect',
-      },
-      newPassword: {
-        INVALID: 'The new password does not meet the rules',
-      },
-      restoreFrom: {
-        INVALID: 'Restore from a month after the suspension began',
-      },
-      suspensionId: {
-        CONFLICT: 'A restore is already requested, or pay is restored',
-        FORBIDDEN: "Only the unit's HR may ask to restore",
-      },
-      requestId: {
-        CONFLICT: 'This request is already decided',
-        FORBIDDEN: 'You may not decide this step',
-      },
-      courseId: {
-        DUPLICATE: 'Already enrolled in this course',
-        NOT_FOUND: 'Course not found',
-      },
-      sessionId: {
-        REQUIRED: 'Choose a session',
-        NOT_FOUND: 'Session not found',
-        INVALID: 'This session has started; choose another',
-      },
-      mentorId: {
-        REQUIRED: 'Choose a mentor',
-        INVALID: 'One cannot mentor oneself',
-      },
-      enrollmentId: {
-        CONFLICT: 'Not possible in the enrolment’s current state',
-        FORBIDDEN: 'You may not change this enrolment',
-        NOT_FOUND: 'Enrolment not found',
-      },
-      lessonsDone: {
-        INVALID: 'Lessons done out of range',
-      },
-      attendance: {
-        NOT_FOUND: 'Some learners are not enrolled in this session',
-        FORBIDDEN: 'You may not take attendance for some of these learners',
-      },
-      rating: {
-        INVALID: 'A rating is 1 to 5 stars',
-      },
-      planId: {
-        FORBIDDEN: 'Only HR of the unit edits its plan',
-        NOT_FOUND: 'Training plan not found',
-      },
-      budget: {
-        INVALID: 'A budget cannot be negative',
-      },
-      year: {
-        INVALID: 'Enter a valid year',
-      },
-      plannedCost: {
-        INVALID: 'Planned figures cannot be negative',
-      },
     },
   },
   records: {

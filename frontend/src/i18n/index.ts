@@ -10,7 +10,7 @@ export type Locale = (typeof LOCALES)[number]
 
 const STORAGE_KEY = 'talentloop.locale'
 
-function isLocale(value: unknown): value is Locale {
+export function isLocale(value: unknown): value is Locale {
   return typeof value === 'string' && (LOCALES as readonly string[]).includes(value)
 }
 

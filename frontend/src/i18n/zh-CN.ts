@@ -1100,19 +1100,6 @@ const zhCN = {
   },
   serverErrors: {
     withField: '{field}：{message}',
-    codes: {
-      INVALID_CREDENTIALS: '用户名或密码错误',
-      FORBIDDEN: '无权执行此操作',
-      NOT_FOUND: '未找到',
-      CONFLICT: '状态冲突',
-      LOCKED: '已锁定（已审批）',
-      SELF_DEALING: '不能办理与自己有关的这项变更，须由其他负责人办理',
-      INVALID: '输入无效',
-      REQUIRED: '必填',
-      DUPLICATE: '已存在',
-      INVALID_TOKEN: '登录凭证无效',
-      UNAUTHENTICATED: '请先登录',
-    },
     fields: {
       username: '用户名',
       password: '密码',
@@ -1162,108 +1149,6 @@ const zhCN = {
       targetPositionId: '目标岗位',
       requestType: '申请类型',
       steps: '审批步骤',
-    },
-    specific: {
-      requestType: {
-        FORBIDDEN: '敏感数据导出、工资、招聘、付费培训等受保护的流程只能由总部人事编辑',
-      },
-      expectedVersion: {
-        CONFLICT: '其他人已修改了这条记录，请重新加载后再修改',
-      },
-      taskId: {
-        CONFLICT: '您已提交过评价，或评估已结束',
-        NOT_FOUND: '找不到这项评价任务',
-      },
-      ratings: {
-        INVALID: '请为每项能力选择 1–5 级中的一个等级',
-      },
-      levels: {
-        INVALID: '请填写 1–5 级的全部描述',
-      },
-      code: {
-        DUPLICATE: '该编码已被使用',
-      },
-      deadline: {
-        INVALID: '截止日期不能早于今天',
-      },
-      includeManager: {
-        INVALID: '该员工没有直属上级',
-      },
-      peerIds: {
-        INVALID: '每位评价人只能担任一种角色，且不能选择被评估人本人',
-        NOT_FOUND: '找不到所选的评价人',
-      },
-      minRaters: {
-        INVALID: '匿名最少人数须在 1–10 之间',
-      },
-      competencyIds: {
-        INVALID: '请选择已有的能力',
-      },
-      employeeId: {
-        FORBIDDEN: '您不能评估或校准这名员工',
-      },
-      id: {
-        CONFLICT: '该评估已经结束',
-        FORBIDDEN: '您不能结束这项评估',
-      },
-      currentPassword: {
-        INVALID: '当前密码不正确',
-      },
-      newPassword: {
-        INVALID: '新密码不符合要求（至少 8 个字符，且须与当前密码不同）',
-      },
-      restoreFrom: {
-        INVALID: '恢复月份须为暂停起始之后的某个月',
-      },
-      suspensionId: {
-        CONFLICT: '已经申请恢复，或绩效工资已恢复',
-        FORBIDDEN: '只有该单位的人事可以申请恢复',
-      },
-      requestId: {
-        CONFLICT: '该申请已审批完毕',
-        FORBIDDEN: '您不能审批这一步',
-      },
-      courseId: {
-        DUPLICATE: '已经报名了这门课程',
-        NOT_FOUND: '找不到这门课程',
-      },
-      sessionId: {
-        REQUIRED: '请选择场次',
-        NOT_FOUND: '找不到该场次',
-        INVALID: '该场次已开始，请选择其他场次',
-      },
-      mentorId: {
-        REQUIRED: '请选择导师',
-        INVALID: '不能选择自己作为导师',
-      },
-      enrollmentId: {
-        CONFLICT: '这条报名当前的状态不允许此操作',
-        FORBIDDEN: '您不能修改这条报名记录',
-        NOT_FOUND: '找不到这条报名记录',
-      },
-      lessonsDone: {
-        INVALID: '完成的课时数超出范围',
-      },
-      attendance: {
-        NOT_FOUND: '有学员没有报名这个场次',
-        FORBIDDEN: '您不能为其中的学员签到',
-      },
-      rating: {
-        INVALID: '评分须为 1–5 星',
-      },
-      planId: {
-        FORBIDDEN: '只有该单位的人事可以修改培训计划',
-        NOT_FOUND: '找不到这个培训计划',
-      },
-      budget: {
-        INVALID: '预算不能为负数',
-      },
-      year: {
-        INVALID: '请输入有效的年份',
-      },
-      plannedCost: {
-        INVALID: '计划人数和费用不能为负数',
-      },
     },
   },
   records: {

@@ -1,4 +1,4 @@
-import { session } from '@/auth'
+import { apiHeaders } from '@/auth'
 
 /**
  * GET a file from the API with the access token the GraphQL calls carry. On a 401 (the token
@@ -8,7 +8,7 @@ import { session } from '@/auth'
 export async function fetchWithToken(url: string, refresh: () => PromiseLike<unknown>): Promise<Response> {
   const send = () =>
     fetch(url, {
-      headers: session.accessToken ? { Authorization: `Bearer ${session.accessToken}` } : {},
+      headers: apiHeaders(),
       cache: 'no-store',
     })
   let response = await send()

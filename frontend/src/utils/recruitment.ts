@@ -5,7 +5,7 @@
  */
 import type { ApplicationStage, ContractKind } from '@/gql/graphql'
 import { serverErrorText, type ServerError } from '@/utils/serverErrors'
-import { session } from '@/auth'
+import { apiHeaders } from '@/auth'
 
 /** The board's main columns, in the pipeline's order. */
 export const OPEN_STAGES: readonly ApplicationStage[] = ['SCREENING', 'INTERVIEW', 'OFFER', 'ACCEPTED']
@@ -106,7 +106,7 @@ export async function uploadResume(applicationId: string, file: File, fallback: 
     const response = await fetch(`/recruitment/resume?${params}`, {
       method: 'POST',
       headers: {
-        ...(session.accessToken ? { Authorization: `Bearer ${session.accessToken}` } : {}),
+        ...apiHeaders(),
         'Content-Type': 'application/octet-stream',
       },
       body: file,
