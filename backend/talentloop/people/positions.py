@@ -10,7 +10,6 @@ import strawberry
 from tortoise.transactions import in_transaction
 
 from talentloop.access.policy import Viewer
-from talentloop.accounts.models import Role
 from talentloop.audit import service as audit
 from talentloop.errors import ErrorCode, FieldError, ServiceError, not_found
 from talentloop.graphql.context import Info
@@ -31,7 +30,7 @@ class PositionData:
 
 
 def _check(viewer: Viewer) -> None:
-    if viewer.role is not Role.HQ_HR:
+    if not viewer.is_hq_hr:
         raise ServiceError.one(ErrorCode.FORBIDDEN, "Only HQ HR keeps the position catalogue.")
 
 

@@ -18,7 +18,6 @@ from typing import Any
 from tortoise.transactions import in_transaction
 
 from talentloop.access.policy import Viewer
-from talentloop.accounts.models import Role
 from talentloop.attendance import calendar
 from talentloop.attendance.calendar import DayKind
 from talentloop.attendance.models import CalendarDay, CalendarSource
@@ -34,7 +33,7 @@ MAX_DAYS = 400  # one request enters at most a year and a bit
 
 def may_edit(viewer: Viewer) -> bool:
     """Company-wide policy: HQ HR only."""
-    return viewer.role is Role.HQ_HR
+    return viewer.is_hq_hr
 
 
 def _require_editor(viewer: Viewer, what: str) -> None:
