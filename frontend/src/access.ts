@@ -35,6 +35,7 @@ export type Feature =
   | 'recruitment'
   | 'myInterviews'
   | 'sensitiveExports'
+  | 'positions'
 
 export interface AccessViewer {
   role: Role
@@ -84,6 +85,8 @@ export function canUse(feature: Feature, viewer: AccessViewer): boolean {
   if (feature === 'payroll') return role === 'HQ_HR' || role === 'BRANCH_HR'
   // Sensitive-data exports: HR of a unit asks for them (the server checks the unit, approval first).
   if (feature === 'sensitiveExports') return role === 'HQ_HR' || role === 'BRANCH_HR'
+  // The position catalogue: HR read it; HQ HR keeps it (the server's createPosition).
+  if (feature === 'positions') return role === 'HQ_HR' || role === 'BRANCH_HR'
   if (HR_ROLES.includes(role)) return true
   switch (feature) {
     case 'dashboard':
