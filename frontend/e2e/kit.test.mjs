@@ -6,10 +6,6 @@ import assert from 'node:assert/strict'
 import { readFile } from 'node:fs/promises'
 import { BASE_URL, apiLogin, gql, navTo, uiLogin, waitForList, withPage } from './helpers.mjs'
 
-async function pick(page, text) {
-  await page.locator('.el-select-dropdown__item:visible').filter({ hasText: text }).first().click()
-}
-
 test('HQ HR creates a unit and a position from the screens', async () => {
   const suffix = String(Date.now() % 1_000_000)
   const code = `E2E-U${suffix}`
@@ -20,7 +16,7 @@ test('HQ HR creates a unit and a position from the screens', async () => {
     await page.getByTestId('org-tree').waitFor()
     await page.getByTestId('org-node-SH').click()
     await page.getByTestId('org-add').click()
-    const dialog = page.getByTestId('org-create')
+    const dialog = page.getByTestId('org-create-dialog')
     await dialog.waitFor()
     // Required fields are checked on their field before anything is sent.
     await dialog.getByTestId('org-create-submit').click()
@@ -43,7 +39,7 @@ test('HQ HR creates a unit and a position from the screens', async () => {
     await navTo(page, 'nav-positions')
     await page.waitForURL(`${BASE_URL}/positions`)
     await page.getByTestId('position-add').click()
-    const form = page.getByTestId('position-form')
+    const form = page.getByTestId('position-form-dialog')
     await form.getByTestId('position-form-code').fill(positionCode)
     await form.getByTestId('position-form-title').fill('测试岗位')
     await form.getByTestId('position-form-level').fill('P3')
