@@ -37,6 +37,7 @@ export type Feature =
   | 'sensitiveExports'
   | 'roles'
   | 'policyTables'
+  | 'positions'
 
 export interface AccessViewer {
   role: Role
@@ -90,6 +91,8 @@ export function canUse(feature: Feature, viewer: AccessViewer): boolean {
   if (feature === 'roles') return role === 'HQ_HR'
   // Social insurance tables and the work calendar: HR read them, HQ HR changes them (the server decides).
   if (feature === 'policyTables') return role === 'HQ_HR' || role === 'BRANCH_HR'
+  // The position catalogue: HR read it; HQ HR keeps it (the server's createPosition).
+  if (feature === 'positions') return role === 'HQ_HR' || role === 'BRANCH_HR'
   if (HR_ROLES.includes(role)) return true
   switch (feature) {
     case 'dashboard':

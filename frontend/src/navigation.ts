@@ -78,6 +78,7 @@ export const NAV_GROUPS: NavGroup[] = [
     items: [
       { path: '/org', icon: OfficeBuilding, label: 'nav.org' },
       { path: '/employees', icon: UserFilled, label: 'nav.employees' },
+      { path: '/positions', icon: Collection, label: 'nav.positions', feature: 'positions' },
       { path: '/contracts', icon: Tickets, label: 'nav.contracts', feature: 'contracts' },
     ],
   },

@@ -30,6 +30,12 @@ export const router = createRouter({
           meta: { title: 'nav.org' },
         },
         {
+          path: 'positions',
+          name: 'positions',
+          component: () => import('./views/PositionsView.vue'),
+          meta: { title: 'nav.positions', feature: 'positions' },
+        },
+        {
           path: 'employees',
           name: 'employees',
           component: () => import('./views/EmployeeListView.vue'),

@@ -65,7 +65,13 @@ async def create_position(viewer: Viewer, data: PositionData) -> Position:
     if problems := await _problems(data, None):
         raise ServiceError(*problems)
     async with in_transaction():
-        position = await Position.create(**_values(data))
+        values = _values(data)
+        position = await Position.create(
+            code=values["code"],
+            title=values["title"],
+            level=values["level"],
+            family=values["family"],
+        )
         await audit.record_created(viewer, "Position", position.id, _values(data))
     return position
 

@@ -67,6 +67,8 @@ export interface FormField {
   max?: number
   precision?: number
   hint?: string
+  /** The input's test id (default `<form testid>-<key>`). */
+  testid?: string
   /** Hidden when false (e.g. months only for a fixed-term contract). */
   visible?: boolean
 }
