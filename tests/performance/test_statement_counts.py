@@ -82,8 +82,8 @@ async def test_the_employee_list_costs_the_same_for_10_and_100_rows(api: Api, wo
     ten = await _count(api, world, queries.EMPLOYEE_LIST, {"first": 10, "after": None})
     hundred = await _count(api, world, queries.EMPLOYEE_LIST, {"first": 100, "after": None})
     assert ten == hundred
-    # sign-in, viewer, count, page, positions, managers
-    assert hundred <= 6, hundred
+    # sign-in, viewer (and its role grants), count, page, positions, managers
+    assert hundred <= 7, hundred
 
 
 async def test_the_employee_detail_costs_the_same_for_10_and_100_enrolments(
@@ -172,8 +172,9 @@ async def test_the_employee_detail_costs_the_same_for_10_and_100_enrolments(
     ten = await _count(api, world, query, queries.detail_variables(gid(person), 10))
     hundred = await _count(api, world, query, queries.detail_variables(gid(person), 100))
     assert ten == hundred
-    # today's count (docs/performance.md): one more per request is a choice, made knowingly
-    assert hundred <= 27, hundred
+    # today's count (docs/performance.md): one more per request is a choice, made knowingly —
+    # the viewer's role grants (issue 19) are that one
+    assert hundred <= 28, hundred
 
 
 async def test_the_unit_dashboard_costs_the_same_for_10_and_100_members(
@@ -200,4 +201,4 @@ async def test_the_unit_dashboard_costs_the_same_for_10_and_100_members(
             queries.dashboard_variables(gid(unit), gid(kpis[0]), size),
         )
     assert counts[10] == counts[100]
-    assert counts[100] <= 25, counts
+    assert counts[100] <= 26, counts  # with the viewer's role grants (issue 19)
