@@ -5,21 +5,30 @@ does not exist; a mutation outside its scopes is FORBIDDEN before it runs, and w
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import date
+from decimal import Decimal
+from types import SimpleNamespace
+from typing import Any, cast
 
 import httpx
 import pytest
-from graphql import GraphQLObjectType
+from graphql import GraphQLObjectType, GraphQLResolveInfo
+from starlette.requests import Request
 
 from talentloop.access import guard
+from talentloop.access.policy import FieldNotPermitted
 from talentloop.access.scopes import CLOSED, OPEN, ApiScope
 from talentloop.access.viewer import load_viewer
 from talentloop.accounts.api_tokens import create_token
 from talentloop.audit.models import AuditAction, AuditEntry
 from talentloop.errors import ErrorCode
+from talentloop.graphql.context import Context
 from talentloop.graphql.ids import to_global_id
+from talentloop.graphql.node import resolve_node
+from talentloop.graphql.pagination import Connection
 from talentloop.graphql.schema import schema
 from talentloop.org.models import OrgUnit
+from talentloop.performance.models import Kpi, KpiUnit, PerformanceRecord
 from tests.support import Api, World, gid
 
 PEOPLE = """
@@ -241,3 +250,80 @@ def test_a_denied_token_mutation_names_the_operation() -> None:
     denied = guard.ScopeDenied("updateOrgUnit")
     assert [(e.code, e.field) for e in denied.errors] == [(ErrorCode.FORBIDDEN, "updateOrgUnit")]
     assert denied.extensions == {"code": "FORBIDDEN"}
+
+
+async def test_a_root_scalar_of_an_area_outside_the_token_is_null(
+    http: httpx.AsyncClient, world: World
+) -> None:
+    # latestKpiPeriod answers a date, not an object: only its root field's area hides it.
+    w = world
+    kpi = await Kpi.create(code="NC", name="新客户数", unit=KpiUnit.COUNT)
+    await PerformanceRecord.create(
+        employee=w.people["sh_rep"], kpi=kpi, period=date(2026, 3, 1), value=Decimal(4)
+    )
+    query = "query ($k: ID!) { latestKpiPeriod(kpiId: $k) }"
+    training = await _token(w, "hq_hr", ApiScope.READ_TRAINING)
+    assert await _ask(http, training, query, {"k": gid(kpi)}) == {"data": {"latestKpiPeriod": None}}
+    performance = await _token(w, "hq_hr", ApiScope.READ_PERFORMANCE)
+    assert await _ask(http, performance, query, {"k": gid(kpi)}) == {
+        "data": {"latestKpiPeriod": "2026-03-01"}
+    }
+
+
+def test_what_a_field_a_token_may_not_read_resolves_to_follows_its_type() -> None:
+    types = schema._schema.type_map
+
+    def hidden(type_name: str, field_name: str) -> Any:
+        parent = types[type_name]
+        assert isinstance(parent, GraphQLObjectType)
+        field = parent.fields[field_name]
+        info = SimpleNamespace(return_type=field.type, field_name=field_name)
+        return guard._not_visible(cast(GraphQLResolveInfo, info))
+
+    assert hidden("Query", "trainingEffectReportDefaults") is None  # nullable: null
+    assert hidden("Query", "orgUnits") == []  # a list: empty
+    empty = hidden("Query", "employees")  # a connection: empty, every part of it
+    assert isinstance(empty, Connection)
+    assert (empty.edges, empty.total_count) == ([], 0)
+    page = empty.page_info
+    assert not page.has_next_page and not page.has_previous_page
+    assert page.start_cursor is None and page.end_cursor is None
+    # A required object of another area (a report's course, for a read:analytics token): no
+    # empty stand-in exists, so the field is refused and its null goes up to its parent.
+    with pytest.raises(FieldNotPermitted, match="'course'"):
+        hidden("TrainingEffectReportDefaults", "course")
+
+
+async def test_an_abstract_list_keeps_only_the_nodes_of_the_token_s_areas(world: World) -> None:
+    # No list of nodes is in the schema yet; the guard is ready for one.
+    w = world
+    viewer = await load_viewer(w.users["hq_hr"].id)
+    info = SimpleNamespace(context=Context(viewer=viewer))
+    unit = await resolve_node(cast(Any, info), gid(w.units["SH"]))
+    person = await resolve_node(cast(Any, info), gid(w.people["sh_rep"]))
+    assert unit is not None and person is not None
+    both = [unit, person]
+    assert await guard._visible_only(both, frozenset({ApiScope.READ_PEOPLE.value})) == both
+    assert await guard._visible_only(both, frozenset({ApiScope.READ_SKILLS.value})) == []
+
+
+async def test_an_operation_without_a_request_or_a_client_address_runs_and_is_audited(
+    world: World,
+) -> None:
+    # In-process (no request) or over a transport that names no client: still guarded and
+    # written down, with no address.
+    w = world
+    viewer = await load_viewer(w.users["branch_hr"].id)
+    variables = {"id": gid(w.units["BJ-SALES"]), "name": "x"}
+    no_client = Request({"type": "http", "method": "POST", "path": "/graphql", "headers": []})
+    assert no_client.client is None
+    for request in (None, no_client):
+        result = await schema.execute(
+            RENAME, variable_values=variables, context_value=Context(viewer, request)
+        )
+        assert result.errors is None
+        assert result.data == {
+            "updateOrgUnit": {"orgUnit": None, "errors": [{"code": "NOT_FOUND"}]}
+        }
+    entries = await _denials()
+    assert [(e.actor_username, e.client_address) for e in entries] == [("branch_hr", None)] * 2
