@@ -39,14 +39,10 @@ async def _problems(data: PositionData, position_id: int | None) -> list[FieldEr
     for name, limit in _LIMITS.items():
         value = getattr(data, name).strip()
         if not value:
-            problems.append(
-                FieldError(f"{name.capitalize()} is required.", ErrorCode.REQUIRED, name)
-            )
+            problems.append(FieldError("Required.", ErrorCode.REQUIRED, name))
         elif len(value) > limit:
             problems.append(
-                FieldError(
-                    f"{name.capitalize()} is at most {limit} characters.", ErrorCode.INVALID, name
-                )
+                FieldError("At most {limit} characters.", ErrorCode.INVALID, name, limit=limit)
             )
     taken = Position.filter(code=data.code.strip())
     if position_id is not None:

@@ -24,6 +24,7 @@ from talentloop.attendance.models import CalendarDay, CalendarSource
 from talentloop.audit import service as audit
 from talentloop.audit.models import AuditAction
 from talentloop.errors import ErrorCode, FieldError, ServiceError
+from talentloop.i18n import N_
 from talentloop.payroll import calc
 from talentloop.payroll.calc import Component, RoundingMode
 from talentloop.payroll.models import SocialInsuranceRate, SocialInsuranceTable
@@ -36,9 +37,10 @@ def may_edit(viewer: Viewer) -> bool:
     return viewer.is_hq_hr
 
 
-def _require_editor(viewer: Viewer, what: str) -> None:
+def _require_editor(viewer: Viewer, message: str) -> None:
+    """`message`: marked with N_ where it is written, for the catalogue."""
     if not may_edit(viewer):
-        raise ServiceError.one(ErrorCode.FORBIDDEN, f"Only HQ HR changes {what}.")
+        raise ServiceError.one(ErrorCode.FORBIDDEN, message)
 
 
 # --- work calendar --------------------------------------------------------------------------
@@ -81,11 +83,13 @@ async def set_calendar_days(
     viewer: Viewer, source: CalendarSource, days: list[CalendarDayInput]
 ) -> list[CalendarDay]:
     """Enter days (a year's notice, or company days); a day entered again is replaced."""
-    _require_editor(viewer, "the work calendar")
+    _require_editor(viewer, N_("Only HQ HR changes the work calendar."))
     if not days:
         raise ServiceError.one(ErrorCode.REQUIRED, "At least one day.", "days")
     if len(days) > MAX_DAYS:
-        raise ServiceError.one(ErrorCode.INVALID, f"At most {MAX_DAYS} days at once.", "days")
+        raise ServiceError.one(
+            ErrorCode.INVALID, "At most {limit} days at once.", "days", limit=MAX_DAYS
+        )
     if len({d.day for d in days}) != len(days):
         raise ServiceError.one(ErrorCode.DUPLICATE, "A day appears twice.", "days")
     problems = [p for i, d in enumerate(days) for p in _check_day(source, d, f"days.{i}")]
@@ -115,7 +119,7 @@ async def set_calendar_days(
 
 
 async def remove_calendar_day(viewer: Viewer, day: date, source: CalendarSource) -> None:
-    _require_editor(viewer, "the work calendar")
+    _require_editor(viewer, N_("Only HQ HR changes the work calendar."))
     async with in_transaction():
         row = await CalendarDay.get_or_none(day=day, source=source)
         if row is None:
@@ -208,7 +212,7 @@ def table_values(t: SocialInsuranceTable | CityTableInput, rates: Any) -> dict[s
 
 async def add_city_table(viewer: Viewer, t: CityTableInput) -> SocialInsuranceTable:
     """A new version of a city's table from a date; the earlier ones stay as they were."""
-    _require_editor(viewer, "social insurance tables")
+    _require_editor(viewer, N_("Only HQ HR changes social insurance tables."))
     problems = _check_table(t)
     if problems:
         raise ServiceError(*problems)
