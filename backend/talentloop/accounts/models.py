@@ -4,7 +4,8 @@ A refresh token is stored only as its SHA-256; tokens rotated from one
 sign-in share a `family` (the session), so reuse of a spent token can revoke
 them all, and an access token names its family so that signing out ends it at
 once. Sign-in attempts are rows so that every API process counts the same
-failures. An API token, too, is stored only as its SHA-256.
+failures. An API token, too, is stored only as its SHA-256, and so is an invitation to set
+one's first password (accounts/management.py).
 """
 
 from __future__ import annotations
@@ -45,6 +46,9 @@ class User(Model):
     created_at = fields.DatetimeField(auto_now_add=True)
     last_login_at = fields.DatetimeField(null=True)
     password_changed_at = fields.DatetimeField(null=True)
+    # Set with an initial password HR hands over: until it is changed, the sign-in works but
+    # every operation except changing it is refused (access/guard.py).
+    must_change_password = fields.BooleanField(default=False, db_default=False)
 
     employee_id: int | None
     scope_unit_id: int | None
@@ -118,3 +122,28 @@ class ApiToken(Model):
 
     class Meta:
         table = "api_token"
+
+
+class AccountInvitation(Model):
+    """A link that lets a person set their first (or a reset) password: single use, expiring,
+    stored only as the SHA-256 of its token."""
+
+    id = fields.IntField(primary_key=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "talentloop.User", related_name="invitations", on_delete=fields.CASCADE
+    )
+    token_hash = fields.CharField(max_length=64, unique=True)
+    expires_at = fields.DatetimeField()
+    used_at = fields.DatetimeField(null=True)
+    revoked_at = fields.DatetimeField(null=True)
+    created_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "talentloop.User", related_name="invitations_sent", null=True, on_delete=fields.SET_NULL
+    )
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    user_id: int
+    created_by_id: int | None
+
+    class Meta:
+        table = "account_invitation"
+        indexes = (("user_id", "used_at"),)
