@@ -35,6 +35,7 @@ export type Feature =
   | 'recruitment'
   | 'myInterviews'
   | 'sensitiveExports'
+  | 'accounts'
 
 export interface AccessViewer {
   role: Role
@@ -84,6 +85,8 @@ export function canUse(feature: Feature, viewer: AccessViewer): boolean {
   if (feature === 'payroll') return role === 'HQ_HR' || role === 'BRANCH_HR'
   // Sensitive-data exports: HR of a unit asks for them (the server checks the unit, approval first).
   if (feature === 'sensitiveExports') return role === 'HQ_HR' || role === 'BRANCH_HR'
+  // Sign-in accounts: the administrator and HQ HR (the server's can_manage_accounts).
+  if (feature === 'accounts') return canManageAccounts(role)
   if (HR_ROLES.includes(role)) return true
   switch (feature) {
     case 'dashboard':
@@ -134,4 +137,9 @@ export function canRecruit(role: Role | null | undefined): boolean {
 /** Edits employees' records: HR (the server checks the branch). */
 export function canEditEmployees(role: Role | null | undefined): boolean {
   return role === 'HQ_HR' || role === 'BRANCH_HR'
+}
+
+/** Creates, resets, unlocks, disables sign-in accounts: the administrator and HQ HR. */
+export function canManageAccounts(role: Role | null | undefined): boolean {
+  return role === 'ADMIN' || role === 'HQ_HR'
 }

@@ -16,6 +16,7 @@ import {
   DataLine,
   Histogram,
   EditPen,
+  Key,
   Files,
   List,
   Location,
@@ -150,6 +151,7 @@ export const NAV_GROUPS: NavGroup[] = [
     items: [
       { path: '/approval-flows', icon: Share, label: 'nav.approvalFlows', feature: 'approvalFlows' },
       { path: '/import', icon: Upload, label: 'nav.import', feature: 'import' },
+      { path: '/accounts', icon: Key, label: 'nav.accounts', feature: 'accounts' },
     ],
   },
 ]
