@@ -3,7 +3,7 @@
 // app. A reset to an initial password sends the person to change it before anything else.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { BASE_URL, apiLogin, gql, navTo, uiLogin, waitForList, withPage } from './helpers.mjs'
+import { BASE_URL, apiLogin, gql, navTo, uiLogin, withPage } from './helpers.mjs'
 
 const NEW_PASSWORD = 'my own long passphrase'
 
@@ -36,8 +36,8 @@ test('HQ HR invites an employee who has no account; they set a password and land
   await withPage(async (page) => {
     await uiLogin(page, 'hr.hq')
     await page.goto(`${BASE_URL}/employees?q=${encodeURIComponent(employee.employeeNumber)}`)
-    await waitForList(page)
     const row = page.locator(`[data-testid="employee-row"][data-id="${employee.id}"]`)
+    await row.waitFor()
     await row.getByTestId('employee-select').click()
     await page.getByTestId('create-accounts').click()
     const dialog = page.getByTestId('create-accounts-dialog')

@@ -174,6 +174,26 @@ const en: Messages = {
     selectUnit: 'Select a unit on the left',
     headcountShort: '{n}',
   },
+  kit: {
+    exportXlsx: 'Export XLSX',
+    exportCsv: 'Export CSV',
+    prev: 'Previous',
+    next: 'Next',
+    page: 'Page {n}',
+    more: 'Load more',
+    required: 'Enter {field}',
+    badFormat: '{field} is not in the right format',
+    empty: {
+      none: 'No records yet',
+      filtered: 'Nothing matches the filters',
+      forbidden: 'You may not see these records',
+    },
+    emptyHint: {
+      none: 'Records appear here once the first one is created.',
+      filtered: 'Widen or clear the filters.',
+      forbidden: 'Ask HQ HR or an administrator for access.',
+    },
+  },
   employees: {
     title: 'Employees',
     searchPlaceholder: 'Name or number',
@@ -183,6 +203,10 @@ const en: Messages = {
     prev: 'Previous',
     next: 'Next',
     page: 'Page {n}',
+    positionPlaceholder: 'Position',
+    hiredFrom: 'Hired from',
+    hiredTo: 'Hired to',
+    hiredRange: 'Hire date range',
     reset: 'Reset',
   },
   employee: {

@@ -172,6 +172,26 @@ const zhCN = {
     selectUnit: '请选择左侧的单位',
     headcountShort: '{n} 人',
   },
+  kit: {
+    exportXlsx: '导出 XLSX',
+    exportCsv: '导出 CSV',
+    prev: '上一页',
+    next: '下一页',
+    page: '第 {n} 页',
+    more: '加载更多',
+    required: '请填写{field}',
+    badFormat: '{field}格式不正确',
+    empty: {
+      none: '还没有记录',
+      filtered: '没有符合筛选条件的记录',
+      forbidden: '您无权查看这些记录',
+    },
+    emptyHint: {
+      none: '新建第一条记录后会显示在这里。',
+      filtered: '请放宽或清除筛选条件。',
+      forbidden: '如需查看，请联系总部人事或管理员为您授权。',
+    },
+  },
   employees: {
     title: '员工',
     searchPlaceholder: '姓名或工号',
@@ -181,6 +201,10 @@ const zhCN = {
     prev: '上一页',
     next: '下一页',
     page: '第 {n} 页',
+    positionPlaceholder: '岗位',
+    hiredFrom: '入职起',
+    hiredTo: '入职止',
+    hiredRange: '入职日期范围',
     reset: '重置',
   },
   employee: {
