@@ -21,6 +21,10 @@ class ErrorCode(StrEnum):
     INVALID_CREDENTIALS = "invalid_credentials"
     INVALID_TOKEN = "invalid_token"
     UNAUTHENTICATED = "unauthenticated"
+    # signed in with an initial password: nothing but changing it until it is changed
+    PASSWORD_CHANGE_REQUIRED = "password_change_required"
+    HAS_ACCOUNT = "has_account"  # the employee already has a sign-in account
+    LEAVER = "leaver"  # the employee has left: no new account
 
 
 @dataclass(frozen=True, init=False)

@@ -38,6 +38,7 @@ export type Feature =
   | 'roles'
   | 'policyTables'
   | 'positions'
+  | 'accounts'
 
 export interface AccessViewer {
   role: Role
@@ -93,6 +94,8 @@ export function canUse(feature: Feature, viewer: AccessViewer): boolean {
   if (feature === 'policyTables') return role === 'HQ_HR' || role === 'BRANCH_HR'
   // The position catalogue: HR read it; HQ HR keeps it (the server's createPosition).
   if (feature === 'positions') return role === 'HQ_HR' || role === 'BRANCH_HR'
+  // Sign-in accounts: the administrator and HQ HR (the server's can_manage_accounts).
+  if (feature === 'accounts') return canManageAccounts(role)
   if (HR_ROLES.includes(role)) return true
   switch (feature) {
     case 'dashboard':
@@ -143,4 +146,9 @@ export function canRecruit(role: Role | null | undefined): boolean {
 /** Edits employees' records: HR (the server checks the branch). */
 export function canEditEmployees(role: Role | null | undefined): boolean {
   return role === 'HQ_HR' || role === 'BRANCH_HR'
+}
+
+/** Creates, resets, unlocks, disables sign-in accounts: the administrator and HQ HR. */
+export function canManageAccounts(role: Role | null | undefined): boolean {
+  return role === 'ADMIN' || role === 'HQ_HR'
 }

@@ -13,6 +13,9 @@ const ACCESS_KEY = 'talentloop.accessToken'
 const REFRESH_KEY = 'talentloop.refreshToken'
 const EXPIRES_KEY = 'talentloop.accessTokenExpiresAt'
 const ROLE_KEY = 'talentloop.role'
+// Set (to the username) while the initial password must be changed: the router sends every
+// page to the change-password step until it is (the server refuses everything else anyway).
+const MUST_CHANGE_KEY = 'talentloop.mustChangePassword'
 
 export const LoginMutation = graphql(`
   mutation Login($input: LoginInput!) {
@@ -22,6 +25,7 @@ export const LoginMutation = graphql(`
       accessTokenExpiresAt
       viewer {
         role
+        mustChangePassword
         user {
           id
           username
@@ -70,6 +74,8 @@ interface SessionState {
   /** ms since epoch, or null when the server did not say */
   expiresAt: number | null
   role: Role | null
+  /** The username while the initial password must be changed; null otherwise. */
+  mustChangePassword: string | null
 }
 
 function readExpiry(): number | null {
@@ -88,6 +94,12 @@ export const session: SessionState = {
   refreshToken: localStorage.getItem(REFRESH_KEY),
   expiresAt: readExpiry(),
   role: localStorage.getItem(ROLE_KEY) as Role | null,
+  mustChangePassword: localStorage.getItem(MUST_CHANGE_KEY),
+}
+
+export function setMustChangePassword(username: string | null) {
+  session.mustChangePassword = username
+  setItem(MUST_CHANGE_KEY, username)
 }
 
 function setItem(key: string, value: string | null | undefined) {
@@ -113,6 +125,7 @@ export function saveTokens(tokens: {
 
 export function clearTokens() {
   saveTokens({ accessToken: null, refreshToken: null, accessTokenExpiresAt: null, role: null })
+  setMustChangePassword(null)
 }
 
 export function isSignedIn(): boolean {
@@ -139,6 +152,7 @@ export async function login(client: Client, username: string, password: string):
       accessTokenExpiresAt: payload.accessTokenExpiresAt,
       role: payload.viewer?.role ?? null,
     })
+    setMustChangePassword(payload.viewer?.mustChangePassword ? payload.viewer.user.username : null)
     return { ok: true }
   }
   const error = payload?.errors[0] ?? result.error?.graphQLErrors[0] ?? null

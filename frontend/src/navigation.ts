@@ -17,6 +17,7 @@ import {
   Histogram,
   Key,
   EditPen,
+  Key,
   Files,
   List,
   Location,
@@ -155,6 +156,7 @@ export const NAV_GROUPS: NavGroup[] = [
       { path: '/roles', icon: Key, label: 'nav.roles', feature: 'roles' },
       { path: '/work-calendar', icon: Calendar, label: 'nav.workCalendar', feature: 'policyTables' },
       { path: '/import', icon: Upload, label: 'nav.import', feature: 'import' },
+      { path: '/accounts', icon: Key, label: 'nav.accounts', feature: 'accounts' },
     ],
   },
 ]

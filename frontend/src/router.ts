@@ -19,6 +19,19 @@ export const router = createRouter({
       meta: { title: 'login.title', public: true },
     },
     {
+      path: '/invite/:token',
+      name: 'invite',
+      component: () => import('./views/InviteView.vue'),
+      props: true,
+      meta: { title: 'invite.title', public: true },
+    },
+    {
+      path: '/first-password',
+      name: 'first-password',
+      component: () => import('./views/FirstPasswordView.vue'),
+      meta: { title: 'firstPassword.title' },
+    },
+    {
       path: '/',
       component: AppLayout,
       children: [
@@ -200,6 +213,12 @@ export const router = createRouter({
           meta: { title: 'nav.roles', feature: 'roles' },
         },
         {
+          path: 'accounts',
+          name: 'accounts',
+          component: () => import('./views/AccountsView.vue'),
+          meta: { title: 'nav.accounts', feature: 'accounts' },
+        },
+        {
           path: 'approval-flows',
           name: 'approval-flows',
           component: () => import('./views/ApprovalFlowsView.vue'),
@@ -268,6 +287,8 @@ router.beforeEach((to) => {
   if (!isSignedIn()) {
     return { name: 'login', query: to.fullPath === '/' ? {} : { redirect: to.fullPath } }
   }
+  // An initial password is changed before anything else (the server refuses the rest).
+  if (session.mustChangePassword && to.name !== 'first-password') return { name: 'first-password' }
   return true
 })
 

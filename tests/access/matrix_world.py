@@ -816,3 +816,14 @@ async def new_onboarding_task(w: MatrixWorld, code: str) -> OnboardingTask:
     application = await Application.filter(unit_id=w.units[code].id).first()
     assert application is not None
     return await OnboardingTask.create(application=application, title="x")
+
+
+async def new_user(w: MatrixWorld, person: str) -> User:
+    """A second account of a person, for a probe that resets or unlocks one (changing the
+    person's own account would end the sessions the test signs in with)."""
+    return await User.create(
+        username=f"{person}.{len(w.users)}.{await User.all().count()}",
+        password_hash=password_hash(),
+        role=Role.EMPLOYEE,
+        employee=w.people[person],
+    )

@@ -72,6 +72,7 @@ from tests.access.matrix_world import (
     new_onboarding_task,
     new_overtime_request,
     new_restore_request,
+    new_user,
 )
 from tests.support import Api, access_token
 
@@ -707,6 +708,7 @@ ROLE_GATED: dict[str, str] = {
     "roleTemplates": f"roleTemplates {{ {selection('RoleTemplateInfo')} }}",
     "customRoles": f"customRoles {{ {selection('CustomRole')} }}",
     "roleHolders": "roleHolders(first: 3) { userId username grants { id role scopeUnitId } }",
+    "accounts": "accounts { totalCount }",
 }
 
 
@@ -743,7 +745,7 @@ async def test_aggregates_count_exactly_the_people_read_at_work_and_role_gated_r
         data = (await api.run(_operation(ROLE_GATED.values()), as_=user))["data"]
         for i, (name, _) in enumerate(ROLE_GATED.items()):
             answer = data[f"a{i}"]
-            answered = bool(answer["totalCount"] if name == "auditLog" else answer)
+            answered = bool(answer["totalCount"] if name in ("auditLog", "accounts") else answer)
             if answered != (role in (QUERIES[name].roles or ())):
                 problems.append(f"{viewer} × {name}: {'an' if answered else 'no'} answer")
             check_reached(w, viewer, answer, name, problems)
@@ -906,6 +908,11 @@ PROBES: dict[str, Probe] = {
     "createApiToken": _probe('createApiToken(input: {name: "", scopes: [READ_PEOPLE]})'),
     "revokeApiToken": _probe('revokeApiToken(input: {id: "$target"})', on="ApiToken"),
     "setUserActive": _probe('setUserActive(input: {userId: "$target", active: true})', on="User"),
+    # a second account of the person at the relation (one's own included)
+    "resetUserPassword": _fresh('resetUserPassword(input: {userId: "$target", delivery: INVITATION})', new_user, "User", of_person=True),
+    "unlockAccount": _fresh('unlockAccount(input: {userId: "$target"})', new_user, "User", of_person=True),
+    # everyone in the world has an account: HAS_ACCOUNT where allowed
+    "createAccounts": _probe('createAccounts(input: {accounts: [{employeeId: "$target"}], delivery: INVITATION})', on="Employee"),
     "createOrgUnit": _probe('createOrgUnit(input: {parentId: "$target", code: "", name: "x", type: TEAM})', on="OrgUnit"),
     "updateOrgUnit": _probe('updateOrgUnit(input: {id: "$target", name: ""})', on="OrgUnit"),
     "moveOrgUnit": _probe('moveOrgUnit(input: {id: "$target", newParentId: "$target"})', on="OrgUnit"),

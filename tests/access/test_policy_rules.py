@@ -178,7 +178,8 @@ def test_who_changes_what_where() -> None:
     assert (hq.can_manage_employees, branch_hr.can_manage_employees) == (True, True)
     assert (hq.can_manage_org, branch_hr.can_manage_org) == (True, True)
     assert not manager.can_manage_employees and not manager.can_manage_org
-    assert admin.can_manage_users and not hq.can_manage_users
+    # sign-in accounts: the administrator and HQ HR, not branch HR
+    assert admin.can_manage_users and hq.can_manage_users and not branch_hr.can_manage_users
 
 
 def test_masking_shows_only_the_last_four() -> None:

@@ -291,7 +291,8 @@ async def test_a_punch_file_cannot_carry_the_importers_own_punches(api: Api, wor
 
 
 def test_every_change_refused_about_oneself_is_about_a_person() -> None:
-    """The matrix asks each of them at the relation `self`: a unit's never is."""
+    """The matrix asks each of them at the relation `self`: a unit's never is (a user account
+    is its person's)."""
     for name in REFUSES_SELF:
         rule = MUTATIONS[name]
-        assert rule.target is Target.PERSON or rule.record_type == "Enrollment", name
+        assert rule.target is Target.PERSON or rule.record_type in ("Enrollment", "User"), name

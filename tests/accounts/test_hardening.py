@@ -246,7 +246,7 @@ async def test_who_may_disable_users(api: Api, world: World) -> None:
     by_hr = await api.data(SET_ACTIVE, {"u": admin, "a": False}, as_=world.users["hq_hr"])
     assert by_hr["setUserActive"]["errors"] == [{"field": "userId", "code": "FORBIDDEN"}]
     own = await api.data(SET_ACTIVE, {"u": admin, "a": False}, as_=world.users["admin"])
-    assert own["setUserActive"]["errors"] == [{"field": "userId", "code": "INVALID"}]
+    assert own["setUserActive"]["errors"] == [{"field": "userId", "code": "SELF_DEALING"}]
     assert await User.filter(is_active=True).count() == len(world.users)
 
 

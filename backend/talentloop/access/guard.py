@@ -11,6 +11,9 @@
   exists. The answer is unchanged; only a null answer costs a query (does it exist?).
   Anonymous lookups are not written: nobody to hold to account, and anyone could fill the log.
 * The client address of each operation is made known to the audit trail.
+* A viewer signed in with an initial password not yet changed (`must_change_password`) is
+  refused every root field but `PASSWORD_CHANGE_ALLOWS` with PASSWORD_CHANGE_REQUIRED: here,
+  once, not in each service (access/rest.py refuses the REST routes the same way).
 
 Sessions (no token) pay one attribute check per field; only root mutations and lookups do more.
 """
@@ -62,6 +65,28 @@ class ScopeDenied(ServiceError):
         )
 
 
+# What a person who must change their initial password may still do: see who they are, change
+# it, and sign in or out.
+PASSWORD_CHANGE_ALLOWS = frozenset(
+    {"me", "changePassword", "login", "logout", "refreshToken", "acceptInvitation"}
+)
+
+
+class PasswordChangeRequired(ServiceError):
+    """A request-level error: change the initial password first."""
+
+    extensions = {"code": "PASSWORD_CHANGE_REQUIRED"}
+
+    def __init__(self, operation: str) -> None:
+        super().__init__(
+            FieldError(
+                "Change your initial password before anything else.",
+                ErrorCode.PASSWORD_CHANGE_REQUIRED,
+                operation,
+            )
+        )
+
+
 class AccessGuard(SchemaExtension):
     def on_operation(self) -> Iterator[None]:
         request = getattr(self.execution_context.context, "request", None)
@@ -73,6 +98,13 @@ class AccessGuard(SchemaExtension):
         self, _next: Any, root: Any, info: GraphQLResolveInfo, *args: Any, **kwargs: Any
     ) -> Any:
         viewer: Viewer = info.context.viewer
+        if (
+            viewer.must_change_password
+            and info.parent_type in (info.schema.query_type, info.schema.mutation_type)
+            and info.field_name not in PASSWORD_CHANGE_ALLOWS
+            and not info.field_name.startswith("__")
+        ):
+            raise PasswordChangeRequired(info.field_name)
         if info.parent_type is info.schema.mutation_type:
             return _mutation(_next, root, info, viewer, args, kwargs)
         if info.parent_type is info.schema.query_type and info.field_name in LOOKUPS:

@@ -80,7 +80,7 @@ class Reach(StrEnum):
     PLAN = "plan"  # training plans: where one directs; the boss everywhere
     OWN = "own"  # the viewer's own alone (their jobs, rating tasks)
     OWN_OR_HQ_HR = "own_or_hq_hr"  # import jobs: the importer's and HQ HR's
-    OWN_OR_ADMIN = "own_or_admin"  # user accounts: one's own; the administrator all
+    OWN_OR_ACCOUNTS = "own_or_accounts"  # user accounts: one's own; the administrator and HQ HR all
     SIGNED_IN = "signed_in"  # not personal data: anyone signed in
 
 
@@ -200,7 +200,9 @@ REACH: dict[Reach, dict[Role, frozenset[Relation]]] = {
     ),
     Reach.OWN: {role: SELF_ONLY for role in ROLES},
     Reach.OWN_OR_HQ_HR: {role: EVERYWHERE if role is Role.HQ_HR else SELF_ONLY for role in ROLES},
-    Reach.OWN_OR_ADMIN: {role: EVERYWHERE if role is Role.ADMIN else SELF_ONLY for role in ROLES},
+    Reach.OWN_OR_ACCOUNTS: {
+        role: EVERYWHERE if role in (Role.ADMIN, Role.HQ_HR) else SELF_ONLY for role in ROLES
+    },
     Reach.SIGNED_IN: {role: EVERYWHERE for role in ROLES},
 }
 
@@ -247,7 +249,10 @@ TYPES: dict[str, TypeAccess] = {
     "Employee": _t("fields by group: FIELDS", person=Reach.DIRECTORY),
     "Position": _t("the position catalogue", nobody=Reach.SIGNED_IN),
     "OrgUnit": _t("units in or above the viewer's subtrees", unit=Reach.UNIT),
-    "User": _t("a user's own account; the administrator's every account", user=Reach.OWN_OR_ADMIN),
+    "User": _t(
+        "a user's own account; every account: the administrator and HQ HR",
+        user=Reach.OWN_OR_ACCOUNTS,
+    ),
     # performance
     "Kpi": _t("KPI definitions", nobody=Reach.SIGNED_IN),
     "KpiTarget": _t("a person's target, or a unit's", person=Reach.WORK, unit=Reach.UNIT),
@@ -313,6 +318,7 @@ TYPES: dict[str, TypeAccess] = {
 # exactly as visible as they are; the note says where that is.
 VALUE_TYPES: dict[str, str] = {
     "ApiToken": "apiTokens: the viewer's own",
+    "IssuedCredential": "createAccounts, resetUserPassword: the administrator and HQ HR, once",
     "AuditEntry": "auditLog: HQ HR",
     "Viewer": "me: the viewer",
     "KpiSeries": "employeeKpis (the person's WORK), unitKpiSeries (the unit's members at WORK)",
@@ -424,6 +430,7 @@ class FieldAccess:
 
 
 HR = frozenset({Role.HQ_HR, Role.BRANCH_HR})
+ACCOUNT_ROLES = frozenset({Role.ADMIN, Role.HQ_HR})  # who manages sign-in accounts
 REPORT_ROLES = frozenset({Role.HQ_HR, Role.BRANCH_HR, Role.MANAGER, Role.EXECUTIVE})
 _MASKED = {"idNumber", "bankAccount"}
 
@@ -534,6 +541,7 @@ QUERIES: dict[str, QueryAccess] = {
     "roleTemplates": _q(Read.ROLES, roles=frozenset({Role.HQ_HR}), session=True),
     "customRoles": _q(Read.ROLES, roles=frozenset({Role.HQ_HR}), session=True),
     "roleHolders": _q(Read.ROLES, roles=frozenset({Role.HQ_HR}), session=True),
+    "accounts": _q(Read.ROLES, roles=ACCOUNT_ROLES),
     "contracts": _q(Read.PERSON, argument="employeeId", reach=Reach.WORK),
     "employeeTimeline": _q(Read.PERSON, argument="employeeId", reach=Reach.WORK),
     "employeeRecord": _q(Read.PERSON, argument="employeeId", reach=Reach.PERSONAL),
@@ -611,6 +619,13 @@ class MutationAccess:
 
 
 HQ_HR_ONLY = frozenset({Role.HQ_HR})
+# Sign-in accounts: the administrator and HQ HR, with a password session; never one's own
+# (self_dealing.py), and only the administrator changes an administrator's.
+_ACCOUNT_ADMIN: dict[str, object] = {
+    "roles": ACCOUNT_ROLES,
+    "session": True,
+    "note": "not oneself; only the administrator changes an administrator",
+}
 
 
 def _m(
@@ -635,18 +650,22 @@ MUTATIONS: dict[str, MutationAccess] = {
     "setLanguage": _m(session=True, note="one's own language"),
     "createApiToken": _m(session=True, note="for oneself"),
     "revokeApiToken": _on("ApiToken", Reach.OWN, None, session=True),
-    "setUserActive": _on(
-        "User",
-        Reach.SIGNED_IN,
+    "setUserActive": _on("User", Reach.SIGNED_IN, None, **_ACCOUNT_ADMIN),
+    "resetUserPassword": _on("User", Reach.SIGNED_IN, None, **_ACCOUNT_ADMIN),
+    "unlockAccount": _on("User", Reach.SIGNED_IN, None, **_ACCOUNT_ADMIN),
+    "createAccounts": _m(
+        Target.PERSON,
+        Reach.DIRECTORY,
         None,
-        roles=frozenset({Role.ADMIN, Role.HQ_HR}),
+        roles=ACCOUNT_ROLES,
         session=True,
-        note="not oneself; only the administrator changes an administrator",
+        note="for employees without one, never oneself",
     ),
     # roles and grants (roles/service.py): never one's own grants, never the administrator's role
     "saveCustomRole": _m(roles=HQ_HR_ONLY, session=True),
     "grantRole": _m(roles=HQ_HR_ONLY, session=True, note="not to oneself: SELF_DEALING"),
     "revokeRoleGrant": _m(roles=HQ_HR_ONLY, session=True, note="not one's own: SELF_DEALING"),
+    "acceptInvitation": _m(public=True),
     # the organisation
     "createOrgUnit": _m(Target.UNIT, Reach.UNIT, Reach.MANAGED, note="under this unit"),
     "updateOrgUnit": _m(Target.UNIT, Reach.UNIT, Reach.MANAGED),

@@ -184,6 +184,10 @@ class Viewer:
             return Q()
         return _any(Q(**{f"{field}__startswith": p}) for p in paths)
 
+    # Signed in with an initial password not yet changed: no role, no grants, and every
+    # operation but changing the password refused (access/guard.py, access/rest.py).
+    must_change_password: bool = False
+
     @property
     def is_authenticated(self) -> bool:
         return self.user_id is not None
@@ -307,12 +311,20 @@ class Viewer:
 
     @property
     def can_manage_users(self) -> bool:
-        return self.holds(Role.ADMIN)
+        """Read every sign-in account: the administrator and HQ HR (branch HR do not manage
+        accounts: docs/architecture.md, "Accounts")."""
+        return self.holds(Role.ADMIN) or self.is_hq_hr
+
+    @property
+    def can_manage_accounts(self) -> bool:
+        """Create accounts, reset passwords, unlock, enable and disable: the administrator and
+        HQ HR, signed in with a password (not an API token)."""
+        return self.is_session and self.can_manage_users
 
     @property
     def can_change_user_status(self) -> bool:
         """Enable and disable sign-in accounts: the admin, and HQ HR (for people leaving)."""
-        return self.is_session and (self.holds(Role.ADMIN) or self.is_hq_hr)
+        return self.can_manage_accounts
 
     @property
     def can_read_audit_log(self) -> bool:

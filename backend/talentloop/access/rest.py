@@ -9,6 +9,8 @@ but /graphql and /healthz is a `bearer_route`.
   area). A route that reads outside the token's scopes answers 404, exactly like a missing
   file — GraphQL's "not visible"; one that writes answers 403 FORBIDDEN — GraphQL's refused
   mutation.
+* A viewer who must change their initial password is refused (403 PASSWORD_CHANGE_REQUIRED),
+  as GraphQL refuses them everything but changing it (access/guard.py).
 * The handler runs with the viewer, and with the client's address known to the audit trail.
 """
 
@@ -26,7 +28,7 @@ from talentloop.access.viewer import load_viewer
 from talentloop.accounts.sessions import Credentials, authenticate
 from talentloop.accounts.tokens import InvalidToken
 from talentloop.audit import service as audit
-from talentloop.i18n import translate, use_viewer_language
+from talentloop.i18n import N_, translate, use_viewer_language
 
 UNAUTHENTICATED = {
     "errors": [
@@ -74,6 +76,19 @@ def bearer_route(*, writes: bool = False) -> Callable[[Handler], Route]:
                 return JSONResponse(UNAUTHENTICATED, status_code=401)
             viewer = await load_viewer(credentials)
             use_viewer_language(viewer.language)
+            if viewer.must_change_password:
+                body = {
+                    "errors": [
+                        {
+                            "field": None,
+                            "message": translate(
+                                N_("Change your initial password before anything else.")
+                            ),
+                            "code": "PASSWORD_CHANGE_REQUIRED",
+                        }
+                    ]
+                }
+                return JSONResponse(body, status_code=403)
             if writes and not may_write(viewer.token_scopes, area):
                 return forbidden("This API token may not change this.")
             if not writes and not may_read(viewer.token_scopes, area):

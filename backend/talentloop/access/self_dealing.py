@@ -42,6 +42,11 @@ REFUSES_SELF = frozenset(
         "completeEnrollment",
         # attendance: the years worked that set one's annual leave
         "setWorkStartDate",
+        # sign-in accounts: one's own is managed by someone else
+        "setUserActive",
+        "resetUserPassword",
+        "unlockAccount",
+        "createAccounts",
     }
 )
 

@@ -45,6 +45,15 @@ async def viewer_for_user(user: User) -> Viewer:
     """Every grant the user holds (accounts.models.RoleGrant), each at its own scope; the
     viewer's `role` and `scope_path` are the primary grant's, for display only."""
     employee = user.employee
+    if user.must_change_password:
+        # Nothing to read or change until the initial password is changed (deny by default
+        # behind access/guard.py's refusal).
+        return Viewer(
+            user_id=user.id,
+            username=user.username,
+            employee_id=employee.id if employee is not None else None,
+            must_change_password=True,
+        )
     own_unit: OrgUnit | None = employee.unit if employee is not None else None
     branch = await _branch_of(own_unit) if own_unit is not None else None
     branch_path = branch.path if branch is not None else None

@@ -4,7 +4,8 @@ A refresh token is stored only as its SHA-256; tokens rotated from one
 sign-in share a `family` (the session), so reuse of a spent token can revoke
 them all, and an access token names its family so that signing out ends it at
 once. Sign-in attempts are rows so that every API process counts the same
-failures. An API token, too, is stored only as its SHA-256.
+failures. An API token, too, is stored only as its SHA-256, and so is an invitation to set
+one's first password (accounts/management.py).
 """
 
 from __future__ import annotations
@@ -50,6 +51,9 @@ class User(Model):
     # The language the user reads the app in (talentloop/i18n.py LANGUAGES); null: not chosen,
     # the browser's Accept-Language decides.
     language = fields.CharField(max_length=8, null=True)
+    # Set with an initial password HR hands over: until it is changed, the sign-in works but
+    # every operation except changing it is refused (access/guard.py).
+    must_change_password = fields.BooleanField(default=False, db_default=False)
 
     employee_id: int | None
     scope_unit_id: int | None
@@ -209,3 +213,28 @@ async def _sync_primary_grant(
     )
     if not updated:
         await RoleGrant.create(user_id=instance.id, is_primary=True, using_db=using_db, **values)
+
+
+class AccountInvitation(Model):
+    """A link that lets a person set their first (or a reset) password: single use, expiring,
+    stored only as the SHA-256 of its token."""
+
+    id = fields.IntField(primary_key=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "talentloop.User", related_name="invitations", on_delete=fields.CASCADE
+    )
+    token_hash = fields.CharField(max_length=64, unique=True)
+    expires_at = fields.DatetimeField()
+    used_at = fields.DatetimeField(null=True)
+    revoked_at = fields.DatetimeField(null=True)
+    created_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "talentloop.User", related_name="invitations_sent", null=True, on_delete=fields.SET_NULL
+    )
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    user_id: int
+    created_by_id: int | None
+
+    class Meta:
+        table = "account_invitation"
+        indexes = (("user_id", "used_at"),)

@@ -5,6 +5,7 @@ and the rules a new password must meet (ASVS 5.0 V6.2): at least 8 characters, u
 
 from __future__ import annotations
 
+import secrets
 from functools import lru_cache
 from importlib.resources import files
 
@@ -24,8 +25,21 @@ MAX_LENGTH = 128  # ASVS 5.0 V6.2.9: at least 64 must be allowed
 _DUMMY_HASH = _context.hash("talentloop-timing-equaliser")
 
 
+# The hash of an account that has no password yet (invited) or whose password HR reset to an
+# invitation: no password matches it.
+UNUSABLE_PASSWORD = "!"
+
+# Initial passwords HR reads out or hands over: no 0/o, 1/l/i to mistake for each other.
+_INITIAL_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+
+
 def hash_password(password: str) -> str:
     return _context.hash(password)
+
+
+def initial_password() -> str:
+    """A random password to hand over once (four groups of four: ~79 bits)."""
+    return "-".join("".join(secrets.choice(_INITIAL_ALPHABET) for _ in range(4)) for _ in range(4))
 
 
 # No password we accept is longer (MAX_LENGTH characters of up to 4 bytes): a longer one cannot
@@ -40,7 +54,7 @@ def verify_password(password: str, password_hash: str | None) -> tuple[bool, str
     if len(secret) > MAX_VERIFY_BYTES:
         _context.verify(secret[:MAX_VERIFY_BYTES], _DUMMY_HASH)
         return False, None
-    if password_hash is None:
+    if password_hash is None or password_hash == UNUSABLE_PASSWORD:
         _context.verify(secret, _DUMMY_HASH)
         return False, None
     return _context.verify_and_update(secret, password_hash)

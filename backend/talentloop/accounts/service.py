@@ -19,7 +19,7 @@ from talentloop.accounts.passwords import hash_password, password_problems, veri
 from talentloop.accounts.tokens import hash_refresh_token, issue_access_token, new_refresh_token
 from talentloop.audit import service as audit
 from talentloop.config import get_settings
-from talentloop.errors import ErrorCode, FieldError, ServiceError, not_found
+from talentloop.errors import ErrorCode, FieldError, ServiceError, not_found, self_dealing
 from talentloop.i18n import N_
 
 # One message for an unknown user, a wrong password, a disabled, locked or throttled account.
@@ -155,13 +155,21 @@ async def change_password(viewer: Viewer, current: str, new: str) -> None:
         raise ServiceError(*problems)
     now = datetime.now(UTC)
     async with in_transaction():
+        was_initial = user.must_change_password
         user.password_hash = hash_password(new)
         user.password_changed_at = now
-        await user.save(update_fields=["password_hash", "password_changed_at"])
+        user.must_change_password = False
+        await user.save(
+            update_fields=["password_hash", "password_changed_at", "must_change_password"]
+        )
         # Other devices signed in with the old password must sign in again.
         await RefreshToken.filter(user_id=user.id, revoked_at=None).update(revoked_at=now)
         await audit.record_changes(
-            viewer, "User", user.id, {"password": "old"}, {"password": "new"}
+            viewer,
+            "User",
+            user.id,
+            {"password": "old", "must_change_password": was_initial},
+            {"password": "new", "must_change_password": False},
         )
 
 
@@ -196,14 +204,7 @@ async def set_user_active(viewer: Viewer, user_id: int, active: bool) -> User:
     user = await User.get_or_none(id=user_id)
     if user is None:
         raise not_found("User", "userId")
-    if user.id == viewer.user_id:
-        raise ServiceError.one(
-            ErrorCode.INVALID, "You cannot disable or enable your own account.", "userId"
-        )
-    if user.role is Role.ADMIN and not viewer.holds(Role.ADMIN):
-        raise ServiceError.one(
-            ErrorCode.FORBIDDEN, "Only an administrator changes an administrator.", "userId"
-        )
+    check_may_manage(viewer, user)
     if user.is_active == active:
         return user
     now = datetime.now(UTC)
@@ -222,6 +223,18 @@ async def set_user_active(viewer: Viewer, user_id: int, active: bool) -> User:
         )
     user.is_active = active
     return user
+
+
+def check_may_manage(viewer: Viewer, user: User) -> None:
+    """After the role gate and finding the account: never one's own, nor another account of
+    one's own employee record (SELF_DEALING), and only an administrator changes an
+    administrator's."""
+    if user.id == viewer.user_id or viewer.is_self(user.employee_id):
+        raise self_dealing("userId")
+    if user.role is Role.ADMIN and not viewer.holds(Role.ADMIN):
+        raise ServiceError.one(
+            ErrorCode.FORBIDDEN, "Only an administrator changes an administrator.", "userId"
+        )
 
 
 async def _password_matches(user: User, password: str) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated
 
@@ -10,6 +11,8 @@ import strawberry
 from talentloop import i18n
 from talentloop.access.policy import Viewer
 from talentloop.access.scopes import ApiScope
+from talentloop.accounts import management
+from talentloop.accounts.management import AccountStatus
 from talentloop.accounts.models import ApiToken, Role, User
 from talentloop.graphql.context import Info
 from talentloop.graphql.errors import MutationError
@@ -26,6 +29,7 @@ strawberry.enum(
     name="ApiScope",
     description="What an API token may read or change (`write:X` includes `read:X`).",
 )
+strawberry.enum(AccountStatus, name="AccountStatus", description="Whether an account signs in.")
 EmployeeRef = Annotated["EmployeeNode", strawberry.lazy("talentloop.people.types")]
 OrgUnitRef = Annotated["OrgUnitNode", strawberry.lazy("talentloop.org.types")]
 
@@ -50,6 +54,34 @@ class UserNode(Node):
     def is_active(self) -> bool:
         return self._model.is_active
 
+    @strawberry.field(
+        description="Active, disabled, locked (failed sign-ins), invited (no password yet) or "
+        "must change the initial password."
+    )
+    async def status(self, info: Info) -> AccountStatus:
+        locked = await info.context.loader("locked_users", _locked_loader).load(
+            self._model.username
+        )
+        return management.status_of(self._model, {self._model.username} if locked else set())
+
+    @strawberry.field(description="True until the initial password is changed.")
+    def must_change_password(self) -> bool:
+        return self._model.must_change_password
+
+    @strawberry.field(description="When the user last signed in; null if never.")
+    def last_login_at(self) -> datetime | None:
+        return self._model.last_login_at
+
+    @strawberry.field(description="When the account was created.")
+    def created_at(self) -> datetime:
+        return self._model.created_at
+
+    @strawberry.field(description="When the open invitation expires; null when there is none.")
+    async def invitation_expires_at(self, info: Info) -> datetime | None:
+        return await info.context.loader("open_invitations", _invitation_loader).load(
+            self._model.id
+        )
+
     @strawberry.field(description="The linked employee, when the viewer may see them.")
     async def employee(self, info: Info) -> EmployeeRef | None:
         from talentloop.people import loaders
@@ -61,6 +93,24 @@ class UserNode(Node):
             self._model.employee_id
         )
         return EmployeeNode.of(found, info) if found else None
+
+
+def _locked_loader(_viewer: Viewer) -> Callable[[list[str]], Awaitable[list[bool]]]:
+    async def load(usernames: list[str]) -> list[bool]:
+        locked = await management.locked_usernames(usernames)
+        return [name in locked for name in usernames]
+
+    return load
+
+
+def _invitation_loader(
+    _viewer: Viewer,
+) -> Callable[[list[int]], Awaitable[list[datetime | None]]]:
+    async def load(user_ids: list[int]) -> list[datetime | None]:
+        found = await management.pending_invitations(user_ids)
+        return [found.get(pk) for pk in user_ids]
+
+    return load
 
 
 @strawberry.type(name="Viewer", description="The signed-in user and what they may do.")
@@ -106,9 +156,15 @@ class ViewerNode:
     def can_manage_org(self) -> bool:
         return self._viewer.can_manage_org
 
-    @strawberry.field(description="May manage user accounts.")
+    @strawberry.field(description="May manage sign-in accounts (the administrator, HQ HR).")
     def can_manage_users(self) -> bool:
-        return self._viewer.can_manage_users
+        return self._viewer.can_manage_accounts
+
+    @strawberry.field(
+        description="Signed in with an initial password: change it before anything else."
+    )
+    def must_change_password(self) -> bool:
+        return self._user.must_change_password
 
 
 @strawberry.type(description="A new session, or the errors that stopped it.")

@@ -13,6 +13,7 @@ from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 from talentloop.access.guard import AccessGuard
+from talentloop.accounts.management_schema import AccountsAdminMutation, AccountsAdminQuery
 from talentloop.accounts.schema import AccountsMutation, AccountsQuery
 from talentloop.accounts.types import UserNode
 from talentloop.analytics.schema import AnalyticsMutation, AnalyticsQuery
@@ -99,6 +100,7 @@ Query = merge_types(
     (
         NodeQuery,
         AccountsQuery,
+        AccountsAdminQuery,
         OrgQuery,
         PeopleQuery,
         PerformanceQuery,
@@ -121,6 +123,7 @@ Mutation = merge_types(
     "Mutation",
     (
         AccountsMutation,
+        AccountsAdminMutation,
         OrgMutation,
         PeopleMutation,
         PositionMutation,
