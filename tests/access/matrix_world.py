@@ -30,8 +30,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
-from tortoise.models import Model
-
 from talentloop.access.matrix import Owner, Relation
 from talentloop.accounts.models import ApiToken, Role, User
 from talentloop.analytics.models import (
@@ -77,7 +75,14 @@ from talentloop.payroll.models import (
     SocialInsuranceTable,
     SpecialDeduction,
 )
-from talentloop.people.models import Employee, EmployeeStatus, Position
+from talentloop.people.models import (
+    Employee,
+    EmployeeStatus,
+    LifecycleChange,
+    LifecycleKind,
+    LifecycleStatus,
+    Position,
+)
 from talentloop.performance.models import (
     AssessmentRequest,
     ConditionKind,
@@ -141,6 +146,8 @@ from talentloop.training.models import (
     TrainingPlan,
     TrainingTargetRule,
 )
+from tortoise.models import Model
+
 from tests.support import add_unit, id_number, password_hash
 
 VIEWERS: dict[str, Role | None] = {
@@ -545,6 +552,15 @@ async def _person_records(w: MatrixWorld, person: str, n: int) -> None:
         employee=employee,
         kind=EmploymentEventKind.ONBOARDING,
         effective_date=date(2020, 1, 1),
+        to_unit_id=team.id,
+    )
+    # a transfer once asked for and rejected (employeeLifecycleChanges; nothing under way)
+    await LifecycleChange.create(
+        employee=employee,
+        kind=LifecycleKind.TRANSFER,
+        status=LifecycleStatus.REJECTED,
+        effective_date=date(2021, 1, 1),
+        from_unit_id=team.id,
         to_unit_id=team.id,
     )
     await Education.create(employee=employee, school="复旦大学", degree="本科")

@@ -42,6 +42,7 @@ from talentloop.org.schema import OrgMutation, OrgQuery
 from talentloop.org.types import OrgUnitNode
 from talentloop.payroll.schema import PayrollMutation, PayrollQuery
 from talentloop.payroll.types import PayrollRunNode, PayslipNode
+from talentloop.people.lifecycle_schema import LifecycleMutation, LifecycleQuery
 from talentloop.people.mutations import PeopleMutation
 from talentloop.people.schema import PeopleQuery
 from talentloop.people.types import EmployeeNode, PositionNode
@@ -98,6 +99,7 @@ Query = merge_types(
         AccountsQuery,
         OrgQuery,
         PeopleQuery,
+        LifecycleQuery,
         PerformanceQuery,
         SkillsQuery,
         TrainingQuery,
@@ -118,6 +120,7 @@ Mutation = merge_types(
         AccountsMutation,
         OrgMutation,
         PeopleMutation,
+        LifecycleMutation,
         PerformanceMutation,
         SkillsMutation,
         TrainingMutation,
