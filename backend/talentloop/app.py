@@ -38,6 +38,7 @@ from talentloop.graphql.context import Context
 from talentloop.graphql.errors import masked, should_mask
 from talentloop.graphql.schema import schema
 from talentloop.jobs.worker import Worker
+from talentloop.lists.routes import export_list
 from talentloop.payroll.routes import download_payroll_file
 from talentloop.privacy.keys import get_keyring
 from talentloop.privacy.routes import download_own_record, download_sensitive_export
@@ -274,6 +275,7 @@ def create_app(database_url: str | None = None) -> Starlette:
         Route("/payroll/runs/{run_id:pk}/{kind}.xlsx", download_payroll_file, methods=["GET"]),
         Route("/exports/{export_id:pk}", download_sensitive_export, methods=["GET"]),
         Route("/me/record.{format}", download_own_record, methods=["GET"]),
+        Route("/lists/export", export_list, methods=["POST"]),
     ]
     if (settings.spa_dir / "index.html").exists():
         routes.append(Mount("/", SPA(directory=settings.spa_dir, html=True)))

@@ -29,6 +29,7 @@ from datetime import date, datetime
 from typing import Any
 
 from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font
 
 from talentloop.errors import ErrorCode, ServiceError
 
@@ -40,6 +41,8 @@ __all__ = [
     "neutralise",
     "read_rows",
     "read_rows_off_loop",
+    "table_csv",
+    "table_xlsx",
     "xlsx_bytes",
 ]
 
@@ -327,3 +330,34 @@ def xlsx_bytes(book: Workbook) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+Cell = str | int | float | None
+
+
+def table_xlsx(title: str, header: list[str], rows: list[list[Cell]]) -> bytes:
+    """One sheet named `title`: the header in bold, then the rows as given (through
+    `xlsx_bytes`, so formula-like text is neutralised)."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    # A sheet title holds at most 31 characters and none of []:*?/\ (Excel's rule).
+    sheet.title = re.sub(r"[\[\]:*?/\\]", " ", title)[:31].strip() or "Sheet1"
+    sheet.append(header)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append(row)
+    sheet.freeze_panes = "A2"
+    return xlsx_bytes(book)
+
+
+def table_csv(header: list[str], rows: list[list[Cell]]) -> bytes:
+    """The header and rows as CSV in UTF-8 with a byte-order mark (so Excel reads Chinese),
+    every formula-like text cell neutralised as in `xlsx_bytes`."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([neutralise(v) for v in header])
+    for row in rows:
+        writer.writerow(["" if v is None else neutralise(v) for v in row])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")

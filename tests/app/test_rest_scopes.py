@@ -41,6 +41,7 @@ AREAS = {
     "/payroll/runs/{run_id:pk}/{kind}.xlsx": CLOSED,
     "/exports/{export_id:pk}": CLOSED,
     "/me/record.{format}": CLOSED,
+    "/lists/export": CLOSED,
 }
 
 
@@ -145,6 +146,9 @@ async def test_routes_of_no_token_area_answer_a_token_like_a_missing_file(
     for path in ("/me/record.json", "/me/record.xlsx", "/exports/1", "/payroll/runs/1/bank.xlsx"):
         response = await http.get(path, headers=_bearer(every))
         assert (response.status_code, response.text) == (404, "Not found."), path
+    listed = {"title": "x", "format": "csv", "columns": ["a"], "rows": [["1"]]}
+    response = await http.post("/lists/export", json=listed, headers=_bearer(every))
+    assert (response.status_code, response.text) == (404, "Not found.")
     for headers in ({}, {"Authorization": "Bearer nonsense"}):
         for path, area in AREAS.items():
             if area is None:
@@ -153,6 +157,7 @@ async def test_routes_of_no_token_area_answer_a_token_like_a_missing_file(
             concrete = concrete.replace("{application_id:pk}", "1").replace("{run_id:pk}", "1")
             concrete = concrete.replace("{export_id:pk}", "1").replace("{format}", "json")
             concrete = concrete.replace("{kind}", "bank")
-            method = http.post if path in ("/archive/upload", "/recruitment/resume") else http.get
+            posts = ("/archive/upload", "/recruitment/resume", "/lists/export")
+            method = http.post if path in posts else http.get
             response = await method(concrete, headers=headers)
             assert response.status_code == 401, (path, headers)

@@ -80,3 +80,28 @@ async def test_filters_combine(api: Api, world: World) -> None:
         as_=world.users["hq_hr"],
     )
     assert by_position["employees"]["totalCount"] == 0
+
+
+HIRED = """query($from: Date, $to: Date) { employees(first: 50, filter: {hiredFrom: $from, hiredTo: $to})
+  { edges { node { employeeNumber } } } }"""
+
+
+async def test_the_hire_date_filter_finds_only_whom_the_viewer_may_read_work_fields_of(
+    api: Api, world: World
+) -> None:
+    from datetime import date
+
+    from talentloop.people.models import Employee
+
+    await Employee.filter(id=world.people["sh_rep2"].id).update(hire_date=date(2024, 3, 1))
+    await Employee.filter(id=world.people["bj_rep"].id).update(hire_date=date(2024, 9, 1))
+
+    async def numbers(who: str, **days: str) -> set[str]:
+        data = await api.data(HIRED, days, as_=world.users[who])
+        return {e["node"]["employeeNumber"] for e in data["employees"]["edges"]}
+
+    rep2, bj_rep = world.people["sh_rep2"].employee_number, world.people["bj_rep"].employee_number
+    assert await numbers("hq_hr", **{"from": "2024-01-01"}) == {rep2, bj_rep}
+    assert await numbers("hq_hr", **{"from": "2024-01-01", "to": "2024-06-30"}) == {rep2}
+    # A colleague sees sh_rep2 in the directory, but may not read (nor sort people by) hire dates.
+    assert rep2 not in await numbers("employee", **{"from": "2024-01-01"})

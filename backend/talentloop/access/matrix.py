@@ -638,6 +638,9 @@ MUTATIONS: dict[str, MutationAccess] = {
     "createOrgUnit": _m(Target.UNIT, Reach.UNIT, Reach.MANAGED, note="under this unit"),
     "updateOrgUnit": _m(Target.UNIT, Reach.UNIT, Reach.MANAGED),
     "moveOrgUnit": _m(Target.UNIT, Reach.UNIT, Reach.MANAGED, note="and the new parent"),
+    "closeOrgUnit": _m(Target.UNIT, Reach.UNIT, Reach.MANAGED, note="nobody left in it"),
+    "createPosition": _m(roles=HQ_HR_ONLY),
+    "updatePosition": _m(roles=HQ_HR_ONLY),
     # people
     "createEmployee": _m(Target.UNIT, Reach.UNIT, Reach.MANAGED, roles=HR),
     "updateEmployee": _m(Target.PERSON, Reach.DIRECTORY, Reach.MANAGED),

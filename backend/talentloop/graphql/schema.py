@@ -44,6 +44,7 @@ from talentloop.payroll.schema import PayrollMutation, PayrollQuery
 from talentloop.payroll.types import PayrollRunNode, PayslipNode
 from talentloop.people.lifecycle_schema import LifecycleMutation, LifecycleQuery
 from talentloop.people.mutations import PeopleMutation
+from talentloop.people.positions import PositionMutation
 from talentloop.people.schema import PeopleQuery
 from talentloop.people.types import EmployeeNode, PositionNode
 from talentloop.performance.schema import PerformanceMutation, PerformanceQuery
@@ -121,6 +122,7 @@ Mutation = merge_types(
         OrgMutation,
         PeopleMutation,
         LifecycleMutation,
+        PositionMutation,
         PerformanceMutation,
         SkillsMutation,
         TrainingMutation,

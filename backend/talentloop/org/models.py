@@ -38,6 +38,8 @@ class OrgUnit(Model):
     manager: fields.ForeignKeyNullableRelation[Employee] = fields.ForeignKeyField(
         "talentloop.Employee", related_name="managed_units", null=True, on_delete=fields.SET_NULL
     )
+    # Closed (closeOrgUnit) once nobody is left in it: kept for the history that names it.
+    closed_on = fields.DateField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
     # Raised by every write; a form sends back the one it read (talentloop.versions).

@@ -87,6 +87,20 @@ class MoveOrgUnitInput:
     )
 
 
+@strawberry.input(
+    description="Close a unit that has nobody left (no one working in it or below it)."
+)
+class CloseOrgUnitInput:
+    id: strawberry.ID = strawberry.field(description="The unit to close.")
+    expected_version: int | None = strawberry.field(
+        default=None,
+        description=(
+            "The `version` you read. If the unit has changed since, nothing is written and the "
+            "answer is CONFLICT on expectedVersion."
+        ),
+    )
+
+
 @strawberry.type(description="The unit as saved, or the errors that stopped it.")
 class OrgUnitPayload:
     org_unit: OrgUnitNode | None = strawberry.field(description="The unit after the change.")
@@ -142,6 +156,23 @@ class OrgMutation:
                 info.context.viewer,
                 require_pk(input.id, "OrgUnit", "id"),
                 require_pk(input.new_parent_id, "OrgUnit", "newParentId"),
+                expected_version=input.expected_version,
+            )
+        except ServiceError as exc:
+            return OrgUnitPayload(org_unit=None, errors=mutation_errors(exc))
+        return OrgUnitPayload(org_unit=OrgUnitNode(_model=unit), errors=[])
+
+    @strawberry.mutation(
+        description=(
+            "Close a unit with nobody left in it or below it (and no open unit below it). It "
+            "stays for its history; nothing new goes into it."
+        )
+    )
+    async def close_org_unit(self, info: Info, input: CloseOrgUnitInput) -> OrgUnitPayload:
+        try:
+            unit = await service.close_unit(
+                info.context.viewer,
+                require_pk(input.id, "OrgUnit", "id"),
                 expected_version=input.expected_version,
             )
         except ServiceError as exc:

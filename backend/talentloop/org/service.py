@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from tortoise.expressions import F, Subquery
 from tortoise.functions import Count
@@ -104,6 +105,7 @@ async def create_unit(viewer: Viewer, data: UnitInput) -> OrgUnit:
         raise ServiceError.one(
             ErrorCode.FORBIDDEN, "You may not add units under this unit.", "parentId"
         )
+    refuse_closed(parent, "parentId")
     problems = _unit_problems(data.code, data.name)
     if data.type not in {t for t, ps in _ALLOWED_PARENTS.items() if parent.type in ps}:
         problems.append(
@@ -231,6 +233,7 @@ async def move_unit(
                 ErrorCode.FORBIDDEN, "You may not move a unit there.", "newParentId"
             )
         versions.check(unit.version, expected_version)
+        refuse_closed(new_parent, "newParentId")
         if unit.parent_id is None:
             raise ServiceError.one(ErrorCode.INVALID, "The root unit cannot be moved.", "id")
         if new_parent.path.startswith(unit.path):
@@ -254,6 +257,50 @@ async def move_unit(
             member.depth += depth_shift
         await OrgUnit.bulk_update(subtree, fields=["path", "depth"])
     return await OrgUnit.get(id=unit.id)
+
+
+async def close_unit(viewer: Viewer, unit_id: int, expected_version: int | None = None) -> OrgUnit:
+    """Close a unit that has nobody left: no employee who has not left, in it or below it
+    (whether the viewer sees them or not), and no open unit below it. The unit stays, closed,
+    for the records that name it; nothing new goes into it (create, move, hire, transfer)."""
+    async with in_transaction():
+        # Moves rewrite paths under the root's lock (move_unit): closing takes it too, so no
+        # open unit or person can arrive below this one meanwhile.
+        await OrgUnit.filter(parent_id__isnull=True).select_for_update()
+        unit = await get_unit(viewer, unit_id)
+        if unit is None:
+            raise not_found("Unit", "id")
+        if not viewer.can_manage_org_in(unit.path):
+            raise ServiceError.one(ErrorCode.FORBIDDEN, "You may not close this unit.", "id")
+        versions.check(unit.version, expected_version)
+        if unit.parent_id is None:
+            raise ServiceError.one(ErrorCode.INVALID, "The company cannot be closed.", "id")
+        if unit.closed_on is not None:
+            raise ServiceError.one(ErrorCode.INVALID, "The unit is already closed.", "id")
+        below = OrgUnit.filter(path__startswith=unit.path)
+        if (
+            await Employee.filter(unit_id__in=Subquery(below.values("id")))
+            .exclude(status=EmployeeStatus.TERMINATED)
+            .exists()
+        ):
+            raise ServiceError.one(
+                ErrorCode.INVALID,
+                "People still work in this unit or below it: transfer them first.",
+                "id",
+            )
+        if await below.exclude(id=unit.id).filter(closed_on__isnull=True).exists():
+            raise ServiceError.one(ErrorCode.INVALID, "Close the units below it first.", "id")
+        today = date.today()
+        values: dict[str, object] = {"closed_on": today, "manager_id": None}
+        await versions.write(OrgUnit, unit.id, unit.version, values)
+        await audit.record_changes(viewer, "OrgUnit", unit.id, unit, values)
+    return await OrgUnit.get(id=unit.id)
+
+
+def refuse_closed(unit: OrgUnit, field: str) -> None:
+    """Nothing new goes into a closed unit."""
+    if unit.closed_on is not None:
+        raise ServiceError.one(ErrorCode.INVALID, "This unit is closed.", field)
 
 
 async def vacate_headships(viewer: Viewer, employee_id: int) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
@@ -53,6 +54,10 @@ class OrgUnitNode(Node):
     @strawberry.field(description="Region, e.g. 华东; regional rules (attendance, pay) key on it.")
     def region(self) -> str | None:
         return self._model.region
+
+    @strawberry.field(description="The day the unit was closed; null while it is open.")
+    def closed_on(self) -> date | None:
+        return self._model.closed_on
 
     @strawberry.field(
         description="Raised by every change; send it back as expectedVersion when you save an edit."

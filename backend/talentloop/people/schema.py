@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 import strawberry
@@ -34,6 +35,16 @@ class EmployeeFilter:
         default=None, description="Any of these statuses."
     )
     position_id: strawberry.ID | None = strawberry.field(default=None, description="This position.")
+    hired_from: date | None = strawberry.field(
+        default=None,
+        description=(
+            "Hired on or after this day. Hire dates are work fields: the condition finds only "
+            "employees whose work fields the viewer may read."
+        ),
+    )
+    hired_to: date | None = strawberry.field(
+        default=None, description="Hired on or before this day (work fields, as hiredFrom)."
+    )
     id_number: str | None = strawberry.field(
         default=None,
         description=(
@@ -69,6 +80,8 @@ async def employee_connection(
         query.statuses = list(filter.status) if filter.status else None
         if filter.position_id is not None:
             query.position_id = pk_of(filter.position_id, "Position") or -1
+        query.hired_from = filter.hired_from
+        query.hired_to = filter.hired_to
         query.id_number = filter.id_number
         query.bank_account = filter.bank_account
     try:

@@ -39,6 +39,8 @@ class EmployeeQuery:
     search: str | None = None
     statuses: list[EmployeeStatus] | None = None
     position_id: int | None = None
+    hired_from: date | None = None
+    hired_to: date | None = None
     id_number: str | None = None
     bank_account: str | None = None
 
@@ -77,6 +79,15 @@ async def list_employees(
         qs = qs.filter(status__in=query.statuses)
     if query.position_id is not None:
         qs = qs.filter(position_id=query.position_id)
+    if query.hired_from is not None or query.hired_to is not None:
+        # The hire date is a work field: a viewer who may not read it cannot sort people by it
+        # either, so the condition holds only for those whose work fields they may read.
+        work = viewer.employee_filter(requires=FieldGroup.WORK)
+        qs = qs.filter(work) if work is not None else qs.filter(id__in=[])
+        if query.hired_from is not None:
+            qs = qs.filter(hire_date__gte=query.hired_from)
+        if query.hired_to is not None:
+            qs = qs.filter(hire_date__lte=query.hired_to)
     if query.id_number is not None:
         qs = qs.filter(sensitive_lookup(viewer, SensitiveField.ID_NUMBER, query.id_number))
     if query.bank_account is not None:
@@ -343,6 +354,8 @@ async def _manageable_unit(
         problems.append(
             FieldError("You may not place employees in this unit.", ErrorCode.FORBIDDEN, field_name)
         )
+    elif unit.closed_on is not None:
+        problems.append(FieldError("This unit is closed.", ErrorCode.INVALID, field_name))
     return unit
 
 

@@ -11,7 +11,7 @@ from tortoise.indexes import Index
 # Issue 19: the employee lifecycle through approvals (people/lifecycle.py): lifecycle changes
 # and their request types.
 class Migration(migrations.Migration):
-    dependencies = [('talentloop', '0019_skills_recruitment_guards')]
+    dependencies = [('talentloop', '0020_org_close')]
 
     initial = False
 

@@ -1,0 +1,78 @@
+/**
+ * The shared kit's types (docs/architecture.md, "Screens: the shared kit"). A list page is a
+ * column list; a form dialog is a field list over a typed model.
+ */
+
+/** A text as the viewer sees it in a cell (and in the exported file). */
+export type CellValue = string | number | null | undefined
+
+export interface Column<Row> {
+  /** The row's property (when `value` is not given) and the cell's test id suffix. */
+  key: string
+  label: string
+  /** The cell as shown (and exported); default `row[key]`. A slot `cell-<key>` may draw it richer. */
+  value?: (row: Row) => CellValue
+  sortable?: boolean
+  /** What sorts (client-side sorting); default `value`. */
+  sortValue?: (row: Row) => string | number | null | undefined
+  width?: string
+  minWidth?: string
+  /** Codes, numbers, dates: tabular digits, never wrapped. */
+  mono?: boolean
+  /** Money: right-aligned, tabular digits, never broken mid-number. */
+  amount?: boolean
+  /** Left out of the export (action buttons). */
+  noExport?: boolean
+  /** The card's title on a phone (default: the first column). */
+  primary?: boolean
+}
+
+export type SortOrder = 'asc' | 'desc'
+export interface SortState {
+  key: string
+  order: SortOrder
+}
+
+/**
+ * Why a list is empty, so that the empty state says so and what to do:
+ * `none` — nothing exists yet; `filtered` — the filters hide everything;
+ * `forbidden` — the viewer may not see these records.
+ */
+export type EmptyReason = 'none' | 'filtered' | 'forbidden'
+
+/** Relay-style paging: pages with previous/next, or "load more" (emit `more`). */
+export interface Pager {
+  page: number
+  pageCount: number
+  hasNext: boolean
+}
+
+export type ExportFormat = 'xlsx' | 'csv'
+
+/** One form field of a FormDialog (the model's key, a label, and how it is entered). */
+export interface FormField {
+  key: string
+  label: string
+  kind?: 'text' | 'textarea' | 'number' | 'date' | 'select' | 'switch' | 'slot'
+  required?: boolean
+  /** What the required check says (default: "请填写<label>"). */
+  requiredMessage?: string
+  /** A format check in the browser; the server checks again. */
+  pattern?: RegExp
+  patternMessage?: string
+  options?: { value: string | number; label: string }[]
+  placeholder?: string
+  maxlength?: number
+  min?: number
+  max?: number
+  precision?: number
+  hint?: string
+  /** Hidden when false (e.g. months only for a fixed-term contract). */
+  visible?: boolean
+}
+
+export interface FieldErrorLike {
+  field?: string | null
+  message: string
+  code?: string | null
+}
