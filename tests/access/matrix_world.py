@@ -30,6 +30,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
+from tortoise.models import Model
+
 from talentloop.access.matrix import Owner, Relation
 from talentloop.accounts.models import ApiToken, Role, User
 from talentloop.analytics.models import (
@@ -146,8 +148,6 @@ from talentloop.training.models import (
     TrainingPlan,
     TrainingTargetRule,
 )
-from tortoise.models import Model
-
 from tests.support import add_unit, id_number, password_hash
 
 VIEWERS: dict[str, Role | None] = {

@@ -37,7 +37,13 @@ async def test_bad_input_is_typed_and_a_taken_code_is_a_duplicate(api: Api, worl
         ("title", "REQUIRED"),
     ]
     # Keeping its own code is no duplicate.
-    edit = {"id": gid(world.positions["REP"]), "code": "REP", "title": "销售", "level": "P2", "family": "sales"}
+    edit = {
+        "id": gid(world.positions["REP"]),
+        "code": "REP",
+        "title": "销售",
+        "level": "P2",
+        "family": "sales",
+    }
     assert (await api.data(UPDATE, {"input": edit}, as_=hq_hr))["updatePosition"]["errors"] == []
 
 
