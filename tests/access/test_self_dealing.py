@@ -218,14 +218,6 @@ async def test_hr_cannot_calibrate_their_own_competencies_nor_start_a_round_abou
             'lastDay: "2026-12-31", reason: "x"}})',
             id="requestTermination",
         ),
-        pytest.param(
-            'requestProbationConfirmation(input: {{employeeId: "{me}", effectiveDate: "2026-12-31"}})',
-            id="requestProbationConfirmation",
-        ),
-        pytest.param(
-            'setOffboardingItem(input: {{employeeId: "{me}", item: "handover", done: true}})',
-            id="setOffboardingItem",
-        ),
     ],
 )
 async def test_hr_cannot_move_end_contract_or_date_their_own_employment(
