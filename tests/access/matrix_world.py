@@ -77,7 +77,14 @@ from talentloop.payroll.models import (
     SocialInsuranceTable,
     SpecialDeduction,
 )
-from talentloop.people.models import Employee, EmployeeStatus, Position
+from talentloop.people.models import (
+    Employee,
+    EmployeeStatus,
+    LifecycleChange,
+    LifecycleKind,
+    LifecycleStatus,
+    Position,
+)
 from talentloop.performance.models import (
     AssessmentRequest,
     ConditionKind,
@@ -550,6 +557,15 @@ async def _person_records(w: MatrixWorld, person: str, n: int) -> None:
         employee=employee,
         kind=EmploymentEventKind.ONBOARDING,
         effective_date=date(2020, 1, 1),
+        to_unit_id=team.id,
+    )
+    # a transfer once asked for and rejected (employeeLifecycleChanges; nothing under way)
+    await LifecycleChange.create(
+        employee=employee,
+        kind=LifecycleKind.TRANSFER,
+        status=LifecycleStatus.REJECTED,
+        effective_date=date(2021, 1, 1),
+        from_unit_id=team.id,
         to_unit_id=team.id,
     )
     await Education.create(employee=employee, school="复旦大学", degree="本科")

@@ -551,6 +551,7 @@ ABOUT_ONE: dict[str, Callable[[MatrixWorld, str], str]] = {
     "attendanceSheetXlsx": _about("attendanceSheetXlsx", f', month: "{CONV_MONTH}"'),
     "employeePay": _about("employeePay"),
     "employeeOnboarding": _about("employeeOnboarding"),
+    "employeeLifecycleChanges": _about("employeeLifecycleChanges"),
 }
 
 
@@ -960,6 +961,10 @@ PROBES: dict[str, Probe] = {
     "exportTrainingEffectReport": _probe(f"exportTrainingEffectReport(input: {{report: {BAD_REPORT}, format: XLSX}})"),
     "signContract": _probe('signContract(input: {employeeId: "$target", kind: FIXED_TERM, startDate: "2030-01-01", signedOn: "2030-01-01"})', on="Employee"),
     "recordTransfer": _probe('recordTransfer(input: {employeeId: "$target", unitId: "$team", effectiveDate: "2025-01-01"})', on="Employee"),
+    "requestTransfer": _probe('requestTransfer(input: {employeeId: "$target", unitId: "$team", effectiveDate: "2025-01-01"})', on="Employee"),
+    "requestTermination": _probe('requestTermination(input: {employeeId: "$target", kind: RESIGNATION, lastDay: "1999-01-01", reason: "x"})', on="Employee"),
+    "requestProbationConfirmation": _probe('requestProbationConfirmation(input: {employeeId: "$target", effectiveDate: "1999-01-01"})', on="Employee"),
+    "setOffboardingItem": _probe('setOffboardingItem(input: {employeeId: "$target", item: "none", done: true})', on="Employee"),
     "recordResignation": _probe('recordResignation(input: {employeeId: "$target", effectiveDate: "1999-01-01"})', on="Employee"),
     "rehireEmployee": _probe('rehireEmployee(input: {employeeId: "$target", unitId: "$team", hireDate: "2030-01-01"})', on="Employee"),
     "recordOnboarding": _probe('recordOnboarding(input: {employeeId: "$target"})', on="Employee"),

@@ -157,6 +157,15 @@ async def _probes(w: MatrixWorld, x: Extra) -> dict[tuple[str, str], list[Case]]
             Case(f'recordTransfer(input: {{employeeId: "{p(w, OTHER_PERSON)}", unitId: "{u(w, OWN_TEAM)}", effectiveDate: "2026-01-01"}})', "id"),
             Case(f'recordTransfer(input: {{employeeId: "{p(w, OWN_PERSON)}", unitId: "{u(w, OTHER_TEAM)}", effectiveDate: "2026-01-01"}})', "unitId"),
         ],
+        ("requestTransfer", "unitId"): [
+            Case(f'requestTransfer(input: {{employeeId: "{p(w, OTHER_PERSON)}", unitId: "{u(w, OWN_TEAM)}", effectiveDate: "2026-01-01"}})', "employeeId"),
+            Case(f'requestTransfer(input: {{employeeId: "{p(w, OWN_PERSON)}", unitId: "{u(w, OTHER_TEAM)}", effectiveDate: "2026-01-01"}})', "unitId"),
+            Case(f'requestTransfer(input: {{employeeId: "{p(w, OWN_PERSON)}", unitId: "{u(w, "ACME")}", effectiveDate: "2026-01-01"}})', "unitId"),
+        ],
+        ("requestTransfer", "managerId"): [
+            Case(f'requestTransfer(input: {{employeeId: "{p(w, OTHER_PERSON)}", unitId: "{u(w, "SH-SALES-1")}", managerId: "{p(w, "sh_lead")}", effectiveDate: "2026-01-01"}})', "employeeId"),
+            Case(f'requestTransfer(input: {{employeeId: "{p(w, OWN_PERSON)}", unitId: "{u(w, "SH-SALES-1")}", managerId: "{p(w, OTHER_PERSON)}", effectiveDate: "2026-01-01"}})', "managerId"),
+        ],
         ("saveAttendanceRuleSet", "unitId"): [
             # the company default and a region's are HQ HR's: a branch cannot take them over
             # (SH-SALES has no rule set of its own yet)
@@ -298,6 +307,8 @@ PROBED: set[tuple[str, str]] = {
     ("transferEmployee", "unitId"),
     ("transferEmployee", "managerId"),
     ("recordTransfer", "unitId"),
+    ("requestTransfer", "unitId"),
+    ("requestTransfer", "managerId"),
     ("saveAttendanceRuleSet", "unitId"),
     ("addCourseCostItem", "sessionId"),
     ("createOrgUnit", "managerId"),

@@ -208,6 +208,16 @@ async def test_hr_cannot_calibrate_their_own_competencies_nor_start_a_round_abou
             'setWorkStartDate(employeeId: "{me}", workStartDate: "2000-01-01")',
             id="setWorkStartDate",
         ),
+        pytest.param(
+            'requestTransfer(input: {{employeeId: "{me}", unitId: "{unit}", '
+            'effectiveDate: "2026-12-01"}})',
+            id="requestTransfer",
+        ),
+        pytest.param(
+            'requestTermination(input: {{employeeId: "{me}", kind: RESIGNATION, '
+            'lastDay: "2026-12-31", reason: "x"}})',
+            id="requestTermination",
+        ),
     ],
 )
 async def test_hr_cannot_move_end_contract_or_date_their_own_employment(

@@ -363,6 +363,9 @@ VALUE_TYPES: dict[str, str] = {
     "CompetencyCorrelationInfo": "TrainingEffectReport",
     "KpiValuation": "kpiValuations: HQ HR, branch HR, the boss",
     "EmploymentEvent": "TimelineItem.event",
+    "LifecycleChange": "employeeLifecycleChanges (the person's WORK); ApprovalRequest."
+    "lifecycleChange: part of the request (names and dates, no pay figure)",
+    "OffboardingItem": "LifecycleChange.checklist",
     "FieldChange": "TimelineItem.change: a field the viewer may not read shows no values",
     "TimelineItem": "employeeTimeline: the person's WORK",
     "ContractExpiry": "expiringContracts: HR, the people they manage",
@@ -545,6 +548,7 @@ QUERIES: dict[str, QueryAccess] = {
     "contracts": _q(Read.PERSON, argument="employeeId", reach=Reach.WORK),
     "employeeTimeline": _q(Read.PERSON, argument="employeeId", reach=Reach.WORK),
     "employeeRecord": _q(Read.PERSON, argument="employeeId", reach=Reach.PERSONAL),
+    "employeeLifecycleChanges": _q(Read.PERSON, argument="employeeId", reach=Reach.WORK),
     # the people HR manages (for HR, the people they read at WORK), current employees only
     "expiringContracts": _q(Read.SCOPE, reach=Reach.WORK, roles=HR),
     "attendanceRuleSets": _q(Read.LIST, "AttendanceRuleSet"),
@@ -678,6 +682,11 @@ MUTATIONS: dict[str, MutationAccess] = {
     "updateEmployee": _m(Target.PERSON, Reach.DIRECTORY, Reach.MANAGED),
     "transferEmployee": _m(Target.PERSON, Reach.DIRECTORY, Reach.MANAGED),
     "terminateEmployee": _m(Target.PERSON, Reach.DIRECTORY, Reach.MANAGED),
+    # the lifecycle through approvals (people/lifecycle.py)
+    "requestProbationConfirmation": _m(Target.PERSON, Reach.DIRECTORY, Reach.MANAGED),
+    "requestTransfer": _m(Target.PERSON, Reach.DIRECTORY, Reach.MANAGED, note="and the new unit"),
+    "requestTermination": _m(Target.PERSON, Reach.DIRECTORY, Reach.MANAGED),
+    "setOffboardingItem": _m(Target.PERSON, Reach.WORK, Reach.MANAGED),
     "revealEmployeeField": _m(
         Target.PERSON, Reach.SENSITIVE, None, session=True, note="with a reason; audited"
     ),
@@ -855,6 +864,9 @@ FLOW_EDITS: dict[str, MutationAccess] = {
     "OFFER": _GUARDED_FLOW,
     "REQUISITION": _GUARDED_FLOW,
     "TRAINING_ENROLMENT": _GUARDED_FLOW,
+    "PROBATION_CONFIRMATION": MUTATIONS["saveApprovalFlow"],
+    "TRANSFER": _GUARDED_FLOW,
+    "TERMINATION": _GUARDED_FLOW,
 }
 
 

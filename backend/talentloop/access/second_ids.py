@@ -99,6 +99,7 @@ SECOND_IDS: dict[str, dict[str, SecondId]] = {
     },
     "signContract": {"renewsId": _OF_TARGET},
     "recordTransfer": {"unitId": _MANAGED, "positionId": _CATALOGUE},
+    "requestTransfer": {"unitId": _MANAGED, "positionId": _CATALOGUE, "managerId": _SEEN},
     "rehireEmployee": {"unitId": _MANAGED, "positionId": _CATALOGUE, "managerId": _SEEN},
     "saveAttendanceRuleSet": {
         "unitId": SecondId(

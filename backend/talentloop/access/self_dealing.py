@@ -28,6 +28,10 @@ REFUSES_SELF = frozenset(
         "signContract",
         "recordTransfer",
         "recordResignation",
+        "requestProbationConfirmation",
+        "requestTransfer",
+        "requestTermination",
+        "setOffboardingItem",
         # pay
         "setEmployeeSalaryStructure",
         "addPayrollItem",

@@ -16,11 +16,13 @@ from talentloop.access.policy import Viewer
 from talentloop.accounts import throttle
 from talentloop.accounts.models import ApiToken, RefreshToken, Role, SignInOutcome, User
 from talentloop.accounts.passwords import hash_password, password_problems, verify_password
+from talentloop.accounts.sessions import has_left
 from talentloop.accounts.tokens import hash_refresh_token, issue_access_token, new_refresh_token
 from talentloop.audit import service as audit
 from talentloop.config import get_settings
 from talentloop.errors import ErrorCode, FieldError, ServiceError, not_found, self_dealing
 from talentloop.i18n import N_
+from talentloop.people.models import Employee
 
 # One message for an unknown user, a wrong password, a disabled, locked or throttled account.
 BAD_CREDENTIALS = N_("Incorrect username or password.")
@@ -56,6 +58,8 @@ async def login(username: str, password: str, client: str | None = None) -> Sess
         why = "wrong password"
     elif not user.is_active:
         why = "account disabled"
+    elif has_left(await Employee.get_or_none(id=user.employee_id) if user.employee_id else None):
+        why = "employment ended"
     if why is not None:
         await throttle.finish(attempt, refused or SignInOutcome.FAILED)
         await audit.record_sign_in_failed(user.id if user else None, client, why)
@@ -90,6 +94,11 @@ async def refresh(token: str) -> Session:
             and stored.expires_at > now
             and stored.used_at is None
             and stored.user.is_active
+            and not has_left(
+                await Employee.get_or_none(id=stored.user.employee_id)
+                if stored.user.employee_id
+                else None
+            )
         )
         if stored is not None and stored.used_at is not None:
             # A spent token came back: someone holds a copy. End every session of the family
@@ -235,6 +244,26 @@ def check_may_manage(viewer: Viewer, user: User) -> None:
         raise ServiceError.one(
             ErrorCode.FORBIDDEN, "Only an administrator changes an administrator.", "userId"
         )
+
+
+async def disable_leaver_accounts(viewer: Viewer, employee_id: int) -> int:
+    """Someone's employment ended: every account of theirs is disabled, their sessions and API
+    tokens end at once (audited). Returns how many accounts were disabled."""
+    now = datetime.now(UTC)
+    users = await User.filter(employee_id=employee_id, is_active=True)
+    for user in users:
+        await User.filter(id=user.id).update(is_active=False)
+        await RefreshToken.filter(user_id=user.id, revoked_at=None).update(revoked_at=now)
+        await ApiToken.filter(user_id=user.id, revoked_at=None).update(revoked_at=now)
+        await audit.record_changes(
+            viewer,
+            "User",
+            user.id,
+            {"is_active": True},
+            {"is_active": False},
+            employee_id=employee_id,
+        )
+    return len(users)
 
 
 async def _password_matches(user: User, password: str) -> bool:

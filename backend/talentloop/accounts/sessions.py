@@ -10,7 +10,7 @@ update of its last use at most once a minute. Anything else raises InvalidToken:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from tortoise.expressions import Subquery
 
@@ -21,9 +21,22 @@ from talentloop.accounts.tokens import (
     is_api_token,
     read_access_claims,
 )
+from talentloop.people.models import Employee
 
 # Writing last_used_at on every request would turn every read into a write.
 LAST_USED_PRECISION = timedelta(minutes=1)
+CHINA_OFFSET = timedelta(hours=8)
+
+
+def china_today(now: datetime | None = None) -> date:
+    return ((now or datetime.now(UTC)) + CHINA_OFFSET).date()
+
+
+def has_left(employee: Employee | None, today: date | None = None) -> bool:
+    """Whether the employee's last day has passed (China time): their accounts no longer sign
+    in, refresh or act, even before the heartbeat disables them (people/lifecycle.py)."""
+    last_day = employee.termination_date if employee is not None else None
+    return last_day is not None and last_day < (today or china_today())
 
 
 @dataclass(frozen=True)
@@ -47,7 +60,7 @@ async def authenticate(token: str) -> Credentials:
     live = RefreshToken.filter(family=claims.session, revoked_at__isnull=True)
     users = User.filter(id=claims.user_id, is_active=True, id__in=Subquery(live.values("user_id")))
     user = await users.select_related("employee__unit", "scope_unit").first()
-    if user is None:
+    if user is None or has_left(user.employee):
         raise InvalidToken("the session has ended or the user is disabled")
     return Credentials(user=user, session=claims.session)
 
@@ -66,7 +79,7 @@ async def _api_token(token: str) -> Credentials:
         .select_related("user__employee__unit", "user__scope_unit")
         .first()
     )
-    if stored is None:
+    if stored is None or has_left(stored.user.employee):
         raise InvalidToken("the API token is unknown, revoked or expired")
     if stored.last_used_at is None or now - stored.last_used_at >= LAST_USED_PRECISION:
         await ApiToken.filter(id=stored.id).update(last_used_at=now)

@@ -33,6 +33,9 @@ class RequestType(StrEnum):
     PAYROLL_RUN = "payroll_run"
     TRAINING_ENROLMENT = "training_enrolment"
     DATA_EXPORT = "data_export"
+    PROBATION_CONFIRMATION = "probation_confirmation"  # 转正 (people/lifecycle.py)
+    TRANSFER = "transfer"
+    TERMINATION = "termination"
 
 
 class ApproverRule(StrEnum):

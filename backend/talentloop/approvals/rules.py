@@ -65,6 +65,26 @@ DEFAULT_PLANS: dict[RequestType, list[dict[str, Any]]] = {
         {"mode": StepMode.ANY.value, "approvers": [_approver(ApproverRule.HQ_HR)]},
     ],
 }
+# The employee lifecycle (people/lifecycle.py). 转正: the person's manager judges the probation,
+# then HR in scope (another branch HR than the asker, else HQ HR) confirms it.
+DEFAULT_PLANS[RequestType.PROBATION_CONFIRMATION] = [
+    {"mode": StepMode.ALL.value, "approvers": [_approver(ApproverRule.MANAGER)]},
+    {
+        "mode": StepMode.ANY.value,
+        "approvers": [
+            _approver(ApproverRule.ROLE, role=Role.BRANCH_HR.value),
+            _approver(ApproverRule.HQ_HR),
+        ],
+    },
+]
+# A transfer (unit, position, manager, pay) and a termination: the head of the person's branch,
+# then HQ HR (who sees both ends of a move between branches, and answers for a dismissal's
+# legal risk, 劳动合同法 art. 43 and 48).
+DEFAULT_PLANS[RequestType.TRANSFER] = [
+    {"mode": StepMode.ALL.value, "approvers": [_approver(ApproverRule.BRANCH_HEAD)]},
+    {"mode": StepMode.ANY.value, "approvers": [_approver(ApproverRule.HQ_HR)]},
+]
+DEFAULT_PLANS[RequestType.TERMINATION] = DEFAULT_PLANS[RequestType.TRANSFER]
 # Overtime (attendance/overtime.py): like leave — the employee's manager, or a manager or
 # branch HR in scope, or HQ HR, any one of them.
 DEFAULT_PLANS[RequestType.OVERTIME] = DEFAULT_PLANS[RequestType.LEAVE]
@@ -86,6 +106,8 @@ GUARDED = frozenset(
         RequestType.OFFER,
         RequestType.REQUISITION,
         RequestType.TRAINING_ENROLMENT,
+        RequestType.TRANSFER,
+        RequestType.TERMINATION,
     }
 )
 # The roles whose users may decide a request of the type: a named approver must hold one (when
@@ -99,6 +121,8 @@ DECIDERS: dict[RequestType, frozenset[Role]] = {
     # Leave and overtime: whoever a team answers to, a team lead's account included.
     RequestType.LEAVE: _DECIDING | {Role.EMPLOYEE},
     RequestType.OVERTIME: _DECIDING | {Role.EMPLOYEE},
+    # 转正: whoever the person answers to, and HR.
+    RequestType.PROBATION_CONFIRMATION: _DECIDING | {Role.EMPLOYEE},
 }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
@@ -27,6 +28,13 @@ from talentloop.approvals.models import (
 from talentloop.graphql.context import Info
 from talentloop.graphql.ids import to_global_id
 from talentloop.graphql.node import Node
+
+if TYPE_CHECKING:
+    from talentloop.people.lifecycle_schema import LifecycleChangeNode
+
+LifecycleChangeRef = Annotated[
+    "LifecycleChangeNode", strawberry.lazy("talentloop.people.lifecycle_schema")
+]
 
 strawberry.enum(RequestType, name="ApprovalRequestType", description="What is asked for.")
 strawberry.enum(ApprovalStatus, name="ApprovalStatus", description="Where a request stands.")
@@ -56,6 +64,9 @@ SUBJECT_TYPES = {
 }
 # Overtime (attendance/overtime.py).
 SUBJECT_TYPES[RequestType.OVERTIME] = "OvertimeRequest"
+# The employee lifecycle (people/lifecycle.py): read through ApprovalRequest.lifecycleChange.
+for _type in (RequestType.PROBATION_CONFIRMATION, RequestType.TRANSFER, RequestType.TERMINATION):
+    SUBJECT_TYPES[_type] = "LifecycleChange"
 
 
 async def _names(info: Info, user_ids: set[int]) -> dict[int, str]:
@@ -229,6 +240,15 @@ class ApprovalRequestNode(Node):
         }
         names = await _names(info, ids)
         return [ApprovalEventInfo(_event=e, _names=names) for e in events]
+
+    @strawberry.field(
+        description="For a probation confirmation, transfer or termination: who, from where to "
+        "where, and when (part of the request, like its title)."
+    )
+    async def lifecycle_change(self, info: Info) -> LifecycleChangeRef | None:
+        from talentloop.people.lifecycle_schema import lifecycle_change_of
+
+        return await lifecycle_change_of(info, self._model.request_type, self._model.subject_id)
 
     @strawberry.field(description="Whether the viewer may approve or reject it now.")
     async def can_decide(self, info: Info) -> bool:

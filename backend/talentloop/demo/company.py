@@ -277,6 +277,11 @@ async def load_demo_company(progress: Callable[[str], None] = lambda _m: None) -
             .order_by("employee_number")
             .first()
         )
+        sh_inspector = (
+            await Employee.filter(unit__code="SH-PROD-QA", position__code="QA")
+            .order_by("employee_number")
+            .first()
+        )
         accounts = [
             ("admin", Role.ADMIN, None, None),
             ("hr.hq", Role.HQ_HR, heads["HQ-HR"], None),
@@ -290,6 +295,14 @@ async def load_demo_company(progress: Callable[[str], None] = lambda _m: None) -
                 "employee.shanghai.sales",
                 Role.EMPLOYEE,
                 sh_sales_rep.employee_number if sh_sales_rep else None,
+                None,
+            ),
+            # A quality inspector with an account of their own: the leaver of the lifecycle's
+            # browser test (terminated through approvals, then refused at sign-in).
+            (
+                "employee.shanghai.qa",
+                Role.EMPLOYEE,
+                sh_inspector.employee_number if sh_inspector else None,
                 None,
             ),
             ("boss", Role.EXECUTIVE, ceo, None),

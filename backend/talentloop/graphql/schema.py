@@ -43,6 +43,7 @@ from talentloop.org.schema import OrgMutation, OrgQuery
 from talentloop.org.types import OrgUnitNode
 from talentloop.payroll.schema import PayrollMutation, PayrollQuery
 from talentloop.payroll.types import PayrollRunNode, PayslipNode
+from talentloop.people.lifecycle_schema import LifecycleMutation, LifecycleQuery
 from talentloop.people.mutations import PeopleMutation
 from talentloop.people.positions import PositionMutation
 from talentloop.people.schema import PeopleQuery
@@ -103,6 +104,7 @@ Query = merge_types(
         AccountsAdminQuery,
         OrgQuery,
         PeopleQuery,
+        LifecycleQuery,
         PerformanceQuery,
         SkillsQuery,
         TrainingQuery,
@@ -126,6 +128,7 @@ Mutation = merge_types(
         AccountsAdminMutation,
         OrgMutation,
         PeopleMutation,
+        LifecycleMutation,
         PositionMutation,
         PerformanceMutation,
         SkillsMutation,

@@ -107,6 +107,14 @@ class Worker:
             await escalate_overdue()
         except Exception:  # the heartbeat must go on; the next beat tries again
             log.exception("escalating overdue approval tasks failed")
+        # Approved transfers, confirmations and terminations whose day has come are applied,
+        # leavers' accounts disabled (people/lifecycle.py).
+        try:
+            from talentloop.people.lifecycle import apply_due
+
+            await apply_due()
+        except Exception:  # the heartbeat must go on; the next beat tries again
+            log.exception("applying due lifecycle changes failed")
         # Sensitive-data export files past their time are deleted (privacy/exports.py).
         try:
             from talentloop.privacy.exports import expire_due

@@ -87,3 +87,60 @@ class Employee(Model):
 
     def __str__(self) -> str:
         return f"{self.employee_number} {self.name}"
+
+
+class LifecycleKind(StrEnum):
+    PROBATION_CONFIRMATION = "probation_confirmation"  # 转正
+    TRANSFER = "transfer"  # 调动: unit, position, manager, pay
+    TERMINATION = "termination"  # 离职: a resignation or a dismissal
+
+
+class LifecycleStatus(StrEnum):
+    PENDING = "pending"  # with its approvers
+    APPROVED = "approved"  # approved, waiting for its date (people/lifecycle.py, apply_due)
+    APPLIED = "applied"  # the record changed
+    REJECTED = "rejected"
+    CANCELLED = "cancelled"
+
+
+class TerminationKind(StrEnum):
+    RESIGNATION = "resignation"  # 辞职 (劳动合同法 art. 37)
+    DISMISSAL = "dismissal"  # 解除 by the employer (劳动合同法 art. 39–41)
+
+
+class LifecycleChange(Model):
+    """A change to someone's employment that runs through the approvals engine: a probation
+    confirmation, a transfer or a termination. What it changes is kept here (the record as it
+    stood and where it goes) until it is applied on its date; a termination also carries its
+    offboarding checklist."""
+
+    id = fields.IntField(primary_key=True)
+    kind = fields.CharEnumField(LifecycleKind, max_length=24)
+    status = fields.CharEnumField(LifecycleStatus, max_length=16, default=LifecycleStatus.PENDING)
+    employee: fields.ForeignKeyRelation[Employee] = fields.ForeignKeyField(
+        "talentloop.Employee", related_name="lifecycle_changes", on_delete=fields.CASCADE
+    )
+    requested_by_id = fields.IntField(null=True)  # the user who asked
+    # A transfer and a confirmation take effect on this day; a termination: the last day worked.
+    effective_date = fields.DateField(db_index=True)
+    from_unit_id = fields.IntField(null=True)
+    from_position_id = fields.IntField(null=True)
+    from_manager_id = fields.IntField(null=True)
+    to_unit_id = fields.IntField(null=True)
+    to_position_id = fields.IntField(null=True)
+    to_manager_id = fields.IntField(null=True)
+    to_base_salary = fields.DecimalField(max_digits=12, decimal_places=2, null=True)
+    termination_kind = fields.CharEnumField(TerminationKind, max_length=16, null=True)
+    reason = fields.CharField(max_length=500, default="")
+    # The offboarding checklist: [{"item": key, "done": bool, "by": username, "at": iso}].
+    checklist: list[dict[str, object]] = fields.JSONField(default=list)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    decided_at = fields.DatetimeField(null=True)
+    applied_at = fields.DatetimeField(null=True)
+
+    employee_id: int
+
+    class Meta:
+        table = "lifecycle_change"
+        indexes = (("employee_id", "status"), ("status", "effective_date"))
+        ordering = ["-id"]

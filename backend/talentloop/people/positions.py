@@ -5,6 +5,7 @@ levels setRequiredLevel (skills); this module owns only the catalogue entry."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import strawberry
 from tortoise.transactions import in_transaction
@@ -52,7 +53,7 @@ async def _problems(data: PositionData, position_id: int | None) -> list[FieldEr
     return problems
 
 
-def _values(data: PositionData) -> dict[str, str]:
+def _values(data: PositionData) -> dict[str, Any]:
     return {name: getattr(data, name).strip() for name in _LIMITS}
 
 

@@ -334,46 +334,53 @@ async def resign(
         reason = (note or "").strip()[:255] or "resignation"
         async with in_transaction():
             now = await _locked(viewer, employee, expected_version)
-            await versions.write(
-                Employee,
-                employee.id,
-                now.version,
-                {
-                    "status": EmployeeStatus.TERMINATED,
-                    "termination_date": effective_date,
-                    "termination_reason": reason,
-                },
-            )
-            await audit.record_employee_termination(viewer, now, effective_date, reason)
-            await Employee.filter(manager_id=employee.id).update(
-                manager_id=None, version=F("version") + 1
-            )
-            await org_service.vacate_headships(viewer, employee.id)
-            # Contracts running past the last day end on it (劳动合同法 art. 44, 50).
-            running = await Contract.filter(employee_id=employee.id, start_date__lte=effective_date)
-            for contract in running:
-                if contract.covers_until() > effective_date:
-                    await audit.record_changes(
-                        viewer,
-                        "Contract",
-                        contract.id,
-                        contract,
-                        {"end_date": effective_date},
-                        employee_id=employee.id,
-                    )
-                    contract.end_date = effective_date
-                    await contract.save(update_fields=["end_date"])
-            return await EmploymentEvent.create(
-                employee_id=employee.id,
-                kind=EventKind.RESIGNATION,
-                effective_date=effective_date,
-                from_unit_id=now.unit_id,
-                from_position_id=now.position_id,
-                note=reason,
-                actor_username=viewer.username,
-            )
+            return await end_employment(viewer, now, effective_date, reason)
 
     return await versions.attempts(expected_version, attempt)
+
+
+async def end_employment(
+    viewer: Viewer, now: Employee, last_day: date, reason: str
+) -> EmploymentEvent:
+    """In the caller's transaction, with the employee's row locked (`now`): status TERMINATED,
+    the last day set, the people they managed and the units they led losing the manager link,
+    running contracts ended on the last day, and the RESIGNATION event. Shared by a resignation
+    recorded here and a termination approved through the engine (people/lifecycle.py)."""
+    await versions.write(
+        Employee,
+        now.id,
+        now.version,
+        {
+            "status": EmployeeStatus.TERMINATED,
+            "termination_date": last_day,
+            "termination_reason": reason,
+        },
+    )
+    await audit.record_employee_termination(viewer, now, last_day, reason)
+    await Employee.filter(manager_id=now.id).update(manager_id=None, version=F("version") + 1)
+    await org_service.vacate_headships(viewer, now.id)
+    # Contracts running past the last day end on it (劳动合同法 art. 44, 50).
+    for contract in await Contract.filter(employee_id=now.id, start_date__lte=last_day):
+        if contract.covers_until() > last_day:
+            await audit.record_changes(
+                viewer,
+                "Contract",
+                contract.id,
+                contract,
+                {"end_date": last_day},
+                employee_id=now.id,
+            )
+            contract.end_date = last_day
+            await contract.save(update_fields=["end_date"])
+    return await EmploymentEvent.create(
+        employee_id=now.id,
+        kind=EventKind.RESIGNATION,
+        effective_date=last_day,
+        from_unit_id=now.unit_id,
+        from_position_id=now.position_id,
+        note=reason[:255],
+        actor_username=viewer.username,
+    )
 
 
 async def rehire(
@@ -451,19 +458,33 @@ async def _placed(
     version and to the audit trail, and the event saying where they came from and went."""
     async with in_transaction():
         now = await _locked(viewer, employee, expected_version)
-        await versions.write(Employee, employee.id, now.version, values)
-        await audit.record_employee_update(viewer, now, values)
-        return await EmploymentEvent.create(
-            employee_id=employee.id,
-            kind=kind,
-            effective_date=effective_date,
-            from_unit_id=now.unit_id,
-            to_unit_id=values["unit_id"],
-            from_position_id=now.position_id,
-            to_position_id=values.get("position_id", now.position_id),
-            note=(note or "").strip()[:255] or None,
-            actor_username=viewer.username,
-        )
+        return await place(viewer, now, values, kind, effective_date, note)
+
+
+async def place(
+    viewer: Viewer,
+    now: Employee,
+    values: dict[str, Any],
+    kind: EventKind,
+    effective_date: date,
+    note: str | None = None,
+) -> EmploymentEvent:
+    """In the caller's transaction, with the employee's row locked (`now`): the new place
+    written as a new version and to the audit trail, and the event (also for a transfer
+    approved through the engine, people/lifecycle.py)."""
+    await versions.write(Employee, now.id, now.version, values)
+    await audit.record_employee_update(viewer, now, values)
+    return await EmploymentEvent.create(
+        employee_id=now.id,
+        kind=kind,
+        effective_date=effective_date,
+        from_unit_id=now.unit_id,
+        to_unit_id=values["unit_id"],
+        from_position_id=now.position_id,
+        to_position_id=values.get("position_id", now.position_id),
+        note=(note or "").strip()[:255] or None,
+        actor_username=viewer.username,
+    )
 
 
 async def _locked(viewer: Viewer, read: Employee, expected_version: int | None) -> Employee:

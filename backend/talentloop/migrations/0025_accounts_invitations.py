@@ -6,7 +6,7 @@ from tortoise.indexes import Index
 
 # Issue 19: accounts made by HR, with an invitation link or an initial password to change.
 class Migration(migrations.Migration):
-    dependencies = [('talentloop', '0019_skills_recruitment_guards')]
+    dependencies = [('talentloop', '0024_languages')]
 
     initial = False
 

@@ -49,7 +49,7 @@ async def unkey_titles(apps, schema_editor) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("talentloop", "0019_skills_recruitment_guards")]
+    dependencies = [("talentloop", "0023_role_grants")]
 
     initial = False
 

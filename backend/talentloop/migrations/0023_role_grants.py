@@ -23,7 +23,7 @@ async def drop_grants(apps, schema_editor) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [('talentloop', '0019_skills_recruitment_guards')]
+    dependencies = [('talentloop', '0022_policy_tables')]
 
     initial = False
 

@@ -8,7 +8,7 @@ from tortoise import fields
 # Issue 19 (3): the work calendar's days entered by HQ HR (a year's State Council notice before
 # the chinese-calendar package has it, and the company's own days).
 class Migration(migrations.Migration):
-    dependencies = [('talentloop', '0019_skills_recruitment_guards')]
+    dependencies = [('talentloop', '0021_lifecycle')]
 
     initial = False
 
