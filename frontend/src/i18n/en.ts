@@ -1151,6 +1151,9 @@ const en: Messages = {
     totals: { headcount: 'Payslips', gross: 'Gross', tax: 'Tax', net: 'Net', employer: 'Employer contributions' },
   },
   policy: {
+    yearLabel: 'Year',
+    dateLabel: 'Date',
+    kindLabel: 'Kind of day',
     saved: 'Saved',
     newCity: 'Add a city',
     newVersion: 'New version from a month',

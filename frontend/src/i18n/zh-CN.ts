@@ -1149,6 +1149,9 @@ const zhCN = {
     totals: { headcount: '人数', gross: '应发', tax: '个税', net: '实发', employer: '单位缴纳' },
   },
   policy: {
+    yearLabel: '年份',
+    dateLabel: '日期',
+    kindLabel: '日期类型',
     saved: '已保存',
     newCity: '新增城市',
     newVersion: '新版本（自某月起）',
