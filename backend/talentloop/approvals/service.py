@@ -46,7 +46,7 @@ from tortoise.expressions import Q, Subquery
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
-from talentloop.access.policy import Operation, Viewer
+from talentloop.access.policy import ROLE_TEMPLATES, Operation, Viewer
 from talentloop.access.viewer import viewer_for_user
 from talentloop.accounts.models import Role, RoleGrant, User
 from talentloop.approvals.models import (
@@ -264,10 +264,13 @@ async def _resolve(
     # or (no scope set: derived from the employee's unit or branch) an employee in its branch.
     paths = [u.path for u in await OrgUnit.filter(id__in=chain)]
     branch = await _branch_of(unit)
-    holders = RoleGrant.filter(role=role).filter(
-        Q(scope_unit__path__in=paths)
-        | Q(scope_unit_id=None, user__employee__unit__path__startswith=branch.path)
+    # A company-wide role (HQ HR, the boss) with no scope set holds it everywhere.
+    unscoped = (
+        Q(scope_unit_id=None)
+        if ROLE_TEMPLATES[role].default_scope == "company"
+        else Q(scope_unit_id=None, user__employee__unit__path__startswith=branch.path)
     )
+    holders = RoleGrant.filter(role=role).filter(Q(scope_unit__path__in=paths) | unscoped)
     candidates = User.filter(
         id__in=Subquery(holders.values("user_id")), is_active=True
     ).prefetch_related("employee__unit", "scope_unit")
