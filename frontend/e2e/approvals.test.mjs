@@ -138,7 +138,7 @@ test("the flow editor shows the server's refusal on the field it is about", asyn
     await page.getByTestId('flow-save').click()
     const typeError = page.getByTestId('flow-type-item').locator('.el-form-item__error')
     await typeError.waitFor()
-    assert.match(await typeError.innerText(), /只能由总部人事编辑/)
+    assert.match(await typeError.innerText(), /只有总部人事可以修改/)
     assert.deepEqual(consoleErrors, [])
   })
   await withPage(async (page, { consoleErrors }) => {

@@ -112,6 +112,9 @@ test('branch HR (Shanghai) sees only Shanghai employees, a detail page, and Engl
     await page.reload()
     await page.getByText('Employee number', { exact: true }).waitFor()
     assert.ok(await page.getByText('Sign out').isVisible())
+    // The choice is kept on the server for this user: back to Chinese for the other tests.
+    await page.getByTestId('lang-zh-CN').click()
+    await page.waitForFunction(() => document.documentElement.lang === 'zh-CN')
 
     assert.deepEqual(consoleErrors, [])
   })

@@ -36,7 +36,7 @@ test('an employee asks for overtime on a phone and their manager approves it', a
     const card = page.getByTestId('approval-card').filter({ hasText: day })
     await card.waitFor()
     assert.match(await card.innerText(), /加班/)
-    assert.match(await card.getByTestId('approval-title').innerText(), /4\.5 h/)
+    assert.match(await card.getByTestId('approval-title').innerText(), /4\.5 小时/)
     await navTo(page, 'nav-leave')
     const waiting = page.getByTestId('overtime-to-decide').locator('li').filter({ hasText: day })
     await waiting.waitFor()

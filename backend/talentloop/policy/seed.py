@@ -25,8 +25,7 @@ TABLES = [
     (
         "上海", FROM_JULY_2025, "7460", "37302", "2690", "37302", D(1),
         "上海市人力资源和社会保障局：2025年度社会保险缴费基数上限 37,302 元、下限 7,460 元，"
-        "自2025年7月1日起执行。费率、公积金基数与比例、取整规则：demo data, check against the "
-        "city's notice.",
+        "自2025年7月1日起执行。费率、公积金基数与比例、取整规则：演示数据，请以本市通知核对。",
         [(Component.PENSION, "0.08", "0.16", "0"), (Component.MEDICAL, "0.02", "0.09", "0"),
          (Component.MATERNITY, "0", "0.01", "0"), (Component.UNEMPLOYMENT, "0.005", "0.005", "0"),
          (Component.INJURY, "0", "0.0026", "0"), (Component.HOUSING_FUND, "0.07", "0.07", "0")],
@@ -34,15 +33,15 @@ TABLES = [
     (
         "北京", FROM_JULY_2025, "7162", "35811", "2540", "35811", D(1),
         "北京市人力资源和社会保障局：2025年7月起社会保险缴费基数下限 7,162 元、上限 35,811 元；"
-        "职工医疗保险个人另缴大额医疗互助 3 元/月。单位费率、公积金下限与比例、取整规则：demo data, "
-        "check against the city's notice.",
+        "职工医疗保险个人另缴大额医疗互助 3 元/月。单位费率、公积金下限与比例、取整规则：演示数据，"
+        "请以本市通知核对。",
         [(Component.PENSION, "0.08", "0.16", "0"), (Component.MEDICAL, "0.02", "0.098", "3"),
          (Component.UNEMPLOYMENT, "0.005", "0.005", "0"), (Component.INJURY, "0", "0.004", "0"),
          (Component.HOUSING_FUND, "0.12", "0.12", "0")],
     ),
     (
         "深圳", FROM_JULY_2025, "4775", "27501", "2520", "44265", D("0.01"),
-        "深圳：demo data, check against the city's notice — 缴费基数 4,775–27,501 元"
+        "深圳：演示数据，请以本市通知核对 —— 缴费基数 4,775–27,501 元"
         "（广东省 2025 年度养老保险基数，未在此核实），公积金基数 2,520–44,265 元，费率均为示例。",
         [(Component.PENSION, "0.08", "0.15", "0"), (Component.MEDICAL, "0.02", "0.05", "0"),
          (Component.UNEMPLOYMENT, "0.003", "0.007", "0"), (Component.INJURY, "0", "0.0014", "0"),
@@ -59,10 +58,10 @@ TABLES = [
     # verified version in the app (社保公积金 → new version from a date) before paying.
     (
         "杭州", FROM_JANUARY_2026, "4812", "24930", "2490", "39530", D(1),
-        "杭州：UNVERIFIED placeholders — check against 杭州市人力资源和社会保障局's notice on the "
-        "2026 social insurance base and 杭州住房公积金管理中心's 2025/2026 bounds. Rates: pension "
-        "16 %/8 % (国办发〔2019〕13号), medical 9.5 %/2 % (maternity merged, 国办发〔2019〕10号), "
-        "unemployment 0.5 %/0.5 %, injury 0.2 % (industry class 1), housing fund 12 %/12 %.",
+        "杭州：未经核实的占位数据 —— 请以杭州市人力资源和社会保障局 2026 年度社会保险缴费基数通知、"
+        "杭州住房公积金管理中心 2025/2026 年度缴存基数上下限核对后新增版本。费率：养老 16 %/8 %"
+        "（国办发〔2019〕13号），医疗 9.5 %/2 %（生育保险并入，国办发〔2019〕10号），"
+        "失业 0.5 %/0.5 %，工伤 0.2 %（一类行业），住房公积金 12 %/12 %。",
         [(Component.PENSION, "0.08", "0.16", "0"), (Component.MEDICAL, "0.02", "0.095", "0"),
          (Component.UNEMPLOYMENT, "0.005", "0.005", "0"), (Component.INJURY, "0", "0.002", "0"),
          (Component.HOUSING_FUND, "0.12", "0.12", "0")],
