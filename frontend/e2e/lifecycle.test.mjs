@@ -102,7 +102,7 @@ test('branch HR transfers and terminates through approvals; the leaver cannot si
   // Someone of our own to transfer, so that no other test meets them.
   const mover = await ok(
     `mutation ($input: CreateEmployeeInput!) { createEmployee(input: $input) { employee { id } errors { field code } } }`,
-    { input: { employeeNumber: `E2E-T${Date.now() % 1_000_000}`, name: '调动测试', unitId: line.id, hireDate: '2025-03-01', status: 'ACTIVE' } },
+    { input: { employeeNumber: `E2E-T${Date.now() % 1_000_000}`, name: '调动测试', unitId: line.id, hireDate: '2025-03-01', status: 'ACTIVE', baseSalary: '8000' } },
     hr.accessToken,
   )
   assert.deepEqual(mover.createEmployee.errors, [])
