@@ -157,7 +157,7 @@ test("the flow editor shows the server's refusal on the field it is about", asyn
     await page.getByTestId('flow-save').click()
     const stepsError = page.getByTestId('flow-steps-error')
     await stepsError.waitFor()
-    assert.match(await stepsError.innerText(), /no condition/)
+    assert.match(await stepsError.innerText(), /不设条件/)
     assert.equal(await step.getByTestId('flow-step-error').count(), 0)
     assert.deepEqual(consoleErrors, [])
   })
