@@ -43,10 +43,7 @@ def schema_mutations() -> set[str]:
 def spa_mutations() -> set[str]:
     used: set[str] = set()
     for path in sorted((ROOT / "frontend" / "src").rglob("*")):
-        if (
-            path.suffix not in {".ts", ".vue"}
-            or "gql" in path.relative_to(ROOT).parts[2:3]
-        ):
+        if path.suffix not in {".ts", ".vue"} or "gql" in path.relative_to(ROOT).parts[2:3]:
             continue
         for body in DOCUMENT.findall(path.read_text(encoding="utf-8")):
             for definition in parse(body).definitions:
