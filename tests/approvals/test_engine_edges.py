@@ -10,14 +10,11 @@ The request types' effects are replaced by a recorder: these tests are about the
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
-from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from datetime import timedelta
 
 import pytest
 
 from talentloop.access.policy import Viewer
-from talentloop.access.viewer import viewer_for_user
 from talentloop.accounts.models import Role
 from talentloop.approvals import flows
 from talentloop.approvals import service as approvals
@@ -33,79 +30,22 @@ from talentloop.approvals.models import (
     Delegation,
     EventKind,
     RequestType,
-    StepMode,
     TaskStatus,
 )
 from talentloop.audit.models import AuditEntry
-from talentloop.errors import ErrorCode, ServiceError
+from talentloop.errors import ErrorCode
+from tests.approvals.conftest import (
+    NOW,
+    TODAY,
+    Decided,
+    approvers_of,
+    named,
+    refused,
+    sh_flow,
+    submit_on,
+    viewer_of,
+)
 from tests.support import World, add_person, add_user
-
-# A day that is not the machine's today: whatever reads the clock instead of `now` shows.
-NOW = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)  # Monday 10:00 in China
-TODAY = date(2026, 3, 2)
-
-Decided = list[tuple[int, bool, str | None]]
-
-
-@pytest.fixture
-def decided(monkeypatch: pytest.MonkeyPatch) -> Decided:
-    calls: Decided = []
-
-    async def record(request: ApprovalRequest, approved: bool, viewer: Viewer) -> None:
-        calls.append((request.id, approved, viewer.username))
-
-    for request_type in RequestType:
-        monkeypatch.setitem(approvals._EFFECTS, request_type, record)
-        monkeypatch.delitem(approvals._PROGRESS, request_type, raising=False)
-    return calls
-
-
-async def _as(w: World, username: str) -> Viewer:
-    return await viewer_for_user(w.users[username])
-
-
-async def _flow(w: World, request_type: RequestType, *steps: dict[str, object]) -> ApprovalFlow:
-    """A flow on Shanghai of one "all" stage of these steps."""
-    flow = await ApprovalFlow.create(request_type=request_type, unit_id=w.units["SH"].id)
-    for step in steps:
-        await ApprovalStep.create(flow_id=flow.id, position=0, mode=StepMode.ALL, **step)
-    return flow
-
-
-def _user(w: World, username: str) -> dict[str, object]:
-    return {"rule": ApproverRule.USER, "user_id": w.users[username].id}
-
-
-async def _submit(
-    w: World,
-    request_type: RequestType,
-    *,
-    requester: str,
-    about: str | None,
-    unit: str = "SH-SALES-1",
-    subject_id: int = 4711,
-) -> ApprovalRequest:
-    return await approvals.submit(
-        await _as(w, requester),
-        request_type,
-        subject_id=subject_id,
-        unit=w.units[unit],
-        employee_id=w.people[about].id if about else None,
-        title="engine edges",
-        now=NOW,
-    )
-
-
-async def _approvers(request: ApprovalRequest) -> list[int]:
-    tasks = await ApprovalTask.filter(request_id=request.id).order_by("id")
-    return [t.approver_id for t in tasks]
-
-
-async def _refused(call: Awaitable[Any], code: ErrorCode, field: str | None = "id") -> None:
-    with pytest.raises(ServiceError) as raised:
-        await call
-    assert [(e.code, e.field) for e in raised.value.errors] == [(code, field)]
-
 
 # --- the request's own people ----------------------------------------------------------------
 
@@ -115,8 +55,8 @@ async def test_a_requester_without_an_employee_record_is_left_out_and_decides_no
 ) -> None:
     w = world
     await add_user(w, "hq_hr_desk", Role.HQ_HR, None)  # an HQ HR account of no one employed
-    export = await _submit(w, RequestType.DATA_EXPORT, requester="hq_hr_desk", about=None)
-    assert await _approvers(export) == [w.users["hq_hr"].id]
+    export = await submit_on(w, RequestType.DATA_EXPORT, requester="hq_hr_desk", about=None)
+    assert await approvers_of(export) == [w.users["hq_hr"].id]
     # Acting for the approver does not let them decide their own request either.
     await Delegation.create(
         from_user_id=w.users["hq_hr"].id,
@@ -124,8 +64,8 @@ async def test_a_requester_without_an_employee_record_is_left_out_and_decides_no
         start_date=TODAY,
         end_date=TODAY,
     )
-    desk = await _as(w, "hq_hr_desk")
-    await _refused(approvals.decide(desk, export.id, approve=True, now=NOW), ErrorCode.FORBIDDEN)
+    desk = await viewer_of(w, "hq_hr_desk")
+    await refused(approvals.decide(desk, export.id, approve=True, now=NOW), ErrorCode.FORBIDDEN)
     task = await ApprovalTask.get(request_id=export.id)
     assert task.status is TaskStatus.PENDING
     assert decided == []
@@ -137,26 +77,30 @@ async def test_a_second_account_of_the_requester_or_the_subject_never_approves(
     w = world
     # Shanghai's HR person also holds a manager's account; HR asks, naming that account.
     await add_user(w, "sh_hr_as_manager", Role.MANAGER, "sh_hr_person", "SH")
-    await _flow(w, RequestType.PAY_RESTORE, _user(w, "sh_hr_as_manager"))
-    asked = await _submit(w, RequestType.PAY_RESTORE, requester="branch_hr", about="sh_rep")
-    assert await _approvers(asked) == [w.users["hq_hr"].id]  # left out: HQ HR instead
+    await sh_flow(w, RequestType.PAY_RESTORE, named(w, "sh_hr_as_manager"))
+    asked = await submit_on(w, RequestType.PAY_RESTORE, requester="branch_hr", about="sh_rep")
+    assert await approvers_of(asked) == [w.users["hq_hr"].id]  # left out: HQ HR instead
     # The person a request is about, through their own account, never approves it either.
     await ApprovalFlow.all().delete()
-    await _flow(w, RequestType.PAY_RESTORE, _user(w, "manager"))
-    about = await _submit(
-        w, RequestType.PAY_RESTORE, requester="branch_hr", about="sh_sales_head", subject_id=2
+    await sh_flow(w, RequestType.PAY_RESTORE, named(w, "manager"))
+    about = await submit_on(
+        w,
+        RequestType.PAY_RESTORE,
+        requester="branch_hr",
+        about="sh_sales_head",
+        subject_id=2,
     )
-    assert await _approvers(about) == [w.users["hq_hr"].id]
+    assert await approvers_of(about) == [w.users["hq_hr"].id]
     # Nor does a requester their own step names.
-    mine = await _submit(
+    mine = await submit_on(
         w, RequestType.PAY_RESTORE, requester="manager", about="sh_rep", subject_id=3
     )
-    assert await _approvers(mine) == [w.users["hq_hr"].id]
+    assert await approvers_of(mine) == [w.users["hq_hr"].id]
     # Anyone else the step names does.
-    other = await _submit(
+    other = await submit_on(
         w, RequestType.PAY_RESTORE, requester="branch_hr", about="sh_rep", subject_id=4
     )
-    assert await _approvers(other) == [w.users["manager"].id]
+    assert await approvers_of(other) == [w.users["manager"].id]
 
 
 # --- whom the rules find -------------------------------------------------------------------------
@@ -170,14 +114,16 @@ async def test_the_branch_head_of_a_unit_without_a_branch_is_the_company_s_head(
     w.units["ACME"].manager = w.people["ceo"]
     await w.units["ACME"].save(update_fields=["manager_id"])
     # A request at the company itself: no branch above it, its own head.
-    top = await _submit(w, RequestType.PAY_RESTORE, requester="hq_hr", about="sh_rep", unit="ACME")
-    assert await _approvers(top) == [w.users["executive"].id]
+    top = await submit_on(
+        w, RequestType.PAY_RESTORE, requester="hq_hr", about="sh_rep", unit="ACME"
+    )
+    assert await approvers_of(top) == [w.users["executive"].id]
     # At HQ-HR: the HQ branch has no head, so one unit up, the company's (index 0 of the chain).
-    hq = await _submit(
+    hq = await submit_on(
         w, RequestType.PAY_RESTORE, requester="branch_hr", about="sh_rep", unit="HQ-HR",
         subject_id=2,
     )  # fmt: skip
-    assert await _approvers(hq) == [w.users["executive"].id]
+    assert await approvers_of(hq) == [w.users["executive"].id]
 
 
 async def test_a_role_rule_finds_active_users_whose_scope_covers_the_unit(
@@ -191,34 +137,34 @@ async def test_a_role_rule_finds_active_users_whose_scope_covers_the_unit(
     await former.save(update_fields=["is_active"])
     await add_person(w, "prod_lead", "SH-PROD", "ceo")
     await add_user(w, "prod_manager", Role.MANAGER, "prod_lead")
-    await _flow(w, RequestType.PAY_RESTORE, {"rule": ApproverRule.ROLE, "role": Role.BRANCH_HR})
-    hr = await _submit(w, RequestType.PAY_RESTORE, requester="hq_hr", about="sh_rep")
-    assert await _approvers(hr) == [w.users["branch_hr"].id]
+    await sh_flow(w, RequestType.PAY_RESTORE, {"rule": ApproverRule.ROLE, "role": Role.BRANCH_HR})
+    hr = await submit_on(w, RequestType.PAY_RESTORE, requester="hq_hr", about="sh_rep")
+    assert await approvers_of(hr) == [w.users["branch_hr"].id]
     await ApprovalFlow.all().delete()
-    await _flow(w, RequestType.PAY_RESTORE, {"rule": ApproverRule.ROLE, "role": Role.MANAGER})
-    prod = await _submit(
+    await sh_flow(w, RequestType.PAY_RESTORE, {"rule": ApproverRule.ROLE, "role": Role.MANAGER})
+    prod = await submit_on(
         w, RequestType.PAY_RESTORE, requester="hq_hr", about="sh_worker", unit="SH-PROD",
         subject_id=2,
     )  # fmt: skip
-    assert await _approvers(prod) == [w.users["prod_manager"].id]
+    assert await approvers_of(prod) == [w.users["prod_manager"].id]
     # In sales, the production manager sees the unit (their branch's directory), but their
     # scope is production: only the sales manager is found.
-    sales = await _submit(
+    sales = await submit_on(
         w, RequestType.PAY_RESTORE, requester="hq_hr", about="sh_rep", subject_id=3
     )
-    assert await _approvers(sales) == [w.users["manager"].id]
+    assert await approvers_of(sales) == [w.users["manager"].id]
     # HQ HR by role, beside a named approver: both (HQ HR's scope is the whole company).
     await ApprovalFlow.all().delete()
-    await _flow(
+    await sh_flow(
         w,
         RequestType.PAY_RESTORE,
-        _user(w, "manager"),
+        named(w, "manager"),
         {"rule": ApproverRule.ROLE, "role": Role.HQ_HR},
     )
-    both = await _submit(
+    both = await submit_on(
         w, RequestType.PAY_RESTORE, requester="branch_hr", about="sh_rep", subject_id=4
     )
-    assert await _approvers(both) == [w.users["manager"].id, w.users["hq_hr"].id]
+    assert await approvers_of(both) == [w.users["manager"].id, w.users["hq_hr"].id]
 
 
 async def test_a_last_stage_that_finds_nobody_ends_on_the_approvals_before_it(
@@ -227,16 +173,21 @@ async def test_a_last_stage_that_finds_nobody_ends_on_the_approvals_before_it(
     w = world
     # The manager, then HQ HR; the only HQ HR asks, so the second stage finds nobody and is
     # skipped: the manager's approval is the request's.
-    flow = await _flow(w, RequestType.PAY_RESTORE, _user(w, "manager"))
+    flow = await sh_flow(w, RequestType.PAY_RESTORE, named(w, "manager"))
     await ApprovalStep.create(flow_id=flow.id, position=1, rule=ApproverRule.HQ_HR)
-    request = await _submit(w, RequestType.PAY_RESTORE, requester="hq_hr", about="sh_rep")
-    done = await approvals.decide(await _as(w, "manager"), request.id, approve=True, now=NOW)
+    request = await submit_on(w, RequestType.PAY_RESTORE, requester="hq_hr", about="sh_rep")
+    done = await approvals.decide(await viewer_of(w, "manager"), request.id, approve=True, now=NOW)
     assert (done.status, done.decided_at) == (ApprovalStatus.APPROVED, NOW)
     assert decided == [(request.id, True, "system")]
     # Another request that meets nobody at all is rejected: the approval of another request
     # does not count for it.
-    nobody = await _submit(
-        w, RequestType.PAY_RESTORE, requester="hq_hr", about=None, unit="HQ", subject_id=2
+    nobody = await submit_on(
+        w,
+        RequestType.PAY_RESTORE,
+        requester="hq_hr",
+        about=None,
+        unit="HQ",
+        subject_id=2,
     )
     assert nobody.status is ApprovalStatus.REJECTED
     assert decided[-1] == (nobody.id, False, "system")
@@ -252,15 +203,15 @@ async def test_an_approval_that_opens_the_next_stage_tells_the_type_who_decided(
         heard.append((request.id, request.stage, viewer.username))
 
     monkeypatch.setitem(approvals._PROGRESS, RequestType.PAY_RESTORE, progress)
-    flow = await _flow(w, RequestType.PAY_RESTORE, _user(w, "manager"))
+    flow = await sh_flow(w, RequestType.PAY_RESTORE, named(w, "manager"))
     await ApprovalStep.create(
         flow_id=flow.id, position=1, rule=ApproverRule.USER, user_id=w.users["hq_hr"].id
     )
-    request = await _submit(w, RequestType.PAY_RESTORE, requester="branch_hr", about="sh_rep")
-    await approvals.decide(await _as(w, "manager"), request.id, approve=True, now=NOW)
+    request = await submit_on(w, RequestType.PAY_RESTORE, requester="branch_hr", about="sh_rep")
+    await approvals.decide(await viewer_of(w, "manager"), request.id, approve=True, now=NOW)
     assert heard == [(request.id, 1, "manager")]
     # The last stage's approval ends the request: the effect, no progress.
-    await approvals.decide(await _as(w, "hq_hr"), request.id, approve=True, now=NOW)
+    await approvals.decide(await viewer_of(w, "hq_hr"), request.id, approve=True, now=NOW)
     assert heard == [(request.id, 1, "manager")]
     assert decided == [(request.id, True, "hq_hr")]
 
@@ -270,7 +221,7 @@ async def test_a_request_s_title_keeps_its_first_255_characters(
 ) -> None:
     w = world
     request = await approvals.submit(
-        await _as(w, "branch_hr"),
+        await viewer_of(w, "branch_hr"),
         RequestType.PAY_RESTORE,
         subject_id=1,
         unit=w.units["SH-SALES-1"],
@@ -290,8 +241,8 @@ async def test_an_export_s_stage_without_an_approver_is_rejected_at_that_stage(
     await ApprovalStep.create(flow_id=flow.id, position=0, rule=ApproverRule.ROLE,
                               role=Role.BRANCH_HR)  # fmt: skip
     await ApprovalStep.create(flow_id=flow.id, position=1, rule=ApproverRule.HQ_HR)
-    export = await _submit(w, RequestType.DATA_EXPORT, requester="hq_hr", about=None)
-    await approvals.decide(await _as(w, "branch_hr"), export.id, approve=True, now=NOW)
+    export = await submit_on(w, RequestType.DATA_EXPORT, requester="hq_hr", about=None)
+    await approvals.decide(await viewer_of(w, "branch_hr"), export.id, approve=True, now=NOW)
     events = await ApprovalEvent.filter(request_id=export.id).order_by("id")
     assert [(e.kind, e.stage) for e in events] == [
         (EventKind.SUBMITTED, None),
@@ -309,14 +260,14 @@ async def test_a_decision_is_written_at_its_time_with_the_comment_given(
     world: World, decided: Decided
 ) -> None:
     w = world
-    await _flow(w, RequestType.PAY_RESTORE, _user(w, "manager"))
-    manager = await _as(w, "manager")
-    approved = await _submit(w, RequestType.PAY_RESTORE, requester="branch_hr", about="sh_rep")
+    await sh_flow(w, RequestType.PAY_RESTORE, named(w, "manager"))
+    manager = await viewer_of(w, "manager")
+    approved = await submit_on(w, RequestType.PAY_RESTORE, requester="branch_hr", about="sh_rep")
     done = await approvals.decide(manager, approved.id, approve=True, now=NOW)
     assert (done.status, done.decided_at) == (ApprovalStatus.APPROVED, NOW)
     event = await ApprovalEvent.get(request_id=approved.id, kind=EventKind.APPROVED)
     assert event.comment == ""
-    rejected = await _submit(
+    rejected = await submit_on(
         w, RequestType.PAY_RESTORE, requester="branch_hr", about="sh_rep", subject_id=2
     )
     await approvals.decide(manager, rejected.id, approve=False, now=NOW)
@@ -329,12 +280,12 @@ async def test_cancelling_a_request_leaves_the_others_pending(
     world: World, decided: Decided
 ) -> None:
     w = world
-    await _flow(w, RequestType.PAY_RESTORE, _user(w, "manager"))
-    first = await _submit(w, RequestType.PAY_RESTORE, requester="branch_hr", about="sh_rep")
-    second = await _submit(
+    await sh_flow(w, RequestType.PAY_RESTORE, named(w, "manager"))
+    first = await submit_on(w, RequestType.PAY_RESTORE, requester="branch_hr", about="sh_rep")
+    second = await submit_on(
         w, RequestType.PAY_RESTORE, requester="branch_hr", about="sh_rep2", subject_id=2
     )
-    await approvals.cancel(await _as(w, "branch_hr"), RequestType.PAY_RESTORE, 4711)
+    await approvals.cancel(await viewer_of(w, "branch_hr"), RequestType.PAY_RESTORE, 4711)
     assert (await ApprovalRequest.get(id=first.id)).status is ApprovalStatus.CANCELLED
     assert (await ApprovalRequest.get(id=second.id)).status is ApprovalStatus.PENDING
     assert [t.status for t in await ApprovalTask.filter(request_id=second.id)] == [
@@ -344,8 +295,8 @@ async def test_cancelling_a_request_leaves_the_others_pending(
 
 async def test_delegations_count_on_the_day_asked_about(world: World, decided: Decided) -> None:
     w = world
-    await _flow(w, RequestType.PAY_RESTORE, _user(w, "manager"))
-    request = await _submit(w, RequestType.PAY_RESTORE, requester="branch_hr", about="sh_rep")
+    await sh_flow(w, RequestType.PAY_RESTORE, named(w, "manager"))
+    request = await submit_on(w, RequestType.PAY_RESTORE, requester="branch_hr", about="sh_rep")
     # The manager delegated to HQ HR for that day only (not the machine's today).
     await Delegation.create(
         from_user_id=w.users["manager"].id,
@@ -353,7 +304,7 @@ async def test_delegations_count_on_the_day_asked_about(world: World, decided: D
         start_date=TODAY,
         end_date=TODAY,
     )
-    hq = await _as(w, "hq_hr")
+    hq = await viewer_of(w, "hq_hr")
     assert [d.from_user_id for d in await approvals.delegators(hq, NOW)] == [w.users["manager"].id]
     assert await approvals.delegators(hq, NOW + timedelta(days=1)).count() == 0
     assert await approvals.holds_task(hq, request, NOW)
@@ -365,8 +316,8 @@ async def test_delegations_count_on_the_day_asked_about(world: World, decided: D
 async def test_who_sees_nobody_delegates_to_nobody(world: World) -> None:
     w = world
     await add_user(w, "nobody", Role.EMPLOYEE, None)  # no employee record: sees no one
-    nobody = await _as(w, "nobody")
-    await _refused(
+    nobody = await viewer_of(w, "nobody")
+    await refused(
         approvals.delegate(nobody, to_employee_id=w.people["sh_rep"].id, start=TODAY, end=TODAY),
         ErrorCode.NOT_FOUND,
         "toEmployeeId",
@@ -383,14 +334,22 @@ async def test_escalation_hands_each_request_to_every_hq_hr_not_holding_its_stag
     w = world
     await add_user(w, "hq_hr2", Role.HQ_HR, "ceo")
     # One "all" stage: the manager first, then HQ HR, both within a day, escalated to HQ HR.
-    await _flow(
+    await sh_flow(
         w,
         RequestType.PAY_RESTORE,
-        {**_user(w, "manager"), "deadline_hours": 24, "escalate_rule": ApproverRule.HQ_HR},
-        {**_user(w, "hq_hr"), "deadline_hours": 24, "escalate_rule": ApproverRule.HQ_HR},
+        {
+            **named(w, "manager"),
+            "deadline_hours": 24,
+            "escalate_rule": ApproverRule.HQ_HR,
+        },
+        {
+            **named(w, "hq_hr"),
+            "deadline_hours": 24,
+            "escalate_rule": ApproverRule.HQ_HR,
+        },
     )
-    first = await _submit(w, RequestType.PAY_RESTORE, requester="branch_hr", about="sh_rep")
-    second = await _submit(
+    first = await submit_on(w, RequestType.PAY_RESTORE, requester="branch_hr", about="sh_rep")
+    second = await submit_on(
         w, RequestType.PAY_RESTORE, requester="branch_hr", about="sh_rep2", subject_id=2
     )
     # HQ HR's own tasks are not overdue yet: only the manager's are.
@@ -415,9 +374,11 @@ async def test_escalation_hands_each_request_to_every_hq_hr_not_holding_its_stag
 # --- the audit of a flow ---------------------------------------------------------------------------------
 
 
-async def test_a_saved_flow_is_audited_under_its_id_with_its_escalation(world: World) -> None:
+async def test_a_saved_flow_is_audited_under_its_id_with_its_escalation(
+    world: World,
+) -> None:
     w = world
-    hr = await _as(w, "branch_hr")
+    hr = await viewer_of(w, "branch_hr")
     step = StepInput(
         position=0,
         rule=ApproverRule.MANAGER,
@@ -425,11 +386,19 @@ async def test_a_saved_flow_is_audited_under_its_id_with_its_escalation(world: W
         escalate_rule=ApproverRule.BRANCH_HEAD,
     )
     flow = await flows.save_flow(
-        hr, request_type=RequestType.LEAVE, unit_id=w.units["SH"].id, name="leave", steps=[step]
+        hr,
+        request_type=RequestType.LEAVE,
+        unit_id=w.units["SH"].id,
+        name="leave",
+        steps=[step],
     )
     assert flow is not None
     await flows.save_flow(
-        hr, request_type=RequestType.LEAVE, unit_id=w.units["SH"].id, name="again", steps=[step]
+        hr,
+        request_type=RequestType.LEAVE,
+        unit_id=w.units["SH"].id,
+        name="again",
+        steps=[step],
     )
     entries = await AuditEntry.filter(subject_type="ApprovalFlow").order_by("id")
     assert [e.subject_id for e in entries] == [flow.id, flow.id]
