@@ -579,6 +579,8 @@ QUERIES: dict[str, QueryAccess] = {
     # one row per posting (and source) with candidates: the postings the viewer reads
     "recruitmentFunnel": _q(Read.LIST, "Posting"),
     "myInterviews": _q(Read.VIEWER),
+    # counts of what each page shows the viewer (their tasks, their scope's figures)
+    "workbench": _q(Read.VIEWER),
     "employeeOnboarding": _q(Read.PERSON, argument="employeeId", reach=Reach.WORK),
     "positionSalaryStructures": _q(Read.ROLES, roles=HR),
     "socialInsuranceTables": _q(Read.ROLES, roles=HR),
