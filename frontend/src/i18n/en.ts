@@ -23,6 +23,7 @@ const en: Messages = {
     en: 'English',
   },
   nav: {
+    workbench: 'Workbench',
     accounts: 'Accounts',
     recruitment: 'Recruitment',
     myInterviews: 'My interviews',
@@ -374,6 +375,40 @@ const en: Messages = {
     close: 'Close',
     empty: 'Not recorded',
     hidden: 'It is hidden again when you close this dialog.',
+  },
+  workbench: {
+    pending: 'Waiting for me',
+    total: '{n} in all',
+    pendingCount: '{n} waiting',
+    figures: 'Key figures',
+    items: {
+      APPROVALS: 'Approvals to decide',
+      RATINGS: '360° ratings to give',
+      ASSESSMENTS: 'KPI breaches to assess',
+      INTERVIEWS: 'Interviews to hold',
+      SCORECARDS: 'Scorecards due',
+      CONTRACTS: 'Contracts ending within 30 days',
+      PROBATIONS: 'Probations ending within 30 days',
+      MISSING_PUNCHES: 'My days with a missing punch this month',
+      TEAM_MISSING_PUNCHES: 'People with a missing punch this month',
+      SKILL_TESTS: 'Skill tests not yet taken',
+      ENROLMENTS: 'Courses in progress',
+    },
+    figureNames: {
+      HEADCOUNT: 'Headcount',
+      OPEN_REQUISITIONS: 'Open requisitions',
+      ON_LEAVE: 'On leave this month',
+      KPI_AT_RISK: 'People with a KPI breach',
+      PAY_SUSPENSIONS: 'Performance pay suspended',
+    },
+    empty: {
+      none: 'Nothing is waiting for you.',
+      forbidden: 'Nothing here is yours to handle (your account has no such permission).',
+    },
+    emptyHint: {
+      none: 'New approvals, ratings and interviews show here, and their counts in the menu.',
+      forbidden: 'To handle approvals or HR work, ask HQ HR to grant you a role.',
+    },
   },
   noAccess: {
     title: 'No access',

@@ -21,6 +21,7 @@ const zhCN = {
     en: 'English',
   },
   nav: {
+    workbench: '工作台',
     accounts: '账号',
     recruitment: '招聘',
     myInterviews: '我的面试',
@@ -372,6 +373,40 @@ const zhCN = {
     close: '关闭',
     empty: '未登记',
     hidden: '关闭对话框后将不再显示。',
+  },
+  workbench: {
+    pending: '待我处理',
+    total: '共 {n} 项',
+    pendingCount: '{n} 项待处理',
+    figures: '关键指标',
+    items: {
+      APPROVALS: '待我审批',
+      RATINGS: '待我评价（360°）',
+      ASSESSMENTS: '待评估的绩效预警',
+      INTERVIEWS: '待我面试',
+      SCORECARDS: '待交面试评分',
+      CONTRACTS: '30 天内到期的合同',
+      PROBATIONS: '30 天内结束的试用期',
+      MISSING_PUNCHES: '本月我的缺卡天数',
+      TEAM_MISSING_PUNCHES: '本月有缺卡的下属人数',
+      SKILL_TESTS: '未完成的技能测评',
+      ENROLMENTS: '学习中的课程',
+    },
+    figureNames: {
+      HEADCOUNT: '在职人数',
+      OPEN_REQUISITIONS: '在招需求',
+      ON_LEAVE: '本月请假人数',
+      KPI_AT_RISK: 'KPI 预警人数',
+      PAY_SUSPENSIONS: '暂停中的绩效工资',
+    },
+    empty: {
+      none: '目前没有待处理的事项。',
+      forbidden: '你的账号没有需要处理的事项类型（没有这方面的权限）。',
+    },
+    emptyHint: {
+      none: '新的审批、评价或面试来了会显示在这里，菜单上也会标出数量。',
+      forbidden: '如需处理审批或人事事务，请联系总部人事为你授予相应角色。',
+    },
   },
   noAccess: {
     title: '无权访问',
