@@ -186,3 +186,22 @@ async def test_the_workbench_takes_the_same_statements_for_many_people(
             end_date=date.today() + timedelta(days=5), signed_on=date(2023, 3, 1),
         )  # fmt: skip
     assert await count() == few
+
+
+async def test_a_unit_says_whether_its_emptiness_is_a_matter_of_permission(
+    api: Api, world: World
+) -> None:
+    query = "{ orgUnits { code readsWork } }"
+    manager = {
+        u["code"]: u["readsWork"]
+        for u in (await api.data(query, as_=world.users["manager"]))["orgUnits"]
+    }
+    # the team lead reads SH-SALES at WORK, and sees the rest of the branch's directory only
+    assert manager["SH-SALES"] and manager["SH-SALES-1"]
+    assert manager["SH"]  # above their unit: part of it is theirs
+    assert manager["SH-PROD"] is False and manager["SH-HR"] is False
+    hr = {
+        u["code"]: u["readsWork"]
+        for u in (await api.data(query, as_=world.users["branch_hr"]))["orgUnits"]
+    }
+    assert hr["SH-PROD"] and "BJ" not in hr

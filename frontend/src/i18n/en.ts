@@ -443,6 +443,7 @@ const en: Messages = {
     name: 'Name',
     detailTitle: 'Details for {month}',
     noData: 'No data for this month',
+    noPermission: "You may not read this unit's performance: choose a unit you are responsible for",
     noSeries: 'No data for this unit in this period',
     drillHint: 'Click a unit below to see its breakdown',
     summary: '{month} total',

@@ -441,6 +441,7 @@ const zhCN = {
     name: '名称',
     detailTitle: '{month} 明细',
     noData: '该月没有数据',
+    noPermission: '你没有查看该单位绩效的权限：请选择你负责的单位',
     noSeries: '该单位在此期间没有数据',
     drillHint: '点击下级单位查看其明细',
     summary: '{month} 合计',
