@@ -3,7 +3,7 @@
 // an empty workbench that says why.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { apiLogin, gql, uiLogin, withPage } from './helpers.mjs'
+import { BASE_URL, apiLogin, gql, uiLogin, withPage } from './helpers.mjs'
 
 const ROLES = ['admin', 'hr.hq', 'hr.shanghai', 'manager.shanghai.sales', 'head.shanghai', 'employee.shanghai.sales', 'boss']
 const QUERY = '{ workbench { items { kind count link } figures { kind value link } } }'
@@ -62,4 +62,21 @@ test('the key figures are for those who lead: HR, managers and the boss, not an 
   for (const username of ['hr.hq', 'manager.shanghai.sales', 'boss']) {
     assert.ok((await figuresOf(username)).includes('HEADCOUNT'), username)
   }
+})
+
+test('a team lead looking at a unit they may not read is told so, not that it has no data', async () => {
+  const { accessToken } = await apiLogin('manager.shanghai.sales')
+  const { data } = await gql('{ orgUnits { id readsWork } }', {}, accessToken)
+  const other = data.orgUnits.find((u) => !u.readsWork)
+  assert.ok(other, 'a unit the team lead sees in the directory only')
+  await withPage(async (page, { consoleErrors }) => {
+    await uiLogin(page, 'manager.shanghai.sales')
+    await page.goto(`${BASE_URL}/dashboard?unit=${encodeURIComponent(other.id)}`)
+    await page.locator(`[data-testid="trend-chart"][data-unit-id="${other.id}"][data-loading="false"]`).waitFor()
+    await page.locator('[data-testid="trend-empty"], [data-testid="breakdown-empty"]').first().waitFor()
+    assert.equal(await page.locator('[data-testid$="-empty"][data-reason="none"]').count(), 0)
+    assert.ok((await page.locator('[data-testid$="-empty"][data-reason="forbidden"]').count()) > 0)
+    assert.equal(await page.getByText('该单位在此期间没有数据').count(), 0)
+    assert.deepEqual(consoleErrors, [])
+  })
 })
