@@ -205,3 +205,22 @@ async def test_a_unit_says_whether_its_emptiness_is_a_matter_of_permission(
         for u in (await api.data(query, as_=world.users["branch_hr"]))["orgUnits"]
     }
     assert hr["SH-PROD"] and "BJ" not in hr
+
+
+async def test_people_on_leave_this_month_are_counted_once_within_the_scope(world: World) -> None:
+    from talentloop.attendance.models import LeaveRequest, LeaveStatus, LeaveType
+
+    for person, start, status in [
+        ("sh_rep", date(2026, 3, 2), LeaveStatus.APPROVED),
+        ("sh_rep", date(2026, 3, 20), LeaveStatus.APPROVED),  # the same person again
+        ("sh_rep2", date(2026, 3, 5), LeaveStatus.PENDING),  # not yet decided
+        ("sh_worker", date(2026, 2, 27), LeaveStatus.APPROVED),  # into March
+        ("bj_rep", date(2026, 4, 1), LeaveStatus.APPROVED),  # another month
+    ]:
+        await LeaveRequest.create(
+            employee=world.people[person], leave_type=LeaveType.PERSONAL, start_date=start,
+            end_date=start + timedelta(days=2), days=3, status=status,
+        )  # fmt: skip
+    assert (await _bench(world, "manager"))[1]["onLeave"] == 1  # sh_rep, in their unit
+    assert (await _bench(world, "branch_hr"))[1]["onLeave"] == 2  # and sh_worker
+    assert (await _bench(world, "bj_hr"))[1]["onLeave"] == 0

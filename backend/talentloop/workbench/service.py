@@ -110,12 +110,11 @@ async def _figures(viewer: Viewer, today: date, offered: set[str]) -> list[WorkI
     on_leave = (
         attendance.visible_leave_requests(viewer)
         .filter(status=LeaveStatus.APPROVED, start_date__lte=days[-1], end_date__gte=days[0])
-        .distinct()
         .values_list("employee_id", flat=True)
     )
     link = "/attendance-sheet" if "attendanceSheet" in offered else "/leave"
     figures.append(WorkItem("onLeave", len(set(await on_leave)), link))
-    at_risk = triggers.open_requests(viewer).distinct().values_list("employee_id", flat=True)
+    at_risk = triggers.open_requests(viewer).values_list("employee_id", flat=True)
     figures.append(WorkItem("kpiAtRisk", len(set(await at_risk)), "/dashboard"))
     suspended = [
         s for s in await pay.list_suspensions(viewer) if s.status != SuspensionStatus.RESTORED
