@@ -69,8 +69,8 @@ test('an expired access token is refreshed once; a dead refresh token leads to s
 test('sign out revokes the refresh token', async () => {
   await withPage(async (page) => {
     await uiLogin(page, 'employee.shanghai.sales')
-    // An employee starts on their own record.
-    await page.getByTestId('employee-profile').waitFor()
+    // Everyone starts on their workbench.
+    await page.getByTestId('workbench').waitFor()
     const refreshToken = await page.evaluate(() => localStorage.getItem('talentloop.refreshToken'))
     await page.getByTestId('sign-out').click()
     await page.waitForURL(/\/login/)
@@ -85,7 +85,7 @@ test('sign out revokes the refresh token', async () => {
 test('the change-password dialog shows the server\'s answer beside the field', async () => {
   await withPage(async (page) => {
     await uiLogin(page, 'employee.shanghai.sales')
-    await page.getByTestId('employee-profile').waitFor()
+    await page.getByTestId('workbench').waitFor()
     await page.getByTestId('change-password').click()
     const dialog = page.getByTestId('change-password-dialog')
     await dialog.getByTestId('password-current').fill('not-my-password')

@@ -222,7 +222,7 @@ test('an employee sees their own radar and gaps, and cannot open the capability 
 
   await withPage(async (page, { consoleErrors }) => {
     await uiLogin(page, 'employee.shanghai.sales')
-    await page.getByTestId('employee-profile').waitFor()
+    await page.getByTestId('workbench').waitFor()
     await page.getByTestId('nav-my-capabilities').first().waitFor({ state: 'attached' })
     for (const entry of ['nav-capability-analysis', 'nav-competencies', 'nav-assessments']) {
       assert.equal(await page.getByTestId(entry).count(), 0, `${entry} is not offered to an employee`)

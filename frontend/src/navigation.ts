@@ -40,6 +40,7 @@ import {
   Wallet,
 } from '@element-plus/icons-vue'
 import type { Feature } from './access'
+import type { WorkItemKind } from './gql/graphql'
 
 export interface NavItem {
   /** The page's path, also its test id: `nav-${path without the leading slash}`. */
@@ -48,6 +49,8 @@ export interface NavItem {
   /** i18n key of the label. */
   label: string
   feature?: Feature
+  /** The workbench items whose counts (summed) the menu shows beside the entry. */
+  count?: WorkItemKind[]
 }
 
 export interface NavGroup {
@@ -57,19 +60,20 @@ export interface NavGroup {
 }
 
 /**
- * 工作台 holds one's own record and the to-dos other people give one (approvals, ratings,
- * interviews) until a workbench page exists; one's own pages of a domain (my attendance, my
- * payslips, …) sit in that domain's group, beside the HR pages of it.
+ * 工作台 holds the workbench (what needs one now, with counts), one's own record and the to-dos
+ * other people give one (approvals, ratings, interviews), each with its count; one's own pages of
+ * a domain (my attendance, my payslips, …) sit in that domain's group, beside the HR pages of it.
  */
 export const NAV_GROUPS: NavGroup[] = [
   {
     key: 'workbench',
     icon: DataBoard,
     items: [
+      { path: '/workbench', icon: DataBoard, label: 'nav.workbench' },
       { path: '/me', icon: User, label: 'nav.me' },
-      { path: '/approvals', icon: Stamp, label: 'nav.approvals', feature: 'approvals' },
-      { path: '/my-reviews', icon: EditPen, label: 'nav.myReviews', feature: 'myReviews' },
-      { path: '/my-interviews', icon: ChatDotRound, label: 'nav.myInterviews', feature: 'myInterviews' },
+      { path: '/approvals', icon: Stamp, label: 'nav.approvals', feature: 'approvals', count: ['APPROVALS'] },
+      { path: '/my-reviews', icon: EditPen, label: 'nav.myReviews', feature: 'myReviews', count: ['RATINGS'] },
+      { path: '/my-interviews', icon: ChatDotRound, label: 'nav.myInterviews', feature: 'myInterviews', count: ['INTERVIEWS', 'SCORECARDS'] },
     ],
   },
   {
@@ -79,7 +83,7 @@ export const NAV_GROUPS: NavGroup[] = [
       { path: '/org', icon: OfficeBuilding, label: 'nav.org' },
       { path: '/employees', icon: UserFilled, label: 'nav.employees' },
       { path: '/positions', icon: Collection, label: 'nav.positions', feature: 'positions' },
-      { path: '/contracts', icon: Tickets, label: 'nav.contracts', feature: 'contracts' },
+      { path: '/contracts', icon: Tickets, label: 'nav.contracts', feature: 'contracts', count: ['CONTRACTS', 'PROBATIONS'] },
     ],
   },
   {
@@ -109,7 +113,7 @@ export const NAV_GROUPS: NavGroup[] = [
     items: [
       { path: '/dashboard', icon: TrendCharts, label: 'nav.dashboard', feature: 'dashboard' },
       { path: '/my-kpis', icon: DataLine, label: 'nav.myKpis', feature: 'myKpis' },
-      { path: '/assessments', icon: List, label: 'nav.assessments', feature: 'assessments' },
+      { path: '/assessments', icon: List, label: 'nav.assessments', feature: 'assessments', count: ['ASSESSMENTS'] },
     ],
   },
   {

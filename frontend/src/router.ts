@@ -5,8 +5,8 @@ import LoginView from './views/LoginView.vue'
 import type { Feature } from './access'
 
 function homeRoute(): RouteLocationRaw {
-  // Employees mostly come for their own record; everyone else starts at the directory.
-  return session.role === 'EMPLOYEE' ? { name: 'me' } : { name: 'employees' }
+  // Every role starts on its workbench: what needs them now (issue #20).
+  return { name: 'workbench' }
 }
 
 export const router = createRouter({
@@ -36,6 +36,12 @@ export const router = createRouter({
       component: AppLayout,
       children: [
         { path: '', name: 'home', redirect: () => homeRoute() },
+        {
+          path: 'workbench',
+          name: 'workbench',
+          component: () => import('./views/WorkbenchView.vue'),
+          meta: { title: 'nav.workbench' },
+        },
         {
           path: 'org/:unitId?',
           name: 'org',

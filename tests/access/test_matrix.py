@@ -723,6 +723,7 @@ def test_every_aggregate_and_role_gated_read_has_a_probe() -> None:
         "myApprovals",
         "myDelegations",
         "myInterviews",
+        "workbench",
     }
 
 

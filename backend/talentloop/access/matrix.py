@@ -321,6 +321,9 @@ VALUE_TYPES: dict[str, str] = {
     "IssuedCredential": "createAccounts, resetUserPassword: the administrator and HQ HR, once",
     "AuditEntry": "auditLog: HQ HR",
     "Viewer": "me: the viewer",
+    "Workbench": "workbench: the viewer's own to-dos, counted by each domain's scoped service",
+    "WorkItem": "workbench: the viewer's own",
+    "KeyFigure": "workbench: a count over what the viewer reads at WORK (report readers only)",
     "KpiSeries": "employeeKpis (the person's WORK), unitKpiSeries (the unit's members at WORK)",
     "KpiPoint": "KpiSeries, KpiBreakdownRow",
     "TargetAdjustmentInfo": "KpiPoint of a person",
@@ -579,6 +582,8 @@ QUERIES: dict[str, QueryAccess] = {
     # one row per posting (and source) with candidates: the postings the viewer reads
     "recruitmentFunnel": _q(Read.LIST, "Posting"),
     "myInterviews": _q(Read.VIEWER),
+    # counts of what each page shows the viewer (their tasks, their scope's figures)
+    "workbench": _q(Read.VIEWER),
     "employeeOnboarding": _q(Read.PERSON, argument="employeeId", reach=Reach.WORK),
     "positionSalaryStructures": _q(Read.ROLES, roles=HR),
     "socialInsuranceTables": _q(Read.ROLES, roles=HR),

@@ -148,6 +148,15 @@ class ViewerNode:
         )
         return OrgUnitNode(_model=found) if found else None
 
+    @strawberry.field(
+        description="The screens offered to the viewer, from every role grant they hold "
+        "(access/features.py); the server still decides every read and write."
+    )
+    async def features(self) -> list[str]:
+        from talentloop.access.features import features
+
+        return await features(self._viewer)
+
     @strawberry.field(description="May hire, change, transfer and terminate employees (in scope).")
     def can_manage_employees(self) -> bool:
         return self._viewer.can_manage_employees

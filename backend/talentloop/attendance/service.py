@@ -770,6 +770,26 @@ async def unit_sheet(
     return UnitSheet(unit, month.replace(day=1), await _months(employees, month, today))
 
 
+async def missing_punches_in_scope(viewer: Viewer, month: date, today: date | None = None) -> int:
+    """How many people the viewer leads or manages (not themself) have a day with a missing
+    punch this month so far, as the monthly sheet judges it (`_months`)."""
+    where = viewer.act_filter(Operation.DIRECT)
+    managed = viewer.act_filter(Operation.MANAGE)
+    if managed is not None:
+        where = managed if where is None else where | managed
+    if where is None:
+        return 0
+    start_day = month.replace(day=1)
+    employees = await (
+        visible_attendance_employees(viewer)
+        .filter(where, hire_date__lte=days_of_month(month)[-1])
+        .filter(Q(termination_date__isnull=True) | Q(termination_date__gte=start_day))
+        .exclude(id=viewer.employee_id or -1)
+    )
+    months = await _months(employees, month, today)
+    return sum(1 for m in months if m.summary.missing_punch_days)
+
+
 def sheet_xlsx(sheet: UnitSheet) -> bytes:
     """The monthly sheet for payroll: one row per employee, hours as decimals."""
     from openpyxl.styles import Font

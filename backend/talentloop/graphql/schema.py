@@ -85,6 +85,7 @@ from talentloop.training.types import (
     TrainingPlanNode,
     TrainingTargetRuleNode,
 )
+from talentloop.workbench.schema import WorkbenchQuery
 
 logger = logging.getLogger("talentloop.graphql")
 
@@ -116,6 +117,7 @@ Query = merge_types(
         AuditQuery,
         RecordsQuery,
         ApprovalsQuery,
+        WorkbenchQuery,
         RecruitmentQuery,
         PrivacyQuery,
         RolesQuery,

@@ -70,6 +70,20 @@ class OrgUnitNode(Node):
         return self._model.depth
 
     @strawberry.field(
+        description="Whether the viewer reads the work data (KPIs, attendance, training) of "
+        "anyone in this unit or below it: when false, an empty figure is a matter of "
+        "permission, not of data."
+    )
+    def reads_work(self, info: Info) -> bool:
+        from talentloop.access.policy import FieldGroup
+
+        path = self._model.path
+        return any(
+            path.startswith(p) or p.startswith(path)
+            for p in info.context.viewer.subtree_paths(FieldGroup.WORK)
+        )
+
+    @strawberry.field(
         description="The unit above; null for the root or when outside the viewer's scope."
     )
     async def parent(self, info: Info) -> OrgUnitNode | None:

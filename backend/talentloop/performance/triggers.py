@@ -179,6 +179,14 @@ async def get_request(viewer: Viewer, request_id: int) -> AssessmentRequest | No
     return await visible_requests(viewer).filter(id=request_id).first()
 
 
+OPEN_REQUESTS = (AssessmentRequestStatus.OPEN, AssessmentRequestStatus.IN_PROGRESS)
+
+
+def open_requests(viewer: Viewer) -> QuerySet[AssessmentRequest]:
+    """The KPI breaches still to assess that the viewer reads (`visible_requests`)."""
+    return visible_requests(viewer).filter(status__in=OPEN_REQUESTS)
+
+
 async def list_requests(
     viewer: Viewer,
     *,

@@ -781,6 +781,30 @@ async def my_interviews(viewer: Viewer) -> list[Interview]:
     )
 
 
+@dataclass(frozen=True)
+class InterviewerDue:
+    to_hold: int  # interviews still to come
+    scorecards: int  # the viewer's scorecards not yet submitted for interviews held
+
+
+async def interviewer_due(viewer: Viewer, now: datetime | None = None) -> InterviewerDue:
+    """What `my_interviews` asks of the viewer now (the workbench): interviews to hold and
+    scorecards due."""
+    interviews = await my_interviews(viewer)
+    if not interviews:
+        return InterviewerDue(0, 0)
+    now = now or datetime.now(UTC)
+    held = [i.id for i in interviews if i.scheduled_at < now]
+    due = (
+        await Scorecard.filter(
+            interview_id__in=held, interviewer_id=viewer.user_id, submitted_at__isnull=True
+        ).count()
+        if held
+        else 0
+    )
+    return InterviewerDue(len(interviews) - len(held), due)
+
+
 # --- offers ----------------------------------------------------------------------------------
 
 

@@ -157,6 +157,20 @@ def _any_path(paths: list[str]) -> Q:
     return Q(*(Q(path__startswith=p) for p in paths), join_type="OR")
 
 
+def employed_at(day: date) -> Q:
+    """Employees on the payroll at the end of a day: hired by then, not yet gone."""
+    return Q(hire_date__lte=day) & (Q(termination_date__isnull=True) | Q(termination_date__gt=day))
+
+
+async def headcount_on(viewer: Viewer, day: date) -> int | None:
+    """The headcount the HR report shows for a day: the people the viewer reads at WORK who are
+    employed then (the workbench's key figure); None for a viewer who reads no reports."""
+    scope = viewer.employee_filter(FieldGroup.WORK)
+    if not may_read_reports(viewer) or scope is None:
+        return None
+    return await Employee.filter(scope).filter(employed_at(day)).count()
+
+
 async def workforce_report(
     viewer: Viewer, unit_id: int | None, from_month: date, to_month: date
 ) -> WorkforceReport | None:
@@ -190,11 +204,6 @@ async def workforce_report(
         if found is None:
             found = cells[(month, unit_key)] = UnitMonth(month, unit_key, "")
         return found
-
-    def employed_at(day: date) -> Q:
-        return Q(hire_date__lte=day) & (
-            Q(termination_date__isnull=True) | Q(termination_date__gt=day)
-        )
 
     # Headcount at each month end, and at the end of the month before the first.
     previous = first - timedelta(days=1)

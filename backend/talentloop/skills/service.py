@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from tortoise.expressions import Subquery
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
@@ -799,6 +800,16 @@ async def my_attempts(viewer: Viewer) -> list[TestAttempt]:
     return await TestAttempt.filter(
         employee_id=viewer.employee_id, status=AttemptStatus.SUBMITTED
     ).order_by("-submitted_at", "-id")
+
+
+async def untaken_tests(viewer: Viewer) -> int:
+    """Active tests (`list_tests`) the viewer has not yet submitted an attempt of."""
+    if viewer.employee_id is None:
+        return 0
+    taken = TestAttempt.filter(
+        employee_id=viewer.employee_id, status=AttemptStatus.SUBMITTED
+    ).values("test_id")
+    return await SkillTest.filter(is_active=True).exclude(id__in=Subquery(taken)).count()
 
 
 # --- calibration ----------------------------------------------------------------------------------------
