@@ -17,7 +17,8 @@ from tortoise.models import Model
 from talentloop.accounts.models import RefreshToken, Role, User
 from talentloop.accounts.passwords import hash_password
 from talentloop.accounts.tokens import issue_access_token, new_refresh_token
-from talentloop.graphql.ids import to_global_id
+from talentloop.approvals.models import ApprovalRequest, ApprovalStatus, ApprovalTask, TaskStatus
+from talentloop.graphql.ids import pk_of, to_global_id
 from talentloop.org.models import OrgUnit, OrgUnitType
 from talentloop.people.models import Employee, EmployeeStatus, Gender, Position
 from talentloop.people.sensitive import sealed_columns
@@ -262,3 +263,33 @@ def assert_formulas_are_text(content: bytes, *values: str) -> None:
     for value in values:
         assert any(t.startswith("'" + value) for t in texts), (value, sorted(texts))
         assert not any(t.startswith(value) for t in texts), value
+
+
+async def approved_change(api: Api, world: World, mutation: str, given: dict[str, Any]) -> None:
+    """A transfer or termination as it happens now (people/lifecycle.py): branch HR asks
+    (`mutation`: requestTransfer or requestTermination), the branch's head (the sales head,
+    user "manager") and HQ HR approve — whoever holds each stage's task; the change applies at
+    once when its day has come."""
+    world.units["SH"].manager = world.people["sh_sales_head"]
+    await world.units["SH"].save(update_fields=["manager_id"])
+    kind = "RequestTransferInput" if mutation == "requestTransfer" else "RequestTerminationInput"
+    asked = await api.data(
+        f"mutation($i: {kind}!) {{ {mutation}(input: $i) {{ errors {{ field code }} }} }}",
+        {"i": given},
+        as_=world.users["branch_hr"],
+    )
+    assert asked[mutation]["errors"] == [], asked
+    employee_id = pk_of(given["employeeId"], "Employee")
+    request = await ApprovalRequest.filter(employee_id=employee_id).order_by("-id").first()
+    assert request is not None
+    # Whoever has the open stage's task decides it (the head is left out of their own).
+    by_id = {u.id: u for u in world.users.values()}
+    while (await ApprovalRequest.get(id=request.id)).status is ApprovalStatus.PENDING:
+        task = await ApprovalTask.filter(request_id=request.id, status=TaskStatus.PENDING).first()
+        assert task is not None, "a pending request with no one to decide it"
+        decided = await api.data(
+            "mutation($id: ID!) { decideApproval(id: $id, approve: true) { errors { code } } }",
+            {"id": gid(request)},
+            as_=by_id[task.approver_id],
+        )
+        assert decided["decideApproval"]["errors"] == [], decided

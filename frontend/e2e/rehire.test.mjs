@@ -24,12 +24,26 @@ test('branch HR rehire a former employee from their page', async () => {
   )
   assert.deepEqual(created.createEmployee.errors, [])
   const id = created.createEmployee.employee.id
-  const left = await ok(
-    `mutation ($id: ID!) { recordResignation(input: {employeeId: $id, effectiveDate: "2025-06-30"}) { errors { field code } } }`,
+  // They left through the approvers (people/lifecycle.py): the branch head, then HQ HR; the last
+  // day being past, employment ends at the last approval.
+  const asked = await ok(
+    `mutation ($id: ID!) { requestTermination(input: {employeeId: $id, kind: RESIGNATION, lastDay: "2025-06-30", reason: "个人发展"}) { errors { field code } } }`,
     { id },
     accessToken,
   )
-  assert.deepEqual(left.recordResignation.errors, [])
+  assert.deepEqual(asked.requestTermination.errors, [])
+  for (const approver of ['head.shanghai', 'hr.hq']) {
+    const session = await apiLogin(approver)
+    const { myApprovals } = await ok(`{ myApprovals { id lifecycleChange { employeeId } } }`, {}, session.accessToken)
+    const card = myApprovals.find((a) => a.lifecycleChange?.employeeId === id)
+    assert.ok(card, `${approver} has the termination to approve`)
+    const decided = await ok(
+      `mutation ($id: ID!) { decideApproval(id: $id, approve: true) { errors { code } } }`,
+      { id: card.id },
+      session.accessToken,
+    )
+    assert.deepEqual(decided.decideApproval.errors, [])
+  }
 
   await withPage(async (page, { consoleErrors }) => {
     await uiLogin(page, 'hr.shanghai')

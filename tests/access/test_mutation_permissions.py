@@ -21,7 +21,9 @@ MUTATIONS: dict[str, Case] = {
     ),
     "terminate a Beijing rep": (
         "mutation($i: TerminateEmployeeInput!) { m: terminateEmployee(input: $i) { errors { code } } }",
-        lambda w: {"i": {"id": gid(w.people["bj_rep"]), "terminationDate": "2026-12-31"}},
+        lambda w: {
+            "i": {"id": gid(w.people["bj_rep"]), "terminationDate": "2026-12-31", "reason": "x"}
+        },
         "m",
     ),
     "transfer a Shanghai worker within Shanghai": (

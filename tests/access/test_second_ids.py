@@ -154,7 +154,7 @@ async def _probes(w: MatrixWorld, x: Extra) -> dict[tuple[str, str], list[Case]]
             Case(f'transferEmployee(input: {{id: "{p(w, OWN_PERSON)}", unitId: "{u(w, "SH-SALES-1")}", managerId: "{p(w, OTHER_PERSON)}"}})', "managerId"),
         ],
         ("recordTransfer", "unitId"): [
-            Case(f'recordTransfer(input: {{employeeId: "{p(w, OTHER_PERSON)}", unitId: "{u(w, OWN_TEAM)}", effectiveDate: "2026-01-01"}})', "id"),
+            Case(f'recordTransfer(input: {{employeeId: "{p(w, OTHER_PERSON)}", unitId: "{u(w, OWN_TEAM)}", effectiveDate: "2026-01-01"}})', "employeeId"),
             Case(f'recordTransfer(input: {{employeeId: "{p(w, OWN_PERSON)}", unitId: "{u(w, OTHER_TEAM)}", effectiveDate: "2026-01-01"}})', "unitId"),
         ],
         ("requestTransfer", "unitId"): [

@@ -187,7 +187,7 @@ async def test_hr_cannot_calibrate_their_own_competencies_nor_start_a_round_abou
     [
         pytest.param('transferEmployee(input: {{id: "{me}", unitId: "{unit}"}})', id="transfer"),
         pytest.param(
-            'terminateEmployee(input: {{id: "{me}", terminationDate: "2026-12-31"}})',
+            'terminateEmployee(input: {{id: "{me}", terminationDate: "2026-12-31", reason: "x"}})',
             id="terminate",
         ),
         pytest.param(

@@ -17,7 +17,7 @@ from talentloop.performance.models import Kpi, KpiUnit
 from talentloop.skills.models import Rating
 from tests.skills.conftest import Framework
 from tests.skills.test_assessments import rate, start_round
-from tests.support import PASSWORD, Api, World, add_person, add_user, gid
+from tests.support import PASSWORD, Api, World, add_person, add_user, approved_change, gid
 
 LOGIN = """mutation($u: String!, $p: String!) {
   login(input: {username: $u, password: $p}) { accessToken errors { code } }
@@ -104,9 +104,6 @@ async def test_an_employee_change_is_logged_field_by_field_without_sensitive_val
 CREATE = """mutation($i: CreateEmployeeInput!) {
   createEmployee(input: $i) { employee { id } errors { field code } }
 }"""
-TERMINATE = """mutation($i: TerminateEmployeeInput!) {
-  terminateEmployee(input: $i) { employee { status } errors { code } }
-}"""
 
 
 async def test_hiring_transferring_and_terminating_are_logged(api: Api, world: World) -> None:
@@ -132,25 +129,35 @@ async def test_hiring_transferring_and_terminating_are_logged(api: Api, world: W
     assert hire.after["name"] == "New Hire" and hire.after["baseSalary"] == "7000.00"
     assert hire.after["employeeNumber"] == "N0001" and hire.after["hireDate"] == "2026-03-01"
     assert hire.after["idNumber"] == "[redacted]" and hire.after["bankAccount"] == "[redacted]"
-    await api.data(
-        """mutation($i: TransferEmployeeInput!) { transferEmployee(input: $i) { errors { code } } }""",
+    new_id = created["createEmployee"]["employee"]["id"]
+    # Through the approvers (people/lifecycle.py): the request, then the change as applied.
+    await approved_change(
+        api,
+        world,
+        "requestTransfer",
         {
-            "i": {
-                "id": created["createEmployee"]["employee"]["id"],
-                "unitId": gid(world.units["SH-SALES"]),
-            }
+            "employeeId": new_id,
+            "unitId": gid(world.units["SH-SALES"]),
+            "effectiveDate": "2026-04-01",
         },
-        as_=hr,
     )
+    (asked,) = await entries(subject_type="LifecycleChange", action=AuditAction.CREATE)
+    assert asked.actor_username == "branch_hr" and asked.employee_id == hire.subject_id
     (moved,) = await entries(field="unitId")
     assert (moved.before, moved.after) == (
         {"unitId": world.units["SH-PROD"].id},
         {"unitId": world.units["SH-SALES"].id},
     )
-    await api.data(
-        TERMINATE,
-        {"i": {"id": created["createEmployee"]["employee"]["id"], "terminationDate": "2026-06-30"}},
-        as_=hr,
+    await approved_change(
+        api,
+        world,
+        "requestTermination",
+        {
+            "employeeId": new_id,
+            "kind": "RESIGNATION",
+            "lastDay": "2026-06-30",
+            "reason": "个人发展",
+        },
     )
     status = (await entries(field="status"))[0]
     assert status.after == {"status": "terminated"} and status.before == {"status": "probation"}

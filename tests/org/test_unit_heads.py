@@ -7,13 +7,10 @@ from __future__ import annotations
 
 from talentloop.audit.models import AuditAction, AuditEntry
 from talentloop.org.models import OrgUnit
-from tests.support import Api, World, gid
+from tests.support import Api, World, approved_change, gid
 
 UPDATE = """mutation ($input: UpdateOrgUnitInput!) {
   updateOrgUnit(input: $input) { orgUnit { name } errors { field code } }
-}"""
-TERMINATE = """mutation($input: TerminateEmployeeInput!) {
-  terminateEmployee(input: $input) { errors { field code } }
 }"""
 
 
@@ -58,12 +55,18 @@ async def test_every_change_of_a_head_is_audited_with_before_and_after(
     assert await _head(api, w, "branch_hr", "SH-SALES", "sh_worker") == []
     assert await _head(api, w, "hq_hr", "SH-PROD", None) == []
     # A head who leaves heads nothing: that is a change of head too.
-    done = await api.data(
-        TERMINATE,
-        {"input": {"id": gid(w.people["sh_worker"]), "terminationDate": "2026-11-30"}},
-        as_=w.users["hq_hr"],
+    # (Approved, with the last day past: employment ends at HQ HR's approval.)
+    await approved_change(
+        api,
+        w,
+        "requestTermination",
+        {
+            "employeeId": gid(w.people["sh_worker"]),
+            "kind": "RESIGNATION",
+            "lastDay": "2026-11-30",
+            "reason": "个人发展",
+        },
     )
-    assert done["terminateEmployee"]["errors"] == []
     assert await _heads() == [
         ("branch_hr", prod, {"managerId": None}, {"managerId": worker}),
         ("branch_hr", sales, {"managerId": head}, {"managerId": worker}),

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
-from talentloop.org.models import OrgUnit
-from talentloop.people.models import Employee, EmployeeStatus
+from talentloop.people.models import Employee
 from talentloop.people.sensitive import SensitiveField, read
 from tests.support import Api, World, gid, id_number
 
@@ -153,83 +150,3 @@ async def test_an_employee_cannot_manage_themselves(api: Api, world: World) -> N
         as_=world.users["hq_hr"],
     )
     assert data["updateEmployee"]["errors"] == [{"field": "managerId", "code": "INVALID"}]
-
-
-TRANSFER = """mutation($input: TransferEmployeeInput!) {
-  transferEmployee(input: $input) { employee { unit { code } } errors { field code } }
-}"""
-
-
-async def test_transfer_moves_the_employee_between_units(api: Api, world: World) -> None:
-    rep = world.people["sh_rep"]
-    within = await api.data(
-        TRANSFER,
-        {"input": {"id": gid(rep), "unitId": gid(world.units["SH-PROD"])}},
-        as_=world.users["branch_hr"],
-    )
-    assert within["transferEmployee"] == {
-        "employee": {"unit": {"code": "SH-PROD"}},
-        "errors": [],
-    }
-    to_other_branch = await api.data(
-        TRANSFER,
-        {"input": {"id": gid(rep), "unitId": gid(world.units["BJ-SALES"])}},
-        as_=world.users["branch_hr"],
-    )
-    assert to_other_branch["transferEmployee"]["errors"] == [
-        {"field": "unitId", "code": "NOT_FOUND"}
-    ]
-    by_hq = await api.data(
-        TRANSFER,
-        {"input": {"id": gid(rep), "unitId": gid(world.units["BJ-SALES"])}},
-        as_=world.users["hq_hr"],
-    )
-    assert by_hq["transferEmployee"]["errors"] == []
-    # Transferred out of Shanghai, the employee no longer exists for the Shanghai HR.
-    gone = await api.data(
-        "query($id: ID!) { employee(id: $id) { id } }",
-        {"id": gid(rep)},
-        as_=world.users["branch_hr"],
-    )
-    assert gone["employee"] is None
-
-
-TERMINATE = """mutation($input: TerminateEmployeeInput!) {
-  terminateEmployee(input: $input) { employee { status terminationDate } errors { field code } }
-}"""
-
-
-async def test_terminating_ends_employment_and_clears_manager_links(api: Api, world: World) -> None:
-    head = world.people["sh_sales_head"]
-    early = await api.data(
-        TERMINATE,
-        {"input": {"id": gid(head), "terminationDate": "2019-12-31"}},
-        as_=world.users["hq_hr"],
-    )
-    assert early["terminateEmployee"]["errors"] == [{"field": "terminationDate", "code": "INVALID"}]
-    done = await api.data(
-        TERMINATE,
-        {
-            "input": {
-                "id": gid(head),
-                "terminationDate": "2026-11-30",
-                "reason": "resigned",
-            }
-        },
-        as_=world.users["hq_hr"],
-    )
-    assert done["terminateEmployee"] == {
-        "employee": {"status": "TERMINATED", "terminationDate": "2026-11-30"},
-        "errors": [],
-    }
-    assert (await Employee.get(id=world.people["sh_rep"].id)).manager_id is None
-    assert (await OrgUnit.get(code="SH-SALES")).manager_id is None
-    again = await api.data(
-        TERMINATE,
-        {"input": {"id": gid(head), "terminationDate": "2026-12-01"}},
-        as_=world.users["hq_hr"],
-    )
-    assert again["terminateEmployee"]["errors"] == [{"field": "id", "code": "CONFLICT"}]
-    stored = await Employee.get(id=head.id)
-    assert stored.status is EmployeeStatus.TERMINATED
-    assert stored.termination_date == date(2026, 11, 30)

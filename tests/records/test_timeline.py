@@ -1,16 +1,14 @@
-"""Employment events and the timeline: a transfer moves the employee and shows on the timeline."""
+"""Employment events and the timeline: an approved transfer moves the employee and shows on the
+timeline."""
 
 from __future__ import annotations
 
 from talentloop.people.models import Employee, EmployeeStatus
 from talentloop.records.models import Contract, EmploymentEvent
-from tests.support import Api, World, gid
+from tests.support import Api, World, approved_change, gid
 
-TRANSFER = """mutation($input: RecordTransferInput!) {
-  recordTransfer(input: $input) { event { kind effectiveDate } errors { field code message } }
-}"""
-RESIGN = """mutation($input: RecordResignationInput!) {
-  recordResignation(input: $input) { event { kind } errors { field code message } }
+TRANSFER = """mutation($input: RequestTransferInput!) {
+  requestTransfer(input: $input) { change { status } errors { field code message } }
 }"""
 SIGN = """mutation($input: SignContractInput!) {
   signContract(input: $input) { errors { code } }
@@ -29,21 +27,18 @@ async def test_a_transfer_moves_the_employee_and_shows_on_the_timeline(
     api: Api, world: World
 ) -> None:
     rep = world.people["sh_rep"]
-    data = await api.data(
-        TRANSFER,
+    await approved_change(
+        api,
+        world,
+        "requestTransfer",
         {
-            "input": {
-                "employeeId": gid(rep),
-                "unitId": gid(world.units["SH-PROD"]),
-                "effectiveDate": "2026-06-01",
-            }
+            "employeeId": gid(rep),
+            "unitId": gid(world.units["SH-PROD"]),
+            "effectiveDate": "2026-06-01",
         },
-        as_=world.users["branch_hr"],
     )
-    assert data["recordTransfer"] == {
-        "event": {"kind": "TRANSFER", "effectiveDate": "2026-06-01"},
-        "errors": [],
-    }
+    event = await EmploymentEvent.get(employee_id=rep.id)
+    assert (event.kind.value, event.effective_date.isoformat()) == ("transfer", "2026-06-01")
     assert (await Employee.get(id=rep.id)).unit_id == world.units["SH-PROD"].id
     timeline = (await api.data(TIMELINE, {"id": gid(rep)}, as_=world.users["branch_hr"]))[
         "employeeTimeline"
@@ -66,7 +61,7 @@ async def test_a_branch_hr_cannot_transfer_into_another_branch(api: Api, world: 
         },
         as_=world.users["branch_hr"],
     )
-    assert data["recordTransfer"]["errors"] == [
+    assert data["requestTransfer"]["errors"] == [
         {"field": "unitId", "code": "NOT_FOUND", "message": "Unit not found."}
     ]
     assert (await Employee.get(id=rep.id)).unit_id == world.units["SH-SALES-1"].id
@@ -86,19 +81,26 @@ async def test_the_timeline_is_newest_first_across_events_contracts_and_changes(
         "signedOn": "2019-12-15",
     }
     assert (await api.data(SIGN, {"input": sign}, as_=hr))["signContract"]["errors"] == []
-    await api.data(
-        TRANSFER,
+    await approved_change(
+        api,
+        world,
+        "requestTransfer",
         {
-            "input": {
-                "employeeId": gid(rep),
-                "unitId": gid(world.units["SH-PROD"]),
-                "effectiveDate": "2021-03-01",
-            }
+            "employeeId": gid(rep),
+            "unitId": gid(world.units["SH-PROD"]),
+            "effectiveDate": "2021-03-01",
         },
-        as_=hr,
     )
-    await api.data(
-        RESIGN, {"input": {"employeeId": gid(rep), "effectiveDate": "2022-06-30"}}, as_=hr
+    await approved_change(
+        api,
+        world,
+        "requestTermination",
+        {
+            "employeeId": gid(rep),
+            "kind": "RESIGNATION",
+            "lastDay": "2022-06-30",
+            "reason": "个人发展",
+        },
     )
     timeline = (await api.data(TIMELINE, {"id": gid(rep)}, as_=hr))["employeeTimeline"]
     days = [i["on"] for i in timeline]
@@ -138,16 +140,15 @@ async def test_sensitive_changes_are_redacted_and_pay_hidden_from_a_manager(
     assert changes["baseSalary"] == {"field": "baseSalary", "before": None, "after": None}
     assert changes["name"]["after"] == "新名字"
     # A move within the manager's department is directory data: they see it.
-    await api.data(
-        TRANSFER,
+    await approved_change(
+        api,
+        world,
+        "requestTransfer",
         {
-            "input": {
-                "employeeId": gid(rep),
-                "unitId": gid(world.units["SH-SALES"]),
-                "effectiveDate": "2026-06-01",
-            }
+            "employeeId": gid(rep),
+            "unitId": gid(world.units["SH-SALES"]),
+            "effectiveDate": "2026-06-01",
         },
-        as_=world.users["branch_hr"],
     )
     manager_view = (await api.data(TIMELINE, {"id": gid(rep)}, as_=world.users["manager"]))[
         "employeeTimeline"

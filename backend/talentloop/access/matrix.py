@@ -742,8 +742,9 @@ MUTATIONS: dict[str, MutationAccess] = {
     "exportTrainingEffectReport": _m(roles=REPORT_ROLES, note="a unit it names: UNIT"),
     # records: the employee is found where the viewer reads them at WORK
     "signContract": _m(Target.PERSON, Reach.WORK, Reach.MANAGED),
-    "recordTransfer": _m(Target.PERSON, Reach.WORK, Reach.MANAGED, note="and the new unit"),
-    "recordResignation": _m(Target.PERSON, Reach.WORK, Reach.MANAGED),
+    # (deprecated: they file the requests below, found as requestTransfer/requestTermination do)
+    "recordTransfer": _m(Target.PERSON, Reach.DIRECTORY, Reach.MANAGED, note="and the new unit"),
+    "recordResignation": _m(Target.PERSON, Reach.DIRECTORY, Reach.MANAGED),
     "recordOnboarding": _m(Target.PERSON, Reach.WORK, Reach.MANAGED),
     "rehireEmployee": _m(
         Target.PERSON, Reach.WORK, Reach.MANAGED, note="a former employee; and the unit joined"

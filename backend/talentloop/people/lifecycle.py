@@ -17,6 +17,7 @@ lifecycle").
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -307,6 +308,37 @@ async def set_checklist_item(
         )
         locked.checklist = after
     return locked
+
+
+# --- the direct mutations of before, through the engine -------------------------------------
+
+
+async def filed_instead(
+    viewer: Viewer,
+    employee_id: int,
+    expected_version: int | None,
+    fields: dict[str, str],
+    ask: Callable[[], Awaitable[LifecycleChange]],
+) -> LifecycleChange:
+    """transferEmployee, terminateEmployee, recordTransfer and recordResignation (deprecated)
+    once changed the person at once, going around the approvers: a control that can be gone
+    around is no control. They now file the TRANSFER or TERMINATION request (`ask`) with the
+    same rules as requestTransfer / requestTermination, and the person changes when it is
+    approved. `expectedVersion` still guards against a record read stale; the errors carry the
+    field names of the old inputs (`fields`: lifecycle name → old name)."""
+    try:
+        if expected_version is not None:
+            employee = await people.get_employee(viewer, employee_id)
+            if employee is not None and viewer.can_manage_employees_in(employee.unit.path):
+                versions.check(employee.version, expected_version)
+        return await ask()
+    except ServiceError as exc:
+        raise ServiceError(
+            *(
+                FieldError(e.msgid, e.code, fields.get(e.field or "", e.field), **dict(e.params))
+                for e in exc.errors
+            )
+        ) from exc
 
 
 # --- reading --------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Mutations that hire, change, transfer and terminate employees."""
+"""Mutations that hire and change employees; transfers and terminations ask the approvers
+(people/lifecycle.py)."""
 
 from __future__ import annotations
 
@@ -8,12 +9,13 @@ from typing import Any
 
 import strawberry
 
+from talentloop.accounts.sessions import china_today
 from talentloop.errors import ServiceError
 from talentloop.graphql.context import Info
 from talentloop.graphql.errors import MutationError, mutation_errors
 from talentloop.graphql.ids import optional_pk, require_pk
-from talentloop.people import service
-from talentloop.people.models import EmployeeStatus, Gender
+from talentloop.people import lifecycle, service
+from talentloop.people.models import EmployeeStatus, Gender, TerminationKind
 from talentloop.people.types import EmployeeNode
 
 UNSET: Any = strawberry.UNSET
@@ -105,7 +107,12 @@ class TransferEmployeeInput:
 class TerminateEmployeeInput:
     id: strawberry.ID = strawberry.field(description="The employee.")
     termination_date: date = strawberry.field(description="Last day of employment.")
-    reason: str | None = strawberry.field(default=None, description="Why employment ended.")
+    reason: str | None = strawberry.field(
+        default=None, description="Why employment ends (required)."
+    )
+    kind: TerminationKind = strawberry.field(
+        default=TerminationKind.RESIGNATION, description="Resignation (default) or dismissal."
+    )
     expected_version: int | None = strawberry.field(
         default=None,
         description=(
@@ -169,33 +176,60 @@ class PeopleMutation:
             return EmployeePayload(employee=None, errors=mutation_errors(exc))
         return _payload(info, employee)
 
-    @strawberry.mutation(description="Transfer an employee to another unit.")
+    @strawberry.mutation(
+        description="Ask to transfer an employee to another unit from today: files a TRANSFER "
+        "request (as requestTransfer); the employee changes when it is approved. The answer is "
+        "the employee as they stand.",
+        deprecation_reason="Use requestTransfer (with an effective date, pay and a reason). "
+        "This no longer moves anyone at once: it files the same approval request.",
+    )
     async def transfer_employee(self, info: Info, input: TransferEmployeeInput) -> EmployeePayload:
+        viewer = info.context.viewer
         try:
-            employee = await service.transfer_employee(
-                info.context.viewer,
-                require_pk(input.id, "Employee", "id"),
+            pk = require_pk(input.id, "Employee", "id")
+            to = lifecycle.TransferTo(
                 unit_id=require_pk(input.unit_id, "OrgUnit", "unitId"),
                 position_id=optional_pk(input.position_id, "Position", "positionId"),
                 manager_id=optional_pk(input.manager_id, "Employee", "managerId"),
-                expected_version=input.expected_version,
+            )
+            await lifecycle.filed_instead(
+                viewer,
+                pk,
+                input.expected_version,
+                {"employeeId": "id"},
+                lambda: lifecycle.request_transfer(viewer, pk, to, effective_date=china_today()),
             )
         except ServiceError as exc:
             return EmployeePayload(employee=None, errors=mutation_errors(exc))
-        return _payload(info, employee)
+        return _payload(info, await service.get_employee(viewer, pk))
 
-    @strawberry.mutation(description="Terminate an employee's employment.")
+    @strawberry.mutation(
+        description="Ask to end an employee's employment: files a TERMINATION request (as "
+        "requestTermination, a resignation unless `kind` says otherwise; the reason is "
+        "required); on approval the last day is set, and the day after it employment ends. The "
+        "answer is the employee as they stand.",
+        deprecation_reason="Use requestTermination. This no longer ends anyone's employment "
+        "at once: it files the same approval request.",
+    )
     async def terminate_employee(
         self, info: Info, input: TerminateEmployeeInput
     ) -> EmployeePayload:
+        viewer = info.context.viewer
         try:
-            employee = await service.terminate_employee(
-                info.context.viewer,
-                require_pk(input.id, "Employee", "id"),
-                termination_date=input.termination_date,
-                reason=input.reason,
-                expected_version=input.expected_version,
+            pk = require_pk(input.id, "Employee", "id")
+            await lifecycle.filed_instead(
+                viewer,
+                pk,
+                input.expected_version,
+                {"employeeId": "id", "lastDay": "terminationDate"},
+                lambda: lifecycle.request_termination(
+                    viewer,
+                    pk,
+                    kind=input.kind,
+                    last_day=input.termination_date,
+                    reason=input.reason,
+                ),
             )
         except ServiceError as exc:
             return EmployeePayload(employee=None, errors=mutation_errors(exc))
-        return _payload(info, employee)
+        return _payload(info, await service.get_employee(viewer, pk))

@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from tortoise.expressions import F, Q
+from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
@@ -233,86 +233,6 @@ async def update_employee(
                 sensitive.sealed_columns(employee.employee_number, _clean(values)),
             )
             await audit.record_employee_update(viewer, sensitive.ByHash(now), compared)
-        return await visible_employees(viewer).get(id=employee.id)
-
-    return await versions.attempts(expected_version, attempt)
-
-
-async def transfer_employee(
-    viewer: Viewer,
-    employee_id: int,
-    *,
-    unit_id: int,
-    position_id: int | None = None,
-    manager_id: int | None = None,
-    expected_version: int | None = None,
-) -> Employee:
-    """Move an employee to another unit; both ends must be in the viewer's charge."""
-
-    async def attempt() -> Employee:
-        employee = await _manageable_employee(viewer, employee_id)
-        viewer.refuse_self(employee.id, "id")
-        versions.check(employee.version, expected_version)
-        if employee.status is EmployeeStatus.TERMINATED:
-            raise ServiceError.one(
-                ErrorCode.INVALID, "A terminated employee cannot be transferred.", "id"
-            )
-        problems: list[FieldError] = []
-        unit = await _manageable_unit(viewer, unit_id, "unitId", problems)
-        values: dict[str, Any] = {}
-        if position_id is not None:
-            values["position_id"] = position_id
-        if manager_id is not None:
-            values["manager_id"] = manager_id
-        problems += await _value_problems(viewer, values, employee_id=employee.id)
-        if problems:
-            raise ServiceError(*problems)
-        assert unit is not None
-        async with in_transaction():
-            now = await _locked(viewer, employee, expected_version)
-            await versions.write(Employee, employee.id, now.version, {"unit_id": unit.id, **values})
-            await audit.record_employee_update(viewer, now, {"unit_id": unit.id, **values})
-        return await visible_employees(viewer).get(id=employee.id)
-
-    return await versions.attempts(expected_version, attempt)
-
-
-async def terminate_employee(
-    viewer: Viewer,
-    employee_id: int,
-    *,
-    termination_date: date,
-    reason: str | None,
-    expected_version: int | None = None,
-) -> Employee:
-    async def attempt() -> Employee:
-        employee = await _manageable_employee(viewer, employee_id)
-        viewer.refuse_self(employee.id, "id")
-        versions.check(employee.version, expected_version)
-        if employee.status is EmployeeStatus.TERMINATED:
-            raise ServiceError.one(ErrorCode.CONFLICT, "This employee is already terminated.", "id")
-        if termination_date < employee.hire_date:
-            raise ServiceError.one(
-                ErrorCode.INVALID, "Termination cannot precede the hire date.", "terminationDate"
-            )
-        async with in_transaction():
-            now = await _locked(viewer, employee, expected_version)
-            await versions.write(
-                Employee,
-                employee.id,
-                now.version,
-                {
-                    "status": EmployeeStatus.TERMINATED,
-                    "termination_date": termination_date,
-                    "termination_reason": (reason or "").strip() or None,
-                },
-            )
-            await audit.record_employee_termination(viewer, now, termination_date, reason)
-            # The people they managed keep their place; their manager link is cleared.
-            await Employee.filter(manager_id=employee.id).update(
-                manager_id=None, version=F("version") + 1
-            )
-            await org_service.vacate_headships(viewer, employee.id)
         return await visible_employees(viewer).get(id=employee.id)
 
     return await versions.attempts(expected_version, attempt)

@@ -12,6 +12,8 @@ from talentloop.graphql.context import Info
 from talentloop.graphql.errors import MutationError, PublicError, mutation_errors
 from talentloop.graphql.ids import optional_pk, pk_of, require_pk
 from talentloop.graphql.node import register_node
+from talentloop.people import lifecycle
+from talentloop.people.models import TerminationKind
 from talentloop.records import archive, service
 from talentloop.records.models import Contract, ContractKind
 from talentloop.records.types import (
@@ -253,39 +255,66 @@ class RecordsMutation:
             return ContractPayload(contract=None, errors=mutation_errors(exc))
         return ContractPayload(contract=ContractNode(_model=contract), errors=[])
 
-    @strawberry.mutation(description="Transfer an employee; the record and timeline follow.")
+    @strawberry.mutation(
+        description="Ask to transfer an employee from effectiveDate: files a TRANSFER request "
+        "(as requestTransfer); the record, and the TRANSFER event on the timeline, follow when "
+        "it is approved. `event` is null in the answer.",
+        deprecation_reason="Use requestTransfer. This no longer moves anyone at once: it files "
+        "the same approval request.",
+    )
     async def record_transfer(
         self, info: Info, input: RecordTransferInput
     ) -> EmploymentEventPayload:
+        viewer = info.context.viewer
         try:
-            event = await service.transfer(
-                info.context.viewer,
-                require_pk(input.employee_id, "Employee", "employeeId"),
+            pk = require_pk(input.employee_id, "Employee", "employeeId")
+            to = lifecycle.TransferTo(
                 unit_id=require_pk(input.unit_id, "OrgUnit", "unitId"),
                 position_id=optional_pk(input.position_id, "Position", "positionId"),
-                effective_date=input.effective_date,
-                note=input.note,
-                expected_version=input.expected_version,
+            )
+            await lifecycle.filed_instead(
+                viewer,
+                pk,
+                input.expected_version,
+                {"reason": "note"},
+                lambda: lifecycle.request_transfer(
+                    viewer, pk, to, effective_date=input.effective_date, reason=input.note
+                ),
             )
         except ServiceError as exc:
             return EmploymentEventPayload(event=None, errors=mutation_errors(exc))
-        return EmploymentEventPayload(event=EmploymentEventNode(_model=event), errors=[])
+        return EmploymentEventPayload(event=None, errors=[])
 
-    @strawberry.mutation(description="An employee resigns: status, last day and contracts follow.")
+    @strawberry.mutation(
+        description="Ask to record a resignation with effectiveDate as the last day: files a "
+        "TERMINATION request (as requestTermination, kind RESIGNATION); status, last day and "
+        "contracts follow when it is approved. `event` is null in the answer.",
+        deprecation_reason="Use requestTermination. This no longer ends anyone's employment "
+        "at once: it files the same approval request.",
+    )
     async def record_resignation(
         self, info: Info, input: RecordResignationInput
     ) -> EmploymentEventPayload:
+        viewer = info.context.viewer
         try:
-            event = await service.resign(
-                info.context.viewer,
-                require_pk(input.employee_id, "Employee", "employeeId"),
-                effective_date=input.effective_date,
-                note=input.note,
-                expected_version=input.expected_version,
+            pk = require_pk(input.employee_id, "Employee", "employeeId")
+            reason = (input.note or "").strip() or "resignation"
+            await lifecycle.filed_instead(
+                viewer,
+                pk,
+                input.expected_version,
+                {"lastDay": "effectiveDate", "reason": "note"},
+                lambda: lifecycle.request_termination(
+                    viewer,
+                    pk,
+                    kind=TerminationKind.RESIGNATION,
+                    last_day=input.effective_date,
+                    reason=reason,
+                ),
             )
         except ServiceError as exc:
             return EmploymentEventPayload(event=None, errors=mutation_errors(exc))
-        return EmploymentEventPayload(event=EmploymentEventNode(_model=event), errors=[])
+        return EmploymentEventPayload(event=None, errors=[])
 
     @strawberry.mutation(
         description="Rehire a former employee (HR in charge of them and of the unit they join): "

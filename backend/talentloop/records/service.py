@@ -25,7 +25,7 @@ from talentloop.org import service as org_service
 from talentloop.people import service as people_service
 from talentloop.people import validation
 from talentloop.people.fields import EMPLOYEE_FIELDS
-from talentloop.people.models import Employee, EmployeeStatus, Position
+from talentloop.people.models import Employee, EmployeeStatus
 from talentloop.records.models import (
     Contract,
     ContractKind,
@@ -266,86 +266,13 @@ def _start(contract: Contract) -> date:
 # --- employment events ----------------------------------------------------------------------
 
 
-async def transfer(
-    viewer: Viewer,
-    employee_id: int,
-    *,
-    unit_id: int,
-    position_id: int | None,
-    effective_date: date,
-    note: str | None = None,
-    expected_version: int | None = None,
-) -> EmploymentEvent:
-    """Move the employee to another unit (and position); both ends must be in the viewer's
-    charge. The record (a new version, versions.py) and the event are written together, the
-    change to the audit trail as people/service.py writes it."""
-
-    async def attempt() -> EmploymentEvent:
-        employee = await _manageable(viewer, employee_id)
-        viewer.refuse_self(employee.id)
-        versions.check(employee.version, expected_version)
-        if employee.status is EmployeeStatus.TERMINATED:
-            raise ServiceError.one(
-                ErrorCode.INVALID, "A former employee cannot be transferred.", "id"
-            )
-        unit = await org_service.get_unit(viewer, unit_id)
-        if unit is None:
-            raise not_found("Unit", "unitId")
-        if not viewer.can_manage_employees_in(unit.path):
-            raise ServiceError.one(
-                ErrorCode.FORBIDDEN, "You may not place employees in this unit.", "unitId"
-            )
-        if position_id is not None and not await Position.filter(id=position_id).exists():
-            raise not_found("Position", "positionId")
-        if unit.id == employee.unit_id and position_id in (None, employee.position_id):
-            raise ServiceError.one(ErrorCode.INVALID, "Nothing would change.", "unitId")
-        values: dict[str, Any] = {"unit_id": unit.id}
-        if position_id is not None:
-            values["position_id"] = position_id
-        return await _placed(
-            viewer, employee, expected_version, values, EventKind.TRANSFER, effective_date, note
-        )
-
-    return await versions.attempts(expected_version, attempt)
-
-
-async def resign(
-    viewer: Viewer,
-    employee_id: int,
-    *,
-    effective_date: date,
-    note: str | None = None,
-    expected_version: int | None = None,
-) -> EmploymentEvent:
-    """The employee leaves: status TERMINATED, the last day set, an open contract ended — as
-    terminateEmployee does it (a new version; the people they managed and the units they led
-    lose the manager link), plus the event."""
-
-    async def attempt() -> EmploymentEvent:
-        employee = await _manageable(viewer, employee_id)
-        viewer.refuse_self(employee.id)
-        versions.check(employee.version, expected_version)
-        if employee.status is EmployeeStatus.TERMINATED:
-            raise ServiceError.one(ErrorCode.CONFLICT, "This employee has already left.", "id")
-        if effective_date < employee.hire_date:
-            raise ServiceError.one(
-                ErrorCode.INVALID, "The last day cannot precede the hire date.", "effectiveDate"
-            )
-        reason = (note or "").strip()[:255] or "resignation"
-        async with in_transaction():
-            now = await _locked(viewer, employee, expected_version)
-            return await end_employment(viewer, now, effective_date, reason)
-
-    return await versions.attempts(expected_version, attempt)
-
-
 async def end_employment(
     viewer: Viewer, now: Employee, last_day: date, reason: str
 ) -> EmploymentEvent:
     """In the caller's transaction, with the employee's row locked (`now`): status TERMINATED,
     the last day set, the people they managed and the units they led losing the manager link,
-    running contracts ended on the last day, and the RESIGNATION event. Shared by a resignation
-    recorded here and a termination approved through the engine (people/lifecycle.py)."""
+    running contracts ended on the last day, and the RESIGNATION event: a termination approved
+    through the engine (people/lifecycle.py)."""
     await versions.write(
         Employee,
         now.id,

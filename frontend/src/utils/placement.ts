@@ -25,6 +25,7 @@ const PlacementOptionsQuery = graphql(`
 export function usePlacementOptions(paused: Ref<boolean>) {
   const options = useQuery({ query: PlacementOptionsQuery, pause: paused })
   return {
+    units: computed(() => options.data.value?.orgUnits ?? []),
     unitTree: computed(() => buildTree(options.data.value?.orgUnits ?? [])),
     positions: computed(() => options.data.value?.positions ?? []),
   }
