@@ -510,6 +510,7 @@ QUERIES: dict[str, QueryAccess] = {
     "unitKpiBreakdown": _q(Read.UNIT, argument="unitId", reach=Reach.WORK),
     "performanceRecords": _q(Read.LIST, "PerformanceRecord"),
     "kpiTargets": _q(Read.LIST, "KpiTarget"),
+    "employeeKpiTargets": _q(Read.PERSON, argument="employeeId", reach=Reach.WORK),
     "triggerRules": _q(Read.LIST, "TriggerRule"),
     "assessmentRequests": _q(Read.LIST, "AssessmentRequest"),
     "paySuspensions": _q(Read.LIST, "PaySuspension"),
@@ -692,10 +693,12 @@ MUTATIONS: dict[str, MutationAccess] = {
     ),
     # performance
     "createKpi": _m(roles=HQ_HR_ONLY),
+    "updateKpi": _m(roles=HQ_HR_ONLY),
     "setKpiTarget": _m(Target.PERSON, Reach.WORK, Reach.DIRECTED, note="or a unit's: UNIT"),
-    "recordPerformance": _m(Target.PERSON, Reach.WORK, Reach.MANAGED),
+    "recordPerformance": _m(Target.PERSON, Reach.WORK, Reach.DIRECTED),
     "importData": _m(roles=HR, note="each row: a person it MANAGES, else 'not found'"),
     "createTriggerRule": _m(Target.UNIT, Reach.UNIT, Reach.MANAGED, note="company-wide: HQ HR"),
+    "updateTriggerRule": _on("TriggerRule", Reach.UNIT, Reach.MANAGED, note="company-wide: HQ HR"),
     "suspendPerformancePay": _m(Target.UNIT, Reach.UNIT, None, roles=HQ_HR_ONLY),
     "requestPayRestore": _on("PaySuspension", Reach.UNIT_AT_WORK, Reach.MANAGED),
     "decidePayRestore": _on(
