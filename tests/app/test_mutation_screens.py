@@ -23,13 +23,10 @@ PENDING_SCREENS = frozenset(
     {
         "addAttendanceLocation", "addCourseCostItem", "addCourseSession", "addEducation",
         "addEmergencyContact", "addWorkHistory", "commentApproval", "completeEnrollment",
-        "createApiToken", "createCourse", "createKpi",
-        "createTrainingTargetRule", "createTriggerRule", "delegateApprovals",
-        "deleteExternalEvent", "importPunches", "recordExternalEvent",
-        "recordOnboarding", "recordPerformance", "recordResignation", "recordTransfer",
-        "removeAttendanceLocation", "removeRecordEntry", "revokeApiToken", "setKpiTarget",
-        "setKpiValuation", "setWorkStartDate", "signContract",
-        "suspendPerformancePay", "terminateEmployee", "transferEmployee",
+        "createApiToken", "createCourse", "createTrainingTargetRule", "delegateApprovals",
+        "importPunches", "recordOnboarding", "recordResignation", "recordTransfer",
+        "removeAttendanceLocation", "removeRecordEntry", "revokeApiToken", "setWorkStartDate",
+        "signContract", "terminateEmployee", "transferEmployee",
     }
 )  # fmt: skip
 
