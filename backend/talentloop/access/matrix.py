@@ -321,6 +321,7 @@ VALUE_TYPES: dict[str, str] = {
     "IssuedCredential": "createAccounts, resetUserPassword: the administrator and HQ HR, once",
     "AuditEntry": "auditLog: HQ HR",
     "Viewer": "me: the viewer",
+    "EffectiveKpiTarget": "employeeKpiTargets (the person's WORK)",
     "KpiSeries": "employeeKpis (the person's WORK), unitKpiSeries (the unit's members at WORK)",
     "KpiPoint": "KpiSeries, KpiBreakdownRow",
     "TargetAdjustmentInfo": "KpiPoint of a person",
