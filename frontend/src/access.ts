@@ -39,6 +39,9 @@ export type Feature =
   | 'policyTables'
   | 'positions'
   | 'accounts'
+  | 'kpis'
+  | 'triggerRules'
+  | 'externalEvents'
 
 export interface AccessViewer {
   role: Role
@@ -96,6 +99,10 @@ export function canUse(feature: Feature, viewer: AccessViewer): boolean {
   if (feature === 'positions') return role === 'HQ_HR' || role === 'BRANCH_HR'
   // Sign-in accounts: the administrator and HQ HR (the server's can_manage_accounts).
   if (feature === 'accounts') return canManageAccounts(role)
+  // KPIs and targets: HR in scope, and a manager for their team (the server's can_direct_in).
+  if (feature === 'kpis') return role === 'HQ_HR' || role === 'BRANCH_HR' || role === 'MANAGER'
+  // Trigger rules and external events: HR of the unit (company-wide rules: HQ HR).
+  if (feature === 'triggerRules' || feature === 'externalEvents') return role === 'HQ_HR' || role === 'BRANCH_HR'
   if (HR_ROLES.includes(role)) return true
   switch (feature) {
     case 'dashboard':

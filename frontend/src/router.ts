@@ -117,6 +117,24 @@ export const router = createRouter({
           meta: { title: 'nav.myKpis', feature: 'myKpis' },
         },
         {
+          path: 'kpis',
+          name: 'kpis',
+          component: () => import('./views/KpisView.vue'),
+          meta: { title: 'nav.kpis', feature: 'kpis' },
+        },
+        {
+          path: 'trigger-rules',
+          name: 'trigger-rules',
+          component: () => import('./views/TriggerRulesView.vue'),
+          meta: { title: 'nav.triggerRules', feature: 'triggerRules' },
+        },
+        {
+          path: 'external-events',
+          name: 'external-events',
+          component: () => import('./views/ExternalEventsView.vue'),
+          meta: { title: 'nav.externalEvents', feature: 'externalEvents' },
+        },
+        {
           path: 'assessments',
           name: 'assessments',
           component: () => import('./views/AssessmentsView.vue'),

@@ -720,6 +720,13 @@ async def new_event(w: MatrixWorld, code: str) -> ExternalEvent:
     )
 
 
+async def team_rule(w: MatrixWorld, code: str) -> TriggerRule:
+    """A trigger rule of the team (each team has its people's), for a probe that changes one."""
+    rule = await TriggerRule.filter(unit_id=w.units[code].id).order_by("id").first()
+    assert rule is not None
+    return rule
+
+
 async def new_education(w: MatrixWorld, person: str) -> Education:
     """A fresh line of a person's record, for a probe that removes one."""
     return await Education.create(employee=w.people[person], school="to remove", degree="x")

@@ -73,6 +73,7 @@ from tests.access.matrix_world import (
     new_overtime_request,
     new_restore_request,
     new_user,
+    team_rule,
 )
 from tests.support import Api, access_token
 
@@ -534,6 +535,7 @@ def _about(field_name: str, extra: str = "") -> Callable[[MatrixWorld, str], str
 
 ABOUT_ONE: dict[str, Callable[[MatrixWorld, str], str]] = {
     "employeeKpis": _about("employeeKpis", ", " + WHOLE_RANGE),
+    "employeeKpiTargets": _about("employeeKpiTargets", f', day: "{CONV_MONTH}"'),
     "employeeCompetencies": _about("employeeCompetencies"),
     "recommendedCourses": _about("recommendedCourses"),
     "trainingBonuses": _about("trainingBonuses"),
@@ -927,10 +929,12 @@ PROBES: dict[str, Probe] = {
     "terminateEmployee": _probe('terminateEmployee(input: {id: "$target", terminationDate: "1999-01-01"})', on="Employee"),
     "revealEmployeeField": _probe('revealEmployeeField(input: {employeeId: "$target", field: ID_NUMBER, reason: "the matrix asks"})', on="Employee"),
     "createKpi": _probe('createKpi(input: {code: "", name: "x", unit: COUNT})'),
+    "updateKpi": _probe('updateKpi(input: {id: "$kpi_new", name: "", direction: HIGHER_IS_BETTER, aggregation: SUM})'),
     "setKpiTarget": _probe('setKpiTarget(input: {kpiId: "$kpi_new", period: "2025-03-01", value: "-1", employeeId: "$target"})', on="Employee"),
     "recordPerformance": _probe('recordPerformance(input: {employeeId: "$target", kpiId: "$kpi_new", period: "2025-03-01", value: "-1"})', on="Employee"),
     "importData": _probe('importData(input: {kind: KPI_RECORDS, fileName: "x.txt", contentBase64: "eA=="})'),
     "createTriggerRule": _probe('createTriggerRule(input: {name: "", kpiId: "$kpi_new", thresholdPercent: "50", unitId: "$target"})', on="OrgUnit"),
+    "updateTriggerRule": _fresh('updateTriggerRule(input: {id: "$target", name: "", thresholdPercent: "50", periods: 1, isActive: true})', team_rule, "TriggerRule"),
     "suspendPerformancePay": _probe('suspendPerformancePay(input: {unitId: "$target", reason: "", suspendedFrom: "2025-01-01", conditionKind: UNIT_TOTAL, conditionKpiId: "$kpi_new", conditionThreshold: "50"})', on="OrgUnit"),
     "requestPayRestore": _probe('requestPayRestore(input: {suspensionId: "$target", restoreFrom: "2025-06-01"})', on="PaySuspension"),
     "decidePayRestore": _fresh('decidePayRestore(input: {requestId: "$target", approve: false})', new_restore_request, "RestoreRequest"),

@@ -49,6 +49,9 @@ _HR_FEATURES = frozenset(
         "sensitiveExports",
         "policyTables",
         "positions",
+        "kpis",
+        "triggerRules",
+        "externalEvents",
     }
 )
 BY_ROLE: dict[Role, frozenset[str]] = {
@@ -83,6 +86,7 @@ BY_ROLE: dict[Role, frozenset[str]] = {
             "approvals",
             "recruitment",
             "attendanceSheet",
+            "kpis",
         }
     ),
     Role.EXECUTIVE: frozenset(

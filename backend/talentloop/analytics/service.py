@@ -17,16 +17,18 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from functools import cached_property
-from typing import TypeAlias, TypeVar
+from typing import Any, TypeAlias, TypeVar
 
 from tortoise.expressions import Q, Subquery
 from tortoise.functions import Count, Sum
 from tortoise.queryset import QuerySet
+from tortoise.transactions import in_transaction
 
 from talentloop.access.policy import SYSTEM, FieldGroup, Operation, Viewer
 from talentloop.accounts.models import Role
 from talentloop.analytics import stats
 from talentloop.analytics.models import EffectEstimate, EventKind, ExternalEvent, KpiValuation
+from talentloop.audit import service as audit
 from talentloop.errors import ErrorCode, FieldError, ServiceError, not_found
 from talentloop.org import service as org_service
 from talentloop.org.models import OrgUnit, OrgUnitType
@@ -680,15 +682,18 @@ async def record_event(
         problems.append(FieldError("Whole months, first to last.", ErrorCode.INVALID, "periodTo"))
     if problems:
         raise ServiceError(*problems)
-    return await ExternalEvent.create(
-        unit_id=unit.id,
-        kind=kind,
-        title=title.strip(),
-        description=description.strip(),
-        period_from=period_from,
-        period_to=period_to,
-        created_by_id=viewer.user_id,
-    )
+    values: dict[str, Any] = {
+        "unit_id": unit.id,
+        "kind": kind,
+        "title": title.strip(),
+        "description": description.strip(),
+        "period_from": period_from,
+        "period_to": period_to,
+    }
+    async with in_transaction():
+        event = await ExternalEvent.create(**values, created_by_id=viewer.user_id)
+        await audit.record_created(viewer, "ExternalEvent", event.id, values)
+    return event
 
 
 async def get_event(viewer: Viewer, event_id: int) -> ExternalEvent | None:
@@ -708,7 +713,20 @@ async def delete_event(viewer: Viewer, event_id: int) -> None:
         raise not_found("Event", "id")
     if not viewer.can_manage_employees_in(event.unit.path):
         raise ServiceError.one(ErrorCode.FORBIDDEN, "HR of the unit removes its events.", "id")
-    await event.delete()
+    async with in_transaction():
+        await audit.record_deleted(
+            viewer,
+            "ExternalEvent",
+            event.id,
+            {
+                "unit_id": event.unit_id,
+                "kind": event.kind,
+                "title": event.title,
+                "period_from": event.period_from,
+                "period_to": event.period_to,
+            },
+        )
+        await event.delete()
 
 
 async def set_valuation(

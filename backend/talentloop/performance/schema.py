@@ -19,7 +19,7 @@ from talentloop.graphql.pagination import Connection, to_connection
 from talentloop.i18n import gettext
 from talentloop.org import loaders as org_loaders
 from talentloop.org.models import OrgUnit
-from talentloop.performance import imports, loaders, pay, service, triggers
+from talentloop.performance import imports, loaders, pay, service, targets, triggers
 from talentloop.performance.models import (
     AssessmentRequest,
     AssessmentRequestStatus,
@@ -39,6 +39,7 @@ from talentloop.performance.models import (
 )
 from talentloop.performance.types import (
     AssessmentRequestNode,
+    EffectiveKpiTarget,
     ImportJobNode,
     KpiBreakdownRow,
     KpiNode,
@@ -206,6 +207,19 @@ class PerformanceQuery:
         )
         return [KpiTargetNode(_model=t) for t in targets]
 
+    @strawberry.field(
+        description="Every KPI's target for an employee in the period holding `day`, and where "
+        "each comes from (own, unit, parent unit, company); empty when the viewer may not "
+        "see the employee's performance."
+    )
+    async def employee_kpi_targets(
+        self, info: Info, employee_id: strawberry.ID, day: date
+    ) -> list[EffectiveKpiTarget]:
+        found = await targets.effective_targets(
+            info.context.viewer, pk_of(employee_id, "Employee") or -1, day
+        )
+        return [EffectiveKpiTarget(_t=t) for t in found or []]
+
     @strawberry.field(description="Trigger rules.")
     async def trigger_rules(self, info: Info) -> list[TriggerRuleNode]:
         return [TriggerRuleNode(_model=r) for r in await triggers.list_rules(info.context.viewer)]
@@ -322,6 +336,18 @@ class CreateKpiInput:
     dimension_name: str | None = strawberry.field(default=None, description="Optional breakdown.")
 
 
+@strawberry.input(
+    description="A KPI's name, description, direction and aggregation (HQ HR); its code, unit "
+    "and period type stay."
+)
+class UpdateKpiInput:
+    id: strawberry.ID = strawberry.field(description="The KPI.")
+    name: str = strawberry.field(description="Name.")
+    direction: KpiDirection = strawberry.field(description="Whether more or less is better.")
+    aggregation: KpiAggregation = strawberry.field(description="Sum or mean over a unit's members.")
+    description: str = strawberry.field(default="", description="What it measures.")
+
+
 @strawberry.type(description="The KPI as saved, or the errors that stopped it.")
 class KpiPayload:
     kpi: KpiNode | None = strawberry.field(description="The KPI.")
@@ -395,6 +421,18 @@ class CreateTriggerRuleInput:
     unit_id: strawberry.ID | None = strawberry.field(default=None, description="Only this subtree.")
 
 
+@strawberry.input(
+    description="Change a trigger rule or switch it off; its KPI and unit stay (another unit "
+    "is another rule)."
+)
+class UpdateTriggerRuleInput:
+    id: strawberry.ID = strawberry.field(description="The rule.")
+    name: str = strawberry.field(description="Name.")
+    threshold_percent: Decimal = strawberry.field(description="Below this percent of target…")
+    periods: int = strawberry.field(description="…for this many consecutive periods.")
+    is_active: bool = strawberry.field(description="False: raises no new requests.")
+
+
 @strawberry.type(description="The rule as saved, or the errors that stopped it.")
 class TriggerRulePayload:
     rule: TriggerRuleNode | None = strawberry.field(description="The rule.")
@@ -460,6 +498,23 @@ class PerformanceMutation:
             return KpiPayload(kpi=None, errors=mutation_errors(exc))
         return KpiPayload(kpi=KpiNode(_model=kpi), errors=[])
 
+    @strawberry.mutation(description="Rename or redescribe a KPI (HQ HR).")
+    async def update_kpi(self, info: Info, input: UpdateKpiInput) -> KpiPayload:
+        try:
+            kpi = await service.update_kpi(
+                info.context.viewer,
+                require_pk(input.id, "Kpi", "id"),
+                service.KpiChange(
+                    name=input.name,
+                    description=input.description,
+                    direction=input.direction,
+                    aggregation=input.aggregation,
+                ),
+            )
+        except ServiceError as exc:
+            return KpiPayload(kpi=None, errors=mutation_errors(exc))
+        return KpiPayload(kpi=KpiNode(_model=kpi), errors=[])
+
     @strawberry.mutation(
         description="Set the target of an employee, or of every member of a unit (HR in scope; managers for their team)."
     )
@@ -478,7 +533,10 @@ class PerformanceMutation:
             return KpiTargetPayload(target=None, errors=mutation_errors(exc))
         return KpiTargetPayload(target=KpiTargetNode(_model=target), errors=[])
 
-    @strawberry.mutation(description="Record one actual value; trigger rules are re-evaluated.")
+    @strawberry.mutation(
+        description="Record one actual value (HR in scope; a manager for their team); trigger "
+        "rules are re-evaluated."
+    )
     async def record_performance(
         self, info: Info, input: RecordPerformanceInput
     ) -> PerformanceRecordPayload:
@@ -545,6 +603,26 @@ class PerformanceMutation:
                 threshold_percent=input.threshold_percent,
                 periods=input.periods,
                 unit_id=optional_pk(input.unit_id, "OrgUnit", "unitId"),
+            )
+        except ServiceError as exc:
+            return TriggerRulePayload(rule=None, errors=mutation_errors(exc))
+        return TriggerRulePayload(rule=TriggerRuleNode(_model=rule), errors=[])
+
+    @strawberry.mutation(
+        description="Change a trigger rule or switch it off (where it could be added); switched "
+        "on, it is evaluated at once."
+    )
+    async def update_trigger_rule(
+        self, info: Info, input: UpdateTriggerRuleInput
+    ) -> TriggerRulePayload:
+        try:
+            rule = await triggers.update_rule(
+                info.context.viewer,
+                require_pk(input.id, "TriggerRule", "id"),
+                name=input.name,
+                threshold_percent=input.threshold_percent,
+                periods=input.periods,
+                is_active=input.is_active,
             )
         except ServiceError as exc:
             return TriggerRulePayload(rule=None, errors=mutation_errors(exc))

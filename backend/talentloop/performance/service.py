@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Protocol
+from typing import Any, Protocol
 
 from tortoise.exceptions import IntegrityError
 from tortoise.queryset import QuerySet
@@ -80,16 +80,54 @@ async def create_kpi(viewer: Viewer, data: KpiInput) -> Kpi:
         problems.append(FieldError("Name is required.", ErrorCode.REQUIRED, "name"))
     if problems:
         raise ServiceError(*problems)
-    return await Kpi.create(
-        code=code,
-        name=name,
-        unit=data.unit,
-        direction=data.direction,
-        aggregation=data.aggregation,
-        period_type=data.period_type,
-        description=data.description,
-        dimension_name=(data.dimension_name or "").strip() or None,
-    )
+    values: dict[str, Any] = {
+        "code": code,
+        "name": name,
+        "unit": data.unit,
+        "direction": data.direction,
+        "aggregation": data.aggregation,
+        "period_type": data.period_type,
+        "description": data.description.strip(),
+        "dimension_name": (data.dimension_name or "").strip() or None,
+    }
+    async with in_transaction():
+        kpi = await Kpi.create(**values)
+        await audit.record_created(viewer, "Kpi", kpi.id, values)
+    return kpi
+
+
+@dataclass
+class KpiChange:
+    """What may change in a KPI once values exist: its code, unit and period type stay, as
+    every record and target is read through them."""
+
+    name: str
+    description: str
+    direction: KpiDirection
+    aggregation: KpiAggregation
+
+
+async def update_kpi(viewer: Viewer, kpi_id: int, change: KpiChange) -> Kpi:
+    if not viewer.is_hq_hr:
+        raise ServiceError.one(ErrorCode.FORBIDDEN, "Only HQ HR defines KPIs.")
+    kpi = await get_kpi(viewer, kpi_id)
+    if kpi is None:
+        raise not_found("KPI", "id")
+    name = change.name.strip()
+    if not name:
+        raise ServiceError.one(ErrorCode.REQUIRED, "Name is required.", "name")
+    values = {
+        "name": name,
+        "description": change.description.strip(),
+        "direction": change.direction,
+        "aggregation": change.aggregation,
+    }
+    async with in_transaction():
+        await audit.record_changes(viewer, "Kpi", kpi.id, kpi, values)
+        await Kpi.filter(id=kpi.id).update(**values)
+    for key, value in values.items():
+        setattr(kpi, key, value)
+    return kpi
 
 
 # --- targets and adjustments ------------------------------------------------------------
@@ -121,7 +159,7 @@ async def set_target(
         )
     path: str
     if employee_id is not None:
-        employee = await _work_visible_employee(viewer, employee_id)
+        employee = await work_visible_employee(viewer, employee_id)
         if employee is None:
             raise not_found("Employee", "employeeId")
         path = employee.unit.path
@@ -289,14 +327,17 @@ async def record_value(
     dimension: str = "",
     source: str = "api",
 ) -> PerformanceRecord:
-    """Create or replace one actual value (HR in scope, or an integrator's HQ HR account)."""
+    """Create or replace one actual value (HR in scope, a manager for their team, or an
+    integrator's HQ HR account)."""
     kpi = await get_kpi(viewer, kpi_id)
     if kpi is None:
         raise not_found("KPI", "kpiId")
-    employee = await _work_visible_employee(viewer, employee_id)
+    employee = await work_visible_employee(viewer, employee_id)
     if employee is None:
         raise not_found("Employee", "employeeId")
-    if not viewer.can_manage_employees_in(employee.unit.path):
+    # HR in their scope, and a manager for their own subtree: the team's results are theirs
+    # to enter (never their own: refuse_self).
+    if not viewer.can_direct_in(employee.unit.path):
         raise ServiceError.one(ErrorCode.FORBIDDEN, "You may not record performance here.")
     viewer.refuse_self(employee.id)
     problems = value_problems(kpi, value, period, dimension)
@@ -389,7 +430,7 @@ async def employee_series_for_kpis(
 ) -> list[EmployeeSeries] | None:
     """An employee's series of several KPIs with the adjustments to their targets, in a fixed
     number of queries; None when the viewer may not read this employee's performance."""
-    employee = await _work_visible_employee(viewer, employee_id)
+    employee = await work_visible_employee(viewer, employee_id)
     if employee is None:
         return None
     periods_by_kpi = {kpi.id: periods for kpi, periods in kpis}
@@ -449,7 +490,7 @@ async def unit_breakdown(
     return result
 
 
-async def _work_visible_employee(viewer: Viewer, employee_id: int) -> Employee | None:
+async def work_visible_employee(viewer: Viewer, employee_id: int) -> Employee | None:
     scope = viewer.employee_filter(FieldGroup.WORK)
     if scope is None:
         return None

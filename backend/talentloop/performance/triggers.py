@@ -12,6 +12,7 @@ from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from talentloop.access.policy import SYSTEM, FieldGroup, Viewer
+from talentloop.audit import service as audit
 from talentloop.errors import ErrorCode, FieldError, ServiceError, not_found
 from talentloop.org import service as org_service
 from talentloop.pagination import Page, keyset_page
@@ -123,7 +124,6 @@ async def create_rule(
     periods: int,
     unit_id: int | None,
 ) -> TriggerRule:
-    problems: list[FieldError] = []
     if not await Kpi.filter(id=kpi_id).exists():
         raise not_found("KPI", "kpiId")
     unit = None
@@ -135,6 +135,33 @@ async def create_rule(
     allowed = viewer.can_manage_setting_in(unit.path if unit else None)
     if not allowed:
         raise ServiceError.one(ErrorCode.FORBIDDEN, "You may not add trigger rules here.", "unitId")
+    _check_rule(name, threshold_percent, periods)
+    async with in_transaction():
+        rule = await TriggerRule.create(
+            name=name.strip(),
+            kpi_id=kpi_id,
+            threshold_percent=threshold_percent,
+            periods=periods,
+            unit_id=unit_id,
+        )
+        await audit.record_created(
+            viewer,
+            "TriggerRule",
+            rule.id,
+            {
+                "name": rule.name,
+                "kpi_id": kpi_id,
+                "threshold_percent": threshold_percent,
+                "periods": periods,
+                "unit_id": unit_id,
+            },
+        )
+    await evaluate_rule(rule)
+    return rule
+
+
+def _check_rule(name: str, threshold_percent: Decimal, periods: int) -> None:
+    problems: list[FieldError] = []
     if not name.strip():
         problems.append(FieldError("Name is required.", ErrorCode.REQUIRED, "name"))
     if not Decimal(0) < threshold_percent <= Decimal(1000):
@@ -145,14 +172,38 @@ async def create_rule(
         problems.append(FieldError("Periods is between 1 and 24.", ErrorCode.INVALID, "periods"))
     if problems:
         raise ServiceError(*problems)
-    rule = await TriggerRule.create(
-        name=name.strip(),
-        kpi_id=kpi_id,
-        threshold_percent=threshold_percent,
-        periods=periods,
-        unit_id=unit_id,
-    )
-    await evaluate_rule(rule)
+
+
+async def update_rule(
+    viewer: Viewer,
+    rule_id: int,
+    *,
+    name: str,
+    threshold_percent: Decimal,
+    periods: int,
+    is_active: bool,
+) -> TriggerRule:
+    """Change or switch off a rule, where it could be added (`create_rule`). Its KPI and unit
+    stay: requests it raised name it, and a rule for elsewhere is a new rule. Switched off, it
+    raises nothing new; the requests it raised stay."""
+    rule = await get_rule(viewer, rule_id)
+    if rule is None:
+        raise not_found("Trigger rule", "id")
+    if not viewer.can_manage_setting_in(rule.unit.path if rule.unit else None):
+        raise ServiceError.one(ErrorCode.FORBIDDEN, "You may not change this trigger rule.", "id")
+    _check_rule(name, threshold_percent, periods)
+    values = {
+        "name": name.strip(),
+        "threshold_percent": threshold_percent,
+        "periods": periods,
+        "is_active": is_active,
+    }
+    async with in_transaction():
+        await audit.record_changes(viewer, "TriggerRule", rule.id, rule, values)
+        await TriggerRule.filter(id=rule.id).update(**values)
+    await rule.refresh_from_db(fields=list(values))  # as stored: the threshold to its scale
+    if rule.is_active:
+        await evaluate_rule(rule)
     return rule
 
 

@@ -41,6 +41,7 @@ from talentloop.performance.models import (
 )
 from talentloop.performance.periods import label
 from talentloop.performance.rollup import Point, tidy
+from talentloop.performance.targets import EffectiveTarget, TargetSource
 
 if TYPE_CHECKING:
     from talentloop.accounts.types import UserNode
@@ -60,6 +61,12 @@ for enum, name, description in [
     (RestoreStep, "RestoreStep", "Who decides next: the branch head, then HQ HR."),
     (ImportKind, "ImportKind", "What a file holds."),
     (ImportStatus, "ImportStatus", "Where an import job stands."),
+    (
+        TargetSource,
+        "KpiTargetSource",
+        "Where a person's target comes from: their own, their unit's, a unit above (a parent "
+        "unit) or the company's (the top unit); NONE when no target applies.",
+    ),
 ]:
     strawberry.enum(enum, name=name, description=description)
 
@@ -248,6 +255,35 @@ class KpiTargetNode(Node):
     )
     def version(self) -> int:
         return self._model.version
+
+
+@strawberry.type(description="The target that applies to a person for one KPI and period.")
+class EffectiveKpiTarget:
+    _t: strawberry.Private[EffectiveTarget]
+
+    @strawberry.field(description="The KPI.")
+    def kpi(self) -> KpiNode:
+        return KpiNode(_model=self._t.kpi)
+
+    @strawberry.field(description="First day of the KPI's period that holds the day asked.")
+    def period(self) -> date:
+        return self._t.period
+
+    @strawberry.field(description="The target after adjustments (null: none applies).")
+    def value(self) -> Decimal | None:
+        return tidy(self._t.value) if self._t.value is not None else None
+
+    @strawberry.field(description="The target as set, before adjustments.")
+    def set_value(self) -> Decimal | None:
+        return tidy(self._t.base) if self._t.base is not None else None
+
+    @strawberry.field(description="Where it comes from.")
+    def source(self) -> TargetSource:
+        return self._t.source
+
+    @strawberry.field(description="The unit it is inherited from (null: own, or none).")
+    async def from_unit(self, info: Info) -> OrgUnitRef | None:
+        return await unit_node(info, self._t.unit_id)
 
 
 @strawberry.type(
