@@ -39,6 +39,10 @@ export type Feature =
   | 'policyTables'
   | 'positions'
   | 'accounts'
+  | 'attendanceRules'
+  | 'punchImport'
+  | 'apiTokens'
+  | 'auditLog'
 
 export interface AccessViewer {
   role: Role
@@ -96,6 +100,13 @@ export function canUse(feature: Feature, viewer: AccessViewer): boolean {
   if (feature === 'positions') return role === 'HQ_HR' || role === 'BRANCH_HR'
   // Sign-in accounts: the administrator and HQ HR (the server's can_manage_accounts).
   if (feature === 'accounts') return canManageAccounts(role)
+  // Attendance rule sets and clock-in places: HR of a unit keeps its own, HQ HR regions and the
+  // default (saveAttendanceRuleSet); punch files: HR who manage people (importPunches).
+  if (feature === 'attendanceRules' || feature === 'punchImport') return role === 'HQ_HR' || role === 'BRANCH_HR'
+  // API tokens: anyone signed in with a password makes their own (accounts/api_tokens.py).
+  if (feature === 'apiTokens') return true
+  // The audit trail: HQ HR only (the server's auditLog).
+  if (feature === 'auditLog') return role === 'HQ_HR'
   if (HR_ROLES.includes(role)) return true
   switch (feature) {
     case 'dashboard':
