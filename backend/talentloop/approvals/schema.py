@@ -219,6 +219,7 @@ class ApprovalsMutation:
     )
     async def end_delegation(self, info: Info, id: strawberry.ID) -> DelegationPayload:
         try:
+            service.require_user(info.context.viewer)  # before the id is read, as for a missing one
             delegation = await service.end_delegation(
                 info.context.viewer, require_pk(id, "ApprovalDelegation", "id")
             )

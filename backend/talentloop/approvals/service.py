@@ -685,10 +685,16 @@ async def cancel(viewer: Viewer, request_type: RequestType, subject_id: int) -> 
 # --- delegation and escalation ---------------------------------------------------------------
 
 
-async def delegate(viewer: Viewer, *, to_employee_id: int, start: date, end: date) -> Delegation:
-    """While away the viewer's approvals may be decided by a colleague they can see."""
+def require_user(viewer: Viewer) -> int:
+    """Delegations are a user's: anyone else is refused before their input is read."""
     if viewer.user_id is None:
         raise ServiceError.one(ErrorCode.FORBIDDEN, "Sign in to delegate.")
+    return viewer.user_id
+
+
+async def delegate(viewer: Viewer, *, to_employee_id: int, start: date, end: date) -> Delegation:
+    """While away the viewer's approvals may be decided by a colleague they can see."""
+    require_user(viewer)
     scope = viewer.employee_filter()
     employee = (
         await Employee.filter(scope).filter(id=to_employee_id).first()
@@ -731,9 +737,7 @@ async def end_delegation(
     """The approver ends a delegation they gave: from today the delegate no longer acts for
     them (its last day becomes yesterday); one that has not begun is removed (None).
     The delegate cannot end it for them, and nobody else sees it: not found."""
-    if viewer.user_id is None:
-        raise ServiceError.one(ErrorCode.FORBIDDEN, "Sign in to delegate.")
-    delegation = await Delegation.get_or_none(id=delegation_id, from_user_id=viewer.user_id)
+    delegation = await Delegation.get_or_none(id=delegation_id, from_user_id=require_user(viewer))
     if delegation is None:
         raise not_found("Delegation", "id")
     today = china_today(now)
