@@ -42,6 +42,10 @@ export type Feature =
   | 'kpis'
   | 'triggerRules'
   | 'externalEvents'
+  | 'attendanceRules'
+  | 'punchImport'
+  | 'apiTokens'
+  | 'auditLog'
 
 export interface AccessViewer {
   role: Role
@@ -103,6 +107,13 @@ export function canUse(feature: Feature, viewer: AccessViewer): boolean {
   if (feature === 'kpis') return role === 'HQ_HR' || role === 'BRANCH_HR' || role === 'MANAGER'
   // Trigger rules and external events: HR of the unit (company-wide rules: HQ HR).
   if (feature === 'triggerRules' || feature === 'externalEvents') return role === 'HQ_HR' || role === 'BRANCH_HR'
+  // Attendance rule sets and clock-in places: HR of a unit keeps its own, HQ HR regions and the
+  // default (saveAttendanceRuleSet); punch files: HR who manage people (importPunches).
+  if (feature === 'attendanceRules' || feature === 'punchImport') return role === 'HQ_HR' || role === 'BRANCH_HR'
+  // API tokens: anyone signed in with a password makes their own (accounts/api_tokens.py).
+  if (feature === 'apiTokens') return true
+  // The audit trail: HQ HR only (the server's auditLog).
+  if (feature === 'auditLog') return role === 'HQ_HR'
   if (HR_ROLES.includes(role)) return true
   switch (feature) {
     case 'dashboard':

@@ -237,6 +237,30 @@ export const router = createRouter({
           meta: { title: 'nav.roles', feature: 'roles' },
         },
         {
+          path: 'attendance-rules',
+          name: 'attendance-rules',
+          component: () => import('./views/AttendanceRulesView.vue'),
+          meta: { title: 'nav.attendanceRules', feature: 'attendanceRules' },
+        },
+        {
+          path: 'punch-import',
+          name: 'punch-import',
+          component: () => import('./views/PunchImportView.vue'),
+          meta: { title: 'nav.punchImport', feature: 'punchImport' },
+        },
+        {
+          path: 'api-tokens',
+          name: 'api-tokens',
+          component: () => import('./views/ApiTokensView.vue'),
+          meta: { title: 'nav.apiTokens', feature: 'apiTokens' },
+        },
+        {
+          path: 'audit-log',
+          name: 'audit-log',
+          component: () => import('./views/AuditLogView.vue'),
+          meta: { title: 'nav.auditLog', feature: 'auditLog' },
+        },
+        {
           path: 'accounts',
           name: 'accounts',
           component: () => import('./views/AccountsView.vue'),

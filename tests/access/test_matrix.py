@@ -992,6 +992,7 @@ PROBES: dict[str, Probe] = {
     "decideApproval": _probe('decideApproval(id: "$target", approve: false)', on="ApprovalRequest"),
     "commentApproval": _probe('commentApproval(id: "$target", comment: "seen")', on="ApprovalRequest"),
     "delegateApprovals": _probe('delegateApprovals(input: {toEmployeeId: "$target", startDate: "2026-03-03", endDate: "2026-03-02"})', on="Employee"),
+    "endDelegation": _probe('endDelegation(id: "not an id")'),
     "saveApprovalFlow": _probe('saveApprovalFlow(input: {requestType: LEAVE, unitId: "$target", steps: [{position: 0, rule: USER}]})', on="OrgUnit"),
     "setEmployeeSalaryStructure": _probe('setEmployeeSalaryStructure(input: {employeeId: "$target", effectiveFrom: "2025-01-02", components: []})', on="Employee"),
     "setPositionSalaryStructure": _probe('setPositionSalaryStructure(input: {positionId: "$position", effectiveFrom: "2025-01-02", components: []})'),

@@ -11,6 +11,7 @@ import pytest
 
 from talentloop.accounts.models import Role
 from talentloop.approvals import service as approvals
+from talentloop.audit.models import AuditAction, AuditEntry
 from talentloop.org.models import OrgUnit
 from tests.support import Api, World, add_person, add_user, gid
 
@@ -403,3 +404,87 @@ async def test_two_approvers_deciding_at_once_count_once(api: Api, sh: World) ->
     assert sorted(a["errors"][0]["code"] for a in answers if a["errors"]) == ["CONFLICT"] * 2
     history = (await _detail(api, w, request_id))["history"]
     assert [h["kind"] for h in history] == ["SUBMITTED", "APPROVED", "COMPLETED"]
+
+
+# --- delegations listed with an id and ended by their approver (issue #19); each audited ---
+
+DELEGATE_ONE = """
+mutation ($input: DelegationInput!) {
+  delegateApprovals(input: $input) { delegation { id given toName endDate } errors { code } }
+}
+"""
+END_DELEGATION = """
+mutation ($id: ID!) {
+  endDelegation(id: $id) { delegation { id endDate } errors { field code } }
+}
+"""
+DELEGATIONS = "query { myDelegations { id given fromName toName startDate endDate } }"
+
+
+async def _delegate(api: Api, w: World, start_in: int, days: int) -> dict[str, Any]:
+    today = approvals.china_today()
+    answer = await api.data(
+        DELEGATE_ONE,
+        {
+            "input": {
+                "toEmployeeId": gid(w.people["sh_rep2"]),
+                "startDate": (today + timedelta(days=start_in)).isoformat(),
+                "endDate": (today + timedelta(days=start_in + days)).isoformat(),
+            }
+        },
+        as_=w.users["manager"],
+    )
+    assert answer["delegateApprovals"]["errors"] == [], answer
+    return dict(answer["delegateApprovals"]["delegation"])
+
+
+async def test_the_approver_ends_a_running_delegation_and_the_delegate_no_longer_acts(
+    api: Api, sh: World
+) -> None:
+    w = sh
+    await _flow(api, w, SHANGHAI_FLOW)
+    given = await _delegate(api, w, start_in=-2, days=5)
+    assert given["given"] is True
+    await _ask(api, w, ONE_DAY)
+    assert len(await _waiting(api, w, "rep2")) == 1
+
+    # Both see it; only the approver who gave it may end it — to the delegate it is not theirs.
+    taken = (await api.data(DELEGATIONS, as_=w.users["rep2"]))["myDelegations"]
+    assert [(d["id"], d["given"]) for d in taken] == [(given["id"], False)]
+    refused = (await api.data(END_DELEGATION, {"id": given["id"]}, as_=w.users["rep2"]))[
+        "endDelegation"
+    ]
+    assert refused == {"delegation": None, "errors": [{"field": "id", "code": "NOT_FOUND"}]}
+
+    ended = (await api.data(END_DELEGATION, {"id": given["id"]}, as_=w.users["manager"]))[
+        "endDelegation"
+    ]
+    yesterday = approvals.china_today() - timedelta(days=1)
+    assert ended == {
+        "delegation": {"id": given["id"], "endDate": yesterday.isoformat()},
+        "errors": [],
+    }
+    assert await _waiting(api, w, "rep2") == []
+    again = (await api.data(END_DELEGATION, {"id": given["id"]}, as_=w.users["manager"]))[
+        "endDelegation"
+    ]
+    assert again["errors"] == [{"field": "id", "code": "INVALID"}]
+
+    entries = await AuditEntry.filter(subject_type="ApprovalDelegation").order_by("id")
+    assert [(e.action, e.field) for e in entries] == [
+        (AuditAction.CREATE, None),
+        (AuditAction.UPDATE, "endDate"),
+    ]
+    assert entries[1].after == {"endDate": yesterday.isoformat()}
+
+
+async def test_a_delegation_not_yet_begun_is_removed_when_ended(api: Api, sh: World) -> None:
+    w = sh
+    given = await _delegate(api, w, start_in=3, days=2)
+    ended = (await api.data(END_DELEGATION, {"id": given["id"]}, as_=w.users["manager"]))[
+        "endDelegation"
+    ]
+    assert ended == {"delegation": None, "errors": []}
+    assert (await api.data(DELEGATIONS, as_=w.users["manager"]))["myDelegations"] == []
+    removed = await AuditEntry.get(subject_type="ApprovalDelegation", action=AuditAction.DELETE)
+    assert removed.actor_user_id == w.users["manager"].id

@@ -52,10 +52,12 @@ _HR_FEATURES = frozenset(
         "kpis",
         "triggerRules",
         "externalEvents",
+        "attendanceRules",
+        "punchImport",
     }
 )
 BY_ROLE: dict[Role, frozenset[str]] = {
-    Role.HQ_HR: _HR_FEATURES | {"roles", "accounts"},
+    Role.HQ_HR: _HR_FEATURES | {"roles", "accounts", "auditLog"},
     Role.BRANCH_HR: _HR_FEATURES,
     Role.ADMIN: frozenset(
         {
@@ -122,7 +124,9 @@ async def features(viewer: Viewer) -> list[str]:
     """The screens offered to the viewer, sorted: every grant's, one's own pages for an employee."""
     if not viewer.is_authenticated or viewer.must_change_password:
         return []
-    found: set[str] = {"courses"}  # the course library is open to everyone signed in
+    # The course library is open to everyone signed in, and anyone signed in with a password
+    # makes their own API tokens (accounts/api_tokens.py).
+    found: set[str] = {"courses", "apiTokens"}
     for role in viewer.roles:
         found |= BY_ROLE.get(role, frozenset())
     for grant in viewer.grants:

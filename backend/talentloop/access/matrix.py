@@ -803,6 +803,7 @@ MUTATIONS: dict[str, MutationAccess] = {
     ),
     "commentApproval": _on("ApprovalRequest", Reach.PERSONAL, None, note="anyone who reads it"),
     "delegateApprovals": _m(Target.PERSON, Reach.DIRECTORY, None, note="to a colleague's user"),
+    "endDelegation": _m(note="one the viewer gave; any other: not found"),
     # The everyday types'; every request type's in FLOW_EDITS below.
     "saveApprovalFlow": _m(
         Target.UNIT, Reach.UNIT, Reach.MANAGED, roles=HR, note="company default: HQ HR"

@@ -9,7 +9,13 @@ import strawberry
 
 from talentloop.accounts.models import Role
 from talentloop.approvals import flows, service
-from talentloop.approvals.models import ApprovalRequest, ApproverRule, RequestType, StepMode
+from talentloop.approvals.models import (
+    ApprovalRequest,
+    ApproverRule,
+    Delegation,
+    RequestType,
+    StepMode,
+)
 from talentloop.approvals.types import (
     ApprovalFlowInfo,
     ApprovalRequestNode,
@@ -67,7 +73,10 @@ class ApprovalsQuery:
     async def my_delegations(self, info: Info) -> list[DelegationInfo]:
         found = await service.my_delegations(info.context.viewer)
         names = await _names(info, {d.from_user_id for d in found} | {d.to_user_id for d in found})
-        return [DelegationInfo(_delegation=d, _names=names) for d in found]
+        viewer_id = info.context.viewer.user_id
+        return [
+            DelegationInfo(_delegation=d, _names=names, _viewer_user_id=viewer_id) for d in found
+        ]
 
 
 async def _request_node(info: Info, pk: int) -> ApprovalRequestNode | None:
@@ -94,6 +103,14 @@ class ApprovalFlowPayload:
 class DelegationPayload:
     delegation: DelegationInfo | None = strawberry.field(description="The delegation.")
     errors: list[MutationError] = strawberry.field(description="Empty when it succeeded.")
+
+
+async def _delegation_payload(info: Info, delegation: Delegation) -> DelegationPayload:
+    names = await _names(info, {delegation.from_user_id, delegation.to_user_id})
+    info_ = DelegationInfo(
+        _delegation=delegation, _names=names, _viewer_user_id=info.context.viewer.user_id
+    )
+    return DelegationPayload(delegation=info_, errors=[])
 
 
 @strawberry.input(description="One approver rule of a flow.")
@@ -193,10 +210,24 @@ class ApprovalsMutation:
             )
         except ServiceError as exc:
             return DelegationPayload(delegation=None, errors=mutation_errors(exc))
-        names = await _names(info, {delegation.from_user_id, delegation.to_user_id})
-        return DelegationPayload(
-            delegation=DelegationInfo(_delegation=delegation, _names=names), errors=[]
-        )
+        return await _delegation_payload(info, delegation)
+
+    @strawberry.mutation(
+        description="End a delegation the viewer gave: from today the colleague no longer acts "
+        "for them; one that has not begun is removed (the answer's delegation is then null). "
+        "Audited."
+    )
+    async def end_delegation(self, info: Info, id: strawberry.ID) -> DelegationPayload:
+        try:
+            service.require_user(info.context.viewer)  # before the id is read, as for a missing one
+            delegation = await service.end_delegation(
+                info.context.viewer, require_pk(id, "ApprovalDelegation", "id")
+            )
+        except ServiceError as exc:
+            return DelegationPayload(delegation=None, errors=mutation_errors(exc))
+        if delegation is None:
+            return DelegationPayload(delegation=None, errors=[])
+        return await _delegation_payload(info, delegation)
 
     @strawberry.mutation(
         description="Replace the approval flow of a request type in a unit (HR of the unit; the "

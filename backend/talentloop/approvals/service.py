@@ -70,6 +70,7 @@ from talentloop.approvals.rules import GUARDED as GUARDED
 from talentloop.approvals.rules import NEVER_SKIPPED as NEVER_SKIPPED
 from talentloop.approvals.rules import decides as decides
 from talentloop.approvals.titles import Title
+from talentloop.audit import service as audit
 from talentloop.errors import ErrorCode, FieldError, ServiceError, not_found
 from talentloop.i18n import ENGLISH
 from talentloop.org.models import OrgUnit, OrgUnitType
@@ -684,10 +685,16 @@ async def cancel(viewer: Viewer, request_type: RequestType, subject_id: int) -> 
 # --- delegation and escalation ---------------------------------------------------------------
 
 
-async def delegate(viewer: Viewer, *, to_employee_id: int, start: date, end: date) -> Delegation:
-    """While away the viewer's approvals may be decided by a colleague they can see."""
+def require_user(viewer: Viewer) -> int:
+    """Delegations are a user's: anyone else is refused before their input is read."""
     if viewer.user_id is None:
         raise ServiceError.one(ErrorCode.FORBIDDEN, "Sign in to delegate.")
+    return viewer.user_id
+
+
+async def delegate(viewer: Viewer, *, to_employee_id: int, start: date, end: date) -> Delegation:
+    """While away the viewer's approvals may be decided by a colleague they can see."""
+    require_user(viewer)
     scope = viewer.employee_filter()
     employee = (
         await Employee.filter(scope).filter(id=to_employee_id).first()
@@ -710,9 +717,53 @@ async def delegate(viewer: Viewer, *, to_employee_id: int, start: date, end: dat
         raise ServiceError.one(
             ErrorCode.INVALID, "Delegate to a colleague with a user account.", "toEmployeeId"
         )
-    return await Delegation.create(
-        from_user_id=viewer.user_id, to_user_id=user.id, start_date=start, end_date=end
-    )
+    # Who decides whose approvals changes: audited like a flow's change.
+    async with in_transaction():
+        delegation = await Delegation.create(
+            from_user_id=viewer.user_id, to_user_id=user.id, start_date=start, end_date=end
+        )
+        await audit.record_created(
+            viewer,
+            "ApprovalDelegation",
+            delegation.id,
+            {"to_user_id": user.id, "start_date": start, "end_date": end},
+        )
+    return delegation
+
+
+async def end_delegation(
+    viewer: Viewer, delegation_id: int, now: datetime | None = None
+) -> Delegation | None:
+    """The approver ends a delegation they gave: from today the delegate no longer acts for
+    them (its last day becomes yesterday); one that has not begun is removed (None).
+    The delegate cannot end it for them, and nobody else sees it: not found."""
+    delegation = await Delegation.get_or_none(id=delegation_id, from_user_id=require_user(viewer))
+    if delegation is None:
+        raise not_found("Delegation", "id")
+    today = china_today(now)
+    if delegation.end_date < today:
+        raise ServiceError.one(ErrorCode.INVALID, "This delegation has already ended.", "id")
+    before = {"end_date": delegation.end_date}
+    async with in_transaction():
+        if delegation.start_date >= today:
+            await delegation.delete()
+            await audit.record_deleted(
+                viewer,
+                "ApprovalDelegation",
+                delegation_id,
+                {
+                    "to_user_id": delegation.to_user_id,
+                    "start_date": delegation.start_date,
+                    "end_date": delegation.end_date,
+                },
+            )
+            return None
+        delegation.end_date = today - timedelta(days=1)
+        await delegation.save(update_fields=["end_date"])
+        await audit.record_changes(
+            viewer, "ApprovalDelegation", delegation.id, before, {"end_date": delegation.end_date}
+        )
+    return delegation
 
 
 async def my_delegations(viewer: Viewer) -> list[Delegation]:

@@ -385,6 +385,15 @@ class ApprovalFlowInfo:
 class DelegationInfo:
     _delegation: strawberry.Private[Delegation]
     _names: strawberry.Private[dict[int, str]]
+    _viewer_user_id: strawberry.Private[int | None] = None
+
+    @strawberry.field(description="The global ID (for `endDelegation`).")
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(to_global_id("ApprovalDelegation", self._delegation.id))
+
+    @strawberry.field(description="Whether the viewer gave it (and so may end it).")
+    def given(self) -> bool:
+        return self._delegation.from_user_id == self._viewer_user_id
 
     @strawberry.field(description="The approver who is away.")
     def from_name(self) -> str:
