@@ -113,3 +113,19 @@ test('after a reset to an initial password, the person must change it before any
     await page.locator('[data-testid="nav-menu"]:visible, [data-testid="menu-toggle"]:visible').first().waitFor()
   })
 })
+
+test("HQ HR opens a person's role grants from the accounts page", async () => {
+  await withPage(async (page, { consoleErrors }) => {
+    await uiLogin(page, 'hr.hq')
+    await navTo(page, 'nav-accounts')
+    await page.getByTestId('accounts-search').fill('hr.shanghai')
+    const row = accountRow(page, 'hr.shanghai')
+    await row.getByTestId('account-grants').click()
+    const dialog = page.getByTestId('account-grants-dialog')
+    // Their own role is their first grant, scoped to the Shanghai branch.
+    await dialog.getByTestId('grant-role').getByText('分公司人事').first().waitFor()
+    assert.match(await dialog.getByTestId('grants-table').innerText(), /上海/)
+    await dialog.getByTestId('grant-add-form').waitFor()
+    assert.deepEqual(consoleErrors, [])
+  })
+})

@@ -99,6 +99,12 @@ export const router = createRouter({
           meta: { title: 'nav.socialInsurance', feature: 'policyTables' },
         },
         {
+          path: 'income-tax',
+          name: 'income-tax',
+          component: () => import('./views/IncomeTaxView.vue'),
+          meta: { title: 'nav.incomeTax', feature: 'policyTables' },
+        },
+        {
           path: 'work-calendar',
           name: 'work-calendar',
           component: () => import('./views/WorkCalendarView.vue'),

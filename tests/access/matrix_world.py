@@ -102,6 +102,7 @@ from talentloop.performance.models import (
     SuspensionStatus,
     TriggerRule,
 )
+from talentloop.policy.seed import seed_tax_tables
 from talentloop.privacy.models import ExportStatus, SensitiveExport
 from talentloop.records.models import (
     Contract,
@@ -664,7 +665,7 @@ PAY_MONTH = date(2025, 1, 1)
 
 async def _payroll_records(w: MatrixWorld) -> None:
     """A paid run per team, a payslip (with a line) and a special deduction per person, a
-    position's salary structure and a city table."""
+    position's salary structure, a city table and the law's income-tax table."""
     table = await SocialInsuranceTable.create(
         city="上海",
         valid_from=date(2024, 7, 1),
@@ -677,6 +678,7 @@ async def _payroll_records(w: MatrixWorld) -> None:
         table=table, component=Component.PENSION, employee_rate=Decimal("0.08"),
         employer_rate=Decimal("0.16"),
     )  # fmt: skip
+    await seed_tax_tables()
     structure = await SalaryStructure.create(position=w.cat.position, effective_from=PAY_MONTH)
     await SalaryComponent.create(
         structure=structure, kind=ComponentKind.BASE, name="基本工资",

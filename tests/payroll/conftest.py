@@ -27,6 +27,7 @@ from talentloop.payroll.models import (
     SocialInsuranceRate,
     SocialInsuranceTable,
 )
+from talentloop.policy.seed import seed_tax_tables
 from tests.support import World
 
 JAN, FEB, MAR, APR = (date(2026, m, 1) for m in (1, 2, 3, 4))
@@ -113,6 +114,7 @@ async def add_city_table(city: str = "上海") -> SocialInsuranceTable:
 
 @pytest.fixture
 async def pay(world: World) -> Pay:
+    await seed_tax_tables()  # the law's, from 2019
     await add_city_table()
     # The sales reps' position: the record's base, a 500 allowance, 10 % performance pay.
     await service.set_position_structure(

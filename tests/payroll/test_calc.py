@@ -21,6 +21,7 @@ from talentloop.payroll.calc import (
     Rounding,
     RoundingMode,
 )
+from talentloop.policy.seed import LAW_TAX_TABLE as LAW
 
 
 def withhold_months(wages: list[D], special: D, additional: D, first_month: int = 1) -> list[D]:
@@ -34,7 +35,7 @@ def withhold_months(wages: list[D], special: D, additional: D, first_month: int 
             special_additional=additional * n,
             withheld=sum(taxes, D(0)),
         )
-        taxes.append(calc.cumulative_withholding(figures).this_month)
+        taxes.append(calc.cumulative_withholding(figures, LAW).this_month)
     return taxes
 
 
@@ -53,7 +54,8 @@ def test_the_example_explained_line_by_line_in_march() -> None:
             special=D(13500),
             special_additional=D(6000),
             withheld=D(1180),
-        )
+        ),
+        LAW,
     )
     assert march.basic_deduction == D(15000)
     assert march.taxable == D(55500)
@@ -84,7 +86,7 @@ def test_the_example_explained_line_by_line_in_march() -> None:
 def test_every_bracket_of_the_annual_table(taxable: D, rate: str, quick: int, tax: str) -> None:
     # Chosen so that the cumulative taxable income is exactly `taxable` in January.
     result = calc.cumulative_withholding(
-        CumulativeFigures(months_employed=1, income=taxable + D(5000))
+        CumulativeFigures(months_employed=1, income=taxable + D(5000)), LAW
     )
     assert result.taxable == taxable
     assert (result.rate, result.quick_deduction) == (D(rate), D(quick))
@@ -94,7 +96,7 @@ def test_every_bracket_of_the_annual_table(taxable: D, rate: str, quick: int, ta
 
 def test_income_below_the_deductions_is_not_negative_taxable_income() -> None:
     result = calc.cumulative_withholding(
-        CumulativeFigures(months_employed=1, income=D(6000), special=D(1200))
+        CumulativeFigures(months_employed=1, income=D(6000), special=D(1200)), LAW
     )
     assert result.taxable == D(0)
     assert result.this_month == D(0)
@@ -109,7 +111,7 @@ def test_a_month_where_income_falls_withholds_nothing_and_refunds_nothing() -> N
     assert taxes[1] == D("0.00")  # (60000 − 10000) × 10 % − 2520 = 2480 < 2980: due −500
     assert taxes[2:] == [D("0.00"), D("0.00")]
     february = calc.cumulative_withholding(
-        CumulativeFigures(months_employed=2, income=D(60000), withheld=D("2980.00"))
+        CumulativeFigures(months_employed=2, income=D(60000), withheld=D("2980.00")), LAW
     )
     assert february.due == D("-500.00")
     assert february.this_month == D(0)
@@ -127,7 +129,8 @@ def test_a_mid_year_hire_counts_the_basic_deduction_from_the_month_of_hire() -> 
             income=D(60000),  # 20,000 in July, August and September
             special=D(6000),
             withheld=D("390.00") + D("390.00"),  # July and August: 13,000 and 26,000 at 3 %
-        )
+        ),
+        LAW,
     )
     # 60000 − 3 × 5000 − 6000 = 39000: × 10 % − 2520 = 1380, less 780 withheld.
     assert september.basic_deduction == D(15000)
@@ -161,7 +164,7 @@ def test_a_hire_before_this_year_counts_every_month_from_january() -> None:
 def test_the_annual_bonus_at_the_edges_of_the_monthly_table(
     bonus: D, rate: str, quick: int, tax: str
 ) -> None:
-    result = calc.separate_bonus_tax(bonus)
+    result = calc.separate_bonus_tax(bonus, LAW)
     assert (result.rate, result.quick_deduction) == (D(rate), D(quick))
     assert result.tax == D(tax)
 

@@ -12,6 +12,8 @@ import pytest
 
 from talentloop.payroll import calc
 from talentloop.payroll.calc import CumulativeFigures, DeductionKind, OvertimeKind
+from talentloop.policy.seed import LAW_TAX_TABLE as LAW
+from talentloop.policy.seed import brackets_of
 
 
 def test_tax_free_income_and_other_deductions_are_subtracted() -> None:
@@ -19,7 +21,7 @@ def test_tax_free_income_and_other_deductions_are_subtracted() -> None:
     # − 累计专项附加扣除 − 累计依法确定的其他扣除. Each term on its own, then all together.
     def taxable(**figures: D) -> D:
         return calc.cumulative_withholding(
-            CumulativeFigures(months_employed=1, income=D(20000), **figures)
+            CumulativeFigures(months_employed=1, income=D(20000), **figures), LAW
         ).taxable
 
     assert taxable() == D(15000)
@@ -35,7 +37,8 @@ def test_tax_free_income_and_other_deductions_are_subtracted() -> None:
             special=D(2000),
             special_additional=D(3000),
             other=D(500),
-        )
+        ),
+        LAW,
     )
     # 20000 − 1000 − 5000 − 2000 − 3000 − 500 = 8500, at 3 %: 255.
     assert january.taxable == D(8500)
@@ -46,7 +49,7 @@ def test_tax_free_income_and_other_deductions_are_subtracted() -> None:
 def test_what_was_withheld_before_is_subtracted_once() -> None:
     # 本期应预扣预缴税额 = 累计应纳税额 − 累计已预扣预缴税额: 15000 × 3 % = 450, less 300.
     result = calc.cumulative_withholding(
-        CumulativeFigures(months_employed=1, income=D(20000), withheld=D(300))
+        CumulativeFigures(months_employed=1, income=D(20000), withheld=D(300)), LAW
     )
     assert (result.cumulative_tax, result.due, result.this_month) == (D(450), D(150), D(150))
 
@@ -54,9 +57,9 @@ def test_what_was_withheld_before_is_subtracted_once() -> None:
 def test_no_month_employed_is_refused() -> None:
     # The current month always counts (任职受雇月份数 includes it): zero is a caller's mistake.
     with pytest.raises(ValueError):
-        calc.cumulative_withholding(CumulativeFigures(months_employed=0, income=D(1)))
+        calc.cumulative_withholding(CumulativeFigures(months_employed=0, income=D(1)), LAW)
     assert calc.cumulative_withholding(
-        CumulativeFigures(months_employed=1, income=D(5000))
+        CumulativeFigures(months_employed=1, income=D(5000)), LAW
     ).basic_deduction == D(5000)
 
 
@@ -65,11 +68,13 @@ def test_half_a_fen_rounds_up() -> None:
     assert calc.fen(D("0.045")) == D("0.05")
     assert calc.fen(D("0.044")) == D("0.04")
     assert calc.fen(D("2.345")) == D("2.35")
-    january = calc.cumulative_withholding(CumulativeFigures(months_employed=1, income=D("5001.50")))
+    january = calc.cumulative_withholding(
+        CumulativeFigures(months_employed=1, income=D("5001.50")), LAW
+    )
     assert january.taxable == D("1.50")
     assert january.cumulative_tax == D("0.05")
     # The bonus: 1.50 × 3 % = 0.045 → 0.05; its monthly equivalent 0.125 → 0.13.
-    bonus = calc.separate_bonus_tax(D("1.50"))
+    bonus = calc.separate_bonus_tax(D("1.50"), LAW)
     assert (bonus.tax, bonus.monthly_equivalent) == (D("0.05"), D("0.13"))
     # Overtime: 21.75 a month is 0.125 an hour; 1 hour at 300 % = 0.375 → 0.38.
     assert calc.overtime_pay(D("21.75"), D(1), OvertimeKind.HOLIDAY) == D("0.38")
@@ -79,8 +84,8 @@ def test_half_a_fen_rounds_up() -> None:
 
 def test_a_negative_bonus_is_refused_and_its_monthly_equivalent_is_a_twelfth() -> None:
     with pytest.raises(ValueError):
-        calc.separate_bonus_tax(D("-0.01"))
-    assert calc.separate_bonus_tax(D("36000.12")).monthly_equivalent == D("3000.01")
+        calc.separate_bonus_tax(D("-0.01"), LAW)
+    assert calc.separate_bonus_tax(D("36000.12"), LAW).monthly_equivalent == D("3000.01")
 
 
 def test_a_shared_housing_loan_is_half_the_deduction_for_each_spouse() -> None:
@@ -128,15 +133,15 @@ def test_a_hire_after_the_payroll_month_is_not_yet_a_month_employed() -> None:
 
 
 def test_the_bracket_of_an_amount_is_the_first_whose_upper_bound_holds_it() -> None:
-    assert calc.bracket(D(36000), calc.ANNUAL_TABLE).rate == D("0.03")
-    assert calc.bracket(D("36000.01"), calc.ANNUAL_TABLE).rate == D("0.10")
-    assert calc.bracket(D(10**9), calc.ANNUAL_TABLE).upper is None
-    assert calc.bracket(D(3000), calc.MONTHLY_TABLE).quick_deduction == D(0)
+    assert calc.bracket(D(36000), LAW.annual).rate == D("0.03")
+    assert calc.bracket(D("36000.01"), LAW.annual).rate == D("0.10")
+    assert calc.bracket(D(10**9), LAW.annual).upper is None
+    assert calc.bracket(D(3000), LAW.monthly).quick_deduction == D(0)
 
 
 def test_a_rate_table_is_built_from_its_rows() -> None:
     rows: list[tuple[int | None, str, int]] = [(3000, "0.03", 0), (None, "0.1", 210)]
-    assert calc._table(rows) == (
+    assert brackets_of(rows) == (
         calc.Bracket(D(3000), D("0.03"), D(0)),
         calc.Bracket(None, D("0.1"), D(210)),
     )

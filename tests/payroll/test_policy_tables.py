@@ -17,7 +17,7 @@ from talentloop.payroll import service as payroll
 from talentloop.payroll.calc import Component
 from talentloop.payroll.models import JobStatus, SocialInsuranceTable
 from talentloop.policy import service
-from talentloop.policy.seed import seed_city_tables
+from talentloop.policy.seed import seed_city_tables, seed_tax_tables
 from tests.payroll.conftest import FEB, JAN, MAR, Pay, finish
 from tests.support import Api, World, add_person, add_unit
 
@@ -136,6 +136,7 @@ async def test_a_city_without_a_table_fails_naming_the_city_and_the_month(world:
 
 
 async def test_hangzhou_hq_payroll_runs_on_the_seeded_table(world: World) -> None:
+    await seed_tax_tables()
     await seed_city_tables()
     error, status = await _hangzhou_run(world)
     assert (error, status) == ("", JobStatus.DONE)

@@ -405,6 +405,8 @@ VALUE_TYPES: dict[str, str] = {
     "PayrollItem": "EmployeePay.items",
     "SocialInsuranceTable": "socialInsuranceTables: HR",
     "SocialInsuranceRate": "SocialInsuranceTable.rates",
+    "IncomeTaxTable": "incomeTaxTables: HR; addIncomeTaxTable (HQ HR)",
+    "TaxBracket": "IncomeTaxTable.brackets, IncomeTaxTable.bonusBrackets",
     "Candidate": "Application.candidate",
     "CandidateEducation": "Candidate.education",
     "CandidateWork": "Candidate.workHistory",
@@ -589,6 +591,7 @@ QUERIES: dict[str, QueryAccess] = {
     "employeeOnboarding": _q(Read.PERSON, argument="employeeId", reach=Reach.WORK),
     "positionSalaryStructures": _q(Read.ROLES, roles=HR),
     "socialInsuranceTables": _q(Read.ROLES, roles=HR),
+    "incomeTaxTables": _q(Read.ROLES, roles=HR),
     # sensitive-data exports
     "mySensitiveExports": _q(Read.OWN_LIST, "SensitiveExport", session=True),
 }
@@ -813,6 +816,7 @@ MUTATIONS: dict[str, MutationAccess] = {
     "setPositionSalaryStructure": _m(roles=HQ_HR_ONLY),
     # policy data (policy/service.py): company-wide, HQ HR alone
     "addSocialInsuranceTable": _m(roles=HQ_HR_ONLY, note="a new version from a month"),
+    "addIncomeTaxTable": _m(roles=HQ_HR_ONLY, note="a new table from a month"),
     "setCalendarDays": _m(roles=HQ_HR_ONLY),
     "removeCalendarDay": _m(roles=HQ_HR_ONLY),
     "addSpecialDeduction": _m(Target.PERSON, Reach.DIRECTORY, Reach.MANAGED),

@@ -28,7 +28,7 @@ from talentloop.payroll.models import (
     ItemKind,
 )
 from talentloop.people.models import Employee, Position
-from talentloop.policy.seed import seed_city_tables
+from talentloop.policy.seed import seed_city_tables, seed_tax_tables
 
 PAID_MONTHS = [date(2026, m, 1) for m in range(1, 11)]  # the demo's "now" is November 2026
 
@@ -69,7 +69,8 @@ async def set_position_structures(hq_hr: Viewer) -> None:
 
 
 async def load_payroll_story(progress: Callable[[str], None] = lambda _m: None) -> None:
-    progress("payroll: city tables and salary structures…")
+    progress("payroll: tax and city tables, salary structures…")
+    await seed_tax_tables()
     await seed_city_tables()
     hq_hr = await load_viewer((await User.get(username="hr.hq")).id)
     await set_position_structures(hq_hr)

@@ -10,7 +10,9 @@
   "本期应预扣预缴税额为负值时，暂不退税" — never negative in a month; the difference waits
   for the annual settlement (汇算清缴).
 - The rate table for it is the annual one for 综合所得 (个人所得税法, 2018 revision, 附表一;
-  the same table is 个人所得税预扣率表一 of announcement No. 61).
+  the same table is 个人所得税预扣率表一 of announcement No. 61). The tables and the monthly
+  basic deduction are policy data (`TaxTable`, passed in by the payroll service; the law's
+  figures are seeded by policy/seed.py), so a change of law is a new table from a date.
 - The annual one-time bonus (全年一次性奖金) taxed apart from the wages: bonus ÷ 12 finds the
   rate in the monthly table (按月换算后的综合所得税率表), tax = bonus × rate − quick
   deduction (财税〔2018〕164号 第一条(一)); the choice is extended to 31 Dec 2027 by
@@ -39,7 +41,6 @@ from talentloop.i18n import N_
 
 ZERO = Decimal("0")
 FEN = Decimal("0.01")
-BASIC_DEDUCTION_PER_MONTH = Decimal("5000")  # 个人所得税法 第六条: 60,000 a year
 WORK_DAYS_PER_MONTH = Decimal("21.75")  # 劳社部发〔2008〕3号: 月计薪天数
 HOURS_PER_DAY = Decimal("8")
 # 住房公积金管理条例 第十八条 and 建金〔2005〕5号: the rate is between 5 % and 12 %.
@@ -61,36 +62,15 @@ class Bracket:
     quick_deduction: Decimal
 
 
-def _table(rows: list[tuple[int | None, str, int]]) -> tuple[Bracket, ...]:
-    return tuple(
-        Bracket(Decimal(u) if u is not None else None, Decimal(r), Decimal(q)) for u, r, q in rows
-    )
+@dataclass(frozen=True)
+class TaxTable:
+    """The income-tax figures in force from a date: policy data (payroll/models.py
+    IncomeTaxTable, seeded from the law in policy/seed.py), chosen by the payroll's month."""
 
-
-# 个人所得税法 (2018 revision) 附表一, 综合所得适用; 公告2018年第61号 预扣率表一.
-ANNUAL_TABLE = _table(
-    [
-        (36000, "0.03", 0),
-        (144000, "0.10", 2520),
-        (300000, "0.20", 16920),
-        (420000, "0.25", 31920),
-        (660000, "0.30", 52920),
-        (960000, "0.35", 85920),
-        (None, "0.45", 181920),
-    ]
-)
-# 按月换算后的综合所得税率表 (财税〔2018〕164号 附件), for the separate annual bonus.
-MONTHLY_TABLE = _table(
-    [
-        (3000, "0.03", 0),
-        (12000, "0.10", 210),
-        (25000, "0.20", 1410),
-        (35000, "0.25", 2660),
-        (55000, "0.30", 4410),
-        (80000, "0.35", 7160),
-        (None, "0.45", 15160),
-    ]
-)
+    valid_from: date
+    basic_deduction: Decimal  # 减除费用 a month (个人所得税法 第六条: 60,000 a year)
+    annual: tuple[Bracket, ...]  # 综合所得 (预扣率表一), for the cumulative withholding
+    monthly: tuple[Bracket, ...]  # 按月换算后的综合所得税率表, for the separate annual bonus
 
 
 def bracket(amount: Decimal, table: tuple[Bracket, ...]) -> Bracket:
@@ -127,14 +107,14 @@ class Withholding:
     this_month: Decimal  # what is withheld now: max(due, 0)
 
 
-def cumulative_withholding(f: CumulativeFigures) -> Withholding:
-    """公告2018年第61号 第六条: this month's withholding on wages."""
+def cumulative_withholding(f: CumulativeFigures, table: TaxTable) -> Withholding:
+    """公告2018年第61号 第六条: this month's withholding on wages, by `table`."""
     if f.months_employed < 1:
         raise ValueError(N_("At least the current month is a month employed."))
-    basic = BASIC_DEDUCTION_PER_MONTH * f.months_employed
+    basic = table.basic_deduction * f.months_employed
     taxable = f.income - f.tax_free - basic - f.special - f.special_additional - f.other
     taxable = max(taxable, ZERO)
-    row = bracket(taxable, ANNUAL_TABLE)
+    row = bracket(taxable, table.annual)
     cumulative_tax = fen(taxable * row.rate - row.quick_deduction)
     due = cumulative_tax - f.withheld
     return Withholding(
@@ -156,12 +136,12 @@ class BonusTax:
     tax: Decimal
 
 
-def separate_bonus_tax(bonus: Decimal) -> BonusTax:
-    """财税〔2018〕164号 第一条(一): the annual one-time bonus apart from the wages."""
+def separate_bonus_tax(bonus: Decimal, table: TaxTable) -> BonusTax:
+    """财税〔2018〕164号 第一条(一): the annual one-time bonus apart from the wages, by `table`."""
     if bonus < ZERO:
         raise ValueError(N_("A bonus is not negative."))
     monthly = bonus / 12
-    row = bracket(monthly, MONTHLY_TABLE)
+    row = bracket(monthly, table.monthly)
     return BonusTax(
         monthly_equivalent=fen(monthly),
         rate=row.rate,

@@ -10,7 +10,15 @@ from decimal import Decimal
 
 from talentloop.payroll import calc
 from talentloop.payroll.attendance import AttendanceFigures
-from talentloop.payroll.calc import ZERO, CityTable, Component, CumulativeFigures, OvertimeKind, fen
+from talentloop.payroll.calc import (
+    ZERO,
+    CityTable,
+    Component,
+    CumulativeFigures,
+    OvertimeKind,
+    TaxTable,
+    fen,
+)
 from talentloop.payroll.models import (
     BonusTaxMethod,
     ComponentKind,
@@ -68,6 +76,7 @@ class PayInputs:
     structure_from: date | None
     table: CityTable | None
     city: str
+    tax: TaxTable | None  # the income-tax table in force in the month
     suspension: Suspension | None = None
     attendance: AttendanceFigures = field(default_factory=AttendanceFigures)
     items: list[Item] = field(default_factory=list)
@@ -277,6 +286,8 @@ def compute(p: PayInputs) -> Figures:
     months = calc.months_employed(p.month.year, p.month.month, p.hire_date)
     if months < 1:
         raise PayrollError("Not employed in this month.")
+    if p.tax is None:
+        raise PayrollError(f"No income tax table in force in {p.month:%Y-%m}.")
     cumulative = CumulativeFigures(
         months_employed=months,
         income=p.prior.income + income,
@@ -284,7 +295,7 @@ def compute(p: PayInputs) -> Figures:
         special_additional=p.cumulative_additional,
         withheld=p.prior.tax,
     )
-    w = calc.cumulative_withholding(cumulative)
+    w = calc.cumulative_withholding(cumulative, p.tax)
     lines.append(
         Line(
             LineSection.TAX,
@@ -293,13 +304,14 @@ def compute(p: PayInputs) -> Figures:
             "Individual income tax",
             w.this_month,
             f"累计预扣法（国家税务总局公告2018年第61号）：累计收入 {_y(cumulative.income)} − 累计减除费用 "
-            f"{_y(w.basic_deduction)}（5,000 × {months} 个月）− 累计专项扣除 {_y(cumulative.special)} − "
+            f"{_y(w.basic_deduction)}（{_y(p.tax.basic_deduction)} × {months} 个月）− 累计专项扣除 {_y(cumulative.special)} − "
             f"累计专项附加扣除 {_y(cumulative.special_additional)} = 应纳税所得额 {_y(w.taxable)}；"
             f"× {_pct(w.rate)} − 速算扣除数 {_y(w.quick_deduction)} = {_y(w.cumulative_tax)}；"
             f"− 已预扣 {_y(cumulative.withheld)} = {_y(w.due)}"
             + ("（为负，暂不退税，待年度汇算）" if w.due < 0 else ""),
             f"Cumulative withholding (SAT announcement 2018 No. 61): income {_y(cumulative.income)}"
-            f" − basic deduction {_y(w.basic_deduction)} (5,000 × {months} months) − social "
+            f" − basic deduction {_y(w.basic_deduction)} ({_y(p.tax.basic_deduction)} × {months} months)"
+            f" − social "
             f"insurance and housing fund {_y(cumulative.special)} − special additional "
             f"deductions {_y(cumulative.special_additional)} = taxable {_y(w.taxable)}; × "
             f"{_pct(w.rate)} − quick deduction {_y(w.quick_deduction)} = {_y(w.cumulative_tax)}; "
@@ -309,7 +321,7 @@ def compute(p: PayInputs) -> Figures:
     )
     bonus_tax = ZERO
     if bonus_separate:
-        b = calc.separate_bonus_tax(annual_bonus)
+        b = calc.separate_bonus_tax(annual_bonus, p.tax)
         bonus_tax = b.tax
         lines.append(
             Line(

@@ -72,6 +72,23 @@ class SocialInsuranceRate(Model):
         unique_together = (("table", "component"),)
 
 
+class IncomeTaxTable(Model):
+    """The income-tax figures from a date (payroll/calc.py TaxTable): the monthly basic
+    deduction and the two bracket tables, each a list of {"upper", "rate", "quick_deduction"}
+    as strings (upper null for the last). A change of law is a new row, none is edited."""
+
+    id = fields.IntField(primary_key=True)
+    valid_from = fields.DateField(unique=True)
+    basic_deduction = _money()
+    brackets: Any = fields.JSONField()  # 综合所得, for the cumulative withholding
+    bonus_brackets: Any = fields.JSONField()  # 按月换算, for the separate annual bonus
+    source = fields.TextField(default="")  # the law or notice the figures come from
+
+    class Meta:
+        table = "income_tax_table"
+        ordering = ["-valid_from"]
+
+
 class ComponentKind(StrEnum):
     BASE = "base"  # 基本工资
     ALLOWANCE = "allowance"  # 岗位津贴 and other allowances

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Annotated
 
@@ -25,6 +25,7 @@ from talentloop.payroll.models import (
 )
 from talentloop.payroll.types import (
     EmployeePay,
+    IncomeTaxTableInfo,
     PayrollItemInfo,
     PayrollRunNode,
     PayslipNode,
@@ -88,6 +89,17 @@ class PayrollQuery:
         found = await service.social_insurance_tables(info.context.viewer)
         until = service.valid_until(found)
         return [SocialInsuranceTableInfo(_m=t, _until=until[t.id]) for t in found]
+
+    @strawberry.field(description="Income-tax tables, latest first (HR).")
+    async def income_tax_tables(self, info: Info) -> list[IncomeTaxTableInfo]:
+        found = await service.income_tax_tables(info.context.viewer)
+        # latest first: each one's last day is the day before the one above it
+        return [
+            IncomeTaxTableInfo(
+                _m=t, _until=found[i - 1].valid_from - timedelta(days=1) if i else None
+            )
+            for i, t in enumerate(found)
+        ]
 
 
 @strawberry.input(description="One component of a salary structure.")

@@ -42,7 +42,16 @@ from talentloop.org import service as org_service
 from talentloop.org.models import OrgUnit
 from talentloop.payroll import calc
 from talentloop.payroll.attendance import attendance_figures
-from talentloop.payroll.calc import ZERO, CityTable, DeductionKind, Rate, RentCityClass, Rounding
+from talentloop.payroll.calc import (
+    ZERO,
+    Bracket,
+    CityTable,
+    DeductionKind,
+    Rate,
+    RentCityClass,
+    Rounding,
+    TaxTable,
+)
 from talentloop.payroll.compute import (
     Figures,
     Item,
@@ -60,6 +69,7 @@ from talentloop.payroll.models import (
     BonusTaxMethod,
     ComponentKind,
     ComponentMethod,
+    IncomeTaxTable,
     ItemKind,
     JobStatus,
     PayrollItem,
@@ -238,6 +248,12 @@ async def social_insurance_tables(viewer: Viewer) -> list[SocialInsuranceTable]:
     if not viewer.can_manage_employees:
         return []
     return list(await SocialInsuranceTable.all().prefetch_related("rates"))
+
+
+async def income_tax_tables(viewer: Viewer) -> list[IncomeTaxTable]:
+    if not viewer.can_manage_employees:
+        return []
+    return list(await IncomeTaxTable.all().order_by("-valid_from"))
 
 
 def valid_until(tables: list[SocialInsuranceTable]) -> dict[int, date | None]:
@@ -884,6 +900,7 @@ async def _compute_all(run: PayrollRun) -> dict[int, tuple[str, Figures]]:
     ids = [e.id for e in employees]
     cities = await _cities(unit, employees)
     tables = await _tables(set(cities.values()), month)
+    tax = await tax_table_for(month)
     structures = await _structures(employees, month)
     suspensions = await _suspensions(month)
     attendance = await attendance_figures(ids, month)
@@ -910,6 +927,7 @@ async def _compute_all(run: PayrollRun) -> dict[int, tuple[str, Figures]]:
             structure_from=since,
             table=tables.get(city),
             city=city,
+            tax=tax,
             suspension=_suspension_for(suspensions, e.unit.path, month),
             attendance=attendance[e.id],
             items=items[e.id],
@@ -950,6 +968,27 @@ async def _tables(cities: set[str], month: date) -> dict[str, CityTable]:
             continue  # the latest in force
         tables[t.city] = to_city_table(t)
     return tables
+
+
+async def tax_table_for(month: date) -> TaxTable | None:
+    """The income-tax table in force in the month: the latest from its first day or before."""
+    row = await IncomeTaxTable.filter(valid_from__lte=month).order_by("-valid_from").first()
+    return to_tax_table(row) if row else None
+
+
+def to_tax_table(t: IncomeTaxTable) -> TaxTable:
+    def rows(brackets: list[dict[str, str | None]]) -> tuple[Bracket, ...]:
+        return tuple(
+            Bracket(
+                Decimal(b["upper"]) if b["upper"] is not None else None,
+                Decimal(str(b["rate"])),
+                Decimal(str(b["quick_deduction"])),
+            )
+            for b in brackets
+        )
+
+    return TaxTable(t.valid_from, Decimal(t.basic_deduction), rows(t.brackets),
+                    rows(t.bonus_brackets))  # fmt: skip
 
 
 def to_city_table(t: SocialInsuranceTable) -> CityTable:

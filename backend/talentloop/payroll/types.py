@@ -22,6 +22,7 @@ from talentloop.payroll.models import (
     BonusTaxMethod,
     ComponentKind,
     ComponentMethod,
+    IncomeTaxTable,
     ItemKind,
     JobStatus,
     LineSection,
@@ -556,3 +557,55 @@ class SocialInsuranceTableInfo:
             )
             for r in self._m.rates
         ]
+
+
+@strawberry.type(name="TaxBracket", description="One bracket of an income-tax table.")
+class TaxBracketInfo:
+    upper: Decimal | None = strawberry.field(description="Up to and including; null for the last.")
+    rate: Decimal = strawberry.field(description="The rate (0.03 = 3 %).")
+    quick_deduction: Decimal = strawberry.field(description="速算扣除数.")
+
+
+def _bracket_infos(rows: list[dict[str, str | None]]) -> list[TaxBracketInfo]:
+    return [
+        TaxBracketInfo(
+            upper=Decimal(b["upper"]) if b["upper"] is not None else None,
+            rate=Decimal(str(b["rate"])),
+            quick_deduction=Decimal(str(b["quick_deduction"])),
+        )
+        for b in rows
+    ]
+
+
+@strawberry.type(name="IncomeTaxTable", description="The income-tax figures from a date.")
+class IncomeTaxTableInfo:
+    _m: strawberry.Private[IncomeTaxTable]
+    _until: strawberry.Private[date | None] = None
+
+    @strawberry.field(description="The record's number, to tell tables apart.")
+    def version_id(self) -> int:
+        return self._m.id
+
+    @strawberry.field(description="In force from (the first of a month).")
+    def valid_from(self) -> date:
+        return self._m.valid_from
+
+    @strawberry.field(description="The last day in force (the day before the next table), or null.")
+    def valid_to(self) -> date | None:
+        return self._until
+
+    @strawberry.field(description="减除费用 a month (5,000 by 个人所得税法 第六条).")
+    def basic_deduction(self) -> Decimal:
+        return Decimal(self._m.basic_deduction)
+
+    @strawberry.field(description="综合所得 brackets, for the cumulative withholding.")
+    def brackets(self) -> list[TaxBracketInfo]:
+        return _bracket_infos(self._m.brackets)
+
+    @strawberry.field(description="按月换算 brackets, for the annual bonus taxed apart.")
+    def bonus_brackets(self) -> list[TaxBracketInfo]:
+        return _bracket_infos(self._m.bonus_brackets)
+
+    @strawberry.field(description="Where the figures come from.")
+    def source(self) -> str:
+        return self._m.source

@@ -14,8 +14,8 @@ from talentloop.attendance.models import CalendarSource
 from talentloop.errors import ServiceError
 from talentloop.graphql.context import Info
 from talentloop.graphql.errors import MutationError, PublicError, mutation_errors
-from talentloop.payroll.calc import Component, RoundingMode
-from talentloop.payroll.types import SocialInsuranceTableInfo
+from talentloop.payroll.calc import Bracket, Component, RoundingMode
+from talentloop.payroll.types import IncomeTaxTableInfo, SocialInsuranceTableInfo
 from talentloop.policy import service
 
 strawberry.enum(YearStatus, name="WorkCalendarYearStatus", description="Where a year's calendar comes from.")  # fmt: skip
@@ -119,6 +119,32 @@ class SocialInsuranceTablePayload:
     errors: list[MutationError]
 
 
+@strawberry.input(description="One bracket: up to `upper` (null for the last), the rate and 速算扣除数.")  # fmt: skip
+class TaxBracketInput:
+    upper: Decimal | None
+    rate: Decimal
+    quick_deduction: Decimal
+
+
+@strawberry.input(description="A new income-tax table from the first of a month.")
+class AddIncomeTaxTableInput:
+    valid_from: date
+    basic_deduction: Decimal = strawberry.field(description="减除费用 a month.")
+    brackets: list[TaxBracketInput] = strawberry.field(description="综合所得, for the cumulative withholding.")  # fmt: skip
+    bonus_brackets: list[TaxBracketInput] = strawberry.field(description="按月换算, for the annual bonus taxed apart.")  # fmt: skip
+    source: str = ""
+
+
+@strawberry.type(description="The new table.")
+class IncomeTaxTablePayload:
+    table: IncomeTaxTableInfo | None
+    errors: list[MutationError]
+
+
+def _brackets(rows: list[TaxBracketInput]) -> list[Bracket]:
+    return [Bracket(b.upper, b.rate, b.quick_deduction) for b in rows]
+
+
 @strawberry.type
 class PolicyMutation:
     @strawberry.mutation(description="Enter work calendar days: a year's State Council notice, or company days off and working days (HQ HR; audited).")  # fmt: skip
@@ -175,3 +201,22 @@ class PolicyMutation:
         except ServiceError as exc:
             return SocialInsuranceTablePayload(table=None, errors=mutation_errors(exc))
         return SocialInsuranceTablePayload(table=SocialInsuranceTableInfo(_m=table), errors=[])
+
+    @strawberry.mutation(description="Add an income-tax table from a month; earlier tables stay (HQ HR; audited).")  # fmt: skip
+    async def add_income_tax_table(
+        self, info: Info, input: AddIncomeTaxTableInput
+    ) -> IncomeTaxTablePayload:
+        try:
+            table = await service.add_tax_table(
+                info.context.viewer,
+                service.TaxTableInput(
+                    valid_from=input.valid_from,
+                    basic_deduction=input.basic_deduction,
+                    brackets=_brackets(input.brackets),
+                    bonus_brackets=_brackets(input.bonus_brackets),
+                    source=input.source,
+                ),
+            )
+        except ServiceError as exc:
+            return IncomeTaxTablePayload(table=None, errors=mutation_errors(exc))
+        return IncomeTaxTablePayload(table=IncomeTaxTableInfo(_m=table), errors=[])

@@ -1,4 +1,5 @@
-"""The city social-insurance and housing-fund tables a new database starts from: Shanghai,
+"""The policy tables a new database starts from: the income-tax table of the law (from 2019),
+and the city social-insurance and housing-fund tables: Shanghai,
 Beijing and Shenzhen as the demo has had them, and Hangzhou (HQ's city). Loaded with the demo
 (`python -m talentloop seed`, hence `make run`) and by the tests that need a city's real table;
 HQ HR adds later versions in the app (policy/service.py add_city_table), never editing these.
@@ -13,8 +14,69 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal as D
 
-from talentloop.payroll.calc import Component, RoundingMode
-from talentloop.payroll.models import SocialInsuranceRate, SocialInsuranceTable
+from talentloop.payroll.calc import Bracket, Component, RoundingMode, TaxTable
+from talentloop.payroll.models import IncomeTaxTable, SocialInsuranceRate, SocialInsuranceTable
+
+# --- individual income tax ------------------------------------------------------------------
+
+FROM_2019 = date(2019, 1, 1)  # the 2018 revision's 综合所得 rules apply from 1 January 2019
+
+
+def brackets_of(rows: list[tuple[int | None, str, int]]) -> tuple[Bracket, ...]:
+    return tuple(Bracket(D(u) if u is not None else None, D(r), D(q)) for u, r, q in rows)
+
+
+# 个人所得税法 (2018 revision): 第六条 减除费用 60,000 a year (5,000 a month, as 国家税务总局
+# 公告2018年第61号 第六条 counts it); 附表一 综合所得适用 = 公告2018年第61号 个人所得税预扣率表一
+# (upper bound inclusive, rate, quick deduction).
+LAW_TAX_TABLE = TaxTable(
+    valid_from=FROM_2019,
+    basic_deduction=D(5000),
+    annual=brackets_of([(36000, "0.03", 0), (144000, "0.10", 2520), (300000, "0.20", 16920),
+                      (420000, "0.25", 31920), (660000, "0.30", 52920),
+                      (960000, "0.35", 85920), (None, "0.45", 181920)]),
+    # 按月换算后的综合所得税率表 (财税〔2018〕164号 附件) for the annual one-time bonus taxed
+    # apart, a choice extended to 31 December 2027 by 财政部 税务总局公告2023年第30号.
+    monthly=brackets_of([(3000, "0.03", 0), (12000, "0.10", 210), (25000, "0.20", 1410),
+                       (35000, "0.25", 2660), (55000, "0.30", 4410), (80000, "0.35", 7160),
+                       (None, "0.45", 15160)]),
+)  # fmt: skip
+LAW_TAX_SOURCE = (
+    "《中华人民共和国个人所得税法》（2018年修正）第六条 减除费用每年六万元（每月 5,000 元）、"
+    "附表一（综合所得适用）；国家税务总局公告2018年第61号《个人所得税扣缴申报管理办法（试行）》"
+    "预扣率表一；按月换算后的综合所得税率表（财税〔2018〕164号，"
+    "财政部 税务总局公告2023年第30号 延续至2027年12月31日）。"
+)
+
+
+def _plain(d: D) -> str:
+    """0.030000 → "0.03", 36000.00 → "36000": as HQ HR wrote it, whatever the input's scale."""
+    return f"{d.normalize():f}"
+
+
+def bracket_rows(brackets: tuple[Bracket, ...]) -> list[dict[str, str | None]]:
+    """How IncomeTaxTable stores brackets (JSON: strings, upper null for the last)."""
+    return [
+        {"upper": None if b.upper is None else _plain(b.upper), "rate": _plain(b.rate),
+         "quick_deduction": _plain(b.quick_deduction)}
+        for b in brackets
+    ]  # fmt: skip
+
+
+async def seed_tax_tables() -> None:
+    """The law's income-tax table, if the database lacks it."""
+    if await IncomeTaxTable.filter(valid_from=LAW_TAX_TABLE.valid_from).exists():
+        return
+    await IncomeTaxTable.create(
+        valid_from=LAW_TAX_TABLE.valid_from,
+        basic_deduction=LAW_TAX_TABLE.basic_deduction,
+        brackets=bracket_rows(LAW_TAX_TABLE.annual),
+        bonus_brackets=bracket_rows(LAW_TAX_TABLE.monthly),
+        source=LAW_TAX_SOURCE,
+    )
+
+
+# --- social insurance and housing fund --------------------------------------------------------
 
 FROM_JULY_2025 = date(2025, 7, 1)
 FROM_JANUARY_2026 = date(2026, 1, 1)

@@ -6,6 +6,10 @@
 - Social insurance and housing fund (payroll/models.py SocialInsuranceTable): a change is a new
   version of a city's table from the first of a month; nothing is overwritten, a payroll for
   month M takes the version in force in M.
+- Individual income tax (payroll/models.py IncomeTaxTable): likewise a new table from the first
+  of a month (the monthly basic deduction and the two bracket tables); a run for month M taxes
+  by the table in force in M. A table is refused unless its brackets rise, its rates stay
+  within 0–45 % (个人所得税法 附表一's top rate) and its quick deductions leave no gap or step.
 """
 
 from __future__ import annotations
@@ -26,8 +30,9 @@ from talentloop.audit.models import AuditAction
 from talentloop.errors import ErrorCode, FieldError, ServiceError
 from talentloop.i18n import N_
 from talentloop.payroll import calc
-from talentloop.payroll.calc import Component, RoundingMode
-from talentloop.payroll.models import SocialInsuranceRate, SocialInsuranceTable
+from talentloop.payroll.calc import ZERO, Bracket, Component, RoundingMode
+from talentloop.payroll.models import IncomeTaxTable, SocialInsuranceRate, SocialInsuranceTable
+from talentloop.policy.seed import bracket_rows
 
 MAX_DAYS = 400  # one request enters at most a year and a bit
 
@@ -264,4 +269,126 @@ async def add_city_table(viewer: Viewer, t: CityTableInput) -> SocialInsuranceTa
             after=table_values(t, t.rates),
         )
     await table.fetch_related("rates")
+    return table
+
+
+# --- individual income tax --------------------------------------------------------------------
+
+TOP_RATE = Decimal("0.45")  # 个人所得税法 附表一: 3 % to 45 %
+MAX_BRACKETS = 20
+
+
+@dataclass(frozen=True)
+class TaxTableInput:
+    valid_from: date
+    basic_deduction: Decimal  # a month
+    brackets: list[Bracket]  # 综合所得, for the cumulative withholding
+    bonus_brackets: list[Bracket]  # 按月换算, for the separate annual bonus
+    source: str = ""
+
+
+def _check_brackets(rows: list[Bracket], field: str) -> list[FieldError]:
+    """Bounds rise and only the last is open; rates rise within 0–45 %; the first quick deduction
+    is 0 and each next one is the previous + bound × (rate − previous rate), so the tax has no
+    gap or step at a bound (as in 个人所得税法 附表一: 2,520 = 36,000 × (10 % − 3 %))."""
+    if not rows:
+        return [FieldError("At least one bracket.", ErrorCode.REQUIRED, field)]
+    if len(rows) > MAX_BRACKETS:
+        return [FieldError("At most {limit} brackets.", ErrorCode.INVALID, field,
+                           limit=MAX_BRACKETS)]  # fmt: skip
+    p: list[FieldError] = []
+    previous: Bracket | None = None
+    for i, b in enumerate(rows):
+        where = f"{field}.{i}"
+        last = i == len(rows) - 1
+        if not ZERO <= b.rate <= TOP_RATE:
+            p.append(FieldError("A rate is between 0 and 45 %.", ErrorCode.INVALID, where))
+        if b.quick_deduction < 0:
+            p.append(FieldError("A quick deduction is not negative.", ErrorCode.INVALID, where))
+        if last and b.upper is not None:
+            p.append(FieldError("The last bracket has no upper bound (it takes everything above).",
+                                ErrorCode.INVALID, where))  # fmt: skip
+        if not last and b.upper is None:
+            p.append(FieldError("Only the last bracket is open-ended.", ErrorCode.INVALID, where))
+        if b.upper is not None and b.upper <= 0:
+            p.append(FieldError("An upper bound is above 0.", ErrorCode.INVALID, where))
+        if previous is None:
+            if b.quick_deduction != 0:
+                p.append(FieldError("The first bracket's quick deduction is 0.",
+                                    ErrorCode.INVALID, where))  # fmt: skip
+        elif previous.upper is not None:
+            if b.upper is not None and b.upper <= previous.upper:
+                p.append(FieldError("Upper bounds rise from bracket to bracket.",
+                                    ErrorCode.INVALID, where))  # fmt: skip
+            if b.rate <= previous.rate:
+                p.append(FieldError("Rates rise from bracket to bracket.", ErrorCode.INVALID,
+                                    where))  # fmt: skip
+            expected = previous.quick_deduction + previous.upper * (b.rate - previous.rate)
+            if b.quick_deduction != expected:
+                p.append(
+                    FieldError(
+                        "The quick deduction leaves a gap at {bound}: it should be {expected}.",
+                        ErrorCode.INVALID,
+                        where,
+                        bound=f"{previous.upper.normalize():f}",
+                        expected=f"{expected.normalize():f}",
+                    )
+                )
+        previous = b
+    return p
+
+
+def _check_tax_table(t: TaxTableInput) -> list[FieldError]:
+    p: list[FieldError] = []
+    if t.valid_from.day != 1:
+        p.append(FieldError("From the first of a month.", ErrorCode.INVALID, "validFrom"))
+    if not ZERO < t.basic_deduction <= Decimal("100000"):
+        p.append(FieldError("A monthly basic deduction above 0.", ErrorCode.INVALID,
+                            "basicDeduction"))  # fmt: skip
+    p += _check_brackets(t.brackets, "brackets")
+    p += _check_brackets(t.bonus_brackets, "bonusBrackets")
+    return p
+
+
+def tax_table_values(t: IncomeTaxTable | TaxTableInput) -> dict[str, Any]:
+    """What the audit keeps of a table."""
+    if isinstance(t, IncomeTaxTable):
+        brackets, bonus = t.brackets, t.bonus_brackets
+    else:
+        brackets, bonus = bracket_rows(tuple(t.brackets)), bracket_rows(tuple(t.bonus_brackets))
+    return {"valid_from": t.valid_from.isoformat(), "basic_deduction": str(t.basic_deduction),
+            "brackets": brackets, "bonus_brackets": bonus}  # fmt: skip
+
+
+async def add_tax_table(viewer: Viewer, t: TaxTableInput) -> IncomeTaxTable:
+    """A new income-tax table from a date; the earlier ones stay as they were."""
+    _require_editor(viewer, N_("Only HQ HR changes income tax tables."))
+    problems = _check_tax_table(t)
+    if problems:
+        raise ServiceError(*problems)
+    async with in_transaction():
+        if await IncomeTaxTable.filter(valid_from=t.valid_from).exists():
+            raise ServiceError.one(
+                ErrorCode.DUPLICATE,
+                "A tax table starts on that day: add one from another month.",
+                "validFrom",
+            )
+        previous = (
+            await IncomeTaxTable.filter(valid_from__lt=t.valid_from).order_by("-valid_from").first()
+        )
+        table = await IncomeTaxTable.create(
+            valid_from=t.valid_from,
+            basic_deduction=t.basic_deduction,
+            brackets=bracket_rows(tuple(t.brackets)),
+            bonus_brackets=bracket_rows(tuple(t.bonus_brackets)),
+            source=t.source.strip(),
+        )
+        await audit.record(
+            viewer,
+            AuditAction.CREATE,
+            subject_type="IncomeTaxTable",
+            subject_id=table.id,
+            before=tax_table_values(previous) if previous else None,
+            after=tax_table_values(t),
+        )
     return table

@@ -31,3 +31,8 @@ export function previousMonth(today = new Date()): string {
   const d = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth() - 1, 1))
   return d.toISOString().slice(0, 10)
 }
+
+/** A rate as a percentage without trailing zeros: "0.0300" → "3", "0.0026" → "0.26". */
+export function ratePercent(rate: string): string {
+  return (Number(rate) * 100).toFixed(2).replace(/\.?0+$/, '')
+}
