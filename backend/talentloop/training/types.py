@@ -333,6 +333,17 @@ class EnrollmentNode(Node):
     def completed_at(self) -> datetime | None:
         return self._model.completed_at
 
+    @strawberry.field(description="The final score, 0 to 100, when recorded with the completion.")
+    def score(self) -> Decimal | None:
+        return self._model.score
+
+    @strawberry.field(
+        description="What it really cost (CNY), when recorded with the completion: it stands for "
+        "the enrolment's share of the cost items."
+    )
+    def actual_cost(self) -> Decimal | None:
+        return self._model.actual_cost
+
     @strawberry.field(
         description="The learner's rating of the course, 1 to 5 (Kirkpatrick level 1)."
     )
@@ -565,6 +576,10 @@ class TrainingTargetRuleNode(Node):
     @strawberry.field(description="Bonus per qualifying period, CNY.")
     def bonus_amount(self) -> Decimal | None:
         return self._model.bonus_amount
+
+    @strawberry.field(description="False once HQ HR turned it off: it no longer applies.")
+    def is_active(self) -> bool:
+        return self._model.is_active
 
 
 @strawberry.type(description="A bonus earned by beating a target after completing a course.")
