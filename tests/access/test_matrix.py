@@ -947,7 +947,7 @@ PROBES: dict[str, Probe] = {
     "recordLessonProgress": _probe('recordLessonProgress(input: {enrollmentId: "$target", lessonsDone: 0})', on="Enrollment"),
     "markAttendance": _probe('markAttendance(input: {sessionId: "$session", entries: [{employeeId: "$target", attended: false}]})', on="Employee"),
     "takeCourseExam": _probe('takeCourseExam(input: {enrollmentId: "$target", answers: []})', on="Enrollment"),
-    "completeEnrollment": _probe('completeEnrollment(id: "$target")', on="Enrollment"),
+    "completeEnrollment": _probe('completeEnrollment(input: {id: "$target"})', on="Enrollment"),
     "giveCourseFeedback": _probe('giveCourseFeedback(input: {enrollmentId: "$target", rating: 9})', on="Enrollment"),
     "createCourse": _probe('createCourse(input: {code: "", title: "x", format: ONLINE, durationHours: "1"})'),
     "updateCourse": _probe('updateCourse(input: {id: "$online", code: "", title: "x", format: ONLINE, durationHours: "1", kind: GENERAL})'),

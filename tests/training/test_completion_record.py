@@ -86,6 +86,24 @@ async def test_a_roster_completion_keeps_its_date_score_and_cost(
     assert (await costs.enrollment_costs([saved]))[saved.id] == Decimal("800.00")
 
 
+ENROLL = """mutation($c: ID!, $e: ID!, $s: ID!) {
+  enrollInCourse(input: {courseId: $c, employeeId: $e, sessionId: $s}) {
+    enrollment { status source } errors { field code } } }"""
+
+
+async def test_hr_put_people_on_a_held_session_to_record_it(api: Api, library: Library) -> None:
+    w = library.world
+    held = await _booked_on_a_past_session(library)
+    ask = {"c": gid(library.questions), "e": gid(w.people["sh_rep2"]), "s": gid(held.session)}
+    late = await api.data(ENROLL, ask, as_=w.users["manager"])
+    assert late["enrollInCourse"]["errors"] == [{"field": "sessionId", "code": "INVALID"}]
+    recorded = await api.data(ENROLL, ask, as_=w.users["branch_hr"])
+    assert recorded["enrollInCourse"] == {
+        "enrollment": {"status": "ENROLLED", "source": "HR"},
+        "errors": [],
+    }
+
+
 async def test_one_marked_absent_is_not_signed_off(api: Api, library: Library) -> None:
     w = library.world
     enrollment = await _booked_on_a_past_session(library)

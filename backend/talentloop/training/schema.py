@@ -571,25 +571,17 @@ class TrainingMutation:
 
     @strawberry.mutation(
         description="Sign off a course with no exam or lessons, or a session's learner (who "
-        "then counts as present), as it happened: with `input` its date, score and real cost "
-        "(HR or the manager; the cost HR only). `id` alone completes it today."
+        "then counts as present), as it happened: its date (default today), score and real "
+        "cost (HR or the manager; the cost HR only)."
     )
     async def complete_enrollment(
-        self,
-        info: Info,
-        id: strawberry.ID | None = None,
-        input: CompleteEnrollmentInput | None = None,
+        self, info: Info, input: CompleteEnrollmentInput
     ) -> EnrollmentPayload:
         try:
-            target = input.id if input is not None else id
-            if target is None:
-                raise ServiceError.one(ErrorCode.REQUIRED, "Which enrolment?", "id")
             enrollment = await service.complete(
                 info.context.viewer,
-                require_pk(target, "Enrollment", "id"),
-                service.Completion(input.completed_on, input.score, input.actual_cost)
-                if input is not None
-                else None,
+                require_pk(input.id, "Enrollment", "id"),
+                service.Completion(input.completed_on, input.score, input.actual_cost),
             )
         except ServiceError as exc:
             return EnrollmentPayload(enrollment=None, errors=mutation_errors(exc))

@@ -172,7 +172,9 @@ async def enroll(
             session = await CourseSession.get_or_none(id=session_id, course_id=course.id)
             if session is None:
                 problems.append(FieldError("Session not found.", ErrorCode.NOT_FOUND, "sessionId"))
-            elif session.starts_at <= datetime.now(UTC):
+            elif session.starts_at <= datetime.now(UTC) and inferred is not EnrollmentSource.HR:
+                # HR put people on a session that has been held, to record it as it happened
+                # (issue 21 point 8); everyone else books sessions to come.
                 problems.append(
                     FieldError("This session has started.", ErrorCode.INVALID, "sessionId")
                 )
