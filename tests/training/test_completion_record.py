@@ -16,7 +16,7 @@ from talentloop.training.models import (
     TargetRuleKind,
     TrainingTargetRule,
 )
-from tests.support import Api, gid
+from tests.support import Api, StatementCounter, gid
 from tests.training.conftest import Library
 
 COMPLETE = """mutation($input: CompleteEnrollmentInput!) { completeEnrollment(input: $input) {
@@ -188,3 +188,31 @@ async def test_hq_hr_changes_a_rule_and_turns_it_off(api: Api, library: Library)
     assert gid(rule) not in [r["id"] for r in active["trainingTargetRules"]]
     every = await api.data(RULES, {"all": True}, as_=w.users["hq_hr"])
     assert {"id": gid(rule), "isActive": False, "percent": "-8.00"} in every["trainingTargetRules"]
+
+
+async def test_the_rules_list_does_not_grow_with_its_rules(api: Api, library: Library) -> None:
+    w = library.world
+    kpis = [await Kpi.create(code=f"R{i}", name=f"指标{i}", unit=KpiUnit.COUNT) for i in range(6)]
+    courses = (library.knowledge, library.questions, library.negotiation, library.mentoring)
+
+    async def count() -> int:
+        await api.token(w.users["hq_hr"])
+        with StatementCounter() as counter:
+            data = await api.data(
+                "{ trainingTargetRules { course { code } kpi { code } } }", as_=w.users["hq_hr"]
+            )
+        assert data["trainingTargetRules"]
+        return counter.count
+
+    await TrainingTargetRule.create(
+        kind=TargetRuleKind.TARGET_ADJUSTMENT, course=courses[0], kpi=kpis[0], percent=Decimal(-5)
+    )
+    one = await count()
+    for i in range(1, 6):
+        await TrainingTargetRule.create(
+            kind=TargetRuleKind.TARGET_ADJUSTMENT,
+            course=courses[i % 4],
+            kpi=kpis[i],
+            percent=Decimal(-5),
+        )
+    assert await count() == one

@@ -554,15 +554,21 @@ class TrainingTargetRuleNode(Node):
         return self._model.kind
 
     @strawberry.field(description="The course.")
-    async def course(self) -> CourseNode:
-        return CourseNode(_model=await Course.get(id=self._model.course_id))
+    async def course(self, info: Info) -> CourseNode:
+        course = await info.context.loader("course", loaders.courses_by_id).load(
+            self._model.course_id
+        )
+        assert course is not None  # a rule goes with its course (on delete cascade)
+        return CourseNode(_model=course)
 
     @strawberry.field(description="The KPI.")
-    async def kpi(self) -> KpiRef | None:
-        from talentloop.performance.models import Kpi
+    async def kpi(self, info: Info) -> KpiRef | None:
+        from talentloop.performance import loaders as performance_loaders
         from talentloop.performance.types import KpiNode
 
-        kpi = await Kpi.get_or_none(id=self._model.kpi_id)
+        kpi = await info.context.loader("kpi", performance_loaders.kpis_by_id).load(
+            self._model.kpi_id
+        )
         return KpiNode(_model=kpi) if kpi else None
 
     @strawberry.field(description="Target change in percent (-5 lowers by 5 %).")
