@@ -150,10 +150,14 @@ test('HQ HR creates a training target rule, sees it listed and turns it off', as
     await page.getByTestId('training-rules-list').waitFor()
     await page.getByTestId('training-rule-add').click()
     const form = page.getByTestId('training-rule-form-dialog')
+    // one select at a time: each choice shows in its field (and its list closes) before the next
     await form.getByTestId('training-rule-form-courseId').click()
     await page.locator('.el-select-dropdown__item:visible').filter({ hasText: code }).first().click()
+    await form.getByTestId('training-rule-form-item-courseId').filter({ hasText: code }).waitFor()
+    await page.locator('.el-select-dropdown__item:visible').filter({ hasText: code }).waitFor({ state: 'hidden' })
     await form.getByTestId('training-rule-form-kpiId').click()
     await page.locator('.el-select-dropdown__item:visible').filter({ hasText: kpiName }).first().click()
+    await form.getByTestId('training-rule-form-item-kpiId').filter({ hasText: kpiName }).waitFor()
     // 0 is no change: the server's refusal lands on the field
     await form.getByTestId('training-rule-form-percent').locator('input').fill('0')
     await form.getByTestId('training-rule-form-percent').locator('input').press('Tab')
