@@ -20,6 +20,7 @@ export type Feature =
   | 'myLearning'
   | 'recommendedCourses'
   | 'trainingPlans'
+  | 'trainingRules'
   | 'attendance'
   | 'trainingReport'
   | 'hrReports'
@@ -101,6 +102,8 @@ export function canUse(feature: Feature, viewer: AccessViewer): boolean {
   if (feature === 'policyTables') return role === 'HQ_HR' || role === 'BRANCH_HR'
   // The position catalogue: HR read it; HQ HR keeps it (the server's createPosition).
   if (feature === 'positions') return role === 'HQ_HR' || role === 'BRANCH_HR'
+  // Training target rules: HR read them; HQ HR keeps them (the server's createTrainingTargetRule).
+  if (feature === 'trainingRules') return role === 'HQ_HR' || role === 'BRANCH_HR'
   // Sign-in accounts: the administrator and HQ HR (the server's can_manage_accounts).
   if (feature === 'accounts') return canManageAccounts(role)
   // KPIs and targets: HR in scope, and a manager for their team (the server's can_direct_in).

@@ -201,6 +201,12 @@ export const router = createRouter({
           meta: { title: 'nav.trainingPlans', feature: 'trainingPlans' },
         },
         {
+          path: 'training-rules',
+          name: 'training-rules',
+          component: () => import('./views/TrainingRulesView.vue'),
+          meta: { title: 'nav.trainingRules', feature: 'trainingRules' },
+        },
+        {
           path: 'attendance',
           name: 'attendance',
           component: () => import('./views/AttendanceView.vue'),

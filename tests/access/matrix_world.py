@@ -216,6 +216,7 @@ class Catalogue:
     session: CourseSession  # of the workshop; everyone is booked on it
     category: CompetencyCategory
     position: Position
+    bonus: TrainingTargetRule  # a bonus for the online course
 
 
 @dataclass
@@ -455,7 +456,7 @@ async def _catalogue(w: MatrixWorld) -> None:
         rules = await new_rule_set(region=region)
         w.add("AttendanceRuleSet", rules.id, Owner.NOBODY, None)
     w._catalogue = Catalogue(
-        kpi_new, kpi_conv, competency, test, online, workshop, session, category, rep
+        kpi_new, kpi_conv, competency, test, online, workshop, session, category, rep, bonus
     )
 
 

@@ -17,15 +17,6 @@ DOCUMENT = re.compile(r"graphql\(\s*`(.*?)`\s*\)", re.DOTALL)
 API_ONLY_SECTION = "## Mutations without a screen"
 API_ONLY_ROW = re.compile(r"^- `(\w+)`: (\S.*)$")
 
-# Screens issue #19 still owes: this list only shrinks. A mutation gaining a screen must leave
-# it (the test says so), and a new mutation without one fails.
-PENDING_SCREENS = frozenset(
-    {
-        "addCourseCostItem", "addCourseSession", "completeEnrollment", "createCourse",
-        "createTrainingTargetRule",
-    }
-)  # fmt: skip
-
 
 def schema_mutations() -> set[str]:
     schema = build_schema((ROOT / "schema.graphql").read_text(encoding="utf-8"))
@@ -71,12 +62,7 @@ def test_spa_documents_are_found() -> None:
 
 def test_every_mutation_has_a_screen_or_a_reason() -> None:
     missing = schema_mutations() - spa_mutations() - set(api_only())
-    new = missing - PENDING_SCREENS
-    assert not new, f"mutations with no screen and no API-only reason: {sorted(new)}"
-    done = PENDING_SCREENS - missing
-    assert not done, (
-        f"these have a screen (or a reason) now; drop them from PENDING: {sorted(done)}"
-    )
+    assert not missing, f"mutations with no screen and no API-only reason: {sorted(missing)}"
 
 
 def test_api_only_list_is_true() -> None:

@@ -734,14 +734,18 @@ MUTATIONS: dict[str, MutationAccess] = {
     "recordLessonProgress": _on("Enrollment", Reach.WORK, Reach.OWN, note="the learner"),
     "markAttendance": _on("Enrollment", Reach.WORK, Reach.DIRECTED, note="learners of a session"),
     "takeCourseExam": _on("Enrollment", Reach.WORK, Reach.OWN, note="the learner"),
-    "completeEnrollment": _on("Enrollment", Reach.WORK, Reach.DIRECTED),
+    "completeEnrollment": _on(
+        "Enrollment", Reach.WORK, Reach.DIRECTED, note="an actual cost: where HR MANAGES"
+    ),
     "giveCourseFeedback": _on("Enrollment", Reach.WORK, Reach.OWN, note="the learner"),
     "createCourse": _m(roles=HQ_HR_ONLY),
+    "updateCourse": _m(roles=HQ_HR_ONLY),
     "addCourseSession": _m(Target.UNIT, Reach.UNIT, Reach.MANAGED, note="company-wide: HQ HR"),
     "addCourseCostItem": _m(roles=HR),
     "createTrainingPlan": _m(Target.UNIT, Reach.UNIT, Reach.MANAGED),
     "addTrainingPlanItem": _on("TrainingPlan", Reach.PLAN, Reach.MANAGED),
     "createTrainingTargetRule": _m(roles=HQ_HR_ONLY),
+    "updateTrainingTargetRule": _m(roles=HQ_HR_ONLY),
     # analytics
     "recordExternalEvent": _m(Target.UNIT, Reach.UNIT, Reach.MANAGED),
     "deleteExternalEvent": _on("ExternalEvent", Reach.UNIT, Reach.MANAGED),

@@ -3,7 +3,9 @@
 
 An enrolment's cash cost: the per-participant items, plus an equal share of its session's
 fixed items, plus an equal share of the course-wide fixed items (e.g. development cost
-spread over every participant of every run).
+spread over every participant of every run). A cost recorded with a completion by hand
+(`Enrollment.actual_cost`) is what that enrolment really cost and stands for its share; the
+shares of the others stay as they are.
 """
 
 from __future__ import annotations
@@ -65,7 +67,9 @@ async def enrollment_costs(enrollments: list[Enrollment]) -> dict[int, Decimal]:
         if session_id is not None:
             counts_by_session[session_id] += 1
     return {
-        e.id: _cash(items, e.course_id, e.session_id, counts_by_session, counts_by_course)
+        e.id: e.actual_cost
+        if e.actual_cost is not None
+        else _cash(items, e.course_id, e.session_id, counts_by_session, counts_by_course)
         for e in active
     }
 

@@ -203,6 +203,10 @@ class Enrollment(Model):
         "talentloop.TestAttempt", related_name="enrollments", null=True, on_delete=fields.SET_NULL
     )
     completed_at = fields.DatetimeField(null=True)
+    # Recorded with a completion by hand: the final score (0 to 100) and what it really cost,
+    # which then stands for the cost items' share in the budget.
+    score = fields.DecimalField(max_digits=5, decimal_places=1, null=True)
+    actual_cost = fields.DecimalField(max_digits=12, decimal_places=2, null=True)
     cancelled_at = fields.DatetimeField(null=True)
     feedback_rating = fields.IntField(null=True)  # Kirkpatrick level 1: 1 to 5
     feedback_comment = fields.TextField(default="")

@@ -15,7 +15,7 @@ from talentloop.graphql.ids import optional_pk, pk_of, require_pk
 from talentloop.graphql.node import register_node
 from talentloop.graphql.pagination import Connection, to_connection
 from talentloop.pagination import keyset_page
-from talentloop.training import service
+from talentloop.training import library, service
 from talentloop.training.models import (
     CostKind,
     Course,
@@ -181,13 +181,21 @@ class TrainingQuery:
         return [ParticipationPointInfo.of(p) for p in points or []]
 
     @strawberry.field(description="Rules tying courses to targets and bonuses.")
-    async def training_target_rules(self, info: Info) -> list[TrainingTargetRuleNode]:
+    async def training_target_rules(
+        self,
+        info: Info,
+        include_inactive: Annotated[
+            bool, strawberry.argument(description="Also the rules turned off.")
+        ] = False,
+    ) -> list[TrainingTargetRuleNode]:
         if not info.context.viewer.is_authenticated:
             return []
-        return [
-            TrainingTargetRuleNode(_model=r)
-            for r in await TrainingTargetRule.filter(is_active=True).order_by("id")
-        ]
+        rules = (
+            TrainingTargetRule.all()
+            if include_inactive
+            else TrainingTargetRule.filter(is_active=True)
+        )
+        return [TrainingTargetRuleNode(_model=r) for r in await rules.order_by("id")]
 
     @strawberry.field(
         description="Bonuses an employee earned by beating targets after completing courses."
@@ -227,7 +235,7 @@ async def _session_node(info: Info, pk: int) -> CourseSessionNode | None:
 async def _target_rule_node(info: Info, pk: int) -> TrainingTargetRuleNode | None:
     if not info.context.viewer.is_authenticated:
         return None
-    found = await TrainingTargetRule.get_or_none(id=pk, is_active=True)
+    found = await TrainingTargetRule.get_or_none(id=pk)
     return TrainingTargetRuleNode(_model=found) if found else None
 
 
@@ -342,6 +350,33 @@ class CreateCourseInput:
     )
 
 
+@strawberry.input(description="A course's own fields, edited (HQ HR); the format stays.")
+class UpdateCourseInput:
+    id: strawberry.ID = strawberry.field(description="The course.")
+    code: str = strawberry.field(description="Code.")
+    title: str = strawberry.field(description="Title.")
+    format: CourseFormat = strawberry.field(description="Format (cannot change).")
+    duration_hours: Decimal = strawberry.field(description="Learning time.")
+    kind: CourseKind = strawberry.field(description="General or industry.")
+    description: str = strawberry.field(default="", description="Description.")
+    provider: str = strawberry.field(default="", description="Provider.")
+    pass_level: int = strawberry.field(default=3, description="Exam level that passes.")
+
+
+@strawberry.input(description="A completion as it happened (HR or the manager).")
+class CompleteEnrollmentInput:
+    id: strawberry.ID = strawberry.field(description="The enrolment.")
+    completed_on: date | None = strawberry.field(
+        default=None,
+        description="The day it was completed (company time): not in the future, not before "
+        "its session started. Default today.",
+    )
+    score: Decimal | None = strawberry.field(default=None, description="Final score, 0 to 100.")
+    actual_cost: Decimal | None = strawberry.field(
+        default=None, description="What it really cost, CNY (HR): replaces its share of the items."
+    )
+
+
 @strawberry.type(description="The course as saved, or the errors that stopped it.")
 class CoursePayload:
     course: CourseNode | None = strawberry.field(description="The course.")
@@ -427,6 +462,21 @@ class CreateTrainingTargetRuleInput:
     bonus_amount: Decimal | None = strawberry.field(
         default=None, description="Bonus: CNY per period."
     )
+
+
+@strawberry.input(description="A rule's figures changed, or the rule turned off or on (HQ HR).")
+class UpdateTrainingTargetRuleInput:
+    id: strawberry.ID = strawberry.field(description="The rule.")
+    percent: Decimal | None = strawberry.field(
+        default=None, description="Adjustment: -5 lowers by 5 %."
+    )
+    threshold_percent: Decimal | None = strawberry.field(
+        default=None, description="Bonus: above this achievement."
+    )
+    bonus_amount: Decimal | None = strawberry.field(
+        default=None, description="Bonus: CNY per period."
+    )
+    is_active: bool = strawberry.field(default=True, description="False turns it off.")
 
 
 @strawberry.type(description="The rule as saved, or the errors that stopped it.")
@@ -520,12 +570,18 @@ class TrainingMutation:
         return _enrollment_payload(enrollment)
 
     @strawberry.mutation(
-        description="Sign off a course with no exam or lessons (HR or the manager)."
+        description="Sign off a course with no exam or lessons, or a session's learner (who "
+        "then counts as present), as it happened: its date (default today), score and real "
+        "cost (HR or the manager; the cost HR only)."
     )
-    async def complete_enrollment(self, info: Info, id: strawberry.ID) -> EnrollmentPayload:
+    async def complete_enrollment(
+        self, info: Info, input: CompleteEnrollmentInput
+    ) -> EnrollmentPayload:
         try:
             enrollment = await service.complete(
-                info.context.viewer, require_pk(id, "Enrollment", "id")
+                info.context.viewer,
+                require_pk(input.id, "Enrollment", "id"),
+                service.Completion(input.completed_on, input.score, input.actual_cost),
             )
         except ServiceError as exc:
             return EnrollmentPayload(enrollment=None, errors=mutation_errors(exc))
@@ -549,9 +605,9 @@ class TrainingMutation:
     @strawberry.mutation(description="Add a course to the library (HQ HR).")
     async def create_course(self, info: Info, input: CreateCourseInput) -> CoursePayload:
         try:
-            course = await service.create_course(
+            course = await library.create_course(
                 info.context.viewer,
-                service.CourseInput(
+                library.CourseInput(
                     code=input.code,
                     title=input.title,
                     format=input.format,
@@ -572,12 +628,33 @@ class TrainingMutation:
             return CoursePayload(course=None, errors=mutation_errors(exc))
         return CoursePayload(course=CourseNode(_model=course), errors=[])
 
+    @strawberry.mutation(description="Edit a course's own fields (HQ HR); its format stays.")
+    async def update_course(self, info: Info, input: UpdateCourseInput) -> CoursePayload:
+        try:
+            course = await library.update_course(
+                info.context.viewer,
+                require_pk(input.id, "Course", "id"),
+                library.CourseInput(
+                    code=input.code,
+                    title=input.title,
+                    format=input.format,
+                    duration_hours=input.duration_hours,
+                    kind=input.kind,
+                    description=input.description,
+                    provider=input.provider,
+                    pass_level=input.pass_level,
+                ),
+            )
+        except ServiceError as exc:
+            return CoursePayload(course=None, errors=mutation_errors(exc))
+        return CoursePayload(course=CourseNode(_model=course), errors=[])
+
     @strawberry.mutation(description="Schedule a session (HQ HR; branch HR in its branch).")
     async def add_course_session(
         self, info: Info, input: AddCourseSessionInput
     ) -> CourseSessionPayload:
         try:
-            session = await service.add_session(
+            session = await library.add_session(
                 info.context.viewer,
                 course_id=require_pk(input.course_id, "Course", "courseId"),
                 starts_at=input.starts_at,
@@ -594,7 +671,7 @@ class TrainingMutation:
     @strawberry.mutation(description="Record a cost of a course (HR).")
     async def add_course_cost_item(self, info: Info, input: AddCostItemInput) -> TrainingOkPayload:
         try:
-            await service.add_cost_item(
+            await library.add_cost_item(
                 info.context.viewer,
                 course_id=require_pk(input.course_id, "Course", "courseId"),
                 session_id=optional_pk(input.session_id, "CourseSession", "sessionId"),
@@ -652,7 +729,7 @@ class TrainingMutation:
         self, info: Info, input: CreateTrainingTargetRuleInput
     ) -> TrainingTargetRulePayload:
         try:
-            rule = await service.create_target_rule(
+            rule = await library.create_target_rule(
                 info.context.viewer,
                 kind=input.kind,
                 course_id=require_pk(input.course_id, "Course", "courseId"),
@@ -660,6 +737,25 @@ class TrainingMutation:
                 percent=input.percent,
                 threshold_percent=input.threshold_percent,
                 bonus_amount=input.bonus_amount,
+            )
+        except ServiceError as exc:
+            return TrainingTargetRulePayload(rule=None, errors=mutation_errors(exc))
+        return TrainingTargetRulePayload(rule=TrainingTargetRuleNode(_model=rule), errors=[])
+
+    @strawberry.mutation(
+        description="Change a training target rule's figures, or turn it off or on (HQ HR)."
+    )
+    async def update_training_target_rule(
+        self, info: Info, input: UpdateTrainingTargetRuleInput
+    ) -> TrainingTargetRulePayload:
+        try:
+            rule = await library.update_target_rule(
+                info.context.viewer,
+                require_pk(input.id, "TrainingTargetRule", "id"),
+                percent=input.percent,
+                threshold_percent=input.threshold_percent,
+                bonus_amount=input.bonus_amount,
+                is_active=input.is_active,
             )
         except ServiceError as exc:
             return TrainingTargetRulePayload(rule=None, errors=mutation_errors(exc))

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
@@ -171,7 +172,9 @@ async def enroll(
             session = await CourseSession.get_or_none(id=session_id, course_id=course.id)
             if session is None:
                 problems.append(FieldError("Session not found.", ErrorCode.NOT_FOUND, "sessionId"))
-            elif session.starts_at <= datetime.now(UTC):
+            elif session.starts_at <= datetime.now(UTC) and inferred is not EnrollmentSource.HR:
+                # HR put people on a session that has been held, to record it as it happened
+                # (issue 21 point 8); everyone else books sessions to come.
                 problems.append(
                     FieldError("This session has started.", ErrorCode.INVALID, "sessionId")
                 )
@@ -393,20 +396,94 @@ async def take_exam(
     return enrollment
 
 
-async def complete(viewer: Viewer, enrollment_id: int) -> Enrollment:
-    """HR or the manager signs off a course with no exam and no lessons (e.g. mentoring)."""
+# Completions by hand carry the company's calendar date (Asia/Shanghai: the demo company's
+# home; issue 21 point 4 makes the zone a unit's setting). A date is stored as its local noon,
+# so it is the same day in UTC, where the effect report draws its month lines.
+COMPANY_ZONE = ZoneInfo("Asia/Shanghai")
+TOP_SCORE = Decimal(100)
+
+
+def company_today() -> date:
+    return datetime.now(COMPANY_ZONE).date()
+
+
+def completion_instant(day: date) -> datetime:
+    return datetime.combine(day, time(12), tzinfo=COMPANY_ZONE).astimezone(UTC)
+
+
+@dataclass
+class Completion:
+    """A completion recorded by hand: its real date (default today), score and cash cost."""
+
+    completed_on: date | None = None
+    score: Decimal | None = None
+    actual_cost: Decimal | None = None
+
+
+async def complete(
+    viewer: Viewer, enrollment_id: int, record: Completion | None = None
+) -> Enrollment:
+    """HR or the manager signs off a course with no exam and no lessons (e.g. mentoring), or
+    records one that happened (a workshop from its roster, a programme of the past) with its
+    date, score and what it really cost. Signing off a session's learner says they came."""
+    record = record or Completion()
     enrollment = await _own_or_directed(viewer, enrollment_id)
     if not viewer.can_direct_in(enrollment.employee.unit.path):
         raise ServiceError.one(ErrorCode.FORBIDDEN, "HR or the manager signs off.", "enrollmentId")
     viewer.refuse_self(enrollment.employee_id, "enrollmentId")
+    if record.actual_cost is not None and not viewer.can_manage_employees_in(
+        enrollment.employee.unit.path
+    ):
+        raise ServiceError.one(ErrorCode.FORBIDDEN, "HR records training costs.", "actualCost")
     if enrollment.status not in (EnrollmentStatus.ENROLLED, EnrollmentStatus.IN_PROGRESS):
         raise ServiceError.one(
             ErrorCode.CONFLICT, "This enrolment is not in progress.", "enrollmentId"
         )
+    session = (
+        await CourseSession.get(id=enrollment.session_id)
+        if enrollment.session_id is not None
+        else None
+    )
+    today = company_today()
+    day = record.completed_on or today
+    problems: list[FieldError] = []
+    if day > today:
+        problems.append(
+            FieldError("A completion cannot be in the future.", ErrorCode.INVALID, "completedOn")
+        )
+    if session is not None and day < session.starts_at.astimezone(COMPANY_ZONE).date():
+        problems.append(
+            FieldError(
+                "Not before the session starts ({start}).",
+                ErrorCode.INVALID,
+                "completedOn",
+                start=session.starts_at.astimezone(COMPANY_ZONE).date().isoformat(),
+            )
+        )
+    if record.score is not None and not 0 <= record.score <= TOP_SCORE:
+        problems.append(
+            FieldError("Between 0 and {top}.", ErrorCode.INVALID, "score", top=int(TOP_SCORE))
+        )
+    if record.actual_cost is not None and record.actual_cost < 0:
+        problems.append(
+            FieldError("An amount cannot be negative.", ErrorCode.INVALID, "actualCost")
+        )
+    if session is not None and enrollment.attended is False:
+        problems.append(
+            FieldError("Marked absent from the session.", ErrorCode.CONFLICT, "enrollmentId")
+        )
+    if problems:
+        raise ServiceError(*problems)
+    if session is not None:
+        enrollment.attended = True
     missing = await _missing_for_completion(enrollment)
     if missing:
         raise ServiceError.one(ErrorCode.CONFLICT, missing, "enrollmentId")
-    await _mark_completed(enrollment)
+    enrollment.score = record.score.quantize(Decimal("0.1")) if record.score is not None else None
+    enrollment.actual_cost = (
+        record.actual_cost.quantize(costs.FEN) if record.actual_cost is not None else None
+    )
+    await _mark_completed(enrollment, day if record.completed_on else None)
     return enrollment
 
 
@@ -451,12 +528,15 @@ async def _complete_if_done(enrollment: Enrollment) -> None:
         await _mark_completed(enrollment)
 
 
-async def _mark_completed(enrollment: Enrollment) -> None:
-    now = datetime.now(UTC)
+async def _mark_completed(enrollment: Enrollment, on: date | None = None) -> None:
+    """Complete now, or on the day given (a completion recorded after the fact)."""
+    when = completion_instant(on) if on else datetime.now(UTC)
     async with in_transaction():
-        enrollment.status, enrollment.completed_at = EnrollmentStatus.COMPLETED, now
-        await enrollment.save(update_fields=["status", "completed_at"])
-        await apply_completion_rules(enrollment, now.date())
+        enrollment.status, enrollment.completed_at = EnrollmentStatus.COMPLETED, when
+        await enrollment.save(
+            update_fields=["status", "completed_at", "attended", "score", "actual_cost"]
+        )
+        await apply_completion_rules(enrollment, on or when.date())
 
 
 async def apply_completion_rules(enrollment: Enrollment, completed_on: date) -> None:
@@ -816,212 +896,3 @@ async def bonuses(viewer: Viewer, employee_id: int) -> list[TrainingBonus] | Non
 
 async def competency_names() -> dict[int, str]:
     return {c.id: c.name for c in await Competency.all()}
-
-
-# --- editing the library (HQ HR; branch HR for sessions in its branch) --------------------------------
-
-
-@dataclass
-class CourseInput:
-    code: str
-    title: str
-    format: CourseFormat
-    duration_hours: Decimal
-    kind: CourseKind = CourseKind.GENERAL
-    description: str = ""
-    provider: str = ""
-    exam_id: int | None = None
-    pass_level: int = 3
-    competencies: list[tuple[int, int]] = field(default_factory=list)  # (competency, target level)
-    lessons: list[tuple[str, int]] = field(default_factory=list)  # (title, minutes)
-
-
-async def create_course(viewer: Viewer, data: CourseInput) -> Course:
-    if not viewer.is_hq_hr:
-        raise ServiceError.one(ErrorCode.FORBIDDEN, "HQ HR keeps the course library.")
-    problems: list[FieldError] = []
-    if not data.code.strip():
-        problems.append(FieldError("Code is required.", ErrorCode.REQUIRED, "code"))
-    elif await Course.filter(code=data.code.strip()).exists():
-        problems.append(FieldError("This code is taken.", ErrorCode.DUPLICATE, "code"))
-    if not data.title.strip():
-        problems.append(FieldError("Title is required.", ErrorCode.REQUIRED, "title"))
-    if data.duration_hours <= 0:
-        problems.append(FieldError("Duration must be above 0.", ErrorCode.INVALID, "durationHours"))
-    if not 1 <= data.pass_level <= 5:
-        problems.append(FieldError("A level is 1 to 5.", ErrorCode.INVALID, "passLevel"))
-    ids = [c for c, _ in data.competencies]
-    if len(set(ids)) != len(ids) or len(await Competency.filter(id__in=ids)) != len(ids):
-        problems.append(
-            FieldError("Choose existing competencies once each.", ErrorCode.INVALID, "competencies")
-        )
-    if any(not 1 <= level <= 5 for _, level in data.competencies):
-        problems.append(FieldError("A target level is 1 to 5.", ErrorCode.INVALID, "competencies"))
-    if data.exam_id is not None:
-        from talentloop.skills.models import SkillTest
-
-        if not await SkillTest.filter(id=data.exam_id).exists():
-            problems.append(FieldError("Test not found.", ErrorCode.NOT_FOUND, "examId"))
-    if problems:
-        raise ServiceError(*problems)
-    async with in_transaction():
-        course = await Course.create(
-            code=data.code.strip(),
-            title=data.title.strip(),
-            format=data.format,
-            kind=data.kind,
-            duration_hours=data.duration_hours,
-            description=data.description.strip(),
-            provider=data.provider.strip(),
-            exam_id=data.exam_id,
-            pass_level=data.pass_level,
-        )
-        await CourseCompetency.bulk_create(
-            [
-                CourseCompetency(course_id=course.id, competency_id=c, target_level=lv)
-                for c, lv in data.competencies
-            ]
-        )
-        await Lesson.bulk_create(
-            [
-                Lesson(course_id=course.id, position=i, title=t, minutes=m)
-                for i, (t, m) in enumerate(data.lessons, 1)
-            ]
-        )
-    return course
-
-
-async def add_session(
-    viewer: Viewer,
-    *,
-    course_id: int,
-    starts_at: datetime,
-    ends_at: datetime,
-    place: str,
-    trainer: str,
-    capacity: int,
-    unit_id: int | None,
-) -> CourseSession:
-    course = await get_course(viewer, course_id)
-    if course is None:
-        raise not_found("Course", "courseId")
-    unit = await org_service.get_unit(viewer, unit_id) if unit_id is not None else None
-    if unit_id is not None and unit is None:
-        raise not_found("Unit", "unitId")
-    allowed = viewer.can_manage_setting_in(unit.path if unit else None)
-    if not allowed:
-        raise ServiceError.one(ErrorCode.FORBIDDEN, "You may not schedule sessions here.", "unitId")
-    problems: list[FieldError] = []
-    if course.format not in (CourseFormat.WORKSHOP, CourseFormat.BLENDED):
-        problems.append(
-            FieldError(
-                "Only workshops and blended courses have sessions.", ErrorCode.INVALID, "courseId"
-            )
-        )
-    if ends_at <= starts_at:
-        problems.append(FieldError("A session ends after it starts.", ErrorCode.INVALID, "endsAt"))
-    if capacity < 1:
-        problems.append(FieldError("At least one seat.", ErrorCode.INVALID, "capacity"))
-    if not place.strip():
-        problems.append(FieldError("Where is it?", ErrorCode.REQUIRED, "place"))
-    if problems:
-        raise ServiceError(*problems)
-    return await CourseSession.create(
-        course_id=course.id,
-        starts_at=starts_at,
-        ends_at=ends_at,
-        place=place.strip(),
-        trainer=trainer.strip(),
-        capacity=capacity,
-        unit_id=unit.id if unit else None,
-    )
-
-
-async def add_cost_item(
-    viewer: Viewer,
-    *,
-    course_id: int,
-    session_id: int | None,
-    kind: str,
-    amount: Decimal,
-    per_participant: bool,
-    description: str,
-) -> None:
-    from talentloop.training.models import CostItem, CostKind
-
-    if not viewer.can_manage_employees:
-        raise ServiceError.one(ErrorCode.FORBIDDEN, "HR records training costs.")
-    course = await get_course(viewer, course_id)
-    if course is None:
-        raise not_found("Course", "courseId")
-    session = (
-        await CourseSession.filter(id=session_id, course_id=course.id)
-        .select_related("unit")
-        .first()
-        if session_id is not None
-        else None
-    )
-    if session_id is not None and session is None:
-        raise not_found("Session", "sessionId")
-    # A session's costs are its unit's HR's (a company-wide session's HQ HR's), as scheduling it
-    # was: a cost moves the budgets and the enrolment costs of the people booked on it.
-    if session is not None and not viewer.can_manage_setting_in(
-        session.unit.path if session.unit else None
-    ):
-        raise ServiceError.one(
-            ErrorCode.FORBIDDEN, "You may not record costs of this session.", "sessionId"
-        )
-    if amount < 0:
-        raise ServiceError.one(ErrorCode.INVALID, "An amount cannot be negative.", "amount")
-    await CostItem.create(
-        course_id=course.id,
-        session_id=session_id,
-        kind=CostKind(kind),
-        amount=amount,
-        per_participant=per_participant,
-        description=description.strip(),
-    )
-
-
-async def create_target_rule(
-    viewer: Viewer,
-    *,
-    kind: TargetRuleKind,
-    course_id: int,
-    kpi_id: int,
-    percent: Decimal | None,
-    threshold_percent: Decimal | None,
-    bonus_amount: Decimal | None,
-) -> TrainingTargetRule:
-    if not viewer.is_hq_hr:
-        raise ServiceError.one(ErrorCode.FORBIDDEN, "HQ HR ties courses to targets.")
-    if await get_course(viewer, course_id) is None:
-        raise not_found("Course", "courseId")
-    if not await Kpi.filter(id=kpi_id).exists():
-        raise not_found("KPI", "kpiId")
-    problems: list[FieldError] = []
-    if kind is TargetRuleKind.TARGET_ADJUSTMENT and (
-        percent is None or not Decimal(-100) < percent <= Decimal(100) or percent == 0
-    ):
-        problems.append(
-            FieldError("A change between -100 and 100 %, not 0.", ErrorCode.INVALID, "percent")
-        )
-    if kind is TargetRuleKind.BONUS:
-        if threshold_percent is None or threshold_percent <= 0:
-            problems.append(
-                FieldError(
-                    "Give the achievement threshold.", ErrorCode.REQUIRED, "thresholdPercent"
-                )
-            )
-        if bonus_amount is None or bonus_amount <= 0:
-            problems.append(FieldError("Give the bonus amount.", ErrorCode.REQUIRED, "bonusAmount"))
-    if problems:
-        raise ServiceError(*problems)
-    return await TrainingTargetRule.create(
-        kind=kind,
-        course_id=course_id,
-        kpi_id=kpi_id,
-        percent=percent if kind is TargetRuleKind.TARGET_ADJUSTMENT else None,
-        threshold_percent=threshold_percent if kind is TargetRuleKind.BONUS else None,
-        bonus_amount=bonus_amount if kind is TargetRuleKind.BONUS else None,
-    )

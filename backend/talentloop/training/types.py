@@ -333,6 +333,17 @@ class EnrollmentNode(Node):
     def completed_at(self) -> datetime | None:
         return self._model.completed_at
 
+    @strawberry.field(description="The final score, 0 to 100, when recorded with the completion.")
+    def score(self) -> Decimal | None:
+        return self._model.score
+
+    @strawberry.field(
+        description="What it really cost (CNY), when recorded with the completion: it stands for "
+        "the enrolment's share of the cost items."
+    )
+    def actual_cost(self) -> Decimal | None:
+        return self._model.actual_cost
+
     @strawberry.field(
         description="The learner's rating of the course, 1 to 5 (Kirkpatrick level 1)."
     )
@@ -543,15 +554,21 @@ class TrainingTargetRuleNode(Node):
         return self._model.kind
 
     @strawberry.field(description="The course.")
-    async def course(self) -> CourseNode:
-        return CourseNode(_model=await Course.get(id=self._model.course_id))
+    async def course(self, info: Info) -> CourseNode:
+        course = await info.context.loader("course", loaders.courses_by_id).load(
+            self._model.course_id
+        )
+        assert course is not None  # a rule goes with its course (on delete cascade)
+        return CourseNode(_model=course)
 
     @strawberry.field(description="The KPI.")
-    async def kpi(self) -> KpiRef | None:
-        from talentloop.performance.models import Kpi
+    async def kpi(self, info: Info) -> KpiRef | None:
+        from talentloop.performance import loaders as performance_loaders
         from talentloop.performance.types import KpiNode
 
-        kpi = await Kpi.get_or_none(id=self._model.kpi_id)
+        kpi = await info.context.loader("kpi", performance_loaders.kpis_by_id).load(
+            self._model.kpi_id
+        )
         return KpiNode(_model=kpi) if kpi else None
 
     @strawberry.field(description="Target change in percent (-5 lowers by 5 %).")
@@ -565,6 +582,10 @@ class TrainingTargetRuleNode(Node):
     @strawberry.field(description="Bonus per qualifying period, CNY.")
     def bonus_amount(self) -> Decimal | None:
         return self._model.bonus_amount
+
+    @strawberry.field(description="False once HQ HR turned it off: it no longer applies.")
+    def is_active(self) -> bool:
+        return self._model.is_active
 
 
 @strawberry.type(description="A bonus earned by beating a target after completing a course.")

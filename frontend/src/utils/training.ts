@@ -3,7 +3,7 @@
  * enrolment statuses, money and the measured effect of a course.
  */
 import type { CombinedError } from '@urql/vue'
-import type { CourseFormat, EnrollmentStatus } from '@/gql/graphql'
+import type { CourseFormat, CourseKind, EnrollmentStatus } from '@/gql/graphql'
 import { toNumber } from './kpi'
 import type { ServerError } from './serverErrors'
 
@@ -126,3 +126,16 @@ export interface SubmitOutcome {
 }
 
 export type SubmitAnswers = (answers: { questionId: string; keys: string[] }[]) => Promise<SubmitOutcome>
+
+/** A course's own fields, as HQ HR edits them (updateCourse). */
+export interface EditableCourse {
+  id: string
+  code: string
+  title: string
+  format: CourseFormat
+  kind: CourseKind
+  durationHours: string
+  provider: string
+  description: string
+  passLevel: number
+}

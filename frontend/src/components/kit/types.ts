@@ -53,7 +53,7 @@ export type ExportFormat = 'xlsx' | 'csv'
 export interface FormField {
   key: string
   label: string
-  kind?: 'text' | 'textarea' | 'number' | 'date' | 'select' | 'switch' | 'slot'
+  kind?: 'text' | 'textarea' | 'number' | 'date' | 'datetime' | 'select' | 'switch' | 'slot'
   required?: boolean
   /** What the required check says (default: "请填写<label>"). */
   requiredMessage?: string
