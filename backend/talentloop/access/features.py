@@ -25,6 +25,9 @@ OWN_FEATURES = frozenset(
         "myInterviews",  # anyone may be an interviewer
     }
 )
+# The course library is open to everyone signed in, and anyone signed in with a password makes
+# their own API tokens (accounts/api_tokens.py).
+EVERYONE = frozenset({"courses", "apiTokens"})
 # Everything HR is offered (the admin account shares the catalogue screens, not the work ones).
 _HR_FEATURES = frozenset(
     {
@@ -54,6 +57,7 @@ _HR_FEATURES = frozenset(
         "externalEvents",
         "attendanceRules",
         "punchImport",
+        "trainingRules",
     }
 )
 BY_ROLE: dict[Role, frozenset[str]] = {
@@ -124,9 +128,7 @@ async def features(viewer: Viewer) -> list[str]:
     """The screens offered to the viewer, sorted: every grant's, one's own pages for an employee."""
     if not viewer.is_authenticated or viewer.must_change_password:
         return []
-    # The course library is open to everyone signed in, and anyone signed in with a password
-    # makes their own API tokens (accounts/api_tokens.py).
-    found: set[str] = {"courses", "apiTokens"}
+    found: set[str] = set(EVERYONE)
     for role in viewer.roles:
         found |= BY_ROLE.get(role, frozenset())
     for grant in viewer.grants:
