@@ -213,6 +213,7 @@ const en: Messages = {
   kit: {
     exportXlsx: 'Export XLSX',
     exportCsv: 'Export CSV',
+    search: 'Search',
     prev: 'Previous',
     next: 'Next',
     page: 'Page {n}',
@@ -1145,6 +1146,7 @@ const en: Messages = {
     bankFile: 'Bank transfer file',
     taxFile: 'Tax declaration list',
     employee: 'Employee',
+    payslips: 'Payslips',
     vsPrevious: 'vs last month',
     status: { DRAFT: 'Draft', REVIEW: 'In review', APPROVED: 'Approved', PAID: 'Paid' },
     actions: { recompute: 'Recompute', submit: 'Submit for review', back: 'Back to draft', approve: 'Approve', paid: 'Mark paid' },

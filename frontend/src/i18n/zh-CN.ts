@@ -211,6 +211,7 @@ const zhCN = {
   kit: {
     exportXlsx: '导出 XLSX',
     exportCsv: '导出 CSV',
+    search: '搜索',
     prev: '上一页',
     next: '下一页',
     page: '第 {n} 页',
@@ -1143,6 +1144,7 @@ const zhCN = {
     bankFile: '银行代发文件',
     taxFile: '个税扣缴申报表',
     employee: '员工',
+    payslips: '工资条明细',
     vsPrevious: '较上月',
     status: { DRAFT: '草稿', REVIEW: '待审核', APPROVED: '已审批', PAID: '已发放' },
     actions: { recompute: '重新计算', submit: '提交审核', back: '退回草稿', approve: '审批', paid: '标记已发放' },
