@@ -32,7 +32,7 @@ test('a payroll run’s payslips are searched, sorted and exported as shown', as
     // The search keeps the rows whose cells hold the words; the export holds exactly those.
     const first = (await page.getByTestId('payroll-payslips-employee').first().textContent()).trim()
     const number = first.split(' ')[0]
-    await page.getByTestId('payroll-payslips-search').locator('input').fill(number)
+    await page.getByTestId('payroll-payslips-search').fill(number)
     await page.waitForFunction((n) => document.querySelectorAll('[data-testid="payroll-payslips-row"]').length === n, 1)
     const lines = await csvLines(page, 'payroll-payslips')
     const headers = await page.locator('[data-testid="payroll-payslips"] thead th').allTextContents()
@@ -41,7 +41,7 @@ test('a payroll run’s payslips are searched, sorted and exported as shown', as
     assert.ok(lines[1].startsWith(first))
 
     // Nothing found says that the filters hide everything.
-    await page.getByTestId('payroll-payslips-search').locator('input').fill('没有这个人')
+    await page.getByTestId('payroll-payslips-search').fill('没有这个人')
     const empty = page.getByTestId('payroll-payslips-empty')
     await empty.waitFor()
     assert.equal(await empty.getAttribute('data-reason'), 'filtered')
