@@ -74,3 +74,23 @@ test('my exports filter by status and export the list', async () => {
     assert.deepEqual(consoleErrors, [])
   })
 })
+
+test('the recruitment funnel sorts by any step and exports its rows', async () => {
+  await withPage(async (page, { consoleErrors }) => {
+    await uiLogin(page, 'hr.shanghai')
+    await page.goto(`${BASE_URL}/recruitment`)
+    await page.getByRole('tab', { name: '招聘漏斗' }).click()
+    const rows = page.getByTestId('funnel-table-row')
+    await rows.first().waitFor()
+    await page.getByTestId('funnel-table-sort-applied').click()
+    const applied = (await page.getByTestId('funnel-table-applied').allTextContents()).map(Number)
+    assert.deepEqual(applied, [...applied].sort((a, b) => a - b))
+    const lines = await csvLines(page, 'funnel-table')
+    assert.equal(lines.length - 1, await rows.count())
+    assert.deepEqual(
+      lines.slice(1).map((l) => Number(l.split(',')[2])),
+      applied,
+    )
+    assert.deepEqual(consoleErrors, [])
+  })
+})
