@@ -14,6 +14,7 @@ message that still needs its Chinese.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -146,6 +147,48 @@ def translate(
     text = catalogue(language or current_language()).get(msgid, msgid)
     if params:
         return text.format(**params)
+    return text
+
+
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+NESTED = ("reason", "error")  # placeholders that hold a sentence of their own
+
+
+def pattern(msgid: str, *, tail: bool = False) -> re.Pattern[str]:
+    """A regular expression matching the texts `msgid` formats to, each placeholder a named
+    group (and, with `tail`, anything after a space: an explanation left out)."""
+    parts = _PLACEHOLDER.split(msgid)  # text, name, text, name, …, text
+    regex = "".join(
+        re.escape(part) if i % 2 == 0 else f"(?P<{part}>.+?)" for i, part in enumerate(parts)
+    )
+    return re.compile(regex + (r"(?:\s.*)?" if tail else ""), re.S)
+
+
+@functools.cache
+def _formatted() -> list[tuple[re.Pattern[str], str]]:
+    """Every catalogued msgid with placeholders as a pattern, the most literal text first (so
+    "The run failed: {error}" wins over "{name}: {error}")."""
+    msgids = [m for m in catalogue(CHINESE) if _PLACEHOLDER.search(m)]
+    msgids.sort(key=lambda m: -len(_PLACEHOLDER.sub("", m)))
+    return [(pattern(m), m) for m in msgids if len(_PLACEHOLDER.sub("", m).strip()) >= 3]
+
+
+def translate_stored(text: str) -> str:
+    """A text kept in English in a row (a background job's reason for failing) in the viewer's
+    language: the msgid it is, or the one it was formatted from with its parameters read back
+    (a parameter holding a sentence is translated in turn); else the text as it is."""
+    if not text:
+        return text
+    chinese = catalogue(CHINESE)
+    if text in chinese:
+        return translate(text)
+    for regex, msgid in _formatted():
+        match = regex.fullmatch(text)
+        if match is not None:
+            params = {
+                k: translate_stored(v) if k in NESTED else v for k, v in match.groupdict().items()
+            }
+            return translate(msgid, params)
     return text
 
 

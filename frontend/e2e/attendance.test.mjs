@@ -160,7 +160,7 @@ test('an employee asks for leave on a phone and their manager approves it', asyn
   await withPage(async (page) => {
     await uiLogin(page, 'manager.shanghai.sales')
     await navTo(page, 'nav-leave')
-    const waiting = page.getByTestId('leave-to-decide').locator('li').filter({ hasText: day })
+    const waiting = page.getByTestId('leave-to-decide-row').filter({ hasText: day })
     await waiting.waitFor()
     await waiting.getByRole('button').first().click() // approve
     await waiting.waitFor({ state: 'detached' })

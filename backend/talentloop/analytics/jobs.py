@@ -24,6 +24,7 @@ from talentloop.access.viewer import load_viewer
 from talentloop.analytics import service
 from talentloop.analytics.models import ReportFormat, ReportJob, ReportStatus
 from talentloop.errors import ErrorCode, ServiceError, not_found
+from talentloop.i18n import N_
 from talentloop.jobs import queue
 from talentloop.org import service as org_service
 from talentloop.performance.models import Kpi
@@ -150,7 +151,7 @@ async def execute(job_id: int) -> None:
         job.status, job.error = ReportStatus.FAILED, exc.errors[0].message[:255]
     except Exception:
         log.exception("report job %s failed", job.id)
-        job.status, job.error = ReportStatus.FAILED, "The report could not be generated."
+        job.status, job.error = ReportStatus.FAILED, N_("The report could not be generated.")
     job.finished_at = datetime.now(UTC)
     async with in_transaction():
         await job.save(

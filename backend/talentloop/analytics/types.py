@@ -22,7 +22,7 @@ from talentloop.graphql.context import Info
 from talentloop.graphql.ids import to_global_id
 from talentloop.graphql.node import Node
 from talentloop.graphql.refs import unit_node
-from talentloop.i18n import ENGLISH, current_language
+from talentloop.i18n import ENGLISH, current_language, translate_stored
 
 if TYPE_CHECKING:
     from talentloop.org.types import OrgUnitNode
@@ -573,9 +573,9 @@ class ReportJobNode(Node):
             return None
         return f"/reports/{self._model.id}"
 
-    @strawberry.field(description="Why it failed; empty otherwise.")
+    @strawberry.field(description="Why it failed (in the viewer's language); empty otherwise.")
     def error(self) -> str:
-        return self._model.error
+        return translate_stored(self._model.error)
 
     @strawberry.field(description="Started (UTC).")
     def created_at(self) -> datetime:

@@ -16,6 +16,7 @@ from strawberry.extensions import SchemaExtension
 from talentloop.access.policy import FieldNotPermitted
 from talentloop.errors import ErrorCode as ErrorCodeEnum
 from talentloop.errors import ServiceError
+from talentloop.graphql.core_messages import translate_core
 from talentloop.graphql.limits import viewer_is_signed_in
 from talentloop.i18n import N_, translate
 
@@ -156,13 +157,15 @@ def without_suggestions(error: GraphQLError) -> GraphQLError:
 
 
 def translated(error: GraphQLError) -> GraphQLError:
-    """Our own errors in the viewer's language (graphql-core's, about the query document, stay
-    as graphql-core writes them: they are for the programmer)."""
+    """Our own errors in the viewer's language, and graphql-core's (about the document or a
+    variable that does not coerce) as far as its patterns know them (core_messages.py)."""
     original = error.original_error
     if isinstance(original, ServiceError | PublicError):
         message = original.translated()
     elif isinstance(original, FieldNotPermitted):
         message = translate(FIELD_NOT_PERMITTED, {"field": original.field_name})
+    elif original is None or coercion_error(error):
+        message = translate_core(error.message)
     else:
         return error
     return error if message == error.message else copy_of(error, message=message)
@@ -181,11 +184,11 @@ def present_errors(errors: list[GraphQLError], *, signed_in: bool) -> list[Graph
             error = masked(error)
             shown.append(error)
             continue
+        if not signed_in:
+            error = without_suggestions(error)  # before translating: it reads the English
         error = translated(error)
         if coercion_error(error) and "code" not in (error.extensions or {}):
             error = copy_of(error, code="BAD_USER_INPUT")
-        if not signed_in:
-            error = without_suggestions(error)
         shown.append(error)
     return shown
 

@@ -19,12 +19,14 @@ from contextvars import ContextVar
 from datetime import timedelta
 
 from talentloop.config import get_settings
+from talentloop.i18n import N_
 from talentloop.jobs import queue
 from talentloop.jobs.queue import Claim, Handler
 
 log = logging.getLogger(__name__)
 
 POLL_SECONDS = 1.0
+FAILED = N_("The job failed unexpectedly.")  # stored in English, shown translated
 STOP_GRACE_SECONDS = 5.0
 # The name of the worker whose task this is (None in a request): lets tests that count a
 # request's SQL statements leave the worker's polling out.
@@ -152,7 +154,7 @@ class Worker:
             raise
         except Exception:
             log.exception("job %s (%s #%s) crashed", claim.job_id, claim.kind, claim.subject_id)
-            await queue.fail(claim, handler, "The job failed unexpectedly.")
+            await queue.fail(claim, handler, FAILED)
         else:
             if await queue.finish(claim):
                 log.info("job %s (%s #%s) done", claim.job_id, claim.kind, claim.subject_id)

@@ -14,7 +14,7 @@ from talentloop.graphql.context import Info
 from talentloop.graphql.ids import to_global_id
 from talentloop.graphql.node import Node
 from talentloop.graphql.refs import employee_node, unit_node
-from talentloop.i18n import translate
+from talentloop.i18n import translate, translate_stored
 from talentloop.performance import loaders, pay
 from talentloop.performance.models import (
     AssessmentRequest,
@@ -625,7 +625,11 @@ class ImportJobNode(Node):
             ImportRowError(
                 row=e["row"],
                 column=e["column"],
-                message=translate(e.get("msgid", e["message"]), e.get("params")),
+                message=(
+                    translate(e["msgid"], e.get("params"))
+                    if "msgid" in e
+                    else translate_stored(e["message"])  # the queue gave it up
+                ),
                 code=ErrorCodeEnum(e.get("code", "invalid")),
             )
             for e in self._model.errors

@@ -39,6 +39,7 @@ from talentloop.approvals.titles import Title
 from talentloop.audit import service as audit
 from talentloop.audit.models import AuditAction
 from talentloop.errors import ErrorCode, ServiceError, not_found
+from talentloop.i18n import N_
 from talentloop.jobs import queue
 from talentloop.org import service as org_service
 from talentloop.org.models import OrgUnit
@@ -233,7 +234,7 @@ async def execute(export_id: int) -> None:
         return
     viewer = await load_viewer(export.requested_by_id)
     if viewer.user_id is None:  # the requester's account was disabled since: nobody to read for
-        await give_up(export.id, "The requester's account is disabled.")
+        await give_up(export.id, N_("The requester's account is disabled."))
         return
     await _progress(export.id, 10, "finding the people")
     where = _people(viewer, export.unit)

@@ -11,6 +11,7 @@ from talentloop.graphql.context import Info
 from talentloop.graphql.ids import to_global_id
 from talentloop.graphql.node import Node
 from talentloop.graphql.refs import unit_node
+from talentloop.i18n import translate_stored
 from talentloop.privacy.models import ExportStatus, SensitiveExport
 
 if TYPE_CHECKING:
@@ -65,9 +66,9 @@ class SensitiveExportNode(Node):
     def step(self) -> str:
         return self._model.step
 
-    @strawberry.field(description="Why it failed; empty otherwise.")
+    @strawberry.field(description="Why it failed (in the viewer's language); empty otherwise.")
     def error(self) -> str:
-        return self._model.error
+        return translate_stored(self._model.error)
 
     @strawberry.field(description="The file's name, once ready.")
     def file_name(self) -> str:

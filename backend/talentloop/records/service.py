@@ -20,7 +20,7 @@ from talentloop.access.policy import FieldGroup, Viewer
 from talentloop.audit import service as audit
 from talentloop.audit.models import AuditAction, AuditEntry
 from talentloop.errors import ErrorCode, FieldError, ServiceError, not_found
-from talentloop.i18n import N_
+from talentloop.i18n import N_, translate_stored
 from talentloop.org import service as org_service
 from talentloop.people import service as people_service
 from talentloop.people import validation
@@ -37,6 +37,11 @@ from talentloop.records.models import (
 )
 
 MAX_REMINDER_DAYS = 366
+# The notes the server writes on an event, stored in English and shown in the viewer's
+# language (shown_note): a resignation without a note, a rehire naming the period before.
+RESIGNATION = N_("resignation")
+PREVIOUS_PERIOD = N_("Previous period {period}")
+PREVIOUS_PERIOD_NOTE = N_("Previous period {period}; {note}")
 
 
 def _work_scope(viewer: Viewer) -> Any:
@@ -364,7 +369,11 @@ async def rehire(
         }
         before = f"{employee.hire_date.isoformat()} – {last_day.isoformat() if last_day else '?'}"
         text = (note or "").strip()
-        note_ = f"Previous period {before}" + (f"; {text}" if text else "")
+        note_ = (
+            PREVIOUS_PERIOD_NOTE.format(period=before, note=text)
+            if text
+            else PREVIOUS_PERIOD.format(period=before)
+        )
         return await _placed(
             viewer, employee, expected_version, values, EventKind.REHIRE, hire_date, note_
         )
@@ -459,6 +468,14 @@ async def _manageable(viewer: Viewer, employee_id: int) -> Employee:
 
 
 # --- timeline -----------------------------------------------------------------------------
+
+
+def shown_note(event: EmploymentEvent) -> str | None:
+    """The event's note as the viewer reads it: the server's own words translated, HR's as
+    written (only a resignation's and a rehire's note may be the server's)."""
+    if event.note and event.kind in (EventKind.RESIGNATION, EventKind.REHIRE):
+        return translate_stored(event.note)
+    return event.note
 
 
 @dataclass(frozen=True)

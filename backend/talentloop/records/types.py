@@ -21,7 +21,7 @@ from talentloop.records.models import (
     EventKind,
     WorkHistory,
 )
-from talentloop.records.service import Expiry, TimelineItem
+from talentloop.records.service import Expiry, TimelineItem, shown_note
 
 if TYPE_CHECKING:
     from talentloop.people.types import EmployeeNode
@@ -120,9 +120,9 @@ class EmploymentEventNode:
     def to_position_id(self) -> strawberry.ID | None:
         return _gid("Position", self._model.to_position_id)
 
-    @strawberry.field(description="A note from HR.")
+    @strawberry.field(description="A note from HR, or the server's (in the viewer's language).")
     def note(self) -> str | None:
-        return self._model.note
+        return shown_note(self._model)
 
     @strawberry.field(description="Who recorded it.")
     def actor_username(self) -> str | None:
