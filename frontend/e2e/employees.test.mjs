@@ -113,7 +113,10 @@ test('branch HR (Shanghai) sees only Shanghai employees, a detail page, and Engl
     await page.getByText('Employee number', { exact: true }).waitFor()
     assert.ok(await page.getByText('Sign out').isVisible())
     // The choice is kept on the server for this user: back to Chinese for the other tests.
+    // Wait for the server to keep it: a page closed before the answer leaves the user in English.
+    const kept = page.waitForResponse((r) => r.url().endsWith('/graphql') && (r.request().postData() ?? '').includes('setLanguage'))
     await page.getByTestId('lang-zh-CN').click()
+    assert.ok((await kept).ok())
     await page.waitForFunction(() => document.documentElement.lang === 'zh-CN')
 
     assert.deepEqual(consoleErrors, [])

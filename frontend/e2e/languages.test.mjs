@@ -146,7 +146,10 @@ test('en: the server answers in English once the user switches, and keeps the ch
     await page.getByTestId('change-password-dialog').getByText('Current password is incorrect.').waitFor()
     // The choice is the user's: back to Chinese for the other tests.
     await page.keyboard.press('Escape')
+    // Wait for the server to keep it: a page closed before the answer leaves the user in English.
+    const kept = page.waitForResponse((r) => r.url().endsWith('/graphql') && (r.request().postData() ?? '').includes('setLanguage'))
     await page.getByTestId('lang-zh-CN').click()
+    assert.ok((await kept).ok())
     await page.waitForFunction(() => document.documentElement.lang === 'zh-CN')
   })
 })
