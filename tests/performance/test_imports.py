@@ -271,6 +271,32 @@ async def test_employees_are_created_updated_and_linked_to_managers(api: Api, pe
     assert [(e["row"], e["column"]) for e in refused["errors"]] == [(2, "unit_code")]
 
 
+async def test_an_import_moves_nobody_already_employed(api: Api, perf: Perf) -> None:
+    """A change of unit or position is a TRANSFER through the approvals engine: a file nobody
+    approves may create people and correct their details, never move someone already here."""
+    w = perf.world
+    rep = w.people["sh_rep"]
+    header = "employee_number,name,unit_code,position_code,hire_date\n"
+    moved = header + f"{rep.employee_number},{rep.name},SH-SALES,REP,2020-01-01\n"
+    refused = await _import(
+        api, perf, moved.encode(), dry=True, kind="EMPLOYEES", viewer="branch_hr"
+    )
+    assert [(e["row"], e["column"], e["code"]) for e in refused["errors"]] == [
+        (2, "unit_code", "INVALID")
+    ]
+    before = await Employee.get(id=rep.id)
+    # Its own unit and an empty position column: nothing moves, the position stays.
+    kept = header + f"{rep.employee_number},改了名字,SH-SALES-1,,2020-01-01\n"
+    done = await _import(api, perf, kept.encode(), dry=False, kind="EMPLOYEES", viewer="branch_hr")
+    assert done["status"] == "DONE", done["errors"]
+    after = await Employee.get(id=rep.id)
+    assert (after.name, after.unit_id, after.position_id) == (
+        "改了名字",
+        before.unit_id,
+        before.position_id,
+    )
+
+
 async def test_a_background_import_shows_its_progress_until_done(api: Api, perf: Perf) -> None:
     import asyncio
 

@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from talentloop import offload, spreadsheets
+from talentloop.i18n import N_
 from talentloop.access.policy import Viewer
 from talentloop.errors import SELF_DEALING_MESSAGE, ErrorCode, ServiceError
 from talentloop.people.models import EmployeeStatus, Gender
@@ -230,6 +231,8 @@ class EmployeeLookups:
     mine: dict[str, int]  # of those, the viewer manages these (by number: id)
     taken: set[str]  # of those, these exist
     former: set[str]  # of those, these have left
+    # of those, where each works now: (unit id, position id) — a move is a transfer request
+    placed: dict[str, tuple[int, int | None]]
     units: dict[str, tuple[int, str]]  # the units the viewer sees: (id, path) by code
     positions: dict[str, int]  # id by code
     managers: set[str]  # the file's manager numbers the viewer sees
@@ -410,6 +413,11 @@ def _target_check(viewer: Viewer, lookups: Any, checked: Checked) -> RowCheck:
     return check
 
 
+MOVED_BY_REQUEST = N_(
+    "Someone already employed changes unit or position by a transfer request, not by an import."
+)
+
+
 def _employee_check(viewer: Viewer, lookups: Any, checked: Checked) -> RowCheck:
     assert isinstance(lookups, EmployeeLookups)
     found = lookups
@@ -497,9 +505,25 @@ def _employee_check(viewer: Viewer, lookups: Any, checked: Checked) -> RowCheck:
                 other=checked.items[key][0],
             )
             bad = True
+        placed = found.placed.get(number)
+        if placed is not None and unit is not None and unit[0] != placed[0]:
+            # Someone already here changes unit or position through the approvals engine
+            # (TRANSFER, people/lifecycle.py), never by a file that nobody approves.
+            checked.error(index, "unit_code", MOVED_BY_REQUEST, ErrorCode.INVALID)
+            bad = True
+        if (
+            placed is not None
+            and position_code in found.positions
+            and found.positions[position_code] != placed[1]
+        ):
+            checked.error(index, "position_code", MOVED_BY_REQUEST, ErrorCode.INVALID)
+            bad = True
         if not bad and unit is not None:
             values["unit_id"] = unit[0]
-            values["position_id"] = found.positions[position_code] if position_code else None
+            if position_code:
+                values["position_id"] = found.positions[position_code]
+            else:  # an empty column leaves an employee's position as it is
+                values["position_id"] = placed[1] if placed is not None else None
             checked.items[key] = (index, values, manager or None)
 
     return check

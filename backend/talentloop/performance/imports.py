@@ -382,14 +382,16 @@ async def _employee_lookups(viewer: Viewer, file: FileRows) -> import_rows.Emplo
     former: set[str] = (
         set()
     )  # leavers among them: never back to work by import (rehire is explicit)
+    placed: dict[str, tuple[int, int | None]] = {}
     for chunk in _chunks(sorted(numbers)):
         rows = await Employee.filter(employee_number__in=chunk).values_list(
-            "employee_number", "status"
+            "employee_number", "status", "unit_id", "position_id"
         )
-        taken |= {str(n) for n, _ in rows}
+        taken |= {str(n) for n, *_ in rows}
         former |= {
-            str(n) for n, status in rows if EmployeeStatus(status) is EmployeeStatus.TERMINATED
+            str(n) for n, status, *_ in rows if EmployeeStatus(status) is EmployeeStatus.TERMINATED
         }
+        placed |= {str(n): (unit, position) for n, _, unit, position in rows}
     managers: set[str] = set()
     for chunk in _chunks(sorted(file.values("manager_number") - {""})):
         found = (
@@ -403,6 +405,7 @@ async def _employee_lookups(viewer: Viewer, file: FileRows) -> import_rows.Emplo
         mine=await _manageable_employees(viewer, numbers),
         taken=taken,
         former=former,
+        placed=placed,
         units={u.code: (u.id, u.path) for u in await org_service.visible_units(viewer)},
         positions={p.code: p.id for p in await Position.all()},
         managers=managers,
