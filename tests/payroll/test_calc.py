@@ -181,14 +181,14 @@ def test_special_additional_deductions_follow_the_2023_amounts() -> None:
     assert monthly(DeductionKind.INFANT_CARE) == D(2000)
     assert monthly(DeductionKind.ELDERLY_SUPPORT) == D(3000)
     assert monthly(DeductionKind.ELDERLY_SUPPORT, elderly_amount=D(1500)) == D(1500)
-    with pytest.raises(ValueError, match='at most 1,500'):
+    with pytest.raises(ValueError, match="at most 1,500"):
         monthly(DeductionKind.ELDERLY_SUPPORT, elderly_amount=D(1600))
     assert monthly(DeductionKind.HOUSING_LOAN) == D(1000)
     assert monthly(DeductionKind.HOUSING_RENT, rent_class=RentCityClass.LARGE) == D(1500)
     assert monthly(DeductionKind.HOUSING_RENT, rent_class=RentCityClass.MEDIUM) == D(1100)
     assert monthly(DeductionKind.HOUSING_RENT, rent_class=RentCityClass.SMALL) == D(800)
     assert monthly(DeductionKind.CONTINUING_EDUCATION) == D(400)
-    with pytest.raises(ValueError, match='^One parent claims'):
+    with pytest.raises(ValueError, match=r"^One parent claims"):
         monthly(DeductionKind.CHILD_EDUCATION, count=1, share=D("0.3"))
 
 
@@ -242,7 +242,7 @@ def test_a_housing_fund_rate_outside_five_to_twelve_percent_is_refused() -> None
         fund_ceiling=D(9),
         rates=(Rate(Component.HOUSING_FUND, D("0.13"), D("0.12")),),
     )
-    with pytest.raises(ValueError, match='between 5 % and 12 %'):
+    with pytest.raises(ValueError, match="between 5 % and 12 %"):
         calc.contributions(table, D(5))
 
 

@@ -56,7 +56,7 @@ def test_what_was_withheld_before_is_subtracted_once() -> None:
 
 def test_no_month_employed_is_refused() -> None:
     # The current month always counts (任职受雇月份数 includes it): zero is a caller's mistake.
-    with pytest.raises(ValueError, match='current month is a month employed'):
+    with pytest.raises(ValueError, match="current month is a month employed"):
         calc.cumulative_withholding(CumulativeFigures(months_employed=0, income=D(1)), LAW)
     assert calc.cumulative_withholding(
         CumulativeFigures(months_employed=1, income=D(5000)), LAW
@@ -83,7 +83,7 @@ def test_half_a_fen_rounds_up() -> None:
 
 
 def test_a_negative_bonus_is_refused_and_its_monthly_equivalent_is_a_twelfth() -> None:
-    with pytest.raises(ValueError, match='not negative'):
+    with pytest.raises(ValueError, match="not negative"):
         calc.separate_bonus_tax(D("-0.01"), LAW)
     assert calc.separate_bonus_tax(D("36000.12"), LAW).monthly_equivalent == D("3000.01")
 
@@ -94,7 +94,7 @@ def test_a_shared_housing_loan_is_half_the_deduction_for_each_spouse() -> None:
     monthly = calc.special_deduction_monthly
     assert monthly(DeductionKind.HOUSING_LOAN, share=D("0.5")) == D("500.00")
     assert monthly(DeductionKind.HOUSING_LOAN, share=D("1")) == D("1000.00")
-    with pytest.raises(ValueError, match='^One spouse claims'):
+    with pytest.raises(ValueError, match=r"^One spouse claims"):
         monthly(DeductionKind.HOUSING_LOAN, share=D("0.3"))
 
 
@@ -104,9 +104,9 @@ def test_children_deductions_multiply_by_count_and_share() -> None:
     assert monthly(DeductionKind.CHILD_EDUCATION, count=3, share=D("0.5")) == D("3000.00")
     assert monthly(DeductionKind.INFANT_CARE, count=2, share=D("0.5")) == D("2000.00")
     assert monthly(DeductionKind.INFANT_CARE, count=1, share=D("1")) == D("2000.00")
-    with pytest.raises(ValueError, match='At least one child'):
+    with pytest.raises(ValueError, match="At least one child"):
         monthly(DeductionKind.INFANT_CARE, count=0)
-    with pytest.raises(ValueError, match='^One parent claims'):
+    with pytest.raises(ValueError, match=r"^One parent claims"):
         monthly(DeductionKind.INFANT_CARE, count=1, share=D("0.3"))
 
 
@@ -115,9 +115,9 @@ def test_a_shared_elderly_support_is_what_the_sibling_declares_up_to_1500() -> N
     monthly = calc.special_deduction_monthly
     assert monthly(DeductionKind.ELDERLY_SUPPORT, elderly_amount=D("1000.004")) == D("1000.00")
     assert monthly(DeductionKind.ELDERLY_SUPPORT, elderly_amount=D("0.01")) == D("0.01")
-    with pytest.raises(ValueError, match='at most 1,500'):
+    with pytest.raises(ValueError, match="at most 1,500"):
         monthly(DeductionKind.ELDERLY_SUPPORT, elderly_amount=D(0))
-    with pytest.raises(ValueError, match='city class of the rented home'):
+    with pytest.raises(ValueError, match="city class of the rented home"):
         monthly(DeductionKind.HOUSING_RENT)  # the city class is required
 
 

@@ -17,9 +17,9 @@ from decimal import Decimal
 from typing import Any
 
 from talentloop import offload, spreadsheets
-from talentloop.i18n import N_
 from talentloop.access.policy import Viewer
 from talentloop.errors import SELF_DEALING_MESSAGE, ErrorCode, ServiceError
+from talentloop.i18n import N_
 from talentloop.people.models import EmployeeStatus, Gender
 from talentloop.people.service import FORMER_EMPLOYEE, format_problems
 from talentloop.performance.models import ImportKind, Kpi, KpiUnit, PeriodType
