@@ -117,7 +117,7 @@ test('an employee sees only their own KPIs, and no dashboard', async () => {
 
   await withPage(async (page, { consoleErrors }) => {
     await uiLogin(page, 'employee.shanghai.sales')
-    await page.getByTestId('employee-profile').waitFor()
+    await page.getByTestId('workbench').waitFor()
 
     // The menu: My KPIs, and none of the screens for managers and HR.
     await page.getByTestId('nav-my-kpis').first().waitFor({ state: 'attached' })
