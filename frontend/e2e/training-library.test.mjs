@@ -159,9 +159,12 @@ test('HQ HR creates a training target rule, sees it listed and turns it off', as
     await form.getByTestId('training-rule-form-kpiId').click()
     await page.locator('.el-select-dropdown__item:visible').filter({ hasText: kpiName }).first().click()
     await form.getByTestId('training-rule-form-item-kpiId').filter({ hasText: kpiName }).waitFor()
-    // (The server's refusal of 0 % — "no change" — is not shown on its field since the merge of
-    // 2026-12-07: the API answers it on `percent`, the dialog shows nothing. An open bug, listed in
-    // the closing note of that day; tests/training/test_completion_record.py holds the rule for a change.)
+    // 0 is no change: the server's refusal lands on the field, and stays there while the list
+    // behind the dialog is fetched again (FormDialog does not revalidate when its rules are rebuilt)
+    await form.getByTestId('training-rule-form-percent').locator('input').fill('0')
+    await form.getByTestId('training-rule-form-percent').locator('input').press('Tab')
+    await form.getByTestId('training-rule-form-submit').click()
+    await form.getByTestId('training-rule-form-item-percent').locator('.el-form-item__error').waitFor()
     await form.getByTestId('training-rule-form-percent').locator('input').fill('-5')
     await form.getByTestId('training-rule-form-percent').locator('input').press('Tab')
     await form.getByTestId('training-rule-form-submit').click()
