@@ -34,26 +34,11 @@ from talentloop.approvals.models import (
     TaskStatus,
 )
 from talentloop.errors import ErrorCode, ServiceError
+from tests.approvals.conftest import Decided
 from tests.support import World, add_user
 
 NOW = datetime(2026, 12, 7, 2, 0, tzinfo=UTC)  # Monday 10:00 in China
 TODAY = date(2026, 12, 7)
-
-Decided = list[tuple[int, bool, str | None]]  # request, approved, by whom
-
-
-@pytest.fixture
-def decided(monkeypatch: pytest.MonkeyPatch) -> Decided:
-    """Every request type's effect replaced by one that records (request id, approved)."""
-    calls: Decided = []
-
-    async def record(request: ApprovalRequest, approved: bool, viewer: Viewer) -> None:
-        calls.append((request.id, approved, viewer.username))
-
-    for request_type in RequestType:
-        monkeypatch.setitem(approvals._EFFECTS, request_type, record)
-        monkeypatch.delitem(approvals._PROGRESS, request_type, raising=False)
-    return calls
 
 
 async def _as(w: World, username: str) -> Viewer:
