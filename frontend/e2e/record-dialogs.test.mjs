@@ -91,3 +91,63 @@ test('branch HR signs and renews a contract, adds an emergency contact and remov
     { startDate: '2027-03-01', endDate: '2030-02-28', probationEnd: null },
   ])
 })
+
+test('branch HR ends a fixed term early and an open-ended contract replaces it', async () => {
+  const { accessToken } = await apiLogin('hr.shanghai')
+  const { orgUnits } = await ok(`{ orgUnits { id code } }`, {}, accessToken)
+  const unit = orgUnits.find((u) => u.code === 'SH-SALES-1')
+  const created = await ok(
+    `mutation ($input: CreateEmployeeInput!) { createEmployee(input: $input) { employee { id } errors { field code } } }`,
+    { input: { employeeNumber: `E2E-X${Date.now() % 1_000_000}`, name: '改签测试', unitId: unit.id, hireDate: '2025-03-01', status: 'ACTIVE' } },
+    accessToken,
+  )
+  const id = created.createEmployee.employee.id
+  const signed = await ok(
+    `mutation ($i: SignContractInput!) { signContract(input: $i) { errors { code } } }`,
+    { i: { employeeId: id, kind: 'FIXED_TERM', startDate: '2025-03-01', endDate: '2029-02-28', signedOn: '2025-02-20' } },
+    accessToken,
+  )
+  assert.deepEqual(signed.signContract.errors, [])
+
+  await withPage(async (page, { consoleErrors }) => {
+    await uiLogin(page, 'hr.shanghai')
+    await page.goto(`${BASE_URL}/employees/${encodeURIComponent(id)}`)
+    await page.getByTestId('employee-record').waitFor()
+    await page.getByRole('tab', { name: '劳动合同' }).click()
+    const rows = page.getByTestId('employee-contracts').locator('.el-table__body tr')
+    await rows.first().getByTestId('contract-end').click()
+    let dialog = page.getByTestId('contract-end-dialog')
+    await dialog.waitFor()
+    // A last day after the contract's own end is a renewal, not an early end: the field says so.
+    await pickDate(dialog, 'contract-end-endDate', '2029-06-30')
+    await dialog.getByTestId('contract-end-submit').click()
+    await dialog.locator('.el-form-item__error').first().waitFor()
+    await pickDate(dialog, 'contract-end-endDate', '2026-06-30')
+    await dialog.getByTestId('contract-end-note').fill('改签无固定期限')
+    await dialog.getByTestId('contract-end-submit').click()
+    await dialog.waitFor({ state: 'hidden' })
+    await rows.first().getByTestId('contract-end-reason').filter({ hasText: '已改签' }).waitFor()
+
+    await page.getByTestId('contract-sign').click()
+    dialog = page.getByTestId('contract-dialog')
+    await dialog.waitFor()
+    await dialog.getByTestId('contract-kind').click()
+    await page.locator('.el-select-dropdown__item').filter({ hasText: '无固定期限' }).click()
+    await pickDate(dialog, 'contract-startDate', '2026-07-01')
+    await pickDate(dialog, 'contract-signedOn', '2026-06-25')
+    await dialog.getByTestId('contract-submit').click()
+    await dialog.waitFor({ state: 'hidden' })
+    await rows.filter({ hasText: '2026-07-01' }).waitFor()
+    assert.deepEqual(consoleErrors, [])
+  })
+
+  const { contracts } = await ok(
+    `query ($id: ID!) { contracts(employeeId: $id) { kind endDate endReason } }`,
+    { id },
+    accessToken,
+  )
+  assert.deepEqual(contracts, [
+    { kind: 'FIXED_TERM', endDate: '2026-06-30', endReason: 'REPLACED' },
+    { kind: 'OPEN_ENDED', endDate: null, endReason: null },
+  ])
+})

@@ -42,6 +42,7 @@ from talentloop.people.models import (
     LifecycleStatus,
     TerminationKind,
 )
+from talentloop.records.models import Contract
 
 REQUEST_TYPES = {
     LifecycleKind.PROBATION_CONFIRMATION: RequestType.PROBATION_CONFIRMATION,
@@ -64,6 +65,15 @@ OFFBOARDING_ITEMS = (
     "certificate",  # 离职证明
     "archive_transfer",  # 档案转移
 )
+
+
+# The approval title's word for each kind of leaving.
+TERMINATION_WORDS = {
+    TerminationKind.RESIGNATION: "辞职",
+    TerminationKind.DISMISSAL: "解除劳动合同",
+    TerminationKind.MUTUAL_AGREEMENT: "协商一致解除劳动合同",
+    TerminationKind.CONTRACT_EXPIRY: "劳动合同期满终止",
+}
 
 
 def _today() -> date:
@@ -226,6 +236,18 @@ async def request_termination(
         raise ServiceError.one(
             ErrorCode.INVALID, "The last day cannot precede the hire date.", "lastDay"
         )
+    if (
+        kind is TerminationKind.CONTRACT_EXPIRY
+        and not await Contract.filter(
+            employee_id=employee.id, end_date=last_day, start_date__lte=last_day
+        ).exists()
+    ):
+        # 劳动合同法 art. 44 (1): the employment ends with the contract's term, on its last day.
+        raise ServiceError.one(
+            ErrorCode.INVALID,
+            "A contract's expiry ends the employment on the contract's last day.",
+            "lastDay",
+        )
     async with in_transaction():
         change = await LifecycleChange.create(
             kind=LifecycleKind.TERMINATION,
@@ -242,7 +264,7 @@ async def request_termination(
         await audit.record_created(
             viewer, "LifecycleChange", change.id, _described(change), employee_id=employee.id
         )
-        word = "辞职" if kind is TerminationKind.RESIGNATION else "解除劳动合同"
+        word = TERMINATION_WORDS[kind]
         await _submit(viewer, change, employee, f"{employee.name} {word} 最后工作日 {last_day}")
     return change
 
@@ -425,9 +447,9 @@ async def _apply(change: LifecycleChange, viewer: Viewer) -> None:
             values["base_salary"] = change.to_base_salary
         await records.place(viewer, employee, values, EventKind.TRANSFER, change.effective_date)
     else:
-        word = (change.termination_kind or TerminationKind.RESIGNATION).value
+        kind = change.termination_kind or TerminationKind.RESIGNATION
         await records.end_employment(
-            viewer, employee, change.effective_date, f"{word}: {change.reason}"[:255]
+            viewer, employee, change.effective_date, f"{kind.value}: {change.reason}"[:255], kind
         )
         await disable_leaver_accounts(viewer, employee.id)
     change.status = LifecycleStatus.APPLIED

@@ -37,7 +37,12 @@ strawberry.enum(
     description="Pending with its approvers, approved (waiting for its date), applied, "
     "rejected or cancelled.",
 )
-strawberry.enum(TerminationKind, description="A resignation or a dismissal by the employer.")
+strawberry.enum(
+    TerminationKind,
+    description="How the employment ends: the employee's resignation, a dismissal by the "
+    "employer, an agreement to part (劳动合同法 art. 36) or a fixed-term contract not renewed "
+    "(art. 44 (1)).",
+)
 
 
 def _names_of(

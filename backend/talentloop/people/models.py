@@ -106,6 +106,13 @@ class LifecycleStatus(StrEnum):
 class TerminationKind(StrEnum):
     RESIGNATION = "resignation"  # 辞职 (劳动合同法 art. 37)
     DISMISSAL = "dismissal"  # 解除 by the employer (劳动合同法 art. 39–41)
+    MUTUAL_AGREEMENT = "mutual_agreement"  # 协商一致解除 (劳动合同法 art. 36)
+    CONTRACT_EXPIRY = "contract_expiry"  # 劳动合同期满终止, not renewed (劳动合同法 art. 44 (1))
+
+    @property
+    def voluntary(self) -> bool:
+        """Counted as a voluntary leaver in the turnover report: the employee's own notice."""
+        return self is TerminationKind.RESIGNATION
 
 
 class LifecycleChange(Model):

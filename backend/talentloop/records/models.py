@@ -13,8 +13,20 @@ from typing import TYPE_CHECKING
 from tortoise import fields
 from tortoise.models import Model
 
+from talentloop.people.models import TerminationKind
+
 if TYPE_CHECKING:
     from talentloop.people.models import Employee
+
+
+class ContractEndReason(StrEnum):
+    """Why a contract ended before the end it was signed with."""
+
+    # Replaced by a new contract while the employment goes on: a change of its terms agreed in
+    # writing (劳动合同法 art. 35), e.g. a fixed term turned into an open-ended contract.
+    REPLACED = "replaced"
+    # The employment ended (劳动合同法 art. 44, 50): the termination's last day.
+    EMPLOYMENT_ENDED = "employment_ended"
 
 
 class ContractKind(StrEnum):
@@ -49,6 +61,10 @@ class Contract(Model):
         "talentloop.Contract", related_name="renewals", null=True, on_delete=fields.SET_NULL
     )
     note = fields.CharField(max_length=255, null=True)
+    # Set when the contract was ended before its own end (endContract, or a termination).
+    end_reason: ContractEndReason | None = fields.CharEnumField(  # type: ignore[assignment]
+        ContractEndReason, max_length=24, null=True
+    )
     created_at = fields.DatetimeField(auto_now_add=True)
 
     employee_id: int
@@ -79,6 +95,10 @@ class EmploymentEvent(Model):
     from_position_id = fields.IntField(null=True)
     to_position_id = fields.IntField(null=True)
     note = fields.CharField(max_length=255, null=True)
+    # A RESIGNATION event's kind of leaving (the turnover report's voluntary leavers).
+    termination_kind: TerminationKind | None = fields.CharEnumField(  # type: ignore[assignment]
+        TerminationKind, max_length=16, null=True
+    )
     actor_username = fields.CharField(max_length=64, null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
 

@@ -224,6 +224,19 @@ class RehireEmployeeInput:
     )
 
 
+@strawberry.input(
+    description="End a contract before its own end while the employment goes on: it is "
+    "replaced by a new contract (sign it from the next day). To end the employment, file a "
+    "termination instead."
+)
+class EndContractInput:
+    contract_id: strawberry.ID = strawberry.field(description="The contract.")
+    end_date: date = strawberry.field(
+        description="Its new last day: on or after its start, before its own last day."
+    )
+    note: str | None = strawberry.field(default=None, description="Why, e.g. the new terms.")
+
+
 @strawberry.type(description="The event as recorded, or the errors that stopped it.")
 class EmploymentEventPayload:
     event: EmploymentEventNode | None = strawberry.field(description="The event.")
@@ -250,6 +263,23 @@ class RecordsMutation:
             )
             contract = await service.sign_contract(
                 info.context.viewer, require_pk(input.employee_id, "Employee", "employeeId"), data
+            )
+        except ServiceError as exc:
+            return ContractPayload(contract=None, errors=mutation_errors(exc))
+        return ContractPayload(contract=ContractNode(_model=contract), errors=[])
+
+    @strawberry.mutation(
+        description="End a contract early because a new one replaces it (劳动合同法 art. 35). "
+        "HR in charge of the employee, not about themselves; ending the employment is a "
+        "termination request."
+    )
+    async def end_contract(self, info: Info, input: EndContractInput) -> ContractPayload:
+        try:
+            contract = await service.end_contract(
+                info.context.viewer,
+                require_pk(input.contract_id, "Contract", "contractId"),
+                input.end_date,
+                input.note,
             )
         except ServiceError as exc:
             return ContractPayload(contract=None, errors=mutation_errors(exc))

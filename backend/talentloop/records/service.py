@@ -25,9 +25,10 @@ from talentloop.org import service as org_service
 from talentloop.people import service as people_service
 from talentloop.people import validation
 from talentloop.people.fields import EMPLOYEE_FIELDS
-from talentloop.people.models import Employee, EmployeeStatus
+from talentloop.people.models import Employee, EmployeeStatus, TerminationKind
 from talentloop.records.models import (
     Contract,
+    ContractEndReason,
     ContractKind,
     Education,
     EmergencyContact,
@@ -268,11 +269,70 @@ def _start(contract: Contract) -> date:
     return contract.start_date
 
 
+async def end_contract(
+    viewer: Viewer, contract_id: int, end_date: date, note: str | None
+) -> Contract:
+    """Ends a contract before its own end while the employment goes on: it is replaced by a
+    new contract from the next day, its terms changed by written agreement (劳动合同法 art. 35;
+    e.g. a fixed term turned open-ended). Ending the employment itself (a resignation, a
+    dismissal, an agreement to part, a fixed term not renewed) is a termination request, which
+    ends the contract on the last day."""
+    contract = await Contract.get_or_none(id=contract_id)
+    if contract is None:
+        raise not_found("Contract", "contractId")
+    # The contract's employee as they stand: seen by the viewer (else it is missing) and theirs
+    # to manage; nobody ends their own contract.
+    employee = await _record_employee(viewer, contract.employee_id)
+    if employee is None:
+        raise not_found("Contract", "contractId")
+    if not viewer.can_manage_employees_in(employee.unit.path):
+        raise ServiceError.one(
+            ErrorCode.FORBIDDEN, "You may not change this employee.", "contractId"
+        )
+    viewer.refuse_self(employee.id, "contractId")
+    if employee.status is EmployeeStatus.TERMINATED:
+        raise ServiceError.one(
+            ErrorCode.INVALID,
+            "This person has left; their contracts ended with them.",
+            "contractId",
+        )
+    if end_date < contract.start_date:
+        raise ServiceError.one(ErrorCode.INVALID, "The contract ends before it starts.", "endDate")
+    if end_date >= contract.covers_until():
+        raise ServiceError.one(
+            ErrorCode.INVALID,
+            "End it before its own last day; a longer contract is a renewal.",
+            "endDate",
+        )
+    text = (note or "").strip()
+    if len(text) > 255:
+        raise ServiceError.one(ErrorCode.INVALID, "The note is at most 255 characters.", "note")
+    async with in_transaction() as conn:
+        locked = await Contract.filter(id=contract.id).using_db(conn).select_for_update().first()
+        if locked is None or locked.end_date != contract.end_date:
+            raise ServiceError.one(
+                ErrorCode.CONFLICT, "The contract changed meanwhile; reload it.", "contractId"
+            )
+        values: dict[str, Any] = {"end_date": end_date, "end_reason": ContractEndReason.REPLACED}
+        if text:
+            values["note"] = text
+        await audit.record_changes(
+            viewer, "Contract", contract.id, contract, values, employee_id=employee.id
+        )
+        await Contract.filter(id=contract.id).using_db(conn).update(**values)
+        contract.update_from_dict(values)
+    return contract
+
+
 # --- employment events ----------------------------------------------------------------------
 
 
 async def end_employment(
-    viewer: Viewer, now: Employee, last_day: date, reason: str
+    viewer: Viewer,
+    now: Employee,
+    last_day: date,
+    reason: str,
+    kind: TerminationKind = TerminationKind.RESIGNATION,
 ) -> EmploymentEvent:
     """In the caller's transaction, with the employee's row locked (`now`): status TERMINATED,
     the last day set, the people they managed and the units they led losing the manager link,
@@ -303,10 +363,12 @@ async def end_employment(
                 employee_id=now.id,
             )
             contract.end_date = last_day
-            await contract.save(update_fields=["end_date"])
+            contract.end_reason = ContractEndReason.EMPLOYMENT_ENDED
+            await contract.save(update_fields=["end_date", "end_reason"])
     return await EmploymentEvent.create(
         employee_id=now.id,
         kind=EventKind.RESIGNATION,
+        termination_kind=kind,
         effective_date=last_day,
         from_unit_id=now.unit_id,
         from_position_id=now.position_id,

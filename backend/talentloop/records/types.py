@@ -10,9 +10,11 @@ from strawberry.scalars import JSON
 
 from talentloop.graphql.ids import to_global_id
 from talentloop.graphql.node import Node
+from talentloop.people.models import TerminationKind
 from talentloop.records.models import (
     ArchiveDocument,
     Contract,
+    ContractEndReason,
     ContractKind,
     DocumentType,
     Education,
@@ -32,6 +34,12 @@ strawberry.enum(
     ContractKind,
     name="ContractKind",
     description="劳动合同法 art. 12: fixed term, open-ended, or for the completion of a task.",
+)
+strawberry.enum(
+    ContractEndReason,
+    name="ContractEndReason",
+    description="Why a contract ended before its own end: replaced by a new contract "
+    "(劳动合同法 art. 35), or the employment ended (art. 44, 50).",
 )
 strawberry.enum(
     EventKind,
@@ -84,6 +92,12 @@ class ContractNode(Node):
     def note(self) -> str | None:
         return self._model.note
 
+    @strawberry.field(
+        description="Why it ended before the end it was signed with; null when it did not."
+    )
+    def end_reason(self) -> ContractEndReason | None:
+        return self._model.end_reason
+
 
 @strawberry.type(
     name="EmploymentEvent",
@@ -127,6 +141,13 @@ class EmploymentEventNode:
     @strawberry.field(description="Who recorded it.")
     def actor_username(self) -> str | None:
         return self._model.actor_username
+
+    @strawberry.field(
+        description="A RESIGNATION event's kind of leaving; null for the other events and for "
+        "leavings recorded before it was kept."
+    )
+    def termination_kind(self) -> TerminationKind | None:
+        return self._model.termination_kind
 
 
 @strawberry.type(

@@ -30,7 +30,7 @@ from talentloop.i18n import N_
 from talentloop.org import service as org_service
 from talentloop.org.models import OrgUnit
 from talentloop.payroll.models import LOCKED_STATUSES, Payslip
-from talentloop.people.models import Employee
+from talentloop.people.models import Employee, TerminationKind
 from talentloop.performance.periods import next_period, periods_between
 from talentloop.records.models import EmploymentEvent, EventKind
 
@@ -235,7 +235,13 @@ async def workforce_report(
     ):
         cell(month_of(row["hire_date"]), int(row["unit_id"])).hires += int(row["n"])
     leavers = people.filter(termination_date__gte=first, termination_date__lte=last)
-    resigned = EmploymentEvent.filter(kind=EventKind.RESIGNATION).values("employee_id")
+    # Voluntary: the employee's own notice (劳动合同法 art. 37). A leaving recorded before its
+    # kind was kept (termination_kind null) counts as a resignation, as it did then.
+    resigned = (
+        EmploymentEvent.filter(kind=EventKind.RESIGNATION)
+        .filter(Q(termination_kind=TerminationKind.RESIGNATION) | Q(termination_kind__isnull=True))
+        .values("employee_id")
+    )
     for query, attribute in (
         (leavers, "leavers"),
         (leavers.filter(id__in=Subquery(resigned)), "voluntary_leavers"),

@@ -325,7 +325,7 @@ const en: Messages = {
     terminate: 'Terminate',
     kind: { PROBATION_CONFIRMATION: 'Probation confirmation', TRANSFER: 'Transfer', TERMINATION: 'Termination' },
     status: { PENDING: 'Awaiting approval', APPROVED: 'Approved, takes effect on its date', APPLIED: 'Applied', REJECTED: 'Rejected', CANCELLED: 'Withdrawn' },
-    terminationKind: { RESIGNATION: 'Resignation', DISMISSAL: 'Dismissal' },
+    terminationKind: { RESIGNATION: 'Resignation', DISMISSAL: 'Dismissal', MUTUAL_AGREEMENT: 'Ended by agreement', CONTRACT_EXPIRY: 'Fixed term not renewed' },
     fields: {
       effectiveDate: 'Effective date',
       lastDay: 'Last working day',
@@ -1583,6 +1583,13 @@ const en: Messages = {
       employeeAsked: 'The employee asked for a fixed term',
       employeeAskedHint: 'After two consecutive fixed terms the contract is open-ended unless the employee asks otherwise (Labour Contract Law art. 14)',
       note: 'Note',
+      endEarly: 'End early',
+      endTitle: 'End the contract early',
+      endOn: 'Last day',
+      endOnHint: 'A new contract replaces it from the next day; sign it after this',
+      endIntro: 'For a contract replaced by a new one while the employment goes on (e.g. a fixed term turned open-ended, Labour Contract Law art. 35). To end the employment, file a termination instead.',
+      ended: 'Contract ended',
+      endReasons: { REPLACED: 'Replaced', EMPLOYMENT_ENDED: 'Employment ended' },
     },
     archive: {
       type: 'Type',

@@ -323,7 +323,7 @@ const zhCN = {
     terminate: '离职',
     kind: { PROBATION_CONFIRMATION: '转正', TRANSFER: '调动', TERMINATION: '离职' },
     status: { PENDING: '审批中', APPROVED: '已批准，待生效', APPLIED: '已生效', REJECTED: '已驳回', CANCELLED: '已撤回' },
-    terminationKind: { RESIGNATION: '员工辞职', DISMISSAL: '单位解除' },
+    terminationKind: { RESIGNATION: '员工辞职', DISMISSAL: '单位解除', MUTUAL_AGREEMENT: '协商一致解除', CONTRACT_EXPIRY: '合同期满不续签' },
     fields: {
       effectiveDate: '生效日期',
       lastDay: '最后工作日',
@@ -1581,6 +1581,13 @@ const zhCN = {
       employeeAsked: '员工本人要求订立固定期限合同',
       employeeAskedHint: '连续订立两次固定期限合同后，除劳动者提出外应订立无固定期限合同（劳动合同法第十四条）',
       note: '备注',
+      endEarly: '提前终止',
+      endTitle: '提前终止劳动合同',
+      endOn: '最后一天',
+      endOnHint: '新合同自次日起替代本合同；请随后签订新合同',
+      endIntro: '用于劳动关系延续、以新合同替代本合同的情形（如固定期限改签无固定期限，《劳动合同法》第三十五条）。如需结束劳动关系，请提交离职申请。',
+      ended: '合同已终止',
+      endReasons: { REPLACED: '已改签', EMPLOYMENT_ENDED: '劳动关系结束' },
     },
     archive: {
       type: '类型',
