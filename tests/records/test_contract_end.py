@@ -11,6 +11,7 @@ import pytest
 
 from talentloop.accounts.sessions import china_today
 from talentloop.approvals.models import RequestType
+from talentloop.approvals.titles import shown
 from talentloop.audit.models import AuditEntry
 from talentloop.people.models import TerminationKind
 from talentloop.records.models import (
@@ -131,7 +132,9 @@ async def test_a_fixed_term_not_renewed_ends_the_employment_on_the_contracts_las
     )
     assert asked["errors"] == []
     request = await _approval(RequestType.TERMINATION)
-    assert "劳动合同期满终止" in (request.title or "")
+    # The title in each reader's language (the English text is kept for logs).
+    assert shown(request).endswith(f"劳动合同期满终止 最后工作日 {last_day}")
+    assert "fixed term ends, not renewed, last day" in request.title
 
 
 async def test_a_dismissal_through_the_app_counts_as_an_involuntary_leaver(

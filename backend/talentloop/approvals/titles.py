@@ -20,6 +20,16 @@ LEAVE = N_("{type_label} {start}–{end}")
 OVERTIME = N_("{date} {hours} h")
 PAY_RESTORE = N_("{unit} pay restore {month}")
 SENSITIVE_EXPORT = N_("{unit} ({count} people)")
+PROBATION_CONFIRMATION = N_("{name} probation confirmation {date}")
+TRANSFER = N_("{name} transfer {from_unit} → {to_unit} {date}")
+TERMINATION = N_("{name} {kind_label}, last day {date}")
+# The kinds of leaving in a termination's title (people.models.TerminationKind values).
+TERMINATION_KINDS = {
+    "resignation": N_("resigns"),
+    "dismissal": N_("dismissed by the employer"),
+    "mutual_agreement": N_("leaves by mutual agreement"),
+    "contract_expiry": N_("fixed term ends, not renewed"),
+}
 LEAVE_TYPES = {
     "annual": N_("annual"),
     "sick": N_("sick"),

@@ -30,7 +30,9 @@ from talentloop.access.policy import SYSTEM, FieldGroup, Viewer
 from talentloop.accounts.service import disable_leaver_accounts
 from talentloop.accounts.sessions import china_today
 from talentloop.approvals import service as approvals
+from talentloop.approvals import titles
 from talentloop.approvals.models import ApprovalRequest, RequestType
+from talentloop.approvals.titles import Title
 from talentloop.audit import service as audit
 from talentloop.errors import ErrorCode, FieldError, ServiceError, not_found
 from talentloop.people import service as people
@@ -67,15 +69,6 @@ OFFBOARDING_ITEMS = (
 )
 
 
-# The approval title's word for each kind of leaving.
-TERMINATION_WORDS = {
-    TerminationKind.RESIGNATION: "辞职",
-    TerminationKind.DISMISSAL: "解除劳动合同",
-    TerminationKind.MUTUAL_AGREEMENT: "协商一致解除劳动合同",
-    TerminationKind.CONTRACT_EXPIRY: "劳动合同期满终止",
-}
-
-
 def _today() -> date:
     return china_today()
 
@@ -110,7 +103,7 @@ def _reason(reason: str | None, *, required: bool) -> str:
 
 
 async def _submit(
-    viewer: Viewer, change: LifecycleChange, employee: Employee, title: str
+    viewer: Viewer, change: LifecycleChange, employee: Employee, title: Title
 ) -> ApprovalRequest:
     return await approvals.submit(
         viewer,
@@ -147,7 +140,15 @@ async def request_confirmation(
         await audit.record_created(
             viewer, "LifecycleChange", change.id, _described(change), employee_id=employee.id
         )
-        await _submit(viewer, change, employee, f"{employee.name} 转正 {effective_date}")
+        await _submit(
+            viewer,
+            change,
+            employee,
+            Title(
+                titles.PROBATION_CONFIRMATION,
+                {"name": employee.name, "date": effective_date.isoformat()},
+            ),
+        )
     return change
 
 
@@ -215,7 +216,15 @@ async def request_transfer(
             viewer,
             change,
             employee,
-            f"{employee.name} 调动 {employee.unit.name} → {unit.name} {effective_date}",
+            Title(
+                titles.TRANSFER,
+                {
+                    "name": employee.name,
+                    "from_unit": employee.unit.name,
+                    "to_unit": unit.name,
+                    "date": effective_date.isoformat(),
+                },
+            ),
         )
     return change
 
@@ -264,8 +273,15 @@ async def request_termination(
         await audit.record_created(
             viewer, "LifecycleChange", change.id, _described(change), employee_id=employee.id
         )
-        word = TERMINATION_WORDS[kind]
-        await _submit(viewer, change, employee, f"{employee.name} {word} 最后工作日 {last_day}")
+        title = Title(
+            titles.TERMINATION,
+            {
+                "name": employee.name,
+                "kind_label": titles.TERMINATION_KINDS[kind.value],
+                "date": last_day.isoformat(),
+            },
+        )
+        await _submit(viewer, change, employee, title)
     return change
 
 
