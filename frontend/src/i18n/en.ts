@@ -1789,6 +1789,7 @@ const en: Messages = {
       lateCount: 'Late',
       earlyCount: 'Left early',
       absentDays: 'Absent',
+      missingDays: 'Missing punch',
       leaveDays: 'Leave',
       otWorkday: 'Workday OT 150%',
       otRest: 'Rest-day OT 200%',

@@ -1787,6 +1787,7 @@ const zhCN = {
       lateCount: '迟到次数',
       earlyCount: '早退次数',
       absentDays: '旷工天数',
+      missingDays: '缺卡天数',
       leaveDays: '请假天数',
       otWorkday: '工作日加班 150%',
       otRest: '休息日加班 200%',
