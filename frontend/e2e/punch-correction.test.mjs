@@ -103,3 +103,22 @@ test('an employee asks for a punch correction on a missing day and the manager a
     assert.deepEqual(consoleErrors, [])
   })
 })
+
+test('the monthly sheet opens on the last complete month, and HR may pick another', async () => {
+  const today = chinaToday()
+  const first = new Date(`${today.slice(0, 7)}-01T12:00:00+08:00`)
+  first.setUTCMonth(first.getUTCMonth() - 1)
+  const lastMonth = first.toISOString().slice(0, 7)
+  await withPage(async (page, { consoleErrors }) => {
+    await uiLogin(page, 'hr.shanghai')
+    await navTo(page, 'nav-attendance-sheet')
+    const table = page.getByTestId('attendance-sheet-table')
+    await table.locator('.el-table__row').first().waitFor()
+    const input = page.getByTestId('attendance-sheet-month').locator('input')
+    assert.equal(await input.inputValue(), lastMonth)
+    await input.fill('2026-10')
+    await input.press('Enter')
+    await page.waitForFunction(() => document.querySelector('[data-testid="attendance-sheet-month"] input')?.value === '2026-10')
+    assert.deepEqual(consoleErrors, [])
+  })
+})
