@@ -20,6 +20,7 @@ from talentloop.attendance.models import (
     PunchSource,
 )
 from talentloop.attendance.results import DayStatus, Shift, evaluate_day
+from talentloop.audit.models import AuditEntry
 from talentloop.payroll.models import PayrollRun, Payslip, RunStatus
 from tests.attendance.conftest import Branches, china, day_of, punch
 from tests.support import Api, World, gid
@@ -130,6 +131,13 @@ async def test_an_approved_correction_makes_the_day_normal(api: Api, branches: B
     )
     sources = await Punch.filter(employee_id=w.people["sh_rep"].id).values_list("source", flat=True)
     assert sources == [PunchSource.CORRECTION, PunchSource.CORRECTION]
+    # The request, its decision and the punches it wrote are in the audit trail.
+    audited = await AuditEntry.filter(employee_id=w.people["sh_rep"].id).values_list(
+        "subject_type", "actor_user_id"
+    )
+    manager = w.users["manager"].id
+    assert ("PunchCorrection", w.users["employee"].id) in audited
+    assert {("PunchCorrection", manager), ("Punch", manager)} <= set(audited)
     # Put right once: a second request for the day is refused.
     again = await _ask(api, w)
     assert [(e["field"], e["code"]) for e in again["errors"]] == [("date", "CONFLICT")]
