@@ -46,7 +46,7 @@ async def test_payroll_figures_split_overtime_by_rate_and_count_absence_lateness
             days=1,
             status=LeaveStatus.APPROVED,
         )
-    # 2026-10-15: no punch, no leave — absent.
+    # 2026-10-15: no punch, no leave — a missing punch (缺卡), not an absence until decided.
     await _october_of(branches, "sh_rep2", set())
     hq_hr = await load_viewer(w.users["hq_hr"].id)
     wanted = [rep.id, w.people["sh_rep2"].id, w.people["bj_rep"].id]
@@ -60,19 +60,21 @@ async def test_payroll_figures_split_overtime_by_rate_and_count_absence_lateness
         Decimal("7.00"),
         Decimal("4.00"),
     )
-    assert (mine.late_count, mine.late_minutes, mine.absent_days) == (1, 20, 1)
+    assert (mine.late_count, mine.late_minutes, mine.absent_days) == (1, 20, 0)
+    assert mine.missing_punch_days == 1
     assert (mine.unpaid_leave_days, mine.sick_leave_days, mine.paid_leave_days) == (1, 1, 0)
     # Art. 41: 7 hours on the rest day and 4 on the holiday are over 3 a day; 13 in all is
     # under 36 for the month.
     assert (mine.days_over_daily_cap, mine.over_monthly_cap) == (2, False)
     # 18 workdays (the National Day break off, Saturday 10 October made up): 15 worked, two
-    # on leave, one absent; and worked on the rest day and the holiday.
+    # on leave, one missing; and worked on the rest day and the holiday.
     assert (mine.workdays, mine.days_present) == (18, 15 + 2)
     other = figures[w.people["sh_rep2"].id]
     assert (other.absent_days, other.late_count, other.overtime_150_hours) == (0, 0, Decimal(0))
     assert other.days_present == other.workdays
-    # bj_rep had no punch at all: every workday is an absence.
-    assert figures[w.people["bj_rep"].id].absent_days == other.workdays
+    # bj_rep had no punch at all: every workday is a missing punch, none decided an absence.
+    bj = figures[w.people["bj_rep"].id]
+    assert (bj.absent_days, bj.missing_punch_days) == (0, other.workdays)
 
 
 async def test_payroll_figures_leave_out_whom_the_caller_may_not_read(branches: Branches) -> None:

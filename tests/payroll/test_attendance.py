@@ -7,7 +7,13 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal as D
 
-from talentloop.attendance.models import LeaveRequest, LeaveStatus, LeaveType
+from talentloop.attendance.models import (
+    CorrectionStatus,
+    LeaveRequest,
+    LeaveStatus,
+    LeaveType,
+    PunchCorrection,
+)
 from talentloop.payroll import service
 from talentloop.payroll.models import ItemKind, PayslipLine
 from tests.attendance.conftest import Branches, branches, punch  # noqa: F401 (the fixture)
@@ -23,7 +29,7 @@ async def test_a_run_pays_the_overtime_and_deducts_the_absences_attendance_count
 ) -> None:
     w = pay.world
     rep = w.people["sh_rep"]
-    await _october_of(branches, "sh_rep", {"2026-10-10", "2026-10-13", "2026-10-15"})
+    await _october_of(branches, "sh_rep", {"2026-10-10", "2026-10-13", "2026-10-15", "2026-10-16"})
     await punch(rep, "2026-10-10", "09:00", "20:00")  # a make-up workday: 2 h at 150 %
     await punch(rep, "2026-10-17", "09:00", "17:00")  # a rest day: 7 h at 200 %
     await punch(rep, "2026-10-01", "08:00", "12:00")  # National Day: 4 h at 300 %
@@ -31,7 +37,13 @@ async def test_a_run_pays_the_overtime_and_deducts_the_absences_attendance_count
         employee=rep, leave_type=LeaveType.PERSONAL, start_date=date(2026, 10, 13),
         end_date=date(2026, 10, 13), days=1, status=LeaveStatus.APPROVED,
     )  # fmt: skip
-    # 2026-10-15: no punch, no leave — absent. And HR adds 1 hour the device missed.
+    # 2026-10-15: no punch, and the correction asked for it was rejected — decided, absent.
+    # 2026-10-16: no punch, nothing decided — a missing punch (缺卡), not deducted.
+    await PunchCorrection.create(
+        employee=rep, date=date(2026, 10, 15), clock_in_minute=540, reason="忘记打卡",
+        status=CorrectionStatus.REJECTED,
+    )  # fmt: skip
+    # And HR adds 1 hour the device missed.
     await service.add_item(pay.hr, rep.id, month=OCTOBER, kind=ItemKind.OVERTIME_150, amount=D(1))
     await pay.run("SH-SALES-1", OCTOBER)
     lines = await pay.lines("sh_rep", OCTOBER)
@@ -39,7 +51,7 @@ async def test_a_run_pays_the_overtime_and_deducts_the_absences_attendance_count
     assert lines["earning:overtime_150"] == D("206.90")  # (2 + 1) h × 1.5
     assert lines["earning:overtime_200"] == D("643.68")  # 7 h × 2
     assert lines["earning:overtime_300"] == D("551.72")  # 4 h × 3
-    assert lines["earning:absence"] == D("-367.82")
+    assert lines["earning:absence"] == D("-367.82")  # the decided day only
     assert lines["earning:unpaid_leave"] == D("-367.82")
     slip = await pay.slip("sh_rep", OCTOBER)
     line = await PayslipLine.get(payslip_id=slip.id, code="overtime_200")

@@ -36,6 +36,7 @@ class RequestType(StrEnum):
     PROBATION_CONFIRMATION = "probation_confirmation"  # 转正 (people/lifecycle.py)
     TRANSFER = "transfer"
     TERMINATION = "termination"
+    PUNCH_CORRECTION = "punch_correction"  # 补卡 (attendance/corrections.py)
 
 
 class ApproverRule(StrEnum):

@@ -88,6 +88,9 @@ DEFAULT_PLANS[RequestType.TERMINATION] = DEFAULT_PLANS[RequestType.TRANSFER]
 # Overtime (attendance/overtime.py): like leave — the employee's manager, or a manager or
 # branch HR in scope, or HQ HR, any one of them.
 DEFAULT_PLANS[RequestType.OVERTIME] = DEFAULT_PLANS[RequestType.LEAVE]
+# A punch correction (补卡, attendance/corrections.py): like leave — whoever the person answers
+# to, or HR in scope; a company that wants the manager and then HR saves a flow of two stages.
+DEFAULT_PLANS[RequestType.PUNCH_CORRECTION] = DEFAULT_PLANS[RequestType.LEAVE]
 FALLBACK_PLAN = [{"mode": StepMode.ANY.value, "approvers": [_approver(ApproverRule.HQ_HR)]}]
 # Request types a stage without an approver rejects instead of skipping: the full ID and bank
 # numbers of a unit leave the system only when someone other than the requester agreed, and a
@@ -121,6 +124,7 @@ DECIDERS: dict[RequestType, frozenset[Role]] = {
     # Leave and overtime: whoever a team answers to, a team lead's account included.
     RequestType.LEAVE: _DECIDING | {Role.EMPLOYEE},
     RequestType.OVERTIME: _DECIDING | {Role.EMPLOYEE},
+    RequestType.PUNCH_CORRECTION: _DECIDING | {Role.EMPLOYEE},
     # 转正: whoever the person answers to, and HR.
     RequestType.PROBATION_CONFIRMATION: _DECIDING | {Role.EMPLOYEE},
 }

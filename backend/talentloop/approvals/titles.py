@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
 LEAVE = N_("{type_label} {start}–{end}")
 OVERTIME = N_("{date} {hours} h")
+PUNCH_CORRECTION = N_("Punch correction {date} {times}")
 PAY_RESTORE = N_("{unit} pay restore {month}")
 SENSITIVE_EXPORT = N_("{unit} ({count} people)")
 PROBATION_CONFIRMATION = N_("{name} probation confirmation {date}")

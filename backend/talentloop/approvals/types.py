@@ -64,6 +64,8 @@ SUBJECT_TYPES = {
 }
 # Overtime (attendance/overtime.py).
 SUBJECT_TYPES[RequestType.OVERTIME] = "OvertimeRequest"
+# 补卡 (attendance/corrections.py): not a node; the card shows its title and reason.
+SUBJECT_TYPES[RequestType.PUNCH_CORRECTION] = "PunchCorrection"
 # The employee lifecycle (people/lifecycle.py): read through ApprovalRequest.lifecycleChange.
 for _type in (RequestType.PROBATION_CONFIRMATION, RequestType.TRANSFER, RequestType.TERMINATION):
     SUBJECT_TYPES[_type] = "LifecycleChange"

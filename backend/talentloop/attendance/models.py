@@ -139,6 +139,8 @@ class PunchSource(StrEnum):
     WEB = "web"
     MOBILE = "mobile"
     DEVICE = "device"
+    # A missing punch put right through an approved PunchCorrection (补卡).
+    CORRECTION = "correction"
 
 
 class Punch(Model):
@@ -149,7 +151,7 @@ class Punch(Model):
         "talentloop.Employee", related_name="punches", on_delete=fields.CASCADE
     )
     punched_at = fields.DatetimeField()
-    source = fields.CharEnumField(PunchSource, max_length=8)
+    source = fields.CharEnumField(PunchSource, max_length=16)
     latitude = fields.FloatField(null=True)
     longitude = fields.FloatField(null=True)
     distance_meters = fields.IntField(null=True)
@@ -288,3 +290,57 @@ class CalendarDay(Model):
         table = "work_calendar_day"
         unique_together = (("day", "source"),)
         ordering = ["day", "source"]
+
+
+class CorrectionStatus(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    CANCELLED = "cancelled"
+
+
+class PunchCorrection(Model):
+    """A request to put right a missing punch (补卡) for one past day, with its in and out times and a reason, decided through the approvals engine"""
+
+    id = fields.IntField(primary_key=True)
+    employee: fields.ForeignKeyRelation[Employee] = fields.ForeignKeyField(
+        "talentloop.Employee", related_name="punch_corrections", on_delete=fields.CASCADE
+    )
+    date = fields.DateField()
+    # Minutes after midnight, China time (as the rule set's shift); at least one of the two.
+    clock_in_minute = fields.IntField(null=True)
+    clock_out_minute = fields.IntField(null=True)
+    reason = fields.CharField(max_length=255)
+    status = fields.CharEnumField(CorrectionStatus, max_length=16, default=CorrectionStatus.PENDING)
+    requested_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "talentloop.User",
+        related_name="punch_corrections_made",
+        null=True,
+        on_delete=fields.SET_NULL,
+    )
+    decided_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "talentloop.User",
+        related_name="punch_correction_decisions",
+        null=True,
+        on_delete=fields.SET_NULL,
+    )
+    decided_at = fields.DatetimeField(null=True)
+    decision_note = fields.CharField(max_length=255, default="")
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    employee_id: int
+    requested_by_id: int | None
+    decided_by_id: int | None
+
+    class Meta:
+        table = "punch_correction"
+        ordering = ["-date", "-id"]
+        indexes = (("employee_id", "date"),)
+
+    @property
+    def clock_in(self) -> time | None:
+        return None if self.clock_in_minute is None else minute_to_time(self.clock_in_minute)
+
+    @property
+    def clock_out(self) -> time | None:
+        return None if self.clock_out_minute is None else minute_to_time(self.clock_out_minute)

@@ -10,6 +10,15 @@ overtime counts only up to the hours approved for that day (an approved Overtime
 劳动法 art. 41 lets the employer extend working hours after consulting, so hours nobody
 arranged are not overtime to pay at the art. 44 rates), and never more than the punches show.
 The caller passes the approved minutes in: nothing here reads the database.
+
+A workday of the standard system with no punch, or with one, is a missing punch (缺卡), not
+an absence (旷工): a forgotten clock-in is the commonest cause, and the employee puts it right
+with a correction (补卡, attendance/corrections.py). It becomes an absence only when it is
+decided: the correction asked for it was rejected (the caller passes `absence_decided`).
+Undecided, it counts in no absence figure, so payroll deducts nothing for it
+(payroll/attendance.py); HR who judge it an absence without a request enter the day as a
+payroll item (ABSENCE_DAYS). Lateness or leaving early beyond the rule set's thresholds is an
+absence as before: the punches decide it.
 """
 
 from __future__ import annotations
@@ -17,9 +26,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, timezone
+from enum import StrEnum
 
 from talentloop.attendance.calendar import DayKind, day_kind, holiday_name
-from talentloop.attendance.models import HoursSystem, LeaveType
+from talentloop.attendance.models import CorrectionStatus, HoursSystem, LeaveType
 
 # China Standard Time has had no daylight saving since 1991.
 CHINA = timezone(timedelta(hours=8), "CST")
@@ -47,6 +57,17 @@ class Shift:
     overtime_needs_approval: bool = False
 
 
+class DayStatus(StrEnum):
+    """What a day comes to, in one word (the flags beside it say the details)."""
+
+    NORMAL = "normal"  # worked (late or early minutes, if any, are flags)
+    MISSING_PUNCH = "missing_punch"  # 缺卡: no punch or one, not decided yet
+    ABSENT = "absent"  # 旷工: beyond a threshold, or a missing punch decided as absence
+    LEAVE = "leave"  # approved leave
+    OFF = "off"  # a rest day or holiday without work
+    OPEN = "open"  # today or a day without a rule to judge it by (no punch under 综合 / 不定时)
+
+
 @dataclass
 class DayResult:
     day: date
@@ -69,6 +90,20 @@ class DayResult:
     # overtime the punches show beyond them, which does not count.
     overtime_approved_minutes: int | None = None
     overtime_unapproved_minutes: int = 0
+    # The day's latest punch correction (补卡) not withdrawn: pending, approved or rejected.
+    correction: CorrectionStatus | None = None
+
+    @property
+    def status(self) -> DayStatus:
+        if self.absent:
+            return DayStatus.ABSENT
+        if self.missing_punch:
+            return DayStatus.MISSING_PUNCH
+        if self.leave_type is not None and self.kind is DayKind.WORKDAY:
+            return DayStatus.LEAVE
+        if self.punches:
+            return DayStatus.NORMAL
+        return DayStatus.OPEN if self.kind is DayKind.WORKDAY else DayStatus.OFF
 
     @property
     def is_late(self) -> bool:
@@ -151,15 +186,20 @@ def evaluate_day(
     *,
     today: date | None = None,
     approved_overtime_minutes: int = 0,
+    absence_decided: bool = False,
 ) -> DayResult:
     """One employee's day. Punches may come in any order and repeat: the first is the
-    clock-in, the last the clock-out. A day that has not ended is not judged absent. Where
-    the shift needs overtime approved, `approved_overtime_minutes` caps the day's overtime."""
+    clock-in, the last the clock-out. A day that has not ended is not judged. A missing punch
+    is an absence only once `absence_decided` (its correction rejected). Where the shift
+    needs overtime approved, `approved_overtime_minutes` caps the day's overtime."""
     kind = day_kind(day)
     result = DayResult(day=day, kind=kind, holiday=holiday_name(day), leave_type=leave)
     if shift.overtime_needs_approval:
         result.overtime_approved_minutes = approved_overtime_minutes
     _judge(shift, result, punches, leave, today)
+    if result.missing_punch and absence_decided and kind is DayKind.WORKDAY:
+        result.missing_punch = False
+        result.absent = True
     if shift.overtime_needs_approval:
         _cap_to_approved(result, approved_overtime_minutes)
     result.over_daily_cap = result.overtime_minutes > OVERTIME_DAY_CAP_MINUTES
@@ -195,15 +235,14 @@ def _judge(
     if leave is not None and kind is DayKind.WORKDAY:
         return  # a day of approved leave: no lateness, no absence
     if not ordered:
+        # 缺卡 until decided (module docstring); other systems keep no fixed hours to miss.
         if kind is DayKind.WORKDAY and shift.hours_system is HoursSystem.STANDARD and judged:
-            result.absent = True
+            result.missing_punch = True
         return
     first, last = ordered[0], ordered[-1]
     result.first_in = first
     if len(ordered) == 1 or last == first:
         result.missing_punch = judged
-        if kind is DayKind.WORKDAY and shift.hours_system is HoursSystem.STANDARD and judged:
-            result.absent = True
         return
     result.last_out = last
     result.worked_minutes = _worked(shift, day, first, last)

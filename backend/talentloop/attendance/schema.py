@@ -9,8 +9,13 @@ from decimal import Decimal
 
 import strawberry
 
-from talentloop.attendance import calendar, overtime, service
+from talentloop.attendance import calendar, corrections, overtime, service
 from talentloop.attendance.calendar import DayKind
+from talentloop.attendance.correction_types import (
+    PunchCorrectionInfo,
+    PunchCorrectionPayload,
+    RequestPunchCorrectionInput,
+)
 from talentloop.attendance.models import (
     AllowedLocation,
     AttendanceRuleSet,
@@ -628,6 +633,27 @@ class AttendanceMutation:
             return OvertimeRequestPayload(overtime_request=None, errors=mutation_errors(exc))
         return OvertimeRequestPayload(
             overtime_request=OvertimeRequestNode(_model=request), errors=[]
+        )
+
+    @strawberry.mutation(
+        description="Ask to put right a missing punch of one's own past day (补卡); the approval "
+        "flow decides, and an approved one is stored as punches."
+    )
+    async def request_punch_correction(
+        self, info: Info, input: RequestPunchCorrectionInput
+    ) -> PunchCorrectionPayload:
+        try:
+            correction = await corrections.request_correction(
+                info.context.viewer,
+                day=input.date,
+                clock_in=input.clock_in,
+                clock_out=input.clock_out,
+                reason=input.reason,
+            )
+        except ServiceError as exc:
+            return PunchCorrectionPayload(punch_correction=None, errors=mutation_errors(exc))
+        return PunchCorrectionPayload(
+            punch_correction=PunchCorrectionInfo(_model=correction), errors=[]
         )
 
     @strawberry.mutation(

@@ -56,6 +56,7 @@ from talentloop.attendance.models import (
     AllowedLocation,
     AttendanceProfile,
     AttendanceRuleSet,
+    CorrectionStatus,
     HoursSystem,
     LeaveRequest,
     LeaveStatus,
@@ -63,6 +64,7 @@ from talentloop.attendance.models import (
     OvertimeRequest,
     OvertimeStatus,
     Punch,
+    PunchCorrection,
     PunchSource,
     time_to_minute,
 )
@@ -675,7 +677,7 @@ def month_range(month: date) -> tuple[datetime, datetime]:
 async def _months(
     employees: list[Employee], month: date, today: date | None
 ) -> list[EmployeeMonth]:
-    """Every employee's month in five queries, whatever their number."""
+    """Every employee's month in six queries, whatever their number."""
     if not employees:
         return []
     ids = [e.id for e in employees]
@@ -705,6 +707,19 @@ async def _months(
         date__lte=days[-1],
     ).only("employee_id", "date", "hours"):
         approved[(ot.employee_id, ot.date)] += int(ot.hours * 60)
+    # Punch corrections (补卡): a rejected one decides its missing punch as an absence.
+    corrections: dict[tuple[int, date], CorrectionStatus] = {}
+    for c in (
+        await PunchCorrection.filter(
+            employee_id__in=ids,
+            status__not=CorrectionStatus.CANCELLED,
+            date__gte=days[0],
+            date__lte=days[-1],
+        )
+        .order_by("id")
+        .only("employee_id", "date", "status")
+    ):
+        corrections[(c.employee_id, c.date)] = c.status  # the latest wins
     resolver = RuleResolver()
     await resolver.load([e.unit for e in employees])
     today = today or datetime.now(CHINA).date()
@@ -720,16 +735,18 @@ async def _months(
                 continue
             if d > today:
                 break
-            results.append(
-                evaluate_day(
-                    shift,
-                    d,
-                    punches.get((employee.id, d), []),
-                    leave.get((employee.id, d)),
-                    today=today,
-                    approved_overtime_minutes=approved.get((employee.id, d), 0),
-                )
+            correction = corrections.get((employee.id, d))
+            result = evaluate_day(
+                shift,
+                d,
+                punches.get((employee.id, d), []),
+                leave.get((employee.id, d)),
+                today=today,
+                approved_overtime_minutes=approved.get((employee.id, d), 0),
+                absence_decided=correction is CorrectionStatus.REJECTED,
             )
+            result.correction = correction
+            results.append(result)
         months.append(
             EmployeeMonth(employee, month, rule, results, summarise_month(shift, results))
         )

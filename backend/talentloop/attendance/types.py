@@ -13,6 +13,7 @@ from talentloop.attendance.calendar import DayKind, day_kind, holiday_name
 from talentloop.attendance.models import (
     AllowedLocation,
     AttendanceRuleSet,
+    CorrectionStatus,
     HoursSystem,
     LeaveRequest,
     LeaveStatus,
@@ -22,7 +23,7 @@ from talentloop.attendance.models import (
     Punch,
     PunchSource,
 )
-from talentloop.attendance.results import DayResult, MonthSummary
+from talentloop.attendance.results import DayResult, DayStatus, MonthSummary
 from talentloop.graphql.context import Info
 from talentloop.graphql.ids import to_global_id
 from talentloop.graphql.node import Node
@@ -47,6 +48,14 @@ for enum, name, description in [
     ),
     (LeaveStatus, "LeaveStatus", "Where a leave request stands."),
     (OvertimeStatus, "OvertimeStatus", "Where an overtime request stands."),
+    (CorrectionStatus, "PunchCorrectionStatus", "Where a punch correction (补卡) stands."),
+    (
+        DayStatus,
+        "AttendanceDayStatus",
+        "What a day comes to: normal, a missing punch not decided yet (缺卡), absent (旷工: "
+        "beyond a threshold, or a missing punch whose correction was rejected), leave, off (a "
+        "rest day or holiday without work), open (today, or no fixed hours to judge by).",
+    ),
 ]:
     strawberry.enum(enum, name=name, description=description)
 
@@ -221,14 +230,28 @@ class AttendanceDay:
         return self._r.early_minutes
 
     @strawberry.field(
-        description="Absent: no punch on a workday, or late or early beyond the threshold."
+        description="What the day comes to: a workday without its two punches is MISSING_PUNCH "
+        "(缺卡) until decided, not ABSENT."
+    )
+    def status(self) -> DayStatus:
+        return self._r.status
+
+    @strawberry.field(
+        description="Absent (旷工): late or early beyond the threshold, or a missing punch whose "
+        "correction was rejected."
     )
     def absent(self) -> bool:
         return self._r.absent
 
-    @strawberry.field(description="Only one punch that day.")
+    @strawberry.field(
+        description="No punch or only one on a past workday (or one on a day off), not decided yet."
+    )
     def missing_punch(self) -> bool:
         return self._r.missing_punch
+
+    @strawberry.field(description="The day's punch correction (补卡), if one was asked for.")
+    def correction(self) -> CorrectionStatus | None:
+        return self._r.correction
 
     @strawberry.field(description="Approved leave that day.")
     def leave_type(self) -> LeaveType | None:

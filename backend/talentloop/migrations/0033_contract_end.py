@@ -26,7 +26,7 @@ async def nothing(apps, schema_editor) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("talentloop", "0027_training_records")]
+    dependencies = [("talentloop", "0032_punch_corrections")]
 
     initial = False
 

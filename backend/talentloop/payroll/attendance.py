@@ -4,9 +4,12 @@
 kind (150 / 200 / 300 %), absence days (旷工) and unpaid leave days (事假). Two sources add up:
 
 - the attendance domain (`attendance.service.payroll_figures`), for the employees whose
-  attendance is kept — those with a punch in the month; without one, a month would be
-  judged absent every workday, which says the person is not clocking in here (an office
-  without a device, a field job), not that they stayed away;
+  attendance is kept — those with a punch in the month; without one, every workday would be
+  a missing punch, which says the person is not clocking in here (an office without a device,
+  a field job), not that they stayed away. Its absences are the decided ones: late or early
+  beyond the rule set's thresholds, and a missing punch (缺卡) whose correction (补卡) was
+  rejected; an undecided missing punch is no absence and is not deducted
+  (attendance/corrections.py);
 - the month's payroll items of those kinds, entered by HR (for people not clocking in, or to
   correct what attendance says).
 

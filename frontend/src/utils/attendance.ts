@@ -48,3 +48,10 @@ export function downloadBase64(fileName: string, contentType: string, base64: st
   link.remove()
   setTimeout(() => URL.revokeObjectURL(url), 1000)
 }
+
+/** The first day of last month in China, "YYYY-MM-01": the last complete month. */
+export function chinaLastMonth(now: Date = new Date()): string {
+  const [year, month] = chinaToday(now).slice(0, 7).split('-').map(Number)
+  const last = month === 1 ? `${year - 1}-12` : `${year}-${String(month - 1).padStart(2, '0')}`
+  return `${last}-01`
+}
