@@ -482,6 +482,7 @@ const en: Messages = {
     latestOfThreshold: 'Latest month {value}, goal {threshold}',
     streak: 'Months met in a row',
     streakValue: '{streak} consecutive months met ({required} required)',
+    requestWithMonth: 'Choose the month…',
     requestNow: 'Request restore',
     requestNowConfirm: 'Request to restore performance pay of {unit} from {month}, on the current progress and the training effect in the report?',
     evidenceTitle: 'Evidence',

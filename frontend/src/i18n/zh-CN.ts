@@ -480,6 +480,7 @@ const zhCN = {
     latestOfThreshold: '最近一期 {value}，目标 {threshold}',
     streak: '连续达标',
     streakValue: '连续 {streak} 个月达标（需 {required} 个月）',
+    requestWithMonth: '指定月份申请…',
     requestNow: '申请恢复',
     requestNowConfirm: '以当前进度和报告中的培训效果为依据，申请自 {month} 起恢复 {unit} 的绩效工资？',
     evidenceTitle: '审批依据',
