@@ -5,6 +5,7 @@ conservative ROI, and the report's date."""
 
 from __future__ import annotations
 
+import base64
 from datetime import date
 from decimal import Decimal
 
@@ -12,6 +13,7 @@ from talentloop.analytics.models import KpiValuation
 from talentloop.approvals.service import china_today
 from talentloop.audit.models import AuditEntry
 from talentloop.graphql.ids import to_global_id
+from talentloop.people.models import Employee
 from talentloop.performance import pay
 from talentloop.performance.models import (
     ConditionKind,
@@ -315,3 +317,28 @@ async def test_no_measured_effect_says_so(
     assert evidence["conditionMet"] is True
     assert evidence["effects"] == []
     assert evidence["lastPeriod"] == "2026-06-01"
+
+
+async def test_an_imported_month_that_meets_the_condition_opens_the_request_once(
+    api: Api,
+    study: Study,  # noqa: F811
+) -> None:
+    suspension = await _suspend(study, "95")
+    w = study.world
+    lines = ["employee_number,kpi_code,period,value"]
+    for i, e in enumerate(study.trained):
+        number = (await Employee.get(id=e)).employee_number
+        lines.append(f"{number},NC,2026-06,{trained_value(i, date(2026, 5, 1)) + 1}")
+    content = base64.b64encode(("\n".join(lines) + "\n").encode()).decode()
+    mutation = """mutation($c: String!) { importData(input: {kind: KPI_RECORDS,
+      fileName: "june.csv", contentBase64: $c, dryRun: false}) { job { status } errors { code } } }"""
+    for _ in range(2):  # the same file again: nothing new, no second request
+        done = await api.data(mutation, {"c": content}, as_=w.users["hq_hr"])
+        assert done["importData"]["job"] == {"status": "DONE"}
+    (request,) = await RestoreRequest.filter(suspension_id=suspension.id)
+    assert (request.restore_from, request.requested_by_id) == (
+        date(2026, 7, 1),
+        w.users["branch_hr"].id,
+    )
+    assert request.evidence["openedAutomatically"] is True
+    assert request.evidence["streak"] == 1
