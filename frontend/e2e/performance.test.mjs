@@ -229,7 +229,7 @@ test('performance pay shows the condition, the progress and each month; HR may a
     assert.deepEqual(met, suspension.progress.periods.map((p) => p.met))
     assert.match(
       await card.getByTestId('pay-streak').textContent(),
-      new RegExp(`${suspension.progress.streak}\\s*/\\s*${suspension.progress.required}`),
+      new RegExp(`连续 ${suspension.progress.streak} 个月达标（需 ${suspension.progress.required} 个月）`),
     )
     if (suspension.status === 'SUSPENDED') {
       await card.getByTestId('pay-request-open').click()

@@ -22,7 +22,8 @@ SUSPENSIONS = """{ paySuspensions {
 } }"""
 REQUEST = """mutation($s: ID!) {
   requestPayRestore(input: {suspensionId: $s, restoreFrom: "2026-04-01", comment: "condition met"}) {
-    request { id status currentStep evidence } errors { field code }
+    request { id status currentStep evidence { conditionMet periods { label value met } } }
+    errors { field code }
   }
 }"""
 DECIDE = """mutation($r: ID!, $a: Boolean!) {
@@ -130,7 +131,7 @@ async def test_a_restore_needs_the_branch_head_then_hq_hr(
     assert (request["status"], request["currentStep"]) == ("PENDING", "BRANCH_HEAD")
     assert request["evidence"]["conditionMet"] is True
     assert request["evidence"]["periods"][-1] == {
-        "period": "2026-03",
+        "label": "2026-03",
         "value": "25",
         "met": True,
     }

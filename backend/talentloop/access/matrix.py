@@ -73,6 +73,9 @@ class Reach(StrEnum):
     # Where a role acts.
     DIRECTED = "directed"  # Viewer.can_direct_in: targets, 360° rounds, enrolling a team
     MANAGED = "managed"  # Viewer.can_manage_employees_in: records, pay, plans, org units
+    # Asking to restore performance pay (performance/pay.may_ask_restore): HR where it
+    # manages, and the boss, who reads the report it rests on, wherever their grant covers.
+    ASKS_RESTORE = "asks_restore"
     OWN_OR_DIRECTED = "own_or_directed"  # one's own enrolment, or one one directs
     OWN_OR_MANAGED = "own_or_managed"  # one's own leave request, or one HR files
     DECIDES_LEAVE = "decides_leave"  # where one directs, never one's own (and direct reports)
@@ -164,6 +167,14 @@ REACH: dict[Reach, dict[Role, frozenset[Relation]]] = {
         manager=NOWHERE,
         employee=NOWHERE,
         executive=NOWHERE,
+        admin=NOWHERE,
+    ),
+    Reach.ASKS_RESTORE: _by_role(
+        hq_hr=EVERYWHERE,
+        branch_hr=IN_BRANCH,
+        manager=NOWHERE,
+        employee=NOWHERE,
+        executive=EVERYWHERE,
         admin=NOWHERE,
     ),
     Reach.OWN_OR_DIRECTED: _by_role(
@@ -332,6 +343,10 @@ VALUE_TYPES: dict[str, str] = {
     "ConditionPeriodInfo": "PaySuspension.progress",
     "RestoreProgress": "PaySuspension.progress",
     "RestoreDecisionInfo": "RestoreRequest.decisions",
+    "RestoreEvidence": "RestoreRequest.evidence; ApprovalRequest.restoreEvidence (the request's "
+    "part: the unit's progress and the report's figures, read by whoever reads the request)",
+    "RestoreEvidencePeriod": "RestoreEvidence.periods",
+    "RestoreEvidenceEffect": "RestoreEvidence.effects",
     "ImportRowError": "ImportJob.errors",
     "LevelDescription": "Competency.levels",
     "RequiredLevelInfo": "Competency.requiredLevels: company-wide, or of a unit the viewer sees",
@@ -709,7 +724,12 @@ MUTATIONS: dict[str, MutationAccess] = {
     "createTriggerRule": _m(Target.UNIT, Reach.UNIT, Reach.MANAGED, note="company-wide: HQ HR"),
     "updateTriggerRule": _on("TriggerRule", Reach.UNIT, Reach.MANAGED, note="company-wide: HQ HR"),
     "suspendPerformancePay": _m(Target.UNIT, Reach.UNIT, None, roles=HQ_HR_ONLY),
-    "requestPayRestore": _on("PaySuspension", Reach.UNIT_AT_WORK, Reach.MANAGED),
+    "requestPayRestore": _on(
+        "PaySuspension",
+        Reach.UNIT_AT_WORK,
+        Reach.ASKS_RESTORE,
+        note="HR of the unit or the executive; one the condition meets also opens by itself",
+    ),
     "decidePayRestore": _on(
         "RestoreRequest",
         Reach.UNIT_AT_WORK,
@@ -983,6 +1003,11 @@ def grant_reaches(reach: Reach, covering: Iterable[Grant], *, is_self: bool) -> 
         return not is_self and any(Operation.DECIDE in g.operations for g in grants)
     if reach in REACH_OPERATION:
         return any(REACH_OPERATION[reach] in g.operations for g in grants)
+    if reach is Reach.ASKS_RESTORE:
+        return any(
+            Operation.MANAGE in g.operations or (g.role is Role.EXECUTIVE and g.is_scope)
+            for g in grants
+        )
     if reach is Reach.OWN_OR_DIRECTED:
         return is_self or grant_reaches(Reach.DIRECTED, grants, is_self=False)
     if reach is Reach.OWN_OR_MANAGED:

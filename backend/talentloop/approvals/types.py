@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
@@ -31,10 +31,24 @@ from talentloop.graphql.node import Node
 
 if TYPE_CHECKING:
     from talentloop.people.lifecycle_schema import LifecycleChangeNode
+    from talentloop.performance.restore_types import RestoreEvidence
 
 LifecycleChangeRef = Annotated[
     "LifecycleChangeNode", strawberry.lazy("talentloop.people.lifecycle_schema")
 ]
+
+RestoreEvidenceRef = Annotated[
+    "RestoreEvidence", strawberry.lazy("talentloop.performance.restore_types")
+]
+
+
+async def _restore_evidence_by_id(ids: list[int]) -> list[dict[str, Any] | None]:
+    """The evidence of restore requests, by id, in one query (a page of approval cards)."""
+    from talentloop.performance.models import RestoreRequest
+
+    found = dict(await RestoreRequest.filter(id__in=ids).values_list("id", "evidence"))
+    return [found.get(i) for i in ids]
+
 
 strawberry.enum(RequestType, name="ApprovalRequestType", description="What is asked for.")
 strawberry.enum(ApprovalStatus, name="ApprovalStatus", description="Where a request stands.")
@@ -242,6 +256,21 @@ class ApprovalRequestNode(Node):
         }
         names = await _names(info, ids)
         return [ApprovalEventInfo(_event=e, _names=names) for e in events]
+
+    @strawberry.field(
+        description="For a performance-pay restore: the evidence it was asked on (the "
+        "condition's progress, the measured training effect and ROI, the day), part of the "
+        "request like its title, so every approver decides on the same figures."
+    )
+    async def restore_evidence(self, info: Info) -> RestoreEvidenceRef | None:
+        if self._model.request_type is not RequestType.PAY_RESTORE:
+            return None
+        from talentloop.performance.restore_types import RestoreEvidence
+
+        evidence = await info.context.loader(
+            "restore_evidence", lambda _v: _restore_evidence_by_id
+        ).load(self._model.subject_id)
+        return None if evidence is None else RestoreEvidence.of(evidence)
 
     @strawberry.field(
         description="For a probation confirmation, transfer or termination: who, from where to "

@@ -350,9 +350,14 @@ async def record_pay_suspended(viewer: Viewer, suspension: Any) -> None:
     await record_created(viewer, "PaySuspension", suspension.id, values)
 
 
-async def record_restore_requested(viewer: Viewer, request: Any) -> None:
+async def record_restore_requested(
+    viewer: Viewer, request: Any, *, automatically: bool = False
+) -> None:
+    """Who asked; one the system opened (the condition met) names the HR it is filed for."""
     values = {
         "suspension_id": request.suspension_id,
+        "requested_by_id": request.requested_by_id,
+        "opened_automatically": automatically,
         "restore_from": request.restore_from,
         "comment": request.comment,
     }

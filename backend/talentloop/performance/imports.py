@@ -31,7 +31,7 @@ from talentloop.org.models import OrgUnit
 from talentloop.people import sensitive
 from talentloop.people.models import Employee, EmployeeStatus, Position
 from talentloop.people.service import visible_employees
-from talentloop.performance import import_rows, triggers
+from talentloop.performance import import_rows, pay, triggers
 from talentloop.performance.import_rows import FileRows
 from talentloop.performance.models import (
     ImportJob,
@@ -206,6 +206,8 @@ async def execute(
     if job.status is ImportStatus.DONE and kind is ImportKind.KPI_RECORDS:
         # New actuals may breach a trigger rule: the job is done once that is known too.
         await triggers.evaluate_all()
+        # … and may meet a restore condition: its request opens by itself (performance/pay.py).
+        await pay.open_due_restores()
     job.finished_at = datetime.now(UTC)
     job.content = None  # a queued file is kept only until its job has run
     async with in_transaction():

@@ -13,7 +13,7 @@ from typing import Any
 from tortoise.transactions import in_transaction
 
 from talentloop.access.policy import SYSTEM, FieldGroup, Viewer
-from talentloop.accounts.models import User
+from talentloop.accounts.models import Role, User
 from talentloop.approvals import service as approvals
 from talentloop.approvals import titles
 from talentloop.approvals.models import ApprovalEvent, ApprovalRequest, EventKind, RequestType
@@ -36,7 +36,7 @@ from talentloop.performance.models import (
     RestoreStep,
     SuspensionStatus,
 )
-from talentloop.performance.periods import is_period_start, label, periods_between
+from talentloop.performance.periods import is_period_start, label, next_period, periods_between
 
 
 @dataclass(frozen=True)
@@ -223,43 +223,160 @@ async def suspend(
     return suspension
 
 
+def may_ask_restore(viewer: Viewer, unit_path: str) -> bool:
+    """HR of the unit (branch or HQ) and the boss, who reads the report the restore rests on
+    (issue 21 point 1): the executive's grants, wherever they cover the unit."""
+    return viewer.user_id is not None and (
+        viewer.can_manage_employees_in(unit_path)
+        or any(unit_path.startswith(p) for p in viewer.role_paths(Role.EXECUTIVE))
+    )
+
+
+def first_period_after(shown: Progress, suspension: PaySuspension) -> date:
+    """The first period after the condition's streak (it ends with the latest period)."""
+    last = shown.periods[-1].period if shown.periods else None
+    return next_period(last) if last is not None else suspension.suspended_from
+
+
 async def request_restore(
-    viewer: Viewer, suspension_id: int, *, restore_from: date, comment: str
+    viewer: Viewer, suspension_id: int, *, restore_from: date | None, comment: str
 ) -> RestoreRequest:
-    """HR of the unit (branch or HQ) asks; the progress shown now is kept as the evidence."""
+    """HR of the unit or the boss asks, with one click where the condition is met; the
+    progress and the report's measured effect are kept as the evidence."""
     suspension = await get_suspension(viewer, suspension_id)
     if suspension is None:
         raise not_found("Suspension", "suspensionId")
     unit = await OrgUnit.get(id=suspension.unit_id)
-    if not viewer.can_manage_employees_in(unit.path) or viewer.user_id is None:
-        raise ServiceError.one(ErrorCode.FORBIDDEN, "Only the unit's HR may ask to restore.")
+    if not may_ask_restore(viewer, unit.path) or viewer.user_id is None:
+        raise ServiceError.one(
+            ErrorCode.FORBIDDEN, "Only the unit's HR or the executive may ask to restore."
+        )
     if suspension.status is not SuspensionStatus.SUSPENDED:
         raise ServiceError.one(
             ErrorCode.CONFLICT,
             "A restore is already requested, or pay is restored.",
             "suspensionId",
         )
+    shown = await progress(suspension)
+    if restore_from is None:
+        restore_from = first_period_after(shown, suspension)
     if not is_period_start(restore_from) or restore_from < suspension.suspended_from:
         raise ServiceError.one(
             ErrorCode.INVALID,
             "Restore from the start of a period after the suspension.",
             "restoreFrom",
         )
-    shown = await progress(suspension)
+    request = await _open_request(
+        viewer,
+        suspension,
+        unit,
+        shown,
+        requester_id=viewer.user_id,
+        restore_from=restore_from,
+        comment=comment.strip(),
+        automatically=False,
+    )
+    if request is None:
+        raise ServiceError.one(
+            ErrorCode.CONFLICT,
+            "A restore is already requested, or pay is restored.",
+            "suspensionId",
+        )
+    return request
+
+
+async def _open_request(
+    viewer: Viewer,
+    suspension: PaySuspension,
+    unit: OrgUnit,
+    shown: Progress,
+    *,
+    requester_id: int,
+    restore_from: date,
+    comment: str,
+    automatically: bool,
+) -> RestoreRequest | None:
+    """Files the request and submits it to the approvals engine; None when another request
+    took the suspension first (the status moves from SUSPENDED once, in SQL)."""
+    from talentloop.performance import restore_evidence
+
+    evidence = await restore_evidence.snapshot(
+        suspension, shown, opened_automatically=automatically, today=approvals.china_today()
+    )
     async with in_transaction():
+        taken = await PaySuspension.filter(
+            id=suspension.id, status=SuspensionStatus.SUSPENDED
+        ).update(status=SuspensionStatus.RESTORE_REQUESTED)
+        if not taken:
+            return None
+        suspension.status = SuspensionStatus.RESTORE_REQUESTED
         request = await RestoreRequest.create(
             suspension_id=suspension.id,
-            requested_by_id=viewer.user_id,
+            requested_by_id=requester_id,
             restore_from=restore_from,
-            comment=comment.strip(),
-            evidence=evidence_json(shown),
+            comment=comment,
+            evidence=evidence,
             current_step=RestoreStep.BRANCH_HEAD,
         )
-        suspension.status = SuspensionStatus.RESTORE_REQUESTED
-        await suspension.save(update_fields=["status"])
-        await audit.record_restore_requested(viewer, request)
+        await audit.record_restore_requested(viewer, request, automatically=automatically)
         await _submit_restore(viewer, request, unit)
     return request
+
+
+async def hr_of_record(unit: OrgUnit) -> int | None:
+    """Whom a request the system opens is filed for: the unit's branch HR (the first account,
+    by id, whose grants manage the unit), else HQ HR. They are its requester, so — as for
+    any requester — never one of its approvers."""
+    from talentloop.access.viewer import viewer_for_user
+    from talentloop.accounts.models import RoleGrant
+
+    for role in (Role.BRANCH_HR, Role.HQ_HR):
+        holders = RoleGrant.filter(role=role).values_list("user_id", flat=True)
+        users = (
+            await User.filter(id__in=await holders, is_active=True)
+            .prefetch_related("employee__unit", "scope_unit")
+            .order_by("id")
+        )
+        for user in users:
+            if (await viewer_for_user(user)).can_manage_employees_in(unit.path):
+                return user.id
+    return None
+
+
+async def open_due_restores(kpi_id: int | None = None) -> int:
+    """After a period's results land (recorded or imported): a restore request opens by itself
+    for every suspended pay whose condition is now met — once per streak: not while one is
+    open, nor again for the same restore period after a rejection (a later met period asks
+    anew). The system files it for the unit's HR of record; the audit trail says so."""
+    suspensions = PaySuspension.filter(status=SuspensionStatus.SUSPENDED)
+    if kpi_id is not None:
+        suspensions = suspensions.filter(condition_kpi_id=kpi_id)
+    opened = 0
+    for suspension in await suspensions.order_by("id"):
+        shown = await progress(suspension)
+        if not shown.condition_met:
+            continue
+        restore_from = first_period_after(shown, suspension)
+        if await RestoreRequest.filter(
+            suspension_id=suspension.id, restore_from__gte=restore_from
+        ).exists():
+            continue
+        unit = await OrgUnit.get(id=suspension.unit_id)
+        requester = await hr_of_record(unit)
+        if requester is None:
+            continue
+        request = await _open_request(
+            SYSTEM,
+            suspension,
+            unit,
+            shown,
+            requester_id=requester,
+            restore_from=restore_from,
+            comment="",
+            automatically=True,
+        )
+        opened += request is not None
+    return opened
 
 
 async def _submit_restore(

@@ -459,7 +459,10 @@ class PaySuspensionPayload:
 @strawberry.input(description="Ask to restore a unit's performance pay.")
 class RequestPayRestoreInput:
     suspension_id: strawberry.ID = strawberry.field(description="The suspension.")
-    restore_from: date = strawberry.field(description="First period with pay again.")
+    restore_from: date | None = strawberry.field(
+        default=None,
+        description="First period with pay again; none: the period after the latest measured.",
+    )
     comment: str = strawberry.field(default="", description="For the approvers.")
 
 
@@ -552,6 +555,7 @@ class PerformanceMutation:
         except ServiceError as exc:
             return PerformanceRecordPayload(record=None, errors=mutation_errors(exc))
         await triggers.evaluate_all(kpi_id=record.kpi_id)
+        await pay.open_due_restores(kpi_id=record.kpi_id)
         return PerformanceRecordPayload(record=PerformanceRecordNode(_model=record), errors=[])
 
     @strawberry.mutation(

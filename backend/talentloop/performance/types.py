@@ -7,7 +7,6 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
-from strawberry.scalars import JSON
 
 from talentloop.errors import ErrorCode as ErrorCodeEnum
 from talentloop.graphql.context import Info
@@ -40,6 +39,7 @@ from talentloop.performance.models import (
     TriggerRule,
 )
 from talentloop.performance.periods import label
+from talentloop.performance.restore_types import RestoreEvidence
 from talentloop.performance.rollup import Point, tidy
 from talentloop.performance.targets import EffectiveTarget, TargetSource
 
@@ -465,9 +465,12 @@ class RestoreRequestNode(Node):
     def comment(self) -> str:
         return self._model.comment
 
-    @strawberry.field(description="The progress as shown when it was requested.")
-    def evidence(self) -> JSON:
-        return JSON(self._model.evidence)
+    @strawberry.field(
+        description="What it was asked on, as shown then: the progress, the measured training "
+        "effect and ROI, the day."
+    )
+    def evidence(self) -> RestoreEvidence:
+        return RestoreEvidence.of(self._model.evidence)
 
     @strawberry.field(description="Pending, approved or rejected.")
     def status(self) -> RestoreRequestStatus:
@@ -554,6 +557,18 @@ class PaySuspensionNode(Node):
     @strawberry.field(description="Progress toward the condition, period by period.")
     async def progress(self) -> RestoreProgress:
         return RestoreProgress.of(await pay.progress(self._model))
+
+    @strawberry.field(
+        description="Whether the viewer may ask to restore it now (HR of the unit or the "
+        "executive, while it is suspended)."
+    )
+    async def can_request_restore(self, info: Info) -> bool:
+        if self._model.status is not SuspensionStatus.SUSPENDED:
+            return False
+        from talentloop.org.models import OrgUnit
+
+        unit = await OrgUnit.get(id=self._model.unit_id)
+        return pay.may_ask_restore(info.context.viewer, unit.path)
 
     @strawberry.field(description="Restore requests, newest first.")
     async def restore_requests(self) -> list[RestoreRequestNode]:
