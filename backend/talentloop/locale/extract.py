@@ -20,6 +20,7 @@ KEYWORDS: dict[str, Any] = {
     "FieldError": (1,),
     "one": (2,),  # ServiceError.one(code, message, …)
     "PublicError": (1,),
+    "PayrollError": (1,),  # payroll/compute.py: the figures cannot make a payslip
     "not_found": (1,),
     "RowError": (3,),  # a punch file's bad row
     "forbidden": (1,),  # access/rest.py
