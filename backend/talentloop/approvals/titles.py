@@ -20,6 +20,7 @@ LEAVE = N_("{type_label} {start}–{end}")
 OVERTIME = N_("{date} {hours} h")
 PAY_RESTORE = N_("{unit} pay restore {month}")
 SENSITIVE_EXPORT = N_("{unit} ({count} people)")
+OFFER = N_("{posting}: {candidate}, {salary}/month")
 LEAVE_TYPES = {
     "annual": N_("annual"),
     "sick": N_("sick"),
