@@ -136,6 +136,7 @@ READ_DENIED = N_("Read of a {type} outside the viewer's scope; answered as not f
 RATINGS_SUBMITTED = N_("Ratings submitted for the assessment round (rater and scores withheld).")
 DOWNLOADED = N_("downloaded from the archive")
 EXPORTED = N_("{reason} ({count} people)")  # an export's reason as its requester gave it
+OWN_RECORD = N_("Own record download ({format})")  # privacy/record.py
 UNKNOWN_USERNAME = N_("unknown username")
 WRONG_PASSWORD = N_("wrong password")
 ACCOUNT_DISABLED = N_("account disabled")
@@ -164,6 +165,9 @@ def shown_reason(entry: AuditEntry) -> str | None:
             return translate(EXPORTED, found.groupdict())
     if reason in _FIXED:
         return translate(reason)
+    own = pattern(OWN_RECORD).fullmatch(reason)
+    if entry.action is AuditAction.SENSITIVE_READ and own is not None:
+        return translate(OWN_RECORD, own.groupdict())
     return reason
 
 

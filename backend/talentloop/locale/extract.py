@@ -25,6 +25,7 @@ KEYWORDS: dict[str, Any] = {
     "RowError": (3,),  # a punch file's bad row
     "forbidden": (1,),  # access/rest.py
     "_refuse": (1,),  # spreadsheets.py: a file refused whole
+    "_Refused": (1,),  # lists/routes.py: a list the route will not write
     "invalid": (2,),  # inputs.py: invalid(field, message)
     "error": (3,),  # an import's bad row: checked.error(row, column, message, …)
     "N_": None,
