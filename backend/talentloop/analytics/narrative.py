@@ -1,5 +1,6 @@
 """The training-effect report in plain words: the sentence a non-statistician reads (zh or en),
-and the number formats the exports share.
+and the number formats the exports share. Every word comes from the server's catalogue
+(talentloop/locale) through `say`; the report's "zh"/"en" picks the catalogue's language.
 
 Pure functions of an `EffectReport`: no database, no I/O. A figure that is not conclusive is
 never stated as an effect of the course; the sentence says so and why.
@@ -40,11 +41,6 @@ def _lang(lang: str) -> str:
 def language_of(lang: str) -> str:
     """The catalogue's language (i18n.CHINESE, i18n.ENGLISH) for a report's "zh" or "en"."""
     return i18n.ENGLISH if _lang(lang) == "en" else i18n.CHINESE
-
-
-def report_lang(language: str | None = None) -> str:
-    """The report's "zh" or "en" for one of i18n.LANGUAGES (default: the request's)."""
-    return "en" if (language or i18n.current_language()) == i18n.ENGLISH else "zh"
 
 
 def say(lang: str, msgid: str, **params: Any) -> str:
