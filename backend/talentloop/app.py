@@ -84,7 +84,9 @@ def payload_too_large(limit: int) -> dict[str, Any]:
     return {
         "errors": [
             {
-                "message": f"The request body is larger than {limit:,} bytes.",
+                "message": i18n.gettext(
+                    "The request body is larger than {limit} bytes.", limit=f"{limit:,}"
+                ),
                 "extensions": {"code": "PAYLOAD_TOO_LARGE", "limit": limit},
             }
         ]

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from talentloop.i18n import N_, translate
+from talentloop.i18n import N_, NESTED, translate, translate_stored
 
 
 class ErrorCode(StrEnum):
@@ -53,7 +53,11 @@ class FieldError:
 
     def translated(self) -> str:
         """The sentence in the request's language."""
-        return translate(self.msgid, dict(self.params))
+        params = {
+            k: translate_stored(v) if k in NESTED and isinstance(v, str) else v
+            for k, v in self.params
+        }
+        return translate(self.msgid, params)
 
 
 class ServiceError(Exception):

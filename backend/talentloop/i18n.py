@@ -134,17 +134,29 @@ def catalogue(language: str) -> dict[str, str]:
     with path.open("rb") as po:
         catalog = read_po(po, locale=language)
     return {
-        str(message.id): str(message.string)
+        key(str(message.id), message.context): str(message.string)
         for message in catalog
         if message.id and isinstance(message.id, str) and message.string and not message.fuzzy
     }
 
 
+def key(msgid: str, context: str | None = None) -> str:
+    """A message's key in `catalogue`: the msgid, after its context and gettext's EOT when it
+    has one (the same English word read two ways, like a report's "Unit" 范围 and an event's
+    "Unit" 单位)."""
+    return f"{context}\x04{msgid}" if context else msgid
+
+
 def translate(
-    msgid: str, params: Mapping[str, Any] | None = None, *, language: str | None = None
+    msgid: str,
+    params: Mapping[str, Any] | None = None,
+    *,
+    language: str | None = None,
+    context: str | None = None,
 ) -> str:
-    """`msgid` in `language` (default: the request's), its `{named}` placeholders filled."""
-    text = catalogue(language or current_language()).get(msgid, msgid)
+    """`msgid` in `language` (default: the request's), its `{named}` placeholders filled; a
+    `context` (msgctxt) tells apart one English text translated two ways."""
+    text = catalogue(language or current_language()).get(key(msgid, context), msgid)
     if params:
         return text.format(**params)
     return text

@@ -35,6 +35,7 @@ from tortoise import fields
 from tortoise.models import Model
 
 from talentloop.errors import ErrorCode, ServiceError
+from talentloop.i18n import N_
 
 MIN_YEAR = 1900
 MAX_YEAR = 2100
@@ -58,10 +59,16 @@ def invalid(field: str, message: str, **params: Any) -> ServiceError:
 # --- values on their own (scalars, filters) -----------------------------------------------
 
 
+# A scalar's ValueError reaches the reader inside graphql-core's sentence, as its `reason`
+# (graphql/core_messages.py translates it from these msgids).
+DATE_OUT_OF_RANGE = N_("A date must fall in the years {first} to {last}.")
+NUMBER_TOO_LARGE = N_("A number must be below {limit}.")
+
+
 def check_date(value: date) -> date:
     """ValueError for a year outside MIN_YEAR..MAX_YEAR (a birth date 0001-01-01)."""
     if not MIN_YEAR <= value.year <= MAX_YEAR:
-        raise ValueError(f"A date must fall in the years {MIN_YEAR} to {MAX_YEAR}.")
+        raise ValueError(DATE_OUT_OF_RANGE.format(first=MIN_YEAR, last=MAX_YEAR))
     return value
 
 
@@ -76,7 +83,7 @@ def check_decimal(value: Decimal) -> Decimal:
     if not value.is_finite():
         raise ValueError("A number must be finite (not NaN or Infinity).")
     if abs(value) >= MAX_DECIMAL:
-        raise ValueError(f"A number must be below {MAX_DECIMAL:,}.")
+        raise ValueError(NUMBER_TOO_LARGE.format(limit=f"{MAX_DECIMAL:,}"))
     return value
 
 

@@ -427,3 +427,26 @@ async def test_a_rolled_back_change_leaves_no_entry(api: Api, world: World) -> N
     )
     assert bad["updateEmployee"]["errors"] == [{"field": "baseSalary", "code": "INVALID"}]
     assert await AuditEntry.all().count() == before
+
+
+async def test_the_servers_reasons_read_in_the_readers_language(api: Api, world: World) -> None:
+    """A failed sign-in's cause and a denied mutation's errors are kept in English and shown in
+    the audit log in the reader's language (issue 20 point 3); the error code stays a code."""
+    await api.data(LOGIN, {"u": "manager", "p": "hunter2 guess"})
+    await api.data(
+        "mutation($i: UpdateEmployeeInput!) { updateEmployee(input: $i) { employee { id } } }",
+        {"i": {"id": gid(world.people["bj_rep"]), "baseSalary": "1"}},
+        as_=world.users["employee"],
+    )
+    query = """query($f: AuditLogFilter) { auditLog(filter: $f) { edges { node { reason } } } }"""
+
+    async def reasons(action: str) -> list[str]:
+        data = await api.data(query, {"f": {"action": action}}, as_=world.users["hq_hr"])
+        return [e["node"]["reason"] for e in data["auditLog"]["edges"]]
+
+    api.http.headers["Accept-Language"] = "zh-CN"
+    assert await reasons("SIGN_IN_FAILED") == ["密码错误"]
+    assert await reasons("ACCESS_DENIED") == ["not_found: 未找到该员工。"]
+    api.http.headers["Accept-Language"] = "en"
+    assert await reasons("SIGN_IN_FAILED") == ["wrong password"]
+    assert await reasons("ACCESS_DENIED") == ["not_found: Employee not found."]

@@ -98,6 +98,7 @@ async def test_a_lookup_that_finds_its_record_costs_no_extra_query(api: Api, wor
 
 async def test_hq_hr_reads_denied_lookups_in_the_audit_log(api: Api, world: World) -> None:
     await api.data(LOOKUP, {"id": gid(world.people["bj_rep"])}, as_=world.users["manager"])
+    api.http.headers["Accept-Language"] = "zh-CN"
     data = await api.data(
         """{ auditLog(filter: {action: ACCESS_DENIED}) { edges { node {
             actorUsername subjectType subjectId field reason } } } }""",
@@ -109,4 +110,13 @@ async def test_hq_hr_reads_denied_lookups_in_the_audit_log(api: Api, world: Worl
         ("manager", "Employee", "node"),
     ]
     assert all(r["subjectId"] == gid(world.people["bj_rep"]) for r in rows)
-    assert all("outside the viewer's scope" in r["reason"] for r in rows)
+    # The server's reason in the reader's language, the type as a code.
+    assert {r["reason"] for r in rows} == {"查询了查看者权限范围之外的 Employee；已按不存在答复。"}
+    api.http.headers["Accept-Language"] = "en"
+    data = await api.data(
+        "{ auditLog(filter: {action: ACCESS_DENIED}) { edges { node { reason } } } }",
+        as_=world.users["hq_hr"],
+    )
+    assert {e["node"]["reason"] for e in data["auditLog"]["edges"]} == {
+        "Read of a Employee outside the viewer's scope; answered as not found."
+    }

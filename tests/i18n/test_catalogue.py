@@ -4,10 +4,15 @@ translate the listed msgids in backend/talentloop/locale/zh_CN/LC_MESSAGES/messa
 
 from __future__ import annotations
 
+import ast
+import re
 import string
+from pathlib import Path
 
-from talentloop.i18n import CHINESE, ENGLISH, catalogue
-from talentloop.locale.extract import messages_in_source
+from talentloop.i18n import CHINESE, ENGLISH, catalogue, key, translate
+from talentloop.locale.extract import SOURCE, messages_in_source
+
+CHINESE_CHARACTER = re.compile(r"[\u4e00-\u9fff]")
 
 
 def _placeholders(text: str) -> set[str]:
@@ -46,3 +51,54 @@ def test_the_extractor_finds_each_kind_of_marked_message() -> None:
     assert "Unexpected error." in found  # N_
     assert "No such KPI." in found  # an import's bad row
     assert "By month" in found  # an XLSX heading
+
+
+def test_the_extractor_finds_the_reports_the_payrolls_and_contexts_messages() -> None:
+    found = messages_in_source()
+    assert "Charts" in found  # a PDF heading: heading(msgid)
+    assert "not conclusive" in found  # a report sentence: say(lang, msgid)
+    assert key("Unit", "report scope") in found and key("Unit", "event") in found  # say_as
+    assert key("Low", "interval") in found  # bilingual(msgid, context): an XLSX heading
+    assert "No base salary." in found  # PayrollError
+    assert "At most {count} columns." in found  # lists/routes.py _Refused
+
+
+def test_one_english_word_read_two_ways_has_a_translation_for_each_context() -> None:
+    assert translate("Unit", language=CHINESE, context="report scope") == "范围"
+    assert translate("Unit", language=CHINESE, context="event") == "单位"
+    assert translate("Unit", language=ENGLISH, context="event") == "Unit"
+    assert translate("Unit", language=CHINESE) == "部门"  # no context: the HR report's
+
+
+# Packages whose every word a reader sees comes from the catalogue: no Chinese may sit in their
+# code as a literal (a hand-written zh/en pair); docstrings and schema descriptions may name
+# Chinese terms.
+CATALOGUED_ONLY = ("analytics", "audit", "lists", "accounts")
+
+
+def _literals_with_chinese(path: Path) -> list[int]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    allowed: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
+            allowed.add(id(node.value))  # a docstring
+        if isinstance(node, ast.keyword) and node.arg in ("description", "deprecation_reason"):
+            allowed.update(id(n) for n in ast.walk(node.value))
+    return [
+        node.lineno
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and id(node) not in allowed
+        and CHINESE_CHARACTER.search(node.value)
+    ]
+
+
+def test_the_report_and_the_audit_trail_hold_no_hand_written_chinese() -> None:
+    found = {
+        f"{path.relative_to(SOURCE)}:{line}"
+        for package in CATALOGUED_ONLY
+        for path in sorted((SOURCE / package).rglob("*.py"))
+        for line in _literals_with_chinese(path)
+    }
+    assert found == set(), "Chinese in the code, not the catalogue: " + ", ".join(sorted(found))

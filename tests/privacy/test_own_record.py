@@ -151,6 +151,13 @@ async def test_the_xlsx_record_has_one_sheet_per_section(
     assert enrolments[0][:2] == ("courseCode", "courseTitle") and len(enrolments) == 2
     reads = await AuditEntry.filter(action=AuditAction.SENSITIVE_READ)
     assert {r.reason for r in reads} == {"Own record download (XLSX)"}
+    # In Chinese, the sheets are named in Chinese; the columns stay the JSON keys.
+    headers = {**await bearer(w, "employee"), "Accept-Language": "zh-CN"}
+    response = await http.get("/me/record.xlsx", headers=headers)
+    book = load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames[:3] == ["员工", "KPI 记录", "KPI 目标"]
+    first = next(book["培训报名"].iter_rows(values_only=True))
+    assert first[:2] == ("courseCode", "courseTitle")
 
 
 async def test_hr_downloads_their_own_record_not_anyone_elses(

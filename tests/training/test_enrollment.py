@@ -204,9 +204,23 @@ async def test_completing_with_a_passed_exam_moves_the_score_gap_and_target(
     )
     now, later = points["employeeKpis"][0]["points"]
     assert now["target"] == "7.60"  # 8 lowered by exactly 5 %, this month only
-    assert now["adjustments"] == [
-        {"percent": "-5.00", "reason": "完成课程《产品知识大全》：新客户数目标调整 -5%"}
+    assert now["adjustments"] == [  # the tests' client reads English
+        {
+            "percent": "-5.00",
+            "reason": "Completed the course 《产品知识大全》: 新客户数 target adjusted by -5%",
+        }
     ]
+    api.http.headers["Accept-Language"] = "zh-CN"
+    again = await api.data(
+        """query($e: ID!, $f: Date!) { employeeKpis(employeeId: $e, from: $f, to: $f) {
+            points { adjustments { reason } } } }""",
+        {"e": gid(w.people["sh_rep"]), "f": this_month.isoformat()},
+        as_=w.users["manager"],
+    )
+    assert again["employeeKpis"][0]["points"][0]["adjustments"] == [
+        {"reason": "完成课程《产品知识大全》：新客户数目标调整 -5%"}
+    ]
+    api.http.headers["Accept-Language"] = "en"
     assert (later["target"], later["adjustments"]) == ("8", [])
     colleague = await api.data(
         """query($e: ID!, $f: Date!) { employeeKpis(employeeId: $e, from: $f, to: $f) { points { target } } }""",

@@ -98,7 +98,7 @@ async def create_accounts(
         raise ServiceError.one(ErrorCode.REQUIRED, "Choose at least one employee.", "accounts")
     if len(requests) > MAX_BATCH:
         raise ServiceError.one(
-            ErrorCode.INVALID, f"At most {MAX_BATCH} accounts at a time.", "accounts"
+            ErrorCode.INVALID, "At most {count} accounts at a time.", "accounts", count=MAX_BATCH
         )
     today = today or date.today()
     visible = viewer.employee_filter()
@@ -127,16 +127,20 @@ async def create_accounts(
         if employee.id in having:
             problems.append(
                 FieldError(
-                    f"{employee.name} already has an account.",
+                    "{name} already has an account.",
                     ErrorCode.HAS_ACCOUNT,
                     f"{at}.employeeId",
+                    name=employee.name,
                 )
             )
             continue
         if _has_left(employee, today):
             problems.append(
                 FieldError(
-                    f"{employee.name} has left the company.", ErrorCode.LEAVER, f"{at}.employeeId"
+                    "{name} has left the company.",
+                    ErrorCode.LEAVER,
+                    f"{at}.employeeId",
+                    name=employee.name,
                 )
             )
             continue
@@ -159,7 +163,10 @@ async def create_accounts(
             if typed in taken or typed in chosen:
                 problems.append(
                     FieldError(
-                        f"The username {typed} is taken.", ErrorCode.DUPLICATE, f"{at}.username"
+                        "The username {username} is taken.",
+                        ErrorCode.DUPLICATE,
+                        f"{at}.username",
+                        username=typed,
                     )
                 )
                 continue

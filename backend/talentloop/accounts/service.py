@@ -51,15 +51,15 @@ async def login(username: str, password: str, client: str | None = None) -> Sess
     )
     why = None
     if refused is not None:
-        why = f"{refused.value}: too many failed attempts"
+        why = audit.THROTTLED.format(outcome=refused.value)
     elif user is None:
-        why = "unknown username"
+        why = audit.UNKNOWN_USERNAME
     elif not ok:
-        why = "wrong password"
+        why = audit.WRONG_PASSWORD
     elif not user.is_active:
-        why = "account disabled"
+        why = audit.ACCOUNT_DISABLED
     elif has_left(await Employee.get_or_none(id=user.employee_id) if user.employee_id else None):
-        why = "employment ended"
+        why = audit.EMPLOYMENT_ENDED
     if why is not None:
         await throttle.finish(attempt, refused or SignInOutcome.FAILED)
         await audit.record_sign_in_failed(user.id if user else None, client, why)

@@ -49,7 +49,8 @@ from reportlab.platypus import (
 )
 
 from talentloop.analytics import narrative
-from talentloop.analytics.narrative import Number
+from talentloop.analytics.narrative import Number, say, say_as
+from talentloop.i18n import N_
 from talentloop.spreadsheets import Workbook, xlsx_bytes
 
 if TYPE_CHECKING:
@@ -57,8 +58,9 @@ if TYPE_CHECKING:
 
 OnStep = Callable[[str], None]
 
-TITLE_ZH = "培训效果与绩效影响报告"
-TITLE_EN = "Training effect and performance impact report"
+TITLE = N_("Training effect and performance impact report")  # 培训效果与绩效影响报告
+TITLE_ZH = say("zh", TITLE)
+TITLE_EN = say("en", TITLE)
 
 # --- the font -------------------------------------------------------------------------------------
 
@@ -120,19 +122,18 @@ class Figure:
     """One headline number: its raw value (for the XLSX) and how to show it (for the PDF)."""
 
     key: str
-    zh: str
-    en: str
+    msgid: str  # its label, a catalogue msgid
     value: Number | None
     kind: str  # one of KINDS
     low: float | None = None
     high: float | None = None
     n: tuple[int, ...] = ()
     conclusive: bool | None = None  # None: a description, not a claim
-    reasons: tuple[str, str] = ("", "")  # why not conclusive, zh and en
+    reasons: tuple[str, str] = ("", "")  # why not conclusive, in zh and in en
     verdict: bool = False  # its conclusiveness gets a column in the branch table
 
     def label(self, lang: str) -> str:
-        return self.en if lang == "en" else self.zh
+        return say(lang, self.msgid)
 
     def reason(self, lang: str) -> str:
         return self.reasons[1] if lang == "en" else self.reasons[0]
@@ -160,43 +161,36 @@ def headline_figures(report: EffectReport) -> list[Figure]:
     d_low, d_high = (d.interval.low, d.interval.high) if d.interval else (None, None)
     both = (d.n_treated, d.n_control)
     return [
-        Figure(
-            "population", "员工人数（有数据）", "Employees with values", report.population, "int"
-        ),
+        Figure("population", N_("Employees with values"), report.population, "int"),
         Figure(
             "participation_before",
-            "参训率（培训前期末，%）",
-            "Participation by the end of the pre period (%)",
+            N_("Participation by the end of the pre period (%)"),
             _f(report.participation_before),
             "percent",
         ),
         Figure(
             "participation_after",
-            "参训率（培训后期初，%）",
-            "Participation by the start of the post period (%)",
+            N_("Participation by the start of the post period (%)"),
             _f(report.participation_after),
             "percent",
         ),
         Figure(
             "participants_mean",
-            "参训者均值（培训后）",
-            "Participants' mean (post period)",
+            N_("Participants' mean (post period)"),
             c.mean_a,
             "level",
             n=(c.n_a,),
         ),
         Figure(
             "others_mean",
-            "未参训者均值（培训后）",
-            "Non-participants' mean (post period)",
+            N_("Non-participants' mean (post period)"),
             c.mean_b,
             "level",
             n=(c.n_b,),
         ),
         Figure(
             "comparison_difference",
-            "参训者 − 未参训者",
-            "Participants − non-participants",
+            N_("Participants − non-participants"),
             c.difference,
             "change",
             c_low,
@@ -208,8 +202,7 @@ def headline_figures(report: EffectReport) -> list[Figure]:
         ),
         Figure(
             "comparison_relative",
-            "相对差异",
-            "Relative difference",
+            N_("Relative difference"),
             c.relative,
             "ratio",
             n=(c.n_a, c.n_b),
@@ -218,40 +211,35 @@ def headline_figures(report: EffectReport) -> list[Figure]:
         ),
         Figure(
             "trained_before",
-            "受训组 培训前",
-            "Trained, before",
+            N_("Trained, before"),
             d.treated_pre,
             "level",
             n=(d.n_treated,),
         ),
         Figure(
             "trained_after",
-            "受训组 培训后",
-            "Trained, after",
+            N_("Trained, after"),
             d.treated_post,
             "level",
             n=(d.n_treated,),
         ),
         Figure(
             "comparison_before",
-            "对照组 培训前",
-            "Comparison, before",
+            N_("Comparison, before"),
             d.control_pre,
             "level",
             n=(d.n_control,),
         ),
         Figure(
             "comparison_after",
-            "对照组 培训后",
-            "Comparison, after",
+            N_("Comparison, after"),
             d.control_post,
             "level",
             n=(d.n_control,),
         ),
         Figure(
             "effect",
-            "可归因于课程的效果（双重差分，人均每期）",
-            "Effect attributable to the course (DiD, per person and period)",
+            N_("Effect attributable to the course (DiD, per person and period)"),
             d.effect,
             "change",
             d_low,
@@ -263,8 +251,7 @@ def headline_figures(report: EffectReport) -> list[Figure]:
         ),
         Figure(
             "relative_effect",
-            "相对效果（相对培训前水平）",
-            "Relative effect (vs the level before)",
+            N_("Relative effect (vs the level before)"),
             report.relative_effect,
             "ratio",
             n=both,
@@ -273,8 +260,7 @@ def headline_figures(report: EffectReport) -> list[Figure]:
         ),
         Figure(
             "roi_percent",
-            "ROI（%）",
-            "ROI (%)",
+            N_("ROI (%)"),
             _f(r.roi_percent),
             "percent",
             conclusive=r.conclusive,
@@ -283,8 +269,7 @@ def headline_figures(report: EffectReport) -> list[Figure]:
         ),
         Figure(
             "conservative_roi_percent",
-            "保守 ROI（按区间下限，%）",
-            "Conservative ROI (lower end of the interval, %)",
+            N_("Conservative ROI (lower end of the interval, %)"),
             _f(r.conservative_roi_percent),
             "percent",
             conclusive=r.conclusive,
@@ -292,8 +277,7 @@ def headline_figures(report: EffectReport) -> list[Figure]:
         ),
         Figure(
             "bcr",
-            "效益成本比",
-            "Benefit-cost ratio",
+            N_("Benefit-cost ratio"),
             _f(r.bcr),
             "number",
             conclusive=r.conclusive,
@@ -301,8 +285,7 @@ def headline_figures(report: EffectReport) -> list[Figure]:
         ),
         Figure(
             "benefit",
-            "收益（¥）",
-            "Benefit (¥)",
+            N_("Benefit (¥)"),
             _f(r.benefit),
             "money",
             conclusive=r.conclusive,
@@ -310,32 +293,28 @@ def headline_figures(report: EffectReport) -> list[Figure]:
         ),
         Figure(
             "conservative_benefit",
-            "保守收益（¥）",
-            "Conservative benefit (¥)",
+            N_("Conservative benefit (¥)"),
             _f(r.conservative_benefit),
             "money",
             conclusive=r.conclusive,
             reasons=roi_why,
         ),
-        Figure("cost", "全口径成本（¥）", "Fully loaded cost (¥)", _f(r.cost), "money"),
+        Figure("cost", N_("Fully loaded cost (¥)"), _f(r.cost), "money"),
         Figure(
             "value_per_unit",
-            "每单位 KPI 价值（¥）",
-            "Value of one KPI unit (¥)",
+            N_("Value of one KPI unit (¥)"),
             _f(report.value_per_unit),
             "money",
         ),
         Figure(
             "horizon_months",
-            "收益期（月）",
-            "Horizon (months)",
+            N_("Horizon (months)"),
             report.params.horizon_periods,
             "int",
         ),
         Figure(
             "excluded_employee_months",
-            "因外部事件剔除的员工·月",
-            "Employee-months left out for events",
+            N_("Employee-months left out for events"),
             report.excluded_rows,
             "int",
         ),
@@ -376,20 +355,16 @@ def _n_of(figure: Figure) -> str:
 # --- names ----------------------------------------------------------------------------------------
 
 EVENT_KINDS = {
-    "supplier_delay": ("供应商延迟", "Supplier delay"),
-    "market_shock": ("市场冲击", "Market shock"),
-    "reorganisation": ("组织调整", "Reorganisation"),
-    "other": ("其他", "Other"),
+    "supplier_delay": N_("Supplier delay"),
+    "market_shock": N_("Market shock"),
+    "reorganisation": N_("Reorganisation"),
+    "other": N_("Other"),
 }
-
-
-def _t(lang: str, zh: str, en: str) -> str:
-    return en if lang == "en" else zh
 
 
 def _unit_label(unit: Any, lang: str) -> str:
     if unit is None:
-        return _t(lang, "全公司", "Whole company")
+        return say(lang, "Whole company")
     name, code = getattr(unit, "name", None), getattr(unit, "code", None)
     if name is None:
         return str(code or "")
@@ -406,8 +381,8 @@ def _event_unit(event: Any) -> Any:
 
 def _event_kind(event: Any, lang: str) -> str:
     kind = str(getattr(event, "kind", "other"))
-    zh, en = EVENT_KINDS.get(kind, (kind, kind))
-    return _t(lang, zh, en)
+    msgid = EVENT_KINDS.get(kind)
+    return say(lang, msgid) if msgid else kind
 
 
 def _events_by_month(report: EffectReport) -> dict[date, list[int]]:
@@ -445,15 +420,12 @@ class _Pdf:
     font: str
     styles: dict[str, ParagraphStyle]
 
-    def t(self, zh: str, en: str) -> str:
-        return _t(self.lang, zh, en)
-
     def p(self, text: str, style: str = "body") -> Paragraph:
         """A paragraph of plain text (escaped)."""
         return Paragraph(escape(text), self.styles[style])
 
-    def heading(self, zh: str, en: str) -> Paragraph:
-        return self.p(self.t(zh, en), "h2")
+    def heading(self, msgid: str) -> Paragraph:
+        return self.p(say(self.lang, msgid), "h2")
 
     def table(
         self,
@@ -506,10 +478,15 @@ def _status(figure: Figure, pdf: _Pdf) -> Paragraph | str:
     if figure.conclusive is None:
         return ""
     if figure.conclusive:
-        return pdf.t("确定", "conclusive")
+        return say(pdf.lang, "conclusive")
     why = figure.reason(pdf.lang)
-    text = narrative.not_conclusive(pdf.lang) + (f"：{why}" if pdf.lang == "zh" else f": {why}")
-    return pdf.p(text if why else narrative.not_conclusive(pdf.lang), "muted")
+    if not why:
+        return pdf.p(narrative.not_conclusive(pdf.lang), "muted")
+    return pdf.p(_not_conclusive_because(pdf.lang, why), "muted")
+
+
+def _not_conclusive_because(lang: str, why: str) -> str:
+    return say(lang, "not conclusive: {reason}", reason=why)
 
 
 def _pdf_title(pdf: _Pdf) -> list[Flowable]:
@@ -519,23 +496,23 @@ def _pdf_title(pdf: _Pdf) -> list[Flowable]:
     if lang == "en":
         out.append(pdf.p(TITLE_EN, "subtitle"))
     pool = (
-        pdf.t("整份报告范围内的未受训员工", "the untrained across the whole report")
+        say(pdf.lang, "the untrained across the whole report")
         if r.comparison_pool == "parent"
-        else pdf.t("同一范围内的未受训员工", "the untrained in the same unit")
+        else say(pdf.lang, "the untrained in the same unit")
     )
     rows = [
-        (pdf.t("课程", "Course"), f"{r.course.title} ({r.course.code})"),
+        (say(pdf.lang, "Course"), f"{r.course.title} ({r.course.code})"),
         (
             "KPI",
             f"{narrative.kpi_name(r.kpi, lang)} ({r.kpi.code}) — {narrative.kpi_label(r.kpi, lang)}",
         ),
-        (pdf.t("范围", "Unit"), _unit_label(r.unit, lang)),
-        (pdf.t("培训前", "Before (pre period)"), narrative.months(params.pre_from, params.pre_to)),
+        (say_as(lang, "report scope", "Unit"), _unit_label(r.unit, lang)),
+        (say(pdf.lang, "Before (pre period)"), narrative.months(params.pre_from, params.pre_to)),
         (
-            pdf.t("培训后", "After (post period)"),
+            say(pdf.lang, "After (post period)"),
             narrative.months(params.post_from, params.post_to),
         ),
-        (pdf.t("对照组", "Comparison group"), pool),
+        (say(pdf.lang, "Comparison group"), pool),
     ]
     out.append(Spacer(1, 4))
     out.append(pdf.table(rows, (32 * mm, PAGE_WIDTH - 32 * mm), header=False))
@@ -544,7 +521,7 @@ def _pdf_title(pdf: _Pdf) -> list[Flowable]:
 
 def _pdf_summary(pdf: _Pdf) -> list[Flowable]:
     return [
-        pdf.heading("结论", "Summary"),
+        pdf.heading("Summary"),
         pdf.p(narrative.summary(pdf.report, pdf.lang), "lead"),
         pdf.p(narrative.roi_sentence(pdf.report, pdf.lang), "lead"),
     ]
@@ -554,11 +531,11 @@ def _pdf_figures(pdf: _Pdf) -> list[Flowable]:
     r, lang = pdf.report, pdf.lang
     rows: list[list[str | Paragraph]] = [
         [
-            pdf.t("指标", "Figure"),
-            pdf.t("数值", "Value"),
-            pdf.t("95% 区间", "95 % interval"),
+            say(pdf.lang, "Figure"),
+            say(pdf.lang, "Value"),
+            say(pdf.lang, "95 % interval"),
             "n",
-            pdf.t("结论", "Conclusive?"),
+            say(pdf.lang, "Conclusive?"),
         ]
     ]
     for figure in headline_figures(r):
@@ -575,13 +552,12 @@ def _pdf_figures(pdf: _Pdf) -> list[Flowable]:
             ]
         )
     widths = (62 * mm, 28 * mm, 30 * mm, 16 * mm, PAGE_WIDTH - 136 * mm)
-    note = pdf.t(
-        "括号中的数值是不确定的估计，不作为结论；n 为各组人数（受训 / 对照）。",
-        "Values in brackets are estimates that are not conclusive, not findings; "
-        "n is the size of each group (trained / comparison).",
+    note = say(
+        pdf.lang,
+        "Values in brackets are estimates that are not conclusive, not findings; n is the size of each group (trained / comparison).",
     )
     return [
-        pdf.heading("主要数据", "Headline figures"),
+        pdf.heading("Headline figures"),
         pdf.table(rows, widths),
         pdf.p(note, "muted"),
     ]
@@ -628,13 +604,13 @@ def trend_chart(pdf: _Pdf, width: float = PAGE_WIDTH, height: float = 230) -> Dr
     external events as orange bands numbered E1, E2… (listed in the caption)."""
     r, lang, font = pdf.report, pdf.lang, pdf.font
     d = Drawing(width, height)
-    _title(d, pdf.t("月度趋势：受训组与对照组", "Monthly trend: trained vs comparison"), font)
+    _title(d, say(pdf.lang, "Monthly trend: trained vs comparison"), font)
     points = r.trend
     trained = [p.treated_mean for p in points]
     control = [p.control_mean for p in points]
     span = _value_range(trained + control)
     if not points or span is None:
-        _no_data(d, font, pdf.t("没有数据", "No data"))
+        _no_data(d, font, say(pdf.lang, "No data"))
         return d
     n = len(points)
     rotate = n > 12
@@ -657,8 +633,8 @@ def trend_chart(pdf: _Pdf, width: float = PAGE_WIDTH, height: float = 230) -> Dr
 
     params = r.params
     for first, last, fill, label in (
-        (params.pre_from, params.pre_to, PRE_BAND, pdf.t("培训前", "Before")),
-        (params.post_from, params.post_to, POST_BAND, pdf.t("培训后", "After")),
+        (params.pre_from, params.pre_to, PRE_BAND, say(pdf.lang, "Before")),
+        (params.post_from, params.post_to, POST_BAND, say(pdf.lang, "After")),
     ):
         idx = [i for i, p in enumerate(points) if first <= p.period <= last]
         if idx:
@@ -722,11 +698,11 @@ def trend_chart(pdf: _Pdf, width: float = PAGE_WIDTH, height: float = 230) -> Dr
         )
     )
     pairs: list[tuple[Any, str]] = [
-        (TRAINED, pdf.t("受训组", "Trained")),
-        (COMPARISON, pdf.t("对照组", "Comparison")),
+        (TRAINED, say(pdf.lang, "Trained")),
+        (COMPARISON, say(pdf.lang, "Comparison")),
     ]
     if r.events:
-        pairs.append((EVENT, pdf.t("外部事件", "External events")))
+        pairs.append((EVENT, say(pdf.lang, "External events")))
     _legend(d, pairs, font, chart.x, 2)
     return d
 
@@ -751,7 +727,7 @@ def _bar_chart(
     _title(d, title, font)
     span = _value_range([v for row in series for v in row])
     if span is None:
-        _no_data(d, font, note or pdf.t("没有数据", "No data"))
+        _no_data(d, font, note or say(pdf.lang, "No data"))
         return d
     chart = VerticalBarChart()
     chart.x, chart.y = 40, 40
@@ -805,28 +781,26 @@ def before_after_chart(pdf: _Pdf) -> Drawing:
     d = r.did
     return _bar_chart(
         pdf,
-        pdf.t("培训前后：受训组与对照组", "Before and after: trained vs comparison"),
+        say(pdf.lang, "Before and after: trained vs comparison"),
         [
-            pdf.t("受训组", "Trained") + f" (n={d.n_treated})",
-            pdf.t("对照组", "Comparison") + f" (n={d.n_control})",
+            say(pdf.lang, "Trained") + f" (n={d.n_treated})",
+            say(pdf.lang, "Comparison") + f" (n={d.n_control})",
         ],
         [[d.treated_pre, d.control_pre], [d.treated_post, d.control_post]],
         [BEFORE, AFTER],
         lambda v: narrative.level(v, r.kpi, pdf.lang),
-        legend=[(BEFORE, pdf.t("培训前", "Before")), (AFTER, pdf.t("培训后", "After"))],
+        legend=[(BEFORE, say(pdf.lang, "Before")), (AFTER, say(pdf.lang, "After"))],
     )
 
 
 def roi_chart(pdf: _Pdf) -> Drawing:
     """(c) Cost against the benefit and the conservative benefit (none when not conclusive)."""
     roi = pdf.report.roi
-    note = (
-        "" if roi.conclusive else pdf.t("收益不确定，未计算 ROI", "ROI not conclusive: no benefit")
-    )
+    note = "" if roi.conclusive else say(pdf.lang, "ROI not conclusive: no benefit")
     return _bar_chart(
         pdf,
-        pdf.t("投资回报：成本与收益", "Return on investment: cost vs benefit"),
-        [pdf.t("成本", "Cost"), pdf.t("收益", "Benefit"), pdf.t("保守收益", "Conservative")],
+        say(pdf.lang, "Return on investment: cost vs benefit"),
+        [say(pdf.lang, "Cost"), say(pdf.lang, "Benefit"), say(pdf.lang, "Conservative")],
         [[_f(roi.cost), _f(roi.benefit), _f(roi.conservative_benefit)]],
         None,
         narrative.money,
@@ -840,8 +814,8 @@ def participation_chart(pdf: _Pdf) -> Drawing:
     r = pdf.report
     return _bar_chart(
         pdf,
-        pdf.t("参训率：培训前后", "Participation: before and after"),
-        [pdf.t("培训前期末", "End of pre period"), pdf.t("培训后期初", "Start of post period")],
+        say(pdf.lang, "Participation: before and after"),
+        [say(pdf.lang, "End of pre period"), say(pdf.lang, "Start of post period")],
         [[_f(r.participation_before), _f(r.participation_after)]],
         None,
         lambda v: narrative.percent(v, pdf.lang, 1),
@@ -852,7 +826,7 @@ def participation_chart(pdf: _Pdf) -> Drawing:
 
 def _pdf_trend(pdf: _Pdf) -> list[Flowable]:
     r, lang = pdf.report, pdf.lang
-    out: list[Flowable] = [pdf.heading("图表", "Charts"), trend_chart(pdf)]
+    out: list[Flowable] = [pdf.heading("Charts"), trend_chart(pdf)]
     lines = []
     for number, e in enumerate(r.events, 1):
         where = _unit_label(_event_unit(e), lang)
@@ -861,13 +835,14 @@ def _pdf_trend(pdf: _Pdf) -> list[Flowable]:
         )
     if lines:
         if r.params.exclude_events:
-            tail = pdf.t(
-                f"这些事件影响的员工·月已从数据中剔除（{r.excluded_rows} 个）。",
-                f"The employee-months these events touched were left out ({r.excluded_rows}).",
+            tail = say(
+                lang,
+                "The employee-months these events touched were left out ({count}).",
+                count=r.excluded_rows,
             )
         else:
-            tail = pdf.t("这些事件影响的月份未剔除。", "The months these events touched were kept.")
-        caption = pdf.t("橙色区域为外部事件：", "Orange bands are external events: ")
+            tail = say(pdf.lang, "The months these events touched were kept.")
+        caption = say(pdf.lang, "Orange bands are external events: ")
         out.append(pdf.p(caption + "；".join(lines) + "。" + tail, "caption"))
     return out
 
@@ -900,13 +875,9 @@ def _branch_row(branch: EffectReport, pdf: _Pdf) -> list[str | Paragraph]:
         if branch.roi.conclusive and branch.roi.roi_percent is not None
         else "—"
     )
-    status: str | Paragraph = pdf.t("确定", "conclusive")
+    status: str | Paragraph = say(pdf.lang, "conclusive")
     if not d.conclusive:
-        status = pdf.p(
-            f"{narrative.not_conclusive(lang)}{'：' if lang == 'zh' else ': '}"
-            f"{narrative.did_reason(branch, lang)}",
-            "muted",
-        )
+        status = pdf.p(_not_conclusive_because(lang, narrative.did_reason(branch, lang)), "muted")
     return [
         _unit_label(branch.unit, lang),
         str(d.n_treated),
@@ -920,19 +891,19 @@ def _branch_row(branch: EffectReport, pdf: _Pdf) -> list[str | Paragraph]:
 
 def _pdf_branches(pdf: _Pdf) -> list[Flowable]:
     r = pdf.report
-    out: list[Flowable] = [pdf.heading("各分支对比", "Branch by branch")]
+    out: list[Flowable] = [pdf.heading("Branch by branch")]
     if not r.branches:
-        out.append(pdf.p(pdf.t("此范围下没有分支。", "No branches under this unit."), "muted"))
+        out.append(pdf.p(say(pdf.lang, "No branches under this unit."), "muted"))
         return out
     rows: list[list[str | Paragraph]] = [
         [
-            pdf.t("分支", "Branch"),
-            pdf.t("受训 n", "n trained"),
-            pdf.t("对照 n", "n comparison"),
-            pdf.t("效果", "Effect"),
-            pdf.t("95% 区间", "95 % interval"),
+            say(pdf.lang, "Branch"),
+            say(pdf.lang, "n trained"),
+            say(pdf.lang, "n comparison"),
+            say(pdf.lang, "Effect"),
+            say(pdf.lang, "95 % interval"),
             "ROI",
-            pdf.t("结论", "Conclusive?"),
+            say(pdf.lang, "Conclusive?"),
         ]
     ]
     rows += [_branch_row(b, pdf) for b in r.branches]
@@ -941,10 +912,9 @@ def _pdf_branches(pdf: _Pdf) -> list[Flowable]:
     if any(b.comparison_pool == "parent" for b in r.branches):
         out.append(
             pdf.p(
-                pdf.t(
-                    "分支的受训组与整份报告范围内的未受训员工对照（分支内未受训者往往太少）。",
-                    "Each branch's trained are compared with the untrained of the whole report "
-                    "(a branch has few untrained once most are trained).",
+                say(
+                    pdf.lang,
+                    "Each branch's trained are compared with the untrained of the whole report (a branch has few untrained once most are trained).",
                 ),
                 "muted",
             )
@@ -954,19 +924,17 @@ def _pdf_branches(pdf: _Pdf) -> list[Flowable]:
 
 def _pdf_events(pdf: _Pdf) -> list[Flowable]:
     r, lang = pdf.report, pdf.lang
-    out: list[Flowable] = [pdf.heading("外部事件", "External events")]
+    out: list[Flowable] = [pdf.heading("External events")]
     if not r.events:
-        out.append(
-            pdf.p(pdf.t("期间内没有记录外部事件。", "No external events in these months."), "muted")
-        )
+        out.append(pdf.p(say(pdf.lang, "No external events in these months."), "muted"))
         return out
     rows: list[list[str | Paragraph]] = [
         [
             "#",
-            pdf.t("事件", "Event"),
-            pdf.t("类型", "Kind"),
-            pdf.t("单位", "Unit"),
-            pdf.t("月份", "Months"),
+            say(pdf.lang, "Event"),
+            say_as(pdf.lang, "event", "Kind"),
+            say_as(pdf.lang, "event", "Unit"),
+            say(pdf.lang, "Months"),
         ]
     ]
     for number, e in enumerate(r.events, 1):
@@ -982,15 +950,14 @@ def _pdf_events(pdf: _Pdf) -> list[Flowable]:
     widths = (10 * mm, PAGE_WIDTH - 130 * mm, 26 * mm, 50 * mm, 44 * mm)
     out.append(pdf.table(rows, widths))
     if r.params.exclude_events:
-        text = pdf.t(
-            f"受影响的单位·月份已从计算中剔除：共 {r.excluded_rows} 个员工·月。",
-            f"The affected unit-months were left out of the figures: {r.excluded_rows} "
-            "employee-months.",
+        text = say(
+            lang,
+            "The affected unit-months were left out of the figures: {count} employee-months.",
+            count=r.excluded_rows,
         )
     else:
-        text = pdf.t(
-            "受影响的单位·月份未剔除（数据包含事件的影响）。",
-            "The affected unit-months were kept (the figures include the events' effect).",
+        text = say(
+            pdf.lang, "The affected unit-months were kept (the figures include the events' effect)."
         )
     out.append(pdf.p(text, "body"))
     return out
@@ -1010,11 +977,11 @@ def _pdf_correlations(pdf: _Pdf) -> list[Flowable]:
     lang = pdf.lang
     rows: list[list[str | Paragraph]] = [
         [
-            pdf.t("能力", "Competency"),
+            say(pdf.lang, "Competency"),
             "r",
-            pdf.t("95% 区间", "95 % interval"),
+            say(pdf.lang, "95 % interval"),
             "n",
-            pdf.t("结论", "Conclusive?"),
+            say(pdf.lang, "Conclusive?"),
         ]
     ]
     for item in found:
@@ -1026,17 +993,16 @@ def _pdf_correlations(pdf: _Pdf) -> list[Flowable]:
                 "—" if c.r is None else f"{c.r:.2f}",
                 iv,
                 str(c.n),
-                pdf.t("确定", "conclusive") if c.conclusive else narrative.not_conclusive(lang),
+                say(pdf.lang, "conclusive") if c.conclusive else narrative.not_conclusive(lang),
             ]
         )
     widths = (60 * mm, 20 * mm, 36 * mm, 16 * mm, PAGE_WIDTH - 132 * mm)
-    note = pdf.t(
-        "能力得分与培训前 KPI 水平的相关（Pearson r）：是寻找原因的线索，不是因果证明。",
-        "Correlation (Pearson's r) of competency scores with the KPI level before training: "
-        "a lead for the root cause, not proof of one.",
+    note = say(
+        pdf.lang,
+        "Correlation (Pearson's r) of competency scores with the KPI level before training: a lead for the root cause, not proof of one.",
     )
     return [
-        pdf.heading("能力与 KPI 的相关", "Competencies and the KPI"),
+        pdf.heading("Competencies and the KPI"),
         pdf.table(rows, widths),
         pdf.p(note, "muted"),
     ]
@@ -1050,10 +1016,10 @@ def _pdf_suspensions(pdf: _Pdf) -> list[Flowable]:
     r = pdf.report
     rows: list[list[str | Paragraph]] = [
         [
-            pdf.t("原因", "Reason"),
-            pdf.t("暂停自", "Suspended from"),
-            pdf.t("恢复条件", "Restore condition"),
-            pdf.t("状态", "Status"),
+            say(pdf.lang, "Reason"),
+            say(pdf.lang, "Suspended from"),
+            say(pdf.lang, "Restore condition"),
+            say(pdf.lang, "Status"),
         ]
     ]
     for s in found:
@@ -1061,7 +1027,7 @@ def _pdf_suspensions(pdf: _Pdf) -> list[Flowable]:
         condition = (
             f"{getattr(s, 'condition_kind', '')} ≥ {getattr(s, 'condition_threshold', '')}"
             f" × {getattr(s, 'condition_periods', 1)}"
-            + (pdf.t("（本报告 KPI）", " (this report's KPI)") if same_kpi else "")
+            + (say(pdf.lang, " (this report's KPI)") if same_kpi else "")
         )
         since = getattr(s, "suspended_from", None)
         rows.append(
@@ -1073,23 +1039,21 @@ def _pdf_suspensions(pdf: _Pdf) -> list[Flowable]:
             ]
         )
     widths = (PAGE_WIDTH - 112 * mm, 26 * mm, 56 * mm, 30 * mm)
-    return [pdf.heading("绩效暂停", "Suspended performance pay"), pdf.table(rows, widths)]
+    return [pdf.heading("Suspended performance pay"), pdf.table(rows, widths)]
 
 
 def _pdf_method(pdf: _Pdf) -> list[Flowable]:
     minimum = pdf.report.params.min_group
-    text = pdf.t(
-        "方法：受训组为培训前期结束后、培训后期开始前完成课程的员工；对照组为至培训后期结束仍未完成课程的员工。"
-        "效果为两组各自（培训后均值 − 培训前均值）之差（双重差分），区间为 Welch t 95% 置信区间。"
-        f"任一组少于 {minimum} 人或区间包含零时，结果标为“不确定”，不计算 ROI。"
-        "ROI =（收益 − 全口径成本）÷ 成本 × 100，收益 = 效果 × 受训人数 × 收益期 × 每单位价值。",
+    text = say(
+        pdf.lang,
         "Method: the trained completed the course after the pre period and before the post period; "
         "the comparison group had not completed it by the end of the post period. The effect is the "
         "difference of the two groups' changes (post mean − pre mean per employee: "
         "difference-in-differences), with a Welch t 95 % interval. With fewer than "
-        f"{minimum} in a group, or an interval that includes zero, a figure is marked not "
+        "{minimum} in a group, or an interval that includes zero, a figure is marked not "
         "conclusive and no ROI is stated. ROI = (benefit − fully loaded cost) ÷ cost × 100, "
         "benefit = effect × trained × horizon × value per unit.",
+        minimum=minimum,
     )
     return [Spacer(1, 8), pdf.p(text, "muted")]
 
@@ -1183,47 +1147,64 @@ def _header(sheet: Worksheet, titles: Sequence[str], widths: Sequence[int] = ())
     sheet.freeze_panes = f"A{sheet.max_row + 1}"
 
 
-SUMMARY_COLUMNS = (
-    "指标",
-    "Figure",
-    "值 Value",
-    "95% 下限 Low",
-    "95% 上限 High",
-    "n 受训/组A",
-    "n 对照/组B",
-    "结论性 Conclusive",
-    "原因",
-    "Reason",
-    "字段 Key",
-)
+def _pair(msgid: str) -> tuple[str, str]:
+    """A label of the workbook, which is written in both languages, in two cells."""
+    return say("zh", msgid), say("en", msgid)
+
+
+def _pair_as(context: str, msgid: str) -> tuple[str, str]:
+    return say_as("zh", context, msgid), say_as("en", context, msgid)
+
+
+def bilingual(msgid: str, context: str | None = None) -> str:
+    """A heading of the workbook in both languages, in one cell: "汇总 Summary"."""
+    zh, en = _pair_as(context, msgid) if context else _pair(msgid)
+    return f"{zh} {en}"
+
+
+def _low_high() -> list[str]:
+    return [bilingual("Low", "interval"), bilingual("High", "interval")]
+
+
+def _summary_columns() -> list[str]:
+    return [
+        *_pair("Figure"),
+        bilingual("Value", "cell"),
+        *_low_high(),
+        say("zh", "n trained/group A"),
+        say("zh", "n comparison/group B"),
+        bilingual("Conclusive"),
+        *_pair("Reason"),
+        bilingual("Key"),
+    ]
 
 
 def _xlsx_summary(book: Workbook, report: EffectReport) -> None:
-    sheet = book.create_sheet("汇总 Summary")
+    sheet = book.create_sheet(bilingual("Summary", "sheet"))
     params = report.params
     sheet.append([TITLE_ZH, TITLE_EN])
     sheet["A1"].font = Font(bold=True, size=14)
     for zh, en, text in (
-        ("课程", "Course", f"{report.course.title} ({report.course.code})"),
+        (*_pair("Course"), f"{report.course.title} ({report.course.code})"),
         ("KPI", "KPI", f"{report.kpi.name} ({report.kpi.code})"),
-        ("范围", "Unit", _unit_label(report.unit, "zh")),
-        ("培训前", "Pre period", narrative.months(params.pre_from, params.pre_to)),
-        ("培训后", "Post period", narrative.months(params.post_from, params.post_to)),
-        ("对照组来源", "Comparison pool", report.comparison_pool),
-        ("结论", "Summary", narrative.summary(report, "zh")),
+        (*_pair_as("report scope", "Unit"), _unit_label(report.unit, "zh")),
+        (*_pair("Pre period"), narrative.months(params.pre_from, params.pre_to)),
+        (*_pair("Post period"), narrative.months(params.post_from, params.post_to)),
+        (*_pair("Comparison pool"), report.comparison_pool),
+        (*_pair_as("finding", "Summary"), narrative.summary(report, "zh")),
         ("", "", narrative.summary(report, "en")),
         ("ROI", "ROI", narrative.roi_sentence(report, "zh")),
         ("", "", narrative.roi_sentence(report, "en")),
     ):
         sheet.append([zh, en, text])
     sheet.append([])
-    _header(sheet, SUMMARY_COLUMNS, (30, 44, 14, 14, 14, 11, 11, 12, 40, 40, 26))
+    _header(sheet, _summary_columns(), (30, 44, 14, 14, 14, 11, 11, 12, 40, 40, 26))
     for f in headline_figures(report):
         n = list(f.n) + [None] * (2 - len(f.n))
         value = _num(f.value)
         row = [
-            f.zh,
-            f.en,
+            f.label("zh"),
+            f.label("en"),
             value,
             _num(f.low),
             _num(f.high),
@@ -1240,17 +1221,17 @@ def _xlsx_summary(book: Workbook, report: EffectReport) -> None:
 
 
 def _xlsx_trend(book: Workbook, report: EffectReport) -> None:
-    sheet = book.create_sheet("趋势 Trend")
+    sheet = book.create_sheet(bilingual("Trend", "sheet"))
     _header(
         sheet,
         (
-            "月份 Period",
-            "受训组均值 Trained mean",
-            "对照组均值 Comparison mean",
-            "受训 n Trained",
-            "对照 n Comparison",
-            "阶段 Phase",
-            "外部事件 Events",
+            bilingual("Period", "month"),
+            bilingual("Trained mean"),
+            bilingual("Comparison mean"),
+            bilingual("Trained", "n"),
+            bilingual("Comparison", "n"),
+            bilingual("Phase"),
+            bilingual("Events"),
         ),
         (12, 16, 18, 12, 14, 12, 60),
     )
@@ -1258,9 +1239,9 @@ def _xlsx_trend(book: Workbook, report: EffectReport) -> None:
     by_month = _events_by_month(report)
     for p in report.trend:
         if params.pre_from <= p.period <= params.pre_to:
-            phase = "培训前 pre"
+            phase = bilingual("pre")
         elif params.post_from <= p.period <= params.post_to:
-            phase = "培训后 post"
+            phase = bilingual("post")
         else:
             phase = ""
         events = "; ".join(report.events[i - 1].title for i in by_month.get(p.period, []))
@@ -1279,16 +1260,17 @@ def _xlsx_trend(book: Workbook, report: EffectReport) -> None:
 
 
 def _xlsx_branches(book: Workbook, report: EffectReport) -> None:
-    sheet = book.create_sheet("分支 Branches")
+    sheet = book.create_sheet(bilingual("Branches", "sheet"))
     template = headline_figures(report)
-    titles = ["分支 Branch", "代码 Code", "对照组来源 Comparison pool"]
+    titles = [bilingual("Branch"), bilingual("Code", "unit"), bilingual("Comparison pool")]
     for f in template:
-        titles.append(f"{f.zh} {f.en}")
+        zh = f.label("zh")
+        titles.append(f"{zh} {f.label('en')}")
         if f.low is not None or f.kind == "change":
-            titles += [f"{f.zh} 95% 下限 Low", f"{f.zh} 95% 上限 High"]
+            titles += [f"{zh} {heading}" for heading in _low_high()]
         if f.verdict:
-            titles.append(f"{f.zh} 结论性 Conclusive")
-    titles += ["原因（效果）", "Reason (effect)"]
+            titles.append(f"{zh} {bilingual('Conclusive')}")
+    titles += _pair("Reason (effect)")
     _header(sheet, titles, (24, 14, 12))
     for branch in report.branches:
         row: list[Any] = [
@@ -1315,19 +1297,19 @@ def _xlsx_branches(book: Workbook, report: EffectReport) -> None:
 
 
 def _xlsx_events(book: Workbook, report: EffectReport) -> None:
-    sheet = book.create_sheet("事件 Events")
+    sheet = book.create_sheet(bilingual("Events", "sheet"))
     _header(
         sheet,
         (
             "#",
-            "事件 Event",
-            "类型 Kind",
-            "单位 Unit",
-            "单位代码 Unit code",
-            "起 From",
-            "止 To",
-            "说明 Description",
-            "已剔除 Excluded",
+            bilingual("Event"),
+            bilingual("Kind", "event"),
+            bilingual("Unit", "event"),
+            bilingual("Unit code"),
+            bilingual("From", "month"),
+            bilingual("To", "month"),
+            bilingual("Description", "event"),
+            bilingual("Excluded"),
         ),
         (6, 40, 16, 20, 14, 10, 10, 50, 12),
     )
@@ -1349,25 +1331,24 @@ def _xlsx_events(book: Workbook, report: EffectReport) -> None:
         for column in (6, 7):
             sheet.cell(row=sheet.max_row, column=column).number_format = "yyyy-mm"
     sheet.append([])
-    sheet.append(["", "剔除事件月份 Events' months left out", None, report.params.exclude_events])
-    sheet.append(["", "剔除的员工·月 Employee-months left out", None, report.excluded_rows])
+    sheet.append(["", bilingual("Events' months left out"), None, report.params.exclude_events])
+    sheet.append(["", bilingual("Employee-months left out"), None, report.excluded_rows])
 
 
 def _xlsx_correlations(book: Workbook, report: EffectReport) -> None:
     found = list(getattr(report, "correlations", []) or [])
     if not found:
         return
-    sheet = book.create_sheet("相关 Correlations")
+    sheet = book.create_sheet(bilingual("Correlations", "sheet"))
     _header(
         sheet,
         (
-            "能力 Competency",
-            "能力 ID",
+            bilingual("Competency"),
+            f"{say('zh', 'Competency')} ID",
             "r",
-            "95% 下限 Low",
-            "95% 上限 High",
+            *_low_high(),
             "n",
-            "结论性 Conclusive",
+            bilingual("Conclusive"),
         ),
         (30, 10, 10, 14, 14, 8, 14),
     )
@@ -1390,18 +1371,18 @@ def _xlsx_suspensions(book: Workbook, report: EffectReport) -> None:
     found = list(getattr(report, "suspensions", []) or [])
     if not found:
         return
-    sheet = book.create_sheet("绩效暂停 Pay")
+    sheet = book.create_sheet(bilingual("Pay", "sheet"))
     _header(
         sheet,
         (
-            "原因 Reason",
-            "单位 ID Unit",
-            "暂停自 Suspended from",
-            "条件 Condition",
-            "阈值 Threshold",
-            "连续期数 Periods",
-            "本报告 KPI This KPI",
-            "状态 Status",
+            bilingual("Reason"),
+            f"{say_as('zh', 'event', 'Unit')} ID {say_as('en', 'event', 'Unit')}",
+            bilingual("Suspended from"),
+            bilingual("Condition"),
+            bilingual("Threshold"),
+            bilingual("Periods", "consecutive"),
+            bilingual("This KPI"),
+            bilingual("Status"),
         ),
         (40, 10, 14, 20, 12, 12, 14, 16),
     )

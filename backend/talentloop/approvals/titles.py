@@ -31,6 +31,7 @@ TERMINATION_KINDS = {
     "mutual_agreement": N_("leaves by mutual agreement"),
     "contract_expiry": N_("fixed term ends, not renewed"),
 }
+OFFER = N_("{posting}: {candidate}, {salary}/month")
 LEAVE_TYPES = {
     "annual": N_("annual"),
     "sick": N_("sick"),

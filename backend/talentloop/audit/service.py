@@ -23,6 +23,7 @@ from typing import Any
 from talentloop.access.policy import Viewer
 from talentloop.audit.models import AuditAction, AuditEntry
 from talentloop.errors import ErrorCode, FieldError, ServiceError
+from talentloop.i18n import N_, pattern, translate, translate_stored
 from talentloop.pagination import Page, keyset_page
 
 # Fields whose values never enter the log (model field names).
@@ -129,6 +130,53 @@ async def record_sign_in(viewer: Viewer, client: str | None) -> None:
     )
 
 
+# The server's own reasons, kept in English and shown in the reader's language (`shown_reason`);
+# a reason a person gave (a sensitive read's, an export's) is shown as they wrote it.
+READ_DENIED = N_("Read of a {type} outside the viewer's scope; answered as not found.")
+RATINGS_SUBMITTED = N_("Ratings submitted for the assessment round (rater and scores withheld).")
+DOWNLOADED = N_("downloaded from the archive")
+EXPORTED = N_("{reason} ({count} people)")  # an export's reason as its requester gave it
+OWN_RECORD = N_("Own record download ({format})")  # privacy/record.py
+UNKNOWN_USERNAME = N_("unknown username")
+WRONG_PASSWORD = N_("wrong password")
+ACCOUNT_DISABLED = N_("account disabled")
+EMPLOYMENT_ENDED = N_("employment ended")
+THROTTLED = N_("{outcome}: too many failed attempts")
+_FIXED = frozenset({RATINGS_SUBMITTED, DOWNLOADED})
+
+
+def shown_reason(entry: AuditEntry) -> str | None:
+    """The entry's reason in the reader's language where the server wrote it: a failed
+    sign-in's cause, a denied mutation's errors ("CODE: message; …"), a denied read, a fixed
+    note; a person's own words (a reveal's reason, an export's) stay as written."""
+    reason = entry.reason
+    if not reason:
+        return reason
+    if entry.action is AuditAction.SIGN_IN_FAILED:
+        return translate_stored(reason)
+    if entry.action is AuditAction.ACCESS_DENIED:
+        read = pattern(READ_DENIED).fullmatch(reason)
+        if read is not None:
+            return translate(READ_DENIED, read.groupdict())
+        return "; ".join(_denied(part) for part in reason.split("; "))
+    if entry.subject_type == "SensitiveExport":
+        found = pattern(EXPORTED).fullmatch(reason)
+        if found is not None:
+            return translate(EXPORTED, found.groupdict())
+    if reason in _FIXED:
+        return translate(reason)
+    own = pattern(OWN_RECORD).fullmatch(reason)
+    if entry.action is AuditAction.SENSITIVE_READ and own is not None:
+        return translate(OWN_RECORD, own.groupdict())
+    return reason
+
+
+def _denied(part: str) -> str:
+    """One "CODE: message" of a denied mutation, its message translated."""
+    code, colon, message = part.partition(": ")
+    return f"{code}: {translate_stored(message)}" if colon else translate_stored(part)
+
+
 async def record_sign_in_failed(user_id: int | None, client: str | None, why: str) -> None:
     """The attempted name is not kept (people type passwords into it); the account is, if any."""
     await record(
@@ -174,7 +222,7 @@ async def record_read_denied(viewer: Viewer, type_name: str, pk: int, operation:
         subject_id=pk,
         employee_id=pk if type_name == "Employee" else None,
         field=operation[:64],
-        reason=f"Read of a {type_name} outside the viewer's scope; answered as not found.",
+        reason=READ_DENIED.format(type=type_name),
     )
 
 
@@ -394,7 +442,7 @@ async def record_ratings_submitted(round_id: int, employee_id: int) -> None:
         subject_type="Ratings",
         subject_id=round_id,
         employee_id=employee_id,
-        reason="Ratings submitted for the assessment round (rater and scores withheld).",
+        reason=RATINGS_SUBMITTED,
         anonymous=True,
     )
 

@@ -9,6 +9,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 from talentloop.audit.models import AuditAction, AuditEntry
+from talentloop.audit.service import shown_reason
 from talentloop.graphql.context import Info
 from talentloop.graphql.ids import to_global_id
 
@@ -114,7 +115,7 @@ class AuditEntryNode:
         "the errors of a denied mutation."
     )
     def reason(self) -> str | None:
-        return self._model.reason
+        return shown_reason(self._model)  # the server's words in the reader's language
 
     @strawberry.field(description="The client's IP address, when known.")
     def client_address(self) -> str | None:

@@ -61,6 +61,7 @@ from strawberry.extensions import SchemaExtension
 from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRule
 from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 
+from talentloop.i18n import N_, translate
 from talentloop.pagination import MAX_PAGE_SIZE
 
 MAX_TOKENS = 5000
@@ -298,11 +299,22 @@ def estimate_cost(
     return estimator.selection_set(operation.selection_set, root, None)
 
 
+TOO_COSTLY = N_(
+    "The query would return an estimated {cost} objects; the limit is {limit}. "
+    "Ask for smaller pages (`first`) or fewer nested lists."
+)
+FAR_TOO_COSTLY = N_(
+    "The query would return an estimated more than {cost} objects; the limit is {limit}. "
+    "Ask for smaller pages (`first`) or fewer nested lists."
+)
+
+
 def cost_error(cost: int) -> GraphQLError:
-    shown = f"{cost:,}" if cost < _COST_CEILING else f"more than {_COST_CEILING:,}"
+    """In the request's language (the caller may be the SPA's reader as well as a program)."""
+    message = TOO_COSTLY if cost < _COST_CEILING else FAR_TOO_COSTLY
+    shown = min(cost, _COST_CEILING)
     return GraphQLError(
-        f"The query would return an estimated {shown} objects; the limit is {MAX_COST:,}. "
-        "Ask for smaller pages (`first`) or fewer nested lists.",
+        translate(message, {"cost": f"{shown:,}", "limit": f"{MAX_COST:,}"}),
         extensions={"code": "QUERY_TOO_COSTLY", "cost": cost, "limit": MAX_COST},
     )
 

@@ -46,22 +46,29 @@ _UNSAFE_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 
 
 class _Refused(Exception):
-    def __init__(self, message: str, field: str, status: int = 400) -> None:
-        super().__init__(message)
-        self.problem = FieldError(message, ErrorCode.INVALID, field)
+    """A list the route will not write: a msgid with `{named}` placeholders, answered in the
+    reader's language."""
+
+    def __init__(self, message: str, field: str, status: int = 400, **params: Any) -> None:
+        self.problem = FieldError(message, ErrorCode.INVALID, field, **params)
+        super().__init__(self.problem.message)
         self.status = status
 
 
 def _answer(refused: _Refused) -> JSONResponse:
     problem = refused.problem
     body = {
-        "errors": [{"field": problem.field, "message": problem.message, "code": problem.code.name}]
+        "errors": [
+            {"field": problem.field, "message": problem.translated(), "code": problem.code.name}
+        ]
     }
     return JSONResponse(body, status_code=refused.status)
 
 
 async def _body(request: Request) -> bytes:
-    too_large = _Refused(f"The list is larger than {MAX_BYTES // (1024 * 1024)} MB.", "rows", 413)
+    too_large = _Refused(
+        "The list is larger than {size} MB.", "rows", 413, size=MAX_BYTES // (1024 * 1024)
+    )
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > MAX_BYTES:
         raise too_large
@@ -77,16 +84,16 @@ async def _body(request: Request) -> bytes:
 
 def _text(value: Any, field: str, limit: int) -> str:
     if not isinstance(value, str) or not value.strip():
-        raise _Refused(f"{field} must be a non-empty text.", field)
+        raise _Refused("{name} must be a non-empty text.", field, name=field)
     if len(value) > limit:
-        raise _Refused(f"{field} is longer than {limit} characters.", field)
+        raise _Refused("{name} is longer than {limit} characters.", field, name=field, limit=limit)
     return value.strip()
 
 
 def _cell(value: Any) -> Cell:
     if value is None or isinstance(value, str):
         if value is not None and len(value) > MAX_CELL:
-            raise _Refused(f"A cell is longer than {MAX_CELL} characters.", "rows")
+            raise _Refused("A cell is longer than {limit} characters.", "rows", limit=MAX_CELL)
         return value
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise _Refused("A cell must be a text, a number or null.", "rows")
@@ -109,13 +116,15 @@ def parse(body: bytes) -> tuple[str, str, list[str], list[list[Cell]]]:
     if not isinstance(columns, list) or not columns:
         raise _Refused("columns must be a non-empty list of labels.", "columns")
     if len(columns) > MAX_COLUMNS:
-        raise _Refused(f"At most {MAX_COLUMNS} columns.", "columns")
+        raise _Refused("At most {count} columns.", "columns", count=MAX_COLUMNS)
     header = [_text(c, "columns", MAX_CELL) for c in columns]
     rows = data.get("rows")
     if not isinstance(rows, list):
         raise _Refused("rows must be a list of rows.", "rows")
     if len(rows) > MAX_ROWS:
-        raise _Refused(f"At most {MAX_ROWS} rows; narrow the list with its filters.", "rows")
+        raise _Refused(
+            "At most {count} rows; narrow the list with its filters.", "rows", count=MAX_ROWS
+        )
     cells: list[list[Cell]] = []
     for row in rows:
         if not isinstance(row, list) or len(row) != len(header):

@@ -7,7 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
+from talentloop.i18n import translate
 from talentloop.payroll import calc
 from talentloop.payroll.attendance import AttendanceFigures
 from talentloop.payroll.calc import (
@@ -29,7 +31,17 @@ from talentloop.payroll.models import (
 
 
 class PayrollError(ValueError):
-    """The figures cannot make a payslip (no base salary, no table for the city…)."""
+    """The figures cannot make a payslip (no base salary, no table for the city…): an English
+    msgid with `{named}` placeholders. The run keeps it in English (`str(exc)`, the text the
+    msgid formats to) and shows it through `i18n.translate_stored` in the reader's language."""
+
+    def __init__(self, message: str, **params: Any) -> None:
+        super().__init__(message.format(**params) if params else message)
+        self.msgid = message
+        self.params = params
+
+    def translated(self) -> str:
+        return translate(self.msgid, self.params)
 
 
 @dataclass(frozen=True)
@@ -239,8 +251,15 @@ def compute(p: PayInputs) -> Figures:
     income = gross - (annual_bonus if bonus_separate else ZERO)
 
     if p.table is None:
+        if not p.city:
+            raise PayrollError(
+                "No social insurance table for the unit’s city in force in {month}.",
+                month=f"{p.month:%Y-%m}",
+            )
         raise PayrollError(
-            f"No social insurance table for {p.city or 'the unit’s city'} in force in {p.month:%Y-%m}."
+            "No social insurance table for {city} in force in {month}.",
+            city=p.city,
+            month=f"{p.month:%Y-%m}",
         )
     contributions = calc.contributions(p.table, base)
     employee_part = ZERO
@@ -287,7 +306,7 @@ def compute(p: PayInputs) -> Figures:
     if months < 1:
         raise PayrollError("Not employed in this month.")
     if p.tax is None:
-        raise PayrollError(f"No income tax table in force in {p.month:%Y-%m}.")
+        raise PayrollError("No income tax table in force in {month}.", month=f"{p.month:%Y-%m}")
     cumulative = CumulativeFigures(
         months_employed=months,
         income=p.prior.income + income,

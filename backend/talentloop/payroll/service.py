@@ -36,6 +36,7 @@ from talentloop.approvals.models import (
 from talentloop.attendance import calendar as work_calendar
 from talentloop.audit import service as audit
 from talentloop.errors import ErrorCode, FieldError, ServiceError, not_found
+from talentloop.i18n import N_
 from talentloop.jobs import queue
 from talentloop.jobs.models import Job, JobState
 from talentloop.org import service as org_service
@@ -788,6 +789,7 @@ async def recompute_run(viewer: Viewer, run_id: int) -> PayrollRun:
 
 
 JOB_KIND = "payroll_run"
+RUN_FAILED = N_("The run could not be computed.")  # stored in English, shown translated
 
 
 async def _enqueue(run_id: int) -> None:
@@ -877,7 +879,7 @@ async def execute(run_id: int) -> None:
     except Exception:
         log.exception("payroll run %s failed", run.id)
         await PayrollRun.filter(id=run.id).update(
-            job_status=JobStatus.FAILED, error="The run could not be computed.", step="failed"
+            job_status=JobStatus.FAILED, error=RUN_FAILED, step="failed"
         )
 
 
@@ -937,7 +939,12 @@ async def _compute_all(run: PayrollRun) -> dict[int, tuple[str, Figures]]:
         try:
             out[e.id] = (city, compute(inputs))
         except PayrollError as exc:
-            raise PayrollError(f"{e.employee_number} {e.name}: {exc}") from exc
+            raise PayrollError(
+                "Employee {number} {name}: {error}",
+                number=e.employee_number,
+                name=e.name,
+                error=str(exc),
+            ) from exc
         if n % 50 == 0:
             await _progress(run.id, 20 + 60 * n // len(employees), "computing")
     return out

@@ -15,6 +15,7 @@ from talentloop.graphql.context import Info
 from talentloop.graphql.ids import to_global_id
 from talentloop.graphql.node import Node
 from talentloop.graphql.refs import employee_node, unit_node
+from talentloop.i18n import translate_stored
 from talentloop.payroll import service
 from talentloop.payroll.calc import Component, DeductionKind, RentCityClass, RoundingMode
 from talentloop.payroll.models import (
@@ -276,7 +277,7 @@ class PayrollRunNode(Node):
 
     @strawberry.field(description="Why the job failed; empty otherwise.")
     def error(self) -> str:
-        return self._m.error
+        return translate_stored(self._m.error)  # kept in English, read in the viewer's language
 
     @strawberry.field(description="Payslips.")
     def headcount(self) -> int:

@@ -15,6 +15,7 @@ from talentloop import versions
 from talentloop.access.policy import FieldGroup, Viewer
 from talentloop.audit import service as audit
 from talentloop.errors import ErrorCode, FieldError, ServiceError, not_found
+from talentloop.i18n import N_, pattern, translate
 from talentloop.org import service as org_service
 from talentloop.org.models import OrgUnit
 from talentloop.pagination import Page, keyset_page
@@ -246,6 +247,20 @@ async def remove_target(viewer: Viewer, target_id: int) -> None:
     viewer.refuse_self(target.employee_id, "id")
     await audit.record_target_removed(viewer, target)
     await target.delete()
+
+
+# A course's target rule writes its reason from this msgid (kept in English, shown translated).
+COURSE_ADJUSTMENT = N_("Completed the course 《{course}》: {kpi} target adjusted by {percent}%")
+
+
+def shown_adjustment_reason(reason: str, source: str) -> str:
+    """An adjustment's reason in the reader's language when a course's rule wrote it (older
+    rows, written in Chinese, and other modules' reasons are shown as they are)."""
+    if source.startswith("training.rule:"):
+        found = pattern(COURSE_ADJUSTMENT).fullmatch(reason)
+        if found is not None:
+            return translate(COURSE_ADJUSTMENT, found.groupdict())
+    return reason
 
 
 async def apply_target_adjustment(

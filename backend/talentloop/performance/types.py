@@ -41,6 +41,7 @@ from talentloop.performance.models import (
 from talentloop.performance.periods import label
 from talentloop.performance.restore_types import RestoreEvidence
 from talentloop.performance.rollup import Point, tidy
+from talentloop.performance.service import shown_adjustment_reason
 from talentloop.performance.targets import EffectiveTarget, TargetSource
 
 if TYPE_CHECKING:
@@ -125,12 +126,13 @@ class KpiNode(Node):
 @strawberry.type(description="A change to a target, applied by a rule (e.g. after a course).")
 class TargetAdjustmentInfo:
     percent: Decimal = strawberry.field(description="-5 lowers the target by 5 %.")
-    reason: str = strawberry.field(description="Why, in words.")
+    reason: str = strawberry.field(description="Why, in words (the reader's language).")
     source: str = strawberry.field(description="The rule that applied it.")
 
     @classmethod
     def of(cls, adj: TargetAdjustment) -> TargetAdjustmentInfo:
-        return cls(percent=adj.percent, reason=adj.reason, source=adj.source)
+        reason = shown_adjustment_reason(adj.reason, adj.source)  # in the reader's language
+        return cls(percent=adj.percent, reason=reason, source=adj.source)
 
 
 @strawberry.type(description="One period of a KPI: actual, target and achievement.")

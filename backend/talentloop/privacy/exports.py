@@ -205,7 +205,7 @@ async def download(
         subject_type="SensitiveExport",
         subject_id=export.id,
         field=FIELDS,
-        reason=f"{export.reason} ({export.row_count} people)",
+        reason=audit.EXPORTED.format(reason=export.reason, count=export.row_count),
     )
     return bytes(export.content), export.file_name or f"sensitive-export-{export.id}.xlsx"
 

@@ -49,6 +49,7 @@ from typing import Any
 
 from talentloop.access.policy import Viewer
 from talentloop.audit import service as audit
+from talentloop.i18n import N_, translate
 from talentloop.people import service as people
 from talentloop.people.models import Employee
 from talentloop.people.sensitive import SensitiveField, read
@@ -76,7 +77,7 @@ async def own_record(viewer: Viewer, file_format: str) -> dict[str, Any] | None:
     if employee is None:
         return None
     await employee.fetch_related("position", "manager")
-    why = f"Own record download ({file_format.upper()})"
+    why = audit.OWN_RECORD.format(format=file_format.upper())
     plain = {field: read(employee, field) for field in SensitiveField}
     for field in SensitiveField:
         await audit.record_sensitive_read(viewer, employee.id, field.api_name, why)
@@ -287,19 +288,23 @@ def _plain(value: Any) -> Any:
 
 # --- files ------------------------------------------------------------------------------------
 
-# The XLSX: one sheet per section, a header row of the JSON keys (so both formats read alike).
+# The XLSX: one sheet per section, named in the reader's language, a header row of the JSON keys
+# (so both formats read alike).
 SHEETS = [
-    ("Employee", None),
-    ("KPI records", "kpiRecords"),
-    ("KPI targets", "kpiTargets"),
-    ("Competencies", "competencies"),
-    ("Enrolments", "enrollments"),
-    ("Contracts", "contracts"),
-    ("Education", "education"),
-    ("Work history", "workHistory"),
-    ("Emergency contacts", "emergencyContacts"),
-    ("Archive documents", "archiveDocuments"),
+    (N_("Employee"), None),
+    (N_("KPI records"), "kpiRecords"),
+    (N_("KPI targets"), "kpiTargets"),
+    (N_("Competencies"), "competencies"),
+    (N_("Enrolments"), "enrollments"),
+    (N_("Contracts"), "contracts"),
+    (N_("Education"), "education"),
+    (N_("Work history"), "workHistory"),
+    (N_("Emergency contacts"), "emergencyContacts"),
+    (N_("Archive documents"), "archiveDocuments"),
 ]
+
+
+NONE = N_("(none)")
 
 
 def as_json(record: dict[str, Any]) -> bytes:
@@ -312,7 +317,7 @@ def as_xlsx(record: dict[str, Any]) -> bytes:
     assert first is not None
     book.remove(first)
     for title, key in SHEETS:
-        sheet = book.create_sheet(title)
+        sheet = book.create_sheet(translate(title))
         if key is None:
             sheet.append(["section", "field", "value"])
             for section, values in record["employee"].items():
@@ -322,7 +327,7 @@ def as_xlsx(record: dict[str, Any]) -> bytes:
             continue
         rows = record[key]
         if not rows:
-            sheet.append(["(none)"])
+            sheet.append([translate(NONE)])
             continue
         header = list(rows[0])
         sheet.append(header)

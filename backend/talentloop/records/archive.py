@@ -146,6 +146,6 @@ async def download(
             subject_id=document.id,
             employee_id=document.employee_id,
             field="idCopy",
-            reason="downloaded from the archive",
+            reason=audit.DOWNLOADED,
         )
     return document, content

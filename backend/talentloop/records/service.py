@@ -20,7 +20,7 @@ from talentloop.access.policy import FieldGroup, Viewer
 from talentloop.audit import service as audit
 from talentloop.audit.models import AuditAction, AuditEntry
 from talentloop.errors import ErrorCode, FieldError, ServiceError, not_found
-from talentloop.i18n import N_, translate_stored
+from talentloop.i18n import N_, pattern, translate, translate_stored
 from talentloop.org import service as org_service
 from talentloop.people import service as people_service
 from talentloop.people import validation
@@ -43,6 +43,8 @@ MAX_REMINDER_DAYS = 366
 RESIGNATION = N_("resignation")
 PREVIOUS_PERIOD = N_("Previous period {period}")
 PREVIOUS_PERIOD_NOTE = N_("Previous period {period}; {note}")
+HIRED_THROUGH = N_("Hired through the posting {posting}")  # an onboarding's note (recruitment)
+OFFER_OF = N_("Offer of {date}")  # the note of a contract signed from an offer
 
 
 def _work_scope(viewer: Viewer) -> Any:
@@ -534,10 +536,27 @@ async def _manageable(viewer: Viewer, employee_id: int) -> Employee:
 
 def shown_note(event: EmploymentEvent) -> str | None:
     """The event's note as the viewer reads it: the server's own words translated, HR's as
-    written (only a resignation's and a rehire's note may be the server's)."""
+    written (only a resignation's and a rehire's note may be the server's, and an onboarding's
+    written by a hire from a posting)."""
     if event.note and event.kind in (EventKind.RESIGNATION, EventKind.REHIRE):
         return translate_stored(event.note)
+    if event.note and event.kind is EventKind.ONBOARDING:
+        return _server_words(event.note, (HIRED_THROUGH,))
     return event.note
+
+
+def shown_contract_note(note: str | None) -> str | None:
+    """A contract's note: HR's as written, the one a hire from an offer wrote translated."""
+    return _server_words(note, (OFFER_OF,)) if note else note
+
+
+def _server_words(text: str, msgids: tuple[str, ...]) -> str:
+    """`text` in the viewer's language when one of `msgids` formatted it; else as written."""
+    for msgid in msgids:
+        found = pattern(msgid).fullmatch(text)
+        if found is not None:
+            return translate(msgid, found.groupdict())
+    return text
 
 
 @dataclass(frozen=True)

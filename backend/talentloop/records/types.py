@@ -23,7 +23,7 @@ from talentloop.records.models import (
     EventKind,
     WorkHistory,
 )
-from talentloop.records.service import Expiry, TimelineItem, shown_note
+from talentloop.records.service import Expiry, TimelineItem, shown_contract_note, shown_note
 
 if TYPE_CHECKING:
     from talentloop.people.types import EmployeeNode
@@ -88,9 +88,9 @@ class ContractNode(Node):
     def renews_id(self) -> strawberry.ID | None:
         return _gid("Contract", self._model.renews_id)
 
-    @strawberry.field(description="A note from HR.")
+    @strawberry.field(description="A note from HR, or the server's (in the viewer's language).")
     def note(self) -> str | None:
-        return self._model.note
+        return shown_contract_note(self._model.note)
 
     @strawberry.field(
         description="Why it ended before the end it was signed with; null when it did not."

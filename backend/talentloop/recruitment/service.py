@@ -36,7 +36,9 @@ from tortoise.transactions import in_transaction
 from talentloop.access.policy import Operation, Viewer
 from talentloop.accounts.models import User
 from talentloop.approvals import service as approvals
+from talentloop.approvals import titles
 from talentloop.approvals.models import ApprovalRequest, RequestType
+from talentloop.approvals.titles import Title
 from talentloop.audit import service as audit
 from talentloop.errors import ErrorCode, FieldError, ServiceError, not_found
 from talentloop.i18n import N_
@@ -908,7 +910,14 @@ async def make_offer(viewer: Viewer, data: OfferInput) -> Offer:
             offer.id,
             unit=await _unit(locked.unit_id),
             employee_id=viewer.employee_id,
-            title=f"{posting.title}: {candidate.name}, {offer.monthly_salary}/月",
+            title=Title(
+                titles.OFFER,
+                {
+                    "posting": posting.title,
+                    "candidate": candidate.name,
+                    "salary": str(offer.monthly_salary),
+                },
+            ),
             amount=offer.monthly_salary,
         )
     return await Offer.get(id=offer.id)
@@ -1157,11 +1166,11 @@ async def hire(viewer: Viewer, data: HireInput, storage: Storage | None = None) 
                     end_date=contract_end(terms),
                     probation_end=probation_end(offer.start_date, offer.probation_months),
                     signed_on=china_today(),
-                    note=f"Offer of {offer.created_at.date().isoformat()}",
+                    note=records.OFFER_OF.format(date=offer.created_at.date().isoformat()),
                 ),
             )
             await records.record_onboarding(
-                viewer, employee.id, note=f"Hired through the posting {posting.title}"
+                viewer, employee.id, note=records.HIRED_THROUGH.format(posting=posting.title)
             )
             if candidate.resume_key:
                 content = await storage.get(candidate.resume_key)

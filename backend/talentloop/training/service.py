@@ -26,7 +26,7 @@ from talentloop.people.service import visible_employees
 from talentloop.performance import rollup
 from talentloop.performance.models import Kpi
 from talentloop.performance.periods import periods_between
-from talentloop.performance.service import apply_target_adjustment
+from talentloop.performance.service import COURSE_ADJUSTMENT, apply_target_adjustment
 from talentloop.skills import scoring
 from talentloop.skills import service as skills_service
 from talentloop.skills.models import Competency, TestAttempt
@@ -553,7 +553,11 @@ async def apply_completion_rules(enrollment: Enrollment, completed_on: date) -> 
             employee_id=enrollment.employee_id,
             period=period,
             percent=rule.percent,
-            reason=f"完成课程《{rule.course.title.strip('《》')}》：{rule.kpi.name}目标调整 {rule.percent.normalize():f}%",
+            reason=COURSE_ADJUSTMENT.format(
+                course=rule.course.title.strip("《》"),
+                kpi=rule.kpi.name,
+                percent=f"{rule.percent.normalize():f}",
+            ),
             source=f"training.rule:{rule.id}",
         )
 
