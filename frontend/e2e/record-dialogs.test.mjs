@@ -44,7 +44,7 @@ test('branch HR signs and renews a contract, adds an emergency contact and remov
     await pickDate(dialog, 'contract-signedOn', '2025-02-20')
     await dialog.getByTestId('contract-submit').click()
     await dialog.waitFor({ state: 'hidden' })
-    const rows = page.getByTestId('employee-contracts').locator('.el-table__body tr')
+    const rows = page.getByTestId('employee-contracts-row')
     await rows.first().filter({ hasText: '2027-02-28' }).waitFor()
 
     // Renew it: the new term starts the day after the old one ends, with no probation.
