@@ -18,6 +18,26 @@ async function csvLines(page, testid) {
   return bytes.toString('utf8').slice(1).trim().split(/\r\n/)
 }
 
+/** One CSV line's cells (quoted cells may hold commas: "12,500.00"). */
+function csvCells(line) {
+  const out = []
+  let cell = ''
+  let quoted = false
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i]
+    if (quoted && c === '"' && line[i + 1] === '"') {
+      cell += '"'
+      i++
+    } else if (c === '"') quoted = !quoted
+    else if (c === ',' && !quoted) {
+      out.push(cell)
+      cell = ''
+    } else cell += c
+  }
+  out.push(cell)
+  return out
+}
+
 /** The table's column labels as shown (sort marks off, the unlabelled action column left out). */
 async function shownHeader(page, testid) {
   const headers = await page.locator(`[data-testid="${testid}"] thead th`).allTextContents()
@@ -54,7 +74,7 @@ async function sortsAndExports(page, testid, key, compare = byText) {
   const column = (await shownHeader(page, testid)).indexOf(
     (await page.getByTestId(`${testid}-sort-${key}`).textContent()).replace(/[▲▼↕]/g, '').trim(),
   )
-  assert.equal(lines[1].split(',')[column], down[0], 'the export keeps the order and texts shown')
+  assert.equal(csvCells(lines[1])[column], down[0], 'the export keeps the order and texts shown')
   return lines
 }
 
@@ -98,7 +118,7 @@ test('the attendance sheet filters to exceptions, sorts by any figure and export
     const caps = await cells(page, 'attendance-sheet-table', 'caps')
     const unapproved = (await cells(page, 'attendance-sheet-table', 'otUnapproved')).map(Number)
     // everyone kept has something to look at (a missing punch only shows in the full sheet)
-    assert.ok(late.some((n, i) => n + early[i] + absent[i] + unapproved[i] > 0 || caps[i] !== '—'))
+    assert.ok(late.some((n, i) => n + early[i] + absent[i] + unapproved[i] > 0 || caps[i] !== ''))
 
     const lines = await sortsAndExports(page, 'attendance-sheet-table', 'late', (a, b) => Number(a) - Number(b))
     assert.match(lines[0], /^工号,员工,应出勤,出勤,迟到次数/)
@@ -275,6 +295,41 @@ test("a person's contracts and archive are lists: sorted, filtered, exported; ca
     await page.goto(`${BASE_URL}/employees/${encodeURIComponent(person)}`)
     await page.getByRole('tab', { name: '劳动合同' }).click()
     await cardsOnPhone(page, 'employee-contracts')
+    assert.deepEqual(consoleErrors, [])
+  }, PHONE)
+})
+
+test('requisitions and postings filter by status, sort and export with the budget as shown; cards on a phone', async () => {
+  await withPage(async (page, { consoleErrors }) => {
+    await uiLogin(page, 'hr.shanghai')
+    await page.goto(`${BASE_URL}/recruitment`)
+    await loaded(page, 'requisitions')
+    const lines = await sortsAndExports(page, 'requisitions', 'headcount', (a, b) => parseInt(a.split('/')[1]) - parseInt(b.split('/')[1]))
+    assert.ok(lines[0].startsWith('岗位,状态,人数,年度预算（元）,'))
+    // The budget column holds exactly the texts shown (a money amount, or "—" where not readable).
+    const budgets = await cells(page, 'requisitions', 'budget')
+    assert.deepEqual(
+      lines.slice(1).map((l) => csvCells(l)[3] || '—'),
+      budgets,
+    )
+    await page.getByTestId('requisitions-status-filter').click()
+    await page.locator('.el-select-dropdown__item:visible').filter({ hasText: '已批准' }).click()
+    const statuses = await cells(page, 'requisitions', 'status')
+    assert.ok(statuses.every((s) => s === '已批准'), `${statuses}`)
+
+    await page.getByRole('tab', { name: '职位' }).click()
+    await loaded(page, 'postings')
+    await sortsAndExports(page, 'postings', 'applications', (a, b) => Number(a) - Number(b))
+    await page.getByTestId('postings-status-filter').click()
+    await page.locator('.el-select-dropdown__item:visible').filter({ hasText: '招聘中' }).click()
+    const open = await cells(page, 'postings', 'status')
+    assert.ok(open.every((s) => s === '招聘中'), `${open}`)
+    assert.deepEqual(consoleErrors, [])
+  })
+  await withPage(async (page, { consoleErrors }) => {
+    await uiLogin(page, 'hr.shanghai')
+    await page.goto(`${BASE_URL}/recruitment`)
+    await cardsOnPhone(page, 'requisitions')
     assert.deepEqual(consoleErrors, [])
   }, PHONE)
 })

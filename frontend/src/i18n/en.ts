@@ -1854,6 +1854,9 @@ const en: Messages = {
     tabs: { requisitions: 'Requisitions', postings: 'Postings', funnel: 'Funnel' },
     failed: 'Something went wrong',
     requisition: {
+      status: 'Status',
+      requestedAt: 'Requested',
+      postings: 'Postings',
       new: 'Raise a requisition',
       unit: 'Hiring unit',
       position: 'Position',

@@ -1852,6 +1852,9 @@ const zhCN = {
     tabs: { requisitions: '招聘需求', postings: '职位', funnel: '招聘漏斗' },
     failed: '操作失败',
     requisition: {
+      status: '状态',
+      requestedAt: '申请时间',
+      postings: '职位',
       new: '提出招聘需求',
       unit: '用人单位',
       position: '岗位',
