@@ -62,7 +62,7 @@ test('an employee clocks in on a phone and sees it in their month', async () => 
 
     // The month shows today with the punch's time.
     await page.getByTestId('clock-in-to-month').click()
-    const today = page.getByTestId(`attendance-day-${chinaToday()}`)
+    const today = page.locator(`[data-testid="attendance-day-row"][data-id="${chinaToday()}"]`)
     await today.waitFor()
     const times = await today.getByTestId('attendance-day-times').innerText()
     assert.ok(times.includes(clock), `today shows ${times}, expected ${clock}`)
@@ -87,8 +87,8 @@ test("branch HR reads the unit's monthly sheet and downloads it as XLSX", async 
     const monthInput = page.getByTestId('attendance-sheet-month').locator('input')
     await monthInput.fill('2026-10')
     await monthInput.press('Enter')
-    await table.locator('.el-table__row').first().waitFor()
-    assert.ok((await table.locator('.el-table__row').count()) >= 10)
+    await table.getByTestId('attendance-sheet-table-row').first().waitFor()
+    assert.ok((await table.getByTestId('attendance-sheet-table-row').count()) >= 10)
 
     const [download] = await Promise.all([
       page.waitForEvent('download'),
@@ -122,17 +122,17 @@ test("on a phone the unit's sheet shows a day at a time: who came when, a day ba
     const monthInput = page.getByTestId('attendance-sheet-month').locator('input')
     await monthInput.fill('2026-10')
     await monthInput.press('Enter')
-    const view = page.locator(`[data-testid="attendance-sheet-day"][data-date="${last}"]`)
+    const view = page.locator(`[data-testid="attendance-sheet-view"][data-date="${last}"]`)
     await view.waitFor()
     assert.equal(await page.getByTestId('attendance-sheet-table').count(), 0, 'no 13-column table on a phone')
-    const shown = async () => (await page.getByTestId('attendance-sheet-day-row').evaluateAll((els) => els.map((el) => el.dataset.employeeId))).sort()
+    const shown = async () => (await page.getByTestId('attendance-sheet-day-row').evaluateAll((els) => els.map((el) => el.dataset.id))).sort()
     assert.deepEqual(await shown(), on(last))
     assert.equal(await page.getByTestId('attendance-sheet-day-next').isDisabled(), true, 'the last day of the month')
     await noSidewaysScroll(page)
     await page.screenshot({ path: '/tmp/talentloop-attendance-sheet-phone.png', fullPage: true })
 
     await page.getByTestId('attendance-sheet-day-prev').click()
-    await page.locator(`[data-testid="attendance-sheet-day"][data-date="${before}"]`).waitFor()
+    await page.locator(`[data-testid="attendance-sheet-view"][data-date="${before}"]`).waitFor()
     assert.deepEqual(await shown(), on(before))
     const times = await page.getByTestId('attendance-sheet-day-times').allTextContents()
     assert.ok(times.some((text) => /\d\d:\d\d/.test(text)), 'punch times are shown')

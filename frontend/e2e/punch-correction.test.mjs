@@ -43,7 +43,7 @@ test('an employee asks for a punch correction on a missing day and the manager a
       await input.fill(month.slice(0, 7))
       await input.press('Enter')
     }
-    const row = page.getByTestId(`attendance-day-${day}`)
+    const row = page.locator(`[data-testid="attendance-day-row"][data-id="${day}"]`)
     await row.waitFor()
     const status = row.getByTestId('attendance-day-status')
     assert.equal(await status.getAttribute('data-status'), 'MISSING_PUNCH')
@@ -95,7 +95,7 @@ test('an employee asks for a punch correction on a missing day and the manager a
       await input.fill(month.slice(0, 7))
       await input.press('Enter')
     }
-    const row = page.getByTestId(`attendance-day-${day}`)
+    const row = page.locator(`[data-testid="attendance-day-row"][data-id="${day}"]`)
     await row.locator('[data-status="NORMAL"]').waitFor()
     assert.match(await row.getByTestId('attendance-day-times').innerText(), /09:00 – 18:00/)
     assert.match(await row.getByTestId('day-correction').innerText(), /已补卡/)
@@ -112,8 +112,7 @@ test('the monthly sheet opens on the last complete month, and HR may pick anothe
   await withPage(async (page, { consoleErrors }) => {
     await uiLogin(page, 'hr.shanghai')
     await navTo(page, 'nav-attendance-sheet')
-    const table = page.getByTestId('attendance-sheet-table')
-    await table.locator('.el-table__row').first().waitFor()
+    await page.getByTestId('attendance-sheet-table-row').first().waitFor()
     const input = page.getByTestId('attendance-sheet-month').locator('input')
     assert.equal(await input.inputValue(), lastMonth)
     await input.fill('2026-10')

@@ -44,7 +44,7 @@ test('branch HR signs and renews a contract, adds an emergency contact and remov
     await pickDate(dialog, 'contract-signedOn', '2025-02-20')
     await dialog.getByTestId('contract-submit').click()
     await dialog.waitFor({ state: 'hidden' })
-    const rows = page.getByTestId('employee-contracts').locator('.el-table__body tr')
+    const rows = page.getByTestId('employee-contracts-row')
     await rows.first().filter({ hasText: '2027-02-28' }).waitFor()
 
     // Renew it: the new term starts the day after the old one ends, with no probation.
@@ -114,7 +114,7 @@ test('branch HR ends a fixed term early and an open-ended contract replaces it',
     await page.goto(`${BASE_URL}/employees/${encodeURIComponent(id)}`)
     await page.getByTestId('employee-record').waitFor()
     await page.getByRole('tab', { name: '劳动合同' }).click()
-    const rows = page.getByTestId('employee-contracts').locator('.el-table__body tr')
+    const rows = page.getByTestId('employee-contracts-row')
     await rows.first().getByTestId('contract-end').click()
     let dialog = page.getByTestId('contract-end-dialog')
     await dialog.waitFor()

@@ -35,7 +35,7 @@ test('Shanghai HR adds a candidate and drags them from screening to interviews',
     await navTo(page, 'nav-recruitment')
     await page.getByTestId('recruitment-view').waitFor()
     await page.getByRole('tab', { name: '职位' }).click()
-    await page.getByTestId('posting').filter({ hasText: POSTING_TITLE }).getByTestId('posting-board-link').click()
+    await page.getByTestId('postings-row').filter({ hasText: POSTING_TITLE }).getByTestId('posting-board-link').click()
     await page.getByTestId('candidate-board').waitFor()
     await page.getByTestId('board-title').filter({ hasText: POSTING_TITLE }).waitFor()
 

@@ -30,7 +30,7 @@ test('HQ HR defines a custom role and grants it with a scope; the holder reads e
     await page.getByTestId('roles-view').waitFor()
     // the built-in roles are templates, read-only: six of them, no edit
     await page.getByTestId('copy-ADMIN').waitFor()
-    assert.equal(await page.getByTestId('role-templates').locator('.el-table__body tr').count(), 6)
+    assert.equal(await page.getByTestId('role-templates-row').count(), 6)
 
     await page.getByTestId('new-role').click()
     await page.getByTestId('role-name-zh').fill(name)

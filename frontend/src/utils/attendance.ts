@@ -36,6 +36,47 @@ export function hours(minutes: number): string {
   return String(Math.round((minutes / 60) * 100) / 100)
 }
 
+/** What a day's figures say: leave, absent, missing punch, late, early, overtime, the cap. */
+export interface AttendanceDayFigures {
+  leaveType?: string | null
+  absent: boolean
+  missingPunch: boolean
+  /** The state of the day's correction request (补卡), if one was asked for. */
+  correction?: string | null
+  lateMinutes: number
+  earlyMinutes: number
+  overtimeWorkdayMinutes: number
+  overtimeRestDayMinutes: number
+  overtimeHolidayMinutes: number
+  overDailyCap: boolean
+}
+export type DayMarkTone = 'primary' | 'danger' | 'warning' | 'success' | 'info'
+
+/**
+ * A day's marks in order, each a tone and its text: the tags a screen draws and the same texts
+ * an exported list holds (`AttendanceDayTags`, the sheet's day view, one's own month). A missing
+ * punch (缺卡) is neutral, not an alarm: it is no absence until decided, and the state of its
+ * correction (补卡) shows beside it.
+ */
+export function dayMarks(
+  day: AttendanceDayFigures,
+  t: (key: string, values?: Record<string, unknown>) => string,
+): { tone: DayMarkTone; text: string; testid?: string; plain?: boolean }[] {
+  const overtime = day.overtimeWorkdayMinutes + day.overtimeRestDayMinutes + day.overtimeHolidayMinutes
+  const correctionTone: Record<string, DayMarkTone> = { PENDING: 'info', APPROVED: 'success', REJECTED: 'warning', CANCELLED: 'info' }
+  const marks: [boolean, DayMarkTone, () => string, string?, boolean?][] = [
+    [Boolean(day.leaveType), 'primary', () => t(`timeAttendance.leaveType.${day.leaveType}`)],
+    [day.absent, 'danger', () => t('timeAttendance.month.absent'), 'day-status-absent'],
+    [day.missingPunch, 'info', () => t('timeAttendance.month.missing'), 'day-status-missing'],
+    [Boolean(day.correction), correctionTone[day.correction ?? ''] ?? 'info', () => t(`timeAttendance.correction.${day.correction}`), 'day-correction', true],
+    [day.lateMinutes > 0, 'warning', () => t('timeAttendance.month.lateBy', { n: day.lateMinutes })],
+    [day.earlyMinutes > 0, 'warning', () => t('timeAttendance.month.earlyBy', { n: day.earlyMinutes })],
+    [overtime > 0, 'success', () => t('timeAttendance.month.otBy', { h: hours(overtime) })],
+    [day.overDailyCap, 'danger', () => t('timeAttendance.month.capDay')],
+  ]
+  return marks.filter(([on]) => on).map(([, tone, text, testid, plain]) => ({ tone, text: text(), testid, plain }))
+}
+
 /** Save a base64 file the API returned. */
 export function downloadBase64(fileName: string, contentType: string, base64: string): void {
   const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))
