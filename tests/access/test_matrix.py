@@ -334,6 +334,8 @@ SEARCHES = [
            'requisitions(first: 100, unitId: "{key}") { totalCount }'),
     Search("postings", "unitId", Owner.UNIT, "Posting",
            'postings(first: 100, unitId: "{key}") { totalCount }'),
+    Search("trainers", "unitId", Owner.UNIT, "Trainer",
+           'trainers(first: 100, filter: {unitId: "{key}"}) { totalCount }'),
     Search("recruitmentFunnel", "unitId", Owner.UNIT, "Posting",
            'recruitmentFunnel(unitId: "{key}") { applied }'),
 ]  # fmt: skip
