@@ -146,9 +146,9 @@ from talentloop.training.models import (
     EnrollmentSource,
     EnrollmentStatus,
     TargetRuleKind,
-    TrainingPlan,
     Trainer,
     TrainerKind,
+    TrainingPlan,
     TrainingTargetRule,
 )
 from tests.support import add_unit, id_number, password_hash

@@ -54,7 +54,12 @@ async def test_hq_hr_keeps_company_trainers_branch_hr_its_own_and_no_one_else(
     api: Api, library: Library
 ) -> None:
     w = library.world
-    external = {"kind": "EXTERNAL", "name": "周老师", "organisation": "沟通学院", "phone": "13900000000"}
+    external = {
+        "kind": "EXTERNAL",
+        "name": "周老师",
+        "organisation": "沟通学院",
+        "phone": "13900000000",
+    }
     company = await api.data(CREATE, {"input": external}, as_=w.users["hq_hr"])
     assert company["createTrainer"]["errors"] == []
     # branch HR adds trainers for its branch, not for the company nor another branch
@@ -72,7 +77,9 @@ async def test_hq_hr_keeps_company_trainers_branch_hr_its_own_and_no_one_else(
     bj_id = bj["createTrainer"]["trainer"]["id"]
     # an employee adds no one
     employee = await api.data(
-        CREATE, {"input": {**external, "unitId": gid(w.units["SH-SALES-1"])}}, as_=w.users["employee"]
+        CREATE,
+        {"input": {**external, "unitId": gid(w.units["SH-SALES-1"])}},
+        as_=w.users["employee"],
     )
     assert employee["createTrainer"]["errors"] == [{"field": "unitId", "code": "FORBIDDEN"}]
     # Shanghai's HR does not see Beijing's trainer: changing it answers as a missing one
@@ -86,9 +93,7 @@ async def test_hq_hr_keeps_company_trainers_branch_hr_its_own_and_no_one_else(
     assert (await api.data(TRAINER, {"id": bj_id}, as_=w.users["branch_hr"]))["node"] is None
     # nor can it change the company's: it sees it, HQ HR keeps it
     company_id = company["createTrainer"]["trainer"]["id"]
-    kept = await api.data(
-        UPDATE, {"input": {**change, "id": company_id}}, as_=w.users["branch_hr"]
-    )
+    kept = await api.data(UPDATE, {"input": {**change, "id": company_id}}, as_=w.users["branch_hr"])
     assert kept["updateTrainer"]["errors"] == [{"field": "id", "code": "FORBIDDEN"}]
     listed = await api.data(TRAINERS, {}, as_=w.users["branch_hr"])
     assert sorted(e["node"]["name"] for e in listed["trainers"]["edges"]) == ["上海讲师", "周老师"]
@@ -110,7 +115,9 @@ async def test_a_trainer_is_turned_inactive_not_deleted_and_an_internal_one_is_a
     trainer = internal["createTrainer"]["trainer"]
     assert (trainer["name"], trainer["kind"]) == (w.people["sh_rep"].name, "INTERNAL")
     no_one = await api.data(
-        CREATE, {"input": {"kind": "INTERNAL", "unitId": gid(w.units["SH"])}}, as_=w.users["branch_hr"]
+        CREATE,
+        {"input": {"kind": "INTERNAL", "unitId": gid(w.units["SH"])}},
+        as_=w.users["branch_hr"],
     )
     assert no_one["createTrainer"]["errors"] == [{"field": "employeeId", "code": "REQUIRED"}]
     bad = await api.data(
@@ -160,7 +167,8 @@ async def test_a_session_moves_with_its_trainer_and_never_below_the_seats_taken(
     change = {"id": gid(session), "startsAt": _when(12), "endsAt": _when(13), "place": "苏州"}
     too_few = await api.data(MOVE, {"input": {**change, "capacity": 1}}, as_=w.users["hq_hr"])
     assert too_few["updateCourseSession"] == {
-        "session": None, "errors": [{"field": "capacity", "code": "INVALID"}]
+        "session": None,
+        "errors": [{"field": "capacity", "code": "INVALID"}],
     }
     # a company-wide session is HQ HR's
     denied = await api.data(MOVE, {"input": {**change, "capacity": 3}}, as_=w.users["branch_hr"])
@@ -176,10 +184,14 @@ async def test_a_session_moves_with_its_trainer_and_never_below_the_seats_taken(
         "errors": [],
     }  # fmt: skip
     sessions = await api.data(TRAINER, {"id": gid(trainer)}, as_=w.users["hq_hr"])
-    assert sessions["node"]["sessions"] == [{"place": "苏州", "trainer": "陈老师", "cancelledAt": None}]
+    assert sessions["node"]["sessions"] == [
+        {"place": "苏州", "trainer": "陈老师", "cancelledAt": None}
+    ]
     assert await AuditEntry.filter(subject_type="CourseSession", field="place").count() == 1
     # a session that has started does not move
-    await CourseSession.filter(id=session.id).update(starts_at=datetime.now(UTC) - timedelta(hours=1))
+    await CourseSession.filter(id=session.id).update(
+        starts_at=datetime.now(UTC) - timedelta(hours=1)
+    )
     started = await api.data(MOVE, {"input": {**change, "capacity": 3}}, as_=w.users["hq_hr"])
     assert started["updateCourseSession"]["errors"] == [{"field": "startsAt", "code": "CONFLICT"}]
 
@@ -195,14 +207,23 @@ async def test_cancelling_a_session_cancels_its_learners_for_them_and_takes_no_o
             {"c": gid(library.negotiation), "e": gid(w.people[person]), "s": gid(session)},
             as_=w.users["branch_hr"],
         )
-    assert await Enrollment.filter(session_id=session.id, status=EnrollmentStatus.WAITLISTED).count() == 1
+    assert (
+        await Enrollment.filter(session_id=session.id, status=EnrollmentStatus.WAITLISTED).count()
+        == 1
+    )
     no_reason = await api.data(CANCEL, {"id": gid(session), "reason": " "}, as_=w.users["hq_hr"])
     assert no_reason["cancelCourseSession"]["errors"] == [{"field": "reason", "code": "REQUIRED"}]
-    denied = await api.data(CANCEL, {"id": gid(session), "reason": "讲师生病"}, as_=w.users["employee"])
+    denied = await api.data(
+        CANCEL, {"id": gid(session), "reason": "讲师生病"}, as_=w.users["employee"]
+    )
     assert denied["cancelCourseSession"]["errors"] == [{"field": "id", "code": "FORBIDDEN"}]
     done = await api.data(CANCEL, {"id": gid(session), "reason": "讲师生病"}, as_=w.users["hq_hr"])
     result = done["cancelCourseSession"]["session"]
-    assert (result["cancelReason"], result["seatsTaken"], result["waitlisted"]) == ("讲师生病", 0, 0)
+    assert (result["cancelReason"], result["seatsTaken"], result["waitlisted"]) == (
+        "讲师生病",
+        0,
+        0,
+    )
     assert result["cancelledAt"] is not None
     # the learner sees it was the company's cancellation, and why
     mine = await api.data(MINE, as_=w.users["employee"])

@@ -83,9 +83,9 @@ from talentloop.training.types import (
     CourseNode,
     CourseSessionNode,
     EnrollmentNode,
+    TrainerNode,
     TrainingPlanNode,
     TrainingTargetRuleNode,
-    TrainerNode,
 )
 from talentloop.workbench.schema import WorkbenchQuery
 

@@ -15,6 +15,7 @@ from talentloop.errors import ErrorCode, FieldError, ServiceError, not_found
 from talentloop.org import service as org_service
 from talentloop.performance.models import Kpi
 from talentloop.skills.models import Competency
+from talentloop.training import trainers
 from talentloop.training.models import (
     CostItem,
     CostKind,
@@ -27,7 +28,6 @@ from talentloop.training.models import (
     TargetRuleKind,
     TrainingTargetRule,
 )
-from talentloop.training import trainers
 from talentloop.training.service import get_course
 
 # --- editing the library (HQ HR; branch HR for sessions in its branch) --------------------------------

@@ -25,9 +25,7 @@ class TrainerFilter:
         default=None, description="In the name, organisation or topics."
     )
     kind: TrainerKind | None = strawberry.field(default=None, description="Internal or external.")
-    unit_id: strawberry.ID | None = strawberry.field(
-        default=None, description="Kept by this unit."
-    )
+    unit_id: strawberry.ID | None = strawberry.field(default=None, description="Kept by this unit.")
     include_inactive: bool = strawberry.field(default=False, description="Also inactive ones.")
 
 
@@ -54,7 +52,10 @@ class TrainerQuery:
             )
         try:
             page = await keyset_page(
-                trainers.find_trainers(info.context.viewer, query), key="id", first=first, after=after
+                trainers.find_trainers(info.context.viewer, query),
+                key="id",
+                first=first,
+                after=after,
             )
         except ServiceError as exc:
             raise PublicError.of(exc) from exc

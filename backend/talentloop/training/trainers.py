@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import Any
 
 from tortoise.expressions import Q, Subquery
 from tortoise.queryset import QuerySet
@@ -96,7 +97,7 @@ class TrainerInput:
     is_active: bool = True
 
 
-async def _trainer_values(viewer: Viewer, data: TrainerInput) -> dict[str, object]:
+async def _trainer_values(viewer: Viewer, data: TrainerInput) -> dict[str, Any]:
     """The row's values from the input, or the problems with it. An internal trainer is an
     employee the viewer sees, and carries their name."""
     problems: list[FieldError] = []
@@ -130,7 +131,9 @@ async def _trainer_values(viewer: Viewer, data: TrainerInput) -> dict[str, objec
         "organisation": data.organisation.strip(),
         "phone": data.phone.strip(),
         "email": email,
-        "daily_fee": data.daily_fee.quantize(Decimal("0.01")) if data.daily_fee is not None else None,
+        "daily_fee": data.daily_fee.quantize(Decimal("0.01"))
+        if data.daily_fee is not None
+        else None,
         "topics": data.topics.strip(),
         "is_active": data.is_active,
     }

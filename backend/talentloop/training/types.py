@@ -27,10 +27,10 @@ from talentloop.training.models import (
     Lesson,
     PlanKind,
     TargetRuleKind,
-    TrainingPlan,
-    TrainingTargetRule,
     Trainer,
     TrainerKind,
+    TrainingPlan,
+    TrainingTargetRule,
 )
 
 if TYPE_CHECKING:
