@@ -12,7 +12,7 @@ from talentloop.training.models import (
     Trainer,
     TrainerKind,
 )
-from tests.support import Api, gid
+from tests.support import Api, StatementCounter, gid
 from tests.training.conftest import Library
 
 CREATE = """mutation($input: CreateTrainerInput!) {
@@ -240,3 +240,44 @@ async def test_cancelling_a_session_cancels_its_learners_for_them_and_takes_no_o
     assert twice["cancelCourseSession"]["errors"] == [{"field": "id", "code": "CONFLICT"}]
     entry = await AuditEntry.get(subject_type="CourseSession", field="cancelledAt")
     assert entry.reason == "讲师生病"
+
+
+LIST = """{ trainers(first: 50) { edges { node {
+  name unit { code } employee { name } sessions { place course { code } registeredTrainer { name } }
+} } } }"""
+
+
+async def test_the_register_reads_in_a_fixed_number_of_statements(
+    api: Api, library: Library
+) -> None:
+    w = library.world
+
+    async def add(n: int) -> None:
+        for i in range(n):
+            trainer = await Trainer.create(
+                kind=TrainerKind.INTERNAL,
+                name=f"讲师{i}",
+                employee=w.people["sh_rep"],
+                unit=w.units["SH"],
+            )
+            await CourseSession.filter(id=library.questions_session.id).update(
+                registered_trainer_id=trainer.id
+            )
+            await CourseSession.create(
+                course=library.questions,
+                starts_at=datetime.now(UTC) + timedelta(days=20 + i),
+                ends_at=datetime.now(UTC) + timedelta(days=20 + i, hours=2),
+                place=f"教室{i}",
+                trainer=trainer.name,
+                registered_trainer=trainer,
+                capacity=5,
+            )
+
+    await add(1)
+    with StatementCounter() as few:
+        await api.data(LIST, as_=w.users["branch_hr"])
+    await add(6)
+    with StatementCounter() as many:
+        data = await api.data(LIST, as_=w.users["branch_hr"])
+    assert len(data["trainers"]["edges"]) == 7
+    assert many.count <= few.count, many.statements
