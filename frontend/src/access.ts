@@ -21,6 +21,7 @@ export type Feature =
   | 'recommendedCourses'
   | 'trainingPlans'
   | 'trainingRules'
+  | 'trainers'
   | 'attendance'
   | 'trainingReport'
   | 'hrReports'
@@ -104,6 +105,8 @@ export function canUse(feature: Feature, viewer: AccessViewer): boolean {
   if (feature === 'positions') return role === 'HQ_HR' || role === 'BRANCH_HR'
   // Training target rules: HR read them; HQ HR keeps them (the server's createTrainingTargetRule).
   if (feature === 'trainingRules') return role === 'HQ_HR' || role === 'BRANCH_HR'
+  // The trainer register: HQ HR keeps the company's trainers, branch HR its branch's (createTrainer).
+  if (feature === 'trainers') return role === 'HQ_HR' || role === 'BRANCH_HR'
   // Sign-in accounts: the administrator and HQ HR (the server's can_manage_accounts).
   if (feature === 'accounts') return canManageAccounts(role)
   // KPIs and targets: HR in scope, and a manager for their team (the server's can_direct_in).

@@ -6,6 +6,7 @@
 import type { Component } from 'vue'
 import {
   Aim,
+  Avatar,
   Briefcase,
   Calendar,
   ChatDotRound,
@@ -145,6 +146,7 @@ export const NAV_GROUPS: NavGroup[] = [
       { path: '/courses', icon: Notebook, label: 'nav.courses', feature: 'courses' },
       { path: '/training-plans', icon: Wallet, label: 'nav.trainingPlans', feature: 'trainingPlans' },
       { path: '/training-rules', icon: SetUp, label: 'nav.trainingRules', feature: 'trainingRules' },
+      { path: '/trainers', icon: Avatar, label: 'nav.trainers', feature: 'trainers' },
       { path: '/attendance', icon: Checked, label: 'nav.attendance', feature: 'attendance' },
     ],
   },

@@ -207,6 +207,12 @@ export const router = createRouter({
           meta: { title: 'nav.trainingRules', feature: 'trainingRules' },
         },
         {
+          path: 'trainers',
+          name: 'trainers',
+          component: () => import('./views/TrainersView.vue'),
+          meta: { title: 'nav.trainers', feature: 'trainers' },
+        },
+        {
           path: 'attendance',
           name: 'attendance',
           component: () => import('./views/AttendanceView.vue'),

@@ -146,6 +146,8 @@ from talentloop.training.models import (
     EnrollmentSource,
     EnrollmentStatus,
     TargetRuleKind,
+    Trainer,
+    TrainerKind,
     TrainingPlan,
     TrainingTargetRule,
 )
@@ -439,6 +441,11 @@ async def _catalogue(w: MatrixWorld) -> None:
         capacity=100,
     )
     w.add("CourseSession", session.id, Owner.NOBODY, None)
+    company_trainer = await Trainer.create(
+        kind=TrainerKind.EXTERNAL, name="李老师", email="li@example.com", daily_fee=Decimal(3000)
+    )
+    w.add("Trainer", company_trainer.id, Owner.NOBODY, None)
+    await CourseSession.filter(id=session.id).update(registered_trainer_id=company_trainer.id)
     bonus = await TrainingTargetRule.create(  # everyone beats 5 % after the course: a bonus
         kind=TargetRuleKind.BONUS,
         course=online,
@@ -654,6 +661,10 @@ async def _team_records(w: MatrixWorld, code: str) -> None:
         period_to=CONV_MONTH,
     )
     w.add("ExternalEvent", event.id, Owner.UNIT, code)
+    trainer = await Trainer.create(
+        kind=TrainerKind.EXTERNAL, name=f"{code} trainer", phone="13800000000", unit=unit
+    )
+    w.add("Trainer", trainer.id, Owner.UNIT, code)
     await RequiredLevel.create(competency=c.competency, position=c.position, unit=unit, level=4)
     rules = await new_rule_set(unit=unit)
     w.add("AttendanceRuleSet", rules.id, Owner.UNIT, code)
@@ -728,6 +739,13 @@ async def team_rule(w: MatrixWorld, code: str) -> TriggerRule:
     rule = await TriggerRule.filter(unit_id=w.units[code].id).order_by("id").first()
     assert rule is not None
     return rule
+
+
+async def team_trainer(w: MatrixWorld, code: str) -> Trainer:
+    """The team's trainer, for a probe that changes one."""
+    trainer = await Trainer.filter(unit_id=w.units[code].id).order_by("id").first()
+    assert trainer is not None
+    return trainer
 
 
 async def new_education(w: MatrixWorld, person: str) -> Education:

@@ -74,6 +74,7 @@ from tests.access.matrix_world import (
     new_restore_request,
     new_user,
     team_rule,
+    team_trainer,
 )
 from tests.support import Api, access_token
 
@@ -202,6 +203,7 @@ LISTS: dict[str, Callable[[MatrixWorld], str]] = {
     "enrollments": lambda w: "enrollments" + CONNECTION,
     "trainingPlans": lambda w: "trainingPlans { id }",
     "trainingTargetRules": lambda w: "trainingTargetRules { id }",
+    "trainers": lambda w: "trainers(first: 100) { edges { node { id } } }",
     "externalEvents": lambda w: (
         f'externalEvents(from: "{CONV_MONTH}", to: "{CONV_MONTH}") {{ id }}'
     ),
@@ -332,6 +334,8 @@ SEARCHES = [
            'requisitions(first: 100, unitId: "{key}") { totalCount }'),
     Search("postings", "unitId", Owner.UNIT, "Posting",
            'postings(first: 100, unitId: "{key}") { totalCount }'),
+    Search("trainers", "unitId", Owner.UNIT, "Trainer",
+           'trainers(first: 100, filter: {unitId: "{key}"}) { totalCount }'),
     Search("recruitmentFunnel", "unitId", Owner.UNIT, "Posting",
            'recruitmentFunnel(unitId: "{key}") { applied }'),
 ]  # fmt: skip
@@ -962,6 +966,10 @@ PROBES: dict[str, Probe] = {
     "createTrainingPlan": _probe('createTrainingPlan(input: {unitId: "$target", year: 2025, title: "", budget: "1"})', on="OrgUnit"),
     "addTrainingPlanItem": _probe('addTrainingPlanItem(input: {planId: "$target", courseId: "$online", plannedParticipants: -1, plannedCost: "1"})', on="TrainingPlan"),
     "updateTrainingTargetRule": _probe('updateTrainingTargetRule(input: {id: "$bonus", thresholdPercent: "0"})'),
+    "createTrainer": _probe('createTrainer(input: {kind: EXTERNAL, name: "", unitId: "$target"})', on="OrgUnit"),
+    "updateTrainer": _fresh('updateTrainer(input: {id: "$target", kind: EXTERNAL, name: ""})', team_trainer, "Trainer"),
+    "updateCourseSession": _probe('updateCourseSession(input: {id: "$session", startsAt: "2099-01-01T09:00:00+00:00", endsAt: "2099-01-01T17:00:00+00:00", place: "x", capacity: 0})'),
+    "cancelCourseSession": _probe('cancelCourseSession(input: {id: "$session", reason: ""})'),
     "createTrainingTargetRule": _probe('createTrainingTargetRule(input: {kind: TARGET_ADJUSTMENT, courseId: "$online", kpiId: "$kpi_new", percent: "0"})'),
     "recordExternalEvent": _probe('recordExternalEvent(input: {unitId: "$target", kind: OTHER, title: "", periodFrom: "2025-02-01", periodTo: "2025-02-01"})', on="OrgUnit"),
     "deleteExternalEvent": _fresh('deleteExternalEvent(id: "$target")', new_event, "ExternalEvent"),

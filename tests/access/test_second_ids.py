@@ -27,7 +27,7 @@ from talentloop.people.models import Employee, EmployeeStatus
 from talentloop.performance.models import AssessmentRequest
 from talentloop.records.models import Contract
 from talentloop.recruitment.models import Application
-from talentloop.training.models import Course, CourseFormat, CourseSession
+from talentloop.training.models import Course, CourseFormat, CourseSession, Trainer
 from tests.access.matrix_world import MatrixWorld, build_matrix_world
 from tests.support import Api
 
@@ -138,7 +138,17 @@ async def _probes(w: MatrixWorld, x: Extra) -> dict[tuple[str, str], list[Case]]
     own_contract = await _of(Contract, employee_id=w.people[OWN_PERSON].id)
     other_contract = await _of(Contract, employee_id=w.people[OTHER_PERSON].id)
     round_ = ROUND.format(c=w.cid("competency"))
+    own_trainer = await _of(Trainer, unit_id=w.units[OWN_TEAM].id)
+    other_trainer = await _of(Trainer, unit_id=w.units[OTHER_TEAM].id)
     return {
+        ("createTrainer", "employeeId"): [
+            Case(f'createTrainer(input: {{kind: INTERNAL, employeeId: "{p(w, OWN_PERSON)}", unitId: "{u(w, OTHER_TEAM)}"}})', "unitId"),
+            Case(f'createTrainer(input: {{kind: INTERNAL, employeeId: "{p(w, OTHER_PERSON)}", unitId: "{u(w, OWN_TEAM)}"}})', "employeeId"),
+        ],
+        ("updateTrainer", "employeeId"): [
+            Case(f'updateTrainer(input: {{id: "{other_trainer}", kind: INTERNAL, employeeId: "{p(w, OWN_PERSON)}"}})', "id"),
+            Case(f'updateTrainer(input: {{id: "{own_trainer}", kind: INTERNAL, employeeId: "{p(w, OTHER_PERSON)}"}})', "employeeId"),
+        ],
         ("moveOrgUnit", "newParentId"): [
             Case(f'moveOrgUnit(input: {{id: "{u(w, OTHER_TEAM)}", newParentId: "{u(w, "SH-SALES")}"}})', "id"),
             Case(f'moveOrgUnit(input: {{id: "{u(w, OWN_TEAM)}", newParentId: "{u(w, "BJ-SALES")}"}})', "newParentId"),
@@ -303,6 +313,8 @@ def test_every_tried_second_id_has_a_probe() -> None:
 
 
 PROBED: set[tuple[str, str]] = {
+    ("createTrainer", "employeeId"),
+    ("updateTrainer", "employeeId"),
     ("moveOrgUnit", "newParentId"),
     ("transferEmployee", "unitId"),
     ("transferEmployee", "managerId"),

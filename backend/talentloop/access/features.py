@@ -58,6 +58,7 @@ _HR_FEATURES = frozenset(
         "attendanceRules",
         "punchImport",
         "trainingRules",
+        "trainers",
     }
 )
 BY_ROLE: dict[Role, frozenset[str]] = {

@@ -286,6 +286,7 @@ TYPES: dict[str, TypeAccess] = {
     "Enrollment": _t(person=Reach.WORK),
     "TrainingPlan": _t(unit=Reach.PLAN),
     "TrainingTargetRule": _t(nobody=Reach.SIGNED_IN),
+    "Trainer": _t("company-wide trainers, or a unit's", nobody=Reach.SIGNED_IN, unit=Reach.UNIT),
     # analytics
     "ExternalEvent": _t(unit=Reach.UNIT),
     "ReportJob": _t("the figures are the requester's scope: theirs alone", user=Reach.OWN),
@@ -464,6 +465,10 @@ FIELDS: dict[tuple[str, str], FieldAccess] = {
         for name, group in EMPLOYEE_FIELDS.items()
     },
     ("Course", "cost"): FieldAccess(roles=HR | {Role.EXECUTIVE}),
+    # a trainer's contacts and fee: HR's, who book them; learners see the name and topics
+    ("Trainer", "phone"): FieldAccess(roles=HR),
+    ("Trainer", "email"): FieldAccess(roles=HR),
+    ("Trainer", "dailyFee"): FieldAccess(roles=HR),
     # pay figures of recruitment: where the viewer directs the hiring unit, never for an
     # interviewer who reaches the application (and its posting's requisition) as a panel member
     ("Requisition", "budget"): FieldAccess(reach=Reach.DIRECTED),
@@ -553,6 +558,7 @@ QUERIES: dict[str, QueryAccess] = {
     "trainingPlans": _q(Read.LIST, "TrainingPlan"),
     "trainingParticipation": _q(Read.SCOPE, reach=Reach.WORK),
     "trainingTargetRules": _q(Read.LIST, "TrainingTargetRule"),
+    "trainers": _q(Read.LIST, "Trainer"),
     "trainingBonuses": _q(Read.PERSON, argument="employeeId", reach=Reach.WORK),
     "trainingEffectReport": _q(Read.SCOPE, reach=Reach.WORK, roles=REPORT_ROLES),
     "trainingEffectReportDefaults": _q(Read.ROLES, roles=REPORT_ROLES),
@@ -766,6 +772,15 @@ MUTATIONS: dict[str, MutationAccess] = {
     "addTrainingPlanItem": _on("TrainingPlan", Reach.PLAN, Reach.MANAGED),
     "createTrainingTargetRule": _m(roles=HQ_HR_ONLY),
     "updateTrainingTargetRule": _m(roles=HQ_HR_ONLY),
+    "createTrainer": _m(Target.UNIT, Reach.UNIT, Reach.MANAGED, note="company-wide: HQ HR"),
+    "updateTrainer": _on("Trainer", Reach.UNIT, Reach.MANAGED, note="company-wide: HQ HR"),
+    # the world's session is company-wide (HQ HR's); a unit's is its HR's, as it was scheduled
+    "updateCourseSession": _on(
+        "CourseSession", Reach.SIGNED_IN, None, allows_roles=HQ_HR_ONLY, note="a unit's: MANAGED"
+    ),
+    "cancelCourseSession": _on(
+        "CourseSession", Reach.SIGNED_IN, None, allows_roles=HQ_HR_ONLY, note="a unit's: MANAGED"
+    ),
     # analytics
     "recordExternalEvent": _m(Target.UNIT, Reach.UNIT, Reach.MANAGED),
     "deleteExternalEvent": _on("ExternalEvent", Reach.UNIT, Reach.MANAGED),

@@ -47,6 +47,9 @@ class SecondId:
 _MANAGED, _SEEN = SecondId(SecondCheck.MANAGED), SecondId(SecondCheck.SEEN)
 _OF_TARGET, _TARGET = SecondId(SecondCheck.OF_TARGET), SecondId(SecondCheck.TARGET)
 _CATALOGUE = SecondId(SecondCheck.CATALOGUE)
+# A session's trainer: one the viewer reads in the register (company-wide, or of a unit it
+# sees; training/trainers.py), else NOT_FOUND; naming one changes nothing of them.
+_REGISTER = SecondId(SecondCheck.CATALOGUE, "the trainer register as the viewer reads it")
 
 # mutation → {input path of an id other than its target (as the schema names it, "input."
 # left out; a list's items by the list's name) → how it is checked}. A mutation whose input
@@ -84,7 +87,10 @@ SECOND_IDS: dict[str, dict[str, SecondId]] = {
     },
     "takeCourseExam": {"answers.questionId": SecondId(SecondCheck.CATALOGUE, "of the exam")},
     "createCourse": {"examId": _CATALOGUE, "competencies.competencyId": _CATALOGUE},
-    "addCourseSession": {"courseId": _CATALOGUE},
+    "addCourseSession": {"courseId": _CATALOGUE, "trainerId": _REGISTER},
+    "updateCourseSession": {"trainerId": _REGISTER},
+    "createTrainer": {"employeeId": _SEEN},
+    "updateTrainer": {"employeeId": _SEEN},
     "addCourseCostItem": {
         "sessionId": SecondId(SecondCheck.MANAGED, "a branch's session: its HR; else HQ HR")
     },

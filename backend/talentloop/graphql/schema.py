@@ -78,10 +78,12 @@ from talentloop.skills.types import (
     TestAttemptNode,
 )
 from talentloop.training.schema import TrainingMutation, TrainingQuery
+from talentloop.training.trainer_schema import TrainerMutation, TrainerQuery
 from talentloop.training.types import (
     CourseNode,
     CourseSessionNode,
     EnrollmentNode,
+    TrainerNode,
     TrainingPlanNode,
     TrainingTargetRuleNode,
 )
@@ -109,6 +111,7 @@ Query = merge_types(
         PerformanceQuery,
         SkillsQuery,
         TrainingQuery,
+        TrainerQuery,
         AnalyticsQuery,
         ReportsQuery,
         AttendanceQuery,
@@ -135,6 +138,7 @@ Mutation = merge_types(
         PerformanceMutation,
         SkillsMutation,
         TrainingMutation,
+        TrainerMutation,
         AnalyticsMutation,
         RecordsMutation,
         PayrollMutation,
@@ -188,6 +192,7 @@ schema = TalentLoopSchema(
         EnrollmentNode,
         TrainingPlanNode,
         TrainingTargetRuleNode,
+        TrainerNode,
         ExternalEventNode,
         ReportJobNode,
         AttendanceRuleSetNode,

@@ -11,7 +11,7 @@ from talentloop.attendance.models import CorrectionStatus, PunchSource
 
 
 class Migration(migrations.Migration):
-    dependencies = [("talentloop", "0027_training_records")]
+    dependencies = [("talentloop", "0028_trainers")]
 
     initial = False
 

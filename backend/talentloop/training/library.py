@@ -10,10 +10,12 @@ from decimal import Decimal
 from tortoise.transactions import in_transaction
 
 from talentloop.access.policy import Viewer
+from talentloop.audit import service as audit
 from talentloop.errors import ErrorCode, FieldError, ServiceError, not_found
 from talentloop.org import service as org_service
 from talentloop.performance.models import Kpi
 from talentloop.skills.models import Competency
+from talentloop.training import trainers
 from talentloop.training.models import (
     CostItem,
     CostKind,
@@ -142,6 +144,7 @@ async def add_session(
     trainer: str,
     capacity: int,
     unit_id: int | None,
+    trainer_id: int | None = None,
 ) -> CourseSession:
     course = await get_course(viewer, course_id)
     if course is None:
@@ -167,15 +170,34 @@ async def add_session(
         problems.append(FieldError("Where is it?", ErrorCode.REQUIRED, "place"))
     if problems:
         raise ServiceError(*problems)
-    return await CourseSession.create(
-        course_id=course.id,
-        starts_at=starts_at,
-        ends_at=ends_at,
-        place=place.strip(),
-        trainer=trainer.strip(),
-        capacity=capacity,
-        unit_id=unit.id if unit else None,
-    )
+    chosen = await trainers.chosen_trainer(viewer, trainer_id)
+    async with in_transaction():
+        session = await CourseSession.create(
+            course_id=course.id,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            place=place.strip(),
+            trainer=chosen.name if chosen else trainer.strip(),
+            registered_trainer_id=chosen.id if chosen else None,
+            capacity=capacity,
+            unit_id=unit.id if unit else None,
+        )
+        await audit.record_created(
+            viewer,
+            "CourseSession",
+            session.id,
+            {
+                "course_id": course.id,
+                "starts_at": starts_at,
+                "ends_at": ends_at,
+                "place": session.place,
+                "trainer": session.trainer,
+                "registered_trainer_id": session.registered_trainer_id,
+                "capacity": capacity,
+                "unit_id": session.unit_id,
+            },
+        )
+    return session
 
 
 async def add_cost_item(

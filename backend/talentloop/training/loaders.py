@@ -8,7 +8,7 @@ from datetime import datetime
 
 from talentloop.access.policy import Viewer
 from talentloop.skills.models import TestAttempt
-from talentloop.training.models import Course, CourseSession, Enrollment, EnrollmentStatus
+from talentloop.training.models import Course, CourseSession, Enrollment, EnrollmentStatus, Trainer
 
 
 def courses_by_id(_viewer: Viewer) -> Callable[[list[int]], Awaitable[list[Course | None]]]:
@@ -56,5 +56,32 @@ def waitlist_places(
         ).values_list("session_id", "enrolled_at"):
             waiting.setdefault(session_id, []).append(enrolled_at)
         return [sum(1 for t in waiting.get(s, []) if t < at) + 1 for s, at in keys]
+
+    return load
+
+
+def trainers_by_id(viewer: Viewer) -> Callable[[list[int]], Awaitable[list[Trainer | None]]]:
+    """A session's trainer from the register, where the viewer reads them."""
+    from talentloop.training.trainers import visible_trainers
+
+    async def load(ids: list[int]) -> list[Trainer | None]:
+        found = {t.id: t for t in await visible_trainers(viewer).filter(id__in=ids)}
+        return [found.get(i) for i in ids]
+
+    return load
+
+
+def sessions_by_trainer(
+    _viewer: Viewer,
+) -> Callable[[list[int]], Awaitable[list[list[CourseSession]]]]:
+    """The sessions each trainer teaches (the library is readable by every signed-in user)."""
+
+    async def load(ids: list[int]) -> list[list[CourseSession]]:
+        found: dict[int, list[CourseSession]] = {}
+        for session in await CourseSession.filter(registered_trainer_id__in=ids).order_by(
+            "-starts_at", "-id"
+        ):
+            found.setdefault(session.registered_trainer_id or 0, []).append(session)
+        return [found.get(i, []) for i in ids]
 
     return load

@@ -95,8 +95,44 @@ class Lesson(Model):
         ordering = ["course_id", "position"]
 
 
+class TrainerKind(StrEnum):
+    INTERNAL = "internal"  # an employee who teaches
+    EXTERNAL = "external"  # a consultant or a provider's lecturer
+
+
+class Trainer(Model):
+    """Who teaches: an employee or an outsider. A company-wide trainer (no unit) is HQ HR's,
+    a unit's is its HR's. Never deleted: turned inactive."""
+
+    id = fields.IntField(primary_key=True)
+    kind = fields.CharEnumField(TrainerKind, max_length=16)
+    employee: fields.ForeignKeyNullableRelation[Employee] = fields.ForeignKeyField(
+        "talentloop.Employee", related_name="trainer_entries", null=True, on_delete=fields.SET_NULL
+    )
+    name = fields.CharField(max_length=64)
+    organisation = fields.CharField(max_length=128, default="")
+    phone = fields.CharField(max_length=32, default="")
+    email = fields.CharField(max_length=128, default="")
+    daily_fee = fields.DecimalField(max_digits=12, decimal_places=2, null=True)
+    topics = fields.CharField(max_length=255, default="")
+    unit: fields.ForeignKeyNullableRelation[OrgUnit] = fields.ForeignKeyField(
+        "talentloop.OrgUnit", related_name="trainers", null=True, on_delete=fields.SET_NULL
+    )
+    is_active = fields.BooleanField(default=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    employee_id: int | None
+    unit_id: int | None
+
+    class Meta:
+        table = "trainer"
+        indexes = (("unit_id",), ("employee_id",))
+        ordering = ["name", "id"]
+
+
 class CourseSession(Model):
-    """A run of a workshop or blended course: when, where, who teaches, how many seats."""
+    """A run of a workshop or blended course: when, where, who teaches, how many seats.
+    Cancelled, it keeps its row with the reason and takes no one."""
 
     id = fields.IntField(primary_key=True)
     course: fields.ForeignKeyRelation[Course] = fields.ForeignKeyField(
@@ -105,14 +141,21 @@ class CourseSession(Model):
     starts_at = fields.DatetimeField()
     ends_at = fields.DatetimeField()
     place = fields.CharField(max_length=128)
-    trainer = fields.CharField(max_length=64)
+    trainer = fields.CharField(max_length=64)  # the name shown (the register's, when chosen)
+    # The trainer from the register; sessions from before it have only the name above.
+    registered_trainer: fields.ForeignKeyNullableRelation[Trainer] = fields.ForeignKeyField(
+        "talentloop.Trainer", related_name="sessions", null=True, on_delete=fields.SET_NULL
+    )
     capacity = fields.IntField()
     unit: fields.ForeignKeyNullableRelation[OrgUnit] = fields.ForeignKeyField(
         "talentloop.OrgUnit", related_name="course_sessions", null=True, on_delete=fields.SET_NULL
     )
+    cancelled_at = fields.DatetimeField(null=True)
+    cancel_reason = fields.CharField(max_length=255, default="", db_default="")
 
     course_id: int
     unit_id: int | None
+    registered_trainer_id: int | None
 
     class Meta:
         table = "course_session"
@@ -208,6 +251,8 @@ class Enrollment(Model):
     score = fields.DecimalField(max_digits=5, decimal_places=1, null=True)
     actual_cost = fields.DecimalField(max_digits=12, decimal_places=2, null=True)
     cancelled_at = fields.DatetimeField(null=True)
+    # Cancelled with its session (the company's decision, not the learner's).
+    cancelled_by_company = fields.BooleanField(default=False, db_default=False)
     feedback_rating = fields.IntField(null=True)  # Kirkpatrick level 1: 1 to 5
     feedback_comment = fields.TextField(default="")
 

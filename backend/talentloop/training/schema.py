@@ -389,7 +389,10 @@ class AddCourseSessionInput:
     starts_at: datetime = strawberry.field(description="Starts.")
     ends_at: datetime = strawberry.field(description="Ends.")
     place: str = strawberry.field(description="Where.")
-    trainer: str = strawberry.field(default="", description="Who teaches.")
+    trainer: str = strawberry.field(default="", description="Who teaches, as a name.")
+    trainer_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Or a trainer from the register (their name is shown)."
+    )
     capacity: int = strawberry.field(description="Seats.")
     unit_id: strawberry.ID | None = strawberry.field(
         default=None, description="The branch running it."
@@ -663,6 +666,7 @@ class TrainingMutation:
                 trainer=input.trainer,
                 capacity=input.capacity,
                 unit_id=optional_pk(input.unit_id, "OrgUnit", "unitId"),
+                trainer_id=optional_pk(input.trainer_id, "Trainer", "trainerId"),
             )
         except ServiceError as exc:
             return CourseSessionPayload(session=None, errors=mutation_errors(exc))

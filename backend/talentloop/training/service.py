@@ -101,9 +101,9 @@ async def get_session(viewer: Viewer, session_id: int) -> CourseSession | None:
 
 async def upcoming_sessions(course_id: int, after: datetime | None = None) -> list[CourseSession]:
     moment = after or datetime.now(UTC)
-    return await CourseSession.filter(course_id=course_id, starts_at__gte=moment).order_by(
-        "starts_at"
-    )
+    return await CourseSession.filter(
+        course_id=course_id, starts_at__gte=moment, cancelled_at__isnull=True
+    ).order_by("starts_at")
 
 
 async def all_sessions(course_id: int) -> list[CourseSession]:
@@ -172,6 +172,10 @@ async def enroll(
             session = await CourseSession.get_or_none(id=session_id, course_id=course.id)
             if session is None:
                 problems.append(FieldError("Session not found.", ErrorCode.NOT_FOUND, "sessionId"))
+            elif session.cancelled_at is not None:
+                problems.append(
+                    FieldError("This session is cancelled.", ErrorCode.INVALID, "sessionId")
+                )
             elif session.starts_at <= datetime.now(UTC) and inferred is not EnrollmentSource.HR:
                 # HR put people on a session that has been held, to record it as it happened
                 # (issue 21 point 8); everyone else books sessions to come.

@@ -13,7 +13,7 @@ from talentloop.accounts.models import Role
 from talentloop.graphql.context import Info
 from talentloop.graphql.ids import to_global_id
 from talentloop.graphql.node import Node
-from talentloop.graphql.refs import employee_node
+from talentloop.graphql.refs import employee_node, unit_node
 from talentloop.performance.periods import label
 from talentloop.training import costs, loaders, service
 from talentloop.training.models import (
@@ -27,6 +27,8 @@ from talentloop.training.models import (
     Lesson,
     PlanKind,
     TargetRuleKind,
+    Trainer,
+    TrainerKind,
     TrainingPlan,
     TrainingTargetRule,
 )
@@ -44,6 +46,7 @@ for enum, name, description in [
     (EnrollmentSource, "EnrollmentSource", "Who enrolled the learner."),
     (PlanKind, "TrainingPlanKind", "Annual or ad hoc."),
     (TargetRuleKind, "TrainingTargetRuleKind", "A target adjustment or a bonus."),
+    (TrainerKind, "TrainerKind", "An employee who teaches, or an outsider."),
 ]:
     strawberry.enum(enum, name=name, description=description)
 
@@ -115,9 +118,40 @@ class CourseSessionNode(Node):
     def place(self) -> str:
         return self._model.place
 
-    @strawberry.field(description="Who teaches.")
+    @strawberry.field(description="Who teaches: the register's name when one was chosen.")
     def trainer(self) -> str:
         return self._model.trainer
+
+    @strawberry.field(
+        description="The trainer from the register (null for a name only, or one not readable)."
+    )
+    async def registered_trainer(self, info: Info) -> TrainerNode | None:
+        if self._model.registered_trainer_id is None:
+            return None
+        found = await info.context.loader("trainer", loaders.trainers_by_id).load(
+            self._model.registered_trainer_id
+        )
+        return TrainerNode(_model=found) if found else None
+
+    @strawberry.field(description="The course.")
+    async def course(self, info: Info) -> CourseNode:
+        course = await info.context.loader("course", loaders.courses_by_id).load(
+            self._model.course_id
+        )
+        assert course is not None  # a foreign key
+        return CourseNode(_model=course)
+
+    @strawberry.field(description="The unit running it (null: company-wide).")
+    async def unit(self, info: Info) -> OrgUnitRef | None:
+        return await unit_node(info, self._model.unit_id)
+
+    @strawberry.field(description="When it was cancelled (null while it stands).")
+    def cancelled_at(self) -> datetime | None:
+        return self._model.cancelled_at
+
+    @strawberry.field(description="Why it was cancelled.")
+    def cancel_reason(self) -> str:
+        return self._model.cancel_reason
 
     @strawberry.field(description="Seats.")
     def capacity(self) -> int:
@@ -132,6 +166,70 @@ class CourseSessionNode(Node):
         return await Enrollment.filter(
             session_id=self._model.id, status=EnrollmentStatus.WAITLISTED
         ).count()
+
+
+@strawberry.type(name="Trainer", description="Who teaches: an employee or an outsider.")
+class TrainerNode(Node):
+    _model: strawberry.Private[Trainer]
+
+    @strawberry.field(description="The global ID.")
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(to_global_id("Trainer", self._model.id))
+
+    @strawberry.field(description="Internal (an employee) or external.")
+    def kind(self) -> TrainerKind:
+        return self._model.kind
+
+    @strawberry.field(description="Name (an internal trainer's: the employee's).")
+    def name(self) -> str:
+        return self._model.name
+
+    @strawberry.field(description="The employee, for an internal trainer the viewer may see.")
+    async def employee(self, info: Info) -> EmployeeRef | None:
+        return await employee_node(info, self._model.employee_id)
+
+    @strawberry.field(description="Company or institution.")
+    def organisation(self) -> str:
+        return self._model.organisation
+
+    @strawberry.field(description="Phone (HR only; null with an error for others).")
+    def phone(self, info: Info) -> str | None:
+        return self._contact(info, "phone", self._model.phone)
+
+    @strawberry.field(description="E-mail (HR only; null with an error for others).")
+    def email(self, info: Info) -> str | None:
+        return self._contact(info, "email", self._model.email)
+
+    @strawberry.field(description="Fee per day, CNY (HR only; null with an error for others).")
+    def daily_fee(self, info: Info) -> Decimal | None:
+        if not info.context.viewer.can_manage_employees:
+            raise FieldNotPermitted("dailyFee")
+        return self._model.daily_fee
+
+    @staticmethod
+    def _contact(info: Info, name: str, value: str) -> str:
+        if not info.context.viewer.can_manage_employees:
+            raise FieldNotPermitted(name)
+        return value
+
+    @strawberry.field(description="What they teach: competencies, topics.")
+    def topics(self) -> str:
+        return self._model.topics
+
+    @strawberry.field(description="The unit whose HR keeps them (null: company-wide).")
+    async def unit(self, info: Info) -> OrgUnitRef | None:
+        return await unit_node(info, self._model.unit_id)
+
+    @strawberry.field(description="False once turned inactive: kept on past sessions.")
+    def is_active(self) -> bool:
+        return self._model.is_active
+
+    @strawberry.field(description="The sessions they teach, latest first.")
+    async def sessions(self, info: Info) -> list[CourseSessionNode]:
+        found = await info.context.loader("trainer_sessions", loaders.sessions_by_trainer).load(
+            self._model.id
+        )
+        return [CourseSessionNode(_model=s) for s in found]
 
 
 @strawberry.type(description="What a course costs, fully loaded (HR and executives only).")
@@ -293,6 +391,16 @@ class EnrollmentNode(Node):
     @strawberry.field(description="When.")
     def enrolled_at(self) -> datetime:
         return self._model.enrolled_at
+
+    @strawberry.field(
+        description="Cancelled with its session: the company's decision, not the learner's."
+    )
+    def cancelled_by_company(self) -> bool:
+        return self._model.cancelled_by_company
+
+    @strawberry.field(description="When it was cancelled.")
+    def cancelled_at(self) -> datetime | None:
+        return self._model.cancelled_at
 
     @strawberry.field(description="Place on the waitlist (1 is next), while waitlisted.")
     async def waitlist_position(self, info: Info) -> int | None:
