@@ -29,7 +29,7 @@ from talentloop.audit import service as audit
 from talentloop.audit.models import AuditAction
 from talentloop.errors import ErrorCode, FieldError, ServiceError
 from talentloop.i18n import N_
-from talentloop.payroll import calc
+from talentloop.payroll import calc, staleness
 from talentloop.payroll.calc import ZERO, Bracket, Component, RoundingMode
 from talentloop.payroll.models import IncomeTaxTable, SocialInsuranceRate, SocialInsuranceTable
 from talentloop.policy.seed import bracket_rows
@@ -268,6 +268,10 @@ async def add_city_table(viewer: Viewer, t: CityTableInput) -> SocialInsuranceTa
             before=table_values(previous, previous.rates) if previous else None,
             after=table_values(t, t.rates),
         )
+        await staleness.mark_out_of_date(
+            from_month=t.valid_from, message=staleness.CITY_TABLE, city=city, place=city,
+            month=staleness.month_text(t.valid_from),
+        )  # fmt: skip
     await table.fetch_related("rates")
     return table
 
@@ -391,4 +395,8 @@ async def add_tax_table(viewer: Viewer, t: TaxTableInput) -> IncomeTaxTable:
             before=tax_table_values(previous) if previous else None,
             after=tax_table_values(t),
         )
+        await staleness.mark_out_of_date(
+            from_month=t.valid_from, message=staleness.TAX_TABLE,
+            month=staleness.month_text(t.valid_from),
+        )  # fmt: skip
     return table
