@@ -66,6 +66,14 @@ test('an input change shows the run out of date, the recompute shows the diff, t
     assert.match(text, /→/)
     await banner.waitFor({ state: 'detached' })
 
+    // HR opens the person's payslip from the run: the bonus line is on it.
+    await page.getByTestId('payroll-payslips-row').filter({ hasText: person.name }).first().click()
+    const drawer = page.getByTestId('run-payslip')
+    await drawer.getByTestId('run-payslip-line-bonus').first().waitFor()
+    assert.match(await drawer.textContent(), new RegExp(person.name))
+    await page.keyboard.press('Escape')
+    await drawer.waitFor({ state: 'hidden' })
+
     await page.getByTestId('payroll-submit').click()
     await page.locator('[data-testid="payroll-run"][data-status="REVIEW"]').waitFor()
     assert.deepEqual(consoleErrors, [])
