@@ -11,9 +11,13 @@ from decimal import Decimal as D
 import pytest
 
 from talentloop.access.viewer import load_viewer
+from talentloop.accounts.models import User
+from talentloop.approvals.models import ApprovalTask, RequestType, TaskStatus
+from talentloop.approvals.service import request_for_subject
 from talentloop.attendance import service as attendance
 from talentloop.attendance.models import PunchSource
 from talentloop.errors import ErrorCode, ServiceError
+from talentloop.graphql.ids import pk_of
 from talentloop.i18n import language
 from talentloop.payroll import service, staleness
 from talentloop.payroll.calc import Component, RoundingMode
@@ -28,7 +32,13 @@ from talentloop.performance import pay as performance_pay
 from talentloop.performance.models import ConditionKind, Kpi, KpiUnit, PeriodType
 from talentloop.policy import service as policy
 from tests.payroll.conftest import FEB, JAN, MAR, Pay, finish
-from tests.support import add_person
+from tests.support import Api, add_person, gid
+
+
+def _pk(global_id: str) -> int:
+    pk = pk_of(global_id, "PayrollRun")
+    assert pk is not None
+    return pk
 
 
 async def _reasons(run: PayrollRun, lang: str = "en") -> list[str]:
@@ -100,9 +110,6 @@ async def test_the_run_recomputed_after_the_restore_pays_the_performance_pay(pay
         request = await performance_pay.RestoreRequest.get(id=request.id)
         if request.current_step is None:
             break
-        from talentloop.approvals.models import ApprovalTask, RequestType, TaskStatus
-        from talentloop.approvals.service import request_for_subject
-
         approval = await request_for_subject(RequestType.PAY_RESTORE, request.id)
         assert approval is not None
         task = await ApprovalTask.filter(request_id=approval.id, status=TaskStatus.PENDING).first()
@@ -270,3 +277,78 @@ async def test_a_payslip_shows_to_its_employee_once_approved_hr_included(pay: Pa
     run = await pay.approve(run)
     mine = await service.my_payslips(hr_person)
     assert [s.run_id for s in mine] == [run.id]
+
+
+async def test_the_draft_month_case_through_the_api(api: Api, pay: Pay) -> None:
+    """The issue's steps: createPayrollRun for January left a draft, then February for the
+    same unit: February's payslip counts January's income and tax, its approval is refused
+    naming January, and the run says why it is out of date in the reader's language."""
+    w = pay.world
+    person = await add_person(w, "a99", "SH-HR", salary=10400)
+    await service.set_employee_structure(
+        pay.hr, person.id, JAN,
+        [service.ComponentInput(ComponentKind.BASE, "基本工资", ComponentMethod.FIXED, D(10400))],
+    )  # fmt: skip
+    hr = w.users["branch_hr"]
+    ids = {}
+    for month in ("2026-01-01", "2026-02-01"):
+        data = await api.data(
+            "mutation($u: ID!, $m: Date!) { createPayrollRun(input: {unitId: $u, month: $m}) "
+            "{ run { id } errors { code } } }",
+            {"u": gid(w.units["SH-HR"]), "m": month},
+            as_=hr,
+        )
+        ids[month] = data["createPayrollRun"]["run"]["id"]
+        await finish(_pk(ids[month]))
+    slips = await api.data(
+        "query($id: ID!) { payrollRun(id: $id) { outOfDate payslips { monthsEmployed "
+        "cumulativeIncome tax employee { employeeNumber } } } }",
+        {"id": ids["2026-02-01"]},
+        as_=hr,
+    )
+    mine = next(
+        p for p in slips["payrollRun"]["payslips"]
+        if p["employee"]["employeeNumber"] == person.employee_number
+    )  # fmt: skip
+    assert mine == {
+        "monthsEmployed": 2, "cumulativeIncome": "20800.00", "tax": "115.20",
+        "employee": {"employeeNumber": person.employee_number},
+    }  # fmt: skip
+    submitted = await api.data(
+        "mutation($id: ID!) { submitPayrollRun(id: $id) { errors { code } } }",
+        {"id": ids["2026-02-01"]},
+        as_=hr,
+    )
+    assert submitted["submitPayrollRun"]["errors"] == []
+    feb = await PayrollRun.get(id=_pk(ids["2026-02-01"]))
+    with pytest.raises(ServiceError) as err:
+        await pay.approve(feb)
+    assert err.value.errors[0].params == (("month", "2026-01"),)
+    # Through the API too, for the approver whose task it is, in their language.
+    approval_request = await request_for_subject(RequestType.PAYROLL_RUN, feb.id)
+    assert approval_request is not None
+    task = await ApprovalTask.get(request_id=approval_request.id, status=TaskStatus.PENDING)
+    api.http.headers["Accept-Language"] = "zh-CN"
+    approval = await api.data(
+        "mutation($id: ID!) { approvePayrollRun(id: $id) { errors { code message } } }",
+        {"id": ids["2026-02-01"]},
+        as_=await User.get(id=task.approver_id),
+    )
+    assert approval["approvePayrollRun"]["errors"] == [
+        {"code": "CONFLICT", "message": "2026-01 的工资表尚未审批，请先审批该月。"}
+    ]
+    # A bonus for January, January recomputed: February says both, in Chinese.
+    await service.add_item(pay.hr, person.id, month=JAN, kind=ItemKind.BONUS, amount=D(1000))
+    await pay.run("SH-HR", JAN)
+    reasons = await api.data(
+        "query($id: ID!) { payrollRun(id: $id) { outOfDate outOfDateReasons } }",
+        {"id": ids["2026-02-01"]},
+        as_=hr,
+    )
+    assert reasons["payrollRun"] == {
+        "outOfDate": True,
+        "outOfDateReasons": [  # the item reaches every open month from January
+            "已为 a99 name 录入 2026-01 的工资项目。",
+            "2026-01 的工资条有变动，影响本年累计预扣个税。",
+        ],
+    }
