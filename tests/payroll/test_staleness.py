@@ -15,7 +15,8 @@ from talentloop.accounts.models import User
 from talentloop.approvals.models import ApprovalTask, RequestType, TaskStatus
 from talentloop.approvals.service import request_for_subject
 from talentloop.attendance import service as attendance
-from talentloop.attendance.models import PunchSource
+from talentloop.attendance.calendar import DayKind
+from talentloop.attendance.models import CalendarSource, PunchSource
 from talentloop.errors import ErrorCode, ServiceError
 from talentloop.graphql.ids import pk_of
 from talentloop.i18n import language
@@ -352,3 +353,12 @@ async def test_the_draft_month_case_through_the_api(api: Api, pay: Pay) -> None:
             "2026-01 的工资条有变动，影响本年累计预扣个税。",
         ],
     }
+
+
+async def test_a_work_calendar_day_marks_the_open_run_of_its_month_only(pay: Pay) -> None:
+    feb, mar = await pay.run("SH-SALES-1", FEB), await pay.run("SH-SALES-1", MAR)
+    hq = await load_viewer(pay.world.users["hq_hr"].id)
+    day = policy.CalendarDayInput(date(2026, 2, 27), DayKind.REST_DAY, note="司庆")
+    await policy.set_calendar_days(hq, CalendarSource.COMPANY, [day])
+    assert await _reasons(feb) == ["Work calendar days changed in 2026-02."]
+    assert await _reasons(mar) == []

@@ -41,6 +41,7 @@ DEDUCTION = N_("A special additional deduction of {name} was declared from {mont
 ATTENDANCE = N_("Attendance of {name} changed in {month}.")
 PUNCHES = N_("Punches of {count} people were imported for {month}.")
 RULES = N_("Attendance rules changed: {name}.")
+CALENDAR = N_("Work calendar days changed in {month}.")
 CITY_TABLE = N_("A social-insurance table of {place} was added from {month}.")
 TAX_TABLE = N_("An income-tax table was added from {month}.")
 EARLIER = N_("Payslips of {month} changed: they count toward this year's cumulative tax.")
@@ -59,15 +60,18 @@ async def mark_out_of_date(
     employee_ids: Iterable[int] | None = None,
     unit_path: str | None = None,
     city: str | None = None,
+    until: date | None = None,
     **params: Any,
 ) -> list[int]:
     """Mark the draft and reviewed runs of `from_month` and later that the change reaches:
     those paying any of `employee_ids` (or covering their units), those overlapping the unit
     at `unit_path`, those paying anyone in `city` — or every one when none is given. Returns
-    the runs' ids. A reason already on a run is not repeated."""
-    runs = await PayrollRun.filter(
-        status__in=list(OPEN_STATUSES), month__gte=_first(from_month)
-    ).select_related("unit")
+    the runs' ids (`until`: no run after that month). A reason already on a run is not
+    repeated."""
+    query = PayrollRun.filter(status__in=list(OPEN_STATUSES), month__gte=_first(from_month))
+    if until is not None:
+        query = query.filter(month__lte=_first(until))
+    runs = await query.select_related("unit")
     if not runs:
         return []
     ids = {r.id for r in runs}
@@ -147,6 +151,15 @@ async def attendance_rules_changed(name: str, unit_path: str | None) -> None:
     await mark_out_of_date(
         from_month=date(1900, 1, 1), message=RULES, unit_path=unit_path, name=name
     )
+
+
+async def calendar_changed(days: Iterable[date]) -> None:
+    """Work calendar days entered or removed: every open run of those months (a workday or a
+    rest day changes absences and overtime rates)."""
+    for month in sorted({d.replace(day=1) for d in days}):
+        await mark_out_of_date(
+            from_month=month, until=month, message=CALENDAR, month=month_text(month)
+        )
 
 
 def month_text(month: date) -> str:

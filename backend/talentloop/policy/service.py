@@ -119,6 +119,7 @@ async def set_calendar_days(
                 await row.update_from_dict(values).save()
                 await audit.record_changes(viewer, "CalendarDay", row.id, before, values)
             saved.append(row)
+        await staleness.calendar_changed([d.day for d in days])
     await calendar.refresh()
     return saved
 
@@ -131,6 +132,7 @@ async def remove_calendar_day(viewer: Viewer, day: date, source: CalendarSource)
             raise ServiceError.one(ErrorCode.INVALID, "Nothing was entered on that day.", "date")
         await audit.record_deleted(viewer, "CalendarDay", row.id, _day_values(row))
         await row.delete()
+        await staleness.calendar_changed([day])
     await calendar.refresh()
 
 
