@@ -17,6 +17,7 @@ class ErrorCode(StrEnum):
     FORBIDDEN = "forbidden"
     CONFLICT = "conflict"
     LOCKED = "locked"  # an approved payroll run: nothing of it changes
+    OUT_OF_DATE = "out_of_date"  # a payroll run whose inputs changed since it was computed
     SELF_DEALING = "self_dealing"  # a change about oneself that someone else must make
     INVALID_CREDENTIALS = "invalid_credentials"
     INVALID_TOKEN = "invalid_token"

@@ -80,6 +80,7 @@ from talentloop.attendance.results import (
 from talentloop.audit import service as audit
 from talentloop.errors import SELF_DEALING_MESSAGE, ErrorCode, FieldError, ServiceError, not_found
 from talentloop.org.models import OrgUnit
+from talentloop.payroll import staleness
 from talentloop.people.models import Employee
 
 # When no rule set applies anywhere on a unit's chain: 9:00–18:00 with an hour for lunch,
@@ -271,6 +272,7 @@ async def save_rule_set(
         if existing is None:
             created = await AttendanceRuleSet.create(**values)
             await audit.record_created(viewer, "AttendanceRuleSet", created.id, values)
+            await staleness.attendance_rules_changed(created.name, unit.path if unit else None)
             return created
         await AttendanceRuleSet.filter(id=existing.id).update(**values)
         await audit.record_changes(
@@ -280,6 +282,7 @@ async def save_rule_set(
             {k: getattr(existing, k) for k in _RULE_FIELDS},
             values,
         )
+        await staleness.attendance_rules_changed(values["name"], unit.path if unit else None)
         return await AttendanceRuleSet.get(id=existing.id)
 
 
@@ -497,6 +500,7 @@ async def clock_in(
             location_id=location.id if location else None,
             recorded_by_id=viewer.user_id,
         )
+        await staleness.attendance_changed(employee.id, moment.astimezone(CHINA).date())
         return ClockInResult(punch, duplicate=False)
 
 
@@ -643,6 +647,10 @@ async def import_punches(
         result.imported = len(new)
         if not dry_run and new:
             await Punch.bulk_create(new)
+            months: dict[date, set[int]] = defaultdict(set)
+            for p in new:
+                months[p.punched_at.astimezone(CHINA).date().replace(day=1)].add(p.employee_id)
+            await staleness.punches_imported(months)
     return result
 
 
@@ -1214,6 +1222,8 @@ async def cancel_leave(viewer: Viewer, request_id: int) -> LeaveRequest:
 
 
 async def _record_leave_status(viewer: Viewer, before: LeaveRequest, after: LeaveRequest) -> None:
+    if LeaveStatus.APPROVED in (before.status, after.status) and before.status != after.status:
+        await staleness.attendance_changed(after.employee_id, after.start_date)
     await audit.record_changes(
         viewer,
         "LeaveRequest",

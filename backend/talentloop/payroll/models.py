@@ -269,8 +269,12 @@ class PayrollRun(Model):
     computed_at = fields.DatetimeField(null=True)
     approved_at = fields.DatetimeField(null=True)
     paid_at = fields.DatetimeField(null=True)
+    # What the last recompute changed, per person (payroll/staleness.py changes_between);
+    # null until the run is computed a second time.
+    changes: Any = fields.JSONField(null=True)
 
     payslips: fields.ReverseRelation[Payslip]
+    stale_reasons: fields.ReverseRelation[PayrollRunStaleReason]
     unit_id: int
     created_by_id: int | None
 
@@ -278,6 +282,26 @@ class PayrollRun(Model):
         table = "payroll_run"
         unique_together = (("unit", "month"),)
         ordering = ["-month", "unit_id"]
+
+
+class PayrollRunStaleReason(Model):
+    """Why a draft or reviewed run is out of date: an input it was computed from changed after
+    (payroll/staleness.py). `message` is a catalogue msgid, `params` its placeholders. The job
+    that recomputes the run deletes the reasons it has taken in."""
+
+    id = fields.IntField(primary_key=True)
+    run: fields.ForeignKeyRelation[PayrollRun] = fields.ForeignKeyField(
+        "talentloop.PayrollRun", related_name="stale_reasons", on_delete=fields.CASCADE
+    )
+    message = fields.CharField(max_length=255)
+    params: Any = fields.JSONField(default=dict)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    run_id: int
+
+    class Meta:
+        table = "payroll_run_stale_reason"
+        ordering = ["id"]
 
 
 class Payslip(Model):

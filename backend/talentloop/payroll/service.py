@@ -41,7 +41,7 @@ from talentloop.jobs import queue
 from talentloop.jobs.models import Job, JobState
 from talentloop.org import service as org_service
 from talentloop.org.models import OrgUnit
-from talentloop.payroll import calc
+from talentloop.payroll import calc, staleness
 from talentloop.payroll.attendance import attendance_figures
 from talentloop.payroll.calc import (
     ZERO,
@@ -157,11 +157,13 @@ async def get_payslip(viewer: Viewer, payslip_id: int) -> Payslip | None:
 
 
 async def my_payslips(viewer: Viewer) -> list[Payslip]:
+    """One's own payslips once their run is approved — HR's own too, though HR reads the
+    run's payslips earlier on the run's page."""
     if viewer.employee_id is None:
         return []
     return (
         await visible_payslips(viewer)
-        .filter(employee_id=viewer.employee_id)
+        .filter(employee_id=viewer.employee_id, run__status__in=list(LOCKED_STATUSES))
         .select_related("run")
         .order_by("-month")
         .limit(36)
@@ -175,6 +177,15 @@ async def payslips_of_run(viewer: Viewer, run: PayrollRun) -> list[Payslip]:
         .select_related("run", "employee__unit")
         .order_by("employee__employee_number")
     )
+
+
+async def pay_readers_of(viewer: Viewer, employee_ids: list[int]) -> set[int]:
+    """Those of the employees whose pay the viewer reads (the `pay` field group), in one query."""
+    pay = viewer.employee_filter(requires=FieldGroup.PAY)
+    if pay is None or not employee_ids:
+        return set()
+    found = await Employee.filter(pay).filter(id__in=employee_ids).values_list("id", flat=True)
+    return {int(i) for i in found}  # type: ignore[call-overload]
 
 
 async def lines_of(payslip_ids: list[int]) -> dict[int, list[PayslipLine]]:
@@ -363,10 +374,15 @@ async def set_employee_structure(
 ) -> SalaryStructure:
     employee = await _managed_employee(viewer, employee_id)
     viewer.refuse_self(employee.id)
-    return await _save_structure(
+    structure = await _save_structure(
         viewer, employee=employee, position=None, effective_from=effective_from,
         components=components, note=note,
     )  # fmt: skip
+    await staleness.mark_out_of_date(
+        from_month=effective_from, message=staleness.SALARY, employee_ids=[employee.id],
+        name=employee.name, month=staleness.month_text(effective_from),
+    )  # fmt: skip
+    return structure
 
 
 async def set_position_structure(
@@ -382,10 +398,17 @@ async def set_position_structure(
     position = await Position.get_or_none(id=position_id)
     if position is None:
         raise not_found("Position", "positionId")
-    return await _save_structure(
+    structure = await _save_structure(
         viewer, employee=None, position=position, effective_from=effective_from,
         components=components, note=note,
     )  # fmt: skip
+    holders = await Employee.filter(position_id=position.id).values_list("id", flat=True)
+    await staleness.mark_out_of_date(
+        from_month=effective_from, message=staleness.POSITION_SALARY,
+        employee_ids=[int(i) for i in holders], position=position.title,  # type: ignore[call-overload]
+        month=staleness.month_text(effective_from),
+    )  # fmt: skip
+    return structure
 
 
 async def add_special_deduction(
@@ -430,6 +453,10 @@ async def add_special_deduction(
         await audit.record_created(
             viewer, "SpecialDeduction", deduction.id, {"kind": kind.value},
             employee_id=employee.id,
+        )  # fmt: skip
+        await staleness.mark_out_of_date(
+            from_month=valid_from, message=staleness.DEDUCTION, employee_ids=[employee.id],
+            name=employee.name, month=staleness.month_text(valid_from),
         )  # fmt: skip
     return deduction
 
@@ -505,6 +532,10 @@ async def add_item(
             viewer, "PayrollItem", item.id,
             {"month": month, "kind": kind.value, "amount": item.amount},
             employee_id=employee.id,
+        )  # fmt: skip
+        await staleness.mark_out_of_date(
+            from_month=month, message=staleness.ITEM, employee_ids=[employee.id],
+            name=employee.name, month=staleness.month_text(month),
         )  # fmt: skip
     return item
 
@@ -656,12 +687,13 @@ async def _submit_approval(
 
 async def _run_decided(approval: ApprovalRequest, approved: bool, viewer: Viewer) -> None:
     """The engine's final decision on a run under review (inside its transaction)."""
-    run = await PayrollRun.get_or_none(id=approval.subject_id)
+    run = await PayrollRun.get_or_none(id=approval.subject_id).select_related("unit")
     if run is None or run.status is not RunStatus.REVIEW:
         return
     if not approved:
         await _transition(viewer, run, RunStatus.REVIEW, RunStatus.DRAFT)
         return
+    await refuse_unapprovable(run)  # rolls the engine's decision back with it
     last = (
         await ApprovalEvent.filter(request_id=approval.id, kind=EventKind.APPROVED)
         .order_by("-id")
@@ -711,6 +743,12 @@ async def submit_run(viewer: Viewer, run_id: int) -> PayrollRun:
     """Draft → review, and its approval request submitted (approved at once when no stage
     finds an approver)."""
     run = await _run_to_change(viewer, run_id)
+    if await staleness.is_out_of_date(run.id):
+        raise ServiceError.one(
+            ErrorCode.OUT_OF_DATE,
+            "The run is out of date: recompute it before it is approved.",
+            "id",
+        )
     async with in_transaction():
         changed = await _transition(viewer, run, RunStatus.DRAFT, RunStatus.REVIEW)
         await run.refresh_from_db()
@@ -741,12 +779,33 @@ async def return_run(viewer: Viewer, run_id: int) -> PayrollRun:
     return run
 
 
+async def refuse_unapprovable(run: PayrollRun) -> None:
+    """A run is not approved while it is out of date (an input changed after it was computed)
+    or while an earlier month of any of its people is still a draft or under review (that
+    month's figures count toward this one's cumulative tax)."""
+    if await staleness.is_out_of_date(run.id):
+        raise ServiceError.one(
+            ErrorCode.OUT_OF_DATE,
+            "The run is out of date: recompute it before it is approved.",
+            "id",
+        )
+    earlier = await staleness.earlier_open_month(run)
+    if earlier is not None:
+        raise ServiceError.one(
+            ErrorCode.CONFLICT,
+            "The payroll of {month} is not approved yet: approve it first.",
+            "id",
+            month=f"{earlier:%Y-%m}",
+        )
+
+
 async def approve_run(viewer: Viewer, run_id: int) -> PayrollRun:
     """The viewer's approval of their task on the run's request; the flow's last approval
     approves the run (locked from then on)."""
     run, _ = await _run_to_decide(viewer, run_id)
     if run.status is not RunStatus.REVIEW or run.job_status is not JobStatus.DONE:
         raise _refusal(run, RunStatus.REVIEW, RunStatus.APPROVED)
+    await refuse_unapprovable(run)
     approval = await _pending_approval(viewer, run)
     if approval is None:  # submitted before runs were approved on the engine: start it now
         async with in_transaction():
@@ -764,14 +823,28 @@ async def mark_paid(viewer: Viewer, run_id: int) -> PayrollRun:
 
 
 async def recompute_run(viewer: Viewer, run_id: int) -> PayrollRun:
+    """Compute a draft again in place (the job records what changed per person). A run under
+    review that is out of date goes back to draft to be recomputed: its approval request, on
+    the old figures, is cancelled, and HR submits it again."""
     run = await _run_to_change(viewer, run_id)
     if run.status in LOCKED_STATUSES:
         raise _locked(run)
+    stale = await staleness.is_out_of_date(run.id)
     async with in_transaction():
         changed = await PayrollRun.filter(
-            id=run.id, status=RunStatus.DRAFT, job_status__not=JobStatus.RUNNING
-        ).update(job_status=JobStatus.RUNNING, progress=0, step="queued", error="")
+            id=run.id,
+            status__in=list(staleness.OPEN_STATUSES) if stale else [RunStatus.DRAFT],
+            job_status__not=JobStatus.RUNNING,
+        ).update(
+            status=RunStatus.DRAFT, job_status=JobStatus.RUNNING, progress=0, step="queued",
+            error="",
+        )  # fmt: skip
         if changed:
+            if run.status is RunStatus.REVIEW:
+                await audit.record_changes(
+                    viewer, "PayrollRun", run.id, {"status": RunStatus.REVIEW.value},
+                    {"status": RunStatus.DRAFT.value},
+                )  # fmt: skip
             # Its figures change: a request still open on the old ones is void.
             await approvals.cancel(viewer, RequestType.PAYROLL_RUN, run.id)
             await _enqueue(run.id)
@@ -824,6 +897,8 @@ async def execute(run_id: int) -> None:
         return  # a job left over for a run that moved on: nothing to do
     try:
         await _progress(run.id, 5, "loading")
+        # The reasons it is out of date so far: this computation reads their inputs.
+        taken_in = await staleness.last_reason_id(run.id)
         await work_calendar.refresh()  # another process may have changed it a moment ago
         figures = await _compute_all(run)
         await _progress(run.id, 80, "saving")
@@ -831,6 +906,7 @@ async def execute(run_id: int) -> None:
             current = await PayrollRun.get(id=run.id)
             if current.status is not RunStatus.DRAFT:
                 raise PayrollError("The run left draft while it was computing.")
+            before = await staleness.snapshot(run.id)
             await Payslip.filter(run_id=run.id).delete()
             totals: dict[str, Decimal] = defaultdict(lambda: ZERO)
             for employee, (city, f) in figures.items():
@@ -853,7 +929,17 @@ async def execute(run_id: int) -> None:
                 totals["deductions"] += f.deductions
                 totals["net"] += f.net
                 totals["employer_contributions"] += f.employer_contributions
+            after = await staleness.snapshot(run.id)
+            changes = staleness.changes_between(before, after)
+            await staleness.clear_taken_in(run.id, taken_in)
+            if changes and run.month.month < 12:  # later months count them toward their tax
+                await staleness.mark_out_of_date(
+                    from_month=_add_months(run.month, 1), message=staleness.EARLIER,
+                    employee_ids=[c["employee_id"] for c in changes],
+                    month=staleness.month_text(run.month),
+                )  # fmt: skip
             await PayrollRun.filter(id=run.id).update(
+                changes=changes if before else None,
                 headcount=len(figures),
                 job_status=JobStatus.DONE,
                 progress=100,
@@ -1078,11 +1164,14 @@ def _suspension_for(found: list[_Suspended], path: str, month: date) -> Suspensi
 
 
 async def _prior(ids: list[int], year_start: date, month: date) -> dict[int, Prior]:
+    """This year's payslips before the month, whatever their run's status: the months employed
+    count every month, so the income and tax withheld before must count the same months (a
+    draft January counts with its figures; February is not approved before January is, and
+    January recomputed marks February out of date)."""
     rows = await Payslip.filter(
         employee_id__in=ids,
         month__gte=year_start,
         month__lt=month,
-        run__status__in=list(LOCKED_STATUSES),
     ).order_by("month")
     found: dict[int, Prior] = {}
     for p in rows:

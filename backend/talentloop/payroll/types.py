@@ -16,7 +16,7 @@ from talentloop.graphql.ids import to_global_id
 from talentloop.graphql.node import Node
 from talentloop.graphql.refs import employee_node, unit_node
 from talentloop.i18n import translate_stored
-from talentloop.payroll import service
+from talentloop.payroll import service, staleness
 from talentloop.payroll.calc import Component, DeductionKind, RentCityClass, RoundingMode
 from talentloop.payroll.models import (
     LOCKED_STATUSES,
@@ -223,6 +223,40 @@ class PayslipNode(Node):
         return [PayslipLineInfo(_m=line) for line in found]
 
 
+def _stale_reasons(_viewer: Viewer) -> Callable[[list[int]], Awaitable[list[list[str]]]]:
+    async def load(ids: list[int]) -> list[list[str]]:
+        found = await staleness.reasons_of(ids)
+        return [found[i] for i in ids]
+
+    return load
+
+
+@strawberry.type(description="One person's figures on a run, before or after a recompute.")
+class PayrollFigures:
+    gross: Decimal = strawberry.field(description="Gross pay.")
+    performance: Decimal = strawberry.field(description="Performance pay (绩效工资) paid.")
+    contributions: Decimal = strawberry.field(description="Social insurance and housing fund.")
+    tax: Decimal = strawberry.field(description="Income tax withheld (wages and bonus).")
+    net: Decimal = strawberry.field(description="Net pay.")
+
+
+def _figures(values: dict[str, str] | None) -> PayrollFigures | None:
+    if values is None:
+        return None
+    return PayrollFigures(**{k: Decimal(values[k]) for k in staleness.FIGURES})
+
+
+@strawberry.type(description="What a recompute changed for one person.")
+class PayrollRunChange:
+    employee_id: strawberry.Private[int]
+    before: PayrollFigures | None = strawberry.field(description="Null: not paid before.")
+    after: PayrollFigures | None = strawberry.field(description="Null: no longer paid.")
+
+    @strawberry.field(description="Whose pay changed.")
+    async def employee(self, info: Info) -> EmployeeRef | None:
+        return await employee_node(info, self.employee_id)
+
+
 @strawberry.type(description="A run's totals beside the month before.")
 class PayrollRunComparison:
     previous_month: date = strawberry.field(description="The month before.")
@@ -322,6 +356,39 @@ class PayrollRunNode(Node):
     @strawberry.field(description="Paid (UTC).")
     def paid_at(self) -> datetime | None:
         return self._m.paid_at
+
+    @strawberry.field(
+        description="Why the run is out of date — an input changed after it was computed (a "
+        "pay suspension or restore, salary, pay items, attendance, a social-insurance or "
+        "income-tax table, an earlier month) — in the reader's language; empty when it is not. "
+        "An out-of-date run is not approved until it is recomputed."
+    )
+    async def out_of_date_reasons(self, info: Info) -> list[str]:
+        return await info.context.loader("payroll_stale_reasons", _stale_reasons).load(self._m.id)
+
+    @strawberry.field(description="True while outOfDateReasons is not empty.")
+    async def out_of_date(self, info: Info) -> bool:
+        return bool(await self.out_of_date_reasons(info))
+
+    @strawberry.field(
+        description="What its last recompute changed, per person whose pay the viewer reads "
+        "(only those whose figures differ); null until it is computed a second time."
+    )
+    async def changes(self, info: Info) -> list[PayrollRunChange] | None:
+        if self._m.changes is None:
+            return None
+        readable = await service.pay_readers_of(
+            info.context.viewer, [c["employee_id"] for c in self._m.changes]
+        )
+        return [
+            PayrollRunChange(
+                employee_id=c["employee_id"],
+                before=_figures(c["before"]),
+                after=_figures(c["after"]),
+            )
+            for c in self._m.changes
+            if c["employee_id"] in readable
+        ]
 
     @strawberry.field(description="The same unit's run of the month before, for the diff.")
     async def comparison(self) -> PayrollRunComparison | None:

@@ -1,0 +1,254 @@
+"""Payroll runs out of date (issue 21 point 2): every change to a run's inputs — a pay suspension
+or restore decided, a salary structure, a pay item, a special deduction, attendance (punches,
+imports, leave and overtime decided, rules), a new social-insurance or income-tax table, an
+earlier month's payslips — marks the draft and reviewed runs it reaches with the reason, and
+such a run is not approved until it is recomputed. A recompute records what it changed per
+person (before / after of gross, performance pay, contributions, tax, net).
+
+This module reads and writes payroll rows only, so any domain can call `mark_out_of_date`
+without importing the payroll service.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from talentloop.i18n import N_, translate
+from talentloop.org.models import OrgUnit
+from talentloop.payroll.models import (
+    LineSection,
+    PayrollRun,
+    PayrollRunStaleReason,
+    Payslip,
+    PayslipLine,
+    RunStatus,
+)
+from talentloop.people.models import Employee
+
+OPEN_STATUSES = (RunStatus.DRAFT, RunStatus.REVIEW)
+
+# The reasons, as catalogue messages (shown in the reader's language when read).
+SUSPENDED = N_("Performance pay of {unit} suspended from {month}.")
+RESTORED = N_("Performance pay of {unit} restored from {month}.")
+SALARY = N_("Salary structure of {name} changed from {month}.")
+POSITION_SALARY = N_("Salary structure of the position {position} changed from {month}.")
+ITEM = N_("A pay item of {name} was added for {month}.")
+DEDUCTION = N_("A special additional deduction of {name} was declared from {month}.")
+ATTENDANCE = N_("Attendance of {name} changed in {month}.")
+PUNCHES = N_("Punches of {count} people were imported for {month}.")
+RULES = N_("Attendance rules changed: {name}.")
+CALENDAR = N_("Work calendar days changed in {month}.")
+CITY_TABLE = N_("A social-insurance table of {place} was added from {month}.")
+TAX_TABLE = N_("An income-tax table was added from {month}.")
+EARLIER = N_("Payslips of {month} changed: they count toward this year's cumulative tax.")
+
+FIGURES = ("gross", "performance", "contributions", "tax", "net")
+
+
+def _first(month: date) -> date:
+    return month.replace(day=1)
+
+
+async def mark_out_of_date(
+    *,
+    from_month: date,
+    message: str,
+    employee_ids: Iterable[int] | None = None,
+    unit_path: str | None = None,
+    city: str | None = None,
+    until: date | None = None,
+    **params: Any,
+) -> list[int]:
+    """Mark the draft and reviewed runs of `from_month` and later that the change reaches:
+    those paying any of `employee_ids` (or covering their units), those overlapping the unit
+    at `unit_path`, those paying anyone in `city` — or every one when none is given. Returns
+    the runs' ids (`until`: no run after that month). A reason already on a run is not
+    repeated."""
+    query = PayrollRun.filter(status__in=list(OPEN_STATUSES), month__gte=_first(from_month))
+    if until is not None:
+        query = query.filter(month__lte=_first(until))
+    runs = await query.select_related("unit")
+    if not runs:
+        return []
+    ids = {r.id for r in runs}
+    hit: set[int] = set()
+    if employee_ids is not None:
+        people = sorted(set(employee_ids))
+        paths = await Employee.filter(id__in=people).values_list("unit__path", flat=True)
+        for r in runs:
+            if any(str(p).startswith(r.unit.path) for p in paths):
+                hit.add(r.id)
+        paying = await Payslip.filter(run_id__in=sorted(ids), employee_id__in=people).values_list(
+            "run_id", flat=True
+        )
+        hit |= {int(i) for i in paying}  # type: ignore[call-overload]
+    if unit_path is not None:
+        hit |= {
+            r.id
+            for r in runs
+            if r.unit.path.startswith(unit_path) or unit_path.startswith(r.unit.path)
+        }
+    if city is not None:
+        paying = await Payslip.filter(run_id__in=sorted(ids), city=city).values_list(
+            "run_id", flat=True
+        )
+        hit |= {int(i) for i in paying}  # type: ignore[call-overload]
+        hit |= {r.id for r in runs if r.headcount == 0}  # not computed yet: cannot tell
+    if employee_ids is None and unit_path is None and city is None:
+        hit = ids
+    if not hit:
+        return []
+    params = {k: str(v) for k, v in params.items()}
+    existing = await PayrollRunStaleReason.filter(run_id__in=sorted(hit), message=message)
+    have = {(e.run_id, tuple(sorted((e.params or {}).items()))) for e in existing}
+    key = tuple(sorted(params.items()))
+    await PayrollRunStaleReason.bulk_create(
+        [
+            PayrollRunStaleReason(run_id=run_id, message=message, params=params)
+            for run_id in sorted(hit)
+            if (run_id, key) not in have
+        ]
+    )
+    return sorted(hit)
+
+
+async def pay_suspension_changed(unit_id: int, from_month: date, *, restored: bool) -> None:
+    """A unit's performance pay suspended or restored (performance/pay.py): its runs from
+    that month on."""
+    unit = await OrgUnit.get(id=unit_id)
+    await mark_out_of_date(
+        from_month=from_month, message=RESTORED if restored else SUSPENDED,
+        unit_path=unit.path, unit=unit.name, month=month_text(from_month),
+    )  # fmt: skip
+
+
+async def attendance_changed(employee_id: int, day: date) -> None:
+    """One person's attendance figures of the day's month changed: a punch, a leave or an
+    overtime request approved or cancelled after approval."""
+    employee = await Employee.get_or_none(id=employee_id)
+    await mark_out_of_date(
+        from_month=day, message=ATTENDANCE, employee_ids=[employee_id],
+        name=employee.name if employee else "",
+        month=month_text(day),
+    )  # fmt: skip
+
+
+async def punches_imported(by_month: Mapping[date, set[int]]) -> None:
+    for month, people in sorted(by_month.items()):
+        await mark_out_of_date(
+            from_month=month, message=PUNCHES, employee_ids=people, count=len(people),
+            month=month_text(month),
+        )  # fmt: skip
+
+
+async def attendance_rules_changed(name: str, unit_path: str | None) -> None:
+    """A rule set changed: results are computed when read, so every open month it covers (a
+    region's or the default rule set: every open run)."""
+    await mark_out_of_date(
+        from_month=date(1900, 1, 1), message=RULES, unit_path=unit_path, name=name
+    )
+
+
+async def calendar_changed(days: Iterable[date]) -> None:
+    """Work calendar days entered or removed: every open run of those months (a workday or a
+    rest day changes absences and overtime rates)."""
+    for month in sorted({d.replace(day=1) for d in days}):
+        await mark_out_of_date(
+            from_month=month, until=month, message=CALENDAR, month=month_text(month)
+        )
+
+
+def month_text(month: date) -> str:
+    return f"{month:%Y-%m}"
+
+
+async def last_reason_id(run_id: int) -> int:
+    """The newest reason now: a recompute that starts now takes in this one and those before."""
+    last = await PayrollRunStaleReason.filter(run_id=run_id).order_by("-id").first()
+    return last.id if last is not None else 0
+
+
+async def clear_taken_in(run_id: int, up_to: int) -> None:
+    await PayrollRunStaleReason.filter(run_id=run_id, id__lte=up_to).delete()
+
+
+async def is_out_of_date(run_id: int) -> bool:
+    return await PayrollRunStaleReason.filter(run_id=run_id).exists()
+
+
+async def reasons_of(run_ids: list[int]) -> dict[int, list[str]]:
+    """Each run's reasons, oldest first, in the reader's language."""
+    found: dict[int, list[str]] = defaultdict(list)
+    for r in await PayrollRunStaleReason.filter(run_id__in=run_ids).order_by("id"):
+        found[r.run_id].append(translate(r.message, r.params or {}))
+    return {pk: found.get(pk, []) for pk in run_ids}
+
+
+async def earlier_open_month(run: PayrollRun) -> date | None:
+    """The earliest month before the run's that is still a draft or under review for any of the
+    people it pays (or an overlapping unit); None when every earlier month is approved."""
+    earlier = await PayrollRun.filter(
+        status__in=list(OPEN_STATUSES), month__lt=run.month
+    ).select_related("unit")
+    if not earlier:
+        return None
+    unit = run.unit
+    months = {
+        r.month
+        for r in earlier
+        if r.unit.path.startswith(unit.path) or unit.path.startswith(r.unit.path)
+    }
+    people = Payslip.filter(run_id=run.id).values_list("employee_id", flat=True)
+    shared = await Payslip.filter(
+        run_id__in=[r.id for r in earlier],
+        employee_id__in=[int(i) for i in await people],  # type: ignore[call-overload]
+    ).values_list("month", flat=True)
+    months |= set(shared)  # type: ignore[arg-type]
+    return min(months) if months else None
+
+
+# --- what a recompute changed -------------------------------------------------------------------
+
+
+def _money(value: Decimal) -> str:
+    return f"{value:.2f}"
+
+
+async def snapshot(run_id: int) -> dict[int, dict[str, str]]:
+    """The run's payslips as they are, per employee: the figures the diff compares."""
+    slips = await Payslip.filter(run_id=run_id)
+    if not slips:
+        return {}
+    performance: dict[int, Decimal] = defaultdict(lambda: Decimal(0))
+    for line in await PayslipLine.filter(
+        payslip_id__in=[s.id for s in slips], code="performance", section=LineSection.EARNING
+    ):
+        performance[line.payslip_id] += line.amount
+    return {
+        s.employee_id: {
+            "gross": _money(s.gross),
+            "performance": _money(performance[s.id]),
+            "contributions": _money(s.employee_contributions),
+            "tax": _money(s.tax + s.bonus_tax),
+            "net": _money(s.net),
+        }
+        for s in slips
+    }
+
+
+def changes_between(
+    before: Mapping[int, Mapping[str, str]], after: Mapping[int, Mapping[str, str]]
+) -> list[dict[str, Any]]:
+    """Per person whose figures differ (or who came or went): before and after (None for a
+    person not paid on that side), by employee id."""
+    out: list[dict[str, Any]] = []
+    for employee_id in sorted(set(before) | set(after)):
+        was, now = before.get(employee_id), after.get(employee_id)
+        if was is not None and now is not None and all(was[k] == now[k] for k in FIGURES):
+            continue
+        out.append({"employee_id": employee_id, "before": was, "after": now})
+    return out
