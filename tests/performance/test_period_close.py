@@ -150,33 +150,51 @@ async def test_a_closed_month_keeps_its_figures_whatever_happens_after(
         {"e": gid(perf.world.people["backdated"]), "k": [gid(perf.nc)]},
         as_=perf.world.users["hq_hr"],
     )
-    assert data["employeeKpis"][0]["points"][1] == {"label": "2026-02", "actual": None, "target": "8"}
+    assert data["employeeKpis"][0]["points"][1] == {
+        "label": "2026-02",
+        "actual": None,
+        "target": "8",
+    }
 
 
 async def test_writes_into_a_closed_month_are_refused_naming_it(api: Api, perf: Perf) -> None:
     assert (await _close(api, perf, "branch_hr", "2026-01-01", "SH"))["errors"] == []
     users, people, units = perf.world.users, perf.world.people, perf.world.units
-    locked = {"field": "period", "code": "LOCKED", "message": "2026-01 is closed: its results no longer change."}
+    locked = {
+        "field": "period",
+        "code": "LOCKED",
+        "message": "2026-01 is closed: its results no longer change.",
+    }
     data = await api.data(
-        RECORD, {"e": gid(people["sh_rep"]), "k": gid(perf.nc), "p": "2026-01-01"}, as_=users["hq_hr"]
+        RECORD,
+        {"e": gid(people["sh_rep"]), "k": gid(perf.nc), "p": "2026-01-01"},
+        as_=users["hq_hr"],
     )
     assert data["recordPerformance"]["errors"] == [locked]
     data = await api.data(
-        SET_TARGET, {"u": gid(units["SH-SALES"]), "k": gid(perf.nc), "p": "2026-01-01"}, as_=users["hq_hr"]
+        SET_TARGET,
+        {"u": gid(units["SH-SALES"]), "k": gid(perf.nc), "p": "2026-01-01"},
+        as_=users["hq_hr"],
     )
     assert data["setKpiTarget"]["errors"] == [locked]
     # A company target reaches the closed branch: refused too; Beijing's own is not.
     data = await api.data(
-        SET_TARGET, {"u": gid(units["ACME"]), "k": gid(perf.nc), "p": "2026-01-01"}, as_=users["hq_hr"]
+        SET_TARGET,
+        {"u": gid(units["ACME"]), "k": gid(perf.nc), "p": "2026-01-01"},
+        as_=users["hq_hr"],
     )
     assert data["setKpiTarget"]["errors"] == [locked]
     data = await api.data(
-        SET_TARGET, {"u": gid(units["BJ-SALES"]), "k": gid(perf.nc), "p": "2026-01-01"}, as_=users["hq_hr"]
+        SET_TARGET,
+        {"u": gid(units["BJ-SALES"]), "k": gid(perf.nc), "p": "2026-01-01"},
+        as_=users["hq_hr"],
     )
     assert data["setKpiTarget"]["errors"] == []
     # The next month is open.
     data = await api.data(
-        RECORD, {"e": gid(people["sh_rep"]), "k": gid(perf.nc), "p": "2026-02-01"}, as_=users["hq_hr"]
+        RECORD,
+        {"e": gid(people["sh_rep"]), "k": gid(perf.nc), "p": "2026-02-01"},
+        as_=users["hq_hr"],
     )
     assert data["recordPerformance"]["errors"] == []
     # An import's row into the closed month is a bad row.
@@ -227,7 +245,9 @@ async def test_who_closes_and_who_reopens(api: Api, perf: Perf) -> None:
         "errors": [],
     }
     close = await PeriodClose.get()
-    entries = await AuditEntry.filter(subject_type="PeriodClose", subject_id=close.id).order_by("id")
+    entries = await AuditEntry.filter(subject_type="PeriodClose", subject_id=close.id).order_by(
+        "id"
+    )
     assert [(e.action.value, e.actor_username, e.reason) for e in entries] == [
         ("create", "branch_hr", None),
         ("update", "hq_hr", "A late CRM export"),

@@ -16,9 +16,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from tortoise.transactions import in_transaction
-
 from tortoise.functions import Count
+from tortoise.transactions import in_transaction
 
 from talentloop.access.policy import SYSTEM, Operation, Role, Viewer
 from talentloop.audit import service as audit
@@ -125,7 +124,9 @@ async def _figures(month: date, path: str) -> list[PeriodSnapshot]:
     return rows
 
 
-async def reopen_period(viewer: Viewer, month: date, unit_id: int | None, reason: str) -> PeriodClose:
+async def reopen_period(
+    viewer: Viewer, month: date, unit_id: int | None, reason: str
+) -> PeriodClose:
     """Reopen a closed month (HQ HR only, with a reason): its snapshot stays as a record."""
     if not viewer.is_hq_hr:
         raise ServiceError.one(ErrorCode.FORBIDDEN, "Only HQ HR reopens a closed month.")
@@ -229,7 +230,12 @@ async def period_overview(viewer: Viewer, kpi_id: int | None) -> PeriodOverview:
     if start is None and infos:
         start, reason = infos[0].period, "LATEST_DATA"
     missed_unit = None
-    if kpi is not None and infos and viewer.holds(Role.MANAGER) and not viewer.may(Operation.MANAGE):
+    if (
+        kpi is not None
+        and infos
+        and viewer.holds(Role.MANAGER)
+        and not viewer.may(Operation.MANAGE)
+    ):
         missed = await _latest_missed(viewer, kpi, [i.period for i in infos[:MISSED_LOOKBACK]])
         if missed is not None:
             start, missed_unit = missed
@@ -237,9 +243,7 @@ async def period_overview(viewer: Viewer, kpi_id: int | None) -> PeriodOverview:
     return PeriodOverview(infos, start, reason, missed_unit)
 
 
-async def _latest_missed(
-    viewer: Viewer, kpi: Kpi, periods: list[date]
-) -> tuple[date, int] | None:
+async def _latest_missed(viewer: Viewer, kpi: Kpi, periods: list[date]) -> tuple[date, int] | None:
     """The newest of `periods` in which the manager's own team fell short of its target."""
     team_paths = viewer.role_paths(Role.MANAGER)
     if not team_paths:

@@ -22,8 +22,8 @@ from talentloop.errors import SELF_DEALING_MESSAGE, ErrorCode, ServiceError
 from talentloop.i18n import N_
 from talentloop.people.models import EmployeeStatus, Gender
 from talentloop.people.service import FORMER_EMPLOYEE, format_problems
-from talentloop.performance.models import ImportKind, Kpi, KpiUnit, PeriodType
 from talentloop.performance.closed import CLOSED_MESSAGE
+from talentloop.performance.models import ImportKind, Kpi, KpiUnit, PeriodType
 from talentloop.performance.periods import label, parse_period
 from talentloop.performance.rollup import closing_month
 from talentloop.performance.service import parse_decimal, value_problems

@@ -20,6 +20,7 @@ from datetime import date
 from decimal import Decimal
 
 from tortoise.functions import Sum
+from tortoise.queryset import QuerySet
 
 from talentloop.access.policy import FieldGroup, Viewer
 from talentloop.org import service as org_service
@@ -195,7 +196,7 @@ async def snapshot_values(
     kpi: Kpi,
     periods: list[date],
     closed: dict[date, dict[str, int]],
-    readable: object,
+    readable: QuerySet[Employee],
     root_path: str | None,
     employee_id: int | None,
 ) -> list[MemberValue]:
@@ -218,9 +219,9 @@ async def snapshot_values(
     if not kept:
         return []
     allowed = set(
-        await readable.filter(  # type: ignore[attr-defined]
-            id__in=sorted({r["employee_id"] for r in kept})
-        ).values_list("id", flat=True)
+        await readable.filter(id__in=sorted({r["employee_id"] for r in kept})).values_list(
+            "id", flat=True
+        )
     )
     # A person inside two closes of one month (a branch's, then the company's that copied
     # it): one row, the later close's.
@@ -323,9 +324,7 @@ async def employee_values(
     )
     actual = {(r["kpi_id"], as_date(r["period"])): Decimal(str(r["total"])) for r in totals}
     targets = await resolve_targets_many(periods_by_kpi, {employee.id: unit_path})
-    closed = await closed_paths(
-        closing_month(p, kpi.period_type) for kpi, ps in kpis for p in ps
-    )
+    closed = await closed_paths(closing_month(p, kpi.period_type) for kpi, ps in kpis for p in ps)
     result: dict[int, list[MemberValue]] = {}
     for kpi, kpi_periods in kpis:
         rows = result[kpi.id] = []
