@@ -305,3 +305,27 @@ async def test_a_manager_opens_on_the_latest_month_their_team_missed(api: Api, p
         "TEAM_MISSED",
         gid(w.units["SH-SALES"]),
     )
+
+
+async def test_someone_who_moves_out_of_a_closed_branch_counts_once(api: Api, perf: Perf) -> None:
+    w = perf.world
+    company = """query($u: ID!, $k: ID!) {
+      unitKpiSeries(unitId: $u, kpiId: $k, from: "2026-01-01", to: "2026-01-01") {
+        points { actual target members }
+      }
+    }"""
+    variables = {"u": gid(w.units["ACME"]), "k": gid(perf.nc)}
+    before = (await api.data(company, variables, as_=w.users["hq_hr"]))["unitKpiSeries"]
+    assert (await _close(api, perf, "branch_hr", "2026-01-01", "SH"))["errors"] == []
+    rep = w.people["sh_rep"]
+    rep.unit = w.units["BJ-SALES"]
+    await rep.save(update_fields=["unit_id"])
+    after = (await api.data(company, variables, as_=w.users["hq_hr"]))["unitKpiSeries"]
+    assert after == before
+    # Beijing's January does not take him in; his own January is the one Shanghai kept.
+    bj = await api.data(
+        UNIT, {"u": gid(w.units["BJ-SALES"]), "k": gid(perf.nc)}, as_=w.users["hq_hr"]
+    )
+    assert bj["unitKpiSeries"]["points"][0]["members"] == 1
+    own = await api.data(PERSON, {"e": gid(rep), "k": [gid(perf.nc)]}, as_=w.users["hq_hr"])
+    assert own["employeeKpis"][0]["points"][0] == {"label": "2026-01", "actual": "6", "target": "8"}

@@ -135,22 +135,21 @@ async def member_values(
     targets = await resolve_targets(kpi, periods, paths)
     closed = await closed_paths([closing_month(p, kpi.period_type) for p in periods])
     rows: list[MemberValue] = []
+    kept: set[tuple[int, date]] = set()
+    if closed:
+        rows, kept = await snapshot_values(
+            kpi, periods, closed, Employee.filter(scope), root_path, employee_id
+        )
     for emp_id, path in paths.items():
         hired, left = employed[emp_id]
         for period in periods:
-            if not employed_in(hired, left, period, kpi.period_type):
-                continue
+            if not employed_in(hired, left, period, kpi.period_type) or (emp_id, period) in kept:
+                continue  # not employed then, or kept by a close (wherever they work now)
             if covered(path, closed.get(closing_month(period, kpi.period_type), {})):
-                continue  # served from the snapshot below
+                continue  # under a close that did not count them: not theirs to join
             a, t = actual.get((emp_id, period)), targets.get((emp_id, period))
             if a is not None or t is not None:
                 rows.append(MemberValue(emp_id, path, period, a, t))
-    if closed:
-        rows.extend(
-            await snapshot_values(
-                kpi, periods, closed, Employee.filter(scope), root_path, employee_id
-            )
-        )
     return rows
 
 
@@ -199,9 +198,11 @@ async def snapshot_values(
     readable: QuerySet[Employee],
     root_path: str | None,
     employee_id: int | None,
-) -> list[MemberValue]:
+) -> tuple[list[MemberValue], set[tuple[int, date]]]:
     """The closed periods' rows as their closes kept them, of the people the viewer reads
-    (`readable`, a queryset) under `root_path` as they stood then. Two queries."""
+    (`readable`) under `root_path` as they stood then; and every (person, period) the closes
+    kept, wherever they work now, so that nobody who moved out of a closed unit counts again
+    live. Two queries."""
     wanted = {
         p: list(closed[closing_month(p, kpi.period_type)].values())
         for p in periods
@@ -209,27 +210,28 @@ async def snapshot_values(
     }
     close_ids = sorted({c for ids in wanted.values() for c in ids})
     query = PeriodSnapshot.filter(kpi_id=kpi.id, period__in=sorted(wanted), close_id__in=close_ids)
-    if root_path:
-        query = query.filter(unit_path__startswith=root_path)
     if employee_id is not None:
         query = query.filter(employee_id=employee_id)
-    kept = await query.order_by("close_id").values(
+    found = await query.order_by("close_id").values(
         "close_id", "employee_id", "period", "unit_path", "actual", "target"
     )
-    if not kept:
-        return []
+    found = [r for r in found if r["close_id"] in wanted[as_date(r["period"])]]
+    every = {(r["employee_id"], as_date(r["period"])) for r in found}
+    under = [r for r in found if not root_path or str(r["unit_path"]).startswith(root_path)]
+    if not under:
+        return [], every
     allowed = set(
-        await readable.filter(id__in=sorted({r["employee_id"] for r in kept})).values_list(
+        await readable.filter(id__in=sorted({r["employee_id"] for r in under})).values_list(
             "id", flat=True
         )
     )
     # A person inside two closes of one month (a branch's, then the company's that copied
     # it): one row, the later close's.
     by_person: dict[tuple[int, date], MemberValue] = {}
-    for r in kept:
-        period = as_date(r["period"])
-        if r["employee_id"] not in allowed or r["close_id"] not in wanted[period]:
+    for r in under:
+        if r["employee_id"] not in allowed:
             continue
+        period = as_date(r["period"])
         by_person[(r["employee_id"], period)] = MemberValue(
             r["employee_id"],
             r["unit_path"],
@@ -237,7 +239,7 @@ async def snapshot_values(
             _decimal(r["actual"]),
             _decimal(r["target"]),
         )
-    return list(by_person.values())
+    return list(by_person.values()), every
 
 
 def _decimal(value: object) -> Decimal | None:
@@ -327,29 +329,26 @@ async def employee_values(
     closed = await closed_paths(closing_month(p, kpi.period_type) for kpi, ps in kpis for p in ps)
     result: dict[int, list[MemberValue]] = {}
     for kpi, kpi_periods in kpis:
-        rows = result[kpi.id] = []
-        kept: set[date] = set()
+        closed_periods = [p for p in kpi_periods if closing_month(p, kpi.period_type) in closed]
+        rows: list[MemberValue] = []
+        kept: set[tuple[int, date]] = set()
+        if closed_periods:
+            rows, kept = await snapshot_values(
+                kpi, closed_periods, closed, Employee.filter(id=employee.id), None, employee.id
+            )
+        result[kpi.id] = rows
         for period in kpi_periods:
+            if (employee.id, period) in kept:
+                continue  # kept by a close, wherever they work now
             if covered(unit_path, closed.get(closing_month(period, kpi.period_type), {})):
-                kept.add(period)
-                continue
+                continue  # joined a closed unit after it was closed
             hired, left = employee.hire_date, employee.termination_date
             if not employed_in(hired, left, period, kpi.period_type):
                 continue
             a, t = actual.get((kpi.id, period)), targets.get((kpi.id, employee.id, period))
             if a is not None or t is not None:
                 rows.append(MemberValue(employee.id, unit_path, period, a, t))
-        if kept:
-            rows.extend(
-                await snapshot_values(
-                    kpi,
-                    sorted(kept),
-                    closed,
-                    Employee.filter(id=employee.id),
-                    None,
-                    employee.id,
-                )
-            )
+        rows.sort(key=lambda r: r.period)
     return result
 
 
