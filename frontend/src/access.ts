@@ -43,6 +43,7 @@ export type Feature =
   | 'accounts'
   | 'kpis'
   | 'triggerRules'
+  | 'periodClose'
   | 'externalEvents'
   | 'attendanceRules'
   | 'punchImport'
@@ -111,6 +112,8 @@ export function canUse(feature: Feature, viewer: AccessViewer): boolean {
   if (feature === 'accounts') return canManageAccounts(role)
   // KPIs and targets: HR in scope, and a manager for their team (the server's can_direct_in).
   if (feature === 'kpis') return role === 'HQ_HR' || role === 'BRANCH_HR' || role === 'MANAGER'
+  // Closing a month: HQ HR for the company, HR for a unit it manages (closePerformancePeriod).
+  if (feature === 'periodClose') return role === 'HQ_HR' || role === 'BRANCH_HR'
   // Trigger rules and external events: HR of the unit (company-wide rules: HQ HR).
   if (feature === 'triggerRules' || feature === 'externalEvents') return role === 'HQ_HR' || role === 'BRANCH_HR'
   // Attendance rule sets and clock-in places: HR of a unit keeps its own, HQ HR regions and the

@@ -123,6 +123,7 @@ export const NAV_GROUPS: NavGroup[] = [
       { path: '/my-kpis', icon: DataLine, label: 'nav.myKpis', feature: 'myKpis' },
       { path: '/assessments', icon: List, label: 'nav.assessments', feature: 'assessments', count: ['ASSESSMENTS'] },
       { path: '/kpis', icon: Histogram, label: 'nav.kpis', feature: 'kpis' },
+      { path: '/period-close', icon: Lock, label: 'nav.periodClose', feature: 'periodClose' },
       { path: '/trigger-rules', icon: MagicStick, label: 'nav.triggerRules', feature: 'triggerRules' },
       { path: '/external-events', icon: Notebook, label: 'nav.externalEvents', feature: 'externalEvents' },
     ],

@@ -129,6 +129,12 @@ export const router = createRouter({
           meta: { title: 'nav.kpis', feature: 'kpis' },
         },
         {
+          path: 'period-close',
+          name: 'period-close',
+          component: () => import('./views/PeriodCloseView.vue'),
+          meta: { title: 'nav.periodClose', feature: 'periodClose' },
+        },
+        {
           path: 'trigger-rules',
           name: 'trigger-rules',
           component: () => import('./views/TriggerRulesView.vue'),

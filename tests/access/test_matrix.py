@@ -695,6 +695,11 @@ AGGREGATES["workforceReport"] = Aggregate(
         len(_at_work(w, v)) if VIEWERS[v] in (QUERIES["workforceReport"].roles or ()) else None
     ),
 )
+AGGREGATES["performancePeriods"] = Aggregate(
+    'performancePeriods(kpiId: "$kpi_new") { periods { period records } }',
+    lambda answer: sorted(p["period"] for p in answer["periods"]),
+    lambda w, v: sorted({str(month(EVERYONE.index(p))) for p in _at_work(w, v)}),
+)
 AGGREGATES["expiringContracts"] = Aggregate(
     "expiringContracts(within: 60) { employeeId contract { __typename id } }",
     lambda answer: answer and len({item["employeeId"] for item in answer}),
@@ -938,6 +943,8 @@ PROBES: dict[str, Probe] = {
     "setKpiTarget": _probe('setKpiTarget(input: {kpiId: "$kpi_new", period: "2025-03-01", value: "-1", employeeId: "$target"})', on="Employee"),
     "recordPerformance": _probe('recordPerformance(input: {employeeId: "$target", kpiId: "$kpi_new", period: "2025-03-01", value: "-1"})', on="Employee"),
     "importData": _probe('importData(input: {kind: KPI_RECORDS, fileName: "x.txt", contentBase64: "eA=="})'),
+    "closePerformancePeriod": _probe('closePerformancePeriod(input: {month: "2025-03-02", unitId: "$target"})', on="OrgUnit"),
+    "reopenPerformancePeriod": _probe('reopenPerformancePeriod(input: {month: "2025-03-01", reason: ""})'),
     "createTriggerRule": _probe('createTriggerRule(input: {name: "", kpiId: "$kpi_new", thresholdPercent: "50", unitId: "$target"})', on="OrgUnit"),
     "updateTriggerRule": _fresh('updateTriggerRule(input: {id: "$target", name: "", thresholdPercent: "50", periods: 1, isActive: true})', team_rule, "TriggerRule"),
     "suspendPerformancePay": _probe('suspendPerformancePay(input: {unitId: "$target", reason: "", suspendedFrom: "2025-01-01", conditionKind: UNIT_TOTAL, conditionKpiId: "$kpi_new", conditionThreshold: "50"})', on="OrgUnit"),

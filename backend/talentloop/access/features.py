@@ -54,6 +54,7 @@ _HR_FEATURES = frozenset(
         "positions",
         "kpis",
         "triggerRules",
+        "periodClose",  # HQ HR closes the company's months, HR a unit's (performance/closing.py)
         "externalEvents",
         "attendanceRules",
         "punchImport",

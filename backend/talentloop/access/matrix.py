@@ -341,6 +341,10 @@ VALUE_TYPES: dict[str, str] = {
     "KpiPoint": "KpiSeries, KpiBreakdownRow",
     "TargetAdjustmentInfo": "KpiPoint of a person",
     "KpiBreakdownRow": "unitKpiBreakdown: the unit's members at WORK",
+    "PerformancePeriods": "performancePeriods: months with records of the people read at WORK",
+    "PerformancePeriodInfo": "PerformancePeriods.periods",
+    "PeriodCloseInfo": "PerformancePeriodInfo.closes (units the viewer sees); the close "
+    "mutations' payload",
     "ConditionPeriodInfo": "PaySuspension.progress",
     "RestoreProgress": "PaySuspension.progress",
     "RestoreDecisionInfo": "RestoreRequest.decisions",
@@ -541,6 +545,7 @@ QUERIES: dict[str, QueryAccess] = {
     "assessmentRequests": _q(Read.LIST, "AssessmentRequest"),
     "paySuspensions": _q(Read.LIST, "PaySuspension"),
     "latestKpiPeriod": _q(Read.SCOPE, reach=Reach.WORK),
+    "performancePeriods": _q(Read.SCOPE, reach=Reach.WORK),
     "importJob": _q(Read.LOOKUP, "ImportJob", argument="id"),
     "competencyCategories": _q(Read.LIST, "CompetencyCategory"),
     "competencies": _q(Read.LIST, "Competency"),
@@ -727,6 +732,10 @@ MUTATIONS: dict[str, MutationAccess] = {
     "setKpiTarget": _m(Target.PERSON, Reach.WORK, Reach.DIRECTED, note="or a unit's: UNIT"),
     "recordPerformance": _m(Target.PERSON, Reach.WORK, Reach.DIRECTED),
     "importData": _m(roles=HR, note="each row: a person it MANAGES, else 'not found'"),
+    "closePerformancePeriod": _m(
+        Target.UNIT, Reach.UNIT, Reach.MANAGED, roles=HR, note="without a unit: HQ HR, the company"
+    ),
+    "reopenPerformancePeriod": _m(roles=HQ_HR_ONLY, note="with a reason; audited"),
     "createTriggerRule": _m(Target.UNIT, Reach.UNIT, Reach.MANAGED, note="company-wide: HQ HR"),
     "updateTriggerRule": _on("TriggerRule", Reach.UNIT, Reach.MANAGED, note="company-wide: HQ HR"),
     "suspendPerformancePay": _m(Target.UNIT, Reach.UNIT, None, roles=HQ_HR_ONLY),

@@ -48,6 +48,7 @@ from talentloop.people.mutations import PeopleMutation
 from talentloop.people.positions import PositionMutation
 from talentloop.people.schema import PeopleQuery
 from talentloop.people.types import EmployeeNode, PositionNode
+from talentloop.performance.period_schema import PeriodMutation, PeriodQuery
 from talentloop.performance.schema import PerformanceMutation, PerformanceQuery
 from talentloop.performance.types import (
     AssessmentRequestNode,
@@ -109,6 +110,7 @@ Query = merge_types(
         PeopleQuery,
         LifecycleQuery,
         PerformanceQuery,
+        PeriodQuery,
         SkillsQuery,
         TrainingQuery,
         TrainerQuery,
@@ -136,6 +138,7 @@ Mutation = merge_types(
         LifecycleMutation,
         PositionMutation,
         PerformanceMutation,
+        PeriodMutation,
         SkillsMutation,
         TrainingMutation,
         TrainerMutation,

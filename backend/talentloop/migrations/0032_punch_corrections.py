@@ -11,7 +11,7 @@ from talentloop.attendance.models import CorrectionStatus, PunchSource
 
 
 class Migration(migrations.Migration):
-    dependencies = [("talentloop", "0030_payroll_staleness")]
+    dependencies = [("talentloop", "0031_period_close")]
 
     initial = False
 

@@ -22,8 +22,10 @@ from talentloop.errors import SELF_DEALING_MESSAGE, ErrorCode, ServiceError
 from talentloop.i18n import N_
 from talentloop.people.models import EmployeeStatus, Gender
 from talentloop.people.service import FORMER_EMPLOYEE, format_problems
+from talentloop.performance.closed import CLOSED_MESSAGE
 from talentloop.performance.models import ImportKind, Kpi, KpiUnit, PeriodType
-from talentloop.performance.periods import parse_period
+from talentloop.performance.periods import label, parse_period
+from talentloop.performance.rollup import closing_month
 from talentloop.performance.service import parse_decimal, value_problems
 
 # Rows checked between two reports of the job's progress.
@@ -216,6 +218,7 @@ class KpiFacts:
 class RecordLookups:
     kpis: dict[str, KpiFacts]
     employees: dict[str, int]  # the ids of the file's people the viewer manages, by number
+    closed: dict[int, set[date]] = field(default_factory=dict)  # closed months by person
 
 
 @dataclass(frozen=True)
@@ -223,6 +226,8 @@ class TargetLookups:
     kpis: dict[str, KpiFacts]
     employees: dict[str, int]
     units: dict[str, tuple[int, str]]  # (id, path) by code
+    closed: dict[int, set[date]] = field(default_factory=dict)  # closed months by person
+    closed_units: dict[int, set[date]] = field(default_factory=dict)  # … by unit
 
 
 @dataclass(frozen=True)
@@ -345,6 +350,7 @@ def _record_check(viewer: Viewer, lookups: Any, checked: Checked) -> RowCheck:
         for problem in value_problems(kpi, value, period, dimension):
             checked.error(index, problem.field, problem.msgid, problem.code, **dict(problem.params))
             bad = True
+        bad = closed_row(checked, index, kpi, period, lookups.closed.get(employee)) or bad
         key = (employee, kpi.id, period, dimension)
         if key in checked.items:
             checked.error(
@@ -398,6 +404,11 @@ def _target_check(viewer: Viewer, lookups: Any, checked: Checked) -> RowCheck:
             bad = True
         if bad or kpi is None:
             return
+        months = lookups.closed.get(employee) if employee else None
+        if unit is not None:
+            months = lookups.closed_units.get(unit[0])
+        if closed_row(checked, index, kpi, period, months):
+            return
         key = (kpi.id, period, employee, unit[0] if unit else None)
         if key in checked.items:
             checked.error(
@@ -411,6 +422,19 @@ def _target_check(viewer: Viewer, lookups: Any, checked: Checked) -> RowCheck:
         checked.items[key] = (index, value)
 
     return check
+
+
+def closed_row(
+    checked: Checked, index: int, kpi: KpiFacts, period: date | None, months: set[date] | None
+) -> bool:
+    """A row into a closed month is refused (performance/closed.py), naming the month."""
+    if not months or period is None:
+        return False
+    month = closing_month(period, kpi.period_type)
+    if month not in months:
+        return False
+    checked.error(index, "period", CLOSED_MESSAGE, ErrorCode.LOCKED, month=label(month))
+    return True
 
 
 MOVED_BY_REQUEST = N_(

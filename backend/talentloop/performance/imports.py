@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from tortoise.expressions import F
@@ -31,7 +31,7 @@ from talentloop.org.models import OrgUnit
 from talentloop.people import sensitive
 from talentloop.people.models import Employee, EmployeeStatus, Position
 from talentloop.people.service import visible_employees
-from talentloop.performance import import_rows, pay, triggers
+from talentloop.performance import closed, import_rows, pay, triggers
 from talentloop.performance.import_rows import FileRows
 from talentloop.performance.models import (
     ImportJob,
@@ -40,6 +40,7 @@ from talentloop.performance.models import (
     Kpi,
     KpiTarget,
     PerformanceRecord,
+    PeriodClose,
 )
 
 log = logging.getLogger(__name__)
@@ -246,10 +247,24 @@ async def _manageable_employees(viewer: Viewer, numbers: set[str]) -> dict[str, 
 
 
 async def _record_lookups(viewer: Viewer, file: FileRows) -> import_rows.RecordLookups:
+    employees = await _manageable_employees(viewer, file.values("employee_number"))
     return import_rows.RecordLookups(
         kpis=await _kpis(),
-        employees=await _manageable_employees(viewer, file.values("employee_number")),
+        employees=employees,
+        closed=await _closed_months(set(employees.values())),
     )
+
+
+async def _closed_months(employee_ids: set[int]) -> dict[int, set[date]]:
+    """The closed months of each of these people, by where they work now (performance/closed.py):
+    nothing to read when no month is closed."""
+    if not employee_ids or not await PeriodClose.filter(reopened_at__isnull=True).exists():
+        return {}
+    paths: dict[int, str] = {}
+    for chunk in _chunks(sorted(employee_ids)):
+        paths.update(await Employee.filter(id__in=chunk).values_list("id", "unit__path"))
+    by_path = await closed.closed_months_by_path(set(paths.values()))
+    return {pk: by_path[path] for pk, path in paths.items() if path in by_path}
 
 
 async def _kpis() -> dict[str, import_rows.KpiFacts]:
@@ -305,15 +320,24 @@ async def _write_records(
 
 async def _target_lookups(viewer: Viewer, file: FileRows) -> import_rows.TargetLookups:
     codes = file.values("unit_code")
+    employees = await _manageable_employees(viewer, file.values("employee_number") - {""})
+    units = {
+        code: (pk, path)
+        for code, pk, path in await OrgUnit.filter(code__in=sorted(codes - {""})).values_list(
+            "code", "id", "path"
+        )
+    }
+    by_path = (
+        await closed.closed_months_by_path({path for _, path in units.values()}, reaches_below=True)
+        if units
+        else {}
+    )
     return import_rows.TargetLookups(
         kpis=await _kpis(),
-        employees=await _manageable_employees(viewer, file.values("employee_number") - {""}),
-        units={
-            code: (pk, path)
-            for code, pk, path in await OrgUnit.filter(code__in=sorted(codes - {""})).values_list(
-                "code", "id", "path"
-            )
-        },
+        employees=employees,
+        units=units,
+        closed=await _closed_months(set(employees.values())),
+        closed_units={pk: by_path[path] for pk, path in units.values() if path in by_path},
     )
 
 

@@ -339,3 +339,43 @@ class ImportJob(Model):
 
     class Meta:
         table = "import_job"
+
+
+class PeriodClose(Model):
+    """A month closed for a unit's subtree (the company's when the unit is the top of the
+    tree): its figures were copied into `PeriodSnapshot` rows, reads of the month serve them,
+    and writes into it are refused until HQ HR reopens it (performance/closing.py)."""
+
+    id = fields.IntField(primary_key=True)
+    month = fields.DateField(db_index=True)
+    unit_id = fields.IntField()
+    unit_path = fields.CharField(max_length=512)  # the unit's path when it was closed
+    closed_by_user_id = fields.IntField(null=True)
+    closed_by = fields.CharField(max_length=64, null=True)  # the username, as it was
+    closed_at = fields.DatetimeField()
+    reopened_by_user_id = fields.IntField(null=True)
+    reopened_by = fields.CharField(max_length=64, null=True)
+    reopened_at = fields.DatetimeField(null=True)
+    reopen_reason = fields.CharField(max_length=500, null=True)
+
+    class Meta:
+        table = "performance_period_close"
+        indexes = (("month", "reopened_at"),)
+
+
+class PeriodSnapshot(Model):
+    """One person's actual and target of one KPI in a closed month, as they stood when it was
+    closed (a quarterly KPI's quarter is kept by the close of its last month)."""
+
+    id = fields.IntField(primary_key=True)
+    close_id = fields.IntField(db_index=True)
+    kpi_id = fields.IntField()
+    period = fields.DateField()
+    employee_id = fields.IntField()
+    unit_path = fields.CharField(max_length=512)  # where the person counted when it was closed
+    actual = fields.DecimalField(max_digits=16, decimal_places=4, null=True)
+    target = fields.DecimalField(max_digits=16, decimal_places=4, null=True)
+
+    class Meta:
+        table = "performance_period_snapshot"
+        indexes = (("kpi_id", "period", "close_id"),)

@@ -20,7 +20,7 @@ from talentloop.org import service as org_service
 from talentloop.org.models import OrgUnit
 from talentloop.pagination import Page, keyset_page
 from talentloop.people.models import Employee
-from talentloop.performance import rollup
+from talentloop.performance import closed, rollup
 from talentloop.performance.models import (
     Kpi,
     KpiAggregation,
@@ -175,6 +175,7 @@ async def set_target(
     viewer.refuse_self(employee_id)
     if problems:
         raise ServiceError(*problems)
+    await closed.refuse_closed(period, kpi.period_type, path, reaches_below=unit_id is not None)
 
     async def attempt() -> KpiTarget:
         async with in_transaction():
@@ -245,6 +246,14 @@ async def remove_target(viewer: Viewer, target_id: int) -> None:
     if not viewer.can_direct_in(path):
         raise ServiceError.one(ErrorCode.FORBIDDEN, "You may not change targets here.", "id")
     viewer.refuse_self(target.employee_id, "id")
+    kpi = await Kpi.get(id=target.kpi_id)
+    await closed.refuse_closed(
+        rollup.as_date(target.period),
+        kpi.period_type,
+        path,
+        field_name="id",
+        reaches_below=target.unit_id is not None,
+    )
     await audit.record_target_removed(viewer, target)
     await target.delete()
 
@@ -358,6 +367,7 @@ async def record_value(
     problems = value_problems(kpi, value, period, dimension)
     if problems:
         raise ServiceError(*problems)
+    await closed.refuse_closed(period, kpi.period_type, employee.unit.path)
     async with in_transaction():
         record, created = await PerformanceRecord.get_or_create(
             employee_id=employee.id,
@@ -449,7 +459,7 @@ async def employee_series_for_kpis(
     if employee is None:
         return None
     periods_by_kpi = {kpi.id: periods for kpi, periods in kpis}
-    values = await rollup.employee_values(employee.id, employee.unit.path, periods_by_kpi)
+    values = await rollup.employee_values(employee, kpis)
     adjustments: dict[tuple[int, date], list[TargetAdjustment]] = {}
     all_periods = sorted({p for _, periods in kpis for p in periods})
     for adj in await TargetAdjustment.filter(

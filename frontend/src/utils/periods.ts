@@ -1,9 +1,10 @@
 /**
  * KPI periods are Date scalars naming the first day of the month ("2026-03-01").
  *
- * DEFAULT_LAST_PERIOD is the newest month the demo data covers (2025-09 … 2026-10). The API
- * has no "latest period with data" field, so the screens default their ranges to the
- * twelve months ending here; change it in this one place when the data moves on.
+ * DEFAULT_LAST_PERIOD is the newest month the demo data covers (2025-09 … 2026-10). The KPI
+ * dashboard offers the periods that hold data (`performancePeriods`) and opens where the
+ * server says; the other screens still default their ranges to the twelve months ending here,
+ * and the dashboard falls back to them when no period holds data.
  */
 export const DEFAULT_LAST_PERIOD = '2026-10-01'
 

@@ -1,0 +1,111 @@
+// History stays put (issue #21 point 3): HQ HR closes a month on the 月度结账 page, the KPI
+// dashboard then opens on the latest closed month and a write into it is refused; HQ HR
+// reopens it with a reason. A manager lands on the latest month their team missed, with the
+// way to its gaps.
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { apiLogin, gql, navTo, uiLogin, withPage } from './helpers.mjs'
+
+const CLOSED = '2026-09'
+const PERIODS = `query ($k: ID) { performancePeriods(kpiId: $k) { periods { label complete } start startReason missedUnitId } }`
+
+async function kpiIds(token) {
+  const { data } = await gql(`{ kpis { id code } }`, {}, token)
+  return Object.fromEntries(data.kpis.map((k) => [k.code, k.id]))
+}
+
+async function dashboardMonth(page) {
+  const caption = page.locator('[data-testid="dashboard-caption"][data-ready="true"]')
+  await caption.waitFor()
+  return caption.getAttribute('data-month')
+}
+
+test('HQ HR closes a month, the dashboard opens on it, and reopens it with a reason', async () => {
+  const { accessToken } = await apiLogin('hr.hq')
+  const kpis = await kpiIds(accessToken)
+  const before = await gql(PERIODS, { k: kpis.NEW_CUSTOMERS }, accessToken)
+  const latest = before.data.performancePeriods.periods[0].label
+  assert.equal(before.data.performancePeriods.startReason, 'LATEST_DATA')
+  assert.ok(latest > CLOSED, `the demo holds months after ${CLOSED}`)
+
+  await withPage(async (page, { consoleErrors }) => {
+    await uiLogin(page, 'hr.hq')
+    // Before: the dashboard opens on the latest month with data.
+    await navTo(page, 'nav-dashboard')
+    await page.waitForURL(/\/dashboard/)
+    assert.equal(await dashboardMonth(page), latest)
+
+    await navTo(page, 'nav-period-close')
+    await page.waitForURL(/\/period-close/)
+    const status = page.getByTestId(`period-close-status-${CLOSED}`)
+    await status.waitFor()
+    assert.equal(await status.getAttribute('data-status'), 'open')
+    await page.getByTestId(`period-close-close-${CLOSED}`).click()
+    await page.locator('.el-message-box').waitFor()
+    await page.locator('.el-message-box .el-button--primary').click()
+    await page.locator(`[data-testid="period-close-status-${CLOSED}"][data-status="closed"]`).waitFor()
+    const row = page.getByTestId('period-close-row').filter({ has: page.getByTestId(`period-close-status-${CLOSED}`) })
+    assert.match(await row.textContent(), /hr\.hq/)
+
+    // A write into the closed month is refused, naming it.
+    const { data: people } = await gql(`{ employees(first: 1, filter: { search: "上海" }) { edges { node { id } } } }`, {}, accessToken)
+    const someone = people.employees.edges[0]?.node.id
+    if (someone) {
+      const refused = await gql(
+        `mutation ($e: ID!, $k: ID!) { recordPerformance(input: { employeeId: $e, kpiId: $k, period: "${CLOSED}-01", value: "1" }) { errors { field code } } }`,
+        { e: someone, k: kpis.NEW_CUSTOMERS },
+        accessToken,
+      )
+      assert.deepEqual(refused.data.recordPerformance.errors, [{ field: 'period', code: 'LOCKED' }])
+    }
+
+    // The dashboard now opens on the latest complete month, marked closed.
+    await navTo(page, 'nav-dashboard')
+    await page.waitForURL(/\/dashboard/)
+    await page.locator(`[data-testid="dashboard-caption"][data-month="${CLOSED}"]`).waitFor()
+    assert.ok(await page.getByTestId('dashboard-closed').isVisible())
+
+    // Reopen, with a reason (the audit trail keeps it).
+    await navTo(page, 'nav-period-close')
+    await page.getByTestId(`period-close-reopen-${CLOSED}`).click()
+    await page.getByTestId('period-reopen-form-dialog').waitFor()
+    await page.getByTestId('period-reopen-form-reason').fill('迟到的 CRM 导出')
+    await page.getByTestId('period-reopen-form-submit').click()
+    await page.locator(`[data-testid="period-close-status-${CLOSED}"][data-status="open"]`).waitFor()
+    assert.match(await page.getByTestId('period-close-row').filter({ hasText: '迟到的 CRM 导出' }).first().textContent(), new RegExp(CLOSED))
+
+    assert.deepEqual(consoleErrors, [])
+  })
+  const after = await gql(PERIODS, { k: kpis.NEW_CUSTOMERS }, accessToken)
+  assert.equal(after.data.performancePeriods.start, `${latest}-01`)
+})
+
+test('a manager lands on the latest month their team missed, with the way to its gaps', async () => {
+  const { accessToken } = await apiLogin('manager.shanghai.sales')
+  const kpis = await kpiIds(accessToken)
+  const { data } = await gql(PERIODS, { k: kpis.NEW_CUSTOMERS }, accessToken)
+  const overview = data.performancePeriods
+  assert.equal(overview.startReason, 'TEAM_MISSED', 'the demo team misses a month')
+  const missed = overview.start.slice(0, 7)
+
+  await withPage(async (page, { consoleErrors }) => {
+    await uiLogin(page, 'manager.shanghai.sales')
+    await navTo(page, 'nav-dashboard')
+    await page.waitForURL(/\/dashboard/)
+    assert.equal(await dashboardMonth(page), missed)
+    const notice = page.getByTestId('dashboard-missed')
+    await notice.waitFor()
+    assert.match(await notice.textContent(), new RegExp(missed))
+    // The month picker offers the months that hold data.
+    await page.getByTestId('dashboard-month').click()
+    for (const p of overview.periods) await page.getByTestId(`dashboard-month-${p.label}`).waitFor({ state: 'attached' })
+    await page.keyboard.press('Escape')
+
+    await page.getByTestId('dashboard-gaps-link').click()
+    await page.waitForURL(/\/capability-analysis/)
+    const url = new URL(page.url())
+    assert.equal(url.searchParams.get('unit'), overview.missedUnitId)
+    assert.equal(url.searchParams.get('month'), missed)
+    assert.deepEqual(consoleErrors, [])
+  })
+})
