@@ -21,6 +21,7 @@ from talentloop.attendance.models import (
 )
 from talentloop.attendance.results import DayStatus, Shift, evaluate_day
 from talentloop.audit.models import AuditEntry
+from talentloop.payroll import staleness
 from talentloop.payroll.models import PayrollRun, Payslip, RunStatus
 from tests.attendance.conftest import Branches, china, day_of, punch
 from tests.support import Api, World, gid
@@ -147,8 +148,11 @@ async def test_a_rejected_correction_decides_the_day_as_an_absence(
     api: Api, branches: Branches
 ) -> None:
     w = branches.world
+    # November's Shanghai run, still a draft: the decision changes what it must deduct.
+    run = await PayrollRun.create(unit=w.units["SH"], month=date(2026, 11, 1))
     await punch(w.people["sh_rep"], TUESDAY, "09:02")  # the clock-out is missing
     assert (await _ask(api, w, clockIn=None))["errors"] == []
+    assert not await staleness.is_out_of_date(run.id)  # asking alone changes nothing
     card = await _card(api, w, "branch_hr")
     assert card is not None
     decided = await api.data(DECIDE, {"id": card["id"], "approve": False}, as_=w.users["branch_hr"])
@@ -157,6 +161,7 @@ async def test_a_rejected_correction_decides_the_day_as_an_absence(
     day = day_of(month, TUESDAY)
     assert (day["status"], day["absent"], day["correction"]) == ("ABSENT", True, "REJECTED")
     assert month["summary"]["absentDays"] == 1
+    assert await staleness.is_out_of_date(run.id)
     assert await Punch.filter(employee_id=w.people["sh_rep"].id).count() == 1
     # Decided: nothing left to correct.
     again = await _ask(api, w, clockIn=None)
