@@ -1,8 +1,13 @@
 /**
- * Which of the performance, capability and training screens a signed-in person is offered. The server
- * decides what data anyone may read; this only keeps menus and pages to what makes sense for
- * the role.
+ * Which screens and buttons a signed-in person is offered. The server decides what anyone may
+ * read and change, and says what it offers in `me { features }` (access/features.py: the union
+ * over every role grant); `useFeatures().can(…)` reads it. `canUse`, by the role saved at sign-in,
+ * only bridges the moment before `me` answers.
  */
+import { computed } from 'vue'
+import { useQuery } from '@urql/vue'
+import { graphql } from './gql'
+import { session } from './auth'
 import type { OrgUnitType, Role } from './gql/graphql'
 
 export type Feature =
@@ -81,6 +86,7 @@ const OWN_FEATURES: readonly Feature[] = [
 /** Who reads a unit's monthly attendance sheet: HR and managers (the admin account reads no work data). */
 const SHEET_ROLES: readonly Role[] = ['HQ_HR', 'BRANCH_HR', 'MANAGER']
 
+/** The menu by the primary role: only until `me { features }` answers (useFeatures, AppLayout). */
 export function canUse(feature: Feature, viewer: AccessViewer): boolean {
   const { role } = viewer
   if (OWN_FEATURES.includes(feature)) return viewer.hasEmployee ?? role !== 'ADMIN'
@@ -109,7 +115,7 @@ export function canUse(feature: Feature, viewer: AccessViewer): boolean {
   // The trainer register: HQ HR keeps the company's trainers, branch HR its branch's (createTrainer).
   if (feature === 'trainers') return role === 'HQ_HR' || role === 'BRANCH_HR'
   // Sign-in accounts: the administrator and HQ HR (the server's can_manage_accounts).
-  if (feature === 'accounts') return canManageAccounts(role)
+  if (feature === 'accounts') return role === 'ADMIN' || role === 'HQ_HR'
   // KPIs and targets: HR in scope, and a manager for their team (the server's can_direct_in).
   if (feature === 'kpis') return role === 'HQ_HR' || role === 'BRANCH_HR' || role === 'MANAGER'
   // Closing a month: HQ HR for the company, HR for a unit it manages (closePerformancePeriod).
@@ -150,32 +156,65 @@ export function canUse(feature: Feature, viewer: AccessViewer): boolean {
   }
 }
 
-/** Changes the competency framework itself (the server allows HQ HR only). */
-export function canEditFramework(role: Role | null | undefined): boolean {
-  return role === 'HQ_HR'
+/**
+ * Actions on a page (buttons, not menu entries) the server offers in `me { features }` from the
+ * operations of every grant the person holds (access/features.py ACTIONS): a custom role with the
+ * operation gets the button as the built-in role does. The server still refuses what it refuses;
+ * a hidden button only spares the person a refusal.
+ */
+export type Action =
+  | 'editFramework' // the competency framework itself: HQ HR
+  | 'setRequiredLevels' // required levels where one manages (HQ HR: also company-wide)
+  | 'calibrate' // calibrates scores where one manages
+  | 'recruit' // runs recruitment (postings, candidates, offers, the hire) where one manages and directs
+  | 'editEmployees' // hires and edits records where one manages
+  | 'manageAccounts' // sign-in accounts: the administrator and HQ HR
+
+/** Who is signed in and what they are offered; AppLayout and every `useFeatures` share its answer. */
+export const ViewerQuery = graphql(`
+  query Viewer {
+    me {
+      role
+      language
+      user {
+        id
+        username
+      }
+      employee {
+        id
+        name
+      }
+      scopeUnit {
+        id
+        type
+      }
+      features
+    }
+  }
+`)
+
+/**
+ * The features and actions the server offers the signed-in person (every grant, not the primary
+ * role). `can(name)`: a menu feature goes by the role saved at sign-in until `me` answers; an
+ * action is not offered until then (a button appearing late beats one the server refuses).
+ */
+export function useFeatures() {
+  const viewer = useQuery({ query: ViewerQuery, requestPolicy: 'cache-first' })
+  const me = computed(() => viewer.data.value?.me ?? null)
+  const features = computed<ReadonlySet<string> | null>(() => (me.value ? new Set(me.value.features) : null))
+  function can(name: Feature | Action): boolean {
+    if (features.value) return features.value.has(name)
+    if (ACTIONS.has(name)) return false
+    return Boolean(session.role && canUse(name as Feature, { role: session.role }))
+  }
+  return { can, me, features, fetching: viewer.fetching }
 }
 
-/** Sets required levels: HQ HR company-wide, branch HR for units in their scope. */
-export function canSetRequiredLevels(role: Role | null | undefined): boolean {
-  return role === 'HQ_HR' || role === 'BRANCH_HR'
-}
-
-/** Calibrates scores (HR in scope; the server checks the scope). */
-export function canCalibrate(role: Role | null | undefined): boolean {
-  return role === 'HQ_HR' || role === 'BRANCH_HR' || role === 'ADMIN'
-}
-
-/** Runs the recruitment itself: postings, candidates, offers and the hire (HR; the server checks the branch). */
-export function canRecruit(role: Role | null | undefined): boolean {
-  return role === 'HQ_HR' || role === 'BRANCH_HR'
-}
-
-/** Edits employees' records: HR (the server checks the branch). */
-export function canEditEmployees(role: Role | null | undefined): boolean {
-  return role === 'HQ_HR' || role === 'BRANCH_HR'
-}
-
-/** Creates, resets, unlocks, disables sign-in accounts: the administrator and HQ HR. */
-export function canManageAccounts(role: Role | null | undefined): boolean {
-  return role === 'ADMIN' || role === 'HQ_HR'
-}
+const ACTIONS: ReadonlySet<string> = new Set<Action>([
+  'editFramework',
+  'setRequiredLevels',
+  'calibrate',
+  'recruit',
+  'editEmployees',
+  'manageAccounts',
+])

@@ -1,6 +1,7 @@
-"""Which screens the SPA offers a viewer (`me { features }`): the union over every role grant they
-hold, not the primary role alone. The server still decides every read and write; this only keeps
-the menu to what makes sense for the person. The names are the SPA's `Feature`s (access.ts)."""
+"""Which screens and actions the SPA offers a viewer (`me { features }`): the union over every role
+grant they hold, not the primary role alone. The server still decides every read and write; this
+only keeps the menu and a page's buttons to what makes sense for the person. The names are the
+SPA's `Feature`s (menu entries) and `Action`s (buttons on a page) in access.ts."""
 
 from __future__ import annotations
 
@@ -126,8 +127,41 @@ BY_OPERATION: dict[Operation, frozenset[str]] = {
 }
 
 
+# Buttons on a page, from the operations one grant carries, so a custom role with the operations
+# gets them as the built-in roles do. Each mirrors its service's check: records, calibration and
+# required levels where the viewer manages (can_manage_employees_in / can_manage_setting_in);
+# running recruitment where they manage and also direct (the postings and candidates are listed
+# where the viewer directs: recruitment/service.py _directed).
+ACTIONS_BY_OPERATIONS: dict[str, frozenset[Operation]] = {
+    "editEmployees": frozenset({Operation.MANAGE}),
+    "calibrate": frozenset({Operation.MANAGE}),
+    "setRequiredLevels": frozenset({Operation.MANAGE}),
+    "recruit": frozenset({Operation.MANAGE, Operation.DIRECT}),
+}
+# Actions that are no operation's: HQ HR's own powers need the built-in role held company-wide
+# (Viewer.is_hq_hr: the competency framework), accounts the administrator's or HQ HR's
+# (Viewer.can_manage_accounts).
+OWN_POWER_ACTIONS = frozenset({"editFramework", "manageAccounts"})
+ACTIONS = frozenset(ACTIONS_BY_OPERATIONS) | OWN_POWER_ACTIONS
+
+
+def actions(viewer: Viewer) -> set[str]:
+    """The buttons the viewer is offered: what some grant's operations allow, and their own powers."""
+    found = {
+        action
+        for action, needs in ACTIONS_BY_OPERATIONS.items()
+        if any(g.unit_path is not None and needs <= g.operations for g in viewer.grants)
+    }
+    if viewer.is_hq_hr:
+        found.add("editFramework")
+    if viewer.can_manage_accounts:
+        found.add("manageAccounts")
+    return found
+
+
 async def features(viewer: Viewer) -> list[str]:
-    """The screens offered to the viewer, sorted: every grant's, one's own pages for an employee."""
+    """The screens and actions offered to the viewer, sorted: every grant's, one's own pages for an
+    employee."""
     if not viewer.is_authenticated or viewer.must_change_password:
         return []
     found: set[str] = set(EVERYONE)
@@ -144,4 +178,4 @@ async def features(viewer: Viewer) -> list[str]:
         paths = viewer.role_paths(Role.MANAGER)
         if await OrgUnit.filter(path__in=paths, type=OrgUnitType.BRANCH).exists():
             found.add("pay")
-    return sorted(found)
+    return sorted(found | actions(viewer))

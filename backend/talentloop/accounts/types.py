@@ -149,8 +149,9 @@ class ViewerNode:
         return OrgUnitNode(_model=found) if found else None
 
     @strawberry.field(
-        description="The screens offered to the viewer, from every role grant they hold "
-        "(access/features.py); the server still decides every read and write."
+        description="The screens and the actions on them (editEmployees, recruit, …) offered "
+        "to the viewer, from every role grant they hold (access/features.py); the server still "
+        "decides every read and write."
     )
     async def features(self) -> list[str]:
         from talentloop.access.features import features

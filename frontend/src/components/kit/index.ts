@@ -1,5 +1,6 @@
 /** The shared kit of screens (docs/architecture.md, "Screens: the shared kit"). */
 export { default as ListPage } from './ListPage.vue'
+export { default as EmptyState } from './EmptyState.vue'
 export { default as FormDialog } from './FormDialog.vue'
 export { exportList, cellText } from './exportList'
 export { mutationErrors } from './mutationErrors'

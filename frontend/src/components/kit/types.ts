@@ -40,6 +40,13 @@ export interface SortState {
  */
 export type EmptyReason = 'none' | 'filtered' | 'forbidden'
 
+/**
+ * Why a page or panel (EmptyState) is empty: `forbidden` — the viewer may not see this unit,
+ * period or page; `none` — nothing recorded yet; `notConfigured` — something must be set up
+ * first; `noRecord` — the account has no employee record, so nothing of one's own.
+ */
+export type EmptyStateReason = 'forbidden' | 'none' | 'notConfigured' | 'noRecord'
+
 /** Relay-style paging: pages with previous/next, or "load more" (emit `more`). */
 export interface Pager {
   page: number
