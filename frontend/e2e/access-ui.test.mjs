@@ -8,6 +8,7 @@ import { BASE_URL, apiLogin, gql, uiLogin, withPage } from './helpers.mjs'
 
 const OLD_NO_DATA = '该单位在此期间没有数据'
 const HOLDER = `query ($search: String!) { roleHolders(search: $search) { userId username } }`
+const REVOKE = `mutation ($input: RevokeRoleGrantInput!) { revokeRoleGrant(input: $input) { errors { field message code } } }`
 const GRANT = `mutation ($input: GrantRoleInput!) { grantRole(input: $input) { grant { id } errors { field message code } } }`
 const SAVE_ROLE = `mutation ($input: SaveCustomRoleInput!) { saveCustomRole(input: $input) { role { id } errors { field message code } } }`
 
@@ -118,4 +119,10 @@ test('a custom role with the operations, and a second grant, show the buttons th
     assert.equal(await page.getByTestId('add-employee').count(), 0)
     assert.deepEqual(consoleErrors, [])
   })
+  // The demo is shared by the whole run: the two grants go again (the team lead's capability
+  // analysis, for one, must not list Shenzhen afterwards).
+  for (const grant of [granted.data.grantRole.grant, second.data.grantRole.grant]) {
+    const revoked = await gql(REVOKE, { input: { id: grant.id } }, hr)
+    assert.deepEqual(revoked.data.revokeRoleGrant.errors, [])
+  }
 })

@@ -79,13 +79,14 @@ test('HQ HR enters 2027 from the notice and a new Shanghai base; the next payrol
     ],
   )
 
-  // The next payroll: Shanghai's November, computed by the branch's HR through the API.
+  // The next payroll: Shanghai's December (November's is payroll-stale.test.mjs's, in the same
+  // demo), computed by the branch's HR through the API; the new base is in force from November.
   const sh = await apiLogin('hr.shanghai')
   const units = (await gql('{ orgUnits { id code } }', {}, sh.accessToken)).data.orgUnits
   const unitId = units.find((u) => u.code === 'SH').id
   const created = await gql(
     'mutation ($i: CreatePayrollRunInput!) { createPayrollRun(input: $i) { run { id } errors { code message } } }',
-    { i: { unitId, month: '2026-11-01' } },
+    { i: { unitId, month: '2026-12-01' } },
     sh.accessToken,
   )
   assert.deepEqual(created.data.createPayrollRun.errors, [])
@@ -106,7 +107,7 @@ test('HQ HR enters 2027 from the notice and a new Shanghai base; the next payrol
   const pensions = run.payslips.flatMap((p) => p.lines.filter((l) => l.code === 'pension' && l.section === 'CONTRIBUTION'))
   assert.ok(pensions.length > 0)
   for (const line of pensions) {
-    assert.match(line.explanationZh, /上海 2026-11 起/, 'the version in force in November')
+    assert.match(line.explanationZh, /上海 2026-11 起/, 'the version in force since November')
     assert.ok(Number(line.amount) >= 960, `8 % of a base under the new floor: ${line.amount}`)
   }
 })

@@ -329,6 +329,10 @@ TYPES: dict[str, TypeAccess] = {
 # Types that are not Nodes, each read only through the fields that return it, so it is
 # exactly as visible as they are; the note says where that is.
 VALUE_TYPES: dict[str, str] = {
+    "PunchCorrection": "AttendanceDay.correction, requestPunchCorrection: whoever reads the day "
+    "(the employee's own, or their attendance at WORK)",
+    "PayrollRunChange": "PayrollRun.changes: only people whose pay the viewer reads",
+    "PayrollFigures": "PayrollRunChange.before/after: as the change",
     "ApiToken": "apiTokens: the viewer's own",
     "IssuedCredential": "createAccounts, resetUserPassword: the administrator and HQ HR, once",
     "AuditEntry": "auditLog: HQ HR",
@@ -797,6 +801,7 @@ MUTATIONS: dict[str, MutationAccess] = {
     "exportTrainingEffectReport": _m(roles=REPORT_ROLES, note="a unit it names: UNIT"),
     # records: the employee is found where the viewer reads them at WORK
     "signContract": _m(Target.PERSON, Reach.WORK, Reach.MANAGED),
+    "endContract": _on("Contract", Reach.WORK, Reach.MANAGED, note="replaced by a new contract"),
     # (deprecated: they file the requests below, found as requestTransfer/requestTermination do)
     "recordTransfer": _m(Target.PERSON, Reach.DIRECTORY, Reach.MANAGED, note="and the new unit"),
     "recordResignation": _m(Target.PERSON, Reach.DIRECTORY, Reach.MANAGED),
@@ -816,6 +821,7 @@ MUTATIONS: dict[str, MutationAccess] = {
     ),
     # attendance
     "clockIn": _m(note="anyone with an employee record, for themself"),
+    "requestPunchCorrection": _m(note="anyone with an employee record, for their own past day"),
     "importPunches": _m(roles=HR, note="each row: a person it MANAGES, else 'not found'"),
     "saveAttendanceRuleSet": _m(
         Target.UNIT, Reach.UNIT, Reach.MANAGED, note="a region's or the default: HQ HR"
@@ -930,6 +936,7 @@ FLOW_EDITS: dict[str, MutationAccess] = {
     "PROBATION_CONFIRMATION": MUTATIONS["saveApprovalFlow"],
     "TRANSFER": _GUARDED_FLOW,
     "TERMINATION": _GUARDED_FLOW,
+    "PUNCH_CORRECTION": MUTATIONS["saveApprovalFlow"],
 }
 
 

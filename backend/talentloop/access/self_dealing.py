@@ -26,6 +26,7 @@ REFUSES_SELF = frozenset(
         "transferEmployee",
         "terminateEmployee",
         "signContract",
+        "endContract",
         "recordTransfer",
         "recordResignation",
         "requestProbationConfirmation",
