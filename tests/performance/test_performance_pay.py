@@ -73,7 +73,11 @@ async def test_progress_matches_a_hand_count(api: Api, perf: Perf) -> None:
         "20",
         "100.0",
     )
-    assert progress["description"] == "SH-SALES unit 新客户数 ≥ 20，连续 2 个周期"
+    assert progress["description"] == "SH-SALES unit 新客户数 ≥ 20, 2 consecutive periods"
+    api.http.headers["Accept-Language"] = "zh-CN"
+    data = await api.data(SUSPENSIONS, as_=perf.world.users["branch_hr"])
+    chinese = data["paySuspensions"][0]["progress"]["description"]
+    assert chinese == "SH-SALES unit 新客户数 ≥ 20，连续 2 个周期"
 
 
 async def test_progress_is_shown_to_those_who_see_the_unit(api: Api, perf: Perf) -> None:

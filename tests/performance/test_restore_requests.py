@@ -134,6 +134,16 @@ async def test_the_boss_asks_with_one_click_and_the_evidence_carries_the_report(
     assert Decimal(effect["conservativeRoiPercent"]) < Decimal(effect["roiPercent"])
     stored = await RestoreRequest.get(suspension_id=suspension.id)
     assert stored.evidence["effects"][0]["roiPercent"] == effect["roiPercent"]
+    # The condition is kept in English and read in each reader's language.
+    assert stored.evidence["description"] == "SH-SALES unit 新客户数 ≥ 50, 1 period"
+    assert evidence["description"] == stored.evidence["description"]  # the client reads English
+    api.http.headers["Accept-Language"] = "zh-CN"
+    again = await api.data(
+        "query($id: ID!) { node(id: $id) { ... on RestoreRequest { " + EVIDENCE + " } } }",
+        {"id": request["id"]},
+        as_=w.users["executive"],
+    )
+    assert again["node"]["evidence"]["description"] == "SH-SALES unit 新客户数 ≥ 50，1 个周期"
 
 
 async def test_branch_hr_still_asks_and_others_do_not(

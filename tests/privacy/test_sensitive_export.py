@@ -13,7 +13,7 @@ from typing import Any
 import openpyxl
 
 from talentloop.access.viewer import load_viewer
-from talentloop.accounts.models import Role
+from talentloop.accounts.models import Role, User
 from talentloop.approvals.models import ApprovalRequest, ApprovalStatus, RequestType
 from talentloop.audit.models import AuditAction, AuditEntry
 from talentloop.graphql.ids import parse_global_id, to_global_id
@@ -370,3 +370,16 @@ async def test_names_that_read_as_formulas_are_text_in_the_export(api: Api, worl
     response = await download(api, world, "branch_hr", export_id)
     assert response.status_code == 200
     assert_formulas_are_text(response.content, *(FORMULA_NAMES[i] for i in (0, 4, 1)))
+
+
+async def test_the_file_is_written_in_the_requesters_language(api: Api, world: World) -> None:
+    """The job has no request: the sheet follows the requester's own setting (else Chinese)."""
+    await User.filter(id=world.users["branch_hr"].id).update(language="en")
+    export_id = await asked(api, world, "branch_hr", "SH")
+    assert (await decide(api, world, "hq_hr", export_id, True))["errors"] == []
+    assert (await ready(api, world, "branch_hr", export_id))["status"] == "READY"
+    response = await download(api, world, "branch_hr", export_id)
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    assert book.active is not None and book.active.title == "Sensitive data export"
+    header, *_ = rows(response.content)
+    assert header == ("Employee number", "Name", "Unit", "ID number", "Bank account")

@@ -20,7 +20,7 @@ from talentloop.approvals.models import ApprovalEvent, ApprovalRequest, EventKin
 from talentloop.approvals.titles import Title
 from talentloop.audit import service as audit
 from talentloop.errors import ErrorCode, FieldError, ServiceError, not_found
-from talentloop.i18n import N_
+from talentloop.i18n import ENGLISH, N_, translate
 from talentloop.org import service as org_service
 from talentloop.org.models import OrgUnit, OrgUnitType
 from talentloop.payroll import staleness
@@ -56,21 +56,41 @@ class Progress:
     threshold: Decimal
     percent_of_threshold: Decimal | None  # latest value / threshold, capped at 100
     condition_met: bool
-    description: str
+    description: str  # in the reader's language
+    stored_description: str  # in English, for a snapshot (evidence) read in any language
 
 
-def describe(suspension: PaySuspension, kpi: Kpi, unit: OrgUnit) -> str:
-    measure = (
-        kpi.name
-        if suspension.condition_kind is ConditionKind.UNIT_TOTAL
-        else f"{kpi.name} 达成率 %"
+# The restore condition as a sentence, in the reader's language.
+CONDITION = {
+    (ConditionKind.UNIT_TOTAL, False): N_("{unit} {kpi} ≥ {threshold}, 1 period"),
+    (ConditionKind.UNIT_TOTAL, True): N_(
+        "{unit} {kpi} ≥ {threshold}, {periods} consecutive periods"
+    ),
+    (ConditionKind.AVERAGE_ACHIEVEMENT, False): N_(
+        "{unit} {kpi} achievement % ≥ {threshold}, 1 period"
+    ),
+    (ConditionKind.AVERAGE_ACHIEVEMENT, True): N_(
+        "{unit} {kpi} achievement % ≥ {threshold}, {periods} consecutive periods"
+    ),
+}
+
+
+def describe(
+    suspension: PaySuspension, kpi: Kpi, unit: OrgUnit, language: str | None = None
+) -> str:
+    """The condition in `language` (default: the reader's); ENGLISH for a stored snapshot,
+    which `translate_stored` renders for each reader."""
+    several = suspension.condition_periods > 1
+    return translate(
+        CONDITION[(suspension.condition_kind, several)],
+        {
+            "unit": unit.name,
+            "kpi": kpi.name,
+            "threshold": f"{suspension.condition_threshold.normalize():f}",
+            "periods": suspension.condition_periods,
+        },
+        language=language,
     )
-    times = (
-        f"连续 {suspension.condition_periods} 个周期"
-        if suspension.condition_periods > 1
-        else "1 个周期"
-    )
-    return f"{unit.name} {measure} ≥ {suspension.condition_threshold.normalize():f}，{times}"
 
 
 async def progress(suspension: PaySuspension) -> Progress:
@@ -125,6 +145,7 @@ async def progress(suspension: PaySuspension) -> Progress:
         percent_of_threshold=percent,
         condition_met=streak >= suspension.condition_periods,
         description=describe(suspension, kpi, unit),
+        stored_description=describe(suspension, kpi, unit, ENGLISH),
     )
 
 
@@ -532,7 +553,7 @@ async def branch_head(suspension: PaySuspension) -> User | None:
 def evidence_json(shown: Progress) -> dict[str, Any]:
     data = asdict(shown)
     return {
-        "description": data["description"],
+        "description": data["stored_description"],
         "conditionMet": data["condition_met"],
         "streak": data["streak"],
         "required": data["required"],

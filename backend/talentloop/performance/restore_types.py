@@ -11,6 +11,8 @@ from typing import Any
 
 import strawberry
 
+from talentloop.i18n import translate_stored
+
 
 def _decimal(value: Any) -> Decimal | None:
     if value is None:
@@ -112,7 +114,8 @@ class RestoreEvidence:
         periods = data.get("periods") if isinstance(data.get("periods"), list) else []
         effects = data.get("effects") if isinstance(data.get("effects"), list) else []
         return cls(
-            description=str(data.get("description") or ""),
+            # Kept in English and shown in the reader's language (older snapshots: as kept).
+            description=translate_stored(str(data.get("description") or "")),
             condition_met=bool(data.get("conditionMet")),
             streak=_int(data.get("streak")),
             required=_int(data.get("required")),

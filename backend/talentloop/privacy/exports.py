@@ -30,8 +30,10 @@ from datetime import UTC, datetime, timedelta
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
+from talentloop import i18n
 from talentloop.access.policy import FieldGroup, Viewer
 from talentloop.access.viewer import load_viewer
+from talentloop.accounts.models import User
 from talentloop.approvals import service as approvals
 from talentloop.approvals import titles
 from talentloop.approvals.models import ApprovalEvent, ApprovalRequest, EventKind, RequestType
@@ -226,6 +228,10 @@ async def _progress(export_id: int, percent: int, step: str) -> None:
     )
 
 
+SHEET_TITLE = N_("Sensitive data export")
+COLUMNS = (N_("Employee number"), N_("Name"), N_("Unit"), N_("ID number"), N_("Bank account"))
+
+
 async def execute(export_id: int) -> None:
     """Write the file as its requester sees the unit now. Run by a worker (jobs/worker.py);
     running it again after a lost worker starts over."""
@@ -248,8 +254,12 @@ async def execute(export_id: int) -> None:
     book = Workbook()
     sheet = book.active
     assert sheet is not None
-    sheet.title = "敏感数据导出"
-    sheet.append(["工号", "姓名", "部门", "身份证号码", "银行账号"])
+    # In the requester's language: their setting, else the company's (Chinese); the job has
+    # no request, so no Accept-Language.
+    requester = await User.get(id=export.requested_by_id)
+    with i18n.language(i18n.normalise(requester.language) or i18n.CHINESE):
+        sheet.title = i18n.translate(SHEET_TITLE)[:31]  # a sheet name holds at most 31 characters
+        sheet.append([i18n.translate(title) for title in COLUMNS])
     step = max(1, len(people) // 10)
     for n, employee in enumerate(people, start=1):
         values = [
