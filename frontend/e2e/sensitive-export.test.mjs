@@ -61,5 +61,6 @@ test('branch HR asks for an export, HQ HR approves it, branch HR downloads the f
   assert.ok(entry, 'the download is logged with its reason')
   assert.equal(entry.actorUsername, 'hr.shanghai')
   assert.equal(entry.field, 'idNumber,bankAccount')
-  assert.match(entry.reason, /\(\d+ people\)$/)
+  // The reason as written, and how many people the file held, in the reader's language (zh-CN).
+  assert.match(entry.reason, /（\d+ 人）$/)
 })
