@@ -305,4 +305,8 @@ def test_every_change_refused_about_oneself_is_about_a_person() -> None:
     is its person's)."""
     for name in REFUSES_SELF:
         rule = MUTATIONS[name]
-        assert rule.target is Target.PERSON or rule.record_type in ("Enrollment", "User", "Contract"), name
+        assert rule.target is Target.PERSON or rule.record_type in (
+            "Enrollment",
+            "User",
+            "Contract",
+        ), name
