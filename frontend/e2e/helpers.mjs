@@ -90,6 +90,23 @@ export async function waitForList(page) {
  * toggle; the entry's group opens first if it is closed. `entry` is the entry's test id
  * (`nav-` and the page's path, e.g. `nav-leave`).
  */
+/** Types into the input inside the element with `testid` and presses Enter (a date or a picker). */
+export async function fill(scope, testid, value) {
+  const input = scope.getByTestId(testid).locator('input')
+  await input.fill(value)
+  await input.press('Enter')
+}
+
+/** Finds a course by its code in the library and opens its detail. */
+export async function openCourse(page, code) {
+  await navTo(page, 'nav-courses')
+  // Element's input puts the test id on the <input> itself
+  await page.getByTestId('course-search').fill(code)
+  await page.getByTestId('course-search').press('Enter')
+  await page.locator(`[data-testid="course-card"][data-code="${code}"]`).click()
+  await page.locator(`[data-testid="course-detail"][data-code="${code}"]`).waitFor()
+}
+
 export async function navTo(page, entry) {
   await page.locator('[data-testid="menu-toggle"]:visible, [data-testid="nav-menu"]:visible').first().waitFor()
   const toggle = page.getByTestId('menu-toggle')

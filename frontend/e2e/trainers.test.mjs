@@ -4,23 +4,9 @@
 // the company, not by them.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { BASE_URL, apiLogin, gql, navTo, uiLogin, withPage } from './helpers.mjs'
+import { BASE_URL, apiLogin, gql, fill, navTo, openCourse, uiLogin, withPage } from './helpers.mjs'
 
 const suffix = String(Date.now() % 1_000_000)
-
-async function fill(scope, testid, value) {
-  const input = scope.getByTestId(testid).locator('input')
-  await input.fill(value)
-  await input.press('Enter')
-}
-
-async function openCourse(page, code) {
-  await navTo(page, 'nav-courses')
-  await page.getByTestId('course-search').fill(code)
-  await page.getByTestId('course-search').press('Enter')
-  await page.locator(`[data-testid="course-card"][data-code="${code}"]`).click()
-  await page.locator(`[data-testid="course-detail"][data-code="${code}"]`).waitFor()
-}
 
 test('HQ HR adds a trainer, schedules and moves a session with them, cancels another; the learner sees why', async () => {
   const code = `E2E-T${suffix}`

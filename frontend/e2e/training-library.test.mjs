@@ -4,24 +4,9 @@
 // cost; a training target rule is created and listed, and turned off.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { apiLogin, gql, navTo, uiLogin, withPage } from './helpers.mjs'
+import { apiLogin, gql, fill, navTo, openCourse, uiLogin, withPage } from './helpers.mjs'
 
 const suffix = String(Date.now() % 1_000_000)
-
-async function fill(scope, testid, value) {
-  const input = scope.getByTestId(testid).locator('input')
-  await input.fill(value)
-  await input.press('Enter')
-}
-
-async function openCourse(page, code) {
-  await navTo(page, 'nav-courses')
-  // Element's input puts the test id on the <input> itself
-  await page.getByTestId('course-search').fill(code)
-  await page.getByTestId('course-search').press('Enter')
-  await page.locator(`[data-testid="course-card"][data-code="${code}"]`).click()
-  await page.locator(`[data-testid="course-detail"][data-code="${code}"]`).waitFor()
-}
 
 test('HQ HR creates a course, schedules a session and records a cost', async () => {
   const code = `E2E-C${suffix}`
