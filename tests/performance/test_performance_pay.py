@@ -12,7 +12,7 @@ from talentloop.performance.models import (
     SuspensionStatus,
 )
 from tests.performance.conftest import Perf, record, target
-from tests.support import Api, gid
+from tests.support import Api, StatementCounter, gid
 
 SUSPENSIONS = """{ paySuspensions {
   id status restoredFrom unit { code }
@@ -258,3 +258,34 @@ async def test_a_branch_head_whose_own_pay_it_restores_does_not_approve_it(
     refused = await api.data(DECIDE, {"r": restore_id, "a": True}, as_=branch_head)
     assert refused["decidePayRestore"]["errors"][0]["code"] in ("FORBIDDEN", "NOT_FOUND")
     assert (await PaySuspension.get(id=suspension.id)).status is SuspensionStatus.RESTORE_REQUESTED
+
+
+async def test_whether_one_may_ask_to_restore_costs_the_same_for_one_and_three_suspensions(
+    api: Api, perf: Perf
+) -> None:
+    """`canRequestRestore` reads each suspension's unit through the request's loader."""
+    query = "{ paySuspensions { canRequestRestore unit { name } } }"
+    w = perf.world
+
+    async def count() -> tuple[int, list[bool]]:
+        await api.data(query, as_=w.users["hq_hr"])  # warm
+        with StatementCounter() as counter:
+            data = await api.data(query, as_=w.users["hq_hr"])
+        return counter.count, [s["canRequestRestore"] for s in data["paySuspensions"]]
+
+    await _suspend(perf)
+    one, asked = await count()
+    assert asked == [True]
+    for unit in ("SH-PROD", "BJ-SALES"):
+        await PaySuspension.create(
+            unit=w.units[unit],
+            reason="short",
+            suspended_from=date(2026, 1, 1),
+            condition_kind=ConditionKind.UNIT_TOTAL,
+            condition_kpi=perf.nc,
+            condition_threshold=Decimal("1"),
+            condition_periods=1,
+        )
+    three, asked = await count()
+    assert asked == [True, True, True]
+    assert three == one

@@ -14,6 +14,7 @@ from talentloop.graphql.ids import to_global_id
 from talentloop.graphql.node import Node
 from talentloop.graphql.refs import employee_node, unit_node
 from talentloop.i18n import translate, translate_stored
+from talentloop.org import loaders as org_loaders
 from talentloop.performance import loaders, pay
 from talentloop.performance.models import (
     AssessmentRequest,
@@ -567,10 +568,10 @@ class PaySuspensionNode(Node):
     async def can_request_restore(self, info: Info) -> bool:
         if self._model.status is not SuspensionStatus.SUSPENDED:
             return False
-        from talentloop.org.models import OrgUnit
-
-        unit = await OrgUnit.get(id=self._model.unit_id)
-        return pay.may_ask_restore(info.context.viewer, unit.path)
+        # The unit through the request's batched loader (the one `unit` reads): one query for
+        # every suspension listed.
+        unit = await info.context.loader("unit", org_loaders.units_by_id).load(self._model.unit_id)
+        return unit is not None and pay.may_ask_restore(info.context.viewer, unit.path)
 
     @strawberry.field(description="Restore requests, newest first.")
     async def restore_requests(self) -> list[RestoreRequestNode]:
