@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 from talentloop.audit.models import AuditEntry
+from talentloop.people.models import Employee
 from talentloop.performance.models import AssessmentRequest, Kpi, PerformanceRecord, TriggerRule
 from tests.performance.conftest import JAN, Perf, record, target
 from tests.support import Api, gid
@@ -219,3 +220,21 @@ async def test_a_company_wide_rule_is_hq_hrs_to_change(api: Api, perf: Perf) -> 
     done = await api.data(UPDATE_RULE, on, as_=w.users["hq_hr"])
     assert done["updateTriggerRule"]["rule"]["thresholdPercent"] == "70.00"
     assert done["updateTriggerRule"]["rule"]["unit"] is None
+
+
+async def test_no_target_is_shown_for_a_month_before_the_hire(api: Api, perf: Perf) -> None:
+    """The unit's target is inherited only for months the person was employed in, as the
+    rollups count them (a December hire answers for nothing in October)."""
+    w = perf.world
+    rep = w.people["sh_rep"]
+    asked = {"e": gid(rep), "d": "2026-01-09"}
+    hr = w.users["hq_hr"]
+    before = by_kpi(await api.data(SOURCES, asked, as_=hr))
+    assert (before["NC"]["source"], before["NC"]["value"]) == ("UNIT", "8")
+    await Employee.filter(id=rep.id).update(hire_date=date(2026, 2, 3))
+    after = by_kpi(await api.data(SOURCES, asked, as_=hr))
+    assert (after["NC"]["source"], after["NC"]["value"], after["NC"]["setValue"]) == (
+        "NONE",
+        None,
+        None,
+    )

@@ -77,7 +77,12 @@ async def effective_targets(
     for kpi in kpis:
         period = periods[kpi.id]
         value = resolved.get((kpi.id, employee.id, period))
-        if (kpi.id, period) in own:
+        if not rollup.employed_in(
+            employee.hire_date, employee.termination_date, period, kpi.period_type
+        ):
+            # Not employed in the period: no target is theirs (the rollups leave them out too).
+            found.append(EffectiveTarget(kpi, period, None, None, TargetSource.NONE, None))
+        elif (kpi.id, period) in own:
             found.append(
                 EffectiveTarget(kpi, period, value, own[(kpi.id, period)], TargetSource.OWN, None)
             )
