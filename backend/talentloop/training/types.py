@@ -67,6 +67,13 @@ async def _competency(competency_id: int) -> CompetencyNode | None:
     return CompetencyNode(_model=found) if found else None
 
 
+async def _course(info: Info, course_id: int) -> CourseNode:
+    """A row's course through the request's batched loader (a foreign key: always there)."""
+    course = await info.context.loader("course", loaders.courses_by_id).load(course_id)
+    assert course is not None
+    return CourseNode(_model=course)
+
+
 @strawberry.type(description="A competency a course builds, and the level it brings a learner to.")
 class CourseCompetencyInfo:
     _competency_id: strawberry.Private[int]
@@ -135,11 +142,7 @@ class CourseSessionNode(Node):
 
     @strawberry.field(description="The course.")
     async def course(self, info: Info) -> CourseNode:
-        course = await info.context.loader("course", loaders.courses_by_id).load(
-            self._model.course_id
-        )
-        assert course is not None  # a foreign key
-        return CourseNode(_model=course)
+        return await _course(info, self._model.course_id)
 
     @strawberry.field(description="The unit running it (null: company-wide).")
     async def unit(self, info: Info) -> OrgUnitRef | None:
@@ -361,11 +364,7 @@ class EnrollmentNode(Node):
 
     @strawberry.field(description="The course.")
     async def course(self, info: Info) -> CourseNode:
-        course = await info.context.loader("course", loaders.courses_by_id).load(
-            self._model.course_id
-        )
-        assert course is not None  # a foreign key
-        return CourseNode(_model=course)
+        return await _course(info, self._model.course_id)
 
     @strawberry.field(description="The session, for workshops and blended courses.")
     async def session(self, info: Info) -> CourseSessionNode | None:
@@ -663,11 +662,7 @@ class TrainingTargetRuleNode(Node):
 
     @strawberry.field(description="The course.")
     async def course(self, info: Info) -> CourseNode:
-        course = await info.context.loader("course", loaders.courses_by_id).load(
-            self._model.course_id
-        )
-        assert course is not None  # a rule goes with its course (on delete cascade)
-        return CourseNode(_model=course)
+        return await _course(info, self._model.course_id)  # on delete cascade: always there
 
     @strawberry.field(description="The KPI.")
     async def kpi(self, info: Info) -> KpiRef | None:
