@@ -5,6 +5,9 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := backend/.venv
 PY := $(VENV)/bin/python
+# The backend suite on two processes (pytest-xdist; each file stays on one worker, each worker
+# has its own database: tests/conftest.py). PYTEST_WORKERS= runs it in one process.
+PYTEST_WORKERS ?= -n 2 --dist loadfile
 SCHEMA_OUT ?= schema.graphql
 HOST ?= 127.0.0.1
 PORT ?= 8000
@@ -93,7 +96,7 @@ format: backend-setup
 test: setup schema-check lint test-backend test-e2e test-graphql-http
 
 test-backend: backend-setup
-	$(PY) -m pytest -c tests/pytest.ini --rootdir=. tests
+	$(PY) -m pytest -c tests/pytest.ini --rootdir=. $(PYTEST_WORKERS) tests
 
 test-e2e: build
 	bash tests/browser/run.sh $(E2E_PORT)

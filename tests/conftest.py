@@ -12,7 +12,17 @@ import httpx
 import pytest
 
 _tmp = Path(tempfile.mkdtemp(prefix="talentloop-test-"))
-TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL") or f"sqlite://{_tmp / 'test.sqlite3'}"
+# Under pytest-xdist (`make test-backend` runs two workers) each worker has a database of its
+# own: SQLite in its own temporary directory, PostgreSQL as `<name>_<worker>`, made when missing.
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+_BASE_URL = os.environ.get("TEST_DATABASE_URL")
+if _BASE_URL and _WORKER:
+    _name, _, _query = _BASE_URL.rpartition("/")[2].partition("?")
+    TEST_DATABASE_URL = f"{_BASE_URL.rpartition('/')[0]}/{_name}_{_WORKER}" + (
+        f"?{_query}" if _query else ""
+    )
+else:
+    TEST_DATABASE_URL = _BASE_URL or f"sqlite://{_tmp / 'test.sqlite3'}"
 os.environ["DATABASE_URL"] = TEST_DATABASE_URL
 os.environ["TALENTLOOP_SPA_DIR"] = str(_tmp / "no-spa")
 os.environ["TALENTLOOP_ARCHIVE_DIR"] = str(_tmp / "archive")
@@ -32,9 +42,25 @@ from talentloop.db import tortoise_config  # noqa: E402
 from tests.support import Api, World, build_world  # noqa: E402
 
 
+async def _create_worker_database() -> None:
+    """A worker's PostgreSQL database, made from a connection to the one TEST_DATABASE_URL names."""
+    import asyncpg  # type: ignore[import-untyped]
+
+    assert _BASE_URL is not None
+    name = TEST_DATABASE_URL.rpartition("/")[2].partition("?")[0]
+    conn = await asyncpg.connect(_BASE_URL.replace("postgres://", "postgresql://", 1))
+    try:
+        if not await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name):
+            await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()
+
+
 async def _reset_database() -> None:
     """Start from nothing: the migrations must build the whole schema."""
     if TEST_DATABASE_URL.startswith("postgres"):
+        if _WORKER:
+            await _create_worker_database()
         await Tortoise.init(config=tortoise_config(TEST_DATABASE_URL))
         conn = connections.get("default")
         await conn.execute_script("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")

@@ -51,6 +51,9 @@ test('HQ HR adds an employee: a wrong ID number is marked on its field, a right 
     await dialog.getByTestId('add-name').fill('新员工测试')
     await pickUnit(page, dialog, 'add-unit', '上海装配线')
     await pickDate(dialog, 'add-hireDate', chinaDay())
+    // HR enters the pay as they hire: Shanghai's payroll runs in this demo (policy, payroll-stale)
+    // refuse a person with no base salary.
+    await dialog.getByTestId('add-baseSalary').fill('9000')
 
     // Typed wrong: the field says so at once, nothing is sent.
     const id = dialog.getByTestId('add-idNumber')

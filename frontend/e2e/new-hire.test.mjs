@@ -54,6 +54,8 @@ test('HQ HR creates a unit, a position and an employee, and invites them; the ne
     await day.press('Enter')
     await hire.getByTestId('add-position').click()
     await page.locator('.el-select-dropdown__item:visible').filter({ hasText: positionTitle }).first().click()
+    // With a base salary, as HR hires: the unit is in Shanghai, whose payroll other files run.
+    await hire.getByTestId('add-baseSalary').fill('9000')
     await hire.getByTestId('add-submit').click()
     await hire.waitFor({ state: 'hidden' })
     await page.getByTestId('employee-profile').waitFor()

@@ -23,7 +23,7 @@ test('branch HR signs and renews a contract, adds an emergency contact and remov
   // A person of our own, without contracts, so that no other test meets them.
   const created = await ok(
     `mutation ($input: CreateEmployeeInput!) { createEmployee(input: $input) { employee { id } errors { field code } } }`,
-    { input: { employeeNumber: `E2E-C${Date.now() % 1_000_000}`, name: '合同测试', unitId: unit.id, hireDate: '2025-03-01', status: 'ACTIVE' } },
+    { input: { employeeNumber: `E2E-C${Date.now() % 1_000_000}`, name: '合同测试', unitId: unit.id, hireDate: '2025-03-01', status: 'ACTIVE', baseSalary: '8000' } },
     accessToken,
   )
   assert.deepEqual(created.createEmployee.errors, [])
@@ -98,7 +98,7 @@ test('branch HR ends a fixed term early and an open-ended contract replaces it',
   const unit = orgUnits.find((u) => u.code === 'SH-SALES-1')
   const created = await ok(
     `mutation ($input: CreateEmployeeInput!) { createEmployee(input: $input) { employee { id } errors { field code } } }`,
-    { input: { employeeNumber: `E2E-X${Date.now() % 1_000_000}`, name: '改签测试', unitId: unit.id, hireDate: '2025-03-01', status: 'ACTIVE' } },
+    { input: { employeeNumber: `E2E-X${Date.now() % 1_000_000}`, name: '改签测试', unitId: unit.id, hireDate: '2025-03-01', status: 'ACTIVE', baseSalary: '8000' } },
     accessToken,
   )
   const id = created.createEmployee.employee.id

@@ -93,6 +93,16 @@ def test_look_up_hashes_are_keyed_and_kept_apart_by_field() -> None:
         (OLD, base64.b64encode(b"short").decode(), "hash key"),
         (OLD, None, "both"),
     ],
+    # Named, not by their random keys: pytest-xdist's workers must collect the same test ids.
+    ids=[
+        "no key id",
+        "short key",
+        "not base64",
+        "repeated key id",
+        "bad key id",
+        "short hash key",
+        "no hash key",
+    ],
 )
 def test_malformed_or_half_configured_keys_stop_the_start(
     encryption_keys: str, hash_key: str | None, message: str, tmp_path: Path
