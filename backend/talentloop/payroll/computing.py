@@ -20,6 +20,7 @@ from talentloop.jobs import queue
 from talentloop.jobs.models import Job, JobState
 from talentloop.org.models import OrgUnit
 from talentloop.payroll import calc, staleness
+from talentloop.payroll import inputs as pay_inputs
 from talentloop.payroll.attendance import attendance_figures
 from talentloop.payroll.calc import (
     ZERO,
@@ -134,11 +135,9 @@ async def execute(run_id: int) -> None:
             changes = staleness.changes_between(before, after)
             await staleness.clear_taken_in(run.id, taken_in)
             if changes and run.month.month < 12:  # later months count them toward their tax
-                await staleness.mark_out_of_date(
-                    from_month=add_months(run.month, 1), message=staleness.EARLIER,
-                    employee_ids=[c["employee_id"] for c in changes],
-                    month=staleness.month_text(run.month),
-                )  # fmt: skip
+                await pay_inputs.earlier_month_changed(
+                    run.month, [c["employee_id"] for c in changes], add_months(run.month, 1)
+                )
             await PayrollRun.filter(id=run.id).update(
                 changes=changes if before else None,
                 headcount=len(figures),

@@ -1,7 +1,7 @@
 """What HR enters for pay: salary structures (per employee or position, effective-dated), special
 additional deductions and a month's items; the city and income-tax tables as payroll reads them.
 Nobody sets their own salary structure or adds items to their own pay. Each change marks the open
-runs it reaches out of date (payroll/staleness.py)."""
+runs it reaches out of date (payroll/inputs.py)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from tortoise.transactions import in_transaction
 from talentloop.access.policy import Viewer
 from talentloop.audit import service as audit
 from talentloop.errors import ErrorCode, FieldError, ServiceError, not_found
-from talentloop.payroll import calc, staleness
+from talentloop.payroll import calc, inputs
 from talentloop.payroll.calc import (
     ZERO,
     DeductionKind,
@@ -200,10 +200,7 @@ async def set_employee_structure(
         viewer, employee=employee, position=None, effective_from=effective_from,
         components=components, note=note,
     )  # fmt: skip
-    await staleness.mark_out_of_date(
-        from_month=effective_from, message=staleness.SALARY, employee_ids=[employee.id],
-        name=employee.name, month=staleness.month_text(effective_from),
-    )  # fmt: skip
+    await inputs.salary_structure_set(employee, effective_from)
     return structure
 
 
@@ -224,12 +221,7 @@ async def set_position_structure(
         viewer, employee=None, position=position, effective_from=effective_from,
         components=components, note=note,
     )  # fmt: skip
-    holders = await Employee.filter(position_id=position.id).values_list("id", flat=True)
-    await staleness.mark_out_of_date(
-        from_month=effective_from, message=staleness.POSITION_SALARY,
-        employee_ids=[int(i) for i in holders], position=position.title,  # type: ignore[call-overload]
-        month=staleness.month_text(effective_from),
-    )  # fmt: skip
+    await inputs.position_structure_set(position, effective_from)
     return structure
 
 
@@ -276,10 +268,7 @@ async def add_special_deduction(
             viewer, "SpecialDeduction", deduction.id, {"kind": kind.value},
             employee_id=employee.id,
         )  # fmt: skip
-        await staleness.mark_out_of_date(
-            from_month=valid_from, message=staleness.DEDUCTION, employee_ids=[employee.id],
-            name=employee.name, month=staleness.month_text(valid_from),
-        )  # fmt: skip
+        await inputs.deduction_declared(employee, valid_from)
     return deduction
 
 
@@ -355,8 +344,5 @@ async def add_item(
             {"month": month, "kind": kind.value, "amount": item.amount},
             employee_id=employee.id,
         )  # fmt: skip
-        await staleness.mark_out_of_date(
-            from_month=month, message=staleness.ITEM, employee_ids=[employee.id],
-            name=employee.name, month=staleness.month_text(month),
-        )  # fmt: skip
+        await inputs.item_added(employee, month)
     return item
