@@ -18,6 +18,7 @@ from talentloop.payroll import inputs, service
 from talentloop.payroll.models import PayrollRun, RunStatus
 from talentloop.payroll.months import add_months
 from talentloop.people.models import Employee, EmployeeStatus
+from talentloop.records.models import Contract, ContractKind
 from tests.payroll.conftest import FEB, MAR, Pay, finish
 from tests.support import Api, approved_change, gid
 
@@ -25,6 +26,8 @@ APR = date(2026, 4, 1)
 
 RUN = "query($id: ID!) { payrollRun(id: $id) { status outOfDate outOfDateReasons } }"
 SUBMIT = "mutation($id: ID!) { submitPayrollRun(id: $id) { run { status } errors { code } } }"
+END_CONTRACT = """mutation ($i: EndContractInput!) {
+  endContract(input: $i) { contract { endDate } errors { field code } } }"""
 APPROVE = "mutation($id: ID!) { approvePayrollRun(id: $id) { run { status } errors { code } } }"
 RECOMPUTE = "mutation($id: ID!) { recomputePayrollRun(id: $id) { run { status } errors { code } } }"
 UPDATE = """mutation($input: UpdateEmployeeInput!) {
@@ -249,6 +252,41 @@ async def test_an_employee_import_marks_the_runs_of_the_people_whose_pay_fields_
     assert await _reasons(api, pay, feb) == []
     await _blocked_until_recomputed(api, pay, now)
     await _blocked_until_recomputed(api, pay, mar)
+
+
+async def test_a_contract_ended_for_a_new_one_marks_nothing_its_expiry_ending_the_job_does(
+    api: Api, pay: Pay
+) -> None:
+    """A contract is no input: ending it early for a new one (art. 35) leaves the runs alone;
+    a fixed term that ends the employment is a termination, whose last day marks them."""
+    w = pay.world
+    rep = w.people["sh_rep"]
+    feb, mar = await pay.run("SH-SALES-1", FEB), await pay.run("SH-SALES-1", MAR)
+    apr = await pay.run("SH-SALES-1", APR)
+    first = await Contract.create(
+        employee=rep, kind=ContractKind.FIXED_TERM, start_date=date(2025, 1, 1),
+        end_date=date(2026, 6, 30), signed_on=date(2024, 12, 20),
+    )  # fmt: skip
+    ended = await api.data(
+        END_CONTRACT, {"i": {"contractId": gid(first), "endDate": "2026-02-28"}},
+        as_=w.users["branch_hr"],
+    )  # fmt: skip
+    assert ended["endContract"]["errors"] == []
+    for run in (feb, mar, apr):
+        assert await _reasons(api, pay, run) == []
+    await Contract.create(
+        employee=rep, kind=ContractKind.FIXED_TERM, start_date=date(2026, 3, 1),
+        end_date=date(2026, 3, 31), signed_on=date(2026, 2, 20),
+    )  # fmt: skip
+    await approved_change(
+        api, w, "requestTermination",
+        {"employeeId": gid(rep), "kind": "CONTRACT_EXPIRY", "lastDay": "2026-03-31",
+         "reason": "合同到期不续签"},
+    )  # fmt: skip
+    reason = "The last day of sh_rep name was set to 2026-03-31."
+    assert await _reasons(api, pay, mar) == [reason] and await _reasons(api, pay, apr) == [reason]
+    assert await _reasons(api, pay, feb) == []
+    await _blocked_until_recomputed(api, pay, apr)
 
 
 # --- the one place ------------------------------------------------------------------------------
