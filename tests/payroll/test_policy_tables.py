@@ -15,7 +15,12 @@ from talentloop.errors import ErrorCode, ServiceError
 from talentloop.org.models import OrgUnitType
 from talentloop.payroll import service as payroll
 from talentloop.payroll.calc import Component
-from talentloop.payroll.models import JobStatus, SocialInsuranceTable
+from talentloop.payroll.models import (
+    ComponentKind,
+    ComponentMethod,
+    JobStatus,
+    SocialInsuranceTable,
+)
 from talentloop.policy import service
 from talentloop.policy.seed import seed_city_tables, seed_tax_tables
 from tests.payroll.conftest import FEB, JAN, MAR, Pay, finish
@@ -122,8 +127,8 @@ async def _hangzhou_run(world: World) -> tuple[str, JobStatus]:
     hq_hr = await load_viewer(world.users["hq_hr"].id)
     await payroll.set_employee_structure(
         hq_hr, world.people["hz_rep"].id, JAN,
-        [payroll.ComponentInput(payroll.ComponentKind.BASE, "基本工资",
-                                payroll.ComponentMethod.EMPLOYEE_BASE)],
+        [payroll.ComponentInput(ComponentKind.BASE, "基本工资",
+                                ComponentMethod.EMPLOYEE_BASE)],
     )  # fmt: skip
     run = await finish((await payroll.create_run(hq_hr, world.units["HQ-OPS"].id, FEB)).id)
     return run.error, run.job_status

@@ -46,7 +46,7 @@ from talentloop.attendance.service import (
 )
 from talentloop.audit import service as audit
 from talentloop.errors import ErrorCode, FieldError, ServiceError, not_found
-from talentloop.payroll import staleness
+from talentloop.payroll import inputs
 from talentloop.people.models import Employee
 
 REASON_MAX = 255
@@ -226,7 +226,7 @@ async def _correction_decided(approval: ApprovalRequest, approved: bool, viewer:
     )
     # Approved: the day's punches; rejected: the day is now an absence. Either way the month's
     # unapproved payroll runs paying them are out of date.
-    await staleness.attendance_changed(after.employee_id, after.date)
+    await inputs.attendance_changed(after.employee_id, after.date)
 
 
 approvals.register_effect(RequestType.PUNCH_CORRECTION, _correction_decided)

@@ -54,7 +54,7 @@ from talentloop.audit import service as audit
 from talentloop.errors import ErrorCode, FieldError, ServiceError, not_found
 from talentloop.i18n import N_
 from talentloop.org.models import OrgUnit
-from talentloop.payroll import staleness
+from talentloop.payroll import inputs
 from talentloop.people.models import Employee
 
 # 劳动法 art. 41: at most 3 hours of extended working time a day.
@@ -248,7 +248,7 @@ async def cancel_overtime(viewer: Viewer, request_id: int) -> OvertimeRequest:
 
 async def _record_status(viewer: Viewer, before: OvertimeRequest, after: OvertimeRequest) -> None:
     if OvertimeStatus.APPROVED in (before.status, after.status) and before.status != after.status:
-        await staleness.attendance_changed(after.employee_id, after.date)
+        await inputs.attendance_changed(after.employee_id, after.date)
     await audit.record_changes(
         viewer,
         "OvertimeRequest",

@@ -80,7 +80,7 @@ from talentloop.attendance.results import (
 from talentloop.audit import service as audit
 from talentloop.errors import SELF_DEALING_MESSAGE, ErrorCode, FieldError, ServiceError, not_found
 from talentloop.org.models import OrgUnit
-from talentloop.payroll import staleness
+from talentloop.payroll import inputs
 from talentloop.people.models import Employee
 
 # When no rule set applies anywhere on a unit's chain: 9:00–18:00 with an hour for lunch,
@@ -272,7 +272,7 @@ async def save_rule_set(
         if existing is None:
             created = await AttendanceRuleSet.create(**values)
             await audit.record_created(viewer, "AttendanceRuleSet", created.id, values)
-            await staleness.attendance_rules_changed(created.name, unit.path if unit else None)
+            await inputs.attendance_rules_changed(created.name, unit.path if unit else None)
             return created
         await AttendanceRuleSet.filter(id=existing.id).update(**values)
         await audit.record_changes(
@@ -282,7 +282,7 @@ async def save_rule_set(
             {k: getattr(existing, k) for k in _RULE_FIELDS},
             values,
         )
-        await staleness.attendance_rules_changed(values["name"], unit.path if unit else None)
+        await inputs.attendance_rules_changed(values["name"], unit.path if unit else None)
         return await AttendanceRuleSet.get(id=existing.id)
 
 
@@ -500,7 +500,7 @@ async def clock_in(
             location_id=location.id if location else None,
             recorded_by_id=viewer.user_id,
         )
-        await staleness.attendance_changed(employee.id, moment.astimezone(CHINA).date())
+        await inputs.attendance_changed(employee.id, moment.astimezone(CHINA).date())
         return ClockInResult(punch, duplicate=False)
 
 
@@ -650,7 +650,7 @@ async def import_punches(
             months: dict[date, set[int]] = defaultdict(set)
             for p in new:
                 months[p.punched_at.astimezone(CHINA).date().replace(day=1)].add(p.employee_id)
-            await staleness.punches_imported(months)
+            await inputs.punches_imported(months)
     return result
 
 
@@ -1223,7 +1223,7 @@ async def cancel_leave(viewer: Viewer, request_id: int) -> LeaveRequest:
 
 async def _record_leave_status(viewer: Viewer, before: LeaveRequest, after: LeaveRequest) -> None:
     if LeaveStatus.APPROVED in (before.status, after.status) and before.status != after.status:
-        await staleness.attendance_changed(after.employee_id, after.start_date)
+        await inputs.attendance_changed(after.employee_id, after.start_date)
     await audit.record_changes(
         viewer,
         "LeaveRequest",

@@ -11,7 +11,7 @@
   for the annual settlement (汇算清缴).
 - The rate table for it is the annual one for 综合所得 (个人所得税法, 2018 revision, 附表一;
   the same table is 个人所得税预扣率表一 of announcement No. 61). The tables and the monthly
-  basic deduction are policy data (`TaxTable`, passed in by the payroll service; the law's
+  basic deduction are policy data (`TaxTable`, passed in by payroll/computing.py; the law's
   figures are seeded by policy/seed.py), so a change of law is a new table from a date.
 - The annual one-time bonus (全年一次性奖金) taxed apart from the wages: bonus ÷ 12 finds the
   rate in the monthly table (按月换算后的综合所得税率表), tax = bonus × rate − quick

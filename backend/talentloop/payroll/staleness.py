@@ -1,12 +1,14 @@
-"""Payroll runs out of date (issue 21 point 2): every change to a run's inputs — a pay suspension
+"""Payroll runs out of date (issue 21 point 2): every change to a run's inputs — the employee
+record (a hire, a transfer, a last day, a rehire, the base salary, an import), a pay suspension
 or restore decided, a salary structure, a pay item, a special deduction, attendance (punches,
-imports, leave and overtime decided, rules), a new social-insurance or income-tax table, an
-earlier month's payslips — marks the draft and reviewed runs it reaches with the reason, and
+imports, leave and overtime decided, rules, the work calendar), a new social-insurance or
+income-tax table, an earlier month's payslips — marks the draft and reviewed runs it reaches with the reason, and
 such a run is not approved until it is recomputed. A recompute records what it changed per
 person (before / after of gross, performance pay, contributions, tax, net).
 
-This module reads and writes payroll rows only, so any domain can call `mark_out_of_date`
-without importing the payroll service.
+This module reads and writes payroll rows only, so any domain can mark runs without importing
+the payroll service. Which change marks which runs is payroll/inputs.py, the only caller of
+`mark_out_of_date`: every input kind, its hook and who calls it.
 """
 
 from __future__ import annotations
@@ -18,7 +20,6 @@ from decimal import Decimal
 from typing import Any
 
 from talentloop.i18n import N_, translate
-from talentloop.org.models import OrgUnit
 from talentloop.payroll.models import (
     LineSection,
     PayrollRun,
@@ -45,6 +46,13 @@ CALENDAR = N_("Work calendar days changed in {month}.")
 CITY_TABLE = N_("A social-insurance table of {place} was added from {month}.")
 TAX_TABLE = N_("An income-tax table was added from {month}.")
 EARLIER = N_("Payslips of {month} changed: they count toward this year's cumulative tax.")
+HIRED = N_("{name} was hired from {date}.")
+BASE_SALARY = N_("The base salary of {name} changed from {month}.")
+POSITION = N_("{name} holds the position {position} from {month}.")
+TRANSFER = N_("{name} was transferred from {from_unit} to {to_unit} on {date}.")
+LAST_DAY = N_("The last day of {name} was set to {date}.")
+REHIRED = N_("{name} was rehired from {date}.")
+IMPORTED = N_("An employee import changed the records of {count} people from {month}.")
 
 FIGURES = ("gross", "performance", "contributions", "tax", "net")
 
@@ -114,52 +122,6 @@ async def mark_out_of_date(
         ]
     )
     return sorted(hit)
-
-
-async def pay_suspension_changed(unit_id: int, from_month: date, *, restored: bool) -> None:
-    """A unit's performance pay suspended or restored (performance/pay.py): its runs from
-    that month on."""
-    unit = await OrgUnit.get(id=unit_id)
-    await mark_out_of_date(
-        from_month=from_month, message=RESTORED if restored else SUSPENDED,
-        unit_path=unit.path, unit=unit.name, month=month_text(from_month),
-    )  # fmt: skip
-
-
-async def attendance_changed(employee_id: int, day: date) -> None:
-    """One person's attendance figures of the day's month changed: a punch, a leave or an
-    overtime request approved or cancelled after approval."""
-    employee = await Employee.get_or_none(id=employee_id)
-    await mark_out_of_date(
-        from_month=day, message=ATTENDANCE, employee_ids=[employee_id],
-        name=employee.name if employee else "",
-        month=month_text(day),
-    )  # fmt: skip
-
-
-async def punches_imported(by_month: Mapping[date, set[int]]) -> None:
-    for month, people in sorted(by_month.items()):
-        await mark_out_of_date(
-            from_month=month, message=PUNCHES, employee_ids=people, count=len(people),
-            month=month_text(month),
-        )  # fmt: skip
-
-
-async def attendance_rules_changed(name: str, unit_path: str | None) -> None:
-    """A rule set changed: results are computed when read, so every open month it covers (a
-    region's or the default rule set: every open run)."""
-    await mark_out_of_date(
-        from_month=date(1900, 1, 1), message=RULES, unit_path=unit_path, name=name
-    )
-
-
-async def calendar_changed(days: Iterable[date]) -> None:
-    """Work calendar days entered or removed: every open run of those months (a workday or a
-    rest day changes absences and overtime rates)."""
-    for month in sorted({d.replace(day=1) for d in days}):
-        await mark_out_of_date(
-            from_month=month, until=month, message=CALENDAR, month=month_text(month)
-        )
 
 
 def month_text(month: date) -> str:

@@ -35,6 +35,7 @@ from talentloop.approvals.models import ApprovalRequest, RequestType
 from talentloop.approvals.titles import Title
 from talentloop.audit import service as audit
 from talentloop.errors import ErrorCode, FieldError, ServiceError, not_found
+from talentloop.payroll import inputs as payroll_inputs
 from talentloop.people import service as people
 from talentloop.people.models import (
     Employee,
@@ -436,6 +437,7 @@ async def _decided(approval: ApprovalRequest, approved: bool, viewer: Viewer) ->
         values = {"termination_date": change.effective_date}
         await versions.write(Employee, employee.id, employee.version, values)
         await audit.record_employee_update(viewer, employee, values)
+        await payroll_inputs.last_day_set(employee, change.effective_date)
     if is_due(change, _today()):
         await _apply(change, viewer)
 

@@ -20,6 +20,7 @@ from talentloop.inputs import search_term
 from talentloop.org import service as org_service
 from talentloop.org.models import OrgUnit
 from talentloop.pagination import Page, keyset_page
+from talentloop.payroll import inputs as payroll_inputs
 from talentloop.people import sensitive, validation
 from talentloop.people.models import Employee, EmployeeStatus, Gender, Position
 from talentloop.people.sensitive import SensitiveField
@@ -176,6 +177,7 @@ async def create_employee(
             **sensitive.sealed_columns(number, _clean(values)),
         )
         await audit.record_employee_created(viewer, employee, _clean(values))
+        await payroll_inputs.hired(employee)
     return await visible_employees(viewer).get(id=employee.id)
 
 
@@ -233,6 +235,7 @@ async def update_employee(
                 sensitive.sealed_columns(employee.employee_number, _clean(values)),
             )
             await audit.record_employee_update(viewer, sensitive.ByHash(now), compared)
+            await payroll_inputs.record_changed(now, _clean(values))
         return await visible_employees(viewer).get(id=employee.id)
 
     return await versions.attempts(expected_version, attempt)

@@ -28,6 +28,7 @@ from talentloop.errors import ErrorCode, ServiceError
 from talentloop.i18n import N_
 from talentloop.jobs import queue
 from talentloop.org.models import OrgUnit
+from talentloop.payroll import inputs as payroll_inputs
 from talentloop.people import sensitive
 from talentloop.people.models import Employee, EmployeeStatus, Position
 from talentloop.people.service import visible_employees
@@ -463,6 +464,8 @@ async def _write_employees(
     columns = [c for f in fields for c in _stored_columns(f)]
     new: list[Employee] = []
     changed: list[Employee] = []
+    # What a payroll run reads of each changed row, as it was (payroll/inputs.py).
+    pay_before: list[tuple[dict[str, Any], Employee]] = []
     unchanged = 0
     for written, (number,) in enumerate(checked.items, start=1):
         values = checked.items[(number,)][1]
@@ -470,6 +473,9 @@ async def _write_employees(
         if employee is None:
             new.append(Employee(employee_number=number, **sensitive.sealed_columns(number, values)))
         elif _differs(employee, values, fields):
+            pay_before.append(
+                ({k: getattr(employee, k) for k in payroll_inputs.RECORD_FIELDS}, employee)
+            )
             sensitive.seal_into(employee, values)
             changed.append(employee)
         else:
@@ -480,6 +486,10 @@ async def _write_employees(
         await Employee.bulk_create(chunk)
     for chunk in _chunks(changed):
         await Employee.bulk_update(chunk, fields=columns)
+    hired: list[Employee] = []
+    for chunk in _chunks([e.employee_number for e in new]):
+        hired += await Employee.filter(employee_number__in=chunk)
+    await payroll_inputs.employees_imported(hired, pay_before)
 
     # Managers last: a manager may be a new employee of the same file. An empty
     # manager column leaves an existing employee's manager as it is.

@@ -23,7 +23,7 @@ from talentloop.errors import ErrorCode, FieldError, ServiceError, not_found
 from talentloop.i18n import ENGLISH, N_, translate
 from talentloop.org import service as org_service
 from talentloop.org.models import OrgUnit, OrgUnitType
-from talentloop.payroll import staleness
+from talentloop.payroll import inputs
 from talentloop.people.models import Employee
 from talentloop.performance import rollup
 from talentloop.performance.models import (
@@ -242,7 +242,7 @@ async def suspend(
         created_by_id=viewer.user_id,
     )
     await audit.record_pay_suspended(viewer, suspension)
-    await staleness.pay_suspension_changed(unit.id, suspended_from, restored=False)
+    await inputs.pay_suspension_changed(unit.id, suspended_from, restored=False)
     return suspension
 
 
@@ -503,9 +503,7 @@ async def _restore_decided(approval: ApprovalRequest, approved: bool, viewer: Vi
         request.status = RestoreRequestStatus.APPROVED
         suspension.status = SuspensionStatus.RESTORED
         suspension.restored_from = request.restore_from
-        await staleness.pay_suspension_changed(
-            suspension.unit_id, request.restore_from, restored=True
-        )
+        await inputs.pay_suspension_changed(suspension.unit_id, request.restore_from, restored=True)
     else:
         request.status = RestoreRequestStatus.REJECTED
         suspension.status = SuspensionStatus.SUSPENDED

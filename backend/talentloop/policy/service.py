@@ -29,7 +29,7 @@ from talentloop.audit import service as audit
 from talentloop.audit.models import AuditAction
 from talentloop.errors import ErrorCode, FieldError, ServiceError
 from talentloop.i18n import N_
-from talentloop.payroll import calc, staleness
+from talentloop.payroll import calc, inputs
 from talentloop.payroll.calc import ZERO, Bracket, Component, RoundingMode
 from talentloop.payroll.models import IncomeTaxTable, SocialInsuranceRate, SocialInsuranceTable
 from talentloop.policy.seed import bracket_rows
@@ -119,7 +119,7 @@ async def set_calendar_days(
                 await row.update_from_dict(values).save()
                 await audit.record_changes(viewer, "CalendarDay", row.id, before, values)
             saved.append(row)
-        await staleness.calendar_changed([d.day for d in days])
+        await inputs.calendar_changed([d.day for d in days])
     await calendar.refresh()
     return saved
 
@@ -132,7 +132,7 @@ async def remove_calendar_day(viewer: Viewer, day: date, source: CalendarSource)
             raise ServiceError.one(ErrorCode.INVALID, "Nothing was entered on that day.", "date")
         await audit.record_deleted(viewer, "CalendarDay", row.id, _day_values(row))
         await row.delete()
-        await staleness.calendar_changed([day])
+        await inputs.calendar_changed([day])
     await calendar.refresh()
 
 
@@ -270,10 +270,7 @@ async def add_city_table(viewer: Viewer, t: CityTableInput) -> SocialInsuranceTa
             before=table_values(previous, previous.rates) if previous else None,
             after=table_values(t, t.rates),
         )
-        await staleness.mark_out_of_date(
-            from_month=t.valid_from, message=staleness.CITY_TABLE, city=city, place=city,
-            month=staleness.month_text(t.valid_from),
-        )  # fmt: skip
+        await inputs.city_table_added(city, t.valid_from)
     await table.fetch_related("rates")
     return table
 
@@ -397,8 +394,5 @@ async def add_tax_table(viewer: Viewer, t: TaxTableInput) -> IncomeTaxTable:
             before=tax_table_values(previous) if previous else None,
             after=tax_table_values(t),
         )
-        await staleness.mark_out_of_date(
-            from_month=t.valid_from, message=staleness.TAX_TABLE,
-            month=staleness.month_text(t.valid_from),
-        )  # fmt: skip
+        await inputs.tax_table_added(t.valid_from)
     return table

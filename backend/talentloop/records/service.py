@@ -22,6 +22,7 @@ from talentloop.audit.models import AuditAction, AuditEntry
 from talentloop.errors import ErrorCode, FieldError, ServiceError, not_found
 from talentloop.i18n import N_, pattern, translate, translate_stored
 from talentloop.org import service as org_service
+from talentloop.payroll import inputs as payroll_inputs
 from talentloop.people import service as people_service
 from talentloop.people import validation
 from talentloop.people.fields import EMPLOYEE_FIELDS
@@ -351,6 +352,7 @@ async def end_employment(
         },
     )
     await audit.record_employee_termination(viewer, now, last_day, reason)
+    await payroll_inputs.last_day_set(now, last_day)  # nothing when the approval set it
     await Employee.filter(manager_id=now.id).update(manager_id=None, version=F("version") + 1)
     await org_service.vacate_headships(viewer, now.id)
     # Contracts running past the last day end on it (劳动合同法 art. 44, 50).
@@ -474,6 +476,7 @@ async def place(
     approved through the engine, people/lifecycle.py)."""
     await versions.write(Employee, now.id, now.version, values)
     await audit.record_employee_update(viewer, now, values)
+    await payroll_inputs.placed(now, values, effective_date)
     return await EmploymentEvent.create(
         employee_id=now.id,
         kind=kind,

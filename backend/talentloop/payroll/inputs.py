@@ -1,0 +1,262 @@
+"""Every input of a payroll run, and the hook its change calls (issue 21 point 2): the one place
+that says which change marks which open runs out of date (`staleness.mark_out_of_date`, which
+no other module calls). A run computes each person's month from what it reads
+(payroll/computing.py): the employee record (unit, position, base salary, hire date, last
+day), the salary structure in force (the person's, else their position's), the city's
+social-insurance table and the income-tax table of the month, the unit's pay suspension, the
+month's items, the special deductions, the attendance figures (punches, leave, overtime,
+corrections, rule sets, the work calendar) and this year's earlier payslips.
+
+| input | hook | called by | runs marked |
+| --- | --- | --- | --- |
+| a hire (createEmployee, a candidate hired) | `hired` | people/service.py `create_employee` | paying the person or covering their unit, from the hire month |
+| base salary, position of the record (updateEmployee) | `record_changed` | people/service.py `update_employee` | paying the person or covering their unit, from this month (China) |
+| a transfer applied, a rehire | `placed` | records/service.py `place` (people/lifecycle.py `_apply`, `rehire`) | paying the person or covering their new unit, from the effective month |
+| a last day set (a termination approved) | `last_day_set` | people/lifecycle.py `_decided`, records/service.py `end_employment` | paying the person or covering their unit, from the last day's month |
+| an employee import | `employees_imported` | performance/imports.py `_write_employees` | per person as above: a new one from the hire month, a changed hire date from the earlier one, the rest from this month |
+| a salary structure of a person / a position | `salary_structure_set`, `position_structure_set` | payroll/structures.py | paying the person (the position's holders), from its month |
+| a special additional deduction | `deduction_declared` | payroll/structures.py | paying the person, from its first month |
+| a pay item | `item_added` | payroll/structures.py | paying the person, from its month |
+| a pay suspension or restore decided | `pay_suspension_changed` | performance/pay.py | overlapping the unit, from its month |
+| a punch, leave, overtime, a punch correction | `attendance_changed` | attendance/service.py, corrections.py, overtime.py | paying the person, from the day's month |
+| a punch file | `punches_imported` | attendance/service.py | paying its people, from each month of its punches |
+| an attendance rule set | `attendance_rules_changed` | attendance/service.py | overlapping its unit (a region's or the default: every open run) |
+| work calendar days | `calendar_changed` | policy/service.py | every open run of those months only |
+| a social-insurance table | `city_table_added` | policy/service.py | paying anyone in the city, from its month |
+| an income-tax table | `tax_table_added` | policy/service.py | every open run from its month |
+| an earlier month's payslips recomputed | `earlier_month_changed` | payroll/computing.py | paying those people, later months of the year |
+
+Not inputs: a contract (its end while the employment goes on is a new contract, art. 35; a
+fixed term that ends the employment is a termination, above), the probation status, the
+manager, contacts and the sensitive numbers — a run reads none of them.
+
+The record is not effective-dated (one unit, position and base at a time): a change written
+into it counts from the month it takes effect (a transfer's date, a last day, a hire date; an
+edit or an import from the month it is made, China time). An earlier open month keeps the
+figures it was computed with and is not marked; a recompute of it for another reason reads
+the record as it is then. Pay from a given month is a salary structure's (above)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from datetime import date
+from typing import Any
+
+from talentloop.accounts.sessions import china_today
+from talentloop.org.models import OrgUnit
+from talentloop.payroll import staleness
+from talentloop.payroll.staleness import mark_out_of_date, month_text
+from talentloop.people.models import Employee, Position
+
+# The record's fields a run reads (payroll/computing.py `_compute_all`).
+RECORD_FIELDS = ("unit_id", "position_id", "base_salary", "hire_date", "termination_date")
+# Of those, what an edit or an import changes in place, from the month it is made.
+UNDATED_FIELDS = ("unit_id", "position_id", "base_salary")
+
+
+def _month(day: date) -> date:
+    return day.replace(day=1)
+
+
+def this_month() -> date:
+    return _month(china_today())
+
+
+# --- the employee record ------------------------------------------------------------------------
+
+
+async def hired(employee: Employee) -> None:
+    """A new employee (createEmployee, a candidate hired): the runs of their unit from the month
+    they start."""
+    await mark_out_of_date(
+        from_month=employee.hire_date, message=staleness.HIRED, employee_ids=[employee.id],
+        name=employee.name, date=employee.hire_date.isoformat(),
+    )  # fmt: skip
+
+
+async def record_changed(before: Employee, values: Mapping[str, Any]) -> None:
+    """An edit of the record (updateEmployee): a new base salary or position counts from this
+    month."""
+    month = this_month()
+    if "base_salary" in values and values["base_salary"] != before.base_salary:
+        await mark_out_of_date(
+            from_month=month, message=staleness.BASE_SALARY, employee_ids=[before.id],
+            name=before.name, month=month_text(month),
+        )  # fmt: skip
+    if "position_id" in values and values["position_id"] != before.position_id:
+        position = (
+            await Position.get_or_none(id=values["position_id"])
+            if values["position_id"] is not None
+            else None
+        )
+        await mark_out_of_date(
+            from_month=month, message=staleness.POSITION, employee_ids=[before.id],
+            name=before.name, position=position.title if position else "—",
+            month=month_text(month),
+        )  # fmt: skip
+
+
+async def placed(before: Employee, values: Mapping[str, Any], effective_date: date) -> None:
+    """A transfer applied (its unit, position, base) or a rehire (a new period from its hire
+    date), with the row as it was before (`before`): the runs that paid them and those of the
+    unit they join, from the effective month. Called after the write, so the person's unit is
+    the new one."""
+    rehire = "hire_date" in values
+    if not rehire and not any(
+        k in values and values[k] != getattr(before, k) for k in RECORD_FIELDS
+    ):
+        return
+    if rehire:
+        await mark_out_of_date(
+            from_month=effective_date, message=staleness.REHIRED, employee_ids=[before.id],
+            name=before.name, date=effective_date.isoformat(),
+        )  # fmt: skip
+        return
+    units = {
+        u.id: u.name
+        for u in await OrgUnit.filter(id__in=sorted({before.unit_id, values["unit_id"]}))
+    }
+    await mark_out_of_date(
+        from_month=effective_date, message=staleness.TRANSFER, employee_ids=[before.id],
+        name=before.name, from_unit=units.get(before.unit_id, ""),
+        to_unit=units.get(values["unit_id"], ""), date=effective_date.isoformat(),
+    )  # fmt: skip
+
+
+async def last_day_set(employee: Employee, last_day: date) -> None:
+    """The last day set or moved (a termination approved): the runs that pay them from the
+    month of the earlier of the old and new last day (attendance stops after it, later months
+    leave them out)."""
+    if employee.termination_date == last_day:
+        return
+    since = min(d for d in (employee.termination_date, last_day) if d is not None)
+    await mark_out_of_date(
+        from_month=since, message=staleness.LAST_DAY, employee_ids=[employee.id],
+        name=employee.name, date=last_day.isoformat(),
+    )  # fmt: skip
+
+
+async def employees_imported(
+    created: Iterable[Employee], changed: Iterable[tuple[Mapping[str, Any], Employee]]
+) -> None:
+    """An employee import (inside its transaction, after its writes): the new people from their
+    hire month; each changed person whose record fields a run reads differ (`before` values,
+    the row as written), from the earlier hire date when that changed, else from this month.
+    One reason per month it starts from, with the number of people."""
+    by_month: dict[date, set[int]] = defaultdict(set)
+    for e in created:
+        by_month[_month(e.hire_date)].add(e.id)
+    for before, after in changed:
+        if before["hire_date"] != after.hire_date:
+            by_month[_month(min(before["hire_date"], after.hire_date))].add(after.id)
+        elif any(before[k] != getattr(after, k) for k in UNDATED_FIELDS):
+            by_month[this_month()].add(after.id)
+    for month, people in sorted(by_month.items()):
+        await mark_out_of_date(
+            from_month=month, message=staleness.IMPORTED, employee_ids=people,
+            count=len(people), month=month_text(month),
+        )  # fmt: skip
+
+
+# --- what HR enters for pay (payroll/structures.py) ----------------------------------------------
+
+
+async def salary_structure_set(employee: Employee, effective_from: date) -> None:
+    await mark_out_of_date(
+        from_month=effective_from, message=staleness.SALARY, employee_ids=[employee.id],
+        name=employee.name, month=month_text(effective_from),
+    )  # fmt: skip
+
+
+async def position_structure_set(position: Position, effective_from: date) -> None:
+    holders = await Employee.filter(position_id=position.id).values_list("id", flat=True)
+    await mark_out_of_date(
+        from_month=effective_from, message=staleness.POSITION_SALARY,
+        employee_ids=[int(i) for i in holders], position=position.title,  # type: ignore[call-overload]
+        month=month_text(effective_from),
+    )  # fmt: skip
+
+
+async def deduction_declared(employee: Employee, valid_from: date) -> None:
+    await mark_out_of_date(
+        from_month=valid_from, message=staleness.DEDUCTION, employee_ids=[employee.id],
+        name=employee.name, month=month_text(valid_from),
+    )  # fmt: skip
+
+
+async def item_added(employee: Employee, month: date) -> None:
+    await mark_out_of_date(
+        from_month=month, message=staleness.ITEM, employee_ids=[employee.id],
+        name=employee.name, month=month_text(month),
+    )  # fmt: skip
+
+
+async def earlier_month_changed(month: date, employee_ids: list[int], next_month: date) -> None:
+    """A recompute changed payslips of `month`: later months of the year count them toward
+    their cumulative tax."""
+    await mark_out_of_date(
+        from_month=next_month, message=staleness.EARLIER, employee_ids=employee_ids,
+        month=month_text(month),
+    )  # fmt: skip
+
+
+# --- decisions and policy of other domains -------------------------------------------------------
+
+
+async def pay_suspension_changed(unit_id: int, from_month: date, *, restored: bool) -> None:
+    """A unit's performance pay suspended or restored (performance/pay.py): its runs from
+    that month on."""
+    unit = await OrgUnit.get(id=unit_id)
+    await mark_out_of_date(
+        from_month=from_month, message=staleness.RESTORED if restored else staleness.SUSPENDED,
+        unit_path=unit.path, unit=unit.name, month=month_text(from_month),
+    )  # fmt: skip
+
+
+async def attendance_changed(employee_id: int, day: date) -> None:
+    """One person's attendance figures of the day's month changed: a punch, a leave or an
+    overtime request approved or cancelled after approval, a punch correction decided."""
+    employee = await Employee.get_or_none(id=employee_id)
+    await mark_out_of_date(
+        from_month=day, message=staleness.ATTENDANCE, employee_ids=[employee_id],
+        name=employee.name if employee else "", month=month_text(day),
+    )  # fmt: skip
+
+
+async def punches_imported(by_month: Mapping[date, set[int]]) -> None:
+    for month, people in sorted(by_month.items()):
+        await mark_out_of_date(
+            from_month=month, message=staleness.PUNCHES, employee_ids=people, count=len(people),
+            month=month_text(month),
+        )  # fmt: skip
+
+
+async def attendance_rules_changed(name: str, unit_path: str | None) -> None:
+    """A rule set changed: results are computed when read, so every open month it covers (a
+    region's or the default rule set: every open run)."""
+    await mark_out_of_date(
+        from_month=date(1900, 1, 1), message=staleness.RULES, unit_path=unit_path, name=name
+    )
+
+
+async def calendar_changed(days: Iterable[date]) -> None:
+    """Work calendar days entered or removed: every open run of those months (a workday or a
+    rest day changes absences and overtime rates)."""
+    for month in sorted({_month(d) for d in days}):
+        await mark_out_of_date(
+            from_month=month, until=month, message=staleness.CALENDAR, month=month_text(month)
+        )
+
+
+async def city_table_added(city: str, valid_from: date) -> None:
+    await mark_out_of_date(
+        from_month=valid_from, message=staleness.CITY_TABLE, city=city, place=city,
+        month=month_text(valid_from),
+    )  # fmt: skip
+
+
+async def tax_table_added(valid_from: date) -> None:
+    await mark_out_of_date(
+        from_month=valid_from, message=staleness.TAX_TABLE, month=month_text(valid_from)
+    )
