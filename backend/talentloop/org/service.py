@@ -10,7 +10,7 @@ from tortoise.functions import Count
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
-from talentloop import versions
+from talentloop import timezones, versions
 from talentloop.access.policy import Viewer
 from talentloop.audit import service as audit
 from talentloop.errors import ErrorCode, FieldError, ServiceError, not_found
@@ -158,6 +158,8 @@ async def update_unit(
     region: str | None = None,
     manager_id: int | None = None,
     set_manager: bool = False,
+    time_zone: str | None = None,
+    set_time_zone: bool = False,
     expected_version: int | None = None,
 ) -> OrgUnit:
     async def attempt() -> OrgUnit:
@@ -178,6 +180,15 @@ async def update_unit(
             values["city"] = city
         if region is not None:
             values["region"] = region
+        if set_time_zone:
+            # Every instant of the company is shown in it: HQ HR's, like other company settings.
+            if not viewer.is_hq_hr:
+                raise ServiceError.one(
+                    ErrorCode.FORBIDDEN, "Only HQ HR changes a time zone.", "timeZone"
+                )
+            values["time_zone"] = (
+                timezones.check_zone(time_zone) if time_zone and time_zone.strip() else None
+            )
         if set_manager:
             if not viewer.manages_above(unit.path):
                 # The branch head approves the branch's pay and hiring: who that is is HQ HR's
