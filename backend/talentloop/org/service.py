@@ -61,6 +61,28 @@ async def children_by_parent(viewer: Viewer, parent_ids: list[int]) -> dict[int,
     return result
 
 
+async def unit_cities(unit_ids: list[int | None]) -> dict[int, str]:
+    """Each unit's city: its own, else the nearest unit's above it that names one (a team
+    sits in its branch's city). Two queries, unscoped: a city is no secret."""
+    ids = [i for i in unit_ids if i is not None]
+    if not ids:
+        return {}
+    paths = dict(await OrgUnit.filter(id__in=ids).values_list("id", "path"))
+    above = {int(p) for path in paths.values() for p in str(path).strip("/").split("/")}
+    named = dict(
+        await OrgUnit.filter(id__in=sorted(above), city__isnull=False)
+        .exclude(city="")
+        .values_list("id", "city")
+    )
+    cities: dict[int, str] = {}
+    for unit_id, path in paths.items():
+        chain = [int(p) for p in str(path).strip("/").split("/")]
+        found = next((named[u] for u in reversed(chain) if u in named), None)
+        if found:
+            cities[unit_id] = str(found)
+    return cities
+
+
 async def headcounts(viewer: Viewer) -> dict[int, int]:
     """Employees not terminated, per unit including its descendants, counting only those the viewer sees.
 

@@ -21,7 +21,6 @@ from talentloop.errors import ErrorCode, FieldError, ServiceError, not_found
 from talentloop.i18n import N_
 from talentloop.inputs import search_term
 from talentloop.org import service as org_service
-from talentloop.org.models import OrgUnit
 from talentloop.people.models import Employee
 from talentloop.people.service import visible_employees
 from talentloop.performance import rollup
@@ -107,34 +106,12 @@ async def upcoming_sessions(course_id: int, after: datetime | None = None) -> li
     ).order_by("starts_at")
 
 
-async def unit_cities(unit_ids: list[int | None]) -> dict[int, str]:
-    """Each unit's city: its own, else the nearest unit's above it that names one (a team
-    sits in its branch's city). Two queries."""
-    ids = [i for i in unit_ids if i is not None]
-    if not ids:
-        return {}
-    paths = dict(await OrgUnit.filter(id__in=ids).values_list("id", "path"))
-    above = {int(p) for path in paths.values() for p in str(path).strip("/").split("/")}
-    named = dict(
-        await OrgUnit.filter(id__in=sorted(above), city__isnull=False)
-        .exclude(city="")
-        .values_list("id", "city")
-    )
-    cities: dict[int, str] = {}
-    for unit_id, path in paths.items():
-        chain = [int(p) for p in str(path).strip("/").split("/")]
-        found = next((named[u] for u in reversed(chain) if u in named), None)
-        if found:
-            cities[unit_id] = str(found)
-    return cities
-
-
 async def _nearest_first(sessions: list[CourseSession], city: str | None) -> list[CourseSession]:
     """Sessions in the learner's city first (a session's city is its unit's), each group
     soonest first; a learner without a city keeps the order of time."""
     if city is None or not sessions:
         return sessions
-    cities = await unit_cities([s.unit_id for s in sessions])
+    cities = await org_service.unit_cities([s.unit_id for s in sessions])
     return sorted(sessions, key=lambda s: (cities.get(s.unit_id or 0) != city, s.starts_at))
 
 
@@ -662,7 +639,7 @@ async def recommendations(
     from talentloop.training import effects
 
     measured = await effects.course_effects(sorted(by_course))
-    home = (await unit_cities([employees[0].unit_id])).get(employees[0].unit_id)
+    home = (await org_service.unit_cities([employees[0].unit_id])).get(employees[0].unit_id)
     result: list[Recommendation] = []
     for course_id, course_links in by_course.items():
         if course_id in taken:
