@@ -13,6 +13,7 @@ from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
+from talentloop import timezones
 from talentloop.access.policy import FieldGroup, Viewer
 from talentloop.accounts.models import Role
 from talentloop.approvals import service as approvals
@@ -113,6 +114,11 @@ async def _nearest_first(sessions: list[CourseSession], city: str | None) -> lis
         return sessions
     cities = await org_service.unit_cities([s.unit_id for s in sessions])
     return sorted(sessions, key=lambda s: (cities.get(s.unit_id or 0) != city, s.starts_at))
+
+
+async def session_zone(session: CourseSession) -> str:
+    """The zone a session is held in: its own, else its unit's (else the company's)."""
+    return session.time_zone or await timezones.unit_zone(session.unit_id)
 
 
 async def all_sessions(course_id: int) -> list[CourseSession]:
@@ -225,7 +231,11 @@ async def enroll(
             mentoring_plan=mentoring_plan.strip(),
         )
         if status is EnrollmentStatus.PENDING:
-            when = f" {(session.starts_at + approvals.CHINA_OFFSET):%Y-%m-%d}" if session else ""
+            when = (
+                f" {timezones.local_text(session.starts_at, await session_zone(session))[:10]}"
+                if session
+                else ""
+            )
             await approvals.submit(
                 viewer,
                 RequestType.TRAINING_ENROLMENT,
