@@ -21,9 +21,10 @@ const ARGS = [
 
 /**
  * Run `fn` with a page in a fresh browser profile (own temp user-data-dir, so no
- * localStorage leaks between tests). Desktop viewport unless `viewport` is given.
+ * localStorage leaks between tests). Desktop viewport unless `viewport` is given; the machine's
+ * time zone unless `timezoneId` is given (a laptop elsewhere: 'Europe/Berlin').
  */
-export async function withPage(fn, { viewport = { width: 1366, height: 900 }, isMobile = false } = {}) {
+export async function withPage(fn, { viewport = { width: 1366, height: 900 }, isMobile = false, timezoneId = undefined } = {}) {
   const userDataDir = await mkdtemp(path.join(tmpdir(), 'talentloop-e2e-'))
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM,
@@ -33,6 +34,7 @@ export async function withPage(fn, { viewport = { width: 1366, height: 900 }, is
     isMobile,
     hasTouch: isMobile,
     locale: 'zh-CN',
+    ...(timezoneId ? { timezoneId } : {}),
   })
   context.setDefaultTimeout(15_000)
   const page = context.pages()[0] ?? (await context.newPage())

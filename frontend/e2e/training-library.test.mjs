@@ -55,8 +55,9 @@ test('HQ HR creates a course, schedules a session and records a cost', async () 
   assert.equal(course.provider, '外部机构')
   assert.equal(course.sessions.length, 1)
   const [s] = course.sessions
-  // 09:00 as the browser's clock reads it (this machine's zone, as node's)
-  assert.equal(new Date(s.startsAt).toISOString(), new Date('2026-11-20T09:00:00').toISOString())
+  // entered as the wall clock where it is held (Shanghai, the company's zone), whatever the browser's
+  assert.equal(s.startsAt, '2026-11-20T09:00:00+08:00')
+  assert.equal(new Date(s.startsAt).toISOString(), '2026-11-20T01:00:00.000Z')
   assert.deepEqual([s.place, s.trainer, s.capacity], ['杭州总部 培训教室', '王老师（外聘）', 20])
   assert.equal(course.cost.fixed, '3000.00')
 })

@@ -169,6 +169,7 @@ export type Action =
   | 'recruit' // runs recruitment (postings, candidates, offers, the hire) where one manages and directs
   | 'editEmployees' // hires and edits records where one manages
   | 'manageAccounts' // sign-in accounts: the administrator and HQ HR
+  | 'setTimeZones' // the company's and a unit's time zone: HQ HR
 
 /** Who is signed in and what they are offered; AppLayout and every `useFeatures` share its answer. */
 export const ViewerQuery = graphql(`
@@ -176,6 +177,7 @@ export const ViewerQuery = graphql(`
     me {
       role
       language
+      companyTimeZone
       user {
         id
         username
@@ -217,4 +219,5 @@ const ACTIONS: ReadonlySet<string> = new Set<Action>([
   'recruit',
   'editEmployees',
   'manageAccounts',
+  'setTimeZones',
 ])

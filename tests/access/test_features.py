@@ -30,9 +30,11 @@ def test_every_spa_action_is_one_the_server_offers() -> None:
 async def test_the_built_in_roles_get_the_actions_their_services_allow(
     api: Api, world: World
 ) -> None:
-    assert HR_ACTIONS | {"editFramework", "manageAccounts"} <= await _features(api, world, "hq_hr")
+    assert HR_ACTIONS | {"editFramework", "setTimeZones", "manageAccounts"} <= await _features(
+        api, world, "hq_hr"
+    )
     branch = await _features(api, world, "branch_hr")
-    assert branch >= HR_ACTIONS and not {"editFramework", "manageAccounts"} & branch
+    assert branch >= HR_ACTIONS and not {"editFramework", "setTimeZones", "manageAccounts"} & branch
     admin = await _features(api, world, "admin")
     assert "manageAccounts" in admin and not (HR_ACTIONS | {"editFramework"}) & admin
     for username in ("manager", "employee", "executive"):

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import httpx
 from openpyxl import load_workbook
@@ -149,6 +150,14 @@ async def test_the_xlsx_record_has_one_sheet_per_section(
     assert employee[("pay", "bankAccount")] == w.bank_accounts["sh_rep"]
     enrolments = list(book["Enrolments"].iter_rows(values_only=True))
     assert enrolments[0][:2] == ("courseCode", "courseTitle") and len(enrolments) == 2
+    # instants as the company's wall clock (Asia/Shanghai), not UTC ISO as in the JSON
+    generated = next(
+        r[2] for r in book["Employee"].iter_rows(values_only=True) if r[1] == "generatedAt"
+    )
+    local = datetime.strptime(generated, "%Y-%m-%d %H:%M:%S").replace(
+        tzinfo=ZoneInfo("Asia/Shanghai")
+    )
+    assert abs(local - datetime.now(UTC)) < timedelta(minutes=5)
     reads = await AuditEntry.filter(action=AuditAction.SENSITIVE_READ)
     assert {r.reason for r in reads} == {"Own record download (XLSX)"}
     # In Chinese, the sheets are named in Chinese; the columns stay the JSON keys.

@@ -139,9 +139,9 @@ ACTIONS_BY_OPERATIONS: dict[str, frozenset[Operation]] = {
     "recruit": frozenset({Operation.MANAGE, Operation.DIRECT}),
 }
 # Actions that are no operation's: HQ HR's own powers need the built-in role held company-wide
-# (Viewer.is_hq_hr: the competency framework), accounts the administrator's or HQ HR's
-# (Viewer.can_manage_accounts).
-OWN_POWER_ACTIONS = frozenset({"editFramework", "manageAccounts"})
+# (Viewer.is_hq_hr: the competency framework, the time zones of the company and its units),
+# accounts the administrator's or HQ HR's (Viewer.can_manage_accounts).
+OWN_POWER_ACTIONS = frozenset({"editFramework", "setTimeZones", "manageAccounts"})
 ACTIONS = frozenset(ACTIONS_BY_OPERATIONS) | OWN_POWER_ACTIONS
 
 
@@ -153,7 +153,7 @@ def actions(viewer: Viewer) -> set[str]:
         if any(g.unit_path is not None and needs <= g.operations for g in viewer.grants)
     }
     if viewer.is_hq_hr:
-        found.add("editFramework")
+        found |= {"editFramework", "setTimeZones"}
     if viewer.can_manage_accounts:
         found.add("manageAccounts")
     return found

@@ -132,6 +132,15 @@ class ViewerNode:
     def language(self) -> str | None:
         return i18n.tag(self._user.language)
 
+    @strawberry.field(
+        description="The company's IANA time zone, which instants are shown in (Asia/Shanghai "
+        "unless HQ HR named another)."
+    )
+    async def company_time_zone(self, info: Info) -> str:
+        from talentloop import timezones
+
+        return await info.context.loader("unit_zone", timezones.zones_by_unit).load(0)
+
     @strawberry.field(description="The viewer's own employee record.")
     async def employee(self, info: Info) -> EmployeeRef | None:
         return await UserNode(_model=self._user).employee(info)

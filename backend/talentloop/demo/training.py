@@ -12,12 +12,14 @@ import random
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from talentloop.demo.performance import PROGRAMME_MONTH, early_participant, programme_participant
 from talentloop.org.models import OrgUnit
 from talentloop.people.models import Employee, Position
 from talentloop.performance.models import Kpi
 from talentloop.skills.models import Competency, SkillTest, TestAttempt
+from talentloop.timezones import DEFAULT_ZONE
 from talentloop.training.models import (
     CostItem,
     CostKind,
@@ -103,7 +105,9 @@ PK_LESSONS = [
 
 
 def _at(day: date, hour: int = 9) -> datetime:
-    return datetime(day.year, day.month, day.day, hour, tzinfo=UTC)
+    """The hour of the day in the company's zone (09:00 in Shanghai is 01:00 UTC)."""
+    local = datetime(day.year, day.month, day.day, hour, tzinfo=ZoneInfo(DEFAULT_ZONE))
+    return local.astimezone(UTC)
 
 
 async def load_training_story(progress: Callable[[str], None] = lambda _m: None) -> None:

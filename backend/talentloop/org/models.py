@@ -30,6 +30,8 @@ class OrgUnit(Model):
     type = fields.CharEnumField(OrgUnitType, max_length=16)
     city = fields.CharField(max_length=64, null=True)
     region = fields.CharField(max_length=64, null=True)
+    # IANA name; null: the zone of the unit above (the root's null: Asia/Shanghai). timezones.py
+    time_zone = fields.CharField(max_length=64, null=True)
     parent: fields.ForeignKeyNullableRelation[OrgUnit] = fields.ForeignKeyField(
         "talentloop.OrgUnit", related_name="children", null=True, on_delete=fields.RESTRICT
     )

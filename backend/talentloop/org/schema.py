@@ -63,6 +63,11 @@ class UpdateOrgUnitInput:
     manager_id: strawberry.ID | None = strawberry.field(
         default=UNSET, description="Head of the unit; null clears it."
     )
+    time_zone: str | None = strawberry.field(
+        default=UNSET,
+        description="The unit's IANA time zone (HQ HR), e.g. Asia/Shanghai; the company root's is "
+        "the company's. Null or empty: the zone of the unit above (the root's: Asia/Shanghai).",
+    )
     expected_version: int | None = strawberry.field(
         default=None,
         description=(
@@ -132,7 +137,7 @@ class OrgMutation:
             return OrgUnitPayload(org_unit=None, errors=mutation_errors(exc))
         return OrgUnitPayload(org_unit=OrgUnitNode(_model=unit), errors=[])
 
-    @strawberry.mutation(description="Rename a unit or change its city, region or head.")
+    @strawberry.mutation(description="Rename a unit or change its city, region, head or time zone.")
     async def update_org_unit(self, info: Info, input: UpdateOrgUnitInput) -> OrgUnitPayload:
         try:
             unit = await service.update_unit(
@@ -143,6 +148,8 @@ class OrgMutation:
                 region=_value(input.region),
                 set_manager=input.manager_id is not UNSET,
                 manager_id=optional_pk(_value(input.manager_id), "Employee", "managerId"),
+                set_time_zone=input.time_zone is not UNSET,
+                time_zone=_value(input.time_zone),
                 expected_version=input.expected_version,
             )
         except ServiceError as exc:

@@ -10,7 +10,7 @@ from tortoise.functions import Count
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
-from talentloop import versions
+from talentloop import timezones, versions
 from talentloop.access.policy import Viewer
 from talentloop.audit import service as audit
 from talentloop.errors import ErrorCode, FieldError, ServiceError, not_found
@@ -59,6 +59,28 @@ async def children_by_parent(viewer: Viewer, parent_ids: list[int]) -> dict[int,
         assert unit.parent_id is not None
         result[unit.parent_id].append(unit)
     return result
+
+
+async def unit_cities(unit_ids: list[int | None]) -> dict[int, str]:
+    """Each unit's city: its own, else the nearest unit's above it that names one (a team
+    sits in its branch's city). Two queries, unscoped: a city is no secret."""
+    ids = [i for i in unit_ids if i is not None]
+    if not ids:
+        return {}
+    paths = dict(await OrgUnit.filter(id__in=ids).values_list("id", "path"))
+    above = {int(p) for path in paths.values() for p in str(path).strip("/").split("/")}
+    named = dict(
+        await OrgUnit.filter(id__in=sorted(above), city__isnull=False)
+        .exclude(city="")
+        .values_list("id", "city")
+    )
+    cities: dict[int, str] = {}
+    for unit_id, path in paths.items():
+        chain = [int(p) for p in str(path).strip("/").split("/")]
+        found = next((named[u] for u in reversed(chain) if u in named), None)
+        if found:
+            cities[unit_id] = str(found)
+    return cities
 
 
 async def headcounts(viewer: Viewer) -> dict[int, int]:
@@ -158,6 +180,8 @@ async def update_unit(
     region: str | None = None,
     manager_id: int | None = None,
     set_manager: bool = False,
+    time_zone: str | None = None,
+    set_time_zone: bool = False,
     expected_version: int | None = None,
 ) -> OrgUnit:
     async def attempt() -> OrgUnit:
@@ -178,6 +202,15 @@ async def update_unit(
             values["city"] = city
         if region is not None:
             values["region"] = region
+        if set_time_zone:
+            # Every instant of the company is shown in it: HQ HR's, like other company settings.
+            if not viewer.is_hq_hr:
+                raise ServiceError.one(
+                    ErrorCode.FORBIDDEN, "Only HQ HR changes a time zone.", "timeZone"
+                )
+            values["time_zone"] = (
+                timezones.check_zone(time_zone) if time_zone and time_zone.strip() else None
+            )
         if set_manager:
             if not viewer.manages_above(unit.path):
                 # The branch head approves the branch's pay and hiring: who that is is HQ HR's

@@ -55,6 +55,19 @@ class OrgUnitNode(Node):
     def region(self) -> str | None:
         return self._model.region
 
+    @strawberry.field(
+        description="The IANA time zone its times are shown in: its own, else the nearest "
+        "unit's above, else Asia/Shanghai."
+    )
+    async def time_zone(self, info: Info) -> str:
+        from talentloop import timezones
+
+        return await info.context.loader("unit_zone", timezones.zones_by_unit).load(self._model.id)
+
+    @strawberry.field(description="The zone this unit names itself; null: inherited.")
+    def own_time_zone(self) -> str | None:
+        return self._model.time_zone
+
     @strawberry.field(description="The day the unit was closed; null while it is open.")
     def closed_on(self) -> date | None:
         return self._model.closed_on

@@ -41,12 +41,14 @@ Dates are ISO 8601, amounts decimal strings, absent values null.
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import Enum
 from typing import Any
 
+from talentloop import timezones
 from talentloop.access.policy import Viewer
 from talentloop.audit import service as audit
 from talentloop.i18n import N_, translate
@@ -311,7 +313,8 @@ def as_json(record: dict[str, Any]) -> bytes:
     return json.dumps(record, ensure_ascii=False, indent=2).encode()
 
 
-def as_xlsx(record: dict[str, Any]) -> bytes:
+def as_xlsx(record: dict[str, Any], zone: str = timezones.DEFAULT_ZONE) -> bytes:
+    """The record for people to read: instants in the company's `zone` (the JSON keeps UTC)."""
     book = Workbook()
     first = book.active
     assert first is not None
@@ -322,8 +325,8 @@ def as_xlsx(record: dict[str, Any]) -> bytes:
             sheet.append(["section", "field", "value"])
             for section, values in record["employee"].items():
                 for name, value in values.items():
-                    sheet.append([section, name, _cell(value)])
-            sheet.append(["", "generatedAt", record["generatedAt"]])
+                    sheet.append([section, name, _cell(value, zone)])
+            sheet.append(["", "generatedAt", _cell(record["generatedAt"], zone)])
             continue
         rows = record[key]
         if not rows:
@@ -332,13 +335,19 @@ def as_xlsx(record: dict[str, Any]) -> bytes:
         header = list(rows[0])
         sheet.append(header)
         for row in rows:
-            sheet.append([_cell(row[h]) for h in header])
+            sheet.append([_cell(row[h], zone) for h in header])
     return xlsx_bytes(book)
 
 
-def _cell(value: Any) -> Any:
+_INSTANT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:[+-]\d{2}:\d{2}|Z)")
+
+
+def _cell(value: Any, zone: str) -> Any:
     """Nested values (unit, position, manager) as one readable cell; numbers stay text so a
-    long ID or account number is never turned into a float."""
+    long ID or account number is never turned into a float; an instant as the company's
+    wall clock."""
     if isinstance(value, dict):
-        return " ".join(str(v) for v in value.values() if v is not None)
+        return " ".join(str(_cell(v, zone)) for v in value.values() if v is not None)
+    if isinstance(value, str) and _INSTANT.fullmatch(value):
+        return timezones.local_text(datetime.fromisoformat(value), zone, seconds=True)
     return value

@@ -13,6 +13,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
+from talentloop import timezones
 from talentloop.access.policy import Viewer
 from talentloop.access.rest import bearer_route, not_found
 from talentloop.downloads import attachment
@@ -34,7 +35,11 @@ async def download_own_record(request: Request, viewer: Viewer) -> Response:
     own = await record.own_record(viewer, file_format) if file_format in ("json", "xlsx") else None
     if own is None:
         return not_found()
-    content = record.as_json(own) if file_format == "json" else record.as_xlsx(own)
+    content = (
+        record.as_json(own)
+        if file_format == "json"
+        else record.as_xlsx(own, await timezones.company_zone())
+    )
     number = own["employee"]["work"]["employeeNumber"]
     name = f"record-{number}-{own['generatedAt'][:10]}.{file_format}"
     return attachment(content, record.MEDIA_TYPES[file_format], name)

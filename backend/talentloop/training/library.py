@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from tortoise.transactions import in_transaction
 
+from talentloop import timezones
 from talentloop.access.policy import Viewer
 from talentloop.audit import service as audit
 from talentloop.errors import ErrorCode, FieldError, ServiceError, not_found
@@ -145,7 +146,10 @@ async def add_session(
     capacity: int,
     unit_id: int | None,
     trainer_id: int | None = None,
+    time_zone: str | None = None,
 ) -> CourseSession:
+    """Times without an offset are wall-clock times where it is held: in `time_zone` when
+    named, else its unit's zone (else the company's); stored as UTC instants."""
     course = await get_course(viewer, course_id)
     if course is None:
         raise not_found("Course", "courseId")
@@ -162,6 +166,9 @@ async def add_session(
                 "Only workshops and blended courses have sessions.", ErrorCode.INVALID, "courseId"
             )
         )
+    named = timezones.check_zone(time_zone) if time_zone and time_zone.strip() else None
+    zone = named or await timezones.unit_zone(unit.id if unit else None)
+    starts_at, ends_at = timezones.to_utc(starts_at, zone), timezones.to_utc(ends_at, zone)
     if ends_at <= starts_at:
         problems.append(FieldError("A session ends after it starts.", ErrorCode.INVALID, "endsAt"))
     if capacity < 1:
@@ -181,6 +188,7 @@ async def add_session(
             registered_trainer_id=chosen.id if chosen else None,
             capacity=capacity,
             unit_id=unit.id if unit else None,
+            time_zone=named,
         )
         await audit.record_created(
             viewer,
@@ -195,6 +203,7 @@ async def add_session(
                 "registered_trainer_id": session.registered_trainer_id,
                 "capacity": capacity,
                 "unit_id": session.unit_id,
+                "time_zone": named,
             },
         )
     return session

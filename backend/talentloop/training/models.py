@@ -152,6 +152,8 @@ class CourseSession(Model):
     )
     cancelled_at = fields.DatetimeField(null=True)
     cancel_reason = fields.CharField(max_length=255, default="", db_default="")
+    # The zone it is held in when named; null: its unit's (timezones.py). Instants stay UTC.
+    time_zone = fields.CharField(max_length=64, null=True)
 
     course_id: int
     unit_id: int | None

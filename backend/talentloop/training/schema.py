@@ -386,8 +386,10 @@ class CoursePayload:
 @strawberry.input(description="A new session of a workshop or blended course.")
 class AddCourseSessionInput:
     course_id: strawberry.ID = strawberry.field(description="The course.")
-    starts_at: datetime = strawberry.field(description="Starts.")
-    ends_at: datetime = strawberry.field(description="Ends.")
+    starts_at: datetime = strawberry.field(
+        description="Starts: local wall-clock time where it is held (or an instant with its offset)."
+    )
+    ends_at: datetime = strawberry.field(description="Ends: likewise.")
     place: str = strawberry.field(description="Where.")
     trainer: str = strawberry.field(default="", description="Who teaches, as a name.")
     trainer_id: strawberry.ID | None = strawberry.field(
@@ -396,6 +398,11 @@ class AddCourseSessionInput:
     capacity: int = strawberry.field(description="Seats.")
     unit_id: strawberry.ID | None = strawberry.field(
         default=None, description="The branch running it."
+    )
+    time_zone: str | None = strawberry.field(
+        default=None,
+        description="The IANA zone it is held in, when not its unit's (e.g. Europe/Berlin). "
+        "Times sent without an offset are wall-clock times in this zone; stored in UTC.",
     )
 
 
@@ -667,6 +674,7 @@ class TrainingMutation:
                 capacity=input.capacity,
                 unit_id=optional_pk(input.unit_id, "OrgUnit", "unitId"),
                 trainer_id=optional_pk(input.trainer_id, "Trainer", "trainerId"),
+                time_zone=input.time_zone,
             )
         except ServiceError as exc:
             return CourseSessionPayload(session=None, errors=mutation_errors(exc))

@@ -13,6 +13,7 @@ from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
+from talentloop import timezones
 from talentloop.access.policy import FieldGroup, Viewer
 from talentloop.accounts.models import Role
 from talentloop.approvals import service as approvals
@@ -104,6 +105,20 @@ async def upcoming_sessions(course_id: int, after: datetime | None = None) -> li
     return await CourseSession.filter(
         course_id=course_id, starts_at__gte=moment, cancelled_at__isnull=True
     ).order_by("starts_at")
+
+
+async def _nearest_first(sessions: list[CourseSession], city: str | None) -> list[CourseSession]:
+    """Sessions in the learner's city first (a session's city is its unit's), each group
+    soonest first; a learner without a city keeps the order of time."""
+    if city is None or not sessions:
+        return sessions
+    cities = await org_service.unit_cities([s.unit_id for s in sessions])
+    return sorted(sessions, key=lambda s: (cities.get(s.unit_id or 0) != city, s.starts_at))
+
+
+async def session_zone(session: CourseSession) -> str:
+    """The zone a session is held in: its own, else its unit's (else the company's)."""
+    return session.time_zone or await timezones.unit_zone(session.unit_id)
 
 
 async def all_sessions(course_id: int) -> list[CourseSession]:
@@ -216,7 +231,11 @@ async def enroll(
             mentoring_plan=mentoring_plan.strip(),
         )
         if status is EnrollmentStatus.PENDING:
-            when = f" {(session.starts_at + approvals.CHINA_OFFSET):%Y-%m-%d}" if session else ""
+            when = (
+                f" {timezones.local_text(session.starts_at, await session_zone(session))[:10]}"
+                if session
+                else ""
+            )
             await approvals.submit(
                 viewer,
                 RequestType.TRAINING_ENROLMENT,
@@ -630,6 +649,7 @@ async def recommendations(
     from talentloop.training import effects
 
     measured = await effects.course_effects(sorted(by_course))
+    home = (await org_service.unit_cities([employees[0].unit_id])).get(employees[0].unit_id)
     result: list[Recommendation] = []
     for course_id, course_links in by_course.items():
         if course_id in taken:
@@ -648,7 +668,7 @@ async def recommendations(
         next_session = None
         available = course.format in (CourseFormat.ONLINE, CourseFormat.MENTORING)
         if course.format in (CourseFormat.WORKSHOP, CourseFormat.BLENDED):
-            for session in await upcoming_sessions(course.id):
+            for session in await _nearest_first(await upcoming_sessions(course.id), home):
                 if await seats_taken(session.id) < session.capacity:
                     next_session, available = session, True
                     break

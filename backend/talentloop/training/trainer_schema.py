@@ -106,14 +106,21 @@ class TrainerPayload:
 @strawberry.input(description="A session moved or changed before it starts.")
 class UpdateCourseSessionInput:
     id: strawberry.ID = strawberry.field(description="The session.")
-    starts_at: datetime = strawberry.field(description="Starts.")
-    ends_at: datetime = strawberry.field(description="Ends.")
+    starts_at: datetime = strawberry.field(
+        description="Starts: local wall-clock time where it is held (or an instant with its offset)."
+    )
+    ends_at: datetime = strawberry.field(description="Ends: likewise.")
     place: str = strawberry.field(description="Where.")
     capacity: int = strawberry.field(description="Seats: not fewer than those taken.")
     trainer_id: strawberry.ID | None = strawberry.field(
         default=None, description="A trainer from the register (their name is shown)."
     )
     trainer: str = strawberry.field(default="", description="Or just a name.")
+    time_zone: str | None = strawberry.field(
+        default=None,
+        description="The IANA zone it is held in, when not its unit's (e.g. Europe/Berlin). "
+        "Times sent without an offset are wall-clock times in this zone; stored in UTC.",
+    )
 
 
 @strawberry.input(description="Call a session off.")
@@ -186,6 +193,7 @@ class TrainerMutation:
                     capacity=input.capacity,
                     trainer=input.trainer,
                     trainer_id=optional_pk(input.trainer_id, "Trainer", "trainerId"),
+                    time_zone=input.time_zone,
                 ),
             )
         except ServiceError as exc:

@@ -24,6 +24,7 @@ from tortoise.expressions import Q, Subquery
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
+from talentloop import timezones
 from talentloop.access.policy import Viewer
 from talentloop.approvals import service as approvals
 from talentloop.approvals.models import RequestType
@@ -212,12 +213,17 @@ class SessionChange:
     capacity: int
     trainer: str = ""
     trainer_id: int | None = None
+    time_zone: str | None = None  # None: where it was (the session's, else its unit's)
 
 
 async def update_session(viewer: Viewer, session_id: int, change: SessionChange) -> CourseSession:
     """Move a session that has not started, change its place, seats or trainer. More seats
     seat the waitlist in its order; fewer than those taken are refused."""
     session = await _session_in_charge(viewer, session_id)
+    named = timezones.check_zone(change.time_zone) if change.time_zone else None
+    zone = named or session.time_zone or await timezones.unit_zone(session.unit_id)
+    change.starts_at = timezones.to_utc(change.starts_at, zone)
+    change.ends_at = timezones.to_utc(change.ends_at, zone)
     problems: list[FieldError] = []
     now = datetime.now(UTC)
     moves = change.starts_at != session.starts_at or change.ends_at != session.ends_at
@@ -252,6 +258,8 @@ async def update_session(viewer: Viewer, session_id: int, change: SessionChange)
         "registered_trainer_id": trainer.id if trainer else None,
         "trainer": trainer.name if trainer else change.trainer.strip(),
     }
+    if named:
+        values["time_zone"] = named
     async with in_transaction():
         await CourseSession.filter(id=session.id).select_for_update().first()
         await audit.record_changes(viewer, "CourseSession", session.id, session, values)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
+from talentloop import timezones
 from talentloop.access.policy import FieldNotPermitted
 from talentloop.accounts.models import Role
 from talentloop.graphql.context import Info
@@ -113,13 +114,36 @@ class CourseSessionNode(Node):
     def id(self) -> strawberry.ID:
         return strawberry.ID(to_global_id("CourseSession", self._model.id))
 
-    @strawberry.field(description="Starts.")
-    def starts_at(self) -> datetime:
-        return self._model.starts_at
+    async def _zone(self, info: Info) -> str:
+        if self._model.time_zone:
+            return self._model.time_zone
+        return await info.context.loader("unit_zone", timezones.zones_by_unit).load(
+            self._model.unit_id or 0
+        )
 
-    @strawberry.field(description="Ends.")
-    def ends_at(self) -> datetime:
-        return self._model.ends_at
+    @strawberry.field(
+        description="The IANA time zone it is held in: its own, else its unit's (else the "
+        "company's). startsAt and endsAt carry its offset."
+    )
+    async def time_zone(self, info: Info) -> str:
+        return await self._zone(info)
+
+    @strawberry.field(description="Starts: the instant, with the offset of the session's zone.")
+    async def starts_at(self, info: Info) -> datetime:
+        return timezones.in_zone(self._model.starts_at, await self._zone(info))
+
+    @strawberry.field(description="Ends: the instant, with the offset of the session's zone.")
+    async def ends_at(self, info: Info) -> datetime:
+        return timezones.in_zone(self._model.ends_at, await self._zone(info))
+
+    @strawberry.field(
+        description="When, in the session's zone and the viewer's language: "
+        "2026年12月10日 09:00–17:00 / Dec 10, 2026 09:00–17:00."
+    )
+    async def schedule(self, info: Info) -> str:
+        return timezones.span_text(
+            self._model.starts_at, self._model.ends_at, await self._zone(info)
+        )
 
     @strawberry.field(description="Where.")
     def place(self) -> str:

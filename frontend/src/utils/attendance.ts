@@ -1,10 +1,13 @@
-/** Attendance dates and times are China time (the server judges days in Asia/Shanghai). */
+import { DEFAULT_ZONE, formatInstant, todayIn } from './time'
 
-const CHINA = 'Asia/Shanghai'
+/**
+ * Attendance days are China's (the server judges them in Asia/Shanghai, as the work calendar);
+ * punch times are shown in the company's zone like every instant (utils/time.ts).
+ */
 
 /** Today in China as "YYYY-MM-DD". */
 export function chinaToday(now: Date = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: CHINA, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now)
+  return todayIn(DEFAULT_ZONE, now)
 }
 
 /** The first day of this month in China, "YYYY-MM-01". */
@@ -12,12 +15,12 @@ export function chinaMonth(now: Date = new Date()): string {
   return `${chinaToday(now).slice(0, 7)}-01`
 }
 
-/** "2026-11-02T01:07:00+00:00" → "09:07" in China time. */
+/** "2026-11-02T01:07:00+00:00" → "09:07" in the company's zone (Asia/Shanghai by default). */
 export function chinaTime(value: string | null | undefined): string {
   if (!value) return '—'
   const d = new Date(value)
   if (Number.isNaN(d.getTime())) return value
-  return new Intl.DateTimeFormat('en-GB', { timeZone: CHINA, hour: '2-digit', minute: '2-digit', hour12: false }).format(d)
+  return formatInstant(value, 'en', 'time')
 }
 
 /** The China date of a moment, "YYYY-MM-DD". */
@@ -27,8 +30,8 @@ export function chinaDate(value: string): string {
 
 /** "2026-11-02" → "11月2日 周一" / "Mon 2 Nov". */
 export function dayLabel(day: string, locale: string): string {
-  const d = new Date(`${day}T12:00:00+08:00`)
-  return new Intl.DateTimeFormat(locale, { timeZone: CHINA, month: 'short', day: 'numeric', weekday: 'short' }).format(d)
+  const d = new Date(`${day}T12:00:00Z`) // a calendar day: noon UTC is that day everywhere we format it
+  return new Intl.DateTimeFormat(locale, { timeZone: 'UTC', month: 'short', day: 'numeric', weekday: 'short' }).format(d)
 }
 
 /** Minutes → hours with at most two decimals ("1.5"). */

@@ -6,6 +6,7 @@
 import type { ApplicationStage, ContractKind } from '@/gql/graphql'
 import { serverErrorText, type ServerError } from '@/utils/serverErrors'
 import { apiHeaders } from '@/auth'
+import { formatInstant } from './time'
 
 /** The board's main columns, in the pipeline's order. */
 export const OPEN_STAGES: readonly ApplicationStage[] = ['SCREENING', 'INTERVIEW', 'OFFER', 'ACCEPTED']
@@ -75,25 +76,12 @@ export function maxProbationMonths(kind: ContractKind, months: number | null | u
 
 /** A date-time in China's time, short ("11-23 10:00"), as the approvals list shows them. */
 export function whenShort(iso: string): string {
-  return new Intl.DateTimeFormat('zh-CN', {
-    timeZone: 'Asia/Shanghai',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-  }).format(new Date(iso))
+  return formatInstant(iso, 'zh-CN', 'short')
 }
 
 /** A date-time in China's time with the year ("2026/11/23 10:00"). */
 export function whenLong(iso: string): string {
-  return new Intl.DateTimeFormat('zh-CN', {
-    timeZone: 'Asia/Shanghai',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-  }).format(new Date(iso))
+  return formatInstant(iso, 'zh-CN', 'datetime')
 }
 
 /**

@@ -1,5 +1,6 @@
 /** Deadlines of rating tasks and times, as people read them. */
 import { i18n } from '@/i18n'
+import { formatInstant } from './time'
 
 export type DueLevel = 'overdue' | 'soon' | 'ok'
 
@@ -18,10 +19,9 @@ export function dueText(daysLeft: number): string {
   return t('myReviews.daysLeft', { n: daysLeft }, daysLeft)
 }
 
+/** An instant in the company's zone (utils/time.ts). */
 export function formatDateTime(value: string | null | undefined, locale: string): string {
-  if (!value) return '—'
-  const d = new Date(value)
-  return Number.isNaN(d.getTime()) ? value : d.toLocaleString(locale, { dateStyle: 'medium', timeStyle: 'short' })
+  return formatInstant(value, locale)
 }
 
 /** "2026-12-31" as a date picker's Date (local midnight) and back. */

@@ -5,6 +5,7 @@
 import type { CombinedError } from '@urql/vue'
 import type { CourseFormat, CourseKind, EnrollmentStatus } from '@/gql/graphql'
 import { toNumber } from './kpi'
+import { formatInstant, sessionSpan } from './time'
 import type { ServerError } from './serverErrors'
 
 export const COURSE_FORMATS: readonly CourseFormat[] = ['ONLINE', 'WORKSHOP', 'BLENDED', 'MENTORING']
@@ -54,24 +55,19 @@ export function isFull(session: SessionLike): boolean {
   return seatsLeft(session) === 0
 }
 
-const pad = (n: number) => String(n).padStart(2, '0')
-const hm = (d: Date) => `${pad(d.getHours())}:${pad(d.getMinutes())}`
-
-/** "2026年12月10日周四 09:00–17:00" (the end with its date when on another day). */
-export function formatSessionTime(session: { startsAt: string; endsAt: string }, locale: string): string {
-  const start = new Date(session.startsAt)
-  const end = new Date(session.endsAt)
-  if (Number.isNaN(start.getTime())) return session.startsAt
-  const day = (d: Date) => d.toLocaleDateString(locale, { year: 'numeric', month: 'short', day: 'numeric', weekday: 'short' })
-  if (Number.isNaN(end.getTime())) return `${day(start)} ${hm(start)}`
-  const sameDay = start.toDateString() === end.toDateString()
-  return sameDay ? `${day(start)} ${hm(start)}–${hm(end)}` : `${day(start)} ${hm(start)} – ${day(end)} ${hm(end)}`
+/**
+ * "2026年12月10日周四 09:00–17:00" where the session is held (its zone, whatever the browser's;
+ * utils/time.ts), the end with its date when on another day.
+ */
+export function formatSessionTime(session: { startsAt: string; endsAt: string; timeZone?: string | null }, locale: string): string {
+  return sessionSpan(session.startsAt, session.endsAt, locale, session.timeZone)
 }
 
+/** A calendar date ("2026-12-10") as it is, an instant as the company's date. */
 export function formatDate(value: string | null | undefined, locale: string): string {
   if (!value) return '—'
-  const d = new Date(value)
-  return Number.isNaN(d.getTime()) ? value : d.toLocaleDateString(locale, { year: 'numeric', month: 'short', day: 'numeric' })
+  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return formatInstant(`${value}T12:00:00Z`, locale, 'date', 'UTC')
+  return formatInstant(value, locale, 'date')
 }
 
 /** "6.0" hours → "6", "1.5" → "1.5". */

@@ -60,6 +60,11 @@ export type ExportFormat = 'xlsx' | 'csv'
 export interface FormField {
   key: string
   label: string
+  /**
+   * 'datetime' is a wall-clock time without an offset ("2026-12-10T09:00:00"): the server reads
+   * it in the zone the record is held in (a session's), never the browser's. Prefill it with
+   * `wallClockInput` (utils/time.ts).
+   */
   kind?: 'text' | 'textarea' | 'number' | 'date' | 'datetime' | 'select' | 'switch' | 'slot'
   required?: boolean
   /** What the required check says (default: "请填写<label>"). */
