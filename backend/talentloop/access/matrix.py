@@ -415,6 +415,18 @@ VALUE_TYPES: dict[str, str] = {
     "WorkCalendarEntry": "WorkCalendarYear.days; setCalendarDays, removeCalendarDay (HQ HR)",
     "LeaveBalanceInfo": "leaveBalances: the person's WORK",
     "ApprovalTask": "ApprovalRequest.tasks",
+    # an approval card's context (approvals/contexts.py): part of the request, read by whoever
+    # reads it; what the viewer may not read elsewhere is null or left out
+    "LeaveContext": "ApprovalRequest.leaveContext: the balance only where the person's "
+    "attendance is read at WORK (as leaveBalances)",
+    "TeamAbsence": "LeaveContext.teamAbsences: teammates' leave the viewer reads at WORK",
+    "RequisitionContext": "ApprovalRequest.requisitionContext: the budget only where the viewer "
+    "directs the unit (as Requisition.budget)",
+    "PayrollContext": "ApprovalRequest.payrollContext: the run's totals, which its approvers "
+    "sign off (no person's pay)",
+    "PayrollTotals": "PayrollContext.current/previous",
+    "EnrolmentContext": "ApprovalRequest.enrolmentContext: the budget only where the viewer "
+    "reads the plan (as trainingPlans)",
     "ApprovalEvent": "ApprovalRequest.history",
     "ApprovalFlow": "approvalFlows: HR, the company defaults and the flows of its scope",
     "ApprovalStep": "ApprovalFlow.steps",

@@ -10,7 +10,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 
 from talentloop.accounts.models import Role, User
-from talentloop.approvals import titles
+from talentloop.approvals import contexts, titles
+from talentloop.approvals.contexts import (
+    EnrolmentContext,
+    LeaveContext,
+    PayrollContext,
+    RequisitionContext,
+)
 from talentloop.approvals.models import (
     ApprovalEvent,
     ApprovalFlow,
@@ -280,6 +286,43 @@ class ApprovalRequestNode(Node):
         from talentloop.people.lifecycle_schema import lifecycle_change_of
 
         return await lifecycle_change_of(info, self._model.request_type, self._model.subject_id)
+
+    @strawberry.field(
+        description="For a leave request: its reason, the annual-leave balance before and after "
+        "it, and who else in the team is away on those days (what the viewer may not read of "
+        "the people is missing)."
+    )
+    async def leave_context(self, info: Info) -> LeaveContext | None:
+        if self._model.request_type is not RequestType.LEAVE:
+            return None
+        return await contexts.leave_context(info, self._model.subject_id)
+
+    @strawberry.field(
+        description="For a requisition: its reason, headcount, position and unit, and the "
+        "salary budget where the viewer directs the unit."
+    )
+    async def requisition_context(self, info: Info) -> RequisitionContext | None:
+        if self._model.request_type is not RequestType.REQUISITION:
+            return None
+        return await contexts.requisition_context(info, self._model.subject_id)
+
+    @strawberry.field(
+        description="For a payroll run: its totals against the same unit's run of the month "
+        "before (null previous: none)."
+    )
+    async def payroll_context(self, info: Info) -> PayrollContext | None:
+        if self._model.request_type is not RequestType.PAYROLL_RUN:
+            return None
+        return await contexts.payroll_context(info, self._model.subject_id)
+
+    @strawberry.field(
+        description="For a training enrolment with a cost: the course, the cost and the "
+        "training budget left (where the viewer reads the plan)."
+    )
+    async def enrolment_context(self, info: Info) -> EnrolmentContext | None:
+        if self._model.request_type is not RequestType.TRAINING_ENROLMENT:
+            return None
+        return await contexts.enrolment_context(info, self._model.subject_id, self._model.amount)
 
     @strawberry.field(description="Whether the viewer may approve or reject it now.")
     async def can_decide(self, info: Info) -> bool:

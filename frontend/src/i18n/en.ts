@@ -1853,6 +1853,38 @@ const en: Messages = {
     reason: 'Reason: {reason}',
     event: { SUBMITTED: 'submitted', APPROVED: 'approved', REJECTED: 'rejected', COMMENTED: 'commented', ESCALATED: 'escalated (past the deadline)', SKIPPED: 'skipped', COMPLETED: 'completed', CANCELLED: 'withdrawn' },
   },
+  approvalContext: {
+    requestedBy: 'asked by {name}',
+    leave: {
+      dates: '{start} to {end}, {days} workdays',
+      noReason: 'No reason given',
+      balance: 'Annual leave {year}: {before} days left before, {after} after approval',
+      away: 'Also away in {unit}',
+      range: '{start} to {end}',
+      pending: 'waiting',
+      nobodyAway: 'Nobody else in the team is away on these days',
+    },
+    requisition: {
+      line: '{unit} hires {n} × {position}',
+      budget: 'Yearly salary budget {amount}',
+      noReason: 'No reason given',
+    },
+    payroll: {
+      title: '{unit} · payroll {month}',
+      change: 'Change',
+      headcount: 'People paid',
+      gross: 'Gross pay',
+      net: 'Net pay',
+      employerCost: 'Employer cost (with contributions)',
+      noPrevious: 'No payroll of the month before to compare with',
+    },
+    enrolment: {
+      cost: 'This enrolment costs {amount}',
+      budget: 'Training budget ({plan}) {total}, spent {spent}, left {left}',
+      after: 'Left after approval: {amount}',
+      noBudget: 'No training budget of the year you may read',
+    },
+  },
   timeAttendance: {
     correction: {
       button: 'Correct punch',

@@ -1851,6 +1851,38 @@ const zhCN = {
     reason: '理由：{reason}',
     event: { SUBMITTED: '提交', APPROVED: '同意', REJECTED: '驳回', COMMENTED: '评论', ESCALATED: '超时升级', SKIPPED: '跳过', COMPLETED: '完成', CANCELLED: '撤回' },
   },
+  approvalContext: {
+    requestedBy: '{name} 提交',
+    leave: {
+      dates: '{start} 至 {end}，共 {days} 个工作日',
+      noReason: '未填写事由',
+      balance: '{year} 年年假：批准前剩 {before} 天，批准后剩 {after} 天',
+      away: '{unit} 同期休假的同事',
+      range: '{start} 至 {end}',
+      pending: '待审批',
+      nobodyAway: '这几天团队里没有其他人休假',
+    },
+    requisition: {
+      line: '{unit} 招聘 {position} {n} 人',
+      budget: '年度薪资预算 {amount}',
+      noReason: '未填写招聘理由',
+    },
+    payroll: {
+      title: '{unit} · {month} 工资',
+      change: '变化',
+      headcount: '发薪人数',
+      gross: '应发合计',
+      net: '实发合计',
+      employerCost: '用工成本（含单位社保公积金）',
+      noPrevious: '没有上月的工资单可对比',
+    },
+    enrolment: {
+      cost: '本次报名费用 {amount}',
+      budget: '培训预算（{plan}）{total}，已用 {spent}，剩余 {left}',
+      after: '批准后剩余 {amount}',
+      noBudget: '没有可查看的本年度培训预算',
+    },
+  },
   timeAttendance: {
     correction: {
       button: '补卡',
