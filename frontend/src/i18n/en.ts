@@ -31,6 +31,7 @@ const en: Messages = {
     submit: 'Enrol ({n})',
     submitForApproval: 'Submit for approval ({n})',
     submitted: 'Enrolment submitted',
+    taken: '{n} more are already enrolled in or have completed this course',
     close: 'Done',
   },
   common: {

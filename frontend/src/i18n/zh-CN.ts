@@ -29,6 +29,7 @@ const zhCN = {
     submit: '确认报名（{n} 人）',
     submitForApproval: '提交审批（{n} 人）',
     submitted: '已提交报名',
+    taken: '另有 {n} 人已报名或已学完此课程',
     close: '完成',
   },
   common: {
