@@ -76,6 +76,7 @@ class SkillsQuery:
         if heat is None:
             return None
         return CompetencyHeatMap(
+            _unit_id=heat.unit_id,
             _competency_ids=heat.competency_ids,
             rows=[
                 HeatMapRow(

@@ -218,6 +218,7 @@ async def employee_scores(viewer: Viewer, employee_id: int) -> list[scoring.Comp
 
 @dataclass(frozen=True)
 class HeatMap:
+    unit_id: int
     employees: list[Employee]
     competency_ids: list[int]
     scores: dict[tuple[int, int], scoring.CompetencyScore]
@@ -240,7 +241,7 @@ async def unit_heat_map(
         values = [s.score for e in employees if (s := scores[(e.id, cid)]).score is not None]
         averages[cid] = _avg(values)
         gaps[cid] = _avg([s.gap for e in employees if (s := scores[(e.id, cid)]).gap is not None])
-    return HeatMap(employees, ids, scores, averages, gaps)
+    return HeatMap(unit.id, employees, ids, scores, averages, gaps)
 
 
 def _avg(values: list[Decimal]) -> Decimal | None:

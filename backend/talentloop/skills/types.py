@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from talentloop.graphql.context import Info
-from talentloop.graphql.ids import to_global_id
+from talentloop.graphql.ids import pk_of, to_global_id
 from talentloop.graphql.node import Node
-from talentloop.graphql.refs import employee_node
-from talentloop.skills import scoring, service
+from talentloop.graphql.refs import employee_node, unit_node
+from talentloop.skills import mentors, scoring, service
 from talentloop.skills.models import (
     AssessmentRound,
     AttemptStatus,
@@ -35,6 +35,7 @@ from talentloop.skills.models import (
 )
 
 if TYPE_CHECKING:
+    from talentloop.org.types import OrgUnitNode
     from talentloop.people.types import EmployeeNode
     from talentloop.performance.types import AssessmentRequestNode
 
@@ -49,6 +50,7 @@ for enum, name, description in [
     strawberry.enum(enum, name=name, description=description)
 
 EmployeeRef = Annotated["EmployeeNode", strawberry.lazy("talentloop.people.types")]
+OrgUnitRef = Annotated["OrgUnitNode", strawberry.lazy("talentloop.org.types")]
 AssessmentRequestRef = Annotated[
     "AssessmentRequestNode", strawberry.lazy("talentloop.performance.types")
 ]
@@ -236,8 +238,26 @@ class HeatMapRow:
         return await employee_node(info, self._employee_id)
 
 
+@strawberry.type(description="A colleague strong in a competency a team lacks, who could mentor.")
+class MentorSuggestion:
+    _mentor: strawberry.Private[mentors.Mentor]
+
+    @strawberry.field(description="Their score in the competency (1–5).")
+    def level(self) -> Decimal:
+        return self._mentor.level
+
+    @strawberry.field(description="The colleague.")
+    async def employee(self, info: Info) -> EmployeeRef | None:
+        return await employee_node(info, self._mentor.employee_id)
+
+    @strawberry.field(description="Their unit.")
+    async def unit(self, info: Info) -> OrgUnitRef | None:
+        return await unit_node(info, self._mentor.unit_id)
+
+
 @strawberry.type(description="A unit's employees × competencies, with the unit's averages.")
 class CompetencyHeatMap:
+    _unit_id: strawberry.Private[int]
     _competency_ids: strawberry.Private[list[int]]
     rows: list[HeatMapRow] = strawberry.field(
         description="One row per employee the viewer may assess."
@@ -249,6 +269,21 @@ class CompetencyHeatMap:
     async def competencies(self, info: Info) -> list[CompetencyNode]:
         found = [await _competency(info, c) for c in self._competency_ids]
         return [c for c in found if c is not None]
+
+    @strawberry.field(
+        description=(
+            "Colleagues to mentor the unit's people short of the competency: current employees "
+            "of the unit's branch the viewer reads at work, at or above the highest level those "
+            "people need and not short of their own, strongest first."
+        )
+    )
+    async def mentors(
+        self, info: Info, competency_id: strawberry.ID, first: int = 5
+    ) -> list[MentorSuggestion]:
+        found = await mentors.mentor_suggestions(
+            info.context.viewer, self._unit_id, pk_of(competency_id, "Competency") or -1, first
+        )
+        return [MentorSuggestion(_mentor=m) for m in found or []]
 
 
 @strawberry.type(description="One competency in the under-performer analysis.")

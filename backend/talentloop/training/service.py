@@ -706,10 +706,10 @@ async def visible_plans(viewer: Viewer) -> list[TrainingPlan]:
     department, since those plans cover their team.
     """
     plans = await TrainingPlan.all().select_related("unit").order_by("-year", "id")
-    return [p for p in plans if _may_read_plan(viewer, p)]
+    return [p for p in plans if may_read_plan(viewer, p)]
 
 
-def _may_read_plan(viewer: Viewer, plan: TrainingPlan) -> bool:
+def may_read_plan(viewer: Viewer, plan: TrainingPlan) -> bool:
     return (
         viewer.can_direct_in(plan.unit.path)
         or viewer.holds(Role.EXECUTIVE)
@@ -750,7 +750,7 @@ async def add_plan_item(
 ) -> PlanItem:
     plan = await TrainingPlan.get_or_none(id=plan_id).select_related("unit")
     # A plan the viewer may not read does not exist for them (not "forbidden").
-    if plan is None or not _may_read_plan(viewer, plan):
+    if plan is None or not may_read_plan(viewer, plan):
         raise not_found("Plan", "planId")
     if not viewer.can_manage_employees_in(plan.unit.path):
         raise ServiceError.one(ErrorCode.FORBIDDEN, "HR of the unit edits its plan.", "planId")

@@ -12,11 +12,11 @@ from talentloop import timezones
 from talentloop.access.policy import FieldNotPermitted
 from talentloop.accounts.models import Role
 from talentloop.graphql.context import Info
-from talentloop.graphql.ids import to_global_id
+from talentloop.graphql.ids import pk_of, to_global_id
 from talentloop.graphql.node import Node
 from talentloop.graphql.refs import employee_node, unit_node
 from talentloop.performance.periods import label
-from talentloop.training import costs, loaders, service
+from talentloop.training import costs, loaders, preview, service
 from talentloop.training.models import (
     Course,
     CourseFormat,
@@ -281,6 +281,70 @@ class CourseCostInfo:
     cash_per_participant: Decimal | None = strawberry.field(description="Cash ÷ participants.")
 
 
+@strawberry.type(description="One learner of an enrolment not yet made: its cost and approval.")
+class EnrollmentPreviewLine:
+    _line: strawberry.Private[preview.PreviewLine]
+
+    @strawberry.field(description="The learner.")
+    async def employee(self, info: Info) -> EmployeeRef | None:
+        return await employee_node(info, self._line.employee_id)
+
+    @strawberry.field(
+        description="Cash cost of their enrolment (the amount approval is asked for)."
+    )
+    def cost(self) -> Decimal:
+        return self._line.cost
+
+    @strawberry.field(description="Whether their enrolment waits for approval (it costs money).")
+    def needs_approval(self) -> bool:
+        return self._line.needs_approval
+
+    @strawberry.field(description="Who would approve it first, in a sentence (empty when free).")
+    def approver_text(self) -> str:
+        return self._line.approver_text
+
+
+@strawberry.type(
+    description="What enrolling these learners would cost and who would approve it, before "
+    "anything is submitted."
+)
+class EnrollmentPreview:
+    _preview: strawberry.Private[preview.EnrollmentPreview]
+
+    @strawberry.field(
+        description="Cash cost per learner (per-learner items and a share of fixed ones)."
+    )
+    def cost_per_person(self) -> Decimal:
+        return self._preview.cost_per_person
+
+    @strawberry.field(description="Cash cost of them all.")
+    def total(self) -> Decimal:
+        return self._preview.total
+
+    @strawberry.field(description="Whether any of the enrolments waits for approval.")
+    def needs_approval(self) -> bool:
+        return self._preview.needs_approval
+
+    @strawberry.field(description="Who would approve first, in a sentence (empty when free).")
+    def approver_text(self) -> str:
+        return self._preview.approver_text
+
+    @strawberry.field(
+        description="What is left of this year's training budget over the learners (the "
+        "nearest plan the viewer reads); null without one."
+    )
+    def budget_left(self) -> Decimal | None:
+        return self._preview.budget.left if self._preview.budget else None
+
+    @strawberry.field(description="The plan whose budget that is.")
+    def budget_plan(self) -> str | None:
+        return self._preview.budget.title if self._preview.budget else None
+
+    @strawberry.field(description="One per learner the viewer may enrol (others left out).")
+    def lines(self) -> list[EnrollmentPreviewLine]:
+        return [EnrollmentPreviewLine(_line=line) for line in self._preview.lines]
+
+
 @strawberry.type(name="Course", description="A course in the library.")
 class CourseNode(Node):
     _model: strawberry.Private[Course]
@@ -359,6 +423,26 @@ class CourseNode(Node):
     )
     async def sessions(self) -> list[CourseSessionNode]:
         return [CourseSessionNode(_model=s) for s in await service.all_sessions(self._model.id)]
+
+    @strawberry.field(
+        description="What enrolling these learners on this course (and session) would cost, "
+        "the budget left and who would approve — nothing is submitted. Learners the viewer may "
+        "not enrol are left out."
+    )
+    async def enrollment_preview(
+        self,
+        info: Info,
+        employee_ids: list[strawberry.ID],
+        session_id: strawberry.ID | None = None,
+    ) -> EnrollmentPreview | None:
+        ids = [pk for i in employee_ids if (pk := pk_of(i, "Employee")) is not None]
+        found = await preview.enrollment_preview(
+            info.context.viewer,
+            self._model.id,
+            pk_of(session_id, "CourseSession") if session_id else None,
+            ids,
+        )
+        return EnrollmentPreview(_preview=found) if found else None
 
     @strawberry.field(description="Fully loaded cost; null with an error for other roles.")
     async def cost(self, info: Info) -> CourseCostInfo | None:
