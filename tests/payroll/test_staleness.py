@@ -263,6 +263,24 @@ async def test_a_draft_january_counts_toward_february_and_february_waits_for_it(
     assert feb_run.status is RunStatus.APPROVED
 
 
+async def test_a_december_recomputed_leaves_januarys_run_alone(pay: Pay) -> None:
+    """The cumulative withholding starts again each January: a changed December is no input
+    of the next year's January run, which is not marked."""
+    w = pay.world
+    person = await add_person(w, "dec", "SH-HR", salary=10400)
+    dec, jan = date(2026, 12, 1), date(2027, 1, 1)
+    await service.set_employee_structure(
+        pay.hr, person.id, dec,
+        [service.ComponentInput(ComponentKind.BASE, "基本工资", ComponentMethod.FIXED, D(10400))],
+    )  # fmt: skip
+    await pay.run("SH-HR", dec)
+    jan_run = await pay.run("SH-HR", jan)
+    await service.add_item(pay.hr, person.id, month=dec, kind=ItemKind.BONUS, amount=D(1000))
+    await pay.run("SH-HR", dec)  # recomputed: its payslip changed
+    assert (await pay.slip("dec", jan)).months_employed == 1
+    assert not [r for r in await _reasons(jan_run) if "2026-12" in r]
+
+
 async def test_a_payslip_shows_to_its_employee_once_approved_hr_included(pay: Pay) -> None:
     w = pay.world
     hr_person = await load_viewer(w.users["branch_hr"].id)

@@ -16,7 +16,7 @@ corrections, rule sets, the work calendar) and this year's earlier payslips.
 | an employee import | `employees_imported` | performance/imports.py `_write_employees` | per person as above: a new one from the hire month, a changed hire date from the earlier one, the rest from this month |
 | a salary structure of a person / a position | `salary_structure_set`, `position_structure_set` | payroll/structures.py | paying the person (the position's holders), from its month |
 | a special additional deduction | `deduction_declared` | payroll/structures.py | paying the person, from its first month |
-| a pay item | `item_added` | payroll/structures.py | paying the person, from its month |
+| a pay item | `item_added` | payroll/structures.py | paying the person, from its month to the year's end |
 | a pay suspension or restore decided | `pay_suspension_changed` | performance/pay.py | overlapping the unit, from its month |
 | a punch, leave, overtime, a punch correction | `attendance_changed` | attendance/service.py, corrections.py, overtime.py | paying the person, from the day's month |
 | a punch file | `punches_imported` | attendance/service.py | paying its people, from each month of its punches |
@@ -24,7 +24,7 @@ corrections, rule sets, the work calendar) and this year's earlier payslips.
 | work calendar days | `calendar_changed` | policy/service.py | every open run of those months only |
 | a social-insurance table | `city_table_added` | policy/service.py | paying anyone in the city, from its month |
 | an income-tax table | `tax_table_added` | policy/service.py | every open run from its month |
-| an earlier month's payslips recomputed | `earlier_month_changed` | payroll/computing.py | paying those people, later months of the year |
+| an earlier month's payslips recomputed | `earlier_month_changed` | payroll/computing.py | paying those people, later months of the same year |
 
 Not inputs: a contract (its end while the employment goes on is a new contract, art. 35; a
 fixed term that ends the employment is a termination, above), the probation status, the
@@ -186,18 +186,21 @@ async def deduction_declared(employee: Employee, valid_from: date) -> None:
 
 
 async def item_added(employee: Employee, month: date) -> None:
+    """A one-off item of `month`: that month's run, and the later ones of the same tax year
+    (their cumulative withholding counts it; a new year starts from nothing)."""
     await mark_out_of_date(
         from_month=month, message=staleness.ITEM, employee_ids=[employee.id],
-        name=employee.name, month=month_text(month),
+        until=date(month.year, 12, 1), name=employee.name, month=month_text(month),
     )  # fmt: skip
 
 
 async def earlier_month_changed(month: date, employee_ids: list[int], next_month: date) -> None:
     """A recompute changed payslips of `month`: later months of the year count them toward
-    their cumulative tax."""
+    their cumulative tax — of that year only (the cumulative withholding starts again each
+    January: 个人所得税扣缴申报管理办法（试行） art. 6), so a January run is not marked."""
     await mark_out_of_date(
         from_month=next_month, message=staleness.EARLIER, employee_ids=employee_ids,
-        month=month_text(month),
+        until=date(month.year, 12, 1), month=month_text(month),
     )  # fmt: skip
 
 
