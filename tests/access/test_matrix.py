@@ -1010,6 +1010,7 @@ PROBES: dict[str, Probe] = {
     "decideOvertimeRequest": _fresh('decideOvertimeRequest(id: "$target", approve: false)', new_overtime_request, "OvertimeRequest", of_person=True),
     "cancelOvertimeRequest": _probe('cancelOvertimeRequest(id: "$target")', on="OvertimeRequest"),
     "decideApproval": _probe('decideApproval(id: "$target", approve: false)', on="ApprovalRequest"),
+    "decideApprovals": _probe('decideApprovals(input: {ids: ["$target"], decision: REJECT})', on="ApprovalRequest"),
     "commentApproval": _probe('commentApproval(id: "$target", comment: "seen")', on="ApprovalRequest"),
     "delegateApprovals": _probe('delegateApprovals(input: {toEmployeeId: "$target", startDate: "2026-03-03", endDate: "2026-03-02"})', on="Employee"),
     "endDelegation": _probe('endDelegation(id: "not an id")'),

@@ -333,6 +333,7 @@ VALUE_TYPES: dict[str, str] = {
     "(the employee's own, or their attendance at WORK)",
     "PayrollRunChange": "PayrollRun.changes: only people whose pay the viewer reads",
     "PayrollFigures": "PayrollRunChange.before/after: as the change",
+    "DecideApprovalsResult": "decideApprovals: each id's outcome for the viewer who decided",
     "ApiToken": "apiTokens: the viewer's own",
     "IssuedCredential": "createAccounts, resetUserPassword: the administrator and HQ HR, once",
     "AuditEntry": "auditLog: HQ HR",
@@ -857,6 +858,14 @@ MUTATIONS: dict[str, MutationAccess] = {
         allows_roles=frozenset(),
         note="only an approver of the open stage or their delegate (a person, not a role); "
         "never one's own",
+    ),
+    "decideApprovals": _on(
+        "ApprovalRequest",
+        Reach.PERSONAL,
+        None,
+        allows_roles=frozenset(),
+        note="each id as decideApproval, in its own transaction; a refused one's errors on "
+        "ids.<i> (payload and result), the others decided",
     ),
     "commentApproval": _on("ApprovalRequest", Reach.PERSONAL, None, note="anyone who reads it"),
     "delegateApprovals": _m(Target.PERSON, Reach.DIRECTORY, None, note="to a colleague's user"),
