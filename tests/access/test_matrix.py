@@ -707,6 +707,11 @@ AGGREGATES["expiringContracts"] = Aggregate(
         len(_at_work(w, v)) if VIEWERS[v] in (QUERIES["expiringContracts"].roles or ()) else None
     ),
 )
+AGGREGATES["leaveAway"] = Aggregate(  # each person's pending leave is on 2025-03-03
+    'leaveAway(month: "2025-03-01") { date requests { id status } }',
+    lambda answer: len({r["id"] for r in answer[2]["requests"]}),
+    lambda w, v: len(_at_work(w, v)),
+)
 ROLE_GATED: dict[str, str] = {
     "trainingEffectReportDefaults": "trainingEffectReportDefaults "
     f"{{ {selection('TrainingEffectReportDefaults')} }}",

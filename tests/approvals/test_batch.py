@@ -59,7 +59,9 @@ async def test_two_approved_at_once_while_ones_own_and_one_at_anothers_step_are_
     own_request = next(
         r["id"]
         for r in (
-            await api.data("query { myApprovalRequests { id subjectId } }", as_=w.users["branch_hr"])
+            await api.data(
+                "query { myApprovalRequests { id subjectId } }", as_=w.users["branch_hr"]
+            )
         )["myApprovalRequests"]
         if r["subjectId"] == own
     )
@@ -111,7 +113,9 @@ async def test_two_approved_at_once_while_ones_own_and_one_at_anothers_step_are_
         )
         assert [(e.actor_id, e.comment) for e in events] == [(w.users["branch_hr"].id, "Both fine")]
     changes = await AuditEntry.filter(
-        subject_type="LeaveRequest", action=AuditAction.UPDATE, actor_user_id=w.users["branch_hr"].id
+        subject_type="LeaveRequest",
+        action=AuditAction.UPDATE,
+        actor_user_id=w.users["branch_hr"].id,
     )
     assert {e.subject_id for e in changes} == {_pk(first), _pk(second)}  # an entry a field
     denied = await AuditEntry.get(action=AuditAction.ACCESS_DENIED, subject_type="decideApprovals")

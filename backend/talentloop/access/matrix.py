@@ -415,6 +415,7 @@ VALUE_TYPES: dict[str, str] = {
     "WorkCalendarYear": "workCalendarYear: the work calendar, anyone signed in",
     "WorkCalendarEntry": "WorkCalendarYear.days; setCalendarDays, removeCalendarDay (HQ HR)",
     "LeaveBalanceInfo": "leaveBalances: the person's WORK",
+    "LeaveAwayDay": "leaveAway: the leave of the people the viewer reads at WORK",
     "ApprovalTask": "ApprovalRequest.tasks",
     "ApprovalEvent": "ApprovalRequest.history",
     "ApprovalFlow": "approvalFlows: HR, the company defaults and the flows of its scope",
@@ -605,6 +606,8 @@ QUERIES: dict[str, QueryAccess] = {
     "myDelegations": _q(Read.VIEWER),
     "approvalFlows": _q(Read.ROLES, roles=HR),
     "leaveRequests": _q(Read.LIST, "LeaveRequest"),
+    # who is away each day of a month: the leave of the people read at WORK
+    "leaveAway": _q(Read.SCOPE, reach=Reach.WORK),
     "myOvertimeRequests": _q(Read.OWN_LIST, "OvertimeRequest"),
     "overtimeRequests": _q(Read.LIST, "OvertimeRequest"),
     "payrollRuns": _q(Read.LIST, "PayrollRun"),

@@ -35,9 +35,7 @@ class BatchItem:
 
 def _at(index: int, problems: Sequence[FieldError]) -> list[FieldError]:
     """The item's problems on `ids.<index>` (decide names its one id `id`)."""
-    return [
-        FieldError(p.msgid, p.code, f"ids.{index}", **dict(p.params)) for p in problems
-    ]
+    return [FieldError(p.msgid, p.code, f"ids.{index}", **dict(p.params)) for p in problems]
 
 
 def check_batch(ids: Sequence[int | None]) -> None:
