@@ -328,6 +328,8 @@ SEARCHES = [
            f'externalEvents(from: "{CONV_MONTH}", to: "{CONV_MONTH}", unitId: "{{key}}") {{ id }}'),
     Search("leaveRequests", "employeeId", Owner.PERSON, "LeaveRequest",
            'leaveRequests(first: 100, employeeId: "{key}") { totalCount }'),
+    Search("leaveRequests", "unitId", Owner.UNIT, "LeaveRequest",
+           'leaveRequests(first: 100, filter: {unitId: "{key}"}) { totalCount }'),
     Search("overtimeRequests", "employeeId", Owner.PERSON, "OvertimeRequest",
            'overtimeRequests(first: 100, employeeId: "{key}") { totalCount }'),
     Search("requisitions", "unitId", Owner.UNIT, "Requisition",
