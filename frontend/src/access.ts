@@ -35,6 +35,7 @@ export type Feature =
   | 'myAttendance'
   | 'leave'
   | 'attendanceSheet'
+  | 'leaveOverview'
   | 'payslips'
   | 'payroll'
   | 'approvals'
@@ -100,6 +101,8 @@ export function canUse(feature: Feature, viewer: AccessViewer): boolean {
   // Recruitment: HR in scope run it, a team lead raises requisitions and follows the hiring.
   if (feature === 'recruitment') return SHEET_ROLES.includes(role)
   if (feature === 'attendanceSheet') return SHEET_ROLES.includes(role)
+  // The leave overview: HR of their scope, a team lead of their team (the people read at WORK).
+  if (feature === 'leaveOverview') return SHEET_ROLES.includes(role)
   // Payroll runs and salary structures: HR who run pay (the server's can_manage_employees_in).
   if (feature === 'payroll') return role === 'HQ_HR' || role === 'BRANCH_HR'
   // Sensitive-data exports: HR of a unit asks for them (the server checks the unit, approval first).

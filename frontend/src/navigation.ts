@@ -99,6 +99,7 @@ export const NAV_GROUPS: NavGroup[] = [
       { path: '/my-attendance', icon: Calendar, label: 'nav.myAttendance', feature: 'myAttendance' },
       { path: '/leave', icon: Sunny, label: 'nav.leave', feature: 'leave' },
       { path: '/attendance-sheet', icon: Tickets, label: 'nav.attendanceSheet', feature: 'attendanceSheet' },
+      { path: '/leave-overview', icon: Sunny, label: 'nav.leaveOverview', feature: 'leaveOverview' },
       { path: '/attendance-rules', icon: Timer, label: 'nav.attendanceRules', feature: 'attendanceRules' },
       { path: '/punch-import', icon: Upload, label: 'nav.punchImport', feature: 'punchImport' },
     ],

@@ -243,6 +243,12 @@ export const router = createRouter({
           meta: { title: 'nav.attendanceSheet', feature: 'attendanceSheet' },
         },
         {
+          path: 'leave-overview',
+          name: 'leave-overview',
+          component: () => import('./views/LeaveOverviewView.vue'),
+          meta: { title: 'nav.leaveOverview', feature: 'leaveOverview' },
+        },
+        {
           path: 'approvals',
           name: 'approvals',
           component: () => import('./views/ApprovalsView.vue'),

@@ -328,6 +328,8 @@ SEARCHES = [
            f'externalEvents(from: "{CONV_MONTH}", to: "{CONV_MONTH}", unitId: "{{key}}") {{ id }}'),
     Search("leaveRequests", "employeeId", Owner.PERSON, "LeaveRequest",
            'leaveRequests(first: 100, employeeId: "{key}") { totalCount }'),
+    Search("leaveRequests", "unitId", Owner.UNIT, "LeaveRequest",
+           'leaveRequests(first: 100, filter: {unitId: "{key}"}) { totalCount }'),
     Search("overtimeRequests", "employeeId", Owner.PERSON, "OvertimeRequest",
            'overtimeRequests(first: 100, employeeId: "{key}") { totalCount }'),
     Search("requisitions", "unitId", Owner.UNIT, "Requisition",
@@ -707,6 +709,11 @@ AGGREGATES["expiringContracts"] = Aggregate(
         len(_at_work(w, v)) if VIEWERS[v] in (QUERIES["expiringContracts"].roles or ()) else None
     ),
 )
+AGGREGATES["leaveAway"] = Aggregate(  # each person's pending leave is on 2025-03-03
+    'leaveAway(month: "2025-03-01") { date requests { id status } }',
+    lambda answer: len({r["id"] for r in answer[2]["requests"]}),
+    lambda w, v: len(_at_work(w, v)),
+)
 ROLE_GATED: dict[str, str] = {
     "trainingEffectReportDefaults": "trainingEffectReportDefaults "
     f"{{ {selection('TrainingEffectReportDefaults')} }}",
@@ -1010,6 +1017,7 @@ PROBES: dict[str, Probe] = {
     "decideOvertimeRequest": _fresh('decideOvertimeRequest(id: "$target", approve: false)', new_overtime_request, "OvertimeRequest", of_person=True),
     "cancelOvertimeRequest": _probe('cancelOvertimeRequest(id: "$target")', on="OvertimeRequest"),
     "decideApproval": _probe('decideApproval(id: "$target", approve: false)', on="ApprovalRequest"),
+    "decideApprovals": _probe('decideApprovals(input: {ids: ["$target"], decision: REJECT})', on="ApprovalRequest"),
     "commentApproval": _probe('commentApproval(id: "$target", comment: "seen")', on="ApprovalRequest"),
     "delegateApprovals": _probe('delegateApprovals(input: {toEmployeeId: "$target", startDate: "2026-03-03", endDate: "2026-03-02"})', on="Employee"),
     "endDelegation": _probe('endDelegation(id: "not an id")'),

@@ -15,6 +15,7 @@ import pytest
 
 from talentloop.access.matrix import MUTATIONS, Target
 from talentloop.access.self_dealing import REFUSES_SELF
+from talentloop.accounts.models import Role
 from talentloop.attendance.models import AttendanceProfile, Punch
 from talentloop.audit.models import AuditAction, AuditEntry
 from talentloop.payroll.models import PayrollItem, SalaryStructure
@@ -310,3 +311,63 @@ def test_every_change_refused_about_oneself_is_about_a_person() -> None:
             "User",
             "Contract",
         ), name
+
+
+async def test_deciding_several_at_once_never_decides_ones_own_even_as_a_delegate(
+    api: Api, world: World
+) -> None:
+    """decideApprovals takes decideApproval's checks item by item: a delegate of the manager
+    who holds the task on their own leave is refused that one, and only that one."""
+    from datetime import timedelta
+
+    from talentloop.approvals import service as approvals
+    from talentloop.attendance.models import LeaveRequest, LeaveStatus
+    from tests.support import add_user
+
+    await add_user(world, "rep2", Role.EMPLOYEE, "sh_rep2")
+    asked = []
+    for user, day in (("employee", "2026-12-14"), ("rep2", "2026-12-15")):
+        data = await api.data(
+            "mutation($i: RequestLeaveInput!) { requestLeave(input: $i) { leaveRequest { id } } }",
+            {"i": {"leaveType": "PERSONAL", "startDate": day, "endDate": day}},
+            as_=world.users[user],
+        )
+        asked.append(data["requestLeave"]["leaveRequest"]["id"])
+    today = approvals.china_today()
+    delegated = await api.data(
+        "mutation($i: DelegationInput!) { delegateApprovals(input: $i) { errors { code } } }",
+        {
+            "i": {
+                "toEmployeeId": gid(world.people["sh_rep"]),
+                "startDate": str(today - timedelta(days=1)),
+                "endDate": str(today + timedelta(days=2)),
+            }
+        },
+        as_=world.users["manager"],
+    )
+    assert delegated["delegateApprovals"]["errors"] == []
+    waiting = (
+        await api.data("query { myApprovals { id subjectId } }", as_=world.users["manager"])
+    )["myApprovals"]
+    by_leave = {r["subjectId"]: r["id"] for r in waiting}
+    done = await api.data(
+        "mutation($i: DecideApprovalsInput!) { decideApprovals(input: $i) { "
+        "results { ok errors { field code message } } } }",
+        {"i": {"ids": [by_leave[asked[0]]], "decision": "APPROVE"}},
+        as_=world.users["employee"],
+    )
+    assert done["decideApprovals"]["results"] == [
+        {
+            "ok": False,
+            "errors": [
+                {
+                    "field": "ids.0",
+                    "code": "FORBIDDEN",
+                    "message": "You may not decide your own request.",
+                }
+            ],
+        }
+    ]
+    assert (await LeaveRequest.get(employee_id=world.people["sh_rep"].id)).status is (
+        LeaveStatus.PENDING
+    )

@@ -49,6 +49,7 @@ _HR_FEATURES = frozenset(
         "contracts",
         "recruitment",
         "attendanceSheet",
+        "leaveOverview",  # the leave of the people read at WORK (attendance/leave_overview.py)
         "payroll",
         "sensitiveExports",
         "policyTables",
@@ -95,6 +96,7 @@ BY_ROLE: dict[Role, frozenset[str]] = {
             "approvals",
             "recruitment",
             "attendanceSheet",
+            "leaveOverview",
             "kpis",
         }
     ),
@@ -118,7 +120,14 @@ BY_OPERATION: dict[Operation, frozenset[str]] = {
         {"contracts", "payroll", "sensitiveExports", "policyTables", "positions", "approvalFlows"}
     ),
     Operation.DIRECT: frozenset(
-        {"recruitment", "attendanceSheet", "assessments", "trainingPlans", "attendance"}
+        {
+            "recruitment",
+            "attendanceSheet",
+            "leaveOverview",
+            "assessments",
+            "trainingPlans",
+            "attendance",
+        }
     ),
     Operation.DECIDE: frozenset({"approvals"}),
     Operation.REPORTS: frozenset(

@@ -333,6 +333,7 @@ VALUE_TYPES: dict[str, str] = {
     "(the employee's own, or their attendance at WORK)",
     "PayrollRunChange": "PayrollRun.changes: only people whose pay the viewer reads",
     "PayrollFigures": "PayrollRunChange.before/after: as the change",
+    "DecideApprovalsResult": "decideApprovals: each id's outcome for the viewer who decided",
     "ApiToken": "apiTokens: the viewer's own",
     "IssuedCredential": "createAccounts, resetUserPassword: the administrator and HQ HR, once",
     "AuditEntry": "auditLog: HQ HR",
@@ -417,6 +418,7 @@ VALUE_TYPES: dict[str, str] = {
     "WorkCalendarYear": "workCalendarYear: the work calendar, anyone signed in",
     "WorkCalendarEntry": "WorkCalendarYear.days; setCalendarDays, removeCalendarDay (HQ HR)",
     "LeaveBalanceInfo": "leaveBalances: the person's WORK",
+    "LeaveAwayDay": "leaveAway: the leave of the people the viewer reads at WORK",
     "ApprovalTask": "ApprovalRequest.tasks",
     # an approval card's context (approvals/contexts.py): part of the request, read by whoever
     # reads it; what the viewer may not read elsewhere is null or left out
@@ -619,6 +621,8 @@ QUERIES: dict[str, QueryAccess] = {
     "myDelegations": _q(Read.VIEWER),
     "approvalFlows": _q(Read.ROLES, roles=HR),
     "leaveRequests": _q(Read.LIST, "LeaveRequest"),
+    # who is away each day of a month: the leave of the people read at WORK
+    "leaveAway": _q(Read.SCOPE, reach=Reach.WORK),
     "myOvertimeRequests": _q(Read.OWN_LIST, "OvertimeRequest"),
     "overtimeRequests": _q(Read.LIST, "OvertimeRequest"),
     "payrollRuns": _q(Read.LIST, "PayrollRun"),
@@ -872,6 +876,14 @@ MUTATIONS: dict[str, MutationAccess] = {
         allows_roles=frozenset(),
         note="only an approver of the open stage or their delegate (a person, not a role); "
         "never one's own",
+    ),
+    "decideApprovals": _on(
+        "ApprovalRequest",
+        Reach.PERSONAL,
+        None,
+        allows_roles=frozenset(),
+        note="each id as decideApproval, in its own transaction; a refused one's errors on "
+        "ids.<i> (payload and result), the others decided",
     ),
     "commentApproval": _on("ApprovalRequest", Reach.PERSONAL, None, note="anyone who reads it"),
     "delegateApprovals": _m(Target.PERSON, Reach.DIRECTORY, None, note="to a colleague's user"),

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from enum import Enum
 
 import strawberry
 
 from talentloop.accounts.models import Role
-from talentloop.approvals import flows, service
+from talentloop.approvals import batch, flows, service
 from talentloop.approvals.models import (
     ApprovalRequest,
     ApproverRule,
@@ -22,10 +23,10 @@ from talentloop.approvals.types import (
     DelegationInfo,
     _names,
 )
-from talentloop.errors import ServiceError
+from talentloop.errors import ErrorCode, FieldError, ServiceError
 from talentloop.graphql.context import Info
 from talentloop.graphql.errors import MutationError, mutation_errors
-from talentloop.graphql.ids import optional_pk, require_pk
+from talentloop.graphql.ids import optional_pk, pk_of, require_pk
 from talentloop.graphql.node import register_node
 
 
@@ -113,6 +114,43 @@ async def _delegation_payload(info: Info, delegation: Delegation) -> DelegationP
     return DelegationPayload(delegation=info_, errors=[])
 
 
+@strawberry.enum(description="What the approver decides.")
+class ApprovalDecision(Enum):
+    APPROVE = "approve"
+    REJECT = "reject"
+
+
+@strawberry.input(description="Several tasks decided at once, with one comment.")
+class DecideApprovalsInput:
+    ids: list[strawberry.ID] = strawberry.field(
+        description="The requests (ApprovalRequest global IDs) whose open task the viewer holds; "
+        "at most 100."
+    )
+    decision: ApprovalDecision = strawberry.field(description="Approve or reject every one.")
+    comment: str = strawberry.field(default="", description="One comment for every decision.")
+
+
+@strawberry.type(description="What became of one request of a batch decision.")
+class DecideApprovalsResult:
+    id: strawberry.ID = strawberry.field(description="The request's global ID, as given.")
+    ok: bool = strawberry.field(description="Whether it was decided.")
+    request: ApprovalRequestNode | None = strawberry.field(
+        description="The request after the decision (null when refused)."
+    )
+    errors: list[MutationError] = strawberry.field(
+        description="Why it was refused (field `ids.<i>`); empty when decided."
+    )
+
+
+@strawberry.type(
+    description="Each request's result, in the order given. `errors` holds the problems of the "
+    "request as a whole (no ids, over 100) and those of every refused item (on `ids.<i>`)."
+)
+class DecideApprovalsPayload:
+    results: list[DecideApprovalsResult] = strawberry.field(description="One per id given.")
+    errors: list[MutationError] = strawberry.field(description="Empty when every one was decided.")
+
+
 @strawberry.input(description="One approver rule of a flow.")
 class ApprovalStepInput:
     position: int = strawberry.field(description="The stage; equal positions decide together.")
@@ -183,6 +221,48 @@ class ApprovalsMutation:
             return ApprovalRequestPayload(approval_request=None, errors=mutation_errors(exc))
         return ApprovalRequestPayload(
             approval_request=ApprovalRequestNode(_model=request), errors=[]
+        )
+
+    @strawberry.mutation(
+        description="Approve or reject several requests at once (at most 100), one comment for "
+        "all: each through decideApproval's checks and in its own transaction, so one refused "
+        "does not undo the others. Each decision is on its request's history like one made alone."
+    )
+    async def decide_approvals(
+        self, info: Info, input: DecideApprovalsInput
+    ) -> DecideApprovalsPayload:
+        ids: list[int | None] = []
+        bad: dict[int, list[FieldError]] = {}
+        for i, gid in enumerate(input.ids[: batch.MAX_BATCH + 1]):
+            pk = pk_of(gid, "ApprovalRequest")
+            ids.append(pk)
+            if pk is None:
+                bad[i] = [
+                    FieldError(
+                        "Not a valid {type} id.", ErrorCode.INVALID, "id", type="ApprovalRequest"
+                    )
+                ]
+        try:
+            items = await batch.decide_many(
+                info.context.viewer,
+                ids,
+                approve=input.decision is ApprovalDecision.APPROVE,
+                comment=input.comment,
+                bad=bad,
+            )
+        except ServiceError as exc:
+            return DecideApprovalsPayload(results=[], errors=mutation_errors(exc))
+        results = [
+            DecideApprovalsResult(
+                id=input.ids[item.index],
+                ok=not item.errors,
+                request=ApprovalRequestNode(_model=item.request) if item.request else None,
+                errors=mutation_errors(ServiceError(*item.errors)) if item.errors else [],
+            )
+            for item in items
+        ]
+        return DecideApprovalsPayload(
+            results=results, errors=[e for r in results for e in r.errors]
         )
 
     @strawberry.mutation(description="Add a comment to a request's history.")

@@ -8,14 +8,16 @@ from datetime import date, time
 from decimal import Decimal
 
 import strawberry
+from tortoise.expressions import Subquery
 
-from talentloop.attendance import calendar, corrections, overtime, service
+from talentloop.attendance import calendar, corrections, leave_overview, overtime, service
 from talentloop.attendance.calendar import DayKind
 from talentloop.attendance.correction_types import (
     PunchCorrectionInfo,
     PunchCorrectionPayload,
     RequestPunchCorrectionInput,
 )
+from talentloop.attendance.leave_overview_schema import LeaveRequestFilter, to_filter
 from talentloop.attendance.models import (
     AllowedLocation,
     AttendanceRuleSet,
@@ -178,7 +180,9 @@ class AttendanceQuery:
         return [LeaveRequestNode(_model=r) for r in rows]
 
     @strawberry.field(
-        description="Leave requests the viewer may read, by id; toDecide keeps those waiting for the viewer."
+        description="Leave requests the viewer may read (HR in scope, a manager their team, "
+        "anyone their own), by id; `filter` narrows them by unit subtree, month, status and type "
+        "(the leave overview); toDecide keeps those waiting for the viewer."
     )
     async def leave_requests(
         self,
@@ -188,15 +192,14 @@ class AttendanceQuery:
         status: list[LeaveStatus] | None = None,
         employee_id: strawberry.ID | None = None,
         to_decide: bool = False,
+        filter: LeaveRequestFilter | None = None,
     ) -> Connection[LeaveRequestNode]:
         viewer = info.context.viewer
-        qs = (
-            service.leave_to_decide(viewer) if to_decide else service.visible_leave_requests(viewer)
-        )
+        qs = await leave_overview.filtered(viewer, to_filter(filter, employee_id))
+        if to_decide:
+            qs = qs.filter(id__in=Subquery(service.leave_to_decide(viewer).values("id")))
         if status:
             qs = qs.filter(status__in=status)
-        if employee_id is not None:
-            qs = qs.filter(employee_id=pk_of(employee_id, "Employee") or -1)
         return await connection_of(
             qs, lambda r: LeaveRequestNode(_model=r), first=first, after=after
         )

@@ -539,6 +539,19 @@ class LeaveRequestNode(Node):
     def created_at(self) -> datetime:
         return self._model.created_at
 
+    @strawberry.field(
+        description="A pending request's open step: the approvers whose decision it waits for "
+        "(empty once decided)."
+    )
+    async def pending_with(self, info: Info) -> list[str]:
+        if self._model.status is not LeaveStatus.PENDING:
+            return []
+        from talentloop.attendance.leave_overview import pending_with_loader
+
+        return await info.context.loader("leave_pending_with", pending_with_loader).load(
+            self._model.id
+        )
+
 
 @strawberry.type(
     name="OvertimeRequest",

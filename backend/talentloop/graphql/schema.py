@@ -20,6 +20,7 @@ from talentloop.analytics.schema import AnalyticsMutation, AnalyticsQuery
 from talentloop.analytics.types import ExternalEventNode, ReportJobNode
 from talentloop.approvals.schema import ApprovalsMutation, ApprovalsQuery
 from talentloop.approvals.types import ApprovalRequestNode
+from talentloop.attendance.leave_overview_schema import LeaveOverviewQuery
 from talentloop.attendance.schema import AttendanceMutation, AttendanceQuery
 from talentloop.attendance.types import (
     AttendanceLocationNode,
@@ -117,6 +118,7 @@ Query = merge_types(
         AnalyticsQuery,
         ReportsQuery,
         AttendanceQuery,
+        LeaveOverviewQuery,
         PayrollQuery,
         PolicyQuery,
         AuditQuery,
