@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 from tortoise import connections
-from tortoise.transactions import in_transaction
 
 from talentloop.db import tortoise_config
 from talentloop.sqlite import TalentLoopSqliteClient
@@ -35,12 +34,19 @@ async def test_the_database_is_opened_for_many_writers(
     assert await pragma("foreign_keys") == 1
 
 
-async def test_a_transaction_holds_the_write_lock_from_its_start(
-    sqlite_client: TalentLoopSqliteClient,
-) -> None:
-    other = sqlite3.connect(sqlite_client.filename, timeout=0, isolation_level=None)
+async def test_a_transaction_holds_the_write_lock_from_its_start(tmp_path: Path) -> None:
+    # A file of its own, opened as the app opens one: the suite's database may have been
+    # replaced under its connection by an earlier test (pytest-xdist orders files per worker),
+    # which SQLite reports as a disk I/O error, not as the lock this test is about.
+    config = tortoise_config(f"sqlite://{tmp_path}/lock.sqlite3")
+    client = TalentLoopSqliteClient(
+        **config["connections"]["default"]["credentials"], connection_name="lock"
+    )
+    await client.create_connection(with_db=True)
+    await client.execute_script("CREATE TABLE t (x INTEGER)")
+    other = sqlite3.connect(client.filename, timeout=0, isolation_level=None)
     try:
-        async with in_transaction():
+        async with client._in_transaction():
             # Nothing read or written yet, and another connection already cannot write.
             with pytest.raises(sqlite3.OperationalError, match="database is locked"):
                 other.execute("BEGIN IMMEDIATE")
@@ -48,6 +54,7 @@ async def test_a_transaction_holds_the_write_lock_from_its_start(
         other.execute("ROLLBACK")
     finally:
         other.close()
+        await client.close()
 
 
 def test_settings_in_the_url_win(tmp_path: Path) -> None:

@@ -394,7 +394,7 @@ def _enrolment_loader(
             PlanKind,
             TrainingPlan,
         )
-        from talentloop.training.service import _may_read_plan
+        from talentloop.training.service import may_read_plan
 
         ids = [k for k, _ in keys]
         found = {
@@ -416,7 +416,7 @@ def _enrolment_loader(
             # The nearest unit's plan, an annual one before an ad-hoc one.
             covering.sort(key=lambda p: (-len(p.unit.path), p.kind is not PlanKind.ANNUAL, p.id))
             chosen = covering[0] if covering else None
-            return chosen if chosen is not None and _may_read_plan(viewer, chosen) else None
+            return chosen if chosen is not None and may_read_plan(viewer, chosen) else None
 
         chosen = {i: plan_of(e) for i, e in found.items()}
         budgets: dict[int, _Budget] = {}
