@@ -336,6 +336,20 @@ def test_pdf_with_nothing_to_show_still_renders() -> None:
     assert "cannot be measured" in text and "No data" in text
 
 
+def test_a_group_with_no_month_of_data_is_left_out_of_the_trend() -> None:
+    """A comparison group with no mean in any month (everyone in the scope trained), and one
+    measured in a single month: the chart draws what there is and the PDF renders (reportlab
+    refuses a line of no points)."""
+    report = make_report()
+    for keep in (None, 3):
+        trend = [
+            dataclasses.replace(p, control_mean=p.control_mean if i == keep else None)
+            for i, p in enumerate(report.trend)
+        ]
+        content = export.render_pdf(dataclasses.replace(report, trend=trend), "en")
+        assert "Monthly trend" in " ".join(_text(content).split())
+
+
 def _colored_pixels(ppm: bytes) -> int:
     """Pixels of the charts' colours (blue lines and bars, orange bands), not black or grey text."""
     parts = ppm.split(maxsplit=4)

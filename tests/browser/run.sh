@@ -1,8 +1,16 @@
 #!/usr/bin/env bash
 # Serves the built SPA and the API with fresh demo data on a spare port, then runs
 # the browser tests (frontend/e2e, playwright-core driving Debian's chromium) against it.
+#
+# E2E_SHARDS (2 by default) splits the test files into that many groups, each against a server
+# and a demo database of its own on the next ports (port, port+1, …), run side by side: much of
+# a browser test is waiting for a page, so two groups on two cores take little more than half
+# the time of one. The groups are balanced on tests/browser/durations.tsv (seconds per file,
+# from a full run; a file not in it counts as 30 s). Each group's output is printed when it
+# ends, then a summary; the exit code is non-zero if any group failed.
 set -euo pipefail
 port="${1:-8765}"
+shards="${E2E_SHARDS:-2}"
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"
 
@@ -12,23 +20,100 @@ if [ ! -x /usr/bin/chromium ]; then
 fi
 
 work="$(mktemp -d)"
-export DATABASE_URL="sqlite://$work/e2e.sqlite3"
-export TALENTLOOP_ARCHIVE_DIR="$work/archive"
-backend/.venv/bin/python -m talentloop migrate >/dev/null
-backend/.venv/bin/python -m talentloop seed --if-empty >/dev/null
-
-backend/.venv/bin/uvicorn talentloop.app:app --app-dir backend --host 127.0.0.1 --port "$port" \
-  >"$work/server.log" 2>&1 &
-server=$!
-cleanup() { kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; rm -rf "$work"; }
+servers=()
+cleanup() {
+  for pid in "${servers[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${servers[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$work"
+}
 trap cleanup EXIT
 
-# Up to 60 s: a busy machine can take well over 10 s to import and start the app.
-for _ in $(seq 1 300); do
-  curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break
-  kill -0 "$server" 2>/dev/null || break
-  sleep 0.2
-done
-curl -sf "http://127.0.0.1:$port/healthz" >/dev/null || { cat "$work/server.log"; exit 1; }
+# The groups: the longest files first, each to the group with the least time so far.
+mapfile -t groups < <(
+  backend/.venv/bin/python - "$shards" tests/browser/durations.tsv frontend/e2e/*.test.mjs <<'EOF'
+import sys
+from pathlib import Path
 
-E2E_BASE_URL="http://127.0.0.1:$port" npm --prefix frontend run --silent test:e2e
+shards, table, files = int(sys.argv[1]), Path(sys.argv[2]), sys.argv[3:]
+known = {}
+if table.exists():
+    for line in table.read_text().splitlines():
+        name, _, seconds = line.partition("\t")
+        if seconds.strip():
+            known[name] = float(seconds)
+groups = [[0.0, []] for _ in range(max(1, min(shards, len(files))))]
+for f in sorted(files, key=lambda f: -known.get(Path(f).name, 30.0)):
+    group = min(groups, key=lambda g: g[0])
+    group[0] += known.get(Path(f).name, 30.0)
+    group[1].append(Path(f).relative_to("frontend").as_posix())
+for _, names in groups:
+    print(" ".join(sorted(names)))  # each group in the usual (alphabetical) order
+EOF
+)
+
+# serve N PORT: a demo company of its own, served on PORT.
+serve() {
+  local n="$1" p="$2" dir="$work/shard-$1"
+  mkdir -p "$dir"
+  (
+    export DATABASE_URL="sqlite://$dir/e2e.sqlite3"
+    export TALENTLOOP_ARCHIVE_DIR="$dir/archive"
+    backend/.venv/bin/python -m talentloop migrate >/dev/null
+    backend/.venv/bin/python -m talentloop seed --if-empty >/dev/null
+    exec backend/.venv/bin/uvicorn talentloop.app:app --app-dir backend --host 127.0.0.1 \
+      --port "$p" >"$dir/server.log" 2>&1
+  ) &
+  servers+=($!)
+}
+
+free_port() {  # the first port from $1 on that nothing listens on
+  local p="$1"
+  while (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; do p=$((p + 1)); done
+  echo "$p"
+}
+
+ports=()
+next="$port"
+for i in "${!groups[@]}"; do
+  p="$(free_port "$next")"
+  ports+=("$p")
+  next=$((p + 1))
+  serve "$i" "$p"
+done
+
+# Up to 120 s: migrating and seeding side by side on a busy machine takes a while.
+for i in "${!groups[@]}"; do
+  p="${ports[$i]}"
+  for _ in $(seq 1 600); do
+    curl -sf "http://127.0.0.1:$p/healthz" >/dev/null && break
+    kill -0 "${servers[$i]}" 2>/dev/null || break
+    sleep 0.2
+  done
+  curl -sf "http://127.0.0.1:$p/healthz" >/dev/null || { cat "$work/shard-$i/server.log"; exit 1; }
+done
+
+runs=()
+for i in "${!groups[@]}"; do
+  # shellcheck disable=SC2086  # a group is a list of file names without spaces
+  (cd frontend && E2E_BASE_URL="http://127.0.0.1:${ports[$i]}" node --test ${groups[$i]}) \
+    >"$work/shard-$i.tap" 2>&1 &
+  runs+=($!)
+done
+
+failed=0
+summary=()
+for i in "${!groups[@]}"; do
+  rc=0
+  wait "${runs[$i]}" || rc=$?
+  echo "======== browser tests, group $((i + 1)) of ${#groups[@]} (port ${ports[$i]}): ${groups[$i]}"
+  cat "$work/shard-$i.tap"
+  line="group $((i + 1)): $(grep -E '^# (pass|fail) ' "$work/shard-$i.tap" | tr '\n' ' ')"
+  if [ "$rc" -ne 0 ]; then
+    failed=1
+    summary+=("$line FAILED (exit $rc)")
+  else
+    summary+=("$line ok")
+  fi
+done
+printf '%s\n' "${summary[@]}"
+exit "$failed"

@@ -666,7 +666,12 @@ def trend_chart(pdf: _Pdf, width: float = PAGE_WIDTH, height: float = 230) -> Dr
                 fillColor=EVENT,
             )
         )
-    chart.data = [trained, control]
+    # A group with no mean in any month (everyone in the scope trained, or nobody) is left out:
+    # reportlab cannot draw a line of no points.
+    drawn = [(s, c) for s, c in ((trained, TRAINED), (control, COMPARISON)) if any(
+        v is not None for v in s
+    )]  # fmt: skip
+    chart.data = [s for s, _ in drawn]
     step = max(1, -(-n // 12)) if rotate else 1
     chart.categoryAxis.categoryNames = [
         narrative.month(p.period) if i % step == 0 else "" for i, p in enumerate(points)
@@ -682,7 +687,7 @@ def trend_chart(pdf: _Pdf, width: float = PAGE_WIDTH, height: float = 230) -> Dr
     chart.valueAxis.visibleGrid = True
     chart.valueAxis.gridStrokeColor = GRID
     chart.valueAxis.gridStrokeWidth = 0.25
-    for i, color in enumerate((TRAINED, COMPARISON)):
+    for i, (_, color) in enumerate(drawn):
         chart.lines[i].strokeColor = color
         chart.lines[i].strokeWidth = 1.6
         chart.lines[i].symbol = makeMarker("FilledCircle", size=3.5, fillColor=color)
