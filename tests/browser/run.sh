@@ -95,7 +95,10 @@ done
 runs=()
 for i in "${!groups[@]}"; do
   # shellcheck disable=SC2086  # a group is a list of file names without spaces
-  (cd frontend && E2E_BASE_URL="http://127.0.0.1:${ports[$i]}" node --test ${groups[$i]}) \
+  # DATABASE_URL: some tests compare a page with the group's database (hr-reports).
+  (cd frontend && E2E_BASE_URL="http://127.0.0.1:${ports[$i]}" \
+    DATABASE_URL="sqlite://$work/shard-$i/e2e.sqlite3" TALENTLOOP_ARCHIVE_DIR="$work/shard-$i/archive" \
+    node --test ${groups[$i]}) \
     >"$work/shard-$i.tap" 2>&1 &
   runs+=($!)
 done
