@@ -103,6 +103,30 @@ async def servers(app: Starlette) -> AsyncIterator[list[Server]]:
                     server.process.kill()
 
 
+async def _seen_from_outside(token: str) -> str:
+    """Why another process refused a token: whether this process's connection is inside a
+    transaction, and whether another connection sees the session's row."""
+    from tortoise import connections
+
+    from talentloop.accounts.tokens import read_access_claims
+
+    conn = connections.get("default")
+    raw = getattr(conn, "_connection", None)
+    inside = getattr(getattr(raw, "_conn", None), "in_transaction", None)
+    claims = read_access_claims(token)
+    seen = "?"
+    if TEST_DATABASE_URL.startswith("sqlite://"):
+        import sqlite3
+
+        with sqlite3.connect(TEST_DATABASE_URL.removeprefix("sqlite://")) as other:
+            seen = str(
+                other.execute(
+                    "SELECT count(*) FROM refresh_token WHERE family = ?", (claims.session,)
+                ).fetchone()[0]
+            )
+    return f"test connection in a transaction: {inside}; session rows seen from outside: {seen}"
+
+
 def server_logs(servers: list[Server]) -> str:
     return "\n".join(f"--- {s.url}\n{s.output()[-3000:]}" for s in servers)
 
@@ -120,6 +144,8 @@ async def post(servers: list[Server], world: World) -> AsyncIterator[scenarios.P
                 json={"query": query, "variables": variables},
                 headers={"Authorization": f"Bearer {tokens[user.id]}"},
             )
+            if response.status_code == 401:
+                raise AssertionError(f"401: {await _seen_from_outside(tokens[user.id])}")
             assert response.status_code == 200, (response.text, server_logs(servers))
             body: dict[str, Any] = response.json()
             return body
