@@ -80,8 +80,36 @@ async def app() -> AsyncIterator[Starlette]:
         yield application
 
 
+_SQLITE_FILE = (
+    Path(TEST_DATABASE_URL.removeprefix("sqlite://"))
+    if TEST_DATABASE_URL.startswith("sqlite://")
+    else None
+)
+_file_identity: list[tuple[int, int]] = []
+_tests_run: list[str] = []
+
+
+def pytest_runtest_logfinish(nodeid: str, location: object) -> None:
+    _tests_run.append(nodeid)
+
+
+def _check_the_file_is_the_suites() -> None:
+    """The suite's SQLite file is the one the tests' connection opened: a test that replaces
+    or removes it leaves every later test (and the servers tests/concurrency starts) on
+    another database, which SQLite reports as "disk I/O error". Named here, not found later."""
+    if _SQLITE_FILE is None:
+        return
+    stat = _SQLITE_FILE.stat()
+    identity = (stat.st_dev, stat.st_ino)
+    if not _file_identity:
+        _file_identity.append(identity)
+    elif identity != _file_identity[0]:
+        pytest.fail(f"the suite's database file was replaced; the tests before: {_tests_run[-3:]}")
+
+
 @pytest.fixture(autouse=True)
 async def empty_database(app: Starlette) -> None:
+    _check_the_file_is_the_suites()
     conn = connections.get("default")
     tables = [m._meta.db_table for m in Tortoise.apps["talentloop"].values()]
     if conn.capabilities.dialect == "postgres":

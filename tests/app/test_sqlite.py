@@ -35,9 +35,8 @@ async def test_the_database_is_opened_for_many_writers(
 
 
 async def test_a_transaction_holds_the_write_lock_from_its_start(tmp_path: Path) -> None:
-    # A file of its own, opened as the app opens one: the suite's database may have been
-    # replaced under its connection by an earlier test (pytest-xdist orders files per worker),
-    # which SQLite reports as a disk I/O error, not as the lock this test is about.
+    # A file of its own, opened as the app opens one: a second sqlite3 connection here on the
+    # suite's file would test the same thing, but its locks are not this test's to take.
     config = tortoise_config(f"sqlite://{tmp_path}/lock.sqlite3")
     client = TalentLoopSqliteClient(
         **config["connections"]["default"]["credentials"], connection_name="lock"

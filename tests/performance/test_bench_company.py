@@ -73,7 +73,7 @@ def test_the_benchmark_company_is_read_back_by_the_api_and_its_raw_yardstick(
         env=env,
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=900,  # a bound, not a target: minutes on a loaded machine
     )
     assert done.returncode == 0, done.stderr[-3000:]
     found = json.loads(done.stdout.strip().splitlines()[-1])

@@ -3,7 +3,10 @@ a plain value, and HR finds a person by an exact number all the same."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +17,24 @@ from talentloop.people.models import Employee
 from talentloop.people.sensitive import SensitiveField, read
 from tests.conftest import TEST_DATABASE_URL
 from tests.support import Api, World, gid
+
+
+async def _bytes_read_elsewhere(paths: list[Path]) -> bytes:
+    """The files' bytes, read by another process. Opening and closing the database file here
+    would release every POSIX lock this process holds on it, SQLite's included: another
+    process would then take itself for the last one open, remove the write-ahead log under
+    this process's connection, and every later reader would get "disk I/O error" (SQLite's
+    "How To Corrupt An SQLite Database File", 2.2)."""
+    script = (
+        "import sys, pathlib; sys.stdout.buffer.write(b''.join("
+        "pathlib.Path(p).read_bytes() for p in sys.argv[1:] if pathlib.Path(p).exists()))"
+    )
+    done = await asyncio.to_thread(
+        subprocess.run, [sys.executable, "-c", script, *map(str, paths)], capture_output=True
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
 
 CREATE = """mutation($i: CreateEmployeeInput!) {
   createEmployee(input: $i) { employee { id idNumber bankAccount } errors { field code } }
@@ -82,7 +103,7 @@ async def test_the_database_holds_no_plain_id_number_or_bank_account(
     if TEST_DATABASE_URL.startswith("sqlite://"):
         # Not even in the file's pages (or its write-ahead log) as bytes.
         path = Path(TEST_DATABASE_URL.removeprefix("sqlite://"))
-        on_disk = b"".join(p.read_bytes() for p in [path, Path(f"{path}-wal")] if p.exists())
+        on_disk = await _bytes_read_elsewhere([path, Path(f"{path}-wal")])
         for secret in secrets:
             assert secret.encode() not in on_disk, secret
 
