@@ -249,6 +249,8 @@ async def test_a_file_without_the_columns_is_refused_whole(api: Api, perf: Perf)
             "column": "fileName",
             "message": "Upload a .csv / .xlsx file.",
             "code": "INVALID",
+            "value": None,
+            "choices": [],
         }
     ]
 

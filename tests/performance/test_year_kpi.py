@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 from datetime import date
+from decimal import Decimal
 
 from talentloop.performance import rollup
 from talentloop.performance.models import Kpi, PerformanceRecord, PeriodType
@@ -95,7 +96,7 @@ async def test_a_yearly_kpi_end_to_end(api: Api, perf: Perf) -> None:
     job = data["importData"]["job"]
     assert (job["status"], job["createdRows"], job["errors"]) == ("DONE", 1, [])
     stored = await PerformanceRecord.get(employee_id=people["sh_rep2"].id, kpi__code="REV_Y")
-    assert (stored.period, str(stored.value)) == (date(2026, 1, 1), "50.00")
+    assert (stored.period, stored.value) == (date(2026, 1, 1), Decimal("50"))
     # The dashboard's series: one point a year, the members' values summed.
     series = await api.data(SERIES, {"u": gid(units["SH-SALES"]), "k": kpi}, as_=users["hq_hr"])
     points = series["unitKpiSeries"]["points"]
