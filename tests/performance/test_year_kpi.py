@@ -8,8 +8,9 @@ import base64
 from datetime import date
 from decimal import Decimal
 
+from talentloop.analytics import narrative
 from talentloop.performance import rollup
-from talentloop.performance.models import Kpi, PerformanceRecord, PeriodType
+from talentloop.performance.models import Kpi, KpiUnit, PerformanceRecord, PeriodType
 from talentloop.performance.periods import (
     label,
     latest_period,
@@ -59,6 +60,9 @@ def test_a_year_as_a_period() -> None:
     assert rollup.closing_month(y, PeriodType.YEAR) == date(2026, 12, 1)  # closed with December
     assert rollup.period_end(y, PeriodType.YEAR) == date(2026, 12, 31)
     assert rollup.employed_in(date(2026, 12, 31), None, y, PeriodType.YEAR)
+    yearly = Kpi(code="NC_Y", name="新客户数", unit=KpiUnit.COUNT, period_type=PeriodType.YEAR)
+    assert narrative.kpi_label(yearly, "zh") == "人均每年新客户数"
+    assert narrative.kpi_label(yearly, "en").endswith("per person per year")
     this_year = date.today().year
     assert latest_period(PeriodType.YEAR) == date(this_year + 1, 1, 1)
     assert latest_period(PeriodType.MONTH) == date(this_year + 1, 12, 1)
