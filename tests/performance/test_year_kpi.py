@@ -42,6 +42,7 @@ SERIES = """query($u: ID!, $k: ID!) {
     points { label actual target }
   }
 }"""
+PERIODS = """query($k: ID) { performancePeriods(kpiId: $k) { periods { period label records } } }"""
 IMPORT = """mutation($kind: ImportKind!, $content: String!) {
   importData(input: {kind: $kind, fileName: "f.csv", contentBase64: $content, dryRun: false}) {
     job { status createdRows errors { row column message code value choices } }
@@ -108,6 +109,11 @@ async def test_a_yearly_kpi_end_to_end(api: Api, perf: Perf) -> None:
     assert points[0]["actual"] is None
     assert float(points[1]["actual"]) == 110
     assert points[1]["target"] is not None and float(points[1]["target"]) >= 200
+    # The dashboard's period picker: the year, named as people write it.
+    periods = await api.data(PERIODS, {"k": kpi}, as_=users["hq_hr"])
+    assert periods["performancePeriods"]["periods"] == [
+        {"period": "2026-01-01", "label": "2026", "records": 2}
+    ]
 
 
 async def test_a_period_after_the_end_of_next_year_is_refused(api: Api, perf: Perf) -> None:

@@ -183,6 +183,7 @@ class PeriodOverview:
     start: date | None
     start_reason: str  # TEAM_MISSED, LATEST_CLOSED, LATEST_DATA, NONE
     missed_unit_id: int | None  # the manager's team that missed `start`
+    period_type: PeriodType = PeriodType.MONTH  # the KPI's: how its periods are named
 
 
 async def period_overview(viewer: Viewer, kpi_id: int | None) -> PeriodOverview:
@@ -238,7 +239,7 @@ async def period_overview(viewer: Viewer, kpi_id: int | None) -> PeriodOverview:
         if missed is not None:
             start, missed_unit = missed
             reason = "TEAM_MISSED"
-    return PeriodOverview(infos, start, reason, missed_unit)
+    return PeriodOverview(infos, start, reason, missed_unit, period_type)
 
 
 async def _latest_missed(viewer: Viewer, kpi: Kpi, periods: list[date]) -> tuple[date, int] | None:
