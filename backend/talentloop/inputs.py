@@ -7,6 +7,7 @@
 | a name (`NAME_FIELDS`) | no control or format characters (zero-width, bidi, BOM) | `install_field_checks` |
 | a date | years `MIN_YEAR`..`MAX_YEAR` | `check_date` (the GraphQL Date scalar) |
 | a KPI period | years `MIN_YEAR`..this year + `PERIOD_YEARS_AHEAD` | `period_year_ok` (KPI values, targets, imports) |
+| a KPI value's or target's period | at most the end of next year | `performance/periods.period_problems` (the API and the imports) |
 | a decimal | finite, below `MAX_DECIMAL` | `check_decimal` (the GraphQL Decimal scalar) |
 | a search term | at most `MAX_SEARCH` characters | `search_term` (every list filter's `search`) |
 

@@ -111,3 +111,40 @@ async def test_only_hr_imports_punch_files(api: Api, branches: Branches) -> None
     )
     assert "punched_at" in missing["importPunches"]["errors"][0]["message"]
     assert await Punch.all().count() == 0
+
+
+async def test_times_in_the_forms_devices_write_and_numbers_in_any_case(
+    api: Api, branches: Branches
+) -> None:
+    """imports/parse.py `parse_time`: slashes, dots, Chinese dates, one-digit hours."""
+    w = branches.world
+    rep = w.people["sh_rep"].employee_number.lower()
+    content = (
+        "employee_number,punched_at,device_id\n"
+        f"{rep},2026/11/2 8:59,SH-GATE-1\n"
+        f"{rep},2026年11月2日 18:01,SH-GATE-1\n"
+        f" {rep.upper()} ,2026.11.03 09:07:00,SH-GATE-1\n"
+        f"{rep},2026-11-03T18:30:00+08:00,SH-GATE-1\n"
+        f"{rep},03/11/2026 09:00,SH-GATE-1\n"  # day or month first: never guessed
+    )
+    result = await api.data(
+        IMPORT, {"input": {"contentBase64": b64(content)}}, as_=w.users["branch_hr"]
+    )
+    report = result["importPunches"]
+    assert [(e["row"], e["column"]) for e in report["rowErrors"]] == [(6, "punched_at")]
+    fixed = "\n".join(content.splitlines()[:-1]) + "\n"
+    result = await api.data(
+        IMPORT,
+        {"input": {"contentBase64": b64(fixed), "dryRun": False}},
+        as_=w.users["branch_hr"],
+    )
+    assert result["importPunches"]["imported"] == 4
+    month = await api.data(
+        MONTH_QUERY, {"id": gid(w.people["sh_rep"]), "month": "2026-11-01"}, as_=w.users["hq_hr"]
+    )
+    monday = day_of(month["attendanceMonth"], "2026-11-02")
+    assert monday["firstIn"].startswith("2026-11-02T08:59:00")
+    assert monday["lastOut"].startswith("2026-11-02T18:01:00")
+    tuesday = day_of(month["attendanceMonth"], "2026-11-03")
+    assert tuesday["firstIn"].startswith("2026-11-03T09:07:00")
+    assert tuesday["lastOut"].startswith("2026-11-03T18:30:00")

@@ -27,7 +27,7 @@ from tests.support import Api, gid
 
 IMPORT = """mutation($kind: ImportKind!, $name: String!, $content: String!, $dry: Boolean!) {
   importData(input: {kind: $kind, fileName: $name, contentBase64: $content, dryRun: $dry}) {
-    job { status totalRows processedRows createdRows updatedRows unchangedRows errors { row column message code } }
+    job { status totalRows processedRows createdRows updatedRows unchangedRows errors { row column message code value choices } }
     errors { field code message }
   }
 }"""
@@ -35,7 +35,7 @@ PEOPLE = ("sh_rep", "sh_rep2", "sh_worker", "sh_sales_head", "bj_rep")
 BAD_ROWS = {
     101: ("employee_number", "NOBODY", "No such employee in your scope."),
     250: ("kpi_code", "NOPE", "No such KPI."),
-    402: ("period", "2026-13", "Not a period (YYYY-MM)."),
+    402: ("period", "2026-13", "Not a month (2026-11, 2026/11, 2026年11月 or 202611)."),
     777: ("value", "abc", "Not a number."),
     999: ("value", "150", "A percentage is at most 100."),
 }
@@ -105,6 +105,9 @@ async def test_a_dry_run_reports_exactly_the_bad_rows_and_writes_nothing(
         "INVALID",
         "INVALID",
     ]
+    # Every error gives the bad value as the file has it; a KPI code the valid codes.
+    assert [e["value"] for e in job["errors"]] == [v for _, (_, v, _) in sorted(BAD_ROWS.items())]
+    assert job["errors"][1]["choices"] == ["CHURN", "CR", "NC"]
     assert await PerformanceRecord.all().count() == before
     real = await _import(api, perf, _csv(perf, bad=True), dry=False)
     assert real["status"] == "INVALID" and real["createdRows"] == 0
@@ -224,6 +227,12 @@ async def test_a_file_without_the_columns_is_refused_whole(api: Api, perf: Perf)
         "period",
         "value",
     }
+    # One error per missing column, naming it and the headers read as it.
+    period = next(e for e in job["errors"] if e["column"] == "period")
+    assert period["message"] == (
+        "Missing column Period: a header read as it is one of period, Period, 期间, 月份, 月度, Month."
+    )
+    assert period["choices"] == ["period", "Period", "期间", "月份", "月度", "Month"]
     other = await api.data(
         IMPORT,
         {
@@ -240,6 +249,8 @@ async def test_a_file_without_the_columns_is_refused_whole(api: Api, perf: Perf)
             "column": "fileName",
             "message": "Upload a .csv / .xlsx file.",
             "code": "INVALID",
+            "value": None,
+            "choices": [],
         }
     ]
 

@@ -157,8 +157,8 @@ def _per_person(kpi: Any) -> bool:
     return _unit_of(kpi) is not KpiUnit.PERCENT and aggregation != KpiAggregation.AVERAGE
 
 
-def _quarterly(kpi: Any) -> bool:
-    return getattr(kpi, "period_type", PeriodType.MONTH) == PeriodType.QUARTER
+def _period_type(kpi: Any) -> PeriodType:
+    return PeriodType(getattr(kpi, "period_type", PeriodType.MONTH))
 
 
 def kpi_label(kpi: Any, lang: str = "zh") -> str:
@@ -168,8 +168,10 @@ def kpi_label(kpi: Any, lang: str = "zh") -> str:
         name = name[:1].upper() + name[1:]
     if not _per_person(kpi):
         return name
-    if _quarterly(kpi):
+    if _period_type(kpi) is PeriodType.QUARTER:
         return say(lang, "{name} per person per quarter", name=name)
+    if _period_type(kpi) is PeriodType.YEAR:
+        return say(lang, "{name} per person per year", name=name)
     return say(lang, "{name} per person per month", name=name)
 
 

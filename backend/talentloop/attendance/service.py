@@ -79,6 +79,7 @@ from talentloop.attendance.results import (
 )
 from talentloop.audit import service as audit
 from talentloop.errors import SELF_DEALING_MESSAGE, ErrorCode, FieldError, ServiceError, not_found
+from talentloop.imports import parse
 from talentloop.org.models import OrgUnit
 from talentloop.payroll import inputs
 from talentloop.people.models import Employee
@@ -532,20 +533,10 @@ PUNCH_COLUMNS = {
 
 
 def parse_punch_time(text: str) -> datetime | None:
-    """'2026-11-02 08:57' or '2026-11-02 08:57:30' in China time, or ISO 8601 with an offset."""
-    text = text.strip().replace("/", "-")
-    for pattern in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"):
-        try:
-            return datetime.strptime(text, pattern).replace(tzinfo=CHINA).astimezone(UTC)
-        except ValueError:
-            continue
-    try:
-        parsed = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=CHINA)
-    return parsed.astimezone(UTC)
+    """A punch's moment as device files write it (imports/parse.py `parse_time`):
+    '2026-11-02 08:57', '2026/11/2 8:57:30', '2026年11月2日 08:57' in China time, or ISO 8601
+    with an offset."""
+    return parse.parse_time(text)
 
 
 async def import_punches(
@@ -579,9 +570,12 @@ async def import_punches(
         for i, cells in enumerate(raw[1:])
     ]
     numbers = {r["employee_number"] for _, r in rows if r["employee_number"]}
+    # Numbers match in any case (imports/parse.py `fold`): e1001 is E1001.
     employees = {
-        e.employee_number: e
-        for e in await Employee.filter(employee_number__in=sorted(numbers)).select_related("unit")
+        parse.fold(e.employee_number): e
+        for e in await Employee.filter(employee_number__in=parse.spellings(numbers)).select_related(
+            "unit"
+        )
     }
     for r, c in reading.formulas:
         if r > 0 and c < len(header):
@@ -589,7 +583,7 @@ async def import_punches(
     latest = (now or datetime.now(UTC)) + timedelta(minutes=5)
     wanted: list[tuple[int, Employee, datetime, str | None]] = []
     for line, row in rows:
-        employee = employees.get(row["employee_number"])
+        employee = employees.get(parse.fold(row["employee_number"]))
         if not row["employee_number"]:
             result.errors.append(
                 RowError(line, "employee_number", "No employee number.", ErrorCode.REQUIRED)

@@ -19,6 +19,7 @@ from typing import Any
 from talentloop import offload, spreadsheets
 from talentloop.access.policy import Viewer
 from talentloop.errors import SELF_DEALING_MESSAGE, ErrorCode, ServiceError
+from talentloop.i18n import N_
 from talentloop.imports import kinds
 from talentloop.performance.models import ImportKind
 
@@ -192,6 +193,27 @@ def missing_columns(kind: ImportKind, columns: list[str]) -> list[str]:
     return kinds.spec(kind).missing_columns(columns)
 
 
+MISSING_COLUMN = N_("Missing column {name}: a header read as it is one of {headers}.")
+
+
+def missing_column_errors(kind: ImportKind, columns: list[str], checked: Checked) -> None:
+    """One error per missing column, naming it and the headers read as it (`Column.headers()`);
+    a rule over several columns ("employee_number or unit_code") names each one's headers."""
+    by_key = {c.key: c for c in kinds.spec(kind).columns}
+    for missing in missing_columns(kind, columns):
+        keys = [k.strip() for k in missing.split(" or ")]
+        headers = [h for k in keys if k in by_key for h in by_key[k].headers() if h]
+        checked.error(
+            1,
+            keys[0] if keys[0] in by_key else None,
+            MISSING_COLUMN,
+            ErrorCode.REQUIRED,
+            choices=list(dict.fromkeys(headers)),
+            name=" / ".join(by_key[k].header if k in by_key else k for k in keys),
+            headers=", ".join(dict.fromkeys(headers)),
+        )
+
+
 # --- checking --------------------------------------------------------------------------------
 
 
@@ -219,8 +241,7 @@ def check_file(
     table = Table(columns, cells, formulas)
     checked = Checked()
     if lookups is None:
-        for column in missing_columns(kind, columns):
-            checked.error(1, column, "Missing column.", ErrorCode.REQUIRED)
+        missing_column_errors(kind, columns, checked)
     else:
         check = kinds.spec(kind).check(viewer, lookups, checked)
         total = len(table.rows)

@@ -32,7 +32,7 @@ from talentloop.performance.models import (
     PeriodSnapshot,
     PeriodType,
 )
-from talentloop.performance.periods import PERIOD_RANGE, label, period_problem
+from talentloop.performance.periods import PERIOD_RANGE, label, period_problem, period_start
 from talentloop.performance.service import visible_records
 
 # How far back a manager's dashboard looks for the latest month their team missed.
@@ -104,12 +104,10 @@ async def _figures(month: date, path: str) -> list[PeriodSnapshot]:
     quarter when the month ends it), as unsaved snapshot rows."""
     rows: list[PeriodSnapshot] = []
     for kpi in await Kpi.all():
-        if kpi.period_type is PeriodType.QUARTER:
-            if month.month % 3:
-                continue
-            period = date(month.year, month.month - 2, 1)
-        else:
-            period = month
+        # A quarterly (yearly) KPI's quarter (year) with the close of its last month.
+        period = period_start(month, kpi.period_type)
+        if rollup.closing_month(period, kpi.period_type) != month:
+            continue
         for value in await rollup.member_values(SYSTEM, kpi, [period], root_path=path):
             rows.append(
                 PeriodSnapshot(
@@ -185,6 +183,7 @@ class PeriodOverview:
     start: date | None
     start_reason: str  # TEAM_MISSED, LATEST_CLOSED, LATEST_DATA, NONE
     missed_unit_id: int | None  # the manager's team that missed `start`
+    period_type: PeriodType = PeriodType.MONTH  # the KPI's: how its periods are named
 
 
 async def period_overview(viewer: Viewer, kpi_id: int | None) -> PeriodOverview:
@@ -240,7 +239,7 @@ async def period_overview(viewer: Viewer, kpi_id: int | None) -> PeriodOverview:
         if missed is not None:
             start, missed_unit = missed
             reason = "TEAM_MISSED"
-    return PeriodOverview(infos, start, reason, missed_unit)
+    return PeriodOverview(infos, start, reason, missed_unit, period_type)
 
 
 async def _latest_missed(viewer: Viewer, kpi: Kpi, periods: list[date]) -> tuple[date, int] | None:

@@ -12,21 +12,46 @@ from typing import Any
 from talentloop.access.policy import Viewer
 from talentloop.errors import ErrorCode
 from talentloop.i18n import N_
+from talentloop.imports.parse import fold, parse_date, parse_number
 from talentloop.imports.rows import Checked, RowCheck
 from talentloop.people.models import EmployeeStatus, Gender
 from talentloop.people.service import FORMER_EMPLOYEE, format_problems
 from talentloop.performance.closed import CLOSED_MESSAGE
 from talentloop.performance.models import Kpi, KpiUnit, PeriodType
-from talentloop.performance.periods import label, parse_period
+from talentloop.performance.periods import label, parse_file_period, period_problems
 from talentloop.performance.rollup import closing_month
-from talentloop.performance.service import parse_decimal, value_problems
+from talentloop.performance.service import value_problems
 
-_GENDERS = {"male": Gender.MALE, "男": Gender.MALE, "female": Gender.FEMALE, "女": Gender.FEMALE}
+_GENDERS = {
+    "male": Gender.MALE,
+    "m": Gender.MALE,
+    "男": Gender.MALE,
+    "female": Gender.FEMALE,
+    "f": Gender.FEMALE,
+    "女": Gender.FEMALE,
+}
+GENDER_CHOICES = ["male", "female", "男", "女"]
 _STATUSES = {s.value: s for s in EmployeeStatus} | {
     "试用": EmployeeStatus.PROBATION,
+    "试用期": EmployeeStatus.PROBATION,
     "在职": EmployeeStatus.ACTIVE,
+    "正式": EmployeeStatus.ACTIVE,
     "休假": EmployeeStatus.ON_LEAVE,
+    "on leave": EmployeeStatus.ON_LEAVE,
 }
+STATUS_CHOICES = ["probation", "active", "on_leave", "试用", "在职", "休假"]
+
+# The row errors' messages (msgids; the value and the valid choices go beside them).
+NO_EMPLOYEE = N_("No such employee in your scope.")
+NO_KPI = N_("No such KPI.")
+NO_UNIT = N_("No such unit in your scope.")
+NO_POSITION = N_("No such position.")
+PERIOD_FORMS = {
+    PeriodType.MONTH: N_("Not a month (2026-11, 2026/11, 2026年11月 or 202611)."),
+    PeriodType.QUARTER: N_("Not a quarter (2026-Q1, or the quarter's first month: 2026-01)."),
+    PeriodType.YEAR: N_("Not a year (2026 or 2026年)."),
+}
+NOT_A_DATE = N_("Not a date (2026-11-01, 2026/11/01, 2026.11.01 or 2026年11月1日).")
 
 
 @dataclass(frozen=True)
@@ -46,23 +71,26 @@ class KpiFacts:
 
 @dataclass(frozen=True)
 class RecordLookups:
-    kpis: dict[str, KpiFacts]
-    employees: dict[str, int]  # the ids of the file's people the viewer manages, by number
+    kpis: dict[str, KpiFacts]  # by fold(code) (imports/parse.py): codes match in any case
+    employees: dict[str, int]  # the ids of the file's people the viewer manages, by fold(number)
     closed: dict[int, set[date]] = field(default_factory=dict)  # closed months by person
 
 
 @dataclass(frozen=True)
 class TargetLookups:
-    kpis: dict[str, KpiFacts]
-    employees: dict[str, int]
-    units: dict[str, tuple[int, str]]  # (id, path) by code
+    kpis: dict[str, KpiFacts]  # by fold(code)
+    employees: dict[str, int]  # by fold(number)
+    units: dict[str, tuple[int, str]]  # (id, path) by fold(code)
     closed: dict[int, set[date]] = field(default_factory=dict)  # closed months by person
     closed_units: dict[int, set[date]] = field(default_factory=dict)  # … by unit
+    unit_codes: list[str] = field(default_factory=list)  # the viewer's units, when ≤ 30
 
 
 @dataclass(frozen=True)
 class EmployeeLookups:
-    numbers: set[str]  # the file's employee numbers
+    """Every number and code by fold(…) (imports/parse.py): they match in any case."""
+
+    numbers: dict[str, str]  # the file's employee numbers: as written, by fold
     mine: dict[str, int]  # of those, the viewer manages these (by number: id)
     taken: set[str]  # of those, these exist
     former: set[str]  # of those, these have left
@@ -71,6 +99,14 @@ class EmployeeLookups:
     units: dict[str, tuple[int, str]]  # the units the viewer sees: (id, path) by code
     positions: dict[str, int]  # id by code
     managers: set[str]  # the file's manager numbers the viewer sees
+    stored: dict[str, str] = field(default_factory=dict)  # the stored spelling of a number
+    unit_codes: list[str] = field(default_factory=list)  # the viewer's units, when ≤ 30
+    position_codes: list[str] = field(default_factory=list)  # every position, when ≤ 30
+
+    def spelling(self, number: str) -> str:
+        """The number as stored (e1001 → E1001), else as the file first wrote it."""
+        key = fold(number)
+        return self.stored.get(key) or self.numbers.get(key) or number
 
 
 Lookups = RecordLookups | TargetLookups | EmployeeLookups
@@ -87,13 +123,29 @@ class _Parsed:
     def period(self, text: str, kpi: KpiFacts | None) -> date | None:
         key = (text, kpi.period_type if kpi else None)
         if key not in self._periods:
-            self._periods[key] = parse_period(text, kpi.period_type) if kpi else parse_period(text)
+            self._periods[key] = parse_file_period(
+                text, kpi.period_type if kpi else PeriodType.MONTH
+            )
         return self._periods[key]
 
-    def decimal(self, text: str) -> Decimal | None:
-        if text not in self._decimals:
-            self._decimals[text] = parse_decimal(text)
-        return self._decimals[text]
+    def decimal(self, text: str, kpi: KpiFacts | None = None) -> Decimal | None:
+        """A number as files write it (imports/parse.py): 1,234.50, full-width digits, a
+        trailing % for a percentage KPI, ¥ / 元 for a money one."""
+        percent = kpi is not None and kpi.unit is KpiUnit.PERCENT
+        money = kpi is not None and kpi.unit is KpiUnit.MONEY
+        key = f"{int(percent)}{int(money)}{text}"
+        if key not in self._decimals:
+            self._decimals[key] = parse_number(text, percent=percent, money=money)
+        return self._decimals[key]
+
+
+def kpi_choices(kpis: dict[str, KpiFacts]) -> list[str]:
+    return sorted(k.code for k in kpis.values())
+
+
+def period_error(checked: Checked, index: int, text: str, kpi: KpiFacts | None) -> None:
+    period_type = kpi.period_type if kpi else PeriodType.MONTH
+    checked.error(index, "period", PERIOD_FORMS[period_type], value=text)
 
 
 def record_check(viewer: Viewer, lookups: Any, checked: Checked) -> RowCheck:
@@ -101,33 +153,50 @@ def record_check(viewer: Viewer, lookups: Any, checked: Checked) -> RowCheck:
     kpis, employees = lookups.kpis, lookups.employees
     parsed = _Parsed()
 
+    kpi_codes = kpi_choices(kpis)
+
     def check(index: int, row: dict[str, str]) -> None:
-        employee = employees.get(row["employee_number"])
-        kpi = kpis.get(row["kpi_code"])
+        employee = employees.get(fold(row["employee_number"]))
+        kpi = kpis.get(fold(row["kpi_code"]))
         bad = False
         if employee is None:
             checked.error(
-                index, "employee_number", "No such employee in your scope.", ErrorCode.NOT_FOUND
+                index,
+                "employee_number",
+                NO_EMPLOYEE,
+                ErrorCode.NOT_FOUND,
+                value=row["employee_number"],
             )
             bad = True
         elif checked.about_self(index, viewer, employee):
             bad = True
         if kpi is None:
-            checked.error(index, "kpi_code", "No such KPI.", ErrorCode.NOT_FOUND)
+            checked.error(
+                index,
+                "kpi_code",
+                NO_KPI,
+                ErrorCode.NOT_FOUND,
+                value=row["kpi_code"],
+                choices=kpi_codes,
+            )
             bad = True
         period = parsed.period(row["period"], kpi)
         if period is None:
-            checked.error(index, "period", "Not a period (YYYY-MM).")
+            period_error(checked, index, row["period"], kpi)
             bad = True
-        value = parsed.decimal(row["value"])
+        value = parsed.decimal(row["value"], kpi)
         if value is None:
-            checked.error(index, "value", "Not a number.")
+            checked.error(index, "value", "Not a number.", value=row["value"])
             bad = True
         dimension = row.get("dimension", "")
         if bad or employee is None or kpi is None or period is None or value is None:
             return
         for problem in value_problems(kpi, value, period, dimension):
-            checked.error(index, problem.field, problem.msgid, problem.code, **dict(problem.params))
+            column = problem.field or "value"
+            shown = {"period": row["period"], "dimension": dimension}.get(column, row["value"])
+            checked.error(
+                index, column, problem.msgid, problem.code, value=shown, **dict(problem.params)
+            )
             bad = True
         bad = closed_row(checked, index, kpi, period, lookups.closed.get(employee)) or bad
         key = (employee, kpi.id, period, dimension)
@@ -137,6 +206,7 @@ def record_check(viewer: Viewer, lookups: Any, checked: Checked) -> RowCheck:
                 None,
                 "Same employee, KPI, period and dimension as row {other}.",
                 ErrorCode.DUPLICATE,
+                value=row["period"],
                 other=checked.items[key][0],
             )
             bad = True
@@ -151,37 +221,64 @@ def target_check(viewer: Viewer, lookups: Any, checked: Checked) -> RowCheck:
     kpis, employees, units = lookups.kpis, lookups.employees, lookups.units
     parsed = _Parsed()
 
+    kpi_codes = kpi_choices(kpis)
+
     def check(index: int, row: dict[str, str]) -> None:
         number, unit_code = row.get("employee_number", ""), row.get("unit_code", "")
-        kpi = kpis.get(row["kpi_code"])
+        kpi = kpis.get(fold(row["kpi_code"]))
         bad = False
         if kpi is None:
-            checked.error(index, "kpi_code", "No such KPI.", ErrorCode.NOT_FOUND)
+            checked.error(
+                index,
+                "kpi_code",
+                NO_KPI,
+                ErrorCode.NOT_FOUND,
+                value=row["kpi_code"],
+                choices=kpi_codes,
+            )
             bad = True
-        employee = employees.get(number) if number else None
-        unit = units.get(unit_code) if unit_code else None
+        employee = employees.get(fold(number)) if number else None
+        unit = units.get(fold(unit_code)) if unit_code else None
         if bool(number) == bool(unit_code):
-            checked.error(index, "employee_number", "Give either employee_number or unit_code.")
+            both = " / ".join((number, unit_code)) if number else None
+            checked.error(
+                index, "employee_number", "Give either employee_number or unit_code.", value=both
+            )
             bad = True
         elif number and employee is None:
-            checked.error(
-                index, "employee_number", "No such employee in your scope.", ErrorCode.NOT_FOUND
-            )
+            checked.error(index, "employee_number", NO_EMPLOYEE, ErrorCode.NOT_FOUND, value=number)
             bad = True
         elif checked.about_self(index, viewer, employee):
             bad = True
         elif unit_code and (unit is None or not viewer.can_direct_in(unit[1])):
-            checked.error(index, "unit_code", "No such unit in your scope.", ErrorCode.NOT_FOUND)
+            checked.error(
+                index,
+                "unit_code",
+                NO_UNIT,
+                ErrorCode.NOT_FOUND,
+                value=unit_code,
+                choices=lookups.unit_codes,
+            )
             bad = True
         period = parsed.period(row["period"], kpi)
         if period is None:
-            checked.error(index, "period", "Not a period (YYYY-MM).")
+            period_error(checked, index, row["period"], kpi)
             bad = True
-        value = parsed.decimal(row["value"])
+        value = parsed.decimal(row["value"], kpi)
         if value is None or value < 0:
-            checked.error(index, "value", "Not a number of 0 or more.")
+            checked.error(index, "value", "Not a number of 0 or more.", value=row["value"])
             bad = True
-        if bad or kpi is None:
+        if bad or kpi is None or period is None:
+            return
+        for problem in period_problems(period, kpi.period_type):
+            checked.error(
+                index,
+                "period",
+                problem.msgid,
+                problem.code,
+                value=row["period"],
+                **dict(problem.params),
+            )
             return
         months = lookups.closed.get(employee) if employee else None
         if unit is not None:
@@ -195,6 +292,7 @@ def target_check(viewer: Viewer, lookups: Any, checked: Checked) -> RowCheck:
                 None,
                 "Same target as row {other}.",
                 ErrorCode.DUPLICATE,
+                value=row["period"],
                 other=checked.items[key][0],
             )
             return
@@ -212,7 +310,14 @@ def closed_row(
     month = closing_month(period, kpi.period_type)
     if month not in months:
         return False
-    checked.error(index, "period", CLOSED_MESSAGE, ErrorCode.LOCKED, month=label(month))
+    checked.error(
+        index,
+        "period",
+        CLOSED_MESSAGE,
+        ErrorCode.LOCKED,
+        value=label(period, kpi.period_type),
+        month=label(month),
+    )
     return True
 
 
@@ -226,21 +331,34 @@ def employee_check(viewer: Viewer, lookups: Any, checked: Checked) -> RowCheck:
     found = lookups
 
     def check(index: int, row: dict[str, str]) -> None:
-        number = row["employee_number"]
+        written = row["employee_number"]
+        number = found.spelling(written) if written else ""
+        mine = fold(number)
         bad = False
         if not number:
             checked.error(index, "employee_number", "Required.", ErrorCode.REQUIRED)
             bad = True
-        elif number in found.taken and number not in found.mine:
+        elif mine in found.taken and mine not in found.mine:
             checked.error(
-                index, "employee_number", "This employee number is taken.", ErrorCode.DUPLICATE
+                index,
+                "employee_number",
+                "This employee number is taken.",
+                ErrorCode.DUPLICATE,
+                value=written,
             )
             bad = True
-        elif checked.about_self(index, viewer, found.mine.get(number)):
+        elif checked.about_self(index, viewer, found.mine.get(mine)):
             bad = True
-        unit = found.units.get(row["unit_code"])
+        unit = found.units.get(fold(row["unit_code"]))
         if unit is None or not viewer.can_manage_employees_in(unit[1]):
-            checked.error(index, "unit_code", "No such unit in your scope.", ErrorCode.NOT_FOUND)
+            checked.error(
+                index,
+                "unit_code",
+                NO_UNIT,
+                ErrorCode.NOT_FOUND,
+                value=row["unit_code"],
+                choices=found.unit_codes,
+            )
             bad = True
         values: dict[str, Any] = {"name": row["name"]}
         if not row["name"]:
@@ -249,11 +367,12 @@ def employee_check(viewer: Viewer, lookups: Any, checked: Checked) -> RowCheck:
         for column in ("hire_date", "birth_date"):
             text = row.get(column, "")
             if text:
-                try:
-                    values[column] = date.fromisoformat(text[:10])
-                except ValueError:
-                    checked.error(index, column, "Not a date (YYYY-MM-DD).")
+                day = parse_date(text)
+                if day is None:
+                    checked.error(index, column, NOT_A_DATE, value=text)
                     bad = True
+                else:
+                    values[column] = day
             elif column == "hire_date":
                 checked.error(index, column, "Required.", ErrorCode.REQUIRED)
                 bad = True
@@ -261,42 +380,78 @@ def employee_check(viewer: Viewer, lookups: Any, checked: Checked) -> RowCheck:
             if row.get(column):
                 values[column] = row[column]
         if row.get("base_salary"):
-            values["base_salary"] = parse_decimal(row["base_salary"])
+            values["base_salary"] = parse_number(row["base_salary"], money=True)
             if values["base_salary"] is None:
-                checked.error(index, "base_salary", "Not a number.")
+                checked.error(index, "base_salary", "Not a number.", value=row["base_salary"])
                 bad = True
         if row.get("gender"):
-            gender = _GENDERS.get(row["gender"].lower())
+            gender = _GENDERS.get(fold(row["gender"]))
             if gender is None:
-                checked.error(index, "gender", "male / female (男 / 女).")
+                checked.error(
+                    index,
+                    "gender",
+                    "male / female (男 / 女).",
+                    value=row["gender"],
+                    choices=GENDER_CHOICES,
+                )
                 bad = True
             values["gender"] = gender
-        status = _STATUSES.get(row.get("status", "").lower() or "active")
+        status_text = row.get("status", "")
+        status = _STATUSES.get(fold(status_text) or "active")
         if status is None or status is EmployeeStatus.TERMINATED:
-            checked.error(index, "status", "probation, active or on_leave.")
+            checked.error(
+                index,
+                "status",
+                "probation, active or on_leave.",
+                value=status_text,
+                choices=STATUS_CHOICES,
+            )
             bad = True
-        elif number in found.mine and number in found.former:
+        elif mine in found.mine and mine in found.former:
             # Whatever the file says (an empty status reads as active), never back to work.
-            checked.error(index, "status", FORMER_EMPLOYEE.msgid, FORMER_EMPLOYEE.code)
+            checked.error(
+                index, "status", FORMER_EMPLOYEE.msgid, FORMER_EMPLOYEE.code, value=status_text
+            )
             bad = True
-        values["status"] = status
+        if status is not None:  # else reported above, not again by format_problems
+            values["status"] = status
         for problem in format_problems(values):
+            problem_column = _column(problem.field)
             checked.error(
-                index, _column(problem.field), problem.msgid, problem.code, **dict(problem.params)
+                index,
+                problem_column,
+                problem.msgid,
+                problem.code,
+                value=row.get(problem_column or "") or None,
+                **dict(problem.params),
             )
             bad = True
-        position_code = row.get("position_code", "")
-        if position_code and position_code not in found.positions:
-            checked.error(index, "position_code", "No such position.", ErrorCode.NOT_FOUND)
-            bad = True
-        manager = row.get("manager_number", "")
-        if manager and manager not in found.managers and manager not in found.numbers:
+        position_text = row.get("position_code", "")
+        position = found.positions.get(fold(position_text)) if position_text else None
+        if position_text and position is None:
             checked.error(
-                index, "manager_number", "No such employee in your scope.", ErrorCode.NOT_FOUND
+                index,
+                "position_code",
+                NO_POSITION,
+                ErrorCode.NOT_FOUND,
+                value=position_text,
+                choices=found.position_codes,
             )
             bad = True
-        if manager and manager == number:
-            checked.error(index, "manager_number", "An employee cannot manage themselves.")
+        manager_text = row.get("manager_number", "")
+        manager = found.spelling(manager_text) if manager_text else ""
+        if manager and fold(manager) not in found.managers and fold(manager) not in found.numbers:
+            checked.error(
+                index, "manager_number", NO_EMPLOYEE, ErrorCode.NOT_FOUND, value=manager_text
+            )
+            bad = True
+        if manager and fold(manager) == mine:
+            checked.error(
+                index,
+                "manager_number",
+                "An employee cannot manage themselves.",
+                value=manager_text,
+            )
             bad = True
         key = (number,)
         if key in checked.items:
@@ -305,26 +460,27 @@ def employee_check(viewer: Viewer, lookups: Any, checked: Checked) -> RowCheck:
                 "employee_number",
                 "Same employee as row {other}.",
                 ErrorCode.DUPLICATE,
+                value=written,
                 other=checked.items[key][0],
             )
             bad = True
-        placed = found.placed.get(number)
+        placed = found.placed.get(mine)
         if placed is not None and unit is not None and unit[0] != placed[0]:
             # Someone already here changes unit or position through the approvals engine
             # (TRANSFER, people/lifecycle.py), never by a file that nobody approves.
-            checked.error(index, "unit_code", MOVED_BY_REQUEST, ErrorCode.INVALID)
+            checked.error(
+                index, "unit_code", MOVED_BY_REQUEST, ErrorCode.INVALID, value=row["unit_code"]
+            )
             bad = True
-        if (
-            placed is not None
-            and position_code in found.positions
-            and found.positions[position_code] != placed[1]
-        ):
-            checked.error(index, "position_code", MOVED_BY_REQUEST, ErrorCode.INVALID)
+        if placed is not None and position is not None and position != placed[1]:
+            checked.error(
+                index, "position_code", MOVED_BY_REQUEST, ErrorCode.INVALID, value=position_text
+            )
             bad = True
         if not bad and unit is not None:
             values["unit_id"] = unit[0]
-            if position_code:
-                values["position_id"] = found.positions[position_code]
+            if position is not None:
+                values["position_id"] = position
             else:  # an empty column leaves an employee's position as it is
                 values["position_id"] = placed[1] if placed is not None else None
             checked.items[key] = (index, values, manager or None)

@@ -12,6 +12,7 @@ from tortoise.expressions import F
 from tortoise.models import Model
 
 from talentloop.access.policy import Viewer
+from talentloop.imports.parse import fold, spellings
 from talentloop.imports.rows import FileRows
 from talentloop.imports.writing import WriteContext, snapshot
 from talentloop.org.models import OrgUnit
@@ -40,18 +41,22 @@ def _chunks(items: list[Any]) -> list[list[Any]]:
     return [items[i : i + BATCH] for i in range(0, len(items), BATCH)]
 
 
+# A unit's or a position's codes are offered as the valid choices when there are this few.
+MAX_CHOICES = 30
+
+
 async def _manageable_employees(viewer: Viewer, numbers: set[str]) -> dict[str, int]:
     """The id of each of these employees the viewer manages, by number: read as plain values
     (a file of 10,000 people as models would be tens of MB)."""
     found: dict[str, int] = {}
-    for chunk in _chunks(sorted(numbers)):
+    for chunk in _chunks(spellings(numbers)):
         for number, pk, path in (
             await visible_employees(viewer)
             .filter(employee_number__in=chunk)
             .values_list("employee_number", "id", "unit__path")
         ):
             if viewer.can_manage_employees_in(path):
-                found[number] = pk
+                found[fold(number)] = pk
     return found
 
 
@@ -80,7 +85,15 @@ async def _closed_months(employee_ids: set[int]) -> dict[int, set[date]]:
 
 
 async def _kpis() -> dict[str, import_rows.KpiFacts]:
-    return {k.code: import_rows.KpiFacts.of(k) for k in await Kpi.all()}
+    return {fold(k.code): import_rows.KpiFacts.of(k) for k in await Kpi.all()}
+
+
+async def _unit_codes(viewer: Viewer, may: Any) -> list[str]:
+    """The codes of the units the viewer may import into (`may(path)`), when at most 30."""
+    from talentloop.org import service as org_service
+
+    codes = sorted(u.code for u in await org_service.visible_units(viewer) if may(u.path))
+    return codes if len(codes) <= MAX_CHOICES else []
 
 
 async def write_records(ctx: WriteContext) -> None:
@@ -146,8 +159,8 @@ async def target_lookups(viewer: Viewer, file: FileRows) -> import_rows.TargetLo
     codes = file.values("unit_code")
     employees = await _manageable_employees(viewer, file.values("employee_number") - {""})
     units = {
-        code: (pk, path)
-        for code, pk, path in await OrgUnit.filter(code__in=sorted(codes - {""})).values_list(
+        fold(code): (pk, path)
+        for code, pk, path in await OrgUnit.filter(code__in=spellings(codes)).values_list(
             "code", "id", "path"
         )
     }
@@ -162,6 +175,7 @@ async def target_lookups(viewer: Viewer, file: FileRows) -> import_rows.TargetLo
         units=units,
         closed=await _closed_months(set(employees.values())),
         closed_units={pk: by_path[path] for pk, path in units.values() if path in by_path},
+        unit_codes=await _unit_codes(viewer, viewer.can_direct_in),
     )
 
 
@@ -245,32 +259,42 @@ async def employee_lookups(viewer: Viewer, file: FileRows) -> import_rows.Employ
         set()
     )  # leavers among them: never back to work by import (rehire is explicit)
     placed: dict[str, tuple[int, int | None]] = {}
-    for chunk in _chunks(sorted(numbers)):
+    stored: dict[str, str] = {}  # every key below is fold(number): numbers match in any case
+    for chunk in _chunks(spellings(numbers)):
         rows = await Employee.filter(employee_number__in=chunk).values_list(
             "employee_number", "status", "unit_id", "position_id"
         )
-        taken |= {str(n) for n, *_ in rows}
+        stored |= {fold(str(n)): str(n) for n, *_ in rows}
+        taken |= {fold(str(n)) for n, *_ in rows}
         former |= {
-            str(n) for n, status, *_ in rows if EmployeeStatus(status) is EmployeeStatus.TERMINATED
+            fold(str(n))
+            for n, status, *_ in rows
+            if EmployeeStatus(status) is EmployeeStatus.TERMINATED
         }
-        placed |= {str(n): (unit, position) for n, _, unit, position in rows}
+        placed |= {fold(str(n)): (unit, position) for n, _, unit, position in rows}
     managers: set[str] = set()
-    for chunk in _chunks(sorted(file.values("manager_number") - {""})):
+    for chunk in _chunks(spellings(file.values("manager_number"))):
         found = (
             await visible_employees(viewer)
             .filter(employee_number__in=chunk)
             .values_list("employee_number", flat=True)
         )
-        managers |= {str(n) for n in found}
+        managers |= {fold(str(n)) for n in found}
+        stored |= {fold(str(n)): str(n) for n in found}
+    units = await org_service.visible_units(viewer)
+    positions = {p.code: p.id for p in await Position.all()}
     return import_rows.EmployeeLookups(
-        numbers=numbers,
+        numbers={fold(n): n for n in sorted(numbers, reverse=True)},
         mine=await _manageable_employees(viewer, numbers),
         taken=taken,
         former=former,
         placed=placed,
-        units={u.code: (u.id, u.path) for u in await org_service.visible_units(viewer)},
-        positions={p.code: p.id for p in await Position.all()},
+        units={fold(u.code): (u.id, u.path) for u in units},
+        positions={fold(code): pk for code, pk in positions.items()},
         managers=managers,
+        stored=stored,
+        unit_codes=await _unit_codes(viewer, viewer.can_manage_employees_in),
+        position_codes=sorted(positions) if len(positions) <= MAX_CHOICES else [],
     )
 
 

@@ -38,6 +38,7 @@ class KpiAggregation(StrEnum):
 class PeriodType(StrEnum):
     MONTH = "month"
     QUARTER = "quarter"
+    YEAR = "year"
 
 
 class Kpi(Model):

@@ -102,7 +102,7 @@ class PeriodQuery:
             periods=[
                 PerformancePeriodInfo(
                     period=p.period,
-                    label=label(p.period),
+                    label=label(p.period, overview.period_type),
                     records=p.records,
                     complete=p.complete,
                     closes=[PeriodCloseInfo.of(c, names) for c in p.closes],

@@ -36,7 +36,7 @@ from talentloop.performance.models import (
     PeriodType,
     TargetAdjustment,
 )
-from talentloop.performance.periods import next_period
+from talentloop.performance.periods import MONTHS, next_period
 
 HUNDRED = Decimal(100)
 # A lower-is-better KPI at zero (no churn at all) scores this, rather than dividing by zero.
@@ -167,10 +167,9 @@ def employed_in(hired: date, left: date | None, period: date, period_type: Perio
 
 
 def closing_month(period: date, period_type: PeriodType) -> date:
-    """The month whose close keeps this period: the month itself, a quarter's last month."""
-    if period_type is PeriodType.QUARTER:
-        return date(period.year, period.month + 2, 1)
-    return period
+    """The month whose close keeps this period: the month itself, a quarter's or a year's
+    last month (December)."""
+    return date(period.year, period.month + MONTHS[period_type] - 1, 1)
 
 
 async def closed_paths(months: Iterable[date]) -> dict[date, dict[str, int]]:

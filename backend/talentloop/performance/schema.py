@@ -313,7 +313,7 @@ class CreateKpiInput:
         default=KpiAggregation.SUM, description="Sum or mean over a unit's members."
     )
     period_type: PeriodType = strawberry.field(
-        default=PeriodType.MONTH, description="Month or quarter."
+        default=PeriodType.MONTH, description="Month, quarter or year."
     )
     description: str = strawberry.field(default="", description="What it measures.")
     dimension_name: str | None = strawberry.field(default=None, description="Optional breakdown.")

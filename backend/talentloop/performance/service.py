@@ -32,9 +32,8 @@ from talentloop.performance.models import (
     TargetAdjustment,
 )
 from talentloop.performance.periods import (
-    PERIOD_RANGE,
     is_period_start,
-    period_problem,
+    period_problems,
     periods_between,
 )
 
@@ -150,8 +149,7 @@ async def set_target(
     problems: list[FieldError] = []
     if kpi is None:
         raise not_found("KPI", "kpiId")
-    if (period_text := period_problem(period, kpi.period_type)) is not None:
-        problems.append(FieldError(period_text, ErrorCode.INVALID, "period", **PERIOD_RANGE))
+    problems.extend(period_problems(period, kpi.period_type))
     if value < 0:
         problems.append(FieldError("A target cannot be negative.", ErrorCode.INVALID, "value"))
     if (employee_id is None) == (unit_id is None):
@@ -398,8 +396,7 @@ class KpiRules(Protocol):
 
 def value_problems(kpi: KpiRules, value: Decimal, period: date, dimension: str) -> list[FieldError]:
     problems: list[FieldError] = []
-    if (period_text := period_problem(period, kpi.period_type)) is not None:
-        problems.append(FieldError(period_text, ErrorCode.INVALID, "period", **PERIOD_RANGE))
+    problems.extend(period_problems(period, kpi.period_type))
     if value < 0:
         problems.append(FieldError("A KPI value cannot be negative.", ErrorCode.INVALID, "value"))
     if kpi.unit is KpiUnit.PERCENT and value > 100:

@@ -12,6 +12,7 @@ from talentloop.access.policy import Viewer
 from talentloop.org.models import OrgUnit
 from talentloop.performance import rollup
 from talentloop.performance.models import Kpi, KpiTarget, PeriodType
+from talentloop.performance.periods import period_start
 from talentloop.performance.service import list_kpis, work_visible_employee
 
 
@@ -35,9 +36,7 @@ class EffectiveTarget:
 
 def period_of(day: date, period_type: PeriodType) -> date:
     """The first day of the KPI's period that holds `day`."""
-    if period_type is PeriodType.QUARTER:
-        return date(day.year, (day.month - 1) // 3 * 3 + 1, 1)
-    return day.replace(day=1)
+    return period_start(day, period_type)
 
 
 async def effective_targets(

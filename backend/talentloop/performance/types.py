@@ -108,7 +108,7 @@ class KpiNode(Node):
     def aggregation(self) -> KpiAggregation:
         return self._model.aggregation
 
-    @strawberry.field(description="Month or quarter.")
+    @strawberry.field(description="Month, quarter or year.")
     def period_type(self) -> PeriodType:
         return self._model.period_type
 

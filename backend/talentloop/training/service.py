@@ -26,7 +26,7 @@ from talentloop.people.models import Employee
 from talentloop.people.service import visible_employees
 from talentloop.performance import rollup
 from talentloop.performance.models import Kpi
-from talentloop.performance.periods import periods_between
+from talentloop.performance.periods import period_start, periods_between
 from talentloop.performance.service import COURSE_ADJUSTMENT, apply_target_adjustment
 from talentloop.skills import scoring
 from talentloop.skills import service as skills_service
@@ -568,9 +568,7 @@ async def apply_completion_rules(enrollment: Enrollment, completed_on: date) -> 
         course_id=enrollment.course_id, kind=TargetRuleKind.TARGET_ADJUSTMENT, is_active=True
     ).select_related("kpi", "course"):
         assert rule.percent is not None
-        period = date(completed_on.year, completed_on.month, 1)
-        if rule.kpi.period_type.value == "quarter":
-            period = date(completed_on.year, (completed_on.month - 1) // 3 * 3 + 1, 1)
+        period = period_start(completed_on, rule.kpi.period_type)
         await apply_target_adjustment(
             kpi_id=rule.kpi_id,
             employee_id=enrollment.employee_id,

@@ -2584,6 +2584,7 @@ const en: Messages = {
     periodType: {
       MONTH: 'Month',
       QUARTER: 'Quarter',
+      YEAR: 'Year',
     },
     restoreConditionKind: {
       UNIT_TOTAL: 'Unit’s KPI value',

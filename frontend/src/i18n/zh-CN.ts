@@ -2582,6 +2582,7 @@ const zhCN = {
     periodType: {
       MONTH: '月',
       QUARTER: '季度',
+      YEAR: '年度',
     },
     restoreConditionKind: {
       UNIT_TOTAL: '单位指标值',

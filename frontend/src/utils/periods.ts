@@ -36,9 +36,21 @@ export function toPeriod(value: string): string {
   return format(year, month)
 }
 
-/** "2026-10-01" → "2026-10". */
-export function periodLabel(period: string): string {
+/** Months in a KPI period of each type (the server's PeriodType). */
+const MONTHS_IN: Record<string, number> = { MONTH: 1, QUARTER: 3, YEAR: 12 }
+
+/** "2026-10-01" → "2026-10"; a quarterly KPI's "2026-10-01" → "2026-Q4", a yearly one's "2026-01-01" → "2026" (as the server's `label`). */
+export function periodLabel(period: string, periodType: string = 'MONTH'): string {
+  if (periodType === 'QUARTER') return `${period.slice(0, 4)}-Q${Math.floor((Number(period.slice(5, 7)) - 1) / 3) + 1}`
+  if (periodType === 'YEAR') return period.slice(0, 4)
   return period.slice(0, 7)
+}
+
+/** The first day of the KPI period of this type that holds the month: "2026-11-01" → "2026-10-01" (a quarter), "2026-01-01" (a year). */
+export function periodStart(period: string, periodType: string = 'MONTH'): string {
+  const [year, month] = parts(period)
+  const step = MONTHS_IN[periodType] ?? 1
+  return format(year, Math.floor((month - 1) / step) * step + 1)
 }
 
 /** Every month from `from` to `to`, both included, oldest first. */
