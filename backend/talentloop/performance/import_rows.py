@@ -107,21 +107,27 @@ def record_check(viewer: Viewer, lookups: Any, checked: Checked) -> RowCheck:
         bad = False
         if employee is None:
             checked.error(
-                index, "employee_number", "No such employee in your scope.", ErrorCode.NOT_FOUND
+                index,
+                "employee_number",
+                "No such employee in your scope.",
+                ErrorCode.NOT_FOUND,
+                value=row["employee_number"],
             )
             bad = True
         elif checked.about_self(index, viewer, employee):
             bad = True
         if kpi is None:
-            checked.error(index, "kpi_code", "No such KPI.", ErrorCode.NOT_FOUND)
+            checked.error(
+                index, "kpi_code", "No such KPI.", ErrorCode.NOT_FOUND, value=row["kpi_code"]
+            )
             bad = True
         period = parsed.period(row["period"], kpi)
         if period is None:
-            checked.error(index, "period", "Not a period (YYYY-MM).")
+            checked.error(index, "period", "Not a period (YYYY-MM).", value=row["period"])
             bad = True
         value = parsed.decimal(row["value"])
         if value is None:
-            checked.error(index, "value", "Not a number.")
+            checked.error(index, "value", "Not a number.", value=row["value"])
             bad = True
         dimension = row.get("dimension", "")
         if bad or employee is None or kpi is None or period is None or value is None:
@@ -165,7 +171,11 @@ def target_check(viewer: Viewer, lookups: Any, checked: Checked) -> RowCheck:
             bad = True
         elif number and employee is None:
             checked.error(
-                index, "employee_number", "No such employee in your scope.", ErrorCode.NOT_FOUND
+                index,
+                "employee_number",
+                "No such employee in your scope.",
+                ErrorCode.NOT_FOUND,
+                value=row["employee_number"],
             )
             bad = True
         elif checked.about_self(index, viewer, employee):
@@ -240,7 +250,13 @@ def employee_check(viewer: Viewer, lookups: Any, checked: Checked) -> RowCheck:
             bad = True
         unit = found.units.get(row["unit_code"])
         if unit is None or not viewer.can_manage_employees_in(unit[1]):
-            checked.error(index, "unit_code", "No such unit in your scope.", ErrorCode.NOT_FOUND)
+            checked.error(
+                index,
+                "unit_code",
+                "No such unit in your scope.",
+                ErrorCode.NOT_FOUND,
+                value=row["unit_code"],
+            )
             bad = True
         values: dict[str, Any] = {"name": row["name"]}
         if not row["name"]:
@@ -252,7 +268,7 @@ def employee_check(viewer: Viewer, lookups: Any, checked: Checked) -> RowCheck:
                 try:
                     values[column] = date.fromisoformat(text[:10])
                 except ValueError:
-                    checked.error(index, column, "Not a date (YYYY-MM-DD).")
+                    checked.error(index, column, "Not a date (YYYY-MM-DD).", value=text)
                     bad = True
             elif column == "hire_date":
                 checked.error(index, column, "Required.", ErrorCode.REQUIRED)
@@ -268,12 +284,24 @@ def employee_check(viewer: Viewer, lookups: Any, checked: Checked) -> RowCheck:
         if row.get("gender"):
             gender = _GENDERS.get(row["gender"].lower())
             if gender is None:
-                checked.error(index, "gender", "male / female (男 / 女).")
+                checked.error(
+                    index,
+                    "gender",
+                    "male / female (男 / 女).",
+                    value=row["gender"],
+                    choices=["male", "female"],
+                )
                 bad = True
             values["gender"] = gender
         status = _STATUSES.get(row.get("status", "").lower() or "active")
         if status is None or status is EmployeeStatus.TERMINATED:
-            checked.error(index, "status", "probation, active or on_leave.")
+            checked.error(
+                index,
+                "status",
+                "probation, active or on_leave.",
+                value=row.get("status", ""),
+                choices=["probation", "active", "on_leave"],
+            )
             bad = True
         elif number in found.mine and number in found.former:
             # Whatever the file says (an empty status reads as active), never back to work.
@@ -287,7 +315,13 @@ def employee_check(viewer: Viewer, lookups: Any, checked: Checked) -> RowCheck:
             bad = True
         position_code = row.get("position_code", "")
         if position_code and position_code not in found.positions:
-            checked.error(index, "position_code", "No such position.", ErrorCode.NOT_FOUND)
+            checked.error(
+                index,
+                "position_code",
+                "No such position.",
+                ErrorCode.NOT_FOUND,
+                value=position_code,
+            )
             bad = True
         manager = row.get("manager_number", "")
         if manager and manager not in found.managers and manager not in found.numbers:
