@@ -798,6 +798,7 @@ const en: Messages = {
     wouldUpdate: 'Would update',
     unchangedRows: 'Unchanged',
     failedRows: 'With problems',
+    progressLabel: 'Import progress',
     progress: '{processed} / {total} rows',
     wholeFile: 'whole file',
     dryRunLabel: 'Check',

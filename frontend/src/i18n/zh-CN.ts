@@ -796,6 +796,7 @@ const zhCN = {
     wouldUpdate: '将更新',
     unchangedRows: '不变',
     failedRows: '有问题',
+    progressLabel: '导入进度',
     progress: '{processed} / {total} 行',
     wholeFile: '整个文件',
     dryRunLabel: '校验',
