@@ -42,8 +42,8 @@ from talentloop.graphql.context import Context
 from talentloop.graphql.errors import masked, should_mask
 from talentloop.graphql.schema import schema
 from talentloop.i18n import RequestLanguage
-from talentloop.jobs.worker import Worker
 from talentloop.imports.annotated import download_annotated
+from talentloop.jobs.worker import Worker
 from talentloop.lists.routes import export_list
 from talentloop.negotiation import weighted
 from talentloop.payroll.routes import download_payroll_file
