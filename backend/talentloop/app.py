@@ -42,6 +42,7 @@ from talentloop.graphql.context import Context
 from talentloop.graphql.errors import masked, should_mask
 from talentloop.graphql.schema import schema
 from talentloop.i18n import RequestLanguage
+from talentloop.imports.annotated import download_annotated
 from talentloop.jobs.worker import Worker
 from talentloop.lists.routes import export_list
 from talentloop.negotiation import weighted
@@ -276,6 +277,7 @@ def create_app(database_url: str | None = None) -> Starlette:
         Route("/exports/{export_id:pk}", download_sensitive_export, methods=["GET"]),
         Route("/me/record.{format}", download_own_record, methods=["GET"]),
         Route("/lists/export", export_list, methods=["POST"]),
+        Route("/imports/{job_id:pk}/annotated", download_annotated, methods=["POST"]),
     ]
     if (settings.spa_dir / "index.html").exists():
         routes.append(Mount("/", SPA(directory=settings.spa_dir, html=True)))

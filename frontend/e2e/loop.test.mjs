@@ -229,8 +229,11 @@ test('the loop, walked in the browser by the five demo people', async () => {
       await tap(page.getByTestId('import-kind-KPI_RECORDS'))
       await page.locator('[data-testid="import-file"] input[type=file]').setInputFiles(file)
       clicks.set(person, clicks.get(person) + 1) // choosing the file
-      await page.getByTestId('import-chosen').waitFor()
-      await tap(page.getByTestId('import-dry-run'))
+      // the wizard: the headers and values as read (nothing to map), then the check
+      await page.getByTestId('import-columns-step').waitFor()
+      await tap(page.getByTestId('import-next'))
+      await page.getByTestId('import-values-step').waitFor()
+      await tap(page.getByTestId('import-next'))
       await page.locator('[data-testid="import-result"][data-status="VALID"]').waitFor({ timeout: 60_000 })
       await tap(page.getByTestId('import-run'))
       await page.locator('[data-testid="import-result"][data-status="DONE"]').waitFor({ timeout: 60_000 })

@@ -222,6 +222,7 @@ LISTS: dict[str, Callable[[MatrixWorld], str]] = {
         "applications(first: 100) { edges { node { id posting { id } interviews { id } } } }"
     ),
     "recruitmentFunnel": lambda w: "recruitmentFunnel { posting { id } applied }",
+    "importJobs": lambda w: "importJobs" + CONNECTION,
 }
 
 
@@ -951,6 +952,7 @@ PROBES: dict[str, Probe] = {
     "setKpiTarget": _probe('setKpiTarget(input: {kpiId: "$kpi_new", period: "2025-03-01", value: "-1", employeeId: "$target"})', on="Employee"),
     "recordPerformance": _probe('recordPerformance(input: {employeeId: "$target", kpiId: "$kpi_new", period: "2025-03-01", value: "-1"})', on="Employee"),
     "importData": _probe('importData(input: {kind: KPI_RECORDS, fileName: "x.txt", contentBase64: "eA=="})'),
+    "previewImport": _probe('previewImport(input: {kind: KPI_RECORDS, fileName: "x.txt", contentBase64: "eA=="})'),
     "undoImport": _probe('undoImport(id: "not an id")'),
     "closePerformancePeriod": _probe('closePerformancePeriod(input: {month: "2025-03-02", unitId: "$target"})', on="OrgUnit"),
     "reopenPerformancePeriod": _probe('reopenPerformancePeriod(input: {month: "2025-03-01", reason: ""})'),

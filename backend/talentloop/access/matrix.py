@@ -361,6 +361,11 @@ VALUE_TYPES: dict[str, str] = {
     "ImportColumnMapping": "ImportJob.columnMapping",
     "ImportKindInfo": "Query.importKinds (the kinds the viewer may import)",
     "ImportColumn": "ImportKindInfo.columns",
+    "ImportErrorGroup": "ImportJob.errorGroups",
+    "ImportPreview": "previewImport: the viewer's own file, for who may import the kind",
+    "ImportPreviewHeader": "ImportPreview.headers",
+    "ImportPreviewColumn": "ImportPreview.values",
+    "ImportPreviewValue": "ImportPreviewColumn.values",
     "LevelDescription": "Competency.levels",
     "RequiredLevelInfo": "Competency.requiredLevels: company-wide, or of a unit the viewer sees",
     "ScoreSourceResult": "CompetencyScoreInfo.sources",
@@ -571,6 +576,7 @@ QUERIES: dict[str, QueryAccess] = {
     "latestKpiPeriod": _q(Read.SCOPE, reach=Reach.WORK),
     "performancePeriods": _q(Read.SCOPE, reach=Reach.WORK),
     "importJob": _q(Read.LOOKUP, "ImportJob", argument="id"),
+    "importJobs": _q(Read.LIST, "ImportJob"),
     "importKinds": _q(Read.VIEWER),  # the kinds the viewer may import (empty for most)
     "competencyCategories": _q(Read.LIST, "CompetencyCategory"),
     "competencies": _q(Read.LIST, "Competency"),
@@ -759,6 +765,7 @@ MUTATIONS: dict[str, MutationAccess] = {
     "setKpiTarget": _m(Target.PERSON, Reach.WORK, Reach.DIRECTED, note="or a unit's: UNIT"),
     "recordPerformance": _m(Target.PERSON, Reach.WORK, Reach.DIRECTED),
     "importData": _m(roles=HR, note="each row: a record in the viewer's scope, else 'not found'"),
+    "previewImport": _m(roles=HR, note="reads the viewer's own file; nothing is checked or kept"),
     "undoImport": _m(
         roles=HR, note="the viewer's own imports (HQ HR: any), while nothing depends on them"
     ),

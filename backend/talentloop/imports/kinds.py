@@ -38,8 +38,8 @@ from talentloop.performance.models import ImportKind
 
 if TYPE_CHECKING:
     from talentloop.access.policy import Viewer
-    from talentloop.imports.writing import WriteContext
     from talentloop.imports.rows import Checked, FileRows, RowCheck
+    from talentloop.imports.writing import WriteContext
 
 
 @dataclass(frozen=True)

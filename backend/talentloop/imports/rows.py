@@ -149,7 +149,8 @@ def read_file(
 ) -> FileRows:
     """The file's rows by column key, within the import's limits (talentloop.spreadsheets).
     `columns` maps a header to a column key (None: ignore it), as HR mapped them; the rest
-    are matched by name. `values` maps a column's file values to the values stored."""
+    are matched by name. `values` maps a column's file values to the values stored (over the
+    kind's own value synonyms, `ImportSpec.values`)."""
     reading = spreadsheets.Reading()
     raw_rows = spreadsheets.read_rows(
         file_name, content, max_rows=max_rows, max_bytes=max_bytes, reading=reading
@@ -161,8 +162,12 @@ def read_file(
     matched = kinds.match_columns(spec, headers, columns)
     keys = [key if key else f"{IGNORED}{i}" for i, key in enumerate(matched)]
     del raw_rows[0]
-    if values:
-        _map_values(raw_rows, keys, values)
+    # The kind's value synonyms ("离职" → "terminated"), under HR's own mapping.
+    merged = {key: dict(mapped) for key, mapped in spec.values.items()}
+    for key, mapped in (values or {}).items():
+        merged[key] = {**merged.get(key, {}), **mapped}
+    if merged:
+        _map_values(raw_rows, keys, merged)
     table = Table(keys, raw_rows)
     formulas = [(r - 1, c) for r, c in reading.formulas if r > 0]
     return FileRows(

@@ -33,6 +33,7 @@ from talentloop.imports.models import ImportMapping, ImportMode
 from talentloop.imports.rows import Checked, FileRows
 from talentloop.imports.writing import WriteContext
 from talentloop.jobs import queue
+from talentloop.pagination import Page, check_page_size, cursor_key
 from talentloop.performance.models import ImportJob, ImportKind, ImportStatus
 
 log = logging.getLogger(__name__)
@@ -330,3 +331,38 @@ async def get_job(viewer: Viewer, job_id: int) -> ImportJob | None:
     if job is None or not (job.created_by_id == viewer.user_id or viewer.is_hq_hr):
         return None
     return job
+
+
+async def list_jobs(
+    viewer: Viewer,
+    *,
+    first: int,
+    after: str | None,
+    kind: ImportKind | None = None,
+    status: ImportStatus | None = None,
+) -> Page[ImportJob]:
+    """The import history, newest first: the viewer's own jobs, every job for HQ HR (as
+    `get_job` decides), with who ran each fetched alongside (one query a page, and a count)."""
+    check_page_size(first)
+    if viewer.user_id is None:
+        found = ImportJob.filter(id__in=[])
+    elif viewer.is_hq_hr:
+        found = ImportJob.all()
+    else:
+        found = ImportJob.filter(created_by_id=viewer.user_id)
+    if kind is not None:
+        found = found.filter(kind=kind)
+    if status is not None:
+        found = found.filter(status=status)
+    total = await found.count()
+    page = found.order_by("-id").select_related("created_by")
+    if after:
+        page = page.filter(id__lt=cursor_key(ImportJob, "id", after))
+    jobs = await page.limit(first + 1)
+    return Page(
+        items=list(jobs[:first]),
+        has_next=len(jobs) > first,
+        has_previous=after is not None,
+        total=total,
+        key="id",
+    )

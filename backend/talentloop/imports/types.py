@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import strawberry
 
+from talentloop.accounts.models import User
 from talentloop.errors import ErrorCode as ErrorCodeEnum
 from talentloop.graphql.ids import to_global_id
 from talentloop.graphql.node import Node
@@ -41,6 +43,56 @@ class ImportRowError:
     choices: list[str] = strawberry.field(
         default_factory=list, description="The valid values, where there is a fixed set (≤ 30)."
     )
+
+
+@strawberry.type(description="The bad rows of one problem in one column, grouped.")
+class ImportErrorGroup:
+    column: str | None = strawberry.field(description="The column at fault, when one is.")
+    code: ErrorCodeEnum = strawberry.field(description="What is wrong, for a program.")
+    message: str = strawberry.field(description="What is wrong (as of its first row).")
+    count: int = strawberry.field(description="How many rows have this problem.")
+    rows: list[int] = strawberry.field(description="The first 20 of those rows.")
+    values: list[str] = strawberry.field(description="The bad values seen (at most 20).")
+    choices: list[str] = strawberry.field(
+        description="The valid values, where there is a fixed set (≤ 30)."
+    )
+
+
+GROUP_ROWS = 20
+GROUP_VALUES = 20
+
+
+def error_message(e: dict[str, Any]) -> str:
+    if "msgid" in e:
+        return translate(e["msgid"], e.get("params"))
+    return translate_stored(e["message"])  # the queue gave it up
+
+
+def error_groups(errors: list[dict[str, Any]]) -> list[ImportErrorGroup]:
+    """The job's bad rows grouped by column and problem (msgid), in the order first seen."""
+    groups: dict[tuple[str | None, str, str], ImportErrorGroup] = {}
+    for e in errors:
+        key = (e.get("column"), e.get("code", "invalid"), e.get("msgid") or e["message"])
+        group = groups.get(key)
+        if group is None:
+            group = groups[key] = ImportErrorGroup(
+                column=e.get("column"),
+                code=ErrorCodeEnum(e.get("code", "invalid")),
+                message=error_message(e),
+                count=0,
+                rows=[],
+                values=[],
+                choices=list(e.get("choices") or []),
+            )
+        group.count += 1
+        if len(group.rows) < GROUP_ROWS:
+            group.rows.append(e["row"])
+        value = e.get("value")
+        if value is not None and value not in group.values and len(group.values) < GROUP_VALUES:
+            group.values.append(value)
+        if not group.choices and e.get("choices"):
+            group.choices = list(e["choices"])
+    return list(groups.values())
 
 
 @strawberry.type(description="A header of the file and the column key it was read as.")
@@ -101,6 +153,10 @@ class ImportJobNode(Node):
     def unchanged_rows(self) -> int:
         return self._model.unchanged_rows
 
+    @strawberry.field(description="Rows with at least one problem (none is written then).")
+    def failed_rows(self) -> int:
+        return len({e["row"] for e in self._model.errors if e.get("row")})
+
     @strawberry.field(description="The file's headers and the columns they were read as.")
     def column_mapping(self) -> list[ImportColumnMapping]:
         columns = (self._model.mapping or {}).get("columns") or {}
@@ -119,17 +175,31 @@ class ImportJobNode(Node):
             ImportRowError(
                 row=e["row"],
                 column=e["column"],
-                message=(
-                    translate(e["msgid"], e.get("params"))
-                    if "msgid" in e
-                    else translate_stored(e["message"])  # the queue gave it up
-                ),
+                message=error_message(e),
                 code=ErrorCodeEnum(e.get("code", "invalid")),
                 value=e.get("value"),
                 choices=list(e.get("choices") or []),
             )
             for e in self._model.errors
         ]
+
+    @strawberry.field(
+        description="The bad rows grouped by column and problem, with the bad values seen."
+    )
+    def error_groups(self) -> list[ImportErrorGroup]:
+        return error_groups(self._model.errors)
+
+    @strawberry.field(description="Who imported it (their username).")
+    async def created_by(self) -> str:
+        user = self._model.created_by
+        if isinstance(user, User):  # fetched with the job (importJobs)
+            return user.username
+        name = (
+            await User.filter(id=self._model.created_by_id)
+            .first()
+            .values_list("username", flat=True)
+        )
+        return str(name or "")
 
     @strawberry.field(description="When it started.")
     def created_at(self) -> datetime:
@@ -180,3 +250,46 @@ class ImportKindInfo:
             )
             for c in self._spec.columns
         ]
+
+
+@strawberry.type(description="A header of a file to import and the column it would be read as.")
+class ImportPreviewHeader:
+    header: str = strawberry.field(description="The header as the file has it.")
+    column: str | None = strawberry.field(
+        description="The kind's column key it would be read as (by name, synonym or the "
+        "kind's saved mapping); null: it would be ignored."
+    )
+
+
+@strawberry.type(description="A value of a column and what it would be read as.")
+class ImportPreviewValue:
+    value: str = strawberry.field(description="The value as the file has it.")
+    read_as: str | None = strawberry.field(
+        description="What it would be read as (a synonym or the saved mapping); null: as it is."
+    )
+
+
+@strawberry.type(description="A column of few distinct values, or with value synonyms.")
+class ImportPreviewColumn:
+    column: str = strawberry.field(description="The kind's column key.")
+    values: list[ImportPreviewValue] = strawberry.field(
+        description="Its distinct values in the file (at most 30)."
+    )
+    choices: list[str] = strawberry.field(
+        description="The values it takes, where there is a fixed set (empty otherwise)."
+    )
+
+
+@strawberry.type(description="A file to import, as it would be read (nothing is checked).")
+class ImportPreview:
+    headers: list[ImportPreviewHeader] = strawberry.field(
+        description="The file's headers, in order."
+    )
+    rows: list[list[str]] = strawberry.field(description="The first 5 rows, cell by header.")
+    total_rows: int = strawberry.field(description="Data rows in the file.")
+    missing_columns: list[str] = strawberry.field(
+        description="Required columns no header would be read as."
+    )
+    values: list[ImportPreviewColumn] = strawberry.field(
+        description="The columns whose values may be mapped, with their values."
+    )

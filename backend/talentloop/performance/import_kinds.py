@@ -38,6 +38,12 @@ EMPLOYEE_NUMBER = Column(
 KPI_CODE = Column("kpi_code", "KPI code", ("KPI编码", "KPI", "指标"), True, "SALES", "指标编码")
 PERIOD = Column("period", "Period", ("月份", "月度", "Month"), True, "2026-11", "期间")
 
+# The wizard's value step offers these (imports/preview.py); HR map others themselves.
+EMPLOYEE_VALUES = {
+    "status": {"在职": "active", "试用": "probation", "试用期": "probation", "休假": "on_leave"},
+    "gender": {"男": "male", "女": "female"},
+}
+
 SPECS = {
     ImportKind.EMPLOYEES: ImportSpec(
         kind=ImportKind.EMPLOYEES,
@@ -83,6 +89,7 @@ SPECS = {
                 "直属上级工号",
             ),
         ),
+        values=EMPLOYEE_VALUES,
         key=("employee_number",),
         lookup_columns=("employee_number", "manager_number"),
         lookups=imports.employee_lookups,

@@ -1,15 +1,17 @@
 import { apiHeaders } from '@/auth'
 
 /**
- * GET a file from the API with the access token the GraphQL calls carry. On a 401 (the token
- * had just expired) `refresh` is awaited — any GraphQL call through the client, whose auth
- * exchange renews the tokens — and the request is sent once more.
+ * GET a file from the API with the access token the GraphQL calls carry (or POST a raw `body`,
+ * as application/octet-stream). On a 401 (the token had just expired) `refresh` is awaited — any
+ * GraphQL call through the client, whose auth exchange renews the tokens — and the request is
+ * sent once more.
  */
-export async function fetchWithToken(url: string, refresh: () => PromiseLike<unknown>): Promise<Response> {
+export async function fetchWithToken(url: string, refresh: () => PromiseLike<unknown>, body?: Blob): Promise<Response> {
   const send = () =>
     fetch(url, {
-      headers: apiHeaders(),
+      headers: body ? { ...apiHeaders(), 'Content-Type': 'application/octet-stream' } : apiHeaders(),
       cache: 'no-store',
+      ...(body ? { method: 'POST', body } : {}),
     })
   let response = await send()
   if (response.status === 401) {
