@@ -305,6 +305,9 @@ class ImportKind(StrEnum):
     EMPLOYEES = "employees"
     KPI_RECORDS = "kpi_records"
     TARGETS = "targets"
+    ORG_UNITS = "org_units"
+    POSITIONS = "positions"
+    KPIS = "kpis"
 
 
 class ImportStatus(StrEnum):
