@@ -26,7 +26,13 @@ _STATUSES = {s.value: s for s in EmployeeStatus} | {
     "试用": EmployeeStatus.PROBATION,
     "在职": EmployeeStatus.ACTIVE,
     "休假": EmployeeStatus.ON_LEAVE,
+    "离职": EmployeeStatus.TERMINATED,
 }
+# A leaver comes over from the old system with their last day; nobody's employment is ended
+# by a file (that is requestTermination's, approved: people/lifecycle.py).
+ENDED_BY_REQUEST = N_("An import does not end an employment: ask for it with requestTermination.")
+LAST_DAY_ONLY_FOR_LEAVERS = N_("A last day is given only for a leaver (status terminated).")
+LAST_DAY_STAYS = N_("A leaver's last day does not change by import.")
 
 
 @dataclass(frozen=True)
@@ -71,6 +77,7 @@ class EmployeeLookups:
     units: dict[str, tuple[int, str]]  # the units the viewer sees: (id, path) by code
     positions: dict[str, int]  # id by code
     managers: set[str]  # the file's manager numbers the viewer sees
+    left_on: dict[str, date] = field(default_factory=dict)  # the leavers' last days, by number
 
 
 Lookups = RecordLookups | TargetLookups | EmployeeLookups
@@ -272,8 +279,23 @@ def employee_check(viewer: Viewer, lookups: Any, checked: Checked) -> RowCheck:
                 bad = True
             values["gender"] = gender
         status = _STATUSES.get(row.get("status", "").lower() or "active")
-        if status is None or status is EmployeeStatus.TERMINATED:
-            checked.error(index, "status", "probation, active or on_leave.")
+        last_day = _date(row.get("last_day", ""))
+        if row.get("last_day") and last_day is None:
+            checked.error(index, "last_day", "Not a date (YYYY-MM-DD).", value=row["last_day"])
+            bad = True
+        if status is None:
+            checked.error(
+                index,
+                "status",
+                "probation, active or on_leave.",
+                value=row.get("status"),
+                choices=[s.value for s in EmployeeStatus],
+            )
+            bad = True
+        elif status is EmployeeStatus.TERMINATED:
+            bad = _leaver_problems(checked, index, found, number, row, values, last_day) or bad
+        elif row.get("last_day"):
+            checked.error(index, "last_day", LAST_DAY_ONLY_FOR_LEAVERS, value=row["last_day"])
             bad = True
         elif number in found.mine and number in found.former:
             # Whatever the file says (an empty status reads as active), never back to work.
@@ -330,6 +352,57 @@ def employee_check(viewer: Viewer, lookups: Any, checked: Checked) -> RowCheck:
             checked.items[key] = (index, values, manager or None)
 
     return check
+
+
+def _date(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text[:10]) if text else None
+    except ValueError:
+        return None
+
+
+def _leaver_problems(
+    checked: Checked,
+    index: int,
+    found: EmployeeLookups,
+    number: str,
+    row: dict[str, str],
+    values: dict[str, Any],
+    last_day: date | None,
+) -> bool:
+    """A leaver brought over: created TERMINATED with their last day and reason; a leaver
+    already here is left as they left (their last day as it is); someone still employed is
+    never terminated by a file."""
+    if number in found.taken:
+        if number not in found.former:
+            checked.error(index, "status", ENDED_BY_REQUEST, value=row.get("status"))
+            return True
+        if last_day is not None and found.left_on.get(number) != last_day:
+            checked.error(index, "last_day", LAST_DAY_STAYS, value=row["last_day"])
+            return True
+        return False
+    bad = False
+    if last_day is None:
+        if not row.get("last_day"):
+            checked.error(index, "last_day", "Required.", ErrorCode.REQUIRED)
+        bad = True
+    elif values.get("hire_date") and last_day < values["hire_date"]:
+        checked.error(
+            index, "last_day", "The last day cannot precede the hire date.", value=row["last_day"]
+        )
+        bad = True
+    reason = row.get("termination_reason", "")
+    if not reason:
+        checked.error(index, "termination_reason", "Give the reason.", ErrorCode.REQUIRED)
+        bad = True
+    elif len(reason) > 255:
+        checked.error(
+            index, "termination_reason", "At most {limit} characters.", value=reason, limit=255
+        )
+        bad = True
+    values["termination_date"] = last_day
+    values["termination_reason"] = reason
+    return bad
 
 
 def _column(api_field: str | None) -> str | None:
