@@ -64,14 +64,14 @@ async def test_nobody_is_terminated_or_brought_back_by_a_file(api: Api, perf: Pe
         (5, "termination_reason", "REQUIRED"),
         (6, "last_day", "INVALID"),  # a last day for someone not leaving
     ]
-    moved = HEAD + f"{gone.employee_number},{gone.name},SH-SALES-1,{gone.hire_date},离职,2025-02-28,x\n"
+    moved = (
+        HEAD + f"{gone.employee_number},{gone.name},SH-SALES-1,{gone.hire_date},离职,2025-02-28,x\n"
+    )
     assert _errors(await _run(api, perf, "EMPLOYEES", moved)) == [(2, "last_day", "INVALID")]
     assert (await Employee.get(id=rep.id)).status is not EmployeeStatus.TERMINATED
 
 
-async def test_employees_exported_and_imported_again_change_nothing(
-    api: Api, perf: Perf
-) -> None:
+async def test_employees_exported_and_imported_again_change_nothing(api: Api, perf: Perf) -> None:
     gone = perf.world.people["sh_rep2"]
     await Employee.filter(id=gone.id).update(
         status=EmployeeStatus.TERMINATED,
