@@ -38,8 +38,8 @@ from talentloop.performance.models import ImportKind
 
 if TYPE_CHECKING:
     from talentloop.access.policy import Viewer
-    from talentloop.imports.writing import WriteContext
     from talentloop.imports.rows import Checked, FileRows, RowCheck
+    from talentloop.imports.writing import WriteContext
 
 
 @dataclass(frozen=True)
@@ -91,6 +91,7 @@ KIND_MODULES: dict[ImportKind, str] = {
     ImportKind.ORG_UNITS: "talentloop.org.imports",
     ImportKind.POSITIONS: "talentloop.people.position_imports",
     ImportKind.KPIS: "talentloop.performance.kpi_imports",
+    ImportKind.CONTRACTS: "talentloop.records.imports",
 }
 
 

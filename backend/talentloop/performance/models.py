@@ -308,6 +308,7 @@ class ImportKind(StrEnum):
     ORG_UNITS = "org_units"
     POSITIONS = "positions"
     KPIS = "kpis"
+    CONTRACTS = "contracts"
 
 
 class ImportStatus(StrEnum):

@@ -744,6 +744,7 @@ const en: Messages = {
       ORG_UNITS: 'Organisation units, matched by unit code, with the parent unit\'s code: the tree is built whatever the order of the rows.',
       POSITIONS: 'The position catalogue (code, title, grade, job family), matched by position code.',
       KPIS: 'KPI definitions, matched by KPI code; once defined, a KPI keeps its unit, period type and dimension.',
+      CONTRACTS: 'Labour contracts, matched by employee number and start date, checked as signing a contract checks them; a signed contract is not changed by a file.',
     },
     template: 'Download CSV template',
     columns: 'Columns',
@@ -2643,6 +2644,7 @@ const en: Messages = {
       ORG_UNITS: 'Organisation units',
       POSITIONS: 'Positions',
       KPIS: 'KPI definitions',
+      CONTRACTS: 'Labour contracts',
     },
     raterRelation: {
       SELF: 'Self',

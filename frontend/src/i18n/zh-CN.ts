@@ -742,6 +742,7 @@ const zhCN = {
       ORG_UNITS: '组织架构，按部门编码匹配，并填写上级部门编码：无论行的先后顺序都能建成组织树。',
       POSITIONS: '职位目录（编码、名称、职级、职位序列），按职位编码匹配。',
       KPIS: 'KPI 指标定义，按指标编码匹配；指标一经定义，其单位、周期类型和维度不再改变。',
+      CONTRACTS: '劳动合同，按工号和开始日期匹配，按签订合同的规则校验；已签订的合同不会被文件修改。',
     },
     template: '下载 CSV 模板',
     columns: '列',
@@ -2641,6 +2642,7 @@ const zhCN = {
       ORG_UNITS: '组织架构',
       POSITIONS: '职位',
       KPIS: 'KPI 指标',
+      CONTRACTS: '劳动合同',
     },
     raterRelation: {
       SELF: '自评',
