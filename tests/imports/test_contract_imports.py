@@ -13,7 +13,7 @@ from talentloop.performance.models import ImportKind
 from talentloop.records.models import Contract, ContractKind
 from tests.imports.test_org_kinds import UNDO, _counts, _errors, _exported, _run
 from tests.performance.conftest import Perf
-from tests.support import Api
+from tests.support import Api, StatementCounter
 
 HEAD = "employee_number,kind,start_date,end_date,probation_end,employee_requested_fixed_term\n"
 
@@ -117,3 +117,22 @@ async def test_contracts_exported_and_imported_again_change_nothing(api: Api, pe
         assert job["status"] == "DONE" and job["createdRows"] == job["updatedRows"] == 0, job
     assert _no(perf, "bj_rep") not in exported and _no(perf, "sh_hr_person") not in exported
     assert f"{_no(perf)},fixed_term,2023-01-01,2025-12-31,2023-03-31" in exported
+
+
+async def test_500_contracts_cost_about_what_50_cost(api: Api, perf: Perf) -> None:
+    """Task contracts of a month each, for four people: the statements stay flat with rows."""
+    people = [_no(perf, p) for p in ("sh_rep", "sh_rep2", "sh_worker", "bj_rep")]
+
+    async def cost(n: int, first_year: int) -> int:
+        rows = []
+        for i in range(n):
+            year, month = first_year + (i // 4) // 12, (i // 4) % 12 + 1
+            end = 28 if month == 2 else 30
+            rows.append(f"{people[i % 4]},task,{year}-{month:02d}-01,{year}-{month:02d}-{end},,")
+        with StatementCounter() as counter:
+            job = await _run(api, perf, "CONTRACTS", HEAD + "\n".join(rows) + "\n")
+        assert job["createdRows"] == n, job
+        return counter.count
+
+    small, large = await cost(50, 1990), await cost(500, 2000)
+    assert large <= small + 12, (small, large)

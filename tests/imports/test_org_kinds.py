@@ -286,3 +286,20 @@ async def test_kpi_modes_and_rights(api: Api, perf: Perf) -> None:
     entry = await AuditEntry.filter(subject_type="Kpi").order_by("-id").first()
     assert entry is not None and entry.after == {"name": "新增客户数"}
     assert await AuditEntry.filter(subject_type="Kpi").count() == entries + 1
+
+
+async def test_500_positions_or_kpis_cost_about_what_50_cost(api: Api, perf: Perf) -> None:
+    async def cost(kind: str, head: str, n: int, row: str) -> int:
+        text = head + "\n".join(row.format(i=i) for i in range(n)) + "\n"
+        with StatementCounter() as counter:
+            job = await _run(api, perf, kind, text)
+        assert job["createdRows"] == n, job
+        return counter.count
+
+    for kind, head, row in (
+        ("POSITIONS", POSITIONS, "P{i},职位{i},P1,sales"),
+        ("KPIS", KPIS, "K{i},指标{i},count,,,,"),
+    ):
+        small = await cost(kind, head, 50, "S" + row)
+        large = await cost(kind, head, 500, "L" + row)
+        assert large <= small + 12, (kind, small, large)
