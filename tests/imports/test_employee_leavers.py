@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from talentloop.access.viewer import load_viewer
+from talentloop.imports import kinds
 from talentloop.people.models import Employee, EmployeeStatus
 from talentloop.performance.models import ImportKind
 from talentloop.records.models import EmploymentEvent, EventKind
@@ -87,3 +89,11 @@ async def test_employees_exported_and_imported_again_change_nothing(api: Api, pe
         assert job["status"] == "DONE" and job["createdRows"] == job["updatedRows"] == 0, job
     assert perf.world.id_numbers["sh_rep"] not in text  # never unmasked in an export
     assert perf.world.people["bj_rep"].employee_number not in text  # branch HR: their branch
+
+
+async def test_the_employee_template_offers_the_viewers_units_and_the_statuses(perf: Perf) -> None:
+    spec = kinds.spec(ImportKind.EMPLOYEES)
+    assert spec.choices is not None
+    found = await spec.choices(await load_viewer(perf.world.users["branch_hr"].id))
+    assert "SH-SALES" in found["unit_code"] and "BJ-SALES" not in found["unit_code"]
+    assert "terminated" in found["status"] and "REP" in found["position_code"]

@@ -82,6 +82,18 @@ async def export_employees(viewer: Viewer) -> AsyncIterator[list[str]]:
             ]
 
 
+async def employee_choices(viewer: Viewer) -> dict[str, list[str]]:
+    from talentloop.org import service as org_service
+
+    units = await org_service.visible_units(viewer).order_by("depth", "code")
+    return {
+        "unit_code": [u.code for u in units if viewer.can_manage_employees_in(u.path)],
+        "position_code": [str(c) for c in await Position.all().values_list("code", flat=True)],
+        "status": [s.value for s in EmployeeStatus],
+        "gender": ["male", "female"],
+    }
+
+
 def _money(value: Decimal | None) -> str:
     return "" if value is None else format(value.normalize(), "f")
 
@@ -165,6 +177,7 @@ SPECS = {
         write=imports.write_employees,
         may_import=may_import,
         export=export_employees,
+        choices=employee_choices,
         values={
             "status": {
                 "在职": "active",
