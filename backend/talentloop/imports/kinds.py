@@ -88,6 +88,10 @@ KIND_MODULES: dict[ImportKind, str] = {
     ImportKind.EMPLOYEES: "talentloop.performance.import_kinds",
     ImportKind.KPI_RECORDS: "talentloop.performance.import_kinds",
     ImportKind.TARGETS: "talentloop.performance.import_kinds",
+    ImportKind.ORG_UNITS: "talentloop.org.imports",
+    ImportKind.POSITIONS: "talentloop.people.position_imports",
+    ImportKind.KPIS: "talentloop.performance.kpi_imports",
+    ImportKind.CONTRACTS: "talentloop.records.imports",
 }
 
 

@@ -78,9 +78,11 @@ class WriteContext:
         *,
         employee_id: int | None = None,
         audit_values: dict[str, Any] | None = None,
+        count: bool = True,
     ) -> None:
         """A record the import created (saved, with its id). `audit_values` are its values by
-        model field name as the audit trail shows them (default: its stored columns)."""
+        model field name as the audit trail shows them (default: its stored columns).
+        `count=False` for a record that comes with a row counted already (a leaver's event)."""
         after = snapshot(record)
         self._changes.append(
             ImportChange(
@@ -97,7 +99,8 @@ class WriteContext:
                 self.viewer, type(record).__name__, record.pk, values, employee_id=employee_id
             )
         )
-        self.created_rows += 1
+        if count:
+            self.created_rows += 1
         await self._maybe_flush()
 
     async def updated(

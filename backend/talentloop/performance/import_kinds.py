@@ -3,10 +3,17 @@ targets, with their columns as HR files name them."""
 
 from __future__ import annotations
 
-from talentloop.access.policy import Viewer
+from collections.abc import AsyncIterator
+from decimal import Decimal
+
+from talentloop.access.policy import FieldGroup, Viewer
 from talentloop.imports.kinds import Column, ImportSpec
+from talentloop.people.models import EmployeeStatus, Position
+from talentloop.people.service import visible_employees
 from talentloop.performance import import_rows, imports, pay, triggers
 from talentloop.performance.models import ImportKind
+
+EXPORT_BATCH = 500
 
 
 def may_import(viewer: Viewer) -> bool:
@@ -25,6 +32,70 @@ async def _after_records() -> None:
     await triggers.evaluate_all()
     # … and may meet a restore condition: its request opens by itself (performance/pay.py).
     await pay.open_due_restores()
+
+
+async def export_employees(viewer: Viewer) -> AsyncIterator[list[str]]:
+    """Every employee the viewer manages, leavers included, in the kind's columns, so that the
+    file imported again changes nothing: personal columns only where the viewer reads them, the
+    salary only where they read pay; the ID number and bank account never (they are shown
+    masked: their full values leave only through a sensitive export, with a reason, logged).
+    The viewer's own row is left out (a row about the importer is refused)."""
+    positions = dict(await Position.all().values_list("id", "code"))
+    last = 0
+    while True:
+        batch = (
+            await visible_employees(viewer).filter(id__gt=last).order_by("id").limit(EXPORT_BATCH)
+        )
+        if not batch:
+            return
+        last = batch[-1].id
+        heads = sorted({e.manager_id for e in batch if e.manager_id is not None})
+        numbers = dict(
+            await visible_employees(viewer)
+            .filter(id__in=heads)
+            .values_list("id", "employee_number")
+        )
+        for e in batch:
+            if viewer.is_self(e.id) or not viewer.can_manage_employees_in(e.unit.path):
+                continue
+            groups = viewer.groups_for(e.id, e.unit.path)
+            personal = FieldGroup.PERSONAL in groups
+            left = e.status is EmployeeStatus.TERMINATED
+            yield [
+                e.employee_number,
+                e.name,
+                e.unit.code,
+                positions.get(e.position_id, "") if e.position_id else "",
+                e.hire_date.isoformat(),
+                e.status.value,
+                e.gender.value if personal and e.gender else "",
+                e.birth_date.isoformat() if personal and e.birth_date else "",
+                e.work_phone or "",
+                e.work_email or "",
+                e.personal_phone or "" if personal else "",
+                "",
+                "",
+                _money(e.base_salary) if FieldGroup.PAY in groups else "",
+                numbers.get(e.manager_id, "") if e.manager_id else "",
+                e.termination_date.isoformat() if left and e.termination_date else "",
+                e.termination_reason or "" if left else "",
+            ]
+
+
+async def employee_choices(viewer: Viewer) -> dict[str, list[str]]:
+    from talentloop.org import service as org_service
+
+    units = await org_service.visible_units(viewer).order_by("depth", "code")
+    return {
+        "unit_code": [u.code for u in units if viewer.can_manage_employees_in(u.path)],
+        "position_code": [str(c) for c in await Position.all().values_list("code", flat=True)],
+        "status": [s.value for s in EmployeeStatus],
+        "gender": ["male", "female"],
+    }
+
+
+def _money(value: Decimal | None) -> str:
+    return "" if value is None else format(value.normalize(), "f")
 
 
 EMPLOYEE_NUMBER = Column(
@@ -88,6 +159,22 @@ SPECS = {
                 "",
                 "直属上级工号",
             ),
+            Column(
+                "last_day",
+                "Last day",
+                ("离职日期", "最后工作日", "Termination date"),
+                False,
+                "",
+                "离职日期",
+            ),
+            Column(
+                "termination_reason",
+                "Termination reason",
+                ("离职原因", "Reason for leaving"),
+                False,
+                "",
+                "离职原因",
+            ),
         ),
         values=EMPLOYEE_VALUES,
         key=("employee_number",),
@@ -96,6 +183,16 @@ SPECS = {
         check=import_rows.employee_check,
         write=imports.write_employees,
         may_import=may_import,
+        export=export_employees,
+        choices=employee_choices,
+        values={
+            "status": {
+                "在职": "active",
+                "试用": "probation",
+                "休假": "on_leave",
+                "离职": "terminated",
+            }
+        },
     ),
     ImportKind.KPI_RECORDS: ImportSpec(
         kind=ImportKind.KPI_RECORDS,

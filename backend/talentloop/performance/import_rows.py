@@ -38,8 +38,9 @@ _STATUSES = {s.value: s for s in EmployeeStatus} | {
     "正式": EmployeeStatus.ACTIVE,
     "休假": EmployeeStatus.ON_LEAVE,
     "on leave": EmployeeStatus.ON_LEAVE,
+    "离职": EmployeeStatus.TERMINATED,
 }
-STATUS_CHOICES = ["probation", "active", "on_leave", "试用", "在职", "休假"]
+STATUS_CHOICES = ["probation", "active", "on_leave", "terminated", "试用", "在职", "休假", "离职"]
 
 # The row errors' messages (msgids; the value and the valid choices go beside them).
 NO_EMPLOYEE = N_("No such employee in your scope.")
@@ -52,6 +53,11 @@ PERIOD_FORMS = {
     PeriodType.YEAR: N_("Not a year (2026 or 2026年)."),
 }
 NOT_A_DATE = N_("Not a date (2026-11-01, 2026/11/01, 2026.11.01 or 2026年11月1日).")
+# A leaver comes over from the old system with their last day; nobody's employment is ended
+# by a file (that is requestTermination's, approved: people/lifecycle.py).
+ENDED_BY_REQUEST = N_("An import does not end an employment: ask for it with requestTermination.")
+LAST_DAY_ONLY_FOR_LEAVERS = N_("A last day is given only for a leaver (status terminated).")
+LAST_DAY_STAYS = N_("A leaver's last day does not change by import.")
 
 
 @dataclass(frozen=True)
@@ -107,6 +113,8 @@ class EmployeeLookups:
         """The number as stored (e1001 → E1001), else as the file first wrote it."""
         key = fold(number)
         return self.stored.get(key) or self.numbers.get(key) or number
+
+    left_on: dict[str, date] = field(default_factory=dict)  # the leavers' last days, by number
 
 
 Lookups = RecordLookups | TargetLookups | EmployeeLookups
@@ -398,7 +406,11 @@ def employee_check(viewer: Viewer, lookups: Any, checked: Checked) -> RowCheck:
             values["gender"] = gender
         status_text = row.get("status", "")
         status = _STATUSES.get(fold(status_text) or "active")
-        if status is None or status is EmployeeStatus.TERMINATED:
+        last_day = _date(row.get("last_day", ""))
+        if row.get("last_day") and last_day is None:
+            checked.error(index, "last_day", NOT_A_DATE, value=row["last_day"])
+            bad = True
+        if status is None:
             checked.error(
                 index,
                 "status",
@@ -406,6 +418,11 @@ def employee_check(viewer: Viewer, lookups: Any, checked: Checked) -> RowCheck:
                 value=status_text,
                 choices=STATUS_CHOICES,
             )
+            bad = True
+        elif status is EmployeeStatus.TERMINATED:
+            bad = _leaver_problems(checked, index, found, mine, row, values, last_day) or bad
+        elif row.get("last_day"):
+            checked.error(index, "last_day", LAST_DAY_ONLY_FOR_LEAVERS, value=row["last_day"])
             bad = True
         elif mine in found.mine and mine in found.former:
             # Whatever the file says (an empty status reads as active), never back to work.
@@ -486,6 +503,54 @@ def employee_check(viewer: Viewer, lookups: Any, checked: Checked) -> RowCheck:
             checked.items[key] = (index, values, manager or None)
 
     return check
+
+
+def _date(text: str) -> date | None:
+    return parse_date(text) if text else None
+
+
+def _leaver_problems(
+    checked: Checked,
+    index: int,
+    found: EmployeeLookups,
+    number: str,
+    row: dict[str, str],
+    values: dict[str, Any],
+    last_day: date | None,
+) -> bool:
+    """A leaver brought over: created TERMINATED with their last day and reason; a leaver
+    already here is left as they left (their last day as it is); someone still employed is
+    never terminated by a file."""
+    if number in found.taken:
+        if number not in found.former:
+            checked.error(index, "status", ENDED_BY_REQUEST, value=row.get("status"))
+            return True
+        if last_day is not None and found.left_on.get(number) != last_day:
+            checked.error(index, "last_day", LAST_DAY_STAYS, value=row["last_day"])
+            return True
+        return False
+    bad = False
+    if last_day is None:
+        if not row.get("last_day"):
+            checked.error(index, "last_day", "Required.", ErrorCode.REQUIRED)
+        bad = True
+    elif values.get("hire_date") and last_day < values["hire_date"]:
+        checked.error(
+            index, "last_day", "The last day cannot precede the hire date.", value=row["last_day"]
+        )
+        bad = True
+    reason = row.get("termination_reason", "")
+    if not reason:
+        checked.error(index, "termination_reason", "Give the reason.", ErrorCode.REQUIRED)
+        bad = True
+    elif len(reason) > 255:
+        checked.error(
+            index, "termination_reason", "At most {limit} characters.", value=reason, limit=255
+        )
+        bad = True
+    values["termination_date"] = last_day
+    values["termination_reason"] = reason
+    return bad
 
 
 def _column(api_field: str | None) -> str | None:

@@ -27,6 +27,7 @@ from talentloop.performance.models import (
     PerformanceRecord,
     PeriodClose,
 )
+from talentloop.records.models import EmploymentEvent, EventKind
 
 log = logging.getLogger(__name__)
 JOB_KIND = "import"
@@ -238,6 +239,8 @@ async def _targets_of(keys: list[tuple[Any, ...]]) -> dict[tuple[Any, ...], KpiT
 _EMPLOYEE_FIELDS = [
     "name",
     "status",
+    "termination_date",
+    "termination_reason",
     "gender",
     "birth_date",
     "hire_date",
@@ -260,9 +263,10 @@ async def employee_lookups(viewer: Viewer, file: FileRows) -> import_rows.Employ
     )  # leavers among them: never back to work by import (rehire is explicit)
     placed: dict[str, tuple[int, int | None]] = {}
     stored: dict[str, str] = {}  # every key below is fold(number): numbers match in any case
+    left_on: dict[str, date] = {}
     for chunk in _chunks(spellings(numbers)):
         rows = await Employee.filter(employee_number__in=chunk).values_list(
-            "employee_number", "status", "unit_id", "position_id"
+            "employee_number", "status", "unit_id", "position_id", "termination_date"
         )
         stored |= {fold(str(n)): str(n) for n, *_ in rows}
         taken |= {fold(str(n)) for n, *_ in rows}
@@ -271,7 +275,8 @@ async def employee_lookups(viewer: Viewer, file: FileRows) -> import_rows.Employ
             for n, status, *_ in rows
             if EmployeeStatus(status) is EmployeeStatus.TERMINATED
         }
-        placed |= {fold(str(n)): (unit, position) for n, _, unit, position in rows}
+        placed |= {fold(str(n)): (unit, position) for n, _, unit, position, _ in rows}
+        left_on |= {fold(str(n)): day for n, *_, day in rows if day is not None}
     managers: set[str] = set()
     for chunk in _chunks(spellings(file.values("manager_number"))):
         found = (
@@ -295,6 +300,7 @@ async def employee_lookups(viewer: Viewer, file: FileRows) -> import_rows.Employ
         stored=stored,
         unit_codes=await _unit_codes(viewer, viewer.can_manage_employees_in),
         position_codes=sorted(positions) if len(positions) <= MAX_CHOICES else [],
+        left_on=left_on,
     )
 
 
@@ -369,6 +375,7 @@ async def write_employees(ctx: WriteContext) -> None:
             audit_after=audit_after,
         )
     await payroll_inputs.employees_imported(hired, pay_before)
+    await _record_leavers(ctx, [e for e in hired if e.status is EmployeeStatus.TERMINATED])
 
     # Managers last: a manager may be a new employee of the same file. An empty
     # manager column leaves an existing employee's manager as it is.
@@ -408,6 +415,31 @@ async def write_employees(ctx: WriteContext) -> None:
     for chunk in _chunks(sorted(touched)):
         await Employee.filter(id__in=chunk).update(version=F("version") + 1)
     ctx.progress()
+
+
+async def _record_leavers(ctx: WriteContext, leavers: list[Employee]) -> None:
+    """A leaver brought over has left as a termination leaves its record: the RESIGNATION
+    event of their last day (records/service.end_employment), the end of their employment
+    period on the timeline and in the turnover report."""
+    events = [
+        EmploymentEvent(
+            employee_id=e.id,
+            kind=EventKind.RESIGNATION,
+            effective_date=e.termination_date,
+            from_unit_id=e.unit_id,
+            from_position_id=e.position_id,
+            note=(e.termination_reason or "")[:255],
+            actor_username=ctx.viewer.username,
+        )
+        for e in leavers
+    ]
+    for chunk in _chunks(events):
+        await EmploymentEvent.bulk_create(chunk)
+        made = await EmploymentEvent.filter(
+            employee_id__in=[e.employee_id for e in chunk], kind=EventKind.RESIGNATION
+        )
+        for event in made:
+            await ctx.created(event, employee_id=event.employee_id, count=False)
 
 
 async def _bump_versions(model: type[Model], rows: list[Any]) -> None:

@@ -306,6 +306,10 @@ class ImportKind(StrEnum):
     EMPLOYEES = "employees"
     KPI_RECORDS = "kpi_records"
     TARGETS = "targets"
+    ORG_UNITS = "org_units"
+    POSITIONS = "positions"
+    KPIS = "kpis"
+    CONTRACTS = "contracts"
 
 
 class ImportStatus(StrEnum):
