@@ -111,7 +111,13 @@ PERIOD = Column("period", "Period", ("月份", "月度", "Month"), True, "2026-1
 
 # The wizard's value step offers these (imports/preview.py); HR map others themselves.
 EMPLOYEE_VALUES = {
-    "status": {"在职": "active", "试用": "probation", "试用期": "probation", "休假": "on_leave"},
+    "status": {
+        "在职": "active",
+        "试用": "probation",
+        "试用期": "probation",
+        "休假": "on_leave",
+        "离职": "terminated",
+    },
     "gender": {"男": "male", "女": "female"},
 }
 
@@ -185,14 +191,6 @@ SPECS = {
         may_import=may_import,
         export=export_employees,
         choices=employee_choices,
-        values={
-            "status": {
-                "在职": "active",
-                "试用": "probation",
-                "休假": "on_leave",
-                "离职": "terminated",
-            }
-        },
     ),
     ImportKind.KPI_RECORDS: ImportSpec(
         kind=ImportKind.KPI_RECORDS,
