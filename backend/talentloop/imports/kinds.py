@@ -88,6 +88,9 @@ KIND_MODULES: dict[ImportKind, str] = {
     ImportKind.EMPLOYEES: "talentloop.performance.import_kinds",
     ImportKind.KPI_RECORDS: "talentloop.performance.import_kinds",
     ImportKind.TARGETS: "talentloop.performance.import_kinds",
+    ImportKind.COURSES: "talentloop.training.imports",
+    ImportKind.COURSE_SESSIONS: "talentloop.training.imports",
+    ImportKind.TRAINING_HISTORY: "talentloop.training.imports",
 }
 
 

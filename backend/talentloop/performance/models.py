@@ -305,6 +305,9 @@ class ImportKind(StrEnum):
     EMPLOYEES = "employees"
     KPI_RECORDS = "kpi_records"
     TARGETS = "targets"
+    COURSES = "courses"
+    COURSE_SESSIONS = "course_sessions"
+    TRAINING_HISTORY = "training_history"
 
 
 class ImportStatus(StrEnum):
