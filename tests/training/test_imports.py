@@ -400,3 +400,27 @@ async def test_history_modes_undo_and_an_enrolment_in_progress(api: Api, library
     assert errors(await run(api, w, "TRAINING_HISTORY", open_one)) == [
         (2, "course_code", "CONFLICT")
     ]
+
+
+async def test_a_history_file_takes_the_same_statements_for_more_rows(
+    api: Api, library: Library
+) -> None:
+    w = library.world
+    numbers = [w.people[p].employee_number for p in ("sh_rep", "sh_rep2", "sh_worker")]
+
+    def file(year: int, days: int) -> str:
+        return history(
+            library,
+            *(
+                f"{number},K1,,,{year}-01-{day:02d},80,100"
+                for number in numbers
+                for day in range(1, days + 1)
+            ),
+        )
+
+    with StatementCounter() as few:
+        await run(api, w, "TRAINING_HISTORY", file(2023, 1))
+    with StatementCounter() as many:
+        job = await run(api, w, "TRAINING_HISTORY", file(2024, 10))
+    assert counts(job) == ("DONE", 30, 0, 0)
+    assert many.count <= few.count, many.statements

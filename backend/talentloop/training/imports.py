@@ -37,7 +37,7 @@ from talentloop.training.models import (
     EnrollmentSource,
     EnrollmentStatus,
 )
-from talentloop.training.service import company_today
+from talentloop.training.service import company_today, visible_enrollments
 
 BATCH = 500
 NOT_COMPLETED = N_(
@@ -505,7 +505,8 @@ async def export_history(viewer: Viewer) -> AsyncIterator[list[str]]:
     if not may_import_history(viewer):
         return
     done = (
-        await Enrollment.filter(status=EnrollmentStatus.COMPLETED, completed_at__isnull=False)
+        await visible_enrollments(viewer)
+        .filter(status=EnrollmentStatus.COMPLETED, completed_at__isnull=False)
         .select_related("employee__unit", "course", "session")
         .order_by("employee__employee_number", "course__code", "completed_at", "id")
     )
