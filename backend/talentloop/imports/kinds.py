@@ -92,6 +92,9 @@ KIND_MODULES: dict[ImportKind, str] = {
     ImportKind.POSITIONS: "talentloop.people.position_imports",
     ImportKind.KPIS: "talentloop.performance.kpi_imports",
     ImportKind.CONTRACTS: "talentloop.records.imports",
+    ImportKind.COURSES: "talentloop.training.imports",
+    ImportKind.COURSE_SESSIONS: "talentloop.training.imports",
+    ImportKind.TRAINING_HISTORY: "talentloop.training.imports",
 }
 
 

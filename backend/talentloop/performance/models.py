@@ -310,6 +310,9 @@ class ImportKind(StrEnum):
     POSITIONS = "positions"
     KPIS = "kpis"
     CONTRACTS = "contracts"
+    COURSES = "courses"
+    COURSE_SESSIONS = "course_sessions"
+    TRAINING_HISTORY = "training_history"
 
 
 class ImportStatus(StrEnum):
