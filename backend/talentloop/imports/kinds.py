@@ -88,6 +88,9 @@ KIND_MODULES: dict[ImportKind, str] = {
     ImportKind.EMPLOYEES: "talentloop.performance.import_kinds",
     ImportKind.KPI_RECORDS: "talentloop.performance.import_kinds",
     ImportKind.TARGETS: "talentloop.performance.import_kinds",
+    ImportKind.LEAVE_BALANCES: "talentloop.attendance.import_kinds",
+    ImportKind.ATTENDANCE_PUNCHES: "talentloop.attendance.import_kinds",
+    ImportKind.LEAVE_REQUESTS: "talentloop.attendance.import_kinds",
 }
 
 

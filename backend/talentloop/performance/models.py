@@ -305,6 +305,9 @@ class ImportKind(StrEnum):
     EMPLOYEES = "employees"
     KPI_RECORDS = "kpi_records"
     TARGETS = "targets"
+    LEAVE_BALANCES = "leave_balances"
+    ATTENDANCE_PUNCHES = "attendance_punches"
+    LEAVE_REQUESTS = "leave_requests"
 
 
 class ImportStatus(StrEnum):
