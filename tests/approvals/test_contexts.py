@@ -12,7 +12,7 @@ from typing import Any
 from talentloop.access.viewer import viewer_for_user
 from talentloop.approvals import service as approvals
 from talentloop.approvals.models import ApprovalRequest, RequestType
-from talentloop.attendance.models import LeaveRequest, LeaveStatus, LeaveType
+from talentloop.attendance.models import LeaveOpeningBalance, LeaveRequest, LeaveStatus, LeaveType
 from talentloop.payroll.models import PayrollRun, RunStatus
 from talentloop.recruitment.models import Requisition
 from talentloop.training.models import (
@@ -350,3 +350,31 @@ async def test_a_page_of_mixed_cards_costs_the_same_statements_for_4_and_12(
             await api.data(query, as_=w.users["branch_hr"])
         counts.append(counter.count)
     assert counts[0] == counts[2], counts
+
+
+async def test_a_leave_card_counts_the_opening_balance_the_old_system_left(
+    api: Api, world: World
+) -> None:
+    w = world
+    # Imported at the switch (issue 22): 8 days entitled, 2 carried over, 3 taken before.
+    await LeaveOpeningBalance.create(
+        employee=w.people["sh_rep"],
+        leave_type=LeaveType.ANNUAL,
+        year=2026,
+        entitled=8,
+        carried_over=2,
+        taken=3,
+    )
+    await _leave(w, "sh_rep", date(2026, 2, 2), date(2026, 2, 2), 1)
+    asked = await api.data(
+        REQUEST_LEAVE,
+        {"input": {"leaveType": "ANNUAL", "startDate": "2026-03-09", "endDate": "2026-03-11"}},
+        as_=w.users["employee"],
+    )
+    assert asked["requestLeave"]["errors"] == []
+    data = await api.data(
+        "query { myApprovals { requestType " + LEAVE + " } }", as_=w.users["manager"]
+    )
+    [card] = data["myApprovals"]
+    # 8 + 2 − 3 − 1 = 6 before, 3 after.
+    assert (card["leaveContext"]["balanceBefore"], card["leaveContext"]["balanceAfter"]) == (6, 3)

@@ -380,3 +380,28 @@ async def test_a_work_calendar_day_marks_the_open_run_of_its_month_only(pay: Pay
     await policy.set_calendar_days(hq, CalendarSource.COMPANY, [day])
     assert await _reasons(feb) == ["Work calendar days changed in 2026-02."]
     assert await _reasons(mar) == []
+
+
+async def test_imported_punches_and_leave_mark_the_months_they_fall_in(pay: Pay) -> None:
+    from talentloop.imports.service import run_import
+    from talentloop.performance.models import ImportKind, ImportStatus
+
+    w = pay.world
+    run_oct = await pay.run("SH-SALES-1", date(2026, 10, 1))
+    run_nov = await pay.run("SH-SALES-1", date(2026, 11, 1))
+    number = w.people["sh_rep2"].employee_number
+    punches = f"employee_number,punched_at\n{number},2026-11-03 08:55\n"
+    job = await run_import(
+        pay.hr, kind=ImportKind.ATTENDANCE_PUNCHES, file_name="p.csv",
+        content=punches.encode(), dry_run=False,
+    )  # fmt: skip
+    assert job.status is ImportStatus.DONE, job.errors
+    assert await _reasons(run_oct) == []
+    assert await _reasons(run_nov) == ["Punches of 1 people were imported for 2026-11."]
+    leave = f"employee_number,leave_type,start_date,end_date,days\n{number},sick,2026-10-12,2026-10-12,1\n"
+    job = await run_import(
+        pay.hr, kind=ImportKind.LEAVE_REQUESTS, file_name="l.csv",
+        content=leave.encode(), dry_run=False,
+    )  # fmt: skip
+    assert job.status is ImportStatus.DONE, job.errors
+    assert await _reasons(run_oct) == ["Leave of 1 people was imported for 2026-10."]

@@ -21,7 +21,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from tortoise.expressions import Q
@@ -83,7 +83,7 @@ class LeaveContext:
 
 def _leave_loader(viewer: Viewer) -> Callable[[list[int]], Awaitable[list[LeaveContext | None]]]:
     async def load(ids: list[int]) -> list[LeaveContext | None]:
-        from talentloop.attendance import annual_leave
+        from talentloop.attendance import annual_leave, openings
         from talentloop.attendance.models import AttendanceProfile
         from talentloop.attendance.service import (
             visible_attendance_employees,
@@ -107,6 +107,7 @@ def _leave_loader(viewer: Viewer) -> Callable[[list[int]], Awaitable[list[LeaveC
         annual = [r for r in found.values() if r.leave_type is attendance.LeaveType.ANNUAL]
         work_start: dict[int, date | None] = {}
         taken: list[tuple[int, int, date, int]] = []
+        opened: dict[tuple[int, Any, int], Any] = {}
         counted = {r.employee_id for r in annual} & readable
         if counted:
             work_start = dict(
@@ -115,6 +116,7 @@ def _leave_loader(viewer: Viewer) -> Callable[[list[int]], Awaitable[list[LeaveC
                 )
             )
             years = {r.start_date.year for r in annual}
+            opened = await openings.openings_of(counted, years)
             taken = list(
                 await LeaveRequest.filter(
                     employee_id__in=counted,
@@ -155,7 +157,10 @@ def _leave_loader(viewer: Viewer) -> Callable[[list[int]], Awaitable[list[LeaveC
                     for other, who, start, days in taken
                     if who == e.id and other != r.id and start.year == year
                 )
-                before = entitled - others
+                entitled_now, used = openings.adjusted(
+                    entitled, others, opened.get((e.id, attendance.LeaveType.ANNUAL, year))
+                )
+                before = (entitled_now or 0) - used
             return LeaveContext(
                 leave_type=r.leave_type,
                 start_date=r.start_date,

@@ -223,6 +223,30 @@ class LeaveRequest(Model):
         ordering = ["-start_date", "-id"]
 
 
+class LeaveOpeningBalance(Model):
+    """A person's leave of one type and year as the system before this one left it: the days
+    entitled (null: as this system counts them), carried over from the year before and taken
+    before the switch. Balances are computed (attendance/service.py leave_balances), so this
+    is the opening adjustment they start from"""
+
+    id = fields.IntField(primary_key=True)
+    employee: fields.ForeignKeyRelation[Employee] = fields.ForeignKeyField(
+        "talentloop.Employee", related_name="leave_openings", on_delete=fields.CASCADE
+    )
+    leave_type = fields.CharEnumField(LeaveType, max_length=16)
+    year = fields.IntField()
+    entitled = fields.IntField(null=True)
+    carried_over = fields.IntField(default=0)
+    taken = fields.IntField(default=0)
+
+    employee_id: int
+
+    class Meta:
+        table = "leave_opening_balance"
+        ordering = ["employee_id", "year", "leave_type"]
+        unique_together = (("employee", "leave_type", "year"),)
+
+
 class OvertimeStatus(StrEnum):
     PENDING = "pending"
     APPROVED = "approved"

@@ -50,7 +50,7 @@ from talentloop.approvals.models import (
     TaskStatus,
 )
 from talentloop.approvals.titles import Title
-from talentloop.attendance import annual_leave
+from talentloop.attendance import annual_leave, openings
 from talentloop.attendance.calendar import DayKind, day_kind, days_of_month
 from talentloop.attendance.models import (
     AllowedLocation,
@@ -949,16 +949,16 @@ async def leave_balances(viewer: Viewer, employee_id: int, year: int) -> list[Le
     ):
         taken[(req.leave_type, req.status)] += req.days
     annual = await annual_days(employee, year)
-    return [
-        LeaveBalance(
-            t,
-            year,
+    opened = await openings.openings_of([employee.id], [year])
+    found: list[LeaveBalance] = []
+    for t in LeaveType:
+        entitled, used = openings.adjusted(
             annual if t is LeaveType.ANNUAL else None,
             taken[(t, LeaveStatus.APPROVED)],
-            taken[(t, LeaveStatus.PENDING)],
+            opened.get((employee.id, t, year)),
         )
-        for t in LeaveType
-    ]
+        found.append(LeaveBalance(t, year, entitled, used, taken[(t, LeaveStatus.PENDING)]))
+    return found
 
 
 def visible_leave_requests(viewer: Viewer) -> QuerySet[LeaveRequest]:

@@ -95,6 +95,9 @@ KIND_MODULES: dict[ImportKind, str] = {
     ImportKind.COURSES: "talentloop.training.imports",
     ImportKind.COURSE_SESSIONS: "talentloop.training.imports",
     ImportKind.TRAINING_HISTORY: "talentloop.training.imports",
+    ImportKind.LEAVE_BALANCES: "talentloop.attendance.import_kinds",
+    ImportKind.ATTENDANCE_PUNCHES: "talentloop.attendance.import_kinds",
+    ImportKind.LEAVE_REQUESTS: "talentloop.attendance.import_kinds",
 }
 
 

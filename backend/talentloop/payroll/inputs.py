@@ -19,7 +19,8 @@ corrections, rule sets, the work calendar) and this year's earlier payslips.
 | a pay item | `item_added` | payroll/structures.py | paying the person, from its month to the year's end |
 | a pay suspension or restore decided | `pay_suspension_changed` | performance/pay.py | overlapping the unit, from its month |
 | a punch, leave, overtime, a punch correction | `attendance_changed` | attendance/service.py, corrections.py, overtime.py | paying the person, from the day's month |
-| a punch file | `punches_imported` | attendance/service.py | paying its people, from each month of its punches |
+| a leave history import | `leave_imported` | attendance/imports.py | paying the people, from each month |
+| a punch file (the mutation or the `attendance_punches` import) | `punches_imported` | attendance/service.py, attendance/imports.py | paying its people, from each month of its punches |
 | an attendance rule set | `attendance_rules_changed` | attendance/service.py | overlapping its unit (a region's or the default: every open run) |
 | work calendar days | `calendar_changed` | policy/service.py | every open run of those months only |
 | a social-insurance table | `city_table_added` | policy/service.py | paying anyone in the city, from its month |
@@ -232,6 +233,15 @@ async def punches_imported(by_month: Mapping[date, set[int]]) -> None:
         await mark_out_of_date(
             from_month=month, message=staleness.PUNCHES, employee_ids=people, count=len(people),
             month=month_text(month),
+        )  # fmt: skip
+
+
+async def leave_imported(by_month: Mapping[date, set[int]]) -> None:
+    """Approved leave of the months' people was imported (attendance/imports.py)."""
+    for month, people in sorted(by_month.items()):
+        await mark_out_of_date(
+            from_month=month, message=staleness.LEAVE_IMPORTED, employee_ids=people,
+            count=len(people), month=month_text(month),
         )  # fmt: skip
 
 

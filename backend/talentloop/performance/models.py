@@ -313,6 +313,9 @@ class ImportKind(StrEnum):
     COURSES = "courses"
     COURSE_SESSIONS = "course_sessions"
     TRAINING_HISTORY = "training_history"
+    LEAVE_BALANCES = "leave_balances"
+    ATTENDANCE_PUNCHES = "attendance_punches"
+    LEAVE_REQUESTS = "leave_requests"
 
 
 class ImportStatus(StrEnum):
