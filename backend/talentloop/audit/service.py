@@ -244,6 +244,61 @@ async def record_sensitive_read(
     )
 
 
+def created_entry(
+    viewer: Viewer | None,
+    subject_type: str,
+    subject_id: int,
+    values: Mapping[str, Any],
+    *,
+    employee_id: int | None = None,
+) -> AuditEntry:
+    """The entry record_created writes, unsaved: for a bulk write's one `bulk_create`."""
+    after = {_camel(k): _value(k, v) for k, v in values.items() if v is not None}
+    return AuditEntry(
+        **_row(
+            viewer,
+            AuditAction.CREATE,
+            subject_type=subject_type,
+            subject_id=subject_id,
+            employee_id=employee_id,
+            after=after,
+        )
+    )
+
+
+def change_entries(
+    viewer: Viewer | None,
+    subject_type: str,
+    subject_id: int,
+    before: Any,
+    values: Mapping[str, Any],
+    *,
+    employee_id: int | None = None,
+) -> list[AuditEntry]:
+    """The entries record_changes writes, unsaved: one per field that changed."""
+    rows = []
+    for key, new in values.items():
+        old = before.get(key) if isinstance(before, Mapping) else getattr(before, key, None)
+        if _same(old, new):
+            continue
+        name = _camel(key)
+        rows.append(
+            AuditEntry(
+                **_row(
+                    viewer,
+                    AuditAction.UPDATE,
+                    subject_type=subject_type,
+                    subject_id=subject_id,
+                    employee_id=employee_id,
+                    field=name,
+                    before={name: _value(key, old)},
+                    after={name: _value(key, new)},
+                )
+            )
+        )
+    return rows
+
+
 async def record_created(
     viewer: Viewer | None,
     subject_type: str,
@@ -278,26 +333,7 @@ async def record_changes(
     """One entry per field that changed, with its value before and after (a sensitive field:
     only whether it was set, changed or cleared). `before` is the record as it was (a model
     or a mapping), `values` the new values by model field name."""
-    rows = []
-    for key, new in values.items():
-        old = before.get(key) if isinstance(before, Mapping) else getattr(before, key, None)
-        if _same(old, new):
-            continue
-        name = _camel(key)
-        rows.append(
-            AuditEntry(
-                **_row(
-                    viewer,
-                    AuditAction.UPDATE,
-                    subject_type=subject_type,
-                    subject_id=subject_id,
-                    employee_id=employee_id,
-                    field=name,
-                    before={name: _value(key, old)},
-                    after={name: _value(key, new)},
-                )
-            )
-        )
+    rows = change_entries(viewer, subject_type, subject_id, before, values, employee_id=employee_id)
     if rows:
         await AuditEntry.bulk_create(rows)
 
