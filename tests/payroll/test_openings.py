@@ -123,9 +123,7 @@ async def test_other_deductions_and_months_of_the_opening_count(pay: Pay) -> Non
 async def test_a_run_of_a_month_the_old_system_paid_is_refused(pay: Pay) -> None:
     await _two_people(pay)
     moved = pay.world.people["moved"]
-    await openings.set_opening(
-        pay.hr, OpeningInput(moved.id, YEAR, 6, 6, D(1), D(0), D(0), D(0))
-    )
+    await openings.set_opening(pay.hr, OpeningInput(moved.id, YEAR, 6, 6, D(1), D(0), D(0), D(0)))
     for unit, month in (("SH-HR", JUN), ("SH-HR", MONTHS[0]), ("SH", MONTHS[2])):
         with pytest.raises(ServiceError) as refused:
             await service.create_run(pay.hr, pay.world.units[unit].id, month)
@@ -183,7 +181,9 @@ async def test_figures_are_checked_field_by_field(pay: Pay) -> None:
     assert found == {("year", "invalid"), ("lastMonth", "invalid"), ("income", "invalid"),
                      ("tax", "invalid")}  # fmt: skip
     with pytest.raises(ServiceError) as refused:
-        await openings.set_opening(pay.hr, OpeningInput(moved.id, YEAR, 4, 5, D(0), D(0), D(0), D(0)))
+        await openings.set_opening(
+            pay.hr, OpeningInput(moved.id, YEAR, 4, 5, D(0), D(0), D(0), D(0))
+        )
     assert [(e.field, e.code.value) for e in refused.value.errors] == [
         ("monthsEmployed", "invalid")
     ]

@@ -42,6 +42,11 @@ from talentloop.graphql.node import Node, resolve_node
 from talentloop.graphql.scalars import SCALARS
 from talentloop.org.schema import OrgMutation, OrgQuery
 from talentloop.org.types import OrgUnitNode
+from talentloop.payroll.opening_schema import (
+    PayrollOpeningMutation,
+    PayrollOpeningNode,
+    PayrollOpeningQuery,
+)
 from talentloop.payroll.schema import PayrollMutation, PayrollQuery
 from talentloop.payroll.types import PayrollRunNode, PayslipNode
 from talentloop.people.lifecycle_schema import LifecycleMutation, LifecycleQuery
@@ -120,6 +125,7 @@ Query = merge_types(
         AttendanceQuery,
         LeaveOverviewQuery,
         PayrollQuery,
+        PayrollOpeningQuery,
         PolicyQuery,
         AuditQuery,
         RecordsQuery,
@@ -147,6 +153,7 @@ Mutation = merge_types(
         AnalyticsMutation,
         RecordsMutation,
         PayrollMutation,
+        PayrollOpeningMutation,
         PolicyMutation,
         PrivacyMutation,
         AttendanceMutation,
@@ -205,6 +212,7 @@ schema = TalentLoopSchema(
         LeaveRequestNode,
         PayrollRunNode,
         PayslipNode,
+        PayrollOpeningNode,
         ApprovalRequestNode,
         RequisitionNode,
         PostingNode,

@@ -306,6 +306,10 @@ async def remove_opening(viewer: Viewer, employee_id: int, year: int) -> Payroll
     year from its own payslips alone."""
     employee = await managed_employee(viewer, employee_id)
     viewer.refuse_self(employee.id)
+    if not FIRST_YEAR <= year <= china_today().year:
+        raise ServiceError.one(
+            ErrorCode.INVALID, "A tax year from {first} to this year.", "year", first=FIRST_YEAR
+        )
     async with in_transaction():
         opening = await PayrollOpening.get_or_none(employee_id=employee.id, year=year)
         if opening is None:
