@@ -215,7 +215,9 @@ LISTS: dict[str, Callable[[MatrixWorld], str]] = {
     "overtimeRequests": lambda w: "overtimeRequests" + CONNECTION,
     "payrollRuns": lambda w: "payrollRuns { id payslips { id } }",
     "myPayslips": lambda w: "myPayslips { id }",
-    "payrollOpenings": lambda w: "payrollOpenings(year: 2024, first: 100) { edges { node { id } } }",
+    "payrollOpenings": lambda w: (
+        "payrollOpenings(year: 2024, first: 100) { edges { node { id } } }"
+    ),
     "mySensitiveExports": lambda w: "mySensitiveExports { id unit { id } }",
     "requisitions": lambda w: "requisitions(first: 100) { edges { node { id postings { id } } } }",
     "postings": lambda w: "postings(first: 100) { edges { node { id requisition { id } } } }",

@@ -161,7 +161,7 @@ async def _locked_months(rows: list[OpeningInput]) -> dict[tuple[int, int], date
         run__status__in=list(LOCKED_STATUSES),
     ).values_list("employee_id", "month")
     latest: dict[tuple[int, int], date] = {}
-    for employee_id, month in found:  # type: ignore[misc]
+    for employee_id, month in found:
         key = (int(employee_id), month.year)
         if key not in latest or month > latest[key]:
             latest[key] = month
