@@ -15,9 +15,15 @@ from talentloop.audit.models import AuditAction, AuditEntry
 from talentloop.errors import ServiceError
 from talentloop.payroll import openings, service
 from talentloop.payroll.calc import DeductionKind
-from talentloop.payroll.models import PayrollOpening, PayrollRun, Payslip, PayslipLine, RunStatus
+from talentloop.payroll.models import (
+    PayrollOpening,
+    PayrollRun,
+    PayrollRunStaleReason,
+    Payslip,
+    PayslipLine,
+    RunStatus,
+)
 from talentloop.payroll.openings import OpeningInput
-from talentloop.payroll.staleness import reasons_of
 from tests.payroll.conftest import Pay, finish
 from tests.support import StatementCounter, add_person
 
@@ -29,6 +35,14 @@ CUMULATIVE = (
     "cumulative_additional", "cumulative_taxable", "cumulative_tax", "withheld_before",
     "tax_rate", "quick_deduction", "tax", "net", "special_additional",
 )  # fmt: skip
+
+
+async def reasons_of(run_ids: list[int]) -> dict[int, list[str]]:
+    """Each run's reasons as stored, in English (the msgid filled in)."""
+    found: dict[int, list[str]] = {pk: [] for pk in run_ids}
+    for r in await PayrollRunStaleReason.filter(run_id__in=run_ids).order_by("id"):
+        found[r.run_id].append(r.message.format(**(r.params or {})))
+    return found
 
 
 async def _declare(pay: Pay, person: str) -> None:
