@@ -22,10 +22,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
+from tortoise.exceptions import IntegrityError
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
@@ -263,11 +264,19 @@ async def _write(
         for key, value in values.items():
             setattr(before, key, value)
         before.updated_by_id = viewer.user_id
+        before.updated_at = datetime.now(UTC)
         changed.append(before)
     if new:
-        await PayrollOpening.bulk_create(new)
+        try:
+            await PayrollOpening.bulk_create(new)
+        except IntegrityError as exc:  # the same person's year set at the same moment
+            raise ServiceError.one(
+                ErrorCode.CONFLICT,
+                "These opening figures were set at the same moment by someone else: try again.",
+                "employeeId",
+            ) from exc
     if changed:
-        await PayrollOpening.bulk_update(changed, fields=[*FIGURES, "updated_by_id"])
+        await PayrollOpening.bulk_update(changed, fields=[*FIGURES, "updated_by_id", "updated_at"])
     saved = {
         (o.employee_id, o.year): o
         for o in await PayrollOpening.filter(employee_id__in=ids, year__in=years)
