@@ -26,6 +26,9 @@ else:
 os.environ["DATABASE_URL"] = TEST_DATABASE_URL
 os.environ["TALENTLOOP_SPA_DIR"] = str(_tmp / "no-spa")
 os.environ["TALENTLOOP_ARCHIVE_DIR"] = str(_tmp / "archive")
+# A fixed token-signing key: the tests never make var/secret-key, and the servers that
+# tests/concurrency starts sign and check tokens with the very key the tests issue them with.
+os.environ["TALENTLOOP_SECRET_KEY"] = "test-signing-key-for-the-tests-only-0123456789"
 # Fixed keys for personal data (privacy/keys.py): the tests never make a development key file.
 os.environ["TALENTLOOP_ENCRYPTION_KEYS"] = "test1:" + "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="
 # The work calendar reloads after each change here; no background reload amid counted statements.

@@ -26,6 +26,7 @@ MODEL_MODULES = [
     "talentloop.payroll.models",
     "talentloop.audit.models",
     "talentloop.jobs.models",
+    "talentloop.imports.models",
     "talentloop.records.models",
     "talentloop.attendance.models",
     "talentloop.approvals.models",

@@ -748,6 +748,7 @@ def test_every_aggregate_and_role_gated_read_has_a_probe() -> None:
         "myDelegations",
         "myInterviews",
         "workbench",
+        "importKinds",
     }
 
 
@@ -955,6 +956,7 @@ PROBES: dict[str, Probe] = {
     "setKpiTarget": _probe('setKpiTarget(input: {kpiId: "$kpi_new", period: "2025-03-01", value: "-1", employeeId: "$target"})', on="Employee"),
     "recordPerformance": _probe('recordPerformance(input: {employeeId: "$target", kpiId: "$kpi_new", period: "2025-03-01", value: "-1"})', on="Employee"),
     "importData": _probe('importData(input: {kind: KPI_RECORDS, fileName: "x.txt", contentBase64: "eA=="})'),
+    "undoImport": _probe('undoImport(id: "not an id")'),
     "closePerformancePeriod": _probe('closePerformancePeriod(input: {month: "2025-03-02", unitId: "$target"})', on="OrgUnit"),
     "reopenPerformancePeriod": _probe('reopenPerformancePeriod(input: {month: "2025-03-01", reason: ""})'),
     "createTriggerRule": _probe('createTriggerRule(input: {name: "", kpiId: "$kpi_new", thresholdPercent: "50", unitId: "$target"})', on="OrgUnit"),

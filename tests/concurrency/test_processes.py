@@ -11,7 +11,7 @@ import socket
 import subprocess
 import sys
 import tempfile
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,11 +22,10 @@ from starlette.applications import Starlette
 
 from talentloop.accounts.models import User
 from tests.concurrency import scenarios
+from tests.conftest import TEST_DATABASE_URL
 from tests.support import World, access_token
 
 BACKEND = Path(__file__).resolve().parents[2] / "backend"
-# Ports the test servers may take (a developer's machine may reserve a range for them).
-PORTS = os.environ.get("TALENTLOOP_TEST_PORTS", "8781-8789")
 
 
 @dataclass
@@ -39,27 +38,36 @@ class Server:
         return self.log.read_text(errors="replace")
 
 
-def _free_ports() -> Iterator[int]:
-    low, _, high = PORTS.partition("-")
-    for port in range(int(low), int(high or low) + 1):
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-        yield port
+def _listening_socket() -> socket.socket:
+    """A socket this process binds on a free port and hands to the server (`uvicorn --fd`):
+    the server that answers on it can only be the one started here."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(128)
+    sock.set_inheritable(True)
+    return sock
 
 
-def _spawn(command: list[str], log: Path) -> subprocess.Popen[bytes]:
+def _spawn(command: list[str], log: Path, sock: socket.socket) -> subprocess.Popen[bytes]:
+    # The servers read the test database and the test signing key (tests/conftest.py) from
+    # the environment, named here so that nothing else can decide them.
+    env = {**os.environ, "DATABASE_URL": TEST_DATABASE_URL}
     with log.open("wb") as out:
-        return subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=os.environ)
+        return subprocess.Popen(
+            command, stdout=out, stderr=subprocess.STDOUT, env=env, pass_fds=(sock.fileno(),)
+        )
 
 
-async def _start(port: int, logs: Path) -> Server:
+async def _start(logs: Path) -> Server:
+    sock = _listening_socket()
+    port = sock.getsockname()[1]
     log = logs / f"server-{port}.log"
     command = [sys.executable, "-m", "uvicorn", "talentloop.app:app", "--app-dir", str(BACKEND)]
-    command += ["--host", "127.0.0.1", "--port", str(port), "--no-access-log"]
-    process = _spawn(command, log)
+    command += ["--fd", str(sock.fileno()), "--no-access-log"]
+    try:
+        process = _spawn(command, log, sock)
+    finally:
+        sock.close()  # the server holds its own copy
     server = Server(f"http://127.0.0.1:{port}", process, log)
     async with httpx.AsyncClient() as client:
         for _ in range(300):  # importing the app takes a second or two; a bounded wait
@@ -82,9 +90,8 @@ async def servers(app: Starlette) -> AsyncIterator[list[Server]]:
     started: list[Server] = []
     with tempfile.TemporaryDirectory(prefix="talentloop-servers-") as logs:
         try:
-            ports = _free_ports()
             for _ in range(2):
-                started.append(await _start(next(ports), Path(logs)))
+                started.append(await _start(Path(logs)))
             yield started
         finally:
             for server in started:
@@ -94,6 +101,34 @@ async def servers(app: Starlette) -> AsyncIterator[list[Server]]:
                     server.process.wait(timeout=20)
                 except subprocess.TimeoutExpired:
                     server.process.kill()
+
+
+async def _seen_from_outside(token: str) -> str:
+    """Why another process refused a token: whether this process's connection is inside a
+    transaction, and whether another connection sees the session's row."""
+    from tortoise import connections
+
+    from talentloop.accounts.tokens import read_access_claims
+
+    conn = connections.get("default")
+    raw = getattr(conn, "_connection", None)
+    inside = getattr(getattr(raw, "_conn", None), "in_transaction", None)
+    claims = read_access_claims(token)
+    seen = "?"
+    if TEST_DATABASE_URL.startswith("sqlite://"):
+        import sqlite3
+
+        with sqlite3.connect(TEST_DATABASE_URL.removeprefix("sqlite://")) as other:
+            seen = str(
+                other.execute(
+                    "SELECT count(*) FROM refresh_token WHERE family = ?", (claims.session,)
+                ).fetchone()[0]
+            )
+    return f"test connection in a transaction: {inside}; session rows seen from outside: {seen}"
+
+
+def server_logs(servers: list[Server]) -> str:
+    return "\n".join(f"--- {s.url}\n{s.output()[-3000:]}" for s in servers)
 
 
 @pytest.fixture
@@ -109,7 +144,9 @@ async def post(servers: list[Server], world: World) -> AsyncIterator[scenarios.P
                 json={"query": query, "variables": variables},
                 headers={"Authorization": f"Bearer {tokens[user.id]}"},
             )
-            assert response.status_code == 200, response.text
+            if response.status_code == 401:
+                raise AssertionError(f"401: {await _seen_from_outside(tokens[user.id])}")
+            assert response.status_code == 200, (response.text, server_logs(servers))
             body: dict[str, Any] = response.json()
             return body
 

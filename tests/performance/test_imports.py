@@ -4,6 +4,7 @@ running it again changes nothing."""
 from __future__ import annotations
 
 import base64
+import dataclasses
 import io
 
 import pytest
@@ -11,8 +12,9 @@ from openpyxl import Workbook
 
 from talentloop import offload
 from talentloop.access.viewer import load_viewer
+from talentloop.imports import service as imports
 from talentloop.people.models import Employee
-from talentloop.performance import import_rows, imports
+from talentloop.performance import import_kinds
 from talentloop.performance.models import (
     ImportJob,
     ImportKind,
@@ -474,7 +476,12 @@ async def test_rows_are_checked_in_the_checking_process_with_progress_saved(
     """Checking 100,000 rows is seconds of work: it runs in the file-checking process
     (talentloop.offload), and the job's progress is saved while it does."""
     checks_here: list[ImportKind] = []
-    monkeypatch.setitem(import_rows._CHECKS, kind, lambda *args: checks_here.append(kind))
+    spec = import_kinds.SPECS[kind]
+    monkeypatch.setitem(
+        import_kinds.SPECS,
+        kind,
+        dataclasses.replace(spec, check=lambda *args: checks_here.append(kind)),  # type: ignore[arg-type,return-value]
+    )
     saved: list[int] = []
     run = offload.run
 

@@ -24,7 +24,8 @@ from talentloop import app as app_module
 from talentloop import offload, spreadsheets
 from talentloop.config import get_settings
 from talentloop.errors import ServiceError
-from talentloop.performance import import_rows, imports
+from talentloop.imports import rows as import_rows
+from talentloop.imports import service as imports
 from tests.performance.conftest import Perf
 from tests.security import child_tasks
 from tests.support import Api

@@ -362,6 +362,9 @@ VALUE_TYPES: dict[str, str] = {
     "RestoreEvidencePeriod": "RestoreEvidence.periods",
     "RestoreEvidenceEffect": "RestoreEvidence.effects",
     "ImportRowError": "ImportJob.errors",
+    "ImportColumnMapping": "ImportJob.columnMapping",
+    "ImportKindInfo": "Query.importKinds (the kinds the viewer may import)",
+    "ImportColumn": "ImportKindInfo.columns",
     "LevelDescription": "Competency.levels",
     "RequiredLevelInfo": "Competency.requiredLevels: company-wide, or of a unit the viewer sees",
     "ScoreSourceResult": "CompetencyScoreInfo.sources",
@@ -572,6 +575,7 @@ QUERIES: dict[str, QueryAccess] = {
     "latestKpiPeriod": _q(Read.SCOPE, reach=Reach.WORK),
     "performancePeriods": _q(Read.SCOPE, reach=Reach.WORK),
     "importJob": _q(Read.LOOKUP, "ImportJob", argument="id"),
+    "importKinds": _q(Read.VIEWER),  # the kinds the viewer may import (empty for most)
     "competencyCategories": _q(Read.LIST, "CompetencyCategory"),
     "competencies": _q(Read.LIST, "Competency"),
     "employeeCompetencies": _q(Read.PERSON, argument="employeeId", reach=Reach.WORK),
@@ -759,7 +763,10 @@ MUTATIONS: dict[str, MutationAccess] = {
     "updateKpi": _m(roles=HQ_HR_ONLY),
     "setKpiTarget": _m(Target.PERSON, Reach.WORK, Reach.DIRECTED, note="or a unit's: UNIT"),
     "recordPerformance": _m(Target.PERSON, Reach.WORK, Reach.DIRECTED),
-    "importData": _m(roles=HR, note="each row: a person it MANAGES, else 'not found'"),
+    "importData": _m(roles=HR, note="each row: a record in the viewer's scope, else 'not found'"),
+    "undoImport": _m(
+        roles=HR, note="the viewer's own imports (HQ HR: any), while nothing depends on them"
+    ),
     "closePerformancePeriod": _m(
         Target.UNIT, Reach.UNIT, Reach.MANAGED, roles=HR, note="without a unit: HQ HR, the company"
     ),

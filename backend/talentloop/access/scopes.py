@@ -58,6 +58,8 @@ AREAS = {
     "analytics": "analytics",
     "reports": "analytics",  # the HR reports are read like the training-effect report
     "attendance": "attendance",
+    # The history import began with KPI records; every kind's file goes through one mutation.
+    "imports": "performance",
 }
 OPEN = "open"  # shared types (Node, connections, errors) and the owner's own account: no scope
 CLOSED = "closed"  # never with a token (accounts mutations, the audit log)

@@ -23,6 +23,8 @@ class AuditAction(StrEnum):
     CREATE = "create"
     UPDATE = "update"
     DELETE = "delete"
+    IMPORT = "import"  # a file imported (its changes are CREATE / UPDATE entries of their own)
+    IMPORT_UNDONE = "import_undone"
 
 
 class AuditEntry(Model):

@@ -244,6 +244,21 @@ async def record_sensitive_read(
     )
 
 
+async def record_created(
+    viewer: Viewer | None,
+    subject_type: str,
+    subject_id: int,
+    values: Mapping[str, Any],
+    *,
+    employee_id: int | None = None,
+    anonymous: bool = False,
+) -> None:
+    """A new record and its values (sensitive ones as "[redacted]")."""
+    await created_entry(
+        viewer, subject_type, subject_id, values, employee_id=employee_id, anonymous=anonymous
+    ).save()
+
+
 def created_entry(
     viewer: Viewer | None,
     subject_type: str,
@@ -251,8 +266,9 @@ def created_entry(
     values: Mapping[str, Any],
     *,
     employee_id: int | None = None,
+    anonymous: bool = False,
 ) -> AuditEntry:
-    """The entry record_created writes, unsaved: for a bulk write's one `bulk_create`."""
+    """`record_created`'s entry, not yet saved (an import saves its entries in batches)."""
     after = {_camel(k): _value(k, v) for k, v in values.items() if v is not None}
     return AuditEntry(
         **_row(
@@ -262,8 +278,26 @@ def created_entry(
             subject_id=subject_id,
             employee_id=employee_id,
             after=after,
+            anonymous=anonymous,
         )
     )
+
+
+async def record_changes(
+    viewer: Viewer | None,
+    subject_type: str,
+    subject_id: int,
+    before: Any,
+    values: Mapping[str, Any],
+    *,
+    employee_id: int | None = None,
+) -> None:
+    """One entry per field that changed, with its value before and after (a sensitive field:
+    only whether it was set, changed or cleared). `before` is the record as it was (a model
+    or a mapping), `values` the new values by model field name."""
+    rows = change_entries(viewer, subject_type, subject_id, before, values, employee_id=employee_id)
+    if rows:
+        await AuditEntry.bulk_create(rows)
 
 
 def change_entries(
@@ -275,7 +309,7 @@ def change_entries(
     *,
     employee_id: int | None = None,
 ) -> list[AuditEntry]:
-    """The entries record_changes writes, unsaved: one per field that changed."""
+    """`record_changes`'s entries, not yet saved (an import saves its entries in batches)."""
     rows = []
     for key, new in values.items():
         old = before.get(key) if isinstance(before, Mapping) else getattr(before, key, None)
@@ -299,45 +333,6 @@ def change_entries(
     return rows
 
 
-async def record_created(
-    viewer: Viewer | None,
-    subject_type: str,
-    subject_id: int,
-    values: Mapping[str, Any],
-    *,
-    employee_id: int | None = None,
-    anonymous: bool = False,
-) -> None:
-    """A new record and its values (sensitive ones as "[redacted]")."""
-    after = {_camel(k): _value(k, v) for k, v in values.items() if v is not None}
-    await record(
-        viewer,
-        AuditAction.CREATE,
-        subject_type=subject_type,
-        subject_id=subject_id,
-        employee_id=employee_id,
-        after=after,
-        anonymous=anonymous,
-    )
-
-
-async def record_changes(
-    viewer: Viewer | None,
-    subject_type: str,
-    subject_id: int,
-    before: Any,
-    values: Mapping[str, Any],
-    *,
-    employee_id: int | None = None,
-) -> None:
-    """One entry per field that changed, with its value before and after (a sensitive field:
-    only whether it was set, changed or cleared). `before` is the record as it was (a model
-    or a mapping), `values` the new values by model field name."""
-    rows = change_entries(viewer, subject_type, subject_id, before, values, employee_id=employee_id)
-    if rows:
-        await AuditEntry.bulk_create(rows)
-
-
 async def record_deleted(
     viewer: Viewer | None,
     subject_type: str,
@@ -346,14 +341,28 @@ async def record_deleted(
     *,
     employee_id: int | None = None,
 ) -> None:
+    await deleted_entry(viewer, subject_type, subject_id, values, employee_id=employee_id).save()
+
+
+def deleted_entry(
+    viewer: Viewer | None,
+    subject_type: str,
+    subject_id: int,
+    values: Mapping[str, Any],
+    *,
+    employee_id: int | None = None,
+) -> AuditEntry:
+    """`record_deleted`'s entry, not yet saved (an undone import saves its entries in batches)."""
     before = {_camel(k): _value(k, v) for k, v in values.items() if v is not None}
-    await record(
-        viewer,
-        AuditAction.DELETE,
-        subject_type=subject_type,
-        subject_id=subject_id,
-        employee_id=employee_id,
-        before=before,
+    return AuditEntry(
+        **_row(
+            viewer,
+            AuditAction.DELETE,
+            subject_type=subject_type,
+            subject_id=subject_id,
+            employee_id=employee_id,
+            before=before,
+        )
     )
 
 

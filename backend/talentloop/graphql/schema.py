@@ -40,6 +40,8 @@ from talentloop.graphql.limits import (
 )
 from talentloop.graphql.node import Node, resolve_node
 from talentloop.graphql.scalars import SCALARS
+from talentloop.imports.schema import ImportsMutation, ImportsQuery
+from talentloop.imports.types import ImportJobNode
 from talentloop.org.schema import OrgMutation, OrgQuery
 from talentloop.org.types import OrgUnitNode
 from talentloop.payroll.opening_schema import (
@@ -58,7 +60,6 @@ from talentloop.performance.period_schema import PeriodMutation, PeriodQuery
 from talentloop.performance.schema import PerformanceMutation, PerformanceQuery
 from talentloop.performance.types import (
     AssessmentRequestNode,
-    ImportJobNode,
     KpiNode,
     KpiTargetNode,
     PaySuspensionNode,
@@ -117,6 +118,7 @@ Query = merge_types(
         LifecycleQuery,
         PerformanceQuery,
         PeriodQuery,
+        ImportsQuery,
         SkillsQuery,
         TrainingQuery,
         TrainerQuery,
@@ -147,6 +149,7 @@ Mutation = merge_types(
         PositionMutation,
         PerformanceMutation,
         PeriodMutation,
+        ImportsMutation,
         SkillsMutation,
         TrainingMutation,
         TrainerMutation,

@@ -8,8 +8,8 @@ from talentloop.jobs.queue import Handler
 def handlers() -> dict[str, Handler]:
     # Imported here: the domains import the queue, not the other way round.
     from talentloop.analytics import jobs as reports
+    from talentloop.imports import service as imports
     from talentloop.payroll import service as payroll
-    from talentloop.performance import imports
     from talentloop.privacy import exports as sensitive_exports
 
     return {

@@ -1,202 +1,32 @@
-"""An import's file, read and its rows checked: the pure part of performance/imports.py, run
-in the file-checking process (talentloop.offload), never on the API process's event loop.
-
-`read_file` reads the file within the import's limits and hands back what the API process
-needs to look the file's people and units up (its columns and the distinct values of the key
-columns) with the rows themselves packed; `check_file` checks those rows against the look-ups
-(plain values the API process read from the database) and hands back every problem, and the
-checked items when they are to be written."""
+"""The row checks of the performance kinds' imports (employees, KPI records, targets): the
+pure part of performance/imports.py, run in the file-checking process (talentloop.offload)
+by imports/rows.py `check_file`, against look-ups the API process read."""
 
 from __future__ import annotations
 
-import pickle
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from talentloop import offload, spreadsheets
 from talentloop.access.policy import Viewer
-from talentloop.errors import SELF_DEALING_MESSAGE, ErrorCode, ServiceError
+from talentloop.errors import ErrorCode
 from talentloop.i18n import N_
+from talentloop.imports.rows import Checked, RowCheck
 from talentloop.people.models import EmployeeStatus, Gender
 from talentloop.people.service import FORMER_EMPLOYEE, format_problems
 from talentloop.performance.closed import CLOSED_MESSAGE
-from talentloop.performance.models import ImportKind, Kpi, KpiUnit, PeriodType
+from talentloop.performance.models import Kpi, KpiUnit, PeriodType
 from talentloop.performance.periods import label, parse_period
 from talentloop.performance.rollup import closing_month
 from talentloop.performance.service import parse_decimal, value_problems
 
-# Rows checked between two reports of the job's progress.
-CHECK_CHUNK = 2_000
-# Columns whose values the API process looks up in the database before the rows are checked.
-KEY_COLUMNS = ("employee_number", "unit_code", "manager_number")
-
-# Column keys, with the Chinese headers HR exports commonly use.
-ALIASES = {
-    "工号": "employee_number",
-    "员工编号": "employee_number",
-    "姓名": "name",
-    "部门编码": "unit_code",
-    "组织编码": "unit_code",
-    "岗位编码": "position_code",
-    "入职日期": "hire_date",
-    "状态": "status",
-    "性别": "gender",
-    "出生日期": "birth_date",
-    "办公电话": "work_phone",
-    "工作邮箱": "work_email",
-    "手机号": "personal_phone",
-    "身份证号": "id_number",
-    "银行账号": "bank_account",
-    "基本工资": "base_salary",
-    "直属上级工号": "manager_number",
-    "指标编码": "kpi_code",
-    "期间": "period",
-    "数值": "value",
-    "维度": "dimension",
-    "目标值": "value",
-}
-REQUIRED = {
-    ImportKind.EMPLOYEES: ["employee_number", "name", "unit_code", "hire_date"],
-    ImportKind.KPI_RECORDS: ["employee_number", "kpi_code", "period", "value"],
-    ImportKind.TARGETS: ["kpi_code", "period", "value"],
-}
 _GENDERS = {"male": Gender.MALE, "男": Gender.MALE, "female": Gender.FEMALE, "女": Gender.FEMALE}
 _STATUSES = {s.value: s for s in EmployeeStatus} | {
     "试用": EmployeeStatus.PROBATION,
     "在职": EmployeeStatus.ACTIVE,
     "休假": EmployeeStatus.ON_LEAVE,
 }
-
-
-class Table:
-    """The file's rows by column key. A row's dict is made as it is iterated, not kept: a dict
-    per row of a 100,000-row file would be most of a dry run's memory."""
-
-    def __init__(
-        self,
-        columns: list[str],
-        cells: list[tuple[str, ...]],
-        formulas: list[tuple[int, int]] | None = None,
-    ) -> None:
-        self.columns = columns
-        self.cells = cells
-        self.rows = _Rows(self)
-        self.formulas = formulas or []  # (row index, column index) of cells like formulas
-
-    def values(self, column: str) -> set[str]:
-        """The column's values (stripped), without making the rows' dicts."""
-        if column not in self.columns:
-            return {""}
-        i = self.columns.index(column)
-        return {(cells[i] if i < len(cells) else "").strip() for cells in self.cells}
-
-
-class _Rows:
-    def __init__(self, table: Table) -> None:
-        self.table = table
-
-    def __len__(self) -> int:
-        return len(self.table.cells)
-
-    def __iter__(self) -> Iterator[dict[str, str]]:
-        return self.slice(0, len(self.table.cells))
-
-    def slice(self, start: int, stop: int) -> Iterator[dict[str, str]]:
-        columns = self.table.columns
-        for cells in self.table.cells[start:stop]:
-            yield {
-                col: (cells[i] if i < len(cells) else "").strip() for i, col in enumerate(columns)
-            }
-
-
-@dataclass
-class Checked:
-    """The rows that passed, keyed for writing, and every problem found. An item is a plain
-    tuple whose first element is its row (row, value) or (row, values, manager)."""
-
-    items: dict[tuple[Any, ...], tuple[Any, ...]] = field(default_factory=dict)
-    errors: list[dict[str, Any]] = field(default_factory=list)
-
-    def error(
-        self,
-        row: int,
-        column: str | None,
-        message: str,
-        code: ErrorCode = ErrorCode.INVALID,
-        **params: Any,
-    ) -> None:
-        """A bad row: its message in English, and its msgid and parameters, for the viewer's
-        language when the job is read (talentloop/i18n.py)."""
-        english = message.format(**params) if params else message
-        self.errors.append(
-            {
-                "row": row,
-                "column": column,
-                "message": english,
-                "msgid": message,
-                "params": params,
-                "code": code.value,
-            }
-        )
-
-    def about_self(self, row: int, viewer: Viewer, employee_id: int | None) -> bool:
-        """A row about the importer themself is refused (docs/architecture.md, "Self-dealing")."""
-        if employee_id is None or not viewer.is_self(employee_id):
-            return False
-        self.error(row, "employee_number", SELF_DEALING_MESSAGE, ErrorCode.SELF_DEALING)
-        return True
-
-
-# --- reading ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class FileRows:
-    """A file as read in the checking process: its columns, row count and the distinct values
-    of its key columns for the API process to look up; the rows themselves packed (pickled),
-    to be handed back to `check_file` without being unpacked in the API process."""
-
-    columns: list[str]
-    count: int
-    keys: dict[str, set[str]]
-    packed: bytes
-
-    def values(self, column: str) -> set[str]:
-        """As Table.values."""
-        return self.keys.get(column, {""})
-
-
-def read_file(file_name: str, content: bytes, *, max_rows: int, max_bytes: int) -> FileRows:
-    """The file's rows by column key, within the import's limits (talentloop.spreadsheets)."""
-    reading = spreadsheets.Reading()
-    raw_rows = spreadsheets.read_rows(
-        file_name, content, max_rows=max_rows, max_bytes=max_bytes, reading=reading
-    )
-    if not raw_rows:
-        raise ServiceError.one(ErrorCode.INVALID, "The file is empty.", "file")
-    columns = [ALIASES.get(c.strip(), c.strip().lower()) for c in raw_rows[0]]
-    del raw_rows[0]
-    table = Table(columns, raw_rows)
-    formulas = [(r - 1, c) for r, c in reading.formulas if r > 0]
-    return FileRows(
-        columns=columns,
-        count=len(raw_rows),
-        keys={c: table.values(c) for c in KEY_COLUMNS if c in columns},
-        packed=pickle.dumps((raw_rows, formulas), pickle.HIGHEST_PROTOCOL),
-    )
-
-
-def missing_columns(kind: ImportKind, columns: list[str]) -> list[str]:
-    missing = [c for c in REQUIRED[kind] if c not in columns]
-    if kind is ImportKind.TARGETS and not {"employee_number", "unit_code"} & set(columns):
-        missing.append("employee_number or unit_code")
-    return missing
-
-
-# --- checking --------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -246,57 +76,6 @@ class EmployeeLookups:
 Lookups = RecordLookups | TargetLookups | EmployeeLookups
 
 
-@dataclass(frozen=True)
-class CheckedFile:
-    """`check_file`'s answer: problems sorted by row, and the checked items as (key, item)
-    pairs; both packed (offload.pack), the items only when they are to be written."""
-
-    errors: list[bytes]
-    items: list[bytes]
-
-
-def check_file(
-    kind: ImportKind,
-    viewer: Viewer,
-    lookups: Lookups | None,
-    columns: list[str],
-    packed: bytes,
-    *,
-    keep_items: bool,
-) -> CheckedFile:
-    """Every row of `read_file`'s packed rows checked (all of them missing columns when
-    `lookups` is None), and every formula-like cell refused."""
-    cells, formulas = pickle.loads(packed)  # read_file's own output
-    table = Table(columns, cells, formulas)
-    checked = Checked()
-    if lookups is None:
-        for column in missing_columns(kind, columns):
-            checked.error(1, column, "Missing column.", ErrorCode.REQUIRED)
-    else:
-        check = _CHECKS[kind](viewer, lookups, checked)
-        total = len(table.rows)
-        for start in range(0, total, CHECK_CHUNK):
-            stop = min(start + CHECK_CHUNK, total)
-            for index, row in enumerate(table.rows.slice(start, stop), start=start + 2):
-                check(index, row)
-            offload.progress(stop)
-    formula_errors(table, checked)
-    errors = sorted(checked.errors, key=lambda e: (e["row"], e["column"] or ""))
-    items = list(checked.items.items()) if keep_items and not errors else []
-    return CheckedFile(offload.pack(errors), offload.pack(items))
-
-
-def formula_errors(table: Table, checked: Checked) -> None:
-    """A text cell that a spreadsheet would run as a formula is refused: it would come back
-    out of every export (neutralised, but not as it was typed)."""
-    for r, c in table.formulas:
-        if c < len(table.columns):
-            checked.error(r + 2, table.columns[c], spreadsheets.FORMULA_MESSAGE)
-
-
-RowCheck = Callable[[int, dict[str, str]], None]
-
-
 class _Parsed:
     """A file repeats its periods and values row after row: each text is parsed once, and
     its rows share the one date or Decimal."""
@@ -317,7 +96,7 @@ class _Parsed:
         return self._decimals[text]
 
 
-def _record_check(viewer: Viewer, lookups: Any, checked: Checked) -> RowCheck:
+def record_check(viewer: Viewer, lookups: Any, checked: Checked) -> RowCheck:
     assert isinstance(lookups, RecordLookups)
     kpis, employees = lookups.kpis, lookups.employees
     parsed = _Parsed()
@@ -367,7 +146,7 @@ def _record_check(viewer: Viewer, lookups: Any, checked: Checked) -> RowCheck:
     return check
 
 
-def _target_check(viewer: Viewer, lookups: Any, checked: Checked) -> RowCheck:
+def target_check(viewer: Viewer, lookups: Any, checked: Checked) -> RowCheck:
     assert isinstance(lookups, TargetLookups)
     kpis, employees, units = lookups.kpis, lookups.employees, lookups.units
     parsed = _Parsed()
@@ -442,7 +221,7 @@ MOVED_BY_REQUEST = N_(
 )
 
 
-def _employee_check(viewer: Viewer, lookups: Any, checked: Checked) -> RowCheck:
+def employee_check(viewer: Viewer, lookups: Any, checked: Checked) -> RowCheck:
     assert isinstance(lookups, EmployeeLookups)
     found = lookups
 
@@ -557,10 +336,3 @@ def _column(api_field: str | None) -> str | None:
     if api_field is None:
         return None
     return "".join(f"_{c.lower()}" if c.isupper() else c for c in api_field)
-
-
-_CHECKS: dict[ImportKind, Callable[[Viewer, Any, Checked], RowCheck]] = {
-    ImportKind.KPI_RECORDS: _record_check,
-    ImportKind.TARGETS: _target_check,
-    ImportKind.EMPLOYEES: _employee_check,
-}

@@ -317,7 +317,7 @@ class ImportStatus(StrEnum):
 
 class ImportJob(Model):
     id = fields.IntField(primary_key=True)
-    kind = fields.CharEnumField(ImportKind, max_length=16)
+    kind = fields.CharEnumField(ImportKind, max_length=32)
     file_name = fields.CharField(max_length=255)
     dry_run = fields.BooleanField()
     status = fields.CharEnumField(ImportStatus, max_length=16, default=ImportStatus.RUNNING)
@@ -334,6 +334,12 @@ class ImportJob(Model):
     )
     created_at = fields.DatetimeField(auto_now_add=True)
     finished_at = fields.DatetimeField(null=True)
+    # Issue 22: create and update, or only one of them, by the kind's key (imports/models.py).
+    mode = fields.CharField(max_length=16, default="upsert")
+    # The file's headers as mapped to column keys ({header: key or null}) and the values mapped.
+    mapping: dict[str, Any] | None = fields.JSONField(null=True)
+    undone_at = fields.DatetimeField(null=True)
+    undone_by_user_id = fields.IntField(null=True)
 
     created_by_id: int
 

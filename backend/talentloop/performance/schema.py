@@ -2,30 +2,25 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 from datetime import date
 from decimal import Decimal
 from typing import Annotated
 
 import strawberry
 
-from talentloop.errors import ErrorCode, ServiceError
+from talentloop.errors import ServiceError
 from talentloop.graphql.context import Info
 from talentloop.graphql.errors import MutationError, PublicError, mutation_errors
 from talentloop.graphql.ids import optional_pk, pk_of, require_pk
 from talentloop.graphql.node import register_node
 from talentloop.graphql.pagination import Connection, to_connection
-from talentloop.i18n import gettext
 from talentloop.org import loaders as org_loaders
 from talentloop.org.models import OrgUnit
-from talentloop.performance import imports, loaders, pay, service, targets, triggers
+from talentloop.performance import loaders, pay, service, targets, triggers
 from talentloop.performance.models import (
     AssessmentRequest,
     AssessmentRequestStatus,
     ConditionKind,
-    ImportJob,
-    ImportKind,
     Kpi,
     KpiAggregation,
     KpiDirection,
@@ -40,7 +35,6 @@ from talentloop.performance.models import (
 from talentloop.performance.types import (
     AssessmentRequestNode,
     EffectiveKpiTarget,
-    ImportJobNode,
     KpiBreakdownRow,
     KpiNode,
     KpiPoint,
@@ -259,20 +253,10 @@ class PerformanceQuery:
     async def latest_kpi_period(self, info: Info, kpi_id: strawberry.ID) -> date | None:
         return await service.latest_period(info.context.viewer, pk_of(kpi_id, "Kpi") or -1)
 
-    @strawberry.field(description="An import job, to follow its progress.")
-    async def import_job(self, info: Info, id: strawberry.ID) -> ImportJobNode | None:
-        job = await imports.get_job(info.context.viewer, pk_of(id, "ImportJob") or -1)
-        return ImportJobNode(_model=job) if job else None
-
 
 async def _suspension_node(info: Info, pk: int) -> PaySuspensionNode | None:
     found = await pay.get_suspension(info.context.viewer, pk)
     return PaySuspensionNode(_model=found) if found else None
-
-
-async def _import_node(info: Info, pk: int) -> ImportJobNode | None:
-    found = await imports.get_job(info.context.viewer, pk)
-    return ImportJobNode(_model=found) if found else None
 
 
 async def _kpi_node(info: Info, pk: int) -> KpiNode | None:
@@ -312,7 +296,6 @@ register_node("TriggerRule", _rule_node, TriggerRule)
 register_node("AssessmentRequest", _request_node, AssessmentRequest)
 register_node("PaySuspension", _suspension_node, PaySuspension)
 register_node("RestoreRequest", _restore_node, RestoreRequest)
-register_node("ImportJob", _import_node, ImportJob)
 
 
 # --- mutations ----------------------------------------------------------------------------------
@@ -392,24 +375,6 @@ class RecordPerformanceInput:
 class PerformanceRecordPayload:
     record: PerformanceRecordNode | None = strawberry.field(description="The record.")
     errors: list[MutationError] = strawberry.field(description="Empty when it succeeded.")
-
-
-@strawberry.input(description="A CSV or XLSX file to import, base64-encoded.")
-class ImportDataInput:
-    kind: ImportKind = strawberry.field(description="What the file holds.")
-    file_name: str = strawberry.field(description="Ends in .csv or .xlsx.")
-    content_base64: str = strawberry.field(description="The file's bytes, base64.")
-    dry_run: bool = strawberry.field(default=True, description="Check only; write nothing.")
-    in_background: bool = strawberry.field(
-        default=False,
-        description="Answer at once with the RUNNING job and follow it with importJob(id).",
-    )
-
-
-@strawberry.type(description="The import job, or the errors that stopped it.")
-class ImportPayload:
-    job: ImportJobNode | None = strawberry.field(description="The job, with its bad rows.")
-    errors: list[MutationError] = strawberry.field(description="Empty when the job ran.")
 
 
 @strawberry.input(description="A rule that creates assessment requests.")
@@ -557,43 +522,6 @@ class PerformanceMutation:
         await triggers.evaluate_all(kpi_id=record.kpi_id)
         await pay.open_due_restores(kpi_id=record.kpi_id)
         return PerformanceRecordPayload(record=PerformanceRecordNode(_model=record), errors=[])
-
-    @strawberry.mutation(
-        description="Import employees, KPI records or targets from CSV/XLSX; dryRun checks without writing."
-    )
-    async def import_data(self, info: Info, input: ImportDataInput) -> ImportPayload:
-        try:
-            content = base64.b64decode(input.content_base64, validate=True)
-        except (binascii.Error, ValueError):
-            return ImportPayload(
-                job=None,
-                errors=[
-                    MutationError(
-                        field="contentBase64",
-                        message=gettext("Not valid base64."),
-                        code=ErrorCode.INVALID,
-                    )
-                ],
-            )
-        viewer = info.context.viewer
-        try:
-            if input.in_background:
-                job = await imports.queue_import(
-                    viewer,
-                    kind=input.kind,
-                    file_name=input.file_name,
-                    content=content,
-                    dry_run=input.dry_run,
-                )
-            else:
-                job = await imports.start_import(
-                    viewer, kind=input.kind, file_name=input.file_name, dry_run=input.dry_run
-                )
-        except ServiceError as exc:
-            return ImportPayload(job=None, errors=mutation_errors(exc))
-        if not input.in_background:
-            await imports.execute(job, viewer, content)
-        return ImportPayload(job=ImportJobNode(_model=job), errors=[])
 
     @strawberry.mutation(description="Add a trigger rule; it is evaluated at once.")
     async def create_trigger_rule(

@@ -8,21 +8,16 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
-from talentloop.errors import ErrorCode as ErrorCodeEnum
 from talentloop.graphql.context import Info
 from talentloop.graphql.ids import to_global_id
 from talentloop.graphql.node import Node
 from talentloop.graphql.refs import employee_node, unit_node
-from talentloop.i18n import translate, translate_stored
 from talentloop.org import loaders as org_loaders
 from talentloop.performance import loaders, pay
 from talentloop.performance.models import (
     AssessmentRequest,
     AssessmentRequestStatus,
     ConditionKind,
-    ImportJob,
-    ImportKind,
-    ImportStatus,
     Kpi,
     KpiAggregation,
     KpiDirection,
@@ -61,8 +56,6 @@ for enum, name, description in [
     (ConditionKind, "RestoreConditionKind", "What the restore condition measures."),
     (RestoreRequestStatus, "RestoreRequestStatus", "Where a restore request stands."),
     (RestoreStep, "RestoreStep", "Who decides next: the branch head, then HQ HR."),
-    (ImportKind, "ImportKind", "What a file holds."),
-    (ImportStatus, "ImportStatus", "Where an import job stands."),
     (
         TargetSource,
         "KpiTargetSource",
@@ -579,84 +572,3 @@ class PaySuspensionNode(Node):
             "-created_at", "-id"
         )
         return [RestoreRequestNode(_model=r) for r in rows]
-
-
-@strawberry.type(description="A bad row in an import file.")
-class ImportRowError:
-    row: int = strawberry.field(
-        description="Row number as a spreadsheet shows it (the header is 1; 0 for the whole file)."
-    )
-    column: str | None = strawberry.field(description="The column at fault, when one is.")
-    message: str = strawberry.field(description="What is wrong.")
-    code: ErrorCodeEnum = strawberry.field(description="What is wrong, for a program.")
-
-
-@strawberry.type(
-    name="ImportJob", description="An import of a CSV or XLSX file, with its progress."
-)
-class ImportJobNode(Node):
-    _model: strawberry.Private[ImportJob]
-
-    @strawberry.field(description="The global ID.")
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(to_global_id("ImportJob", self._model.id))
-
-    @strawberry.field(description="What the file holds.")
-    def kind(self) -> ImportKind:
-        return self._model.kind
-
-    @strawberry.field(description="The file's name.")
-    def file_name(self) -> str:
-        return self._model.file_name
-
-    @strawberry.field(description="True for a check that writes nothing.")
-    def dry_run(self) -> bool:
-        return self._model.dry_run
-
-    @strawberry.field(description="Running, valid, invalid, done or failed.")
-    def status(self) -> ImportStatus:
-        return self._model.status
-
-    @strawberry.field(description="Data rows in the file.")
-    def total_rows(self) -> int:
-        return self._model.total_rows
-
-    @strawberry.field(description="Rows checked so far.")
-    def processed_rows(self) -> int:
-        return self._model.processed_rows
-
-    @strawberry.field(description="Rows that created a record.")
-    def created_rows(self) -> int:
-        return self._model.created_rows
-
-    @strawberry.field(description="Rows that changed a record.")
-    def updated_rows(self) -> int:
-        return self._model.updated_rows
-
-    @strawberry.field(description="Rows that matched what was there already.")
-    def unchanged_rows(self) -> int:
-        return self._model.unchanged_rows
-
-    @strawberry.field(description="Every bad row; nothing is written while there is one.")
-    def errors(self) -> list[ImportRowError]:
-        return [
-            ImportRowError(
-                row=e["row"],
-                column=e["column"],
-                message=(
-                    translate(e["msgid"], e.get("params"))
-                    if "msgid" in e
-                    else translate_stored(e["message"])  # the queue gave it up
-                ),
-                code=ErrorCodeEnum(e.get("code", "invalid")),
-            )
-            for e in self._model.errors
-        ]
-
-    @strawberry.field(description="When it started.")
-    def created_at(self) -> datetime:
-        return self._model.created_at
-
-    @strawberry.field(description="When it ended.")
-    def finished_at(self) -> datetime | None:
-        return self._model.finished_at

@@ -728,6 +728,9 @@ const en: Messages = {
     failed: 'Could not save',
   },
   import: {
+    undo: 'Undo this import',
+    undoneHint: 'This import was undone: the records it created are removed and those it changed are as they were.',
+    undoFailed: 'The undo failed; try again later.',
     title: 'Data import',
     steps: {
       file: 'Choose a file',

@@ -726,6 +726,9 @@ const zhCN = {
     failed: '保存失败',
   },
   import: {
+    undo: '撤销此次导入',
+    undoneHint: '此次导入已撤销：新建的记录已删除，修改过的记录已恢复原样。',
+    undoFailed: '撤销失败，请稍后重试。',
     title: '数据导入',
     steps: {
       file: '选择文件',
