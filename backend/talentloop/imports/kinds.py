@@ -38,8 +38,8 @@ from talentloop.performance.models import ImportKind
 
 if TYPE_CHECKING:
     from talentloop.access.policy import Viewer
-    from talentloop.imports.writing import WriteContext
     from talentloop.imports.rows import Checked, FileRows, RowCheck
+    from talentloop.imports.writing import WriteContext
 
 
 @dataclass(frozen=True)
@@ -88,6 +88,7 @@ KIND_MODULES: dict[ImportKind, str] = {
     ImportKind.EMPLOYEES: "talentloop.performance.import_kinds",
     ImportKind.KPI_RECORDS: "talentloop.performance.import_kinds",
     ImportKind.TARGETS: "talentloop.performance.import_kinds",
+    ImportKind.PAYROLL_OPENINGS: "talentloop.payroll.import_kinds",
 }
 
 

@@ -108,7 +108,7 @@ async def get_opening(viewer: Viewer, opening_id: int) -> PayrollOpening | None:
 # --- checks -------------------------------------------------------------------------------------
 
 
-def _input_problems(row: OpeningInput, where: str) -> list[FieldError]:
+def input_problems(row: OpeningInput, where: str) -> list[FieldError]:
     problems: list[FieldError] = []
     if not FIRST_YEAR <= row.year <= china_today().year:
         problems.append(
@@ -200,7 +200,7 @@ async def set_openings(
         if viewer.is_self(employee.id):
             problems += self_dealing(f"{where[i]}employeeId").errors
             continue
-        problems += _input_problems(row, where[i])
+        problems += input_problems(row, where[i])
         if (row.employee_id, row.year) in seen:
             problems.append(
                 FieldError(

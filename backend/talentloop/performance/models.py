@@ -305,6 +305,7 @@ class ImportKind(StrEnum):
     EMPLOYEES = "employees"
     KPI_RECORDS = "kpi_records"
     TARGETS = "targets"
+    PAYROLL_OPENINGS = "payroll_openings"  # payroll/import_kinds.py
 
 
 class ImportStatus(StrEnum):

@@ -742,6 +742,7 @@ const en: Messages = {
       EMPLOYEES: 'Adds or updates employee records, matched by employee number.',
       KPI_RECORDS: 'Monthly KPI values per employee, matched by employee number, KPI, month and dimension.',
       TARGETS: 'Monthly KPI targets for employees or units.',
+      PAYROLL_OPENINGS: "Opening payroll figures: what the previous system paid so far this tax year, matched by employee number and year.",
     },
     template: 'Download CSV template',
     columns: 'Columns',
@@ -2668,6 +2669,7 @@ const en: Messages = {
       EMPLOYEES: 'Employees',
       KPI_RECORDS: 'KPI records',
       TARGETS: 'KPI targets',
+      PAYROLL_OPENINGS: 'Payroll opening figures',
     },
     raterRelation: {
       SELF: 'Self',

@@ -740,6 +740,7 @@ const zhCN = {
       EMPLOYEES: '新增或更新员工档案，按工号匹配。',
       KPI_RECORDS: '每位员工每月的绩效实际值，按工号、指标、月份和维度匹配。',
       TARGETS: '员工或单位的月度绩效目标。',
+      PAYROLL_OPENINGS: '年中切换时原系统已发放月份的工资累计数（期初数），按工号和纳税年度匹配。',
     },
     template: '下载 CSV 模板',
     columns: '列',
@@ -2666,6 +2667,7 @@ const zhCN = {
       EMPLOYEES: '员工档案',
       KPI_RECORDS: '绩效数据',
       TARGETS: '绩效目标',
+      PAYROLL_OPENINGS: '工资期初数',
     },
     raterRelation: {
       SELF: '自评',
