@@ -38,6 +38,7 @@ export type Feature =
   | 'leaveOverview'
   | 'payslips'
   | 'payroll'
+  | 'payrollOpenings'
   | 'approvals'
   | 'approvalFlows'
   | 'recruitment'
@@ -105,6 +106,8 @@ export function canUse(feature: Feature, viewer: AccessViewer): boolean {
   if (feature === 'leaveOverview') return SHEET_ROLES.includes(role)
   // Payroll runs and salary structures: HR who run pay (the server's can_manage_employees_in).
   if (feature === 'payroll') return role === 'HQ_HR' || role === 'BRANCH_HR'
+  // Opening payroll figures of a company moving in mid-year: HR who run pay (setPayrollOpening).
+  if (feature === 'payrollOpenings') return role === 'HQ_HR' || role === 'BRANCH_HR'
   // Sensitive-data exports: HR of a unit asks for them (the server checks the unit, approval first).
   if (feature === 'sensitiveExports') return role === 'HQ_HR' || role === 'BRANCH_HR'
   // Roles and grants: HQ HR defines custom roles and grants every role (roles/service.py).

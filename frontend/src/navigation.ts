@@ -111,6 +111,7 @@ export const NAV_GROUPS: NavGroup[] = [
       { path: '/payslips', icon: Tickets, label: 'nav.payslips', feature: 'payslips' },
       { path: '/payroll', icon: Files, label: 'nav.payroll', feature: 'payroll' },
       { path: '/salary-structures', icon: Files, label: 'nav.salaryStructures', feature: 'payroll' },
+      { path: '/payroll-openings', icon: Files, label: 'nav.payrollOpenings', feature: 'payrollOpenings' },
       { path: '/social-insurance', icon: Wallet, label: 'nav.socialInsurance', feature: 'policyTables' },
       { path: '/income-tax', icon: Wallet, label: 'nav.incomeTax', feature: 'policyTables' },
       { path: '/pay', icon: Money, label: 'nav.pay', feature: 'pay' },

@@ -87,6 +87,12 @@ export const router = createRouter({
           meta: { title: 'nav.payroll', feature: 'payroll' },
         },
         {
+          path: 'payroll-openings',
+          name: 'payroll-openings',
+          component: () => import('./views/PayrollOpeningsView.vue'),
+          meta: { title: 'nav.payrollOpenings', feature: 'payrollOpenings' },
+        },
+        {
           path: 'salary-structures',
           name: 'salary-structures',
           component: () => import('./views/SalaryStructuresView.vue'),

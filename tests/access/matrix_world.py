@@ -67,6 +67,7 @@ from talentloop.payroll.models import (
     ComponentMethod,
     JobStatus,
     LineSection,
+    PayrollOpening,
     PayrollRun,
     Payslip,
     PayslipLine,
@@ -673,11 +674,13 @@ async def _team_records(w: MatrixWorld, code: str) -> None:
 
 
 PAY_MONTH = date(2025, 1, 1)
+OPENING_YEAR = 2024  # the previous system's figures of a year before the runs here
 
 
 async def _payroll_records(w: MatrixWorld) -> None:
-    """A paid run per team, a payslip (with a line) and a special deduction per person, a
-    position's salary structure, a city table and the law's income-tax table."""
+    """A paid run per team, a payslip (with a line), a special deduction and the opening payroll
+    figures of a year per person, a position's salary structure, a city table and the law's
+    income-tax table."""
     table = await SocialInsuranceTable.create(
         city="上海",
         valid_from=date(2024, 7, 1),
@@ -721,6 +724,11 @@ async def _payroll_records(w: MatrixWorld) -> None:
                 employee=employee, kind=DeductionKind.HOUSING_LOAN, monthly_amount=Decimal(1000),
                 valid_from=PAY_MONTH,
             )  # fmt: skip
+            opening = await PayrollOpening.create(
+                employee=employee, year=OPENING_YEAR, last_month=6, months_employed=6,
+                income=money, contributions=money, special_additional=money, tax=money,
+            )  # fmt: skip
+            w.add("PayrollOpening", opening.id, Owner.PERSON, person)
 
 
 async def new_event(w: MatrixWorld, code: str) -> ExternalEvent:

@@ -215,6 +215,9 @@ LISTS: dict[str, Callable[[MatrixWorld], str]] = {
     "overtimeRequests": lambda w: "overtimeRequests" + CONNECTION,
     "payrollRuns": lambda w: "payrollRuns { id payslips { id } }",
     "myPayslips": lambda w: "myPayslips { id }",
+    "payrollOpenings": lambda w: (
+        "payrollOpenings(year: 2024, first: 100) { edges { node { id } } }"
+    ),
     "mySensitiveExports": lambda w: "mySensitiveExports { id unit { id } }",
     "requisitions": lambda w: "requisitions(first: 100) { edges { node { id postings { id } } } }",
     "postings": lambda w: "postings(first: 100) { edges { node { id requisition { id } } } }",
@@ -325,6 +328,8 @@ SEARCHES = [
            'enrollments(employeeId: "{key}") { totalCount }'),
     Search("payrollRuns", "unitId", Owner.UNIT, "PayrollRun",
            'payrollRuns(unitId: "{key}") { id }'),
+    Search("payrollOpenings", "unitId", Owner.UNIT, "PayrollOpening",
+           'payrollOpenings(year: 2024, first: 100, unitId: "{key}") { totalCount }'),
     Search("externalEvents", "unitId", Owner.UNIT, "ExternalEvent",
            f'externalEvents(from: "{CONV_MONTH}", to: "{CONV_MONTH}", unitId: "{{key}}") {{ id }}'),
     Search("leaveRequests", "employeeId", Owner.PERSON, "LeaveRequest",
@@ -1034,6 +1039,8 @@ PROBES: dict[str, Probe] = {
     "removeCalendarDay": _probe('removeCalendarDay(date: "2025-01-02", source: COMPANY)'),
     "addSpecialDeduction": _probe('addSpecialDeduction(input: {employeeId: "$target", kind: CHILD_EDUCATION, validFrom: "2025-01-02", count: 0})', on="Employee"),
     "addPayrollItem": _probe('addPayrollItem(input: {employeeId: "$target", month: "2025-01-02", kind: BONUS, amount: "-1"})', on="Employee"),
+    "setPayrollOpening": _probe('setPayrollOpening(input: {employeeId: "$target", year: 2025, lastMonth: 0, monthsEmployed: 0, income: "-1", contributions: "0", specialAdditional: "0", tax: "0"})', on="Employee"),
+    "removePayrollOpening": _probe('removePayrollOpening(input: {employeeId: "$target", year: 1990})', on="Employee"),
     "createPayrollRun": _probe('createPayrollRun(input: {unitId: "$target", month: "2025-01-02"})', on="OrgUnit"),
     "recomputePayrollRun": _probe('recomputePayrollRun(id: "$target")', on="PayrollRun"),
     "submitPayrollRun": _probe('submitPayrollRun(id: "$target")', on="PayrollRun"),

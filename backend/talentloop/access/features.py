@@ -51,6 +51,7 @@ _HR_FEATURES = frozenset(
         "attendanceSheet",
         "leaveOverview",  # the leave of the people read at WORK (attendance/leave_overview.py)
         "payroll",
+        "payrollOpenings",  # the previous system's figures of a year (payroll/openings.py)
         "sensitiveExports",
         "policyTables",
         "positions",
@@ -117,7 +118,15 @@ BY_ROLE: dict[Role, frozenset[str]] = {
 # A custom role (no built-in role behind it) is offered the screens of its operations.
 BY_OPERATION: dict[Operation, frozenset[str]] = {
     Operation.MANAGE: frozenset(
-        {"contracts", "payroll", "sensitiveExports", "policyTables", "positions", "approvalFlows"}
+        {
+            "contracts",
+            "payroll",
+            "payrollOpenings",
+            "sensitiveExports",
+            "policyTables",
+            "positions",
+            "approvalFlows",
+        }
     ),
     Operation.DIRECT: frozenset(
         {

@@ -302,6 +302,10 @@ TYPES: dict[str, TypeAccess] = {
     # payroll
     "PayrollRun": _t("HR of the unit's branch and HQ HR run it", unit=Reach.MANAGED),
     "Payslip": _t("the employee's own (once approved) and HR in scope: PAY", person=Reach.PAY),
+    "PayrollOpening": _t(
+        "the previous system's pay figures of a year: HR in charge of the person (their PAY)",
+        person=Reach.MANAGED,
+    ),
     # approvals
     "ApprovalRequest": _t(
         "the person it is about (and its requester) and HR in scope; its approvers and their "
@@ -638,6 +642,7 @@ QUERIES: dict[str, QueryAccess] = {
     "payrollRuns": _q(Read.LIST, "PayrollRun"),
     "payrollRun": _q(Read.LOOKUP, "PayrollRun", argument="id"),
     "myPayslips": _q(Read.OWN_LIST, "Payslip"),
+    "payrollOpenings": _q(Read.LIST, "PayrollOpening"),
     "employeePay": _q(Read.PERSON, argument="employeeId", reach=Reach.PAY),
     "requisitions": _q(Read.LIST, "Requisition"),
     "postings": _q(Read.LIST, "Posting"),
@@ -916,6 +921,10 @@ MUTATIONS: dict[str, MutationAccess] = {
     "removeCalendarDay": _m(roles=HQ_HR_ONLY),
     "addSpecialDeduction": _m(Target.PERSON, Reach.DIRECTORY, Reach.MANAGED),
     "addPayrollItem": _m(Target.PERSON, Reach.DIRECTORY, Reach.MANAGED, note="LOCKED: approved"),
+    "setPayrollOpening": _m(
+        Target.PERSON, Reach.DIRECTORY, Reach.MANAGED, note="CONFLICT: over an approved month"
+    ),
+    "removePayrollOpening": _m(Target.PERSON, Reach.DIRECTORY, Reach.MANAGED),
     "createPayrollRun": _m(Target.UNIT, Reach.UNIT, Reach.MANAGED),
     "recomputePayrollRun": _on("PayrollRun", Reach.MANAGED, None, note="LOCKED once approved"),
     "submitPayrollRun": _on("PayrollRun", Reach.MANAGED, None),

@@ -36,6 +36,8 @@ REFUSES_SELF = frozenset(
         # pay
         "setEmployeeSalaryStructure",
         "addPayrollItem",
+        "setPayrollOpening",
+        "removePayrollOpening",
         # targets and results
         "setKpiTarget",
         "recordPerformance",

@@ -44,6 +44,11 @@ from talentloop.imports.schema import ImportsMutation, ImportsQuery
 from talentloop.imports.types import ImportJobNode
 from talentloop.org.schema import OrgMutation, OrgQuery
 from talentloop.org.types import OrgUnitNode
+from talentloop.payroll.opening_schema import (
+    PayrollOpeningMutation,
+    PayrollOpeningNode,
+    PayrollOpeningQuery,
+)
 from talentloop.payroll.schema import PayrollMutation, PayrollQuery
 from talentloop.payroll.types import PayrollRunNode, PayslipNode
 from talentloop.people.lifecycle_schema import LifecycleMutation, LifecycleQuery
@@ -122,6 +127,7 @@ Query = merge_types(
         AttendanceQuery,
         LeaveOverviewQuery,
         PayrollQuery,
+        PayrollOpeningQuery,
         PolicyQuery,
         AuditQuery,
         RecordsQuery,
@@ -150,6 +156,7 @@ Mutation = merge_types(
         AnalyticsMutation,
         RecordsMutation,
         PayrollMutation,
+        PayrollOpeningMutation,
         PolicyMutation,
         PrivacyMutation,
         AttendanceMutation,
@@ -208,6 +215,7 @@ schema = TalentLoopSchema(
         LeaveRequestNode,
         PayrollRunNode,
         PayslipNode,
+        PayrollOpeningNode,
         ApprovalRequestNode,
         RequisitionNode,
         PostingNode,

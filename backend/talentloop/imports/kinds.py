@@ -98,6 +98,7 @@ KIND_MODULES: dict[ImportKind, str] = {
     ImportKind.LEAVE_BALANCES: "talentloop.attendance.import_kinds",
     ImportKind.ATTENDANCE_PUNCHES: "talentloop.attendance.import_kinds",
     ImportKind.LEAVE_REQUESTS: "talentloop.attendance.import_kinds",
+    ImportKind.PAYROLL_OPENINGS: "talentloop.payroll.import_kinds",
 }
 
 

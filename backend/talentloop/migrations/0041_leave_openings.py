@@ -12,7 +12,7 @@ from talentloop.performance.models import ImportKind
 
 
 class Migration(migrations.Migration):
-    dependencies = [("talentloop", "0035_imports")]
+    dependencies = [("talentloop", "0036_payroll_openings")]
 
     initial = False
 

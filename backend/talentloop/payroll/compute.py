@@ -28,6 +28,7 @@ from talentloop.payroll.models import (
     ItemKind,
     LineSection,
 )
+from talentloop.payroll.months import add_months
 
 
 class PayrollError(ValueError):
@@ -71,12 +72,16 @@ class Item:
 
 @dataclass(frozen=True)
 class Prior:
-    """This year's locked payslips before this month, summed."""
+    """This year's payslips before this month, summed — starting from the person's opening
+    figures (payroll/openings.py) where the old system paid the first months."""
 
     income: Decimal = ZERO
     special: Decimal = ZERO
     additional: Decimal = ZERO  # the last one's cumulative special additional deductions
     tax: Decimal = ZERO
+    other: Decimal = ZERO  # 累计依法确定的其他扣除: the opening's (TalentLoop adds none)
+    opening_months: int = 0  # months employed through the opening's last month
+    opened_through: date | None = None  # the old system's last month; None: no opening
 
 
 @dataclass(frozen=True)
@@ -302,7 +307,7 @@ def compute(p: PayInputs) -> Figures:
                 )
             )
 
-    months = calc.months_employed(p.month.year, p.month.month, p.hire_date)
+    months = _months_employed(p)
     if months < 1:
         raise PayrollError("Not employed in this month.")
     if p.tax is None:
@@ -312,8 +317,17 @@ def compute(p: PayInputs) -> Figures:
         income=p.prior.income + income,
         special=p.prior.special + employee_part,
         special_additional=p.cumulative_additional,
+        other=p.prior.other,
         withheld=p.prior.tax,
     )
+    other_zh, other_en, opening_zh, opening_en = "", "", "", ""
+    if cumulative.other:
+        other_zh = f" − 累计其他扣除 {_y(cumulative.other)}"
+        other_en = f" − other deductions {_y(cumulative.other)}"
+    if p.prior.opened_through is not None:
+        through = p.prior.opened_through
+        opening_zh = f"（{through:%Y}-01 至 {through:%Y-%m} 为原系统的期初累计数）"
+        opening_en = f" ({through:%Y}-01 to {through:%Y-%m}: the previous system's opening figures)"
     w = calc.cumulative_withholding(cumulative, p.tax)
     lines.append(
         Line(
@@ -324,18 +338,20 @@ def compute(p: PayInputs) -> Figures:
             w.this_month,
             f"累计预扣法（国家税务总局公告2018年第61号）：累计收入 {_y(cumulative.income)} − 累计减除费用 "
             f"{_y(w.basic_deduction)}（{_y(p.tax.basic_deduction)} × {months} 个月）− 累计专项扣除 {_y(cumulative.special)} − "
-            f"累计专项附加扣除 {_y(cumulative.special_additional)} = 应纳税所得额 {_y(w.taxable)}；"
+            f"累计专项附加扣除 {_y(cumulative.special_additional)}{other_zh} = 应纳税所得额 {_y(w.taxable)}；"
             f"× {_pct(w.rate)} − 速算扣除数 {_y(w.quick_deduction)} = {_y(w.cumulative_tax)}；"
             f"− 已预扣 {_y(cumulative.withheld)} = {_y(w.due)}"
-            + ("（为负，暂不退税，待年度汇算）" if w.due < 0 else ""),
+            + ("（为负，暂不退税，待年度汇算）" if w.due < 0 else "")
+            + opening_zh,
             f"Cumulative withholding (SAT announcement 2018 No. 61): income {_y(cumulative.income)}"
             f" − basic deduction {_y(w.basic_deduction)} ({_y(p.tax.basic_deduction)} × {months} months)"
             f" − social "
             f"insurance and housing fund {_y(cumulative.special)} − special additional "
-            f"deductions {_y(cumulative.special_additional)} = taxable {_y(w.taxable)}; × "
+            f"deductions {_y(cumulative.special_additional)}{other_en} = taxable {_y(w.taxable)}; × "
             f"{_pct(w.rate)} − quick deduction {_y(w.quick_deduction)} = {_y(w.cumulative_tax)}; "
             f"− already withheld {_y(cumulative.withheld)} = {_y(w.due)}"
-            + (" (negative: no refund before the annual settlement)" if w.due < 0 else ""),
+            + (" (negative: no refund before the annual settlement)" if w.due < 0 else "")
+            + opening_en,
         )
     )
     bonus_tax = ZERO
@@ -413,6 +429,17 @@ def compute(p: PayInputs) -> Figures:
         quick_deduction=w.quick_deduction,
         lines=lines,
     )
+
+
+def _months_employed(p: PayInputs) -> int:
+    """任职受雇月份数 this year through this month (公告2018年第61号 art. 6): from the hire month,
+    or the opening's months and then the months from the cut-over (the hire month if later)."""
+    if p.prior.opened_through is None:
+        return calc.months_employed(p.month.year, p.month.month, p.hire_date)
+    if p.month <= p.prior.opened_through:
+        raise PayrollError("The previous system paid {month}.", month=f"{p.month:%Y-%m}")
+    since = max(p.hire_date, add_months(p.prior.opened_through, 1))
+    return p.prior.opening_months + calc.months_employed(p.month.year, p.month.month, since)
 
 
 def _base(p: PayInputs) -> tuple[Decimal, Line]:

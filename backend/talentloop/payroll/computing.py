@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -46,6 +46,7 @@ from talentloop.payroll.models import (
     IncomeTaxTable,
     JobStatus,
     PayrollItem,
+    PayrollOpening,
     PayrollRun,
     Payslip,
     PayslipLine,
@@ -175,6 +176,11 @@ async def _compute_all(run: PayrollRun) -> dict[int, tuple[str, Figures]]:
     already_paid = Payslip.filter(month=month, run_id__not=run.id).values_list(
         "employee_id", flat=True
     )
+    # The old system paid these people this month (their opening figures run through it):
+    # a run created before the opening was set leaves them out when it is recomputed.
+    paid_before = PayrollOpening.filter(year=month.year, last_month__gte=month.month).values_list(
+        "employee_id", flat=True
+    )
     employees = (
         await Employee.filter(
             unit__path__startswith=unit.path,
@@ -182,6 +188,7 @@ async def _compute_all(run: PayrollRun) -> dict[int, tuple[str, Figures]]:
         )
         .filter(Q(termination_date__isnull=True) | Q(termination_date__gte=month))
         .exclude(id__in=[pk for pk in await already_paid])
+        .exclude(id__in=[pk for pk in await paid_before])
         .select_related("unit")
         .order_by("employee_number")
     )
@@ -199,8 +206,9 @@ async def _compute_all(run: PayrollRun) -> dict[int, tuple[str, Figures]]:
         items[it.employee_id].append(
             Item(it.kind, it.amount, it.bonus_tax, it.corrects_month, it.note)
         )
-    prior = await _prior(ids, year_start, month)
-    additional = await _additional(employees, month)
+    openings = await openings_of(ids, month.year)
+    prior = await _prior(ids, year_start, month, openings)
+    additional = await _additional(employees, month, openings)
     await _progress(run.id, 20, "computing")
 
     out: dict[int, tuple[str, Figures]] = {}
@@ -363,20 +371,47 @@ def _suspension_for(found: list[_Suspended], path: str, month: date) -> Suspensi
     return None
 
 
-async def _prior(ids: list[int], year_start: date, month: date) -> dict[int, Prior]:
+async def openings_of(ids: list[int], year: int) -> dict[int, PayrollOpening]:
+    """The people's opening figures of the year (payroll/openings.py), by employee."""
+    rows = await PayrollOpening.filter(employee_id__in=ids, year=year)
+    return {o.employee_id: o for o in rows}
+
+
+def opening_prior(o: PayrollOpening) -> Prior:
+    """The old system's months as one earlier payslip: its sums, its months employed."""
+    return Prior(
+        income=o.income,
+        special=o.contributions,
+        additional=o.special_additional,
+        tax=o.tax,
+        other=o.other_deductions,
+        opening_months=o.months_employed,
+        opened_through=date(o.year, o.last_month, 1),
+    )
+
+
+async def _prior(
+    ids: list[int], year_start: date, month: date, openings: dict[int, PayrollOpening]
+) -> dict[int, Prior]:
     """This year's payslips before the month, whatever their run's status: the months employed
     count every month, so the income and tax withheld before must count the same months (a
     draft January counts with its figures; February is not approved before January is, and
-    January recomputed marks February out of date)."""
+    January recomputed marks February out of date). Where the person has opening figures
+    (payroll/openings.py), they stand for every month through its last one, and TalentLoop's
+    own payslips of those months are left out: the opening wins, as the old system paid those
+    months (and declared them to the tax office)."""
     rows = await Payslip.filter(
         employee_id__in=ids,
         month__gte=year_start,
         month__lt=month,
     ).order_by("month")
-    found: dict[int, Prior] = {}
+    found: dict[int, Prior] = {pk: opening_prior(o) for pk, o in openings.items()}
     for p in rows:
         before = found.get(p.employee_id, Prior())
-        found[p.employee_id] = Prior(
+        if before.opened_through is not None and p.month <= before.opened_through:
+            continue
+        found[p.employee_id] = replace(
+            before,
             income=before.income + p.income,
             special=before.special + p.employee_contributions,
             additional=p.cumulative_additional,
@@ -385,9 +420,12 @@ async def _prior(ids: list[int], year_start: date, month: date) -> dict[int, Pri
     return found
 
 
-async def _additional(employees: list[Employee], month: date) -> dict[int, Decimal]:
+async def _additional(
+    employees: list[Employee], month: date, openings: dict[int, PayrollOpening]
+) -> dict[int, Decimal]:
     """累计专项附加扣除 through this month: each month employed here this year, the
-    deductions in force in it (a deduction declared late counts from its first month)."""
+    deductions in force in it (a deduction declared late counts from its first month); with
+    opening figures, their sum through the old system's last month, then the months after."""
     ids = [e.id for e in employees]
     by_employee: dict[int, list[SpecialDeduction]] = defaultdict(list)
     for d in await SpecialDeduction.filter(employee_id__in=ids, valid_from__lte=month).filter(
@@ -396,8 +434,13 @@ async def _additional(employees: list[Employee], month: date) -> dict[int, Decim
         by_employee[d.employee_id].append(d)
     found: dict[int, Decimal] = {}
     for e in employees:
-        months = calc.months_employed(month.year, month.month, e.hire_date)
+        opening = openings.get(e.id)
+        since = e.hire_date
         total = ZERO
+        if opening is not None:
+            since = max(since, add_months(date(opening.year, opening.last_month, 1), 1))
+            total = opening.special_additional
+        months = calc.months_employed(month.year, month.month, since)
         for k in range(months):
             m = add_months(month, -k)
             total += sum(

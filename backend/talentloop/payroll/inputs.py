@@ -25,6 +25,7 @@ corrections, rule sets, the work calendar) and this year's earlier payslips.
 | work calendar days | `calendar_changed` | policy/service.py | every open run of those months only |
 | a social-insurance table | `city_table_added` | policy/service.py | paying anyone in the city, from its month |
 | an income-tax table | `tax_table_added` | policy/service.py | every open run from its month |
+| a person's opening figures of a year (the old system's months) | `openings_changed` | payroll/openings.py | paying those people or covering their units, that year's months |
 | an earlier month's payslips recomputed | `earlier_month_changed` | payroll/computing.py | paying those people, later months of the same year |
 
 Not inputs: a contract (its end while the employment goes on is a new contract, art. 35; a
@@ -203,6 +204,25 @@ async def earlier_month_changed(month: date, employee_ids: list[int], next_month
         from_month=next_month, message=staleness.EARLIER, employee_ids=employee_ids,
         until=date(month.year, 12, 1), month=month_text(month),
     )  # fmt: skip
+
+
+async def openings_changed(by_year: Mapping[int, Iterable[Employee]]) -> None:
+    """Opening figures set or removed (payroll/openings.py): every month of their year — the
+    months through the opening's last one leave the person out, the later ones count its
+    sums (公告2018年第61号 art. 6: the cumulative method restarts each January, so another
+    year is not marked). One reason per year: the person's name, or the number of people."""
+    for year, people in sorted(by_year.items()):
+        found = {e.id: e for e in people}
+        if not found:
+            continue
+        named: dict[str, Any] = (
+            {"name": next(iter(found.values())).name} if len(found) == 1 else {"count": len(found)}
+        )
+        await mark_out_of_date(
+            from_month=date(year, 1, 1), until=date(year, 12, 1),
+            message=staleness.OPENING if len(found) == 1 else staleness.OPENINGS,
+            employee_ids=sorted(found), year=year, **named,
+        )  # fmt: skip
 
 
 # --- decisions and policy of other domains -------------------------------------------------------

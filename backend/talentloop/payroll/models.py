@@ -220,6 +220,39 @@ class PayrollItem(Model):
         ordering = ["month", "id"]
 
 
+class PayrollOpening(Model):
+    """A person's payroll figures of a tax year paid before TalentLoop (issue 22): the old
+    system paid January through `last_month`; TalentLoop pays from the month after (the
+    cut-over). The cumulative withholding (payroll/computing.py `_prior`, `_additional`) starts
+    from these sums instead of TalentLoop's own payslips of those months, which are left out,
+    and a run of a month up to `last_month` is refused for the person (payroll/openings.py)."""
+
+    id = fields.IntField(primary_key=True)
+    employee: fields.ForeignKeyRelation[Employee] = fields.ForeignKeyField(
+        "talentloop.Employee", related_name="payroll_openings", on_delete=fields.RESTRICT
+    )
+    year = fields.IntField()
+    last_month = fields.IntField()  # 1–11: the last month the old system paid
+    months_employed = fields.IntField()  # 任职受雇月份数 through last_month (basic deduction)
+    income = _money()  # 累计收入 (wages, a merged bonus)
+    contributions = _money()  # 累计专项扣除: the employee's social insurance and housing fund
+    special_additional = _money()  # 累计专项附加扣除
+    other_deductions = _money(default=0)  # 累计依法确定的其他扣除 (enterprise annuity, …)
+    tax = _money()  # 累计已预扣预缴税额 on wages
+    note = fields.CharField(max_length=255, default="")
+    updated_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "talentloop.User", related_name="payroll_openings", null=True, on_delete=fields.SET_NULL
+    )
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    employee_id: int
+
+    class Meta:
+        table = "payroll_opening"
+        unique_together = (("employee", "year"),)
+        ordering = ["year", "employee_id"]
+
+
 class RunStatus(StrEnum):
     DRAFT = "draft"
     REVIEW = "review"

@@ -31,6 +31,7 @@ from talentloop.payroll.computing import enqueue
 from talentloop.payroll.models import (
     LOCKED_STATUSES,
     JobStatus,
+    PayrollOpening,
     PayrollRun,
     Payslip,
     RunStatus,
@@ -51,6 +52,7 @@ async def create_run(viewer: Viewer, unit_id: int, month: date) -> PayrollRun:
     if month.day != 1:
         raise ServiceError.one(ErrorCode.INVALID, "A month: its first day.", "month")
     async with in_transaction():
+        await refuse_paid_before(unit.path, month)
         if await PayrollRun.filter(unit_id=unit.id, month=month).exists():
             raise ServiceError.one(ErrorCode.DUPLICATE, "This month's run exists.", "month")
         overlapping = (
@@ -75,6 +77,30 @@ async def create_run(viewer: Viewer, unit_id: int, month: date) -> PayrollRun:
         await enqueue(run.id)
     queue.notify()
     return run
+
+
+async def refuse_paid_before(unit_path: str, month: date) -> None:
+    """A month the old system paid for someone in the unit — their opening figures run through
+    it (payroll/openings.py) — is not run here: `CONFLICT` naming them and the month."""
+    opening = (
+        await PayrollOpening.filter(
+            year=month.year,
+            last_month__gte=month.month,
+            employee__unit__path__startswith=unit_path,
+        )
+        .select_related("employee")
+        .order_by("employee__employee_number")
+        .first()
+    )
+    if opening is not None:
+        raise ServiceError.one(
+            ErrorCode.CONFLICT,
+            "The previous system paid {name} through {last}: a run of {month} is refused.",
+            "month",
+            name=opening.employee.name,
+            last=f"{opening.year}-{opening.last_month:02d}",
+            month=f"{month:%Y-%m}",
+        )
 
 
 async def _run_to_change(viewer: Viewer, run_id: int) -> PayrollRun:

@@ -54,6 +54,8 @@ TRANSFER = N_("{name} was transferred from {from_unit} to {to_unit} on {date}.")
 LAST_DAY = N_("The last day of {name} was set to {date}.")
 REHIRED = N_("{name} was rehired from {date}.")
 IMPORTED = N_("An employee import changed the records of {count} people from {month}.")
+OPENING = N_("The opening payroll figures of {name} for {year} changed.")
+OPENINGS = N_("The opening payroll figures of {count} people for {year} changed.")
 
 FIGURES = ("gross", "performance", "contributions", "tax", "net")
 

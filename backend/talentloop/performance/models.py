@@ -316,6 +316,7 @@ class ImportKind(StrEnum):
     LEAVE_BALANCES = "leave_balances"
     ATTENDANCE_PUNCHES = "attendance_punches"
     LEAVE_REQUESTS = "leave_requests"
+    PAYROLL_OPENINGS = "payroll_openings"  # payroll/import_kinds.py
 
 
 class ImportStatus(StrEnum):
