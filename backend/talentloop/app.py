@@ -42,6 +42,7 @@ from talentloop.graphql.context import Context
 from talentloop.graphql.errors import masked, should_mask
 from talentloop.graphql.schema import schema
 from talentloop.i18n import RequestLanguage
+from talentloop.imports.routes import download_export, download_template, upload_import
 from talentloop.jobs.worker import Worker
 from talentloop.lists.routes import export_list
 from talentloop.negotiation import weighted
@@ -276,6 +277,9 @@ def create_app(database_url: str | None = None) -> Starlette:
         Route("/exports/{export_id:pk}", download_sensitive_export, methods=["GET"]),
         Route("/me/record.{format}", download_own_record, methods=["GET"]),
         Route("/lists/export", export_list, methods=["POST"]),
+        Route("/imports/{kind}/template.xlsx", download_template, methods=["GET"]),
+        Route("/imports/{kind}/export.{format}", download_export, methods=["GET"]),
+        Route("/imports/{kind}", upload_import, methods=["POST"]),
     ]
     if (settings.spa_dir / "index.html").exists():
         routes.append(Mount("/", SPA(directory=settings.spa_dir, html=True)))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from talentloop.access.policy import Viewer
 from talentloop.imports.kinds import Column, ImportSpec
-from talentloop.performance import import_rows, imports, pay, triggers
+from talentloop.performance import import_exports, import_rows, imports, pay, triggers
 from talentloop.performance.models import ImportKind
 
 
@@ -89,6 +89,8 @@ SPECS = {
         check=import_rows.employee_check,
         write=imports.write_employees,
         may_import=may_import,
+        export=import_exports.export_employees,
+        choices=import_exports.employee_choices,
     ),
     ImportKind.KPI_RECORDS: ImportSpec(
         kind=ImportKind.KPI_RECORDS,
@@ -105,6 +107,8 @@ SPECS = {
         check=import_rows.record_check,
         write=imports.write_records,
         may_import=may_import,
+        export=import_exports.export_records,
+        choices=import_exports.kpi_choices,
         after=_after_records,
     ),
     ImportKind.TARGETS: ImportSpec(
@@ -122,6 +126,8 @@ SPECS = {
         check=import_rows.target_check,
         write=imports.write_targets,
         may_import=may_import,
+        export=import_exports.export_targets,
+        choices=import_exports.target_choices,
         missing=_target_missing,
     ),
 }
