@@ -100,3 +100,80 @@ TEMPLATE_UNKNOWN: dict[ImportKind, set[tuple[str, str]]] = {
     ImportKind.KPI_RECORDS: {("employee_number", "NOT_FOUND"), ("kpi_code", "NOT_FOUND")},
     ImportKind.TARGETS: {("kpi_code", "NOT_FOUND")},
 }
+
+
+# --- files of many rows, for the statement-count tests (tests/imports/test_statements.py) ----
+
+# A kind's file of `rows` new rows (CSV bytes) in the test world; `people` are 100 employees of
+# SH-SALES made for it (`many_people`), for kinds whose rows name someone.
+ManyRows = Callable[[Perf, list[Employee], int], bytes]
+MANY: dict[ImportKind, ManyRows] = {}
+
+
+def many_rows(kind: ImportKind) -> Callable[[ManyRows], ManyRows]:
+    def register(builder: ManyRows) -> ManyRows:
+        MANY[kind] = builder
+        return builder
+
+    return register
+
+
+async def many_people(perf: Perf, count: int = 100) -> list[Employee]:
+    unit = perf.world.units["SH-SALES"]
+    await Employee.bulk_create(
+        [
+            Employee(
+                employee_number=f"M{i:05d}",
+                name=f"批量{i}",
+                unit_id=unit.id,
+                hire_date=date(2020, 1, 1),
+            )
+            for i in range(count)
+        ]
+    )
+    return list(await Employee.filter(employee_number__startswith="M").order_by("employee_number"))
+
+
+def _months(count: int) -> list[str]:
+    """`count` months back from 2025-12."""
+    return [f"{2025 - i // 12}-{12 - i % 12:02d}" for i in range(count)]
+
+
+def _csv(header: str, lines: list[str]) -> bytes:
+    return ("\n".join([header, *lines]) + "\n").encode()
+
+
+@many_rows(ImportKind.EMPLOYEES)
+def _many_employees(perf: Perf, people: list[Employee], rows: int) -> bytes:
+    manager = perf.world.people["sh_sales_head"].employee_number
+    return _csv(
+        "工号,姓名,部门编码,岗位编码,入职日期,性别,出生日期,基本工资,直属上级工号",
+        [
+            f"N{i:06d},新人{i},SH-SALES,REP,2024-03-01,女,1995-05-01,{8000 + i % 50},{manager}"
+            for i in range(rows)
+        ],
+    )
+
+
+@many_rows(ImportKind.KPI_RECORDS)
+def _many_records(perf: Perf, people: list[Employee], rows: int) -> bytes:
+    months = _months(rows // len(people) + 1)
+    return _csv(
+        "工号,指标编码,期间,数值",
+        [
+            f"{people[i % len(people)].employee_number},NC,{months[i // len(people)]},{i % 9}"
+            for i in range(rows)
+        ],
+    )
+
+
+@many_rows(ImportKind.TARGETS)
+def _many_targets(perf: Perf, people: list[Employee], rows: int) -> bytes:
+    months = _months(rows // len(people) + 1)
+    return _csv(
+        "指标编码,期间,目标值,工号",
+        [
+            f"CR,{months[i // len(people)]},{10 + i % 7},{people[i % len(people)].employee_number}"
+            for i in range(rows)
+        ],
+    )

@@ -96,7 +96,9 @@ async def test_an_export_imports_unchanged_and_one_changed_cell_updates_exactly_
     keys = kinds.match_columns(spec, header)
     assert keys == [c.key for c in spec.columns]  # the export's headers read back as its columns
     found = [
-        i for i, row in enumerate(body) if all(row[keys.index(k)] == v for k, v in change.match.items())
+        i
+        for i, row in enumerate(body)
+        if all(row[keys.index(k)] == v for k, v in change.match.items())
     ]
     assert len(found) == 1, (change.match, body[:5])
     row = body[found[0]]
@@ -258,7 +260,10 @@ async def test_a_file_sent_raw_is_queued_and_imported(api: Api, perf: Perf) -> N
     number = perf.world.people["sh_rep"].employee_number
     text = f"工号,指标编码,期间,数值\n{number},NC,2025-02,3\n{number},CR,2025-02,11\n"
     answer = await api.http.post(
-        "/imports/KPI_RECORDS", params={"name": "history.csv"}, content=text.encode(), headers=headers
+        "/imports/KPI_RECORDS",
+        params={"name": "history.csv"},
+        content=text.encode(),
+        headers=headers,
     )
     assert answer.status_code == 202, answer.text
     pk = pk_of(answer.json()["job"]["id"], "ImportJob")

@@ -21,7 +21,7 @@ from talentloop.i18n import CHINESE, current_language
 from talentloop.imports import kinds
 from talentloop.imports.kinds import ImportSpec
 from talentloop.performance.models import ImportKind
-from talentloop.spreadsheets import TableWriter, template_xlsx
+from talentloop.spreadsheets import Cell, TableWriter, template_xlsx
 
 CODES_SHEET = "有效值 (Valid codes)"  # "/" may not appear in a sheet's name (Excel's rule)
 EXAMPLE_ROWS = 2
@@ -56,7 +56,7 @@ async def codes(viewer: Viewer, spec: ImportSpec) -> list[tuple[str, list[str]]]
 
 async def template(viewer: Viewer, kind: ImportKind) -> bytes:
     spec = kinds.spec(kind)
-    examples = [[c.example for c in spec.columns] for _ in range(EXAMPLE_ROWS)]
+    examples: list[list[Cell]] = [[c.example for c in spec.columns] for _ in range(EXAMPLE_ROWS)]
     if EXAMPLE_ROWS > 1:
         examples[1] = _another(spec)
     return template_xlsx(
@@ -64,10 +64,10 @@ async def template(viewer: Viewer, kind: ImportKind) -> bytes:
     )
 
 
-def _another(spec: ImportSpec) -> list[str]:
+def _another(spec: ImportSpec) -> list[Cell]:
     """The second example row names another record than the first: its first key column with
     a month (2026-11) or a number at the end (E1001) as example gets the next one."""
-    row = [c.example for c in spec.columns]
+    row: list[Cell] = [c.example for c in spec.columns]
     for i, column in enumerate(spec.columns):
         if column.key not in spec.key:
             continue

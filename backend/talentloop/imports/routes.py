@@ -80,14 +80,9 @@ def _errors(status: int, *problems: FieldError) -> JSONResponse:
 async def _body(request: Request) -> bytes | Response:
     """The file, or 413 as soon as it passes MAX_BYTES: by its Content-Length before reading
     anything, and by counting what arrives."""
+    limit = str(service.MAX_BYTES // (1024 * 1024)) + " MB"
     too_large = _errors(
-        413,
-        FieldError(
-            "The file is larger than {size}.",
-            ErrorCode.INVALID,
-            "file",
-            size=f"{service.MAX_BYTES // (1024 * 1024)} MB",
-        ),
+        413, FieldError("The file is larger than {size}.", ErrorCode.INVALID, "file", size=limit)
     )
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > service.MAX_BYTES:

@@ -21,7 +21,7 @@ from tortoise.expressions import Q
 from talentloop.access.policy import FieldGroup, Operation, Viewer
 from talentloop.i18n import CHINESE, current_language
 from talentloop.org.models import OrgUnit
-from talentloop.people.models import Employee, EmployeeStatus, Gender, Position
+from talentloop.people.models import EmployeeStatus, Gender, Position
 from talentloop.people.service import visible_employees
 from talentloop.performance.models import Kpi, KpiTarget, PerformanceRecord, PeriodClose, PeriodType
 from talentloop.performance.periods import label
@@ -73,7 +73,9 @@ class _Closed:
 
     @classmethod
     async def read(cls) -> _Closed:
-        return cls(await PeriodClose.filter(reopened_at__isnull=True).values_list("month", "unit_path"))
+        return cls(
+            await PeriodClose.filter(reopened_at__isnull=True).values_list("month", "unit_path")
+        )
 
     def months(self, path: str, reaches_below: bool = False) -> set[date]:
         key = (path, reaches_below)
@@ -93,7 +95,9 @@ async def _pages(query: Any, fields: tuple[str, ...]) -> AsyncIterator[list[tupl
     """The query's rows as value tuples (id first), 500 at a time in id order."""
     last = 0
     while True:
-        page = await query.filter(id__gt=last).order_by("id").limit(CHUNK).values_list("id", *fields)
+        page = (
+            await query.filter(id__gt=last).order_by("id").limit(CHUNK).values_list("id", *fields)
+        )
         if not page:
             return
         yield page
@@ -186,9 +190,7 @@ async def employee_choices(viewer: Viewer) -> dict[str, list[str]]:
     units = await OrgUnit.all().order_by("code").values_list("code", "path")
     return {
         "unit_code": [code for code, path in units if viewer.can_manage_employees_in(path)],
-        "position_code": list(
-            await Position.all().order_by("code").values_list("code", flat=True)
-        ),
+        "position_code": list(await Position.all().order_by("code").values_list("code", flat=True)),
         "status": [_status(s) for s in _IMPORTABLE],
         "gender": [_gender(g) for g in Gender],
     }
@@ -214,17 +216,31 @@ async def export_records(viewer: Viewer) -> AsyncIterator[list[str]]:
         query = query.exclude(employee_id=viewer.employee_id)
     kpis = await _kpi_codes()
     closed = await _Closed.read()
-    fields = ("employee__employee_number", "employee__unit__path", "kpi_id", "period", "value", "dimension")
+    fields = (
+        "employee__employee_number",
+        "employee__unit__path",
+        "kpi_id",
+        "period",
+        "value",
+        "dimension",
+    )
     async for page in _pages(query, fields):
         for _, employee_number, path, kpi_id, period, value, dimension in page:
             code, period_type = kpis[kpi_id]
             if closed.holds(path, as_date(period), period_type):
                 continue
-            yield [employee_number, code, label(as_date(period), period_type), number(value), dimension]
+            yield [
+                employee_number,
+                code,
+                label(as_date(period), period_type),
+                number(value),
+                dimension,
+            ]
 
 
 async def kpi_choices(viewer: Viewer) -> dict[str, list[str]]:
-    return {"kpi_code": list(await Kpi.all().order_by("code").values_list("code", flat=True))}
+    codes = await Kpi.all().order_by("code").values_list("code", flat=True)
+    return {"kpi_code": [str(c) for c in codes]}
 
 
 # --- targets -----------------------------------------------------------------------------------
@@ -245,7 +261,13 @@ async def export_targets(viewer: Viewer) -> AsyncIterator[list[str]]:
             for _, kpi_id, period, value, employee_number, path in page:
                 code, period_type = kpis[kpi_id]
                 if not closed.holds(path, as_date(period), period_type):
-                    yield [code, label(as_date(period), period_type), number(value), employee_number, ""]
+                    yield [
+                        code,
+                        label(as_date(period), period_type),
+                        number(value),
+                        employee_number,
+                        "",
+                    ]
     units = viewer.act_filter(Operation.DIRECT, "unit__path")
     if units is not None:
         query = KpiTarget.filter(units & Q(unit_id__isnull=False))

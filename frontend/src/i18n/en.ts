@@ -2527,6 +2527,7 @@ const en: Messages = {
       CREATE: 'Create',
       UPDATE: 'Update',
       DELETE: 'Delete',
+      EXPORT: 'Export',
     },
   },
   delegations: {
