@@ -336,10 +336,14 @@ async def main() -> int:
 
 
 def _write(results: dict[str, Any]) -> str:
-    (VAR / "big-imports.json").write_text(json.dumps(results, indent=2))
+    """The figures as JSON and folded into the documents; with BENCH_BIG_OUT (another JSON
+    file, for a second run of some kinds alongside) as JSON only."""
+    out = os.environ.get("BENCH_BIG_OUT")
+    (VAR / (out or "big-imports.json")).write_text(json.dumps(results, indent=2))
     section = markdown(results)
-    for path in (REPO / "bench" / "NOTES.md", REPO / "docs" / "performance.md"):
-        _fold(path, section)
+    if not out:
+        for path in (REPO / "bench" / "NOTES.md", REPO / "docs" / "performance.md"):
+            _fold(path, section)
     return section
 
 

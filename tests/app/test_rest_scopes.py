@@ -42,6 +42,9 @@ AREAS = {
     "/exports/{export_id:pk}": CLOSED,
     "/me/record.{format}": CLOSED,
     "/lists/export": CLOSED,
+    "/imports/{kind}/template.xlsx": "performance",
+    "/imports/{kind}/export.{format}": "performance",
+    "/imports/{kind}": "performance",
 }
 
 
@@ -157,7 +160,7 @@ async def test_routes_of_no_token_area_answer_a_token_like_a_missing_file(
             concrete = concrete.replace("{application_id:pk}", "1").replace("{run_id:pk}", "1")
             concrete = concrete.replace("{export_id:pk}", "1").replace("{format}", "json")
             concrete = concrete.replace("{kind}", "bank")
-            posts = ("/archive/upload", "/recruitment/resume", "/lists/export")
+            posts = ("/archive/upload", "/recruitment/resume", "/lists/export", "/imports/{kind}")
             method = http.post if path in posts else http.get
             response = await method(concrete, headers=headers)
             assert response.status_code == 401, (path, headers)

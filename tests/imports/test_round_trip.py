@@ -296,3 +296,29 @@ async def test_a_file_sent_raw_is_queued_and_imported(api: Api, perf: Perf) -> N
         headers={**headers, "Content-Length": str(64 * 1024 * 1024 + 1)},
     )
     assert too_big.status_code == 413
+
+
+async def test_an_api_token_reads_the_files_with_read_performance_and_sends_one_with_write(
+    api: Api, perf: Perf
+) -> None:
+    from talentloop.access.scopes import ApiScope
+    from talentloop.accounts.api_tokens import create_token
+
+    viewer = await load_viewer(perf.world.users["hq_hr"].id)
+
+    async def token(*scopes: ApiScope) -> dict[str, str]:
+        _, secret = await create_token(
+            viewer, name=f"t{len(scopes)}", scopes=list(scopes), expires_in_days=30
+        )
+        return {"Authorization": f"Bearer {secret}"}
+
+    people, reader = await token(ApiScope.READ_PEOPLE), await token(ApiScope.READ_PERFORMANCE)
+    for path in ("/imports/targets/template.xlsx", "/imports/targets/export.csv"):
+        assert (await api.http.get(path, headers=people)).status_code == 404, path
+        assert (await api.http.get(path, headers=reader)).status_code == 200, path
+    upload = {"Content-Type": "application/octet-stream"}
+    body = b"kpi_code,period,value,unit_code\n"
+    sent = await api.http.post(
+        "/imports/targets", params={"name": "t.csv"}, content=body, headers={**reader, **upload}
+    )
+    assert sent.status_code == 403
