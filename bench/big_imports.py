@@ -400,5 +400,32 @@ def _fold(path: Path, section: str) -> None:
     path.write_text(text, encoding="utf-8")
 
 
+def fold_saved() -> int:
+    """`python -m bench.big_imports fold`: the saved runs (big-imports.json, then any other
+    big-*.json a run with BENCH_BIG_OUT left) as one section of the documents."""
+    results = json.loads((VAR / "big-imports.json").read_text())
+    alongside: list[str] = []
+    for extra in sorted(VAR.glob("big-*.json")):
+        if extra.name != "big-imports.json":
+            kinds = json.loads(extra.read_text())["kinds"]
+            results["kinds"].update(kinds)
+            alongside += list(kinds)
+    section = markdown(results)
+    if alongside:
+        note = (
+            f" ({', '.join(alongside)}: a second run at the same time, on a database of its own, "
+            "so both ran slower.)"
+        )
+        section = section.replace(
+            "times are several times a quiet machine's.",
+            "times are several times a quiet machine's." + note,
+            1,
+        )
+    for path in (REPO / "bench" / "NOTES.md", REPO / "docs" / "performance.md"):
+        _fold(path, section)
+    print(section)
+    return 0
+
+
 if __name__ == "__main__":
-    sys.exit(asyncio.run(main()))
+    sys.exit(fold_saved() if sys.argv[1:] == ["fold"] else asyncio.run(main()))
