@@ -2,7 +2,7 @@
 then the issue's zip bomb, is checked by `importData` as a dry run, someone else asks `{ me }`
 again and again; each answer is timed, and the API process's peak memory is read after both.
 
-The largest accepted file is the most rows an import takes (performance/imports.MAX_ROWS) of
+The largest accepted file is the most rows an import takes (imports/service.MAX_ROWS) of
 the company's real people, as an XLSX, packed as tightly as the reader allows; the zip bomb is
 the issue's: a million rows in a few hundred KB, refused before it is parsed."""
 
@@ -31,7 +31,7 @@ ANSWER_TARGET_MS = 200.0
 
 def largest_accepted_xlsx(company: gen.Company) -> tuple[bytes, int]:
     """MAX_ROWS KPI rows (new ones: a KPI the history does not have) as an XLSX."""
-    from talentloop.performance.imports import MAX_ROWS
+    from talentloop.imports.service import MAX_ROWS
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet()

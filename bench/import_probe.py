@@ -67,7 +67,7 @@ async def main() -> int:
     from talentloop.access.viewer import load_viewer
     from talentloop.accounts.models import User
     from talentloop.db import tortoise_config
-    from talentloop.performance import imports
+    from talentloop.imports import service as imports
     from talentloop.performance.models import ImportKind
 
     url = os.environ.get("BENCH_ENGINE_URL", f"sqlite://{VAR / 'bench-10000.sqlite3'}")

@@ -43,6 +43,7 @@ from talentloop.graphql.errors import masked, should_mask
 from talentloop.graphql.schema import schema
 from talentloop.i18n import RequestLanguage
 from talentloop.imports.annotated import download_annotated
+from talentloop.imports.routes import download_export, download_template, upload_import
 from talentloop.jobs.worker import Worker
 from talentloop.lists.routes import export_list
 from talentloop.negotiation import weighted
@@ -278,6 +279,9 @@ def create_app(database_url: str | None = None) -> Starlette:
         Route("/me/record.{format}", download_own_record, methods=["GET"]),
         Route("/lists/export", export_list, methods=["POST"]),
         Route("/imports/{job_id:pk}/annotated", download_annotated, methods=["POST"]),
+        Route("/imports/{kind}/template.xlsx", download_template, methods=["GET"]),
+        Route("/imports/{kind}/export.{format}", download_export, methods=["GET"]),
+        Route("/imports/{kind}", upload_import, methods=["POST"]),
     ]
     if (settings.spa_dir / "index.html").exists():
         routes.append(Mount("/", SPA(directory=settings.spa_dir, html=True)))

@@ -31,13 +31,18 @@ class RecordId(Convertor[int]):
 register_url_convertor("pk", RecordId())
 
 
+def content_disposition(name: str) -> str:
+    """A file to save under `name` (UTF-8, RFC 5987)."""
+    return f"attachment; filename*=UTF-8''{quote(name)}"
+
+
 def attachment(content: bytes, media_type: str, name: str) -> Response:
     """A file to save under `name` (UTF-8, RFC 5987), never cached on the way, never sniffed."""
     return Response(
         content,
         media_type=media_type,
         headers={
-            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}",
+            "Content-Disposition": content_disposition(name),
             "Cache-Control": "no-store",
             "X-Content-Type-Options": "nosniff",
         },

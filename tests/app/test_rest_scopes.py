@@ -44,6 +44,9 @@ AREAS = {
     "/lists/export": CLOSED,
     # the import's file back with an error column: read like the import (imports → performance)
     "/imports/{job_id:pk}/annotated": "performance",
+    "/imports/{kind}/template.xlsx": "performance",
+    "/imports/{kind}/export.{format}": "performance",
+    "/imports/{kind}": "performance",
 }
 
 
@@ -164,6 +167,7 @@ async def test_routes_of_no_token_area_answer_a_token_like_a_missing_file(
                 "/recruitment/resume",
                 "/lists/export",
                 "/imports/1/annotated",
+                "/imports/{kind}",
             )
             method = http.post if concrete in posts or path in posts else http.get
             response = await method(concrete, headers=headers)

@@ -25,6 +25,7 @@ class AuditAction(StrEnum):
     DELETE = "delete"
     IMPORT = "import"  # a file imported (its changes are CREATE / UPDATE entries of their own)
     IMPORT_UNDONE = "import_undone"
+    EXPORT = "export"  # an import kind's records as a file (imports/files.py): kind, format, rows
 
 
 class AuditEntry(Model):

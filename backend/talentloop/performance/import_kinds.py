@@ -10,7 +10,7 @@ from talentloop.access.policy import FieldGroup, Viewer
 from talentloop.imports.kinds import Column, ImportSpec
 from talentloop.people.models import EmployeeStatus, Position
 from talentloop.people.service import visible_employees
-from talentloop.performance import import_rows, imports, pay, triggers
+from talentloop.performance import import_exports, import_rows, imports, pay, triggers
 from talentloop.performance.models import ImportKind
 
 EXPORT_BATCH = 500
@@ -207,6 +207,8 @@ SPECS = {
         check=import_rows.record_check,
         write=imports.write_records,
         may_import=may_import,
+        export=import_exports.export_records,
+        choices=import_exports.kpi_choices,
         after=_after_records,
     ),
     ImportKind.TARGETS: ImportSpec(
@@ -224,6 +226,8 @@ SPECS = {
         check=import_rows.target_check,
         write=imports.write_targets,
         may_import=may_import,
+        export=import_exports.export_targets,
+        choices=import_exports.target_choices,
         missing=_target_missing,
     ),
 }

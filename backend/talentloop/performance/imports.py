@@ -30,10 +30,6 @@ from talentloop.performance.models import (
 from talentloop.records.models import EmploymentEvent, EventKind
 
 log = logging.getLogger(__name__)
-JOB_KIND = "import"
-MAX_ROWS = 100_000
-# The file travels base64 in the GraphQL body (app.py caps that at 10 MB by default).
-MAX_BYTES = 7 * 1024 * 1024
 BATCH = 500
 Checked = import_rows.Checked
 
@@ -132,7 +128,14 @@ async def write_records(ctx: WriteContext) -> None:
         if changed:
             await PerformanceRecord.bulk_update([r for r, _ in changed], fields=["value", "source"])
             for record, before in changed:
-                await ctx.updated(record, before, employee_id=record.employee_id)
+                # The value is the change; its source ("import") is bookkeeping, kept for undo.
+                await ctx.updated(
+                    record,
+                    before,
+                    employee_id=record.employee_id,
+                    audit_before={"value": before["value"]},
+                    audit_after={"value": snapshot(record)["value"]},
+                )
         ctx.progress()
 
 

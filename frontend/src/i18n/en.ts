@@ -2618,6 +2618,7 @@ const en: Messages = {
       CREATE: 'Create',
       UPDATE: 'Update',
       DELETE: 'Delete',
+      EXPORT: 'Export',
     },
   },
   delegations: {

@@ -2616,6 +2616,7 @@ const zhCN = {
       CREATE: '新建',
       UPDATE: '修改',
       DELETE: '删除',
+      EXPORT: '导出',
     },
   },
   delegations: {

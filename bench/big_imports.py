@@ -1,0 +1,431 @@
+"""`python -m bench.big_imports`: the largest files an import takes (issue 22 point 7), in process
+as the job runs them (the file read and checked in the file-checking process,
+talentloop.offload; written here in one transaction): for every kind with a generator below —
+employees, KPI records, targets — a file of `BENCH_BIG_ROWS` (200,000: imports.service.MAX_ROWS)
+new rows as CSV, its dry run, its import, and the kind's export of what is then there, each
+timed, with the peak resident memory (VmHWM, reset before each step through
+/proc/<pid>/clear_refs) of this process and of the file-checking process apart. The employees'
+file is also read as an XLSX (the widest kind: the zip limits of talentloop.spreadsheets).
+
+The database is made afresh from the migrations (SQLite in var/bench, or BENCH_ENGINE_URL):
+a company of 10 branches × 5 departments, 5 positions, 3 KPIs and an HQ HR importer. The
+figures go to var/bench/big-imports.json and, as a table, into the "Big imports" section of
+bench/NOTES.md and docs/performance.md (between the `big-imports` markers)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import re
+import sys
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+VAR = REPO / "var" / "bench"
+BRANCHES, DEPARTMENTS = 10, 5
+KPIS = ("NC", "CR", "REV")
+START, END = "<!-- big-imports -->", "<!-- /big-imports -->"
+
+
+def _status(pid: int | str) -> dict[str, float]:
+    found: dict[str, float] = {}
+    try:
+        lines = Path(f"/proc/{pid}/status").read_text().splitlines()
+    except OSError:
+        return found
+    for line in lines:
+        key, _, value = line.partition(":")
+        if key in ("VmHWM", "VmRSS"):
+            found[key] = int(value.split()[0]) / 1024
+    return found
+
+
+def _children() -> list[int]:
+    """This process's descendants (the fork server and the file-checking process)."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parents[int(entry.name)] = int(
+                    (entry / "stat").read_text().rpartition(")")[2].split()[1]
+                )
+            except (OSError, IndexError, ValueError):
+                continue
+    found, wanted = [], {os.getpid()}
+    for _ in range(4):
+        wanted = {pid for pid, parent in parents.items() if parent in wanted}
+        found.extend(wanted)
+    return found
+
+
+def _reset_peaks() -> None:
+    for pid in [os.getpid(), *_children()]:
+        with contextlib.suppress(OSError):
+            Path(f"/proc/{pid}/clear_refs").write_text("5")
+
+
+def _peaks() -> tuple[float, float]:
+    checker = max((_status(p).get("VmHWM", 0.0) for p in _children()), default=0.0)
+    return _status("self").get("VmHWM", 0.0), checker
+
+
+# --- the files -------------------------------------------------------------------------------------
+
+
+def _csv(header: list[str], rows: Callable[[], Any]) -> bytes:
+    from talentloop.spreadsheets import table_csv
+
+    return table_csv(header, list(rows()))
+
+
+def employees_file(rows: int) -> bytes:
+    from talentloop.people.validation import id_number_check_char
+
+    def make() -> Any:
+        per_department = rows // (BRANCHES * DEPARTMENTS) + 1
+        for i in range(rows):
+            department = i // per_department
+            head = department * per_department
+            first17 = f"310101{1970 + i % 30}{i % 12 + 1:02d}{i % 28 + 1:02d}{i % 1000:03d}"
+            yield [
+                f"E{i:06d}",
+                f"员工{i}",
+                f"B{department // DEPARTMENTS:02d}-D{department % DEPARTMENTS}",
+                f"P{i % 5}",
+                "2024-03-01",
+                "active",
+                "男" if i % 2 else "女",
+                f"{1970 + i % 30}-{i % 12 + 1:02d}-{i % 28 + 1:02d}",
+                f"021-{5550000 + i % 10000}",
+                f"e{i}@example.cn",
+                f"138{i:08d}",
+                first17 + id_number_check_char(first17),
+                f"62220000{i:011d}",
+                str(6000 + i % 9000),
+                f"E{head:06d}" if head != i else "",
+            ]
+
+    return _csv(
+        [
+            "工号",
+            "姓名",
+            "部门编码",
+            "岗位编码",
+            "入职日期",
+            "状态",
+            "性别",
+            "出生日期",
+            "办公电话",
+            "工作邮箱",
+            "手机号",
+            "身份证号",
+            "银行账号",
+            "基本工资",
+            "直属上级工号",
+        ],
+        make,
+    )
+
+
+def _people_months(rows: int) -> tuple[int, list[str]]:
+    people = 20_000
+    months = [f"{2025 - m // 12}-{12 - m % 12:02d}" for m in range(rows // people + 1)]
+    return people, months
+
+
+def records_file(rows: int) -> bytes:
+    people, months = _people_months(rows)  # the people _company seeds (K00000…)
+    return _csv(
+        ["工号", "指标编码", "期间", "数值"],
+        lambda: (
+            [f"K{i % people:05d}", "NC", months[i // people], str(i % 17)] for i in range(rows)
+        ),
+    )
+
+
+def targets_file(rows: int) -> bytes:
+    people, months = _people_months(rows)
+    return _csv(
+        ["指标编码", "期间", "目标值", "工号"],
+        lambda: (
+            ["CR", months[i // people], str(10 + i % 9), f"K{i % people:05d}"] for i in range(rows)
+        ),
+    )
+
+
+FILES: dict[str, Callable[[int], bytes]] = {
+    "employees": employees_file,
+    "kpi_records": records_file,
+    "targets": targets_file,
+}
+
+
+# --- the company -------------------------------------------------------------------------------------
+
+
+async def _company() -> int:
+    """The units, positions, KPIs and the importer; the importer's user id."""
+    from talentloop.accounts.models import Role, User
+    from talentloop.org.models import OrgUnit, OrgUnitType
+    from talentloop.people.models import Employee, Position
+    from talentloop.performance.models import Kpi, KpiAggregation, KpiUnit
+
+    async def unit(code: str, kind: OrgUnitType, parent: OrgUnit | None) -> OrgUnit:
+        made = await OrgUnit.create(
+            code=code, name=code, type=kind, city="上海", parent=parent, path="",
+            depth=parent.depth + 1 if parent else 0,
+        )  # fmt: skip
+        made.path = f"{parent.path if parent else '/'}{made.id}/"
+        await made.save(update_fields=["path"])
+        return made
+
+    company = await unit("ACME", OrgUnitType.COMPANY, None)
+    hq = await unit("HQ", OrgUnitType.BRANCH, company)
+    for b in range(BRANCHES):
+        branch = await unit(f"B{b:02d}", OrgUnitType.BRANCH, company)
+        for d in range(DEPARTMENTS):
+            await unit(f"B{b:02d}-D{d}", OrgUnitType.DEPARTMENT, branch)
+    for p in range(5):
+        await Position.create(code=f"P{p}", title=f"Position {p}", level="P2", family="sales")
+    await Kpi.create(code="NC", name="新客户数", unit=KpiUnit.COUNT)
+    await Kpi.create(
+        code="CR", name="转化率", unit=KpiUnit.PERCENT, aggregation=KpiAggregation.AVERAGE
+    )
+    await Kpi.create(code="REV", name="收入", unit=KpiUnit.MONEY)
+    importer = await Employee.create(
+        employee_number="HR0001", name="人事", unit=hq, hire_date=datetime(2020, 1, 1).date()
+    )
+    user = await User.create(
+        username="bench.big", password_hash="!", role=Role.HQ_HR, employee=importer
+    )
+    # The people the KPI records' and targets' files name: 400 in each department.
+    departments = await OrgUnit.filter(type=OrgUnitType.DEPARTMENT).order_by("code")
+    people, _ = _people_months(0)
+    for start in range(0, people, 5_000):
+        await Employee.bulk_create(
+            [
+                Employee(
+                    employee_number=f"K{i:05d}",
+                    name=f"销售{i}",
+                    unit_id=departments[i % len(departments)].id,
+                    hire_date=datetime(2020, 1, 1).date(),
+                )
+                for i in range(start, min(start + 5_000, people))
+            ]
+        )
+    return user.id
+
+
+# --- the run -------------------------------------------------------------------------------------
+
+
+async def _step(label: str, run: Callable[[], Any]) -> dict[str, Any]:
+    _reset_peaks()
+    started = time.perf_counter()
+    result = await run()
+    seconds = time.perf_counter() - started
+    own, checker = _peaks()
+    print(f"  {label}: {seconds:.1f} s, peak {own:.0f} MB (checker {checker:.0f} MB)", flush=True)
+    return {
+        "seconds": round(seconds, 1),
+        "peak_mb": round(own, 1),
+        "checker_peak_mb": round(checker, 1),
+        **result,
+    }
+
+
+async def main() -> int:
+    from tortoise import Tortoise
+
+    from bench.company import reset_database
+    from talentloop import offload
+    from talentloop.access.viewer import load_viewer
+    from talentloop.db import tortoise_config
+    from talentloop.imports import files, kinds, service
+    from talentloop.performance.models import ImportKind
+    from talentloop.spreadsheets import TableWriter, read_rows
+
+    rows = int(os.environ.get("BENCH_BIG_ROWS", str(service.MAX_ROWS)))
+    only = [k for k in os.environ.get("BENCH_BIG_KINDS", "").split(",") if k]
+    VAR.mkdir(parents=True, exist_ok=True)
+    url = os.environ.get("BENCH_ENGINE_URL", f"sqlite://{VAR / 'big-imports.sqlite3'}")
+    engine = url.partition(":")[0]
+    print(f"big imports: {rows:,} rows per kind on {engine}", flush=True)
+    await reset_database(url)
+    await Tortoise.init(config=tortoise_config(url))
+    results: dict[str, Any] = {
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "engine": engine,
+        "rows": rows,
+        "load_before": os.getloadavg(),
+        "kinds": {},
+    }
+    try:
+        viewer = await load_viewer(await _company())
+        # The employees last: the slowest (every ID number and bank account sealed).
+        ordered = sorted(kinds.kinds(), key=lambda k: k is ImportKind.EMPLOYEES)
+        for kind in ordered:
+            if kind.value not in FILES or (only and kind.value not in only):
+                continue
+            print(kind.value, flush=True)
+            content = FILES[kind.value](rows)
+            found: dict[str, Any] = {"csv_mb": round(len(content) / 2**20, 1)}
+            results["kinds"][kind.value] = found
+
+            def importing(
+                dry_run: bool,
+                name: str = "big.csv",
+                data: bytes = content,
+                kind: ImportKind = kind,
+            ) -> Any:
+                async def run() -> dict[str, Any]:
+                    job = await service.run_import(
+                        viewer, kind=kind, file_name=name, content=data, dry_run=dry_run
+                    )
+                    if job.errors:
+                        print("   ", job.errors[:3], flush=True)
+                    return {
+                        "status": job.status.value,
+                        "created": job.created_rows,
+                        "updated": job.updated_rows,
+                        "unchanged": job.unchanged_rows,
+                    }
+
+                return run
+
+            found["dry_run"] = await _step("dry run", importing(True))
+            _write(results)
+            found["import"] = await _step("import", importing(False))
+            _write(results)
+
+            async def exporting(kind: ImportKind = kind) -> dict[str, Any]:
+                writer = await files.export(viewer, kind, "csv")
+                assert writer is not None
+                size = sum([len(c) async for c in writer.chunks()])
+                return {"rows": writer.rows, "mb": round(size / 2**20, 1)}
+
+            found["export"] = await _step("export (CSV)", exporting)
+            _write(results)
+            if kind is ImportKind.EMPLOYEES:
+                # The widest kind as an XLSX: within the zip limits, and how long reading takes.
+                table = read_rows("x.csv", content, max_rows=rows, max_bytes=service.MAX_BYTES)
+                writer = TableWriter("xlsx", kind.value, list(table[0]))
+                for row in table[1:]:
+                    writer.append(list(row))
+                del table
+                writer.finish()
+                xlsx = b"".join([c async for c in writer.chunks()])
+                found["xlsx_mb"] = round(len(xlsx) / 2**20, 1)
+                found["xlsx_dry_run"] = await _step(
+                    "dry run (XLSX)", importing(True, "big.xlsx", xlsx)
+                )
+
+            results["kinds"][kind.value] = found
+            _write(results)  # kind by kind: a long run that is stopped keeps what it measured
+    finally:
+        await Tortoise.close_connections()
+        offload.shutdown()
+    results["load_after"] = os.getloadavg()
+    print(_write(results))
+    return 0
+
+
+def _write(results: dict[str, Any]) -> str:
+    """The figures as JSON and folded into the documents; with BENCH_BIG_OUT (another JSON
+    file, for a second run of some kinds alongside) as JSON only."""
+    out = os.environ.get("BENCH_BIG_OUT")
+    (VAR / (out or "big-imports.json")).write_text(json.dumps(results, indent=2))
+    section = markdown(results)
+    if not out:
+        for path in (REPO / "bench" / "NOTES.md", REPO / "docs" / "performance.md"):
+            _fold(path, section)
+    return section
+
+
+def markdown(results: dict[str, Any]) -> str:
+    load = " / ".join(f"{x:.1f}" for x in results["load_before"])
+    lines = [
+        START,
+        "## Big imports",
+        "",
+        f"`python -m bench.big_imports` ({results['date']}, {results['engine']}, load average "
+        f"{load} before): {results['rows']:,} new rows per kind as a CSV, in process as the job runs "
+        "them (checked in the file-checking process, written here in one transaction). Peak "
+        "memory is VmHWM reset before each step, of this process and of the file-checking "
+        "process apart. The machine's 2 cores were shared with the other engineers' work: the "
+        "times are several times a quiet machine's.",
+        "",
+        "| kind | file | dry run | import | export (CSV) | peak memory (process / checker) |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for kind, found in results["kinds"].items():
+        steps = [found.get(k) for k in ("dry_run", "import", "export", "xlsx_dry_run")]
+        dry, done, out, xlsx = steps
+        peak = max((s["peak_mb"] for s in steps if s), default=0.0)
+        checker = max((s["checker_peak_mb"] for s in steps if s and s is not out), default=0.0)
+        file = f"{found['csv_mb']} MB CSV"
+        cells = [kind, file, "not measured", "not measured", "not measured"]
+        if dry:
+            cells[2] = f"{dry['status']} in {dry['seconds']} s"
+        if xlsx:
+            cells[1] += f"; {found['xlsx_mb']} MB XLSX"
+            cells[2] += f"; XLSX {xlsx['status']} in {xlsx['seconds']} s"
+        if done:
+            rate = round(results["rows"] / done["seconds"]) if done["seconds"] else 0
+            cells[3] = (
+                f"{done['status']} in {done['seconds']} s ({done['created']:,} created, "
+                f"{rate:,} rows/s)"
+            )
+        if out:
+            cells[4] = f"{out['rows']:,} rows, {out['mb']} MB in {out['seconds']} s"
+        lines.append("| " + " | ".join([*cells, f"{peak:.0f} MB / {checker:.0f} MB"]) + " |")
+    lines.append(END)
+    return "\n".join(lines)
+
+
+def _fold(path: Path, section: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    if START in text:
+        text = re.sub(
+            re.escape(START) + ".*?" + re.escape(END), lambda _: section, text, flags=re.S
+        )
+    else:
+        text = text.rstrip("\n") + "\n\n" + section + "\n"
+    path.write_text(text, encoding="utf-8")
+
+
+def fold_saved() -> int:
+    """`python -m bench.big_imports fold`: the saved runs (big-imports.json, then any other
+    big-*.json a run with BENCH_BIG_OUT left) as one section of the documents."""
+    results = json.loads((VAR / "big-imports.json").read_text())
+    alongside: list[str] = []
+    for extra in sorted(VAR.glob("big-*.json")):
+        if extra.name != "big-imports.json":
+            kinds = json.loads(extra.read_text())["kinds"]
+            results["kinds"].update(kinds)
+            alongside += list(kinds)
+    section = markdown(results)
+    if alongside:
+        note = (
+            f" ({', '.join(alongside)}: a second run at the same time, on a database of its own, "
+            "so both ran slower.)"
+        )
+        section = section.replace(
+            "times are several times a quiet machine's.",
+            "times are several times a quiet machine's." + note,
+            1,
+        )
+    for path in (REPO / "bench" / "NOTES.md", REPO / "docs" / "performance.md"):
+        _fold(path, section)
+    print(section)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(fold_saved() if sys.argv[1:] == ["fold"] else asyncio.run(main()))
