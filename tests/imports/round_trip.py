@@ -24,8 +24,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from talentloop.org.models import OrgUnit
 from talentloop.people.models import Employee
-from talentloop.performance.models import ImportKind, KpiTarget, PerformanceRecord
+from talentloop.performance.models import ImportKind, Kpi, KpiTarget, PerformanceRecord
 from tests.performance.conftest import Perf
 
 
@@ -89,6 +90,63 @@ async def _targets(perf: Perf) -> Change:
         record=lambda: KpiTarget.get(unit_id=unit.id, kpi_id=perf.nc.id, period=date(2026, 1, 1)),
         field="value",
     )
+
+
+# --- kinds of other domains -------------------------------------------------------------------
+
+
+@round_trip(ImportKind.ORG_UNITS)
+async def _units(perf: Perf) -> Change:
+    unit = perf.world.units["SH-SALES-1"]
+    return Change(
+        match={"code": unit.code},
+        column="name",
+        value="销售一组（更名）",
+        record=lambda: OrgUnit.get(id=unit.id),
+        field="name",
+    )
+
+
+@round_trip(ImportKind.KPIS)
+async def _kpis(perf: Perf) -> Change:
+    return Change(
+        match={"code": "NC"},
+        column="name",
+        value="新客户数（更名）",
+        record=lambda: Kpi.get(id=perf.nc.id),
+        field="name",
+    )
+
+
+# Kinds whose export → import → one changed cell round trip is tested with their own data in
+# their own tests (the data they need is more than this world has).
+ELSEWHERE: dict[ImportKind, str] = {
+    ImportKind.POSITIONS: "tests/imports/test_org_kinds.py::test_positions_are_created_changed_and_exported",
+    ImportKind.CONTRACTS: "tests/imports/test_contract_imports.py (a signed contract is never changed by a file)",
+    ImportKind.COURSES: "tests/training/test_imports.py::test_the_course_export_imported_again_changes_nothing",
+    ImportKind.LEAVE_BALANCES: "tests/imports/test_time_kinds.py::test_balances_are_audited_undone_and_exported_unchanged",
+    ImportKind.ATTENDANCE_PUNCHES: "tests/imports/test_time_kinds.py::test_punches_are_audited_undone_and_exported_unchanged",
+    ImportKind.LEAVE_REQUESTS: "tests/imports/test_time_kinds.py::test_leave_is_audited_undone_and_exported_unchanged",
+    ImportKind.COURSE_SESSIONS: "tests/training/test_imports.py (sessions: created, changed, unchanged on re-import)",
+    ImportKind.TRAINING_HISTORY: "tests/training/test_imports.py (history: created, changed, unchanged on re-import)",
+    ImportKind.PAYROLL_OPENINGS: "tests/payroll/test_openings_import.py",
+}  # fmt: skip
+
+
+# Kinds whose statement counts are tested with their own data in their own tests.
+STATEMENTS_ELSEWHERE: dict[ImportKind, str] = {
+    ImportKind.ORG_UNITS: "tests/imports/test_org_kinds.py (50 and 500 rows)",
+    ImportKind.POSITIONS: "tests/imports/test_org_kinds.py (50 and 500 rows)",
+    ImportKind.KPIS: "tests/imports/test_org_kinds.py (50 and 500 rows)",
+    ImportKind.CONTRACTS: "tests/imports/test_contract_imports.py (50 and 500 rows)",
+    ImportKind.COURSES: "tests/training/test_imports.py",
+    ImportKind.COURSE_SESSIONS: "tests/training/test_imports.py",
+    ImportKind.TRAINING_HISTORY: "tests/training/test_imports.py",
+    ImportKind.LEAVE_BALANCES: "tests/imports/test_time_kinds.py::test_statements_do_not_grow_with_the_rows",
+    ImportKind.ATTENDANCE_PUNCHES: "tests/imports/test_time_kinds.py::test_statements_do_not_grow_with_the_rows",
+    ImportKind.LEAVE_REQUESTS: "tests/imports/test_time_kinds.py::test_statements_do_not_grow_with_the_rows",
+    ImportKind.PAYROLL_OPENINGS: "tests/payroll/test_openings.py (set_openings: constant statements)",
+}  # fmt: skip
 
 
 # The template's example codes the test world does not have, per kind: (column key, code) of

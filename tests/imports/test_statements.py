@@ -9,7 +9,7 @@ import pytest
 from talentloop.access.viewer import load_viewer
 from talentloop.imports import kinds, service
 from talentloop.performance.models import ImportKind, ImportStatus
-from tests.imports.round_trip import MANY, many_people
+from tests.imports.round_trip import MANY, STATEMENTS_ELSEWHERE, many_people
 from tests.performance.conftest import Perf
 from tests.support import StatementCounter
 
@@ -20,6 +20,8 @@ KINDS = [pytest.param(k, id=k.value) for k in kinds.kinds()]
 async def test_an_import_of_2000_rows_takes_at_most_four_times_the_statements_of_500(
     perf: Perf, kind: ImportKind
 ) -> None:
+    if kind in STATEMENTS_ELSEWHERE:
+        pytest.skip(f"counted with its own data: {STATEMENTS_ELSEWHERE[kind]}")
     assert kind in MANY, f"register {kind.value}'s rows in tests/imports/round_trip.py MANY"
     viewer = await load_viewer(perf.world.users["hq_hr"].id)
     people = await many_people(perf)

@@ -124,7 +124,7 @@ async def _balance(world: World, person: str, year: int, kind: LeaveType) -> tup
 async def test_opening_balances_are_created_updated_and_counted(api: Api, world: World) -> None:
     text = BALANCE_HEAD + f"{_n(world)},annual,2026,12,3,4\n{_n(world, 'sh_rep2')},年假,2026,,2,\n"
     job = await _run(api, world, "LEAVE_BALANCES", text)
-    assert _counts(job) == ("DONE", 2, 0, 0)
+    assert _counts(job) == ("DONE", 2, 0, 0), job["errors"]
     # Entitled 12 + 3 carried over; 4 taken before the switch.
     assert await _balance(world, "sh_rep", 2026, LeaveType.ANNUAL) == (15, 4)
     # No entitlement given: the statutory days (5 after six years worked) + 2 carried over.

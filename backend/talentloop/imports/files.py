@@ -46,12 +46,13 @@ def headers(spec: ImportSpec) -> list[str]:
 
 
 async def codes(viewer: Viewer, spec: ImportSpec) -> list[tuple[str, list[str]]]:
-    """(header, valid values) for each column with a fixed set, in the columns' order."""
+    """(header, valid values) for each column with a fixed set, in the columns' order (a column
+    with nothing to choose from yet — no course in the library — is left out)."""
     if spec.choices is None:
         return []
     found = await spec.choices(viewer)
     names = dict(zip([c.key for c in spec.columns], headers(spec), strict=True))
-    return [(names[c.key], found[c.key]) for c in spec.columns if c.key in found]
+    return [(names[c.key], found[c.key]) for c in spec.columns if found.get(c.key)]
 
 
 async def template(viewer: Viewer, kind: ImportKind) -> bytes:
@@ -66,7 +67,8 @@ async def template(viewer: Viewer, kind: ImportKind) -> bytes:
 
 def _another(spec: ImportSpec) -> list[Cell]:
     """The second example row names another record than the first: its first key column with
-    a month (2026-11) or a number at the end (E1001) as example gets the next one."""
+    a month (2026-11) or a number at the end (E1001) as example gets the next one, a code
+    (SH) another (SH2)."""
     row: list[Cell] = [c.example for c in spec.columns]
     for i, column in enumerate(spec.columns):
         if column.key not in spec.key:
@@ -79,6 +81,9 @@ def _another(spec: ImportSpec) -> list[Cell]:
             break
         if example[-1:].isdigit():
             row[i] = example[:-1] + str((int(example[-1]) + 1) % 10)
+            break
+        if example:  # a code (SH, SALES): another one
+            row[i] = f"{example}2"
             break
     return row
 

@@ -43,7 +43,8 @@ MAX_CHOICES = 30
 
 
 async def _manageable_employees(viewer: Viewer, numbers: set[str]) -> dict[str, int]:
-    """The id of each of these employees the viewer manages, by number: read as plain values
+    """The id of each of these employees the viewer manages, by number (folded, and as stored):
+    read as plain values
     (a file of 10,000 people as models would be tens of MB)."""
     found: dict[str, int] = {}
     for chunk in _chunks(spellings(numbers)):
@@ -53,7 +54,9 @@ async def _manageable_employees(viewer: Viewer, numbers: set[str]) -> dict[str, 
             .values_list("employee_number", "id", "unit__path")
         ):
             if viewer.can_manage_employees_in(path):
-                found[fold(number)] = pk
+                # By the folded number (e1001 finds E1001), and as stored for the kinds
+                # that match numbers exactly.
+                found[fold(number)] = found[number] = pk
     return found
 
 
