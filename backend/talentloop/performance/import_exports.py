@@ -18,38 +18,18 @@ from typing import Any
 
 from tortoise.expressions import Q
 
-from talentloop.access.policy import FieldGroup, Operation, Viewer
+from talentloop.access.policy import Operation, Viewer
 from talentloop.i18n import CHINESE, current_language
 from talentloop.org.models import OrgUnit
-from talentloop.people.models import EmployeeStatus, Gender, Position
-from talentloop.people.service import visible_employees
 from talentloop.performance.models import Kpi, KpiTarget, PerformanceRecord, PeriodClose, PeriodType
 from talentloop.performance.periods import label
 from talentloop.performance.rollup import as_date, closing_month
 
 CHUNK = 500
-# The words HR write in a Chinese file (performance/import_rows.py reads both).
-_STATUS_ZH = {
-    EmployeeStatus.PROBATION: "试用",
-    EmployeeStatus.ACTIVE: "在职",
-    EmployeeStatus.ON_LEAVE: "休假",
-}
-_GENDER_ZH = {Gender.MALE: "男", Gender.FEMALE: "女"}
-_IMPORTABLE = (EmployeeStatus.PROBATION, EmployeeStatus.ACTIVE, EmployeeStatus.ON_LEAVE)
 
 
 def _chinese() -> bool:
     return current_language() == CHINESE
-
-
-def _status(status: EmployeeStatus) -> str:
-    return _STATUS_ZH[status] if _chinese() else status.value
-
-
-def _gender(gender: Gender | None) -> str:
-    if gender is None:
-        return ""
-    return _GENDER_ZH[gender] if _chinese() else gender.value
 
 
 def number(value: Decimal | None) -> str:
@@ -57,10 +37,6 @@ def number(value: Decimal | None) -> str:
     if value is None:
         return ""
     return format(value.normalize(), "f")
-
-
-def _day(value: date | None) -> str:
-    return value.isoformat() if value else ""
 
 
 class _Closed:
@@ -123,80 +99,6 @@ _EMPLOYEE_VALUES = (
     "base_salary",
     "manager_id",
 )
-
-
-async def export_employees(viewer: Viewer) -> AsyncIterator[list[str]]:
-    """Every current employee the viewer manages (not the viewer), in the kind's columns."""
-    scope = viewer.act_filter(Operation.MANAGE)
-    if scope is None:
-        return
-    query = visible_employees(viewer).filter(scope, status__in=list(_IMPORTABLE))
-    if viewer.employee_id is not None:
-        query = query.exclude(id=viewer.employee_id)
-    async for page in _pages(query, _EMPLOYEE_VALUES):
-        managers = await _manager_numbers(viewer, {row[-1] for row in page if row[-1]})
-        for (
-            pk,
-            employee_number,
-            name,
-            unit_code,
-            path,
-            position_code,
-            hire_date,
-            status,
-            gender,
-            birth_date,
-            work_phone,
-            work_email,
-            personal_phone,
-            salary,
-            manager_id,
-        ) in page:
-            groups = viewer.groups_for(pk, path)
-            personal = FieldGroup.PERSONAL in groups
-            yield [
-                employee_number,
-                name,
-                unit_code,
-                position_code or "",
-                _day(hire_date) if FieldGroup.WORK in groups else "",
-                _status(EmployeeStatus(status)),
-                _gender(Gender(gender) if gender else None) if personal else "",
-                _day(birth_date) if personal else "",
-                work_phone or "",
-                work_email or "",
-                (personal_phone or "") if personal else "",
-                "",  # the ID number: never in full here (module docstring)
-                "",  # the bank account: likewise
-                number(salary) if FieldGroup.PAY in groups else "",
-                managers.get(manager_id, "") if manager_id else "",
-            ]
-
-
-async def _manager_numbers(viewer: Viewer, ids: set[int]) -> dict[int, str]:
-    """The numbers of these managers the viewer sees (an unseen one is left empty: the import
-    then leaves the manager as it is)."""
-    if not ids:
-        return {}
-    found = (
-        await visible_employees(viewer)
-        .filter(id__in=sorted(ids))
-        .values_list("id", "employee_number")
-    )
-    return dict(found)
-
-
-async def employee_choices(viewer: Viewer) -> dict[str, list[str]]:
-    units = await OrgUnit.all().order_by("code").values_list("code", "path")
-    return {
-        "unit_code": [code for code, path in units if viewer.can_manage_employees_in(path)],
-        "position_code": list(await Position.all().order_by("code").values_list("code", flat=True)),
-        "status": [_status(s) for s in _IMPORTABLE],
-        "gender": [_gender(g) for g in Gender],
-    }
-
-
-# --- KPI records ----------------------------------------------------------------------------
 
 
 async def _kpi_codes() -> dict[int, tuple[str, PeriodType]]:
