@@ -16,36 +16,15 @@ from talentloop.imports import kinds
 from talentloop.org.models import OrgUnit
 from talentloop.people.models import Position
 from talentloop.performance.models import ImportKind, Kpi
+from tests.imports.support import IMPORT, UNDO, run_file
 from tests.performance.conftest import Perf
 from tests.support import Api, StatementCounter
-
-IMPORT = """mutation($input: ImportDataInput!) {
-  importData(input: $input) {
-    job {
-      id status createdRows updatedRows unchangedRows
-      errors { row column message code value choices }
-    }
-    errors { field code message }
-  }
-}"""
-UNDO = """mutation($id: ID!) {
-  undoImport(id: $id) { job { id undoneAt } errors { field code message } }
-}"""
 
 
 async def _run(
     api: Api, perf: Perf, kind: str, text: str, *, viewer: str = "hq_hr", **options: Any
 ) -> dict:
-    content = base64.b64encode(text.encode()).decode()
-    options.setdefault("dryRun", False)
-    data = await api.data(
-        IMPORT,
-        {"input": {"fileName": "f.csv", "contentBase64": content, "kind": kind, **options}},
-        as_=perf.world.users[viewer],
-    )
-    assert data["importData"]["errors"] == [], data
-    job: dict = data["importData"]["job"]
-    return job
+    return await run_file(api, perf.world.users[viewer], kind, text, **options)
 
 
 def _counts(job: dict) -> tuple[str, int, int, int]:

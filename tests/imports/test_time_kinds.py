@@ -28,22 +28,10 @@ from talentloop.audit.models import AuditAction, AuditEntry
 from talentloop.imports import kinds
 from talentloop.payroll.models import PayrollRun, Payslip, RunStatus
 from talentloop.performance.models import ImportJob, ImportKind
+from tests.imports.support import IMPORT, UNDO, run_file
 from tests.support import Api, StatementCounter, World
 
 CHINA = timezone(timedelta(hours=8))
-
-IMPORT = """mutation($input: ImportDataInput!) {
-  importData(input: $input) {
-    job {
-      id status createdRows updatedRows unchangedRows
-      errors { row column message code value choices }
-    }
-    errors { field code message }
-  }
-}"""
-UNDO = """mutation($id: ID!) {
-  undoImport(id: $id) { job { id undoneAt } errors { field code message } }
-}"""
 
 BALANCE_HEAD = "employee_number,leave_type,year,entitled,carried_over,taken\n"
 PUNCH_HEAD = "employee_number,punched_at,device_id\n"
@@ -53,16 +41,7 @@ LEAVE_HEAD = "employee_number,leave_type,start_date,end_date,days,reason\n"
 async def _run(
     api: Api, world: World, kind: str, text: str, *, viewer: str = "hq_hr", **options: Any
 ) -> dict:
-    content = base64.b64encode(text.encode()).decode()
-    options.setdefault("dryRun", False)
-    data = await api.data(
-        IMPORT,
-        {"input": {"fileName": "f.csv", "contentBase64": content, "kind": kind, **options}},
-        as_=world.users[viewer],
-    )
-    assert data["importData"]["errors"] == [], data
-    job: dict = data["importData"]["job"]
-    return job
+    return await run_file(api, world.users[viewer], kind, text, **options)
 
 
 def _counts(job: dict) -> tuple[str, int, int, int]:

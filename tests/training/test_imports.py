@@ -26,36 +26,15 @@ from talentloop.training.models import (
     Enrollment,
     EnrollmentStatus,
 )
+from tests.imports.support import IMPORT, UNDO, run_file
 from tests.support import Api, World
 from tests.training.conftest import Library
-
-IMPORT = """mutation($input: ImportDataInput!) {
-  importData(input: $input) {
-    job {
-      id status createdRows updatedRows unchangedRows
-      errors { row column message code value choices }
-    }
-    errors { field code message }
-  }
-}"""
-UNDO = """mutation($id: ID!) {
-  undoImport(id: $id) { job { id undoneAt } errors { field code message } }
-}"""
 
 
 async def run(
     api: Api, world: World, kind: str, text: str, *, viewer: str = "hq_hr", **options: Any
 ) -> dict:
-    content = base64.b64encode(text.encode()).decode()
-    options.setdefault("dryRun", False)
-    data = await api.data(
-        IMPORT,
-        {"input": {"kind": kind, "fileName": "f.csv", "contentBase64": content, **options}},
-        as_=world.users[viewer],
-    )
-    assert data["importData"]["errors"] == [], data
-    job: dict = data["importData"]["job"]
-    return job
+    return await run_file(api, world.users[viewer], kind, text, **options)
 
 
 async def exported(world: World, kind: ImportKind, viewer: str = "hq_hr") -> str:
