@@ -405,3 +405,51 @@ async def test_imported_punches_and_leave_mark_the_months_they_fall_in(pay: Pay)
     )  # fmt: skip
     assert job.status is ImportStatus.DONE, job.errors
     assert await _reasons(run_oct) == ["Leave of 1 people was imported for 2026-10."]
+
+
+async def test_undoing_an_import_marks_the_months_its_rows_reached(pay: Pay) -> None:
+    """An undo takes the imported inputs away again: the runs its rows reached are out of date
+    once more (a run recomputed after the import would pay what is no longer there)."""
+    from talentloop.imports.service import run_import
+    from talentloop.imports.undo import undo_import
+    from talentloop.performance.models import ImportKind, ImportStatus
+
+    w = pay.world
+    await pay.run("SH-SALES-1", date(2026, 10, 1))
+    await pay.run("SH-SALES-1", date(2026, 11, 1))
+    number = w.people["sh_rep2"].employee_number
+    punches = f"employee_number,punched_at\n{number},2026-11-03 08:55\n"
+    punched = await run_import(
+        pay.hr, kind=ImportKind.ATTENDANCE_PUNCHES, file_name="p.csv",
+        content=punches.encode(), dry_run=False,
+    )  # fmt: skip
+    assert punched.status is ImportStatus.DONE, punched.errors
+    # Recomputed after the import: nothing outstanding; the undo takes the punch away again.
+    run_oct = await pay.run("SH-SALES-1", date(2026, 10, 1))
+    run_nov = await pay.run("SH-SALES-1", date(2026, 11, 1))
+    assert (await _reasons(run_oct), await _reasons(run_nov)) == ([], [])
+    await undo_import(pay.hr, punched.id)
+    assert await _reasons(run_oct) == []
+    assert await _reasons(run_nov) == [
+        "An undone import changed the pay inputs of 1 people from 2026-11."
+    ]
+
+    # A hire imported into the unit and undone before any run paid them (a payslip of theirs
+    # would refuse the undo): the runs from the hire month are marked by both.
+    hire = (
+        "employee_number,name,unit_code,hire_date,base_salary\n"
+        "UNDO-1,撤销测试,SH-SALES-1,2026-10-08,8000\n"
+    )
+    hired = await run_import(
+        pay.hr, kind=ImportKind.EMPLOYEES, file_name="e.csv", content=hire.encode(), dry_run=False
+    )
+    assert hired.status is ImportStatus.DONE, hired.errors
+    await undo_import(pay.hr, hired.id)
+    undone = "An undone import changed the pay inputs of 1 people from 2026-10."
+    assert undone in await _reasons(run_oct)
+    assert undone in await _reasons(run_nov)
+    with language("zh-CN"):
+        assert (
+            "撤销导入改变了 1 人自 2026-10 起的薪资数据。"
+            in (await staleness.reasons_of([run_oct.id]))[run_oct.id]
+        )

@@ -31,6 +31,7 @@ from talentloop.imports import kinds
 from talentloop.imports.models import ImportChange
 from talentloop.imports.service import NOT_ALLOWED, get_job
 from talentloop.imports.writing import from_json, shown, snapshot
+from talentloop.payroll import inputs as payroll_inputs
 from talentloop.performance.models import ImportJob, ImportStatus
 
 BATCH = 500
@@ -66,6 +67,10 @@ async def undo_import(viewer: Viewer, job_id: int) -> ImportJob:
         current = await _current(records)
         _check_unchanged(records, current)
         await _check_not_depended_on(records, current)
+        # Before the records go back: a person the import created is still in their unit.
+        await payroll_inputs.import_undone(
+            (r.model.__name__, r.pk, r.before, r.after) for r in records
+        )
         entries = await _put_back(viewer, records, current)
         if entries:
             for start in range(0, len(entries), BATCH):

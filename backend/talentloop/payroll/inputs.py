@@ -26,6 +26,7 @@ corrections, rule sets, the work calendar) and this year's earlier payslips.
 | a social-insurance table | `city_table_added` | policy/service.py | paying anyone in the city, from its month |
 | an income-tax table | `tax_table_added` | policy/service.py | every open run from its month |
 | a person's opening figures of a year (the old system's months) | `openings_changed` | payroll/openings.py | paying those people or covering their units, that year's months |
+| an import undone (its records removed or put back) | `import_undone` | imports/undo.py `undo_import` | per record as its import marked them: a person's hire month or this month, a punch's or leave's month, an opening's year |
 | an earlier month's payslips recomputed | `earlier_month_changed` | payroll/computing.py | paying those people, later months of the same year |
 
 Not inputs: a contract (its end while the employment goes on is a new contract, art. 35; a
@@ -42,14 +43,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from datetime import date
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from talentloop.accounts.sessions import china_today
 from talentloop.org.models import OrgUnit
 from talentloop.payroll import staleness
 from talentloop.payroll.staleness import mark_out_of_date, month_text
 from talentloop.people.models import Employee, Position
+
+CHINA = ZoneInfo("Asia/Shanghai")  # the months a punch counts in (attendance/results.py)
 
 # The record's fields a run reads (payroll/computing.py `_compute_all`).
 RECORD_FIELDS = ("unit_id", "position_id", "base_salary", "hire_date", "termination_date")
@@ -293,3 +297,57 @@ async def tax_table_added(valid_from: date) -> None:
     await mark_out_of_date(
         from_month=valid_from, message=staleness.TAX_TABLE, month=month_text(valid_from)
     )
+
+
+# --- an import undone (imports/undo.py) -----------------------------------------------------------
+
+
+def _day(value: Any) -> date | None:
+    return date.fromisoformat(str(value)[:10]) if value else None
+
+
+def _undone_months(
+    model: str, pk: int, before: Mapping[str, Any] | None, after: Mapping[str, Any]
+) -> list[tuple[date, date | None, int]]:
+    """What putting a record back (`before`; None: the import created it, now removed) does to
+    pay, as (from month, until or None, employee id): the same months the import marked when
+    it wrote `after` (the hooks above), since undoing it takes those inputs away again."""
+    if model == "Employee":
+        person = pk
+        if before is None:
+            hired = _day(after["hire_date"])
+            return [(_month(hired), None, person)] if hired else []
+        old, new = _day(before["hire_date"]), _day(after["hire_date"])
+        if old != new and old and new:
+            return [(_month(min(old, new)), None, person)]
+        if any(before.get(k) != after.get(k) for k in UNDATED_FIELDS):
+            return [(this_month(), None, person)]
+        return []
+    if model == "Punch":
+        # A punch's month in China time, as punches_imported counts it.
+        at = datetime.fromisoformat(str(after["punched_at"]))
+        return [(_month(at.astimezone(CHINA).date()), None, int(after["employee_id"]))]
+    if model == "LeaveRequest":
+        start = _day((before or after)["start_date"])
+        return [(_month(start), None, int(after["employee_id"]))] if start else []
+    if model == "PayrollOpening":
+        year = int(after["year"])
+        return [(date(year, 1, 1), date(year, 12, 1), int(after["employee_id"]))]
+    return []
+
+
+async def import_undone(
+    records: Iterable[tuple[str, int, Mapping[str, Any] | None, Mapping[str, Any]]],
+) -> None:
+    """An import undone (imports/undo.py, inside its transaction, before the records are put
+    back, so that a person it removes is still found in their unit): the open runs its records
+    reached, one reason per month it starts from, with the number of people."""
+    by_span: dict[tuple[date, date | None], set[int]] = defaultdict(set)
+    for model, pk, before, after in records:
+        for start, until, person in _undone_months(model, pk, before, after):
+            by_span[(start, until)].add(person)
+    for (start, until), people in sorted(by_span.items(), key=lambda item: item[0][0]):
+        await mark_out_of_date(
+            from_month=start, until=until, message=staleness.UNDONE, employee_ids=people,
+            count=len(people), month=month_text(start),
+        )  # fmt: skip

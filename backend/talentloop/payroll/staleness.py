@@ -56,6 +56,7 @@ REHIRED = N_("{name} was rehired from {date}.")
 IMPORTED = N_("An employee import changed the records of {count} people from {month}.")
 OPENING = N_("The opening payroll figures of {name} for {year} changed.")
 OPENINGS = N_("The opening payroll figures of {count} people for {year} changed.")
+UNDONE = N_("An undone import changed the pay inputs of {count} people from {month}.")
 
 FIGURES = ("gross", "performance", "contributions", "tax", "net")
 
