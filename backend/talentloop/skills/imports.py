@@ -338,11 +338,9 @@ async def _create(ctx: WriteContext, stored: _Stored, keys: list[Key]) -> None:
         )
     await Rating.bulk_create(new_ratings)
     made = {(r.assignment_id, r.competency_id) for r in new_ratings}
+    employee_of_round = {r.id: r.employee_id for r in stored.rounds.values()}
     employee_of_part = {
-        a.id: round_.employee_id
-        for round_ in stored.rounds.values()
-        for (round_id, _), a in stored.assignments.items()
-        if round_id == round_.id
+        a.id: employee_of_round[round_id] for (round_id, _), a in stored.assignments.items()
     }
     for rating in await Rating.filter(
         assignment_id__in=sorted({r.assignment_id for r in new_ratings})
