@@ -26,8 +26,9 @@ from talentloop.errors import ErrorCode, FieldError, ServiceError
 from talentloop.i18n import N_, pattern, translate, translate_stored
 from talentloop.pagination import Page, keyset_page
 
-# Fields whose values never enter the log (model field names).
-SENSITIVE_FIELDS = frozenset({"id_number", "bank_account", "password", "password_hash"})
+# Fields whose values never enter the log (model field names); `rater_id`: who gave a 360°
+# rating (an imported rating's part, or its undo, would otherwise name the rater).
+SENSITIVE_FIELDS = frozenset({"id_number", "bank_account", "password", "password_hash", "rater_id"})
 REDACTED = "[redacted]"
 REASON_LENGTH = 500
 

@@ -4,7 +4,8 @@ score = Σ weight(source) × mean(source) / Σ weight(source), over the sources 
 have a result: the manager's rating, the latest skill test, the peers' and the
 subordinates' means (only when at least `min_raters` of the group rated, so that
 no single anonymous rating can be read back), and the self-rating. Ratings come
-from the latest *closed* round of the employee that rated the competency: an open
+from the latest *closed* round of the employee that rated the competency (latest by when it
+closed, then id: an imported history, skills/imports.py, closes on its own days): an open
 round's answers count nowhere, or a score read after each answer would give each
 answer away (the same differencing `service.round_results` refuses). An HR
 calibration, when there is one, replaces the score (and says so).
@@ -17,6 +18,7 @@ import asyncio
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 from functools import lru_cache
 
@@ -140,6 +142,10 @@ def _source_result(
     return SourceResult(source, mean, count, shown, weight, min_raters)
 
 
+# Which of an employee's closed rounds is later: (when it closed, id).
+RoundOrder = tuple[datetime, int]
+
+
 @dataclass(frozen=True, slots=True)
 class GroupTotal:
     """One rater group's ratings of one competency in one round: their sum and number."""
@@ -204,16 +210,30 @@ async def scores_for(
         # The submitted answers first (rounds by employee, then their raters), then their
         # ratings summed in SQL per rater group: what a group shows is its mean. Two
         # statements, each led by an index; one joined statement let SQLite scan every rating.
-        rounds: dict[int, tuple[int, int]] = {}  # round → employee, min raters
+        rounds: dict[int, tuple[int, int, RoundOrder]] = {}  # round → employee, min raters, order
         assignment_ids: list[int] = []
-        for assignment_id, round_id, employee_id, min_raters in await RaterAssignment.filter(
+        for (
+            assignment_id,
+            round_id,
+            employee_id,
+            min_raters,
+            closed_at,
+            created_at,
+        ) in await RaterAssignment.filter(
             round__employee_id__in=ids,
             round__status=RoundStatus.CLOSED,
             submitted_at__not_isnull=True,
-        ).values_list("id", "round_id", "round__employee_id", "round__min_raters"):
-            rounds[round_id] = (employee_id, min_raters)
+        ).values_list(
+            "id",
+            "round_id",
+            "round__employee_id",
+            "round__min_raters",
+            "round__closed_at",
+            "round__created_at",
+        ):
+            rounds[round_id] = (employee_id, min_raters, (closed_at or created_at, round_id))
             assignment_ids.append(assignment_id)
-        ratings: dict[tuple[int, int], dict[int, list[GroupTotal]]] = defaultdict(
+        ratings: dict[tuple[int, int], dict[RoundOrder, list[GroupTotal]]] = defaultdict(
             lambda: defaultdict(list)
         )
         for group in (
@@ -227,8 +247,8 @@ async def scores_for(
             else []
         ):
             round_id, relation, competency_id, total, count = group
-            employee_id, min_raters = rounds[round_id]
-            ratings[(employee_id, competency_id)][round_id].append(
+            employee_id, min_raters, order = rounds[round_id]
+            ratings[(employee_id, competency_id)][order].append(
                 GroupTotal(
                     _RELATIONS[relation], int(total), int(count), anonymity_floor(min_raters)
                 )
@@ -274,18 +294,20 @@ async def scores_for(
 
 
 def _rating_sources(
-    rounds: dict[int, list[GroupTotal]], weight: dict[Source, Decimal]
+    rounds: dict[RoundOrder, list[GroupTotal]], weight: dict[Source, Decimal]
 ) -> list[SourceResult]:
-    """Per rater group, the latest round in which the group's result can be shown.
+    """Per rater group, the latest round in which the group's result can be shown: latest by
+    when it closed (an imported round: the day its ratings were given, skills/imports.py),
+    then by id — so a history imported later does not displace a newer round.
 
     A newer round that is still collecting answers (one peer so far, say) does not hide
     the previous round's evidence; when no round has enough answers, the latest round's
     count is reported, hidden.
     """
-    by_relation: dict[RaterRelation, list[tuple[int, GroupTotal]]] = {}
-    for round_id, groups in rounds.items():
+    by_relation: dict[RaterRelation, list[tuple[RoundOrder, GroupTotal]]] = {}
+    for order, groups in rounds.items():
         for group in groups:
-            by_relation.setdefault(group.relation, []).append((round_id, group))
+            by_relation.setdefault(group.relation, []).append((order, group))
     results: list[SourceResult] = []
     for relation in _RELATION_ORDER:
         entries = by_relation.get(relation)
@@ -294,7 +316,7 @@ def _rating_sources(
         entries.sort(key=lambda entry: entry[0], reverse=True)
         source = _SOURCE_OF[relation]
         fallback: SourceResult | None = None
-        for _round_id, group in entries:
+        for _order, group in entries:
             shown = relation not in ANONYMOUS or group.count >= group.min_raters
             result = _source_result(
                 source,

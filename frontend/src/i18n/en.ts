@@ -755,6 +755,7 @@ const en: Messages = {
       ATTENDANCE_PUNCHES: 'Clock-ins from devices or the old system, matched by employee number and time; a repeat within a minute is the same punch.',
       LEAVE_REQUESTS: 'Approved leave already taken in the old system, matched by employee number, leave type and first day.',
       PAYROLL_OPENINGS: "Opening payroll figures: what the previous system paid so far this tax year, matched by employee number and year.",
+      COMPETENCY_RATINGS: 'Competency ratings history (self, manager, peers, subordinates), matched by employee number, competency, date, source and rater; it counts by the date given, so an older rating never replaces a newer assessment.',
     },
     noKinds: 'There is nothing you may import.',
     template: 'Download the template',
@@ -2741,6 +2742,7 @@ const en: Messages = {
       ATTENDANCE_PUNCHES: 'Punches',
       LEAVE_REQUESTS: 'Leave taken',
       PAYROLL_OPENINGS: 'Payroll opening figures',
+      COMPETENCY_RATINGS: 'Competency ratings',
     },
     raterRelation: {
       SELF: 'Self',

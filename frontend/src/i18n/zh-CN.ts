@@ -753,6 +753,7 @@ const zhCN = {
       ATTENDANCE_PUNCHES: '考勤机或旧系统的打卡记录，按工号和打卡时间匹配；一分钟内的重复打卡视为同一次。',
       LEAVE_REQUESTS: '旧系统中已批准并休完的假期，按工号、假期类型和开始日期匹配。',
       PAYROLL_OPENINGS: '年中切换时原系统已发放月份的工资累计数（期初数），按工号和纳税年度匹配。',
+      COMPETENCY_RATINGS: '能力评价历史（自评、上级、同事、下级），按工号、能力、评估日期、来源和评价人匹配；按评估日期计入，较早的评价不会覆盖较新的测评。',
     },
     noKinds: '您没有可以导入的数据类型。',
     template: '下载模板',
@@ -2739,6 +2740,7 @@ const zhCN = {
       ATTENDANCE_PUNCHES: '打卡记录',
       LEAVE_REQUESTS: '历史请假',
       PAYROLL_OPENINGS: '工资期初数',
+      COMPETENCY_RATINGS: '能力评价记录',
     },
     raterRelation: {
       SELF: '自评',
