@@ -173,9 +173,7 @@ async def test_what_the_mutations_refuse_the_import_refuses(api: Api, world: Wor
     assert _errors(refused) == [("employee_number", "FORBIDDEN")]
 
 
-async def test_the_invitation_links_are_given_once_and_one_signs_in(
-    api: Api, world: World
-) -> None:
+async def test_the_invitation_links_are_given_once_and_one_signs_in(api: Api, world: World) -> None:
     hq = world.users["hq_hr"]
     job = await run_file(api, hq, "ACCOUNTS", HEADER + "T0006,,,\nT0007,worker7,,\n")
     assert (await _invitations(api, world.users["branch_hr"], job["id"]))[0] == 404
@@ -187,7 +185,10 @@ async def test_the_invitation_links_are_given_once_and_one_signs_in(
     token = rows[0][3].rsplit("/invite/", 1)[1]
     # Kept as hashes only, audited.
     assert token not in str(await AccountInvitation.all().values())
-    assert await AuditEntry.filter(subject_type="AccountInvitation", actor_username="hq_hr").count() == 2
+    assert (
+        await AuditEntry.filter(subject_type="AccountInvitation", actor_username="hq_hr").count()
+        == 2
+    )
     # Once.
     again, body = await _invitations(api, hq, job["id"])
     assert again == 409 and "CONFLICT" in body
@@ -216,7 +217,12 @@ async def test_statements_do_not_grow_with_the_rows(world: World) -> None:
     unit = world.units["SH-SALES"]
     await Employee.bulk_create(
         [
-            Employee(employee_number=f"M{i:04d}", name=f"批量{i}", unit_id=unit.id, hire_date=world.people["sh_rep"].hire_date)
+            Employee(
+                employee_number=f"M{i:04d}",
+                name=f"批量{i}",
+                unit_id=unit.id,
+                hire_date=world.people["sh_rep"].hire_date,
+            )
             for i in range(600)
         ]
     )
