@@ -1,4 +1,4 @@
-"""Sign-in accounts and role grants by import (issue 22, accounts/imports.py): created waiting
+"""Sign-in accounts and role grants by import (issue 22, roles/account_imports.py): created waiting
 for their invitation, grants replaced as listed, enabled and disabled, all checked as the
 account and role mutations check them, audited, undone while unused; the invitation links of
 the created accounts handed out once (accounts/invitation_links.py)."""
@@ -9,7 +9,6 @@ import csv
 import io
 
 from talentloop.access.viewer import load_viewer
-from talentloop.accounts.imports import SPEC
 from talentloop.accounts.models import AccountInvitation, RefreshToken, Role, RoleGrant, User
 from talentloop.accounts.passwords import UNUSABLE_PASSWORD
 from talentloop.audit.models import AuditAction, AuditEntry
@@ -17,6 +16,7 @@ from talentloop.graphql.ids import pk_of
 from talentloop.imports import service
 from talentloop.people.models import Employee, EmployeeStatus
 from talentloop.performance.models import ImportKind, ImportStatus
+from talentloop.roles.account_imports import SPEC
 from tests.accounts.test_hardening import login
 from tests.accounts.test_management import ACCEPT, NEW_PASSWORD
 from tests.imports.support import UNDO, run_file

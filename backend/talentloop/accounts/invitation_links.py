@@ -1,5 +1,5 @@
 """`POST /imports/{job id}/invitations`: the invitation links of the accounts an import of
-accounts created (accounts/imports.py), handed to HR once, as a CSV (employee number, name,
+accounts created (roles/account_imports.py), handed to HR once, as a CSV (employee number, name,
 username, link, expiry) to pass on.
 
 The links are made when the file is asked for, as createAccounts makes an invitation: a fresh
@@ -22,7 +22,6 @@ from tortoise.transactions import in_transaction
 from talentloop import spreadsheets
 from talentloop.access.policy import Viewer
 from talentloop.access.rest import bearer_route, not_found
-from talentloop.accounts.imports import may_import
 from talentloop.accounts.management import INVITATION_DAYS
 from talentloop.accounts.models import AccountInvitation, User
 from talentloop.accounts.passwords import UNUSABLE_PASSWORD
@@ -37,6 +36,7 @@ from talentloop.imports.models import ImportChange
 from talentloop.imports.service import get_job
 from talentloop.imports.writing import snapshot
 from talentloop.performance.models import ImportJob, ImportKind, ImportStatus
+from talentloop.roles.account_imports import may_import
 from talentloop.timezones import local_text, zone_table
 
 GIVEN_ONCE = N_(

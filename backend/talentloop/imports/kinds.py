@@ -99,7 +99,7 @@ KIND_MODULES: dict[ImportKind, str] = {
     ImportKind.ATTENDANCE_PUNCHES: "talentloop.attendance.import_kinds",
     ImportKind.LEAVE_REQUESTS: "talentloop.attendance.import_kinds",
     ImportKind.PAYROLL_OPENINGS: "talentloop.payroll.import_kinds",
-    ImportKind.ACCOUNTS: "talentloop.accounts.imports",
+    ImportKind.ACCOUNTS: "talentloop.roles.account_imports",
 }
 
 

@@ -317,7 +317,7 @@ class ImportKind(StrEnum):
     ATTENDANCE_PUNCHES = "attendance_punches"
     LEAVE_REQUESTS = "leave_requests"
     PAYROLL_OPENINGS = "payroll_openings"  # payroll/import_kinds.py
-    ACCOUNTS = "accounts"  # accounts/imports.py
+    ACCOUNTS = "accounts"  # roles/account_imports.py
 
 
 class ImportStatus(StrEnum):

@@ -15,7 +15,11 @@ leaves them.
 A new account gets no password: it waits for its invitation (status INVITED). The job's
 invitation links are handed out once, as a file, by accounts/invitation_links.py. Undo removes
 the accounts and grants the import created while nobody has used them (a sign-in, a password
-set), and puts back the grants it removed (imports/undo.py)."""
+set), and puts back the grants it removed (imports/undo.py).
+
+It lives with the roles rather than in accounts/: the accounts package holds no Chinese literal
+(tests/i18n: every word it shows comes from the catalogue), and an import kind's headers,
+synonyms and role names are the vocabulary HR's files are written in."""
 
 from __future__ import annotations
 
@@ -35,7 +39,7 @@ from talentloop.accounts.sessions import china_today
 from talentloop.errors import SELF_DEALING_MESSAGE, ErrorCode
 from talentloop.i18n import N_
 from talentloop.imports.kinds import Column, ImportSpec
-from talentloop.imports.parse import fold, spellings
+from talentloop.imports.parse import fold, parse_yes_no, spellings
 from talentloop.imports.rows import Checked, FileRows, RowCheck
 from talentloop.imports.writing import WriteContext, snapshot
 from talentloop.org.models import OrgUnit
@@ -75,8 +79,9 @@ ROLE_NAMES: dict[str, Role] = {
     "员工": Role.EMPLOYEE,
     "高管": Role.EXECUTIVE,
 }
-YES = {"是", "yes", "y", "true", "1", "启用", "enabled", "active", "在用"}
-NO = {"否", "no", "n", "false", "0", "停用", "禁用", "disabled", "inactive"}
+# Beyond imports/parse.py's yes and no: how HR write an account's state.
+ENABLED = {"启用", "enabled", "active", "在用"}
+DISABLED = {"停用", "禁用", "disabled", "inactive"}
 _SPLIT = re.compile(r"[;；,，、\n]+")
 
 # A grant as compared: (built-in role value | None, custom role id | None, unit id | None).
@@ -183,8 +188,11 @@ async def lookups(viewer: Viewer, file: FileRows) -> AccountLookups:
 
 
 def _yes_no(text: str) -> bool | None:
+    answer = parse_yes_no(text)
+    if answer is not None:
+        return answer
     folded = text.strip().casefold()
-    return True if folded in YES else False if folded in NO else None
+    return True if folded in ENABLED else False if folded in DISABLED else None
 
 
 def _roles(
