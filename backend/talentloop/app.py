@@ -32,6 +32,7 @@ from talentloop import i18n, offload
 from talentloop.access.policy import ANONYMOUS
 from talentloop.access.rest import UNAUTHENTICATED
 from talentloop.access.viewer import load_viewer
+from talentloop.accounts.invitation_links import download_invitations
 from talentloop.accounts.sessions import authenticate
 from talentloop.accounts.tokens import InvalidToken
 from talentloop.analytics.routes import download_report
@@ -279,6 +280,7 @@ def create_app(database_url: str | None = None) -> Starlette:
         Route("/me/record.{format}", download_own_record, methods=["GET"]),
         Route("/lists/export", export_list, methods=["POST"]),
         Route("/imports/{job_id:pk}/annotated", download_annotated, methods=["POST"]),
+        Route("/imports/{job_id:pk}/invitations", download_invitations, methods=["POST"]),
         Route("/imports/{kind}/template.xlsx", download_template, methods=["GET"]),
         Route("/imports/{kind}/export.{format}", download_export, methods=["GET"]),
         Route("/imports/{kind}", upload_import, methods=["POST"]),

@@ -47,6 +47,8 @@ AREAS = {
     "/imports/{kind}/template.xlsx": "performance",
     "/imports/{kind}/export.{format}": "performance",
     "/imports/{kind}": "performance",
+    # an accounts import's invitation links: sign-in secrets, for a password session only
+    "/imports/{job_id:pk}/invitations": CLOSED,
 }
 
 
@@ -167,6 +169,7 @@ async def test_routes_of_no_token_area_answer_a_token_like_a_missing_file(
                 "/recruitment/resume",
                 "/lists/export",
                 "/imports/1/annotated",
+                "/imports/1/invitations",
                 "/imports/{kind}",
             )
             method = http.post if concrete in posts or path in posts else http.get

@@ -131,6 +131,7 @@ ELSEWHERE: dict[ImportKind, str] = {
     ImportKind.TRAINING_HISTORY: "tests/training/test_imports.py (history: created, changed, unchanged on re-import)",
     ImportKind.PAYROLL_OPENINGS: "tests/payroll/test_openings_import.py",
     ImportKind.COMPETENCY_RATINGS: "tests/skills/test_imports.py::test_the_export_imported_again_changes_nothing_and_names_no_anonymous_rater",
+    ImportKind.ACCOUNTS: "tests/accounts/test_imports.py::test_hq_hr_creates_invited_accounts_with_grants_audited_and_a_reimport_changes_nothing",
 }  # fmt: skip
 
 
@@ -148,6 +149,7 @@ STATEMENTS_ELSEWHERE: dict[ImportKind, str] = {
     ImportKind.LEAVE_REQUESTS: "tests/imports/test_time_kinds.py::test_statements_do_not_grow_with_the_rows",
     ImportKind.PAYROLL_OPENINGS: "tests/payroll/test_openings.py (set_openings: constant statements)",
     ImportKind.COMPETENCY_RATINGS: "tests/skills/test_imports.py::test_a_ratings_file_takes_the_same_statements_for_more_rows",
+    ImportKind.ACCOUNTS: "tests/accounts/test_imports.py::test_statements_do_not_grow_with_the_rows",
 }  # fmt: skip
 
 

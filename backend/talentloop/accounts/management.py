@@ -202,17 +202,22 @@ def _has_left(employee: Employee, today: date) -> bool:
     )
 
 
+def username_base(work_email: str | None, employee_number: str, employee_id: int) -> str:
+    """The username an account is derived from, before `-2`, `-3`… (also the accounts import's)."""
+    base = ""
+    if work_email and "@" in work_email:
+        base = re.sub(r"[^a-z0-9._-]", "", work_email.split("@")[0].lower())
+    if len(base) < 3:
+        base = re.sub(r"[^a-z0-9._-]", "", employee_number.lower())
+    if len(base) < 3:
+        base = f"user{employee_id}"
+    return base[:56]
+
+
 async def _derive_username(employee: Employee, reserved: set[str]) -> str:
     """The work e-mail's local part, else the employee number (lower case); `-2`, `-3`… when
     that is taken."""
-    base = ""
-    if employee.work_email and "@" in employee.work_email:
-        base = re.sub(r"[^a-z0-9._-]", "", employee.work_email.split("@")[0].lower())
-    if len(base) < 3:
-        base = re.sub(r"[^a-z0-9._-]", "", employee.employee_number.lower())
-    if len(base) < 3:
-        base = f"user{employee.id}"
-    base = base[:56]
+    base = username_base(employee.work_email, employee.employee_number, employee.id)
     candidates = [base] + [f"{base}-{n}" for n in range(2, 50)]
     existing = set(
         await User.filter(Q(username=base) | Q(username__startswith=f"{base}-")).values_list(

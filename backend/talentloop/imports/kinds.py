@@ -100,6 +100,7 @@ KIND_MODULES: dict[ImportKind, str] = {
     ImportKind.LEAVE_REQUESTS: "talentloop.attendance.import_kinds",
     ImportKind.PAYROLL_OPENINGS: "talentloop.payroll.import_kinds",
     ImportKind.COMPETENCY_RATINGS: "talentloop.skills.imports",
+    ImportKind.ACCOUNTS: "talentloop.roles.account_imports",
 }
 
 

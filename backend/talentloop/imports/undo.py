@@ -100,6 +100,11 @@ class _Record:
     def created(self) -> bool:
         return self.before is None
 
+    @property
+    def deleted(self) -> bool:
+        """Removed by the import (WriteContext.deleted): put back with its id."""
+        return self.after is None and self.before is not None
+
 
 def _by_record(changes: list[ImportChange]) -> list[_Record]:
     found: dict[tuple[str, int], _Record] = {}
@@ -129,6 +134,8 @@ async def _current(records: list[_Record]) -> dict[tuple[type[Model], int], Mode
 
 def _check_unchanged(records: list[_Record], current: dict[tuple[type[Model], int], Model]) -> None:
     for record in records:
+        if record.deleted:
+            continue  # an id is never given twice: nothing can have taken its place
         row = current.get((record.model, record.pk))
         if row is None or snapshot(row) != record.after:
             raise ServiceError.one(
@@ -185,6 +192,20 @@ async def _put_back(
     entries: list[AuditEntry] = []
     for record in records:
         if record.created:
+            continue
+        if record.deleted:
+            values = from_json(record.model, record.before)
+            values[record.model._meta.pk_attr] = record.pk
+            restored = await record.model.create(**values)
+            entries.append(
+                audit.created_entry(
+                    viewer,
+                    record.model.__name__,
+                    record.pk,
+                    shown(record.before),
+                    employee_id=_employee_of(record.model, restored),
+                )
+            )
             continue
         values = from_json(record.model, record.before)
         update: dict[str, Any] = dict(values)

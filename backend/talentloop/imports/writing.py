@@ -139,6 +139,34 @@ class WriteContext:
             self.updated_rows += 1
         await self._maybe_flush()
 
+    async def deleted(
+        self,
+        record: Model,
+        *,
+        employee_id: int | None = None,
+        audit_values: dict[str, Any] | None = None,
+    ) -> None:
+        """A record the import is about to remove (a role grant no longer listed), reported
+        before it is deleted: undo puts it back with its id. Never counted as a row (the row
+        that removes it is counted as updated)."""
+        before = snapshot(record)
+        self._changes.append(
+            ImportChange(
+                job_id=self.job.id,
+                subject_type=type(record).__name__,
+                subject_id=record.pk,
+                before=before,
+                after=None,
+            )
+        )
+        values = audit_values if audit_values is not None else shown(before)
+        self._entries.append(
+            audit.deleted_entry(
+                self.viewer, type(record).__name__, record.pk, values, employee_id=employee_id
+            )
+        )
+        await self._maybe_flush()
+
     def unchanged(self, rows: int = 1) -> None:
         self.unchanged_rows += rows
 

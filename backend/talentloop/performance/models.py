@@ -318,6 +318,7 @@ class ImportKind(StrEnum):
     LEAVE_REQUESTS = "leave_requests"
     PAYROLL_OPENINGS = "payroll_openings"  # payroll/import_kinds.py
     COMPETENCY_RATINGS = "competency_ratings"  # skills/imports.py
+    ACCOUNTS = "accounts"  # roles/account_imports.py
 
 
 class ImportStatus(StrEnum):
