@@ -42,6 +42,17 @@ export async function withPage(fn, { viewport = { width: 1366, height: 900 }, is
   page.on('pageerror', (err) => consoleErrors.push(String(err)))
   try {
     await fn(page, { consoleErrors })
+  } catch (err) {
+    // What the page said when the test failed: the open dialogs, field errors and messages.
+    const said = await page
+      .evaluate(() =>
+        [...document.querySelectorAll('.el-dialog, .el-form-item__error, .el-message, .el-alert')]
+          .filter((el) => el.offsetParent !== null || el.classList.contains('el-message'))
+          .map((el) => `${el.className.split(' ')[0]}: ${el.innerText.replace(/\s+/g, ' ').slice(0, 400)}`),
+      )
+      .catch(() => [])
+    if (said.length) console.error(`the page at ${page.url()} said:\n  ${said.join('\n  ')}`)
+    throw err
   } finally {
     await context.close()
     await rm(userDataDir, { recursive: true, force: true })

@@ -52,9 +52,11 @@ export async function settle(page, inFlight) {
     } else quietSince = null
     await page.waitForTimeout(25)
   }
+  // A loading mask still up blends into what axe measures (a primary button under it reads
+  // as too pale): on a busy machine a report can take a while, so wait for it.
   await page
     .waitForFunction(() => !Array.from(document.querySelectorAll('.el-loading-mask')).some((el) => el.offsetParent !== null), null, {
-      timeout: 5_000,
+      timeout: 30_000,
     })
     .catch(() => {})
 }

@@ -112,6 +112,11 @@ for i in "${!groups[@]}"; do
   cat "$work/shard-$i.tap"
   line="group $((i + 1)): $(grep -E '^# (pass|fail) ' "$work/shard-$i.tap" | tr '\n' ' ')"
   if [ "$rc" -ne 0 ]; then
+    # What the group's server logged about errors, for the failures above.
+    if grep -qE 'Traceback|ERROR' "$work/shard-$i/server.log"; then
+      echo "-------- group $((i + 1))'s server log, its errors:"
+      grep -E -A15 'Traceback|ERROR' "$work/shard-$i/server.log" | tail -150
+    fi
     failed=1
     summary+=("$line FAILED (exit $rc)")
   else
