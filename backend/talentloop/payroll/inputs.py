@@ -307,11 +307,16 @@ def _day(value: Any) -> date | None:
 
 
 def _undone_months(
-    model: str, pk: int, before: Mapping[str, Any] | None, after: Mapping[str, Any]
+    model: str, pk: int, before: Mapping[str, Any] | None, after: Mapping[str, Any] | None
 ) -> list[tuple[date, date | None, int]]:
     """What putting a record back (`before`; None: the import created it, now removed) does to
     pay, as (from month, until or None, employee id): the same months the import marked when
-    it wrote `after` (the hooks above), since undoing it takes those inputs away again."""
+    it wrote `after` (the hooks above), since undoing it takes those inputs away again. A
+    record the import removed (`after` None: a role grant) is read as it was."""
+    if after is None:
+        if before is None:
+            return []
+        after = before
     if model == "Employee":
         person = pk
         if before is None:
@@ -337,7 +342,7 @@ def _undone_months(
 
 
 async def import_undone(
-    records: Iterable[tuple[str, int, Mapping[str, Any] | None, Mapping[str, Any]]],
+    records: Iterable[tuple[str, int, Mapping[str, Any] | None, Mapping[str, Any] | None]],
 ) -> None:
     """An import undone (imports/undo.py, inside its transaction, before the records are put
     back, so that a person it removes is still found in their unit): the open runs its records
