@@ -556,6 +556,11 @@ KNOWN = {
         "bound the others stay well within: keeping the checked rows compact (a tuple per "
         "row, not a dict) or spilled to disk between the check and the write is the next step."
     ),
+    "course_sessions": (
+        "the 746 MB is the export: training/imports.export_sessions reads every session with "
+        "its course and unit as models at once (not yet in chunks like the writers); the "
+        "training history's 513 MB right after it is that heap, kept by the process."
+    ),
     "org_units": (
         "the writer reads the whole tree once (a file's moves are judged on the tree they "
         "leave): 200,000 units is far past any company's, the file limit's test."
