@@ -13,7 +13,7 @@ corrections, rule sets, the work calendar) and this year's earlier payslips.
 | base salary, position of the record (updateEmployee) | `record_changed` | people/service.py `update_employee` | paying the person or covering their unit, from this month (China) |
 | a transfer applied, a rehire | `placed` | records/service.py `place` (people/lifecycle.py `_apply`, `rehire`) | paying the person or covering their new unit, from the effective month |
 | a last day set (a termination approved) | `last_day_set` | people/lifecycle.py `_decided`, records/service.py `end_employment` | paying the person or covering their unit, from the last day's month |
-| an employee import | `employees_imported` | performance/imports.py `_write_employees` | per person as above: a new one from the hire month, a changed hire date from the earlier one, the rest from this month |
+| an employee import | `ImportedPeople`, `mark_imported` | performance/imports.py `write_employees` | per person as above: a new one from the hire month, a changed hire date from the earlier one, the rest from this month |
 | a salary structure of a person / a position | `salary_structure_set`, `position_structure_set` | payroll/structures.py | paying the person (the position's holders), from its month |
 | a special additional deduction | `deduction_declared` | payroll/structures.py | paying the person, from its first month |
 | a pay item | `item_added` | payroll/structures.py | paying the person, from its month to the year's end |
@@ -143,25 +143,32 @@ async def last_day_set(employee: Employee, last_day: date) -> None:
     )  # fmt: skip
 
 
-async def employees_imported(
-    created: Iterable[Employee], changed: Iterable[tuple[Mapping[str, Any], Employee]]
-) -> None:
+class ImportedPeople:
+    """What a payroll run reads of an employee import, gathered chunk by chunk as it writes
+    (performance/imports.write_employees): the months the runs are out of date from, and who."""
+
+    def __init__(self) -> None:
+        self.by_month: dict[date, set[int]] = defaultdict(set)
+
+    def created(self, employee: Employee) -> None:
+        self.by_month[_month(employee.hire_date)].add(employee.id)
+
+    def changed(self, before: Mapping[str, Any], after: Employee) -> None:
+        if before["hire_date"] != after.hire_date:
+            self.by_month[_month(min(before["hire_date"], after.hire_date))].add(after.id)
+        elif any(before[k] != getattr(after, k) for k in UNDATED_FIELDS):
+            self.by_month[this_month()].add(after.id)
+
+
+async def mark_imported(people: ImportedPeople) -> None:
     """An employee import (inside its transaction, after its writes): the new people from their
     hire month; each changed person whose record fields a run reads differ (`before` values,
     the row as written), from the earlier hire date when that changed, else from this month.
     One reason per month it starts from, with the number of people."""
-    by_month: dict[date, set[int]] = defaultdict(set)
-    for e in created:
-        by_month[_month(e.hire_date)].add(e.id)
-    for before, after in changed:
-        if before["hire_date"] != after.hire_date:
-            by_month[_month(min(before["hire_date"], after.hire_date))].add(after.id)
-        elif any(before[k] != getattr(after, k) for k in UNDATED_FIELDS):
-            by_month[this_month()].add(after.id)
-    for month, people in sorted(by_month.items()):
+    for month, ids in sorted(people.by_month.items()):
         await mark_out_of_date(
-            from_month=month, message=staleness.IMPORTED, employee_ids=people,
-            count=len(people), month=month_text(month),
+            from_month=month, message=staleness.IMPORTED, employee_ids=ids,
+            count=len(ids), month=month_text(month),
         )  # fmt: skip
 
 

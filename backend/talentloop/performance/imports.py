@@ -8,7 +8,7 @@ import logging
 from datetime import date
 from typing import Any
 
-from tortoise.expressions import F
+from tortoise.expressions import F, Q
 from tortoise.models import Model
 
 from talentloop.access.policy import Viewer
@@ -231,10 +231,16 @@ def _target_key(target: KpiTarget) -> tuple[Any, ...]:
 
 async def _targets_of(keys: list[tuple[Any, ...]]) -> dict[tuple[Any, ...], KpiTarget]:
     wanted = set(keys)
+    # Of the chunk's people and units only: every target of a month is 25,000 rows a chunk
+    # in a 200,000-row file.
+    people = sorted({k[2] for k in keys if k[2] is not None})
+    units = sorted({k[3] for k in keys if k[3] is not None})
     return {
         _target_key(t): t
         for t in await KpiTarget.filter(
-            kpi_id__in=sorted({k[0] for k in keys}), period__in=sorted({k[1] for k in keys})
+            Q(employee_id__in=people) | Q(unit_id__in=units),
+            kpi_id__in=sorted({k[0] for k in keys}),
+            period__in=sorted({k[1] for k in keys}),
         )
         if _target_key(t) in wanted
     }
@@ -323,101 +329,117 @@ def _stored_columns(name: str) -> list[str]:
 
 
 async def write_employees(ctx: WriteContext) -> None:
-    numbers = [k[0] for k in ctx.items]
-    existing: dict[str, Employee] = {}
-    for chunk in _chunks(numbers):
-        for e in await Employee.filter(employee_number__in=chunk):
-            existing[e.employee_number] = e
+    """Chunk by chunk of 500 rows, end to end: a 200,000-row file never holds more than a
+    chunk's models (the people, their snapshots and audit values) at once."""
     fields = [*_EMPLOYEE_FIELDS, "unit_id", "position_id"]
     # The ID number and bank account are stored sealed, and compared by keyed hash.
     columns = [c for f in fields for c in _stored_columns(f)]
-    new: list[Employee] = []
-    new_values: dict[str, dict[str, Any]] = {}
-    # Each changed employee, its stored columns before and its values as the audit shows them.
-    changed: list[tuple[Employee, dict[str, Any], dict[str, Any], dict[str, Any]]] = []
-    # What a payroll run reads of each changed row, as it was (payroll/inputs.py).
-    pay_before: list[tuple[dict[str, Any], Employee]] = []
+    keys = list(ctx.items)
+    existed: set[str] = set()  # the file's people there before it
     unchanged: set[str] = set()
-    for (number,), item in ctx.items.items():
-        row, values = item[0], item[1]
-        employee = existing.get(number)
-        if employee is None:
-            if ctx.may_create(row, "employee_number"):
-                new.append(
-                    Employee(employee_number=number, **sensitive.sealed_columns(number, values))
-                )
-                new_values[number] = values
-        elif _differs(employee, values, fields):
-            if not ctx.may_update(row, "employee_number"):
-                continue
-            pay_before.append(
-                ({k: getattr(employee, k) for k in payroll_inputs.RECORD_FIELDS}, employee)
+    touched: set[int] = set()  # changed people, their version bumped once
+    # What a payroll run reads: the new people and the changed ones, from which month.
+    pay = payroll_inputs.ImportedPeople()
+    for chunk in _chunks(keys):
+        numbers = [k[0] for k in chunk]
+        existing = {
+            e.employee_number: e for e in await Employee.filter(employee_number__in=numbers)
+        }
+        existed |= existing.keys()
+        new: list[Employee] = []
+        # Each changed employee, its stored columns before and its values as the audit shows them.
+        changed: list[tuple[Employee, dict[str, Any], dict[str, Any], dict[str, Any]]] = []
+        for key in chunk:
+            number = key[0]
+            row, values = ctx.items[key][:2]
+            employee = existing.get(number)
+            if employee is None:
+                if ctx.may_create(row, "employee_number"):
+                    new.append(
+                        Employee(employee_number=number, **sensitive.sealed_columns(number, values))
+                    )
+            elif _differs(employee, values, fields):
+                if not ctx.may_update(row, "employee_number"):
+                    continue
+                pay_before = {k: getattr(employee, k) for k in payroll_inputs.RECORD_FIELDS}
+                before = snapshot(employee)
+                shown = sensitive.ByHash(employee)
+                audit_before = {k: getattr(shown, k) for k in values if k in fields}
+                audit_after = {k: v for k, v in sensitive.hashed(values).items() if k in fields}
+                sensitive.seal_into(employee, values)
+                pay.changed(pay_before, employee)
+                changed.append((employee, before, audit_before, audit_after))
+            else:
+                unchanged.add(number)
+        if new:
+            await Employee.bulk_create(new)
+        if changed:
+            await Employee.bulk_update([e for e, *_ in changed], fields=columns)
+        hired = (
+            await Employee.filter(employee_number__in=[e.employee_number for e in new])
+            if new
+            else []
+        )
+        for employee in hired:
+            await ctx.created(
+                employee,
+                employee_id=employee.id,
+                audit_values=ctx.items[(employee.employee_number,)][1],
             )
-            before = snapshot(employee)
-            shown = sensitive.ByHash(employee)
-            audit_before = {k: getattr(shown, k) for k in values if k in fields}
-            audit_after = {k: v for k, v in sensitive.hashed(values).items() if k in fields}
-            sensitive.seal_into(employee, values)
-            changed.append((employee, before, audit_before, audit_after))
-        else:
-            unchanged.add(number)
-    for chunk in _chunks(new):
-        await Employee.bulk_create(chunk)
-    for chunk in _chunks([e for e, *_ in changed]):
-        await Employee.bulk_update(chunk, fields=columns)
-    hired: list[Employee] = []
-    for chunk in _chunks([e.employee_number for e in new]):
-        hired += await Employee.filter(employee_number__in=chunk)
-    for employee in hired:
-        await ctx.created(
-            employee, employee_id=employee.id, audit_values=new_values[employee.employee_number]
-        )
-    for employee, before, audit_before, audit_after in changed:
-        await ctx.updated(
-            employee,
-            before,
-            employee_id=employee.id,
-            audit_before=audit_before,
-            audit_after=audit_after,
-        )
-    await payroll_inputs.employees_imported(hired, pay_before)
-    await _record_leavers(ctx, [e for e in hired if e.status is EmployeeStatus.TERMINATED])
+            pay.created(employee)
+        for employee, before, audit_before, audit_after in changed:
+            await ctx.updated(
+                employee,
+                before,
+                employee_id=employee.id,
+                audit_before=audit_before,
+                audit_after=audit_after,
+            )
+            touched.add(employee.id)
+        await _record_leavers(ctx, [e for e in hired if e.status is EmployeeStatus.TERMINATED])
+        ctx.progress()
+    await payroll_inputs.mark_imported(pay)
 
     # Managers last: a manager may be a new employee of the same file. An empty
-    # manager column leaves an existing employee's manager as it is.
-    wanted = {number: item[2] for (number,), item in ctx.items.items() if item[2]}
-    wanted = {n: m for n, m in wanted.items() if n in existing or n in new_values}
-    saved: dict[str, Employee] = {}
-    for chunk in _chunks(sorted({*wanted, *wanted.values()})):
-        for e in await Employee.filter(employee_number__in=chunk):
-            saved[e.employee_number] = e
-    relinked: list[tuple[Employee, dict[str, Any], int | None]] = []
-    for number, manager in wanted.items():
-        employee = saved[number]
-        if employee.manager_id != saved[manager].id:
-            relinked.append((employee, snapshot(employee), employee.manager_id))
-            employee.manager_id = saved[manager].id
-    for chunk in _chunks([e for e, *_ in relinked]):
-        await Employee.bulk_update(chunk, fields=["manager_id"])
-    for employee, before, old_manager in relinked:
-        number = employee.employee_number
-        # A row whose only change is its manager counts as updated; a new or changed row
-        # has been counted already.
-        counted = number not in unchanged
-        unchanged.discard(number)
-        await ctx.updated(
-            employee,
-            before,
-            employee_id=employee.id,
-            audit_before={"manager_id": old_manager},
-            audit_after={"manager_id": employee.manager_id},
-            count=not counted,
-        )
+    # manager column leaves an existing employee's manager as it is; a row the mode refused
+    # has no employee to link (a new one) or is linked as before (an existing one).
+    for chunk in _chunks(keys):
+        wanted = {key[0]: ctx.items[key][2] for key in chunk if ctx.items[key][2]}
+        if not wanted:
+            continue
+        saved = {
+            e.employee_number: e
+            for e in await Employee.filter(employee_number__in=sorted({*wanted, *wanted.values()}))
+        }
+        relinked: list[tuple[Employee, dict[str, Any], int | None]] = []
+        for number, manager in wanted.items():
+            employee = saved.get(number)
+            if employee is None:
+                continue
+            boss = saved.get(manager)  # None: a new manager's row the mode refused
+            if boss is not None and employee.manager_id != boss.id:
+                relinked.append((employee, snapshot(employee), employee.manager_id))
+                employee.manager_id = boss.id
+        if relinked:
+            await Employee.bulk_update([e for e, *_ in relinked], fields=["manager_id"])
+        for employee, before, old_manager in relinked:
+            number = employee.employee_number
+            # A row whose only change is its manager counts as updated; a new or changed row
+            # has been counted already.
+            counted = number not in unchanged
+            unchanged.discard(number)
+            await ctx.updated(
+                employee,
+                before,
+                employee_id=employee.id,
+                audit_before={"manager_id": old_manager},
+                audit_after={"manager_id": employee.manager_id},
+                count=not counted,
+            )
+            if number in existed:
+                touched.add(employee.id)
     ctx.unchanged(len(unchanged))
     # Once per changed employee, however many of its columns the file changed.
-    touched = {e.id for e, *_ in changed} | {
-        e.id for e, *_ in relinked if e.employee_number in existing
-    }
     for chunk in _chunks(sorted(touched)):
         await Employee.filter(id__in=chunk).update(version=F("version") + 1)
     ctx.progress()

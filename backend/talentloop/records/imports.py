@@ -189,44 +189,54 @@ class _Held:
 
 
 async def write(ctx: WriteContext) -> None:
+    """Two passes, chunk by chunk of 500: every new contract judged against the employee's
+    others (nothing written when any is refused), then the new ones created — only their keys
+    are kept between the passes, never a whole file's models."""
     by_employee: dict[int, list[tuple[date, int, ContractInput]]] = defaultdict(list)
     for (employee, start), (row, data) in ctx.items.items():
         by_employee[employee].append((start, row, data))
     ids = sorted(by_employee)
-    stored: dict[int, list[Contract]] = defaultdict(list)
+    adding: dict[int, list[tuple[int, date]]] = {}  # the new contracts' keys, by employee
     for begin in range(0, len(ids), BATCH):
+        stored: dict[int, list[Contract]] = defaultdict(list)
         for contract in await Contract.filter(employee_id__in=ids[begin : begin + BATCH]):
             stored[contract.employee_id].append(contract)
-    new: list[Contract] = []
-    for employee, rows in by_employee.items():
-        mine = {c.start_date: c for c in stored[employee]}
-        history = [_Held(c.kind, c.start_date, c.end_date, c.probation_end) for c in mine.values()]
-        adding: list[tuple[int, ContractInput]] = []
-        for start, row, data in rows:
-            existing = mine.get(start)
-            if existing is None:
-                if ctx.may_create(row, "employee_number"):
-                    adding.append((row, data))
-                    history.append(
-                        _Held(
-                            data.kind,
-                            start,
-                            data.end_date,
-                            data.probation_end,
-                            row,
-                            data.employee_requested_fixed_term,
+        for employee in ids[begin : begin + BATCH]:
+            mine = {c.start_date: c for c in stored[employee]}
+            history = [
+                _Held(c.kind, c.start_date, c.end_date, c.probation_end) for c in mine.values()
+            ]
+            for start, row, data in by_employee[employee]:
+                existing = mine.get(start)
+                if existing is None:
+                    if ctx.may_create(row, "employee_number"):
+                        adding.setdefault(employee, []).append((employee, start))
+                        history.append(
+                            _Held(
+                                data.kind,
+                                start,
+                                data.end_date,
+                                data.probation_end,
+                                row,
+                                data.employee_requested_fixed_term,
+                            )
                         )
-                    )
-            elif all(getattr(existing, k) == v for k, v in _values(data).items() if k in _COMPARED):
-                ctx.unchanged()
-            elif ctx.may_update(row, "employee_number"):
-                ctx.problems.error(row, "start_date", SIGNED_STAYS, value=start.isoformat())
-        _history_problems(ctx, history)
-        new += [Contract(employee_id=employee, **_values(data)) for _, data in adding]
+                elif all(
+                    getattr(existing, k) == v for k, v in _values(data).items() if k in _COMPARED
+                ):
+                    ctx.unchanged()
+                elif ctx.may_update(row, "employee_number"):
+                    ctx.problems.error(row, "start_date", SIGNED_STAYS, value=start.isoformat())
+            _history_problems(ctx, history)
     if ctx.problems.errors:
         return
-    for begin in range(0, len(new), BATCH):
-        chunk = new[begin : begin + BATCH]
+    # In the file's order of employees, as one pass wrote them before.
+    keys = [key for employee in by_employee for key in adding.get(employee, [])]
+    for begin in range(0, len(keys), BATCH):
+        chunk = [
+            Contract(employee_id=employee, **_values(ctx.items[(employee, start)][1]))
+            for employee, start in keys[begin : begin + BATCH]
+        ]
         await Contract.bulk_create(chunk)
         wanted = {(c.employee_id, c.start_date) for c in chunk}
         made = await Contract.filter(

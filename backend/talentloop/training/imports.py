@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import AsyncIterator
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -291,11 +291,27 @@ async def session_lookups(viewer: Viewer, file: FileRows) -> rows.SessionLookups
 _SESSION_FIELDS = ["ends_at", "place", "trainer", "capacity", "unit_id", "time_zone"]
 
 
+async def _sessions_of(
+    keys: list[tuple[int, datetime]],
+) -> dict[tuple[int, datetime], CourseSession]:
+    """The sessions of these (course, start to the minute) keys: read between the chunk's
+    first and last start, not every session of its courses (a course of 20,000 sessions is
+    read once a chunk otherwise)."""
+    found: dict[tuple[int, datetime], CourseSession] = {}
+    if not keys:
+        return found
+    first = min(k[1] for k in keys)
+    last = max(k[1] for k in keys) + timedelta(minutes=1)
+    for s in await CourseSession.filter(
+        course_id__in=sorted({k[0] for k in keys}), starts_at__gte=first, starts_at__lt=last
+    ):
+        found[(s.course_id, _utc(s.starts_at))] = s
+    return found
+
+
 async def write_sessions(ctx: WriteContext) -> None:
     for chunk in _chunks(list(ctx.items)):
-        existing: dict[tuple[int, datetime], CourseSession] = {}
-        for s in await CourseSession.filter(course_id__in=sorted({k[0] for k in chunk})):
-            existing[(s.course_id, _utc(s.starts_at))] = s
+        existing = await _sessions_of(chunk)
         new: list[CourseSession] = []
         changed: list[tuple[CourseSession, dict[str, Any]]] = []
         for key in chunk:
@@ -323,9 +339,7 @@ async def write_sessions(ctx: WriteContext) -> None:
                 setattr(session, k, v)
         if new:
             await CourseSession.bulk_create(new)
-            made: dict[tuple[int, datetime], CourseSession] = {}
-            for s in await CourseSession.filter(course_id__in=sorted({s.course_id for s in new})):
-                made[(s.course_id, _utc(s.starts_at))] = s
+            made = await _sessions_of([(s.course_id, _utc(s.starts_at)) for s in new])
             for session in new:
                 await ctx.created(made[(session.course_id, _utc(session.starts_at))])
         if changed:
