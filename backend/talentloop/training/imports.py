@@ -40,6 +40,7 @@ from talentloop.training.models import (
 from talentloop.training.service import company_today, visible_enrollments
 
 BATCH = 500
+EXPORT_CHUNK = 1_000  # rows of an export read at a time
 NOT_COMPLETED = N_(
     "This enrolment is not completed; record its completion in the app, not by an import."
 )
@@ -364,30 +365,40 @@ async def _session_zones(sessions: list[CourseSession]) -> dict[int, str]:
     }
 
 
+async def _in_order(
+    query: Any, ordering: tuple[str, ...], related: tuple[str, ...]
+) -> AsyncIterator[list[Any]]:
+    """The query's rows in `ordering`, EXPORT_CHUNK at a time with their `related` rows: only the
+    ids are read whole (an export of 200,000 sessions held as models took 750 MB)."""
+    ids = [int(i) for i in await query.order_by(*ordering, "id").values_list("id", flat=True)]
+    for start in range(0, len(ids), EXPORT_CHUNK):
+        chunk = ids[start : start + EXPORT_CHUNK]
+        found = {r.id: r for r in await query.model.filter(id__in=chunk).select_related(*related)}
+        yield [found[i] for i in chunk if i in found]
+
+
 async def export_sessions(viewer: Viewer) -> AsyncIterator[list[str]]:
     if not may_import_sessions(viewer):
         return
-    sessions = (
-        await CourseSession.all()
-        .select_related("course", "unit")
-        .order_by("course__code", "starts_at")
-    )
-    sessions = [
-        s for s in sessions if viewer.can_manage_setting_in(s.unit.path if s.unit else None)
-    ]
-    zones = await _session_zones(sessions)
-    for s in sessions:
-        zone = zones[s.id]
-        yield [
-            s.course.code,
-            timezones.local_text(s.starts_at, zone),
-            timezones.local_text(s.ends_at, zone),
-            s.place,
-            s.trainer,
-            str(s.capacity),
-            s.unit.code if s.unit else "",
-            s.time_zone or "",
+    async for chunk in _in_order(
+        CourseSession.all(), ("course__code", "starts_at"), ("course", "unit")
+    ):
+        sessions = [
+            s for s in chunk if viewer.can_manage_setting_in(s.unit.path if s.unit else None)
         ]
+        zones = await _session_zones(sessions)
+        for s in sessions:
+            zone = zones[s.id]
+            yield [
+                s.course.code,
+                timezones.local_text(s.starts_at, zone),
+                timezones.local_text(s.ends_at, zone),
+                s.place,
+                s.trainer,
+                str(s.capacity),
+                s.unit.code if s.unit else "",
+                s.time_zone or "",
+            ]
 
 
 async def session_choices(viewer: Viewer) -> dict[str, list[str]]:
@@ -518,31 +529,30 @@ async def export_history(viewer: Viewer) -> AsyncIterator[list[str]]:
     """The completed enrolments of the people the viewer manages, but their own."""
     if not may_import_history(viewer):
         return
-    done = (
-        await visible_enrollments(viewer)
-        .filter(status=EnrollmentStatus.COMPLETED, completed_at__isnull=False)
-        .select_related("employee__unit", "course", "session")
-        .order_by("employee__employee_number", "course__code", "completed_at", "id")
+    query = visible_enrollments(viewer).filter(
+        status=EnrollmentStatus.COMPLETED, completed_at__isnull=False
     )
-    done = [
-        e
-        for e in done
-        if viewer.can_manage_employees_in(e.employee.unit.path)
-        and not viewer.is_self(e.employee_id)
-    ]
-    sessions = [e.session for e in done if e.session is not None]
-    zones = await _session_zones(sessions)
-    for e in done:
-        assert e.completed_at is not None
-        yield [
-            e.employee.employee_number,
-            e.course.code,
-            timezones.local_text(e.session.starts_at, zones[e.session.id]) if e.session else "",
-            _company_day(e.enrolled_at).isoformat(),
-            _company_day(e.completed_at).isoformat(),
-            _text(e.score),
-            _text(e.actual_cost),
+    ordering = ("employee__employee_number", "course__code", "completed_at")
+    async for chunk in _in_order(query, ordering, ("employee__unit", "course", "session")):
+        done = [
+            e
+            for e in chunk
+            if viewer.can_manage_employees_in(e.employee.unit.path)
+            and not viewer.is_self(e.employee_id)
         ]
+        sessions = [e.session for e in done if e.session is not None]
+        zones = await _session_zones(sessions)
+        for e in done:
+            assert e.completed_at is not None
+            yield [
+                e.employee.employee_number,
+                e.course.code,
+                timezones.local_text(e.session.starts_at, zones[e.session.id]) if e.session else "",
+                _company_day(e.enrolled_at).isoformat(),
+                _company_day(e.completed_at).isoformat(),
+                _text(e.score),
+                _text(e.actual_cost),
+            ]
 
 
 async def history_choices(viewer: Viewer) -> dict[str, list[str]]:
