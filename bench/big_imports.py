@@ -327,6 +327,17 @@ def openings_file(rows: int) -> bytes:
     )
 
 
+def ratings_file(rows: int) -> bytes:
+    # Each person's self-assessment history: one competency a year, from 2025 back.
+    return _csv(
+        ["employee_number", "competency_code", "level", "rated_on", "source"],
+        lambda: (
+            [number, f"CP{j % 8}", str(1 + i % 5), f"{2025 - j}-06-30", "self"]
+            for i, number, j in _each(rows)
+        ),
+    )
+
+
 REFERENCE = ["org_units", "positions", "kpis", "courses"]
 FILES: dict[str, Callable[[int], bytes]] = {
     "employees": employees_file,
@@ -343,6 +354,7 @@ FILES: dict[str, Callable[[int], bytes]] = {
     "attendance_punches": punches_file,
     "leave_requests": leave_file,
     "payroll_openings": openings_file,
+    "competency_ratings": ratings_file,
 }
 
 
@@ -394,6 +406,14 @@ async def _company() -> int:
         await Course.create(
             code=code, title=code, format=CourseFormat.ONLINE, duration_hours=Decimal(6)
         )
+    from talentloop.skills.models import Competency, CompetencyCategory
+
+    category = await CompetencyCategory.create(code="GEN", name="通用")
+    for c in range(8):
+        await Competency.create(
+            code=f"CP{c}", name=f"能力{c}", category=category,
+            levels={str(n): f"L{n}" for n in range(1, 6)},
+        )  # fmt: skip
     # The people the per-person kinds' files name: 500 in each department.
     departments = await OrgUnit.filter(type=OrgUnitType.DEPARTMENT).order_by("code")
     people, _ = _people_months(0)
