@@ -772,7 +772,12 @@ MUTATIONS: dict[str, MutationAccess] = {
     "importData": _m(roles=HR, note="each row: a record in the viewer's scope, else 'not found'"),
     "previewImport": _m(roles=HR, note="reads the viewer's own file; nothing is checked or kept"),
     "undoImport": _m(
-        roles=HR, note="the viewer's own imports (HQ HR: any), while nothing depends on them"
+        roles=HR | {Role.MANAGER, Role.ADMIN},
+        note=(
+            "the viewer's own imports (HQ HR: any), while nothing depends on them; whoever"
+            " imports some kind: a manager their team's competency ratings, the administrator"
+            " accounts"
+        ),
     ),
     "closePerformancePeriod": _m(
         Target.UNIT, Reach.UNIT, Reach.MANAGED, roles=HR, note="without a unit: HQ HR, the company"
