@@ -4,9 +4,14 @@ CSV text of one kind as a user (tests/imports, tests/training)."""
 from __future__ import annotations
 
 import base64
+import csv
+import io
 from typing import Any
 
+from talentloop.access.viewer import load_viewer
 from talentloop.accounts.models import User
+from talentloop.imports import kinds
+from talentloop.performance.models import ImportKind
 from tests.support import Api
 
 IMPORT = """mutation($input: ImportDataInput!) {
@@ -35,3 +40,15 @@ async def run_file(api: Api, user: User, kind: str, text: str, **options: Any) -
     assert data["importData"]["errors"] == [], data
     job: dict = data["importData"]["job"]
     return job
+
+
+async def export_csv(user_id: int, kind: ImportKind) -> str:
+    """The kind's export as the user reads it: a CSV file headed by the columns' keys."""
+    spec = kinds.spec(kind)
+    assert spec.export is not None
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([c.key for c in spec.columns])
+    async for row in spec.export(await load_viewer(user_id)):
+        writer.writerow(row)
+    return out.getvalue()

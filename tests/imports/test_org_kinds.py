@@ -6,17 +6,13 @@ imported again changes nothing."""
 from __future__ import annotations
 
 import base64
-import csv
-import io
 from typing import Any
 
-from talentloop.access.viewer import load_viewer
 from talentloop.audit.models import AuditAction, AuditEntry
-from talentloop.imports import kinds
 from talentloop.org.models import OrgUnit
 from talentloop.people.models import Position
 from talentloop.performance.models import ImportKind, Kpi
-from tests.imports.support import IMPORT, UNDO, run_file
+from tests.imports.support import IMPORT, UNDO, export_csv, run_file
 from tests.performance.conftest import Perf
 from tests.support import Api, StatementCounter
 
@@ -37,15 +33,7 @@ def _errors(job: dict) -> list[tuple[int, str, str]]:
 
 async def _exported(perf: Perf, kind: ImportKind, viewer: str = "hq_hr") -> str:
     """The kind's export as a CSV file, headed by its column keys."""
-    spec = kinds.spec(kind)
-    assert spec.export is not None
-    who = await load_viewer(perf.world.users[viewer].id)
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([c.key for c in spec.columns])
-    async for row in spec.export(who):
-        writer.writerow(row)
-    return out.getvalue()
+    return await export_csv(perf.world.users[viewer].id, kind)
 
 
 # --- units ------------------------------------------------------------------------------------

@@ -6,8 +6,6 @@ undone, and exported so that the export imported again changes nothing."""
 from __future__ import annotations
 
 import base64
-import csv
-import io
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
@@ -28,7 +26,7 @@ from talentloop.audit.models import AuditAction, AuditEntry
 from talentloop.imports import kinds
 from talentloop.payroll.models import PayrollRun, Payslip, RunStatus
 from talentloop.performance.models import ImportJob, ImportKind
-from tests.imports.support import IMPORT, UNDO, run_file
+from tests.imports.support import IMPORT, UNDO, export_csv, run_file
 from tests.support import Api, StatementCounter, World
 
 CHINA = timezone(timedelta(hours=8))
@@ -58,14 +56,7 @@ def _n(world: World, person: str = "sh_rep") -> str:
 
 async def _export(world: World, kind: ImportKind, viewer: str = "hq_hr") -> str:
     """The kind's export as a CSV file with the columns' keys for headers."""
-    spec = kinds.spec(kind)
-    assert spec.export is not None
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([c.key for c in spec.columns])
-    async for row in spec.export(await load_viewer(world.users[viewer].id)):
-        writer.writerow(row)
-    return out.getvalue()
+    return await export_csv(world.users[viewer].id, kind)
 
 
 async def _undo(api: Api, world: World, job: dict) -> dict:

@@ -7,20 +7,16 @@ were given, so an older imported rating never displaces a newer round run in the
 from __future__ import annotations
 
 import base64
-import csv
-import io
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from talentloop.access.viewer import load_viewer
 from talentloop.audit.models import AuditAction, AuditEntry
-from talentloop.imports import kinds
 from talentloop.performance.models import ImportKind
 from talentloop.skills.models import AssessmentRound, RaterAssignment, Rating, RoundStatus
 from talentloop.statements import StatementCounter
-from tests.imports.support import IMPORT, UNDO, run_file
+from tests.imports.support import IMPORT, UNDO, export_csv, run_file
 from tests.skills.conftest import Framework
 from tests.skills.test_assessments import CLOSE, SCORES, rate, start_round
 from tests.support import Api, World, gid
@@ -61,14 +57,7 @@ def errors(job: dict) -> list[tuple[int, str | None, str]]:
 
 
 async def exported(w: World, viewer: str = "hq_hr") -> str:
-    spec = kinds.spec(ImportKind.COMPETENCY_RATINGS)
-    assert spec.export is not None
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([c.key for c in spec.columns])
-    async for row in spec.export(await load_viewer(w.users[viewer].id)):
-        writer.writerow(row)
-    return out.getvalue()
+    return await export_csv(w.users[viewer].id, ImportKind.COMPETENCY_RATINGS)
 
 
 async def scores(api: Api, fw: Framework, viewer: str = "hq_hr") -> dict[str, dict]:

@@ -6,15 +6,11 @@ export imported again changes nothing."""
 from __future__ import annotations
 
 import base64
-import csv
-import io
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from talentloop.access.viewer import load_viewer
 from talentloop.audit.models import AuditAction, AuditEntry
-from talentloop.imports import kinds
 from talentloop.performance.models import ImportKind
 from talentloop.statements import StatementCounter
 from talentloop.training.models import (
@@ -26,7 +22,7 @@ from talentloop.training.models import (
     Enrollment,
     EnrollmentStatus,
 )
-from tests.imports.support import IMPORT, UNDO, run_file
+from tests.imports.support import IMPORT, UNDO, export_csv, run_file
 from tests.support import Api, World
 from tests.training.conftest import Library
 
@@ -39,14 +35,7 @@ async def run(
 
 async def exported(world: World, kind: ImportKind, viewer: str = "hq_hr") -> str:
     """The kind's export as a CSV file with the columns' keys as headers."""
-    spec = kinds.spec(kind)
-    assert spec.export is not None
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([c.key for c in spec.columns])
-    async for row in spec.export(await load_viewer(world.users[viewer].id)):
-        writer.writerow(row)
-    return out.getvalue()
+    return await export_csv(world.users[viewer].id, kind)
 
 
 def counts(job: dict) -> tuple[str, int, int, int]:
