@@ -36,7 +36,10 @@ export async function withPage(fn, { viewport = { width: 1366, height: 900 }, is
     locale: 'zh-CN',
     ...(timezoneId ? { timezoneId } : {}),
   })
-  context.setDefaultTimeout(15_000)
+  // 30 s: on CI's two cores a write can wait behind another group's work (a test that failed
+  // at 15 s on a dialog closing after its save, twice, passed every time alone); a real
+  // failure prints what the page said (below).
+  context.setDefaultTimeout(30_000)
   const page = context.pages()[0] ?? (await context.newPage())
   const consoleErrors = []
   page.on('pageerror', (err) => consoleErrors.push(String(err)))
