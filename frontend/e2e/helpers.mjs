@@ -135,3 +135,24 @@ export async function navTo(page, entry) {
   await link.click()
   if (phone) await page.locator('.layout__drawer').waitFor({ state: 'hidden' })
 }
+
+/**
+ * Choose `name` in a select or tree select (`select`: its locator) and wait until it shows as
+ * chosen. The options of a dialog's unit tree load when the dialog opens: a click that lands
+ * while the tree is still being laid out can toggle a branch instead of choosing it, so the
+ * choice is checked and made again (up to three times) — as a person would see and redo it.
+ */
+export async function pickOption(page, select, name) {
+  const exact = new RegExp(`^\\s*${name}\\s*$`)
+  for (let attempt = 1; ; attempt++) {
+    await select.click()
+    await page.locator('.el-select-dropdown__item:visible').filter({ hasText: exact }).first().click()
+    try {
+      await select.filter({ hasText: name }).waitFor({ timeout: 3_000 })
+      return
+    } catch (err) {
+      if (attempt === 3) throw err
+      await page.keyboard.press('Escape')
+    }
+  }
+}

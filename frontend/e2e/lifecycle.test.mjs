@@ -4,7 +4,7 @@
 // cannot sign in after the last day.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { BASE_URL, PASSWORD, apiLogin, gql, navTo, uiLogin, withPage } from './helpers.mjs'
+import { BASE_URL, PASSWORD, apiLogin, gql, navTo, pickOption, uiLogin, withPage } from './helpers.mjs'
 
 async function ok(query, variables, token) {
   const { data, errors } = await gql(query, variables, token)
@@ -31,8 +31,7 @@ async function pickDate(scope, testid, value) {
 }
 
 async function pickUnit(page, scope, testid, name) {
-  await scope.getByTestId(testid).click()
-  await page.locator('.el-select-dropdown__item:visible').filter({ hasText: new RegExp(`^\\s*${name}\\s*$`) }).first().click()
+  await pickOption(page, scope.getByTestId(testid), name)
 }
 
 test('HQ HR adds an employee: a wrong ID number is marked on its field, a right one saves', async () => {

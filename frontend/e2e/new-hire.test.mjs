@@ -3,7 +3,7 @@
 // password before anything else.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { BASE_URL, apiLogin, gql, navTo, uiLogin, withPage } from './helpers.mjs'
+import { BASE_URL, apiLogin, gql, navTo, pickOption, uiLogin, withPage } from './helpers.mjs'
 
 function chinaDay() {
   return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date())
@@ -47,8 +47,7 @@ test('HQ HR creates a unit, a position and an employee, and invites them; the ne
     const hire = page.getByTestId('add-employee-dialog')
     await hire.getByTestId('add-employeeNumber').fill(number)
     await hire.getByTestId('add-name').fill('新入职')
-    await hire.getByTestId('add-unit').click()
-    await page.locator('.el-select-dropdown__item:visible').filter({ hasText: new RegExp(`^\\s*${unitName}\\s*$`) }).first().click()
+    await pickOption(page, hire.getByTestId('add-unit'), unitName)
     const day = hire.getByTestId('add-hireDate').locator('input')
     await day.fill(chinaDay())
     await day.press('Enter')
