@@ -9,7 +9,7 @@ updated and left as they were are those of the real run."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import Enum
@@ -260,3 +260,19 @@ def shown(values: dict[str, Any]) -> dict[str, Any]:
             name = name.removesuffix("_cipher")
         shown[name] = value
     return shown
+
+
+EXPORT_CHUNK = 1_000  # rows of an export read at a time
+
+
+async def in_order(
+    query: Any, ordering: tuple[str, ...], related: tuple[str, ...] = ()
+) -> AsyncIterator[list[Any]]:
+    """An export's rows: the query's records in `ordering`, EXPORT_CHUNK at a time with their
+    `related` records. Only the ids are read whole: 200,000 sessions or openings held as
+    models at once took 750–800 MB."""
+    ids = [int(i) for i in await query.order_by(*ordering, "id").values_list("id", flat=True)]
+    for start in range(0, len(ids), EXPORT_CHUNK):
+        chunk = ids[start : start + EXPORT_CHUNK]
+        found = {r.id: r for r in await query.model.filter(id__in=chunk).select_related(*related)}
+        yield [found[i] for i in chunk if i in found]

@@ -18,7 +18,7 @@ from talentloop.access.policy import Viewer
 from talentloop.errors import ErrorCode
 from talentloop.imports.kinds import Column, ImportSpec
 from talentloop.imports.rows import Checked, FileRows, RowCheck
-from talentloop.imports.writing import WriteContext, snapshot
+from talentloop.imports.writing import WriteContext, in_order, snapshot
 from talentloop.payroll import calc, inputs, openings
 from talentloop.payroll.models import LOCKED_STATUSES, PayrollOpening, Payslip
 from talentloop.payroll.openings import MONEY, OpeningInput
@@ -239,16 +239,13 @@ def _differs(old: Any, new: Any) -> bool:
 
 async def export(viewer: Viewer) -> AsyncIterator[list[str]]:
     """The viewer's openings as rows of the columns (imported again, nothing changes)."""
-    rows = (
-        await openings.visible_openings(viewer)
-        .select_related("employee")
-        .order_by("year", "employee__employee_number")
-    )
-    for o in rows:
-        yield [
-            o.employee.employee_number, str(o.year), str(o.last_month), str(o.months_employed),
-            *(f"{getattr(o, k):.2f}" for k in MONEY), o.note,
-        ]  # fmt: skip
+    ordering = ("year", "employee__employee_number")
+    async for chunk in in_order(openings.visible_openings(viewer), ordering, ("employee",)):
+        for o in chunk:
+            yield [
+                o.employee.employee_number, str(o.year), str(o.last_month), str(o.months_employed),
+                *(f"{getattr(o, k):.2f}" for k in MONEY), o.note,
+            ]  # fmt: skip
 
 
 def _money_column(

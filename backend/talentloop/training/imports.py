@@ -18,7 +18,7 @@ from talentloop.errors import ErrorCode
 from talentloop.i18n import N_
 from talentloop.imports.kinds import Column, ImportSpec
 from talentloop.imports.rows import FileRows
-from talentloop.imports.writing import WriteContext, snapshot
+from talentloop.imports.writing import WriteContext, in_order, snapshot
 from talentloop.org import service as org_service
 from talentloop.org.models import OrgUnit
 from talentloop.performance.imports import _manageable_employees
@@ -40,7 +40,6 @@ from talentloop.training.models import (
 from talentloop.training.service import company_today, visible_enrollments
 
 BATCH = 500
-EXPORT_CHUNK = 1_000  # rows of an export read at a time
 NOT_COMPLETED = N_(
     "This enrolment is not completed; record its completion in the app, not by an import."
 )
@@ -365,22 +364,10 @@ async def _session_zones(sessions: list[CourseSession]) -> dict[int, str]:
     }
 
 
-async def _in_order(
-    query: Any, ordering: tuple[str, ...], related: tuple[str, ...]
-) -> AsyncIterator[list[Any]]:
-    """The query's rows in `ordering`, EXPORT_CHUNK at a time with their `related` rows: only the
-    ids are read whole (an export of 200,000 sessions held as models took 750 MB)."""
-    ids = [int(i) for i in await query.order_by(*ordering, "id").values_list("id", flat=True)]
-    for start in range(0, len(ids), EXPORT_CHUNK):
-        chunk = ids[start : start + EXPORT_CHUNK]
-        found = {r.id: r for r in await query.model.filter(id__in=chunk).select_related(*related)}
-        yield [found[i] for i in chunk if i in found]
-
-
 async def export_sessions(viewer: Viewer) -> AsyncIterator[list[str]]:
     if not may_import_sessions(viewer):
         return
-    async for chunk in _in_order(
+    async for chunk in in_order(
         CourseSession.all(), ("course__code", "starts_at"), ("course", "unit")
     ):
         sessions = [
@@ -533,7 +520,7 @@ async def export_history(viewer: Viewer) -> AsyncIterator[list[str]]:
         status=EnrollmentStatus.COMPLETED, completed_at__isnull=False
     )
     ordering = ("employee__employee_number", "course__code", "completed_at")
-    async for chunk in _in_order(query, ordering, ("employee__unit", "course", "session")):
+    async for chunk in in_order(query, ordering, ("employee__unit", "course", "session")):
         done = [
             e
             for e in chunk
