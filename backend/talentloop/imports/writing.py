@@ -72,6 +72,19 @@ class WriteContext:
 
     # --- what was written -----------------------------------------------------------------
 
+    def _change(self, record: Model, before: Any, after: Any) -> None:
+        """The undo record of one write: the record's stored columns before (None: created)
+        and after (None: removed)."""
+        self._changes.append(
+            ImportChange(
+                job_id=self.job.id,
+                subject_type=type(record).__name__,
+                subject_id=record.pk,
+                before=before,
+                after=after,
+            )
+        )
+
     async def created(
         self,
         record: Model,
@@ -84,15 +97,7 @@ class WriteContext:
         model field name as the audit trail shows them (default: its stored columns).
         `count=False` for a record that comes with a row counted already (a leaver's event)."""
         after = snapshot(record)
-        self._changes.append(
-            ImportChange(
-                job_id=self.job.id,
-                subject_type=type(record).__name__,
-                subject_id=record.pk,
-                before=None,
-                after=after,
-            )
-        )
+        self._change(record, None, after)
         values = audit_values if audit_values is not None else shown(after)
         self._entries.append(
             audit.created_entry(
@@ -118,15 +123,7 @@ class WriteContext:
         (`audit_before` / `audit_after` by model field name, default the stored columns).
         `count=False` for a second change to a record whose row is counted already."""
         after = snapshot(record)
-        self._changes.append(
-            ImportChange(
-                job_id=self.job.id,
-                subject_type=type(record).__name__,
-                subject_id=record.pk,
-                before=before,
-                after=after,
-            )
-        )
+        self._change(record, before, after)
         self._entries += audit.change_entries(
             self.viewer,
             type(record).__name__,
@@ -150,15 +147,7 @@ class WriteContext:
         before it is deleted: undo puts it back with its id. Never counted as a row (the row
         that removes it is counted as updated)."""
         before = snapshot(record)
-        self._changes.append(
-            ImportChange(
-                job_id=self.job.id,
-                subject_type=type(record).__name__,
-                subject_id=record.pk,
-                before=before,
-                after=None,
-            )
-        )
+        self._change(record, before, None)
         values = audit_values if audit_values is not None else shown(before)
         self._entries.append(
             audit.deleted_entry(
