@@ -286,6 +286,27 @@ async def test_punches_are_audited_undone_and_exported_unchanged(api: Api, world
     assert not await Punch.filter(id=punch.id).exists()
 
 
+async def test_the_punch_export_gives_every_punch_past_a_batch(world: World) -> None:
+    """More punches per person than a batch (500): the export's keyset gives each once, in order
+    (it once gave 1,000 of 2,600 — Tortoise's exclude(a=, b=) negates each term)."""
+    start = datetime(2025, 11, 1, tzinfo=UTC)
+    await Punch.bulk_create(
+        [
+            Punch(
+                employee=world.people[p], punched_at=start + timedelta(hours=3 * i), source="device"
+            )
+            for p in ("sh_rep", "sh_rep2")
+            for i in range(1300)
+        ]
+    )
+    rows = (await _export(world, ImportKind.ATTENDANCE_PUNCHES)).splitlines()[1:]
+    assert len(rows) == len(set(rows)) == 2600
+    for person in ("sh_rep", "sh_rep2"):
+        times = [r.split(",")[1] for r in rows if r.startswith(_n(world, person) + ",")]
+        assert len(times) == 1300 and times == sorted(times)
+        assert (times[0], times[-1]) == ("2025-11-01 08:00:00", "2026-04-12 17:00:00")
+
+
 # --- leave taken ----------------------------------------------------------------------------------
 
 

@@ -23,6 +23,8 @@ from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime
 from typing import Any
 
+from tortoise.expressions import Q
+
 from talentloop.access.policy import Viewer
 from talentloop.attendance import annual_leave, import_rows, openings
 from talentloop.attendance.import_rows import REPEAT_WINDOW, LeaveLookups, People
@@ -272,8 +274,8 @@ async def export_punches(viewer: Viewer) -> AsyncIterator[list[str]]:
             # Keyset over (employee, time): a person's years of punches never sit in memory.
             found = (
                 await Punch.filter(employee_id__in=sorted(numbers))
-                .filter(employee_id__gte=last[0])
-                .exclude(employee_id=last[0], punched_at__lte=last[1])
+                # Spelled out: Tortoise 1.1's exclude(a=…, b=…) writes NOT a AND NOT b.
+                .filter(Q(employee_id__gt=last[0]) | Q(employee_id=last[0], punched_at__gt=last[1]))
                 .order_by("employee_id", "punched_at")
                 .limit(BATCH)
                 .values_list("employee_id", "punched_at", "device_id")
