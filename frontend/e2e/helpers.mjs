@@ -136,6 +136,13 @@ export async function navTo(page, entry) {
   if (phone) await page.locator('.layout__drawer').waitFor({ state: 'hidden' })
 }
 
+/** Opens a unit of the org tree (on the org page) and waits until its own details show. */
+export async function openUnit(page, code) {
+  await page.getByTestId('org-tree').waitFor()
+  await page.getByTestId(`org-node-${code}`).click()
+  await page.getByTestId('org-detail').getByTestId('org-code').filter({ hasText: new RegExp(`^${code}$`) }).waitFor()
+}
+
 /**
  * Choose `name` in a select or tree select (`select`: its locator) and wait until it shows as
  * chosen. The options of a dialog's unit tree load when the dialog opens: a click that lands

@@ -4,7 +4,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { readFile } from 'node:fs/promises'
-import { BASE_URL, apiLogin, gql, navTo, uiLogin, waitForList, withPage } from './helpers.mjs'
+import { BASE_URL, apiLogin, gql, navTo, openUnit, uiLogin, waitForList, withPage } from './helpers.mjs'
 
 test('HQ HR creates a unit and a position from the screens', async () => {
   const suffix = String(Date.now() % 1_000_000)
@@ -13,8 +13,7 @@ test('HQ HR creates a unit and a position from the screens', async () => {
   await withPage(async (page, { consoleErrors }) => {
     await uiLogin(page, 'hr.hq')
     await navTo(page, 'nav-org')
-    await page.getByTestId('org-tree').waitFor()
-    await page.getByTestId('org-node-SH').click()
+    await openUnit(page, 'SH')
     await page.getByTestId('org-add').click()
     const dialog = page.getByTestId('org-create-dialog')
     await dialog.waitFor()
@@ -27,7 +26,7 @@ test('HQ HR creates a unit and a position from the screens', async () => {
     await dialog.waitFor({ state: 'hidden' })
     await page.getByTestId(`org-node-${code}`).waitFor()
     // The same code again is the server's DUPLICATE, shown on the code field.
-    await page.getByTestId('org-node-SH').click()
+    await openUnit(page, 'SH')
     await page.getByTestId('org-add').click()
     await dialog.getByTestId('org-create-code').fill(code)
     await dialog.getByTestId('org-create-name').fill('重复')
@@ -104,4 +103,38 @@ test('the employee list filters by status and position and exports what it shows
     assert.deepEqual(names, [...names].sort((a, b) => a.localeCompare(b, 'zh-CN', { numeric: true })))
     assert.deepEqual(consoleErrors, [])
   })
+})
+
+test("while another unit's details load, the last unit's actions are gone; the edit saves the unit it showed", async () => {
+  const { accessToken } = await apiLogin('hr.hq')
+  const { data } = await gql('{ orgUnits { id code name city } }', {}, accessToken)
+  const sz = data.orgUnits.find((u) => u.code === 'SZ')
+  await withPage(async (page, { consoleErrors }) => {
+    await uiLogin(page, 'hr.hq')
+    await navTo(page, 'nav-org')
+    await page.getByTestId('org-detail').getByTestId('org-code').waitFor()
+    // The next unit's details come slowly, as on a busy network.
+    let slow = true
+    await page.route('**/graphql', async (route) => {
+      if (slow && (route.request().postData() ?? '').includes('OrgUnitDetail')) await new Promise((resolve) => setTimeout(resolve, 1500))
+      await route.continue()
+    })
+    await page.getByTestId('org-node-SZ').click()
+    // The page never offers the previous unit's buttons under the new selection.
+    await page.getByTestId('org-actions').waitFor({ state: 'detached' })
+    await page.getByTestId('org-detail').getByTestId('org-code').filter({ hasText: /^SZ$/ }).waitFor()
+    slow = false
+    // The edit dialog shows SZ and saves SZ.
+    await page.getByTestId('org-edit').click()
+    const form = page.getByTestId('org-update-dialog')
+    assert.equal(await form.getByTestId('org-update-name').inputValue(), sz.name)
+    await form.getByTestId('org-update-region').fill('华南（测试）')
+    await form.getByTestId('org-update-submit').click()
+    await form.waitFor({ state: 'hidden' })
+    assert.deepEqual(consoleErrors, [])
+  })
+  const after = (await gql('{ orgUnits { code name city region } }', {}, accessToken)).data.orgUnits
+  const szAfter = after.find((u) => u.code === 'SZ')
+  assert.deepEqual([szAfter.name, szAfter.city, szAfter.region], [sz.name, sz.city, '华南（测试）'])
+  assert.equal(after.filter((u) => u.region === '华南（测试）').length, 1)
 })

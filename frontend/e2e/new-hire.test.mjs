@@ -3,7 +3,7 @@
 // password before anything else.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { BASE_URL, apiLogin, gql, navTo, pickOption, uiLogin, withPage } from './helpers.mjs'
+import { BASE_URL, apiLogin, gql, navTo, openUnit, pickOption, uiLogin, withPage } from './helpers.mjs'
 
 function chinaDay() {
   return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date())
@@ -21,8 +21,7 @@ test('HQ HR creates a unit, a position and an employee, and invites them; the ne
     await uiLogin(page, 'hr.hq')
     // A unit under the Shanghai branch.
     await navTo(page, 'nav-org')
-    await page.getByTestId('org-tree').waitFor()
-    await page.getByTestId('org-node-SH').click()
+    await openUnit(page, 'SH')
     await page.getByTestId('org-add').click()
     const unitForm = page.getByTestId('org-create-dialog')
     await unitForm.getByTestId('org-create-code').fill(`E2E-NU${suffix}`)

@@ -3,7 +3,7 @@
 // HQ HR names a branch's time zone on the organisation page; a bad name is refused on the field.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { apiLogin, fill, gql, navTo, openCourse, uiLogin, withPage } from './helpers.mjs'
+import { apiLogin, fill, gql, navTo, openCourse, openUnit, uiLogin, withPage } from './helpers.mjs'
 
 const suffix = String(Date.now() % 1_000_000)
 const BERLIN = { timezoneId: 'Europe/Berlin' }
@@ -69,8 +69,7 @@ test('HQ HR names a branch time zone on the organisation page; a bad one is refu
   await withPage(async (page, { consoleErrors }) => {
     await uiLogin(page, 'hr.hq')
     await navTo(page, 'nav-org')
-    await page.getByTestId('org-tree').waitFor()
-    await page.getByTestId('org-node-SZ').click()
+    await openUnit(page, 'SZ')
     const detail = page.getByTestId('org-detail')
     await detail.getByTestId('org-time-zone').filter({ hasText: 'Asia/Shanghai' }).waitFor()
     await detail.getByTestId('org-edit').click()
@@ -93,8 +92,7 @@ test('HQ HR names a branch time zone on the organisation page; a bad one is refu
   await withPage(async (page) => {
     await uiLogin(page, 'hr.shanghai')
     await navTo(page, 'nav-org')
-    await page.getByTestId('org-tree').waitFor()
-    await page.getByTestId('org-node-SH').click()
+    await openUnit(page, 'SH')
     await page.getByTestId('org-detail').getByTestId('org-edit').click()
     const form = page.getByTestId('org-update-dialog')
     await form.getByTestId('org-update-name').waitFor()

@@ -7,7 +7,8 @@
 # a browser test is waiting for a page, so two groups on two cores take little more than half
 # the time of one. The groups are balanced on tests/browser/durations.tsv (seconds per file,
 # from a full run; a file not in it counts as 30 s). Each group's output is printed when it
-# ends, then a summary; the exit code is non-zero if any group failed.
+# ends, then a summary; the exit code is non-zero if any group failed. E2E_FILES (paths from the
+# repository's root, space-separated) runs only those files.
 set -euo pipefail
 port="${1:-8765}"
 shards="${E2E_SHARDS:-2}"
@@ -30,7 +31,7 @@ trap cleanup EXIT
 
 # The groups: the longest files first, each to the group with the least time so far.
 mapfile -t groups < <(
-  backend/.venv/bin/python - "$shards" tests/browser/durations.tsv frontend/e2e/*.test.mjs <<'EOF'
+  backend/.venv/bin/python - "$shards" tests/browser/durations.tsv ${E2E_FILES:-frontend/e2e/*.test.mjs} <<'EOF'
 import sys
 from pathlib import Path
 
