@@ -15,7 +15,7 @@ const BLOCKING = new Set(['serious', 'critical'])
 
 const DESKTOP = { width: 1366, height: 900 }
 const PHONE = { width: 390, height: 844 }
-const ROLES = ['hr.hq', 'hr.shanghai', 'manager.shanghai.sales', 'employee.shanghai.sales', 'boss']
+const ROLES = ['hr.hq', 'hr.shanghai', 'manager.shanghai.sales', 'employee.shanghai.sales', 'boss', 'admin']
 
 /** WCAG contrast ratio of two computed colours ("rgb(r, g, b)"). */
 function contrast(a, b) {

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict'
 import { BASE_URL, apiLogin, uiLogin, withPage } from './helpers.mjs'
 import { extraPaths, menuPaths, openInApp, routeOf, routerRoutes, settle, trackRequests } from './pages.mjs'
 
-const ROLES = ['hr.hq', 'hr.shanghai', 'manager.shanghai.sales', 'employee.shanghai.sales', 'boss']
+const ROLES = ['hr.hq', 'hr.shanghai', 'manager.shanghai.sales', 'employee.shanghai.sales', 'boss', 'admin']
 
 // Two or more Latin words in a row: an English sentence, or the start of one.
 const ENGLISH_RUN = /[A-Za-z][A-Za-z'’]*(?:[ \t]+[A-Za-z][A-Za-z'’]*)+/g

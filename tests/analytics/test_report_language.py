@@ -61,3 +61,54 @@ async def test_the_pdfs_headings_are_in_the_requesters_language(api: Api, study:
     en = await _pdf_text(api, study, hq)
     assert "Headline figures" in en and "Charts" in en and "Method:" in en
     assert "主要数据" not in en
+
+
+REASONS = """query($input: TrainingEffectReportInput!) { trainingEffectReport(input: $input) {
+  effect { conclusive reason reasonText } comparison { conclusive reason reasonText } } }"""
+
+
+async def test_why_a_figure_is_not_conclusive_is_said_in_the_readers_language(
+    api: Api, study: Study
+) -> None:
+    """The reason's text comes from the catalogue (the SPA no longer matches the English)."""
+    shanghai_hr = study.world.users["branch_hr"]  # Shanghai's 12, all trained: no claim
+    api.http.headers["Accept-Language"] = "zh-CN"
+    zh = (await api.data(REASONS, {"input": report_input(study)}, as_=shanghai_hr))[
+        "trainingEffectReport"
+    ]
+    assert zh["effect"]["reason"] == "fewer than 10 in a group"  # stable, for integrators
+    assert zh["effect"]["reasonText"] == "有一组少于 10 人（受训 12 人，未受训 0 人）", zh
+    api.http.headers["Accept-Language"] = "en"
+    en = (await api.data(REASONS, {"input": report_input(study)}, as_=shanghai_hr))[
+        "trainingEffectReport"
+    ]
+    assert en["effect"]["reasonText"].startswith("fewer than 10 employees in a group (12 trained")
+    hq = study.world.users["hq_hr"]
+    whole = (await api.data(REASONS, {"input": report_input(study)}, as_=hq))[
+        "trainingEffectReport"
+    ]
+    assert whole["effect"]["conclusive"] is True and whole["effect"]["reasonText"] == ""
+
+
+async def test_an_export_jobs_step_is_said_in_the_readers_language(api: Api, study: Study) -> None:
+    from talentloop.analytics import jobs
+    from talentloop.analytics.models import ReportFormat, ReportJob
+    from tests.support import gid
+
+    hq = study.world.users["hq_hr"]
+    asked = "query($id: ID!) { reportJob(id: $id) { step stepText } }"
+    for step, zh, en in [
+        (jobs.QUEUED, "排队中", "queued"),
+        (jobs.COMPUTING, "正在计算数字", "computing the figures"),
+        ("trend chart", "正在绘制", "drawing"),  # a part of the document being drawn
+    ]:
+        job = await ReportJob.create(
+            format=ReportFormat.PDF, parameters={}, step=step, created_by_id=hq.id
+        )
+        api.http.headers["Accept-Language"] = "zh-CN"
+        assert (await api.data(asked, {"id": gid(job)}, as_=hq))["reportJob"] == {
+            "step": step,
+            "stepText": zh,
+        }
+        api.http.headers["Accept-Language"] = "en"
+        assert (await api.data(asked, {"id": gid(job)}, as_=hq))["reportJob"]["stepText"] == en

@@ -24,7 +24,7 @@ from talentloop.access.viewer import load_viewer
 from talentloop.analytics import service
 from talentloop.analytics.models import ReportFormat, ReportJob, ReportStatus
 from talentloop.errors import ErrorCode, ServiceError, not_found
-from talentloop.i18n import N_
+from talentloop.i18n import N_, translate
 from talentloop.jobs import queue
 from talentloop.org import service as org_service
 from talentloop.performance.models import Kpi
@@ -34,6 +34,23 @@ log = logging.getLogger(__name__)
 
 JOB_KIND = "report_export"
 LANGUAGES = ("zh", "en")
+# The job's steps, kept in English (stable for integrators) and shown through `step_text`.
+QUEUED = N_("queued")
+COMPUTING = N_("computing the figures")
+COLLECTING = N_("collecting the evidence")
+DRAWING = N_("drawing")
+DONE = N_("done")
+_STEPS = {QUEUED, COMPUTING, COLLECTING, DRAWING, DONE}
+
+
+def step_text(step: str) -> str:
+    """A step in the viewer's language; a part of the document being drawn (export.py's
+    section names) reads as drawing."""
+    if not step:
+        return ""
+    return translate(step if step in _STEPS else DRAWING)
+
+
 MEDIA_TYPES = {
     ReportFormat.PDF: "application/pdf",
     ReportFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -90,7 +107,7 @@ async def start_export(
         job = await ReportJob.create(
             format=fmt,
             parameters={**_params_json(params), "language": language},
-            step="queued",
+            step=QUEUED,
             created_by_id=viewer.user_id,
         )
         await queue.enqueue(JOB_KIND, job.id)
@@ -113,14 +130,14 @@ async def execute(job_id: int) -> None:
         viewer = await load_viewer(job.created_by_id)
         params = _params_from(job.parameters)
         language = str(job.parameters.get("language", "zh"))
-        await _progress(job.id, 10, "computing the figures")
+        await _progress(job.id, 10, COMPUTING)
         result = await service.report(viewer, params)
         if result is None:
             raise ServiceError.one(ErrorCode.NOT_FOUND, "The report is no longer visible.")
-        await _progress(job.id, 40, "collecting the evidence")
+        await _progress(job.id, 40, COLLECTING)
         result.correlations = await service.competency_correlations(viewer, result)
         result.suspensions = await service.pay_evidence(viewer, result)
-        await _progress(job.id, 50, "drawing")
+        await _progress(job.id, 50, DRAWING)
         loop = asyncio.get_running_loop()
         steps = 0
         # The drawing thread reports its steps to the event loop. They are written one after
@@ -146,7 +163,7 @@ async def execute(job_id: int) -> None:
         job.file_name = name
         job.status = ReportStatus.DONE
         job.progress = 100
-        job.step = "done"
+        job.step = DONE
     except ServiceError as exc:
         job.status, job.error = ReportStatus.FAILED, exc.errors[0].message[:255]
     except Exception:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
-from talentloop.analytics import service, stats
+from talentloop.analytics import jobs, narrative, service, stats
 from talentloop.analytics.models import (
     EventKind,
     ExternalEvent,
@@ -119,6 +119,19 @@ class GroupComparison:
     def reason(self) -> str:
         return self._c.reason
 
+    @strawberry.field(
+        description="Why it is not conclusive, in the viewer's language, with the group sizes; "
+        "empty when it is."
+    )
+    def reason_text(self) -> str:
+        if not self._c.reason:
+            return ""
+        lang = report_language(None)
+        groups = (narrative.say(lang, "participants"), narrative.say(lang, "non-participants"))
+        return narrative.reason(
+            self._c.reason, (self._c.n_a, self._c.n_b), None, None, lang, groups
+        )
+
 
 @strawberry.type(
     description="The effect isolated with a comparison group: difference-in-differences on each "
@@ -179,6 +192,18 @@ class EffectEstimateInfo:
     @strawberry.field(description="Why it is not conclusive; empty when it is.")
     def reason(self) -> str:
         return self._d.reason
+
+    @strawberry.field(
+        description="Why it is not conclusive, in the viewer's language, with the group sizes; "
+        "empty when it is."
+    )
+    def reason_text(self) -> str:
+        if not self._d.reason:
+            return ""
+        d = self._d
+        return narrative.reason(
+            d.reason, (d.n_treated, d.n_control), None, None, report_language(None)
+        )
 
     @strawberry.field(
         description="UNIT: the untrained of this unit; PARENT: a branch's trained compared with "
@@ -557,9 +582,13 @@ class ReportJobNode(Node):
     def progress(self) -> int:
         return self._model.progress
 
-    @strawberry.field(description="What it is doing now.")
+    @strawberry.field(description="What it is doing now (a step's name in English: stable).")
     def step(self) -> str:
         return self._model.step
+
+    @strawberry.field(description="What it is doing now, in the viewer's language.")
+    def step_text(self) -> str:
+        return jobs.step_text(self._model.step)
 
     @strawberry.field(description="The file's name, once done.")
     def file_name(self) -> str:

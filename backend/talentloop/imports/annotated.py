@@ -26,7 +26,6 @@ from talentloop.imports import service
 from talentloop.imports.types import error_message
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-ERRORS_HEADER = "错误 / Errors"
 
 
 def _errors(status: int, *problems: FieldError) -> JSONResponse:
@@ -75,14 +74,15 @@ def annotated_xlsx(
     title: str, file_name: str, content: bytes, problems: dict[int, list[str]]
 ) -> bytes:
     """Run in the file-checking process: the file's rows (the header first, blank rows left
-    out, as the import numbers them) with each row's problems in a last column."""
+    out, as the import numbers them) with each row's problems in a last column, headed like
+    the sheet (`title`: "Errors" in the viewer's language)."""
     rows = spreadsheets.read_rows(
         file_name, content, max_rows=service.MAX_ROWS, max_bytes=service.MAX_BYTES
     )
     if not rows:
         raise ServiceError.one(ErrorCode.INVALID, "The file is empty.", "file")
     width = max(len(r) for r in rows)
-    header = [*rows[0], *([""] * (width - len(rows[0]))), ERRORS_HEADER]
+    header = [*rows[0], *([""] * (width - len(rows[0]))), title]
     body: list[list[spreadsheets.Cell]] = []
     for index, cells in enumerate(rows[1:], start=2):
         padded: list[spreadsheets.Cell] = [*cells, *([""] * (width - len(cells)))]

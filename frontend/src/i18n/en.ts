@@ -1455,10 +1455,6 @@ const en: Messages = {
     summaryUnavailable: 'The written finding is not available',
     conclusive: 'Conclusive',
     notConclusive: 'Not conclusive',
-    reasons: {
-      fewer: 'needs at least {n} people in each group',
-      crossesZero: 'the 95% interval includes 0: the difference may be chance',
-    },
     points: '{value} pp',
     n: 'n = {n}',
     groups: 'trained {trained} · comparison {comparison}',
@@ -1560,14 +1556,6 @@ const en: Messages = {
       failed: 'The file could not be made: {error}',
       downloadFailed: 'Download failed ({status})',
       done: 'Downloaded {name}',
-      steps: {
-        queued: 'queued',
-        computing_the_figures: 'computing the figures',
-        collecting_the_evidence: 'collecting the evidence',
-        drawing: 'drawing',
-        done: 'done',
-        working: 'working',
-      },
     },
   },
   payslip: {

@@ -1453,10 +1453,6 @@ const zhCN = {
     summaryUnavailable: '文字结论暂不可用',
     conclusive: '有统计依据',
     notConclusive: '不作结论',
-    reasons: {
-      fewer: '每组至少需要 {n} 人',
-      crossesZero: '95% 区间包含 0，差异可能只是偶然',
-    },
     points: '{value} 个百分点',
     n: 'n = {n}',
     groups: '受训 {trained} 人 · 对照 {comparison} 人',
@@ -1558,14 +1554,6 @@ const zhCN = {
       failed: '生成失败：{error}',
       downloadFailed: '下载失败（{status}）',
       done: '已下载 {name}',
-      steps: {
-        queued: '排队中',
-        computing_the_figures: '正在计算数字',
-        collecting_the_evidence: '正在收集依据',
-        drawing: '正在绘制',
-        done: '已完成',
-        working: '正在生成',
-      },
     },
   },
   payslip: {

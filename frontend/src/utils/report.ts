@@ -140,28 +140,6 @@ export function formatNumber(value: number | string | null | undefined, locale: 
   return nf(locale, digits).format(n)
 }
 
-/**
- * Why a figure is not conclusive. The server says it in English ("fewer than 10 in a group",
- * "the interval includes zero"); the known reasons are translated, others shown as they come.
- */
-export function reasonText(reason: string | null | undefined): string {
-  const { t } = i18n.global
-  if (!reason) return ''
-  const few = /^fewer than (\d+) in a group$/.exec(reason)
-  if (few) return t('report.reasons.fewer', { n: Number(few[1]) })
-  if (reason === 'the interval includes zero') return t('report.reasons.crossesZero')
-  return reason
-}
-
-/** What an export job is doing: the server's step names, translated when known. */
-export function exportStepText(step: string | null | undefined): string {
-  const { t, te, locale } = i18n.global
-  if (!step) return ''
-  const key = `report.export.steps.${step.replace(/\s+/g, '_')}`
-  if (te(key)) return t(key)
-  return locale.value === 'en' ? step : t('report.export.steps.working')
-}
-
 /** How a conclusive change reads: good when it moves the KPI the right way. */
 export function effectTone(
   value: number | null | undefined,
