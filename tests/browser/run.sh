@@ -82,10 +82,10 @@ for i in "${!groups[@]}"; do
   serve "$i" "$p"
 done
 
-# Up to 120 s: migrating and seeding side by side on a busy machine takes a while.
+# Up to 300 s: migrating and seeding side by side on a busy machine takes a while.
 for i in "${!groups[@]}"; do
   p="${ports[$i]}"
-  for _ in $(seq 1 600); do
+  for _ in $(seq 1 1500); do
     curl -sf "http://127.0.0.1:$p/healthz" >/dev/null && break
     kill -0 "${servers[$i]}" 2>/dev/null || break
     sleep 0.2
