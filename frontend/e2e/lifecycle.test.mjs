@@ -44,7 +44,7 @@ test('HQ HR adds an employee: a wrong ID number is marked on its field, a right 
     await uiLogin(page, 'hr.hq')
     await navTo(page, 'nav-employees')
     await page.getByTestId('add-employee').click()
-    const dialog = page.getByTestId('add-employee-dialog')
+    const dialog = page.getByTestId('add-dialog')
     await dialog.waitFor()
     await dialog.getByTestId('add-employeeNumber').fill(number)
     await dialog.getByTestId('add-name').fill('新员工测试')
@@ -57,7 +57,7 @@ test('HQ HR adds an employee: a wrong ID number is marked on its field, a right 
     // Typed wrong: the field says so at once, nothing is sent.
     const id = dialog.getByTestId('add-idNumber')
     await id.fill(wrong)
-    const item = dialog.getByTestId('add-idNumber-item')
+    const item = dialog.getByTestId('add-item-idNumber')
     await item.locator('.el-form-item__error').filter({ hasText: '身份证号码无效' }).waitFor()
     await dialog.getByTestId('add-submit').click()
     await page.waitForTimeout(300)

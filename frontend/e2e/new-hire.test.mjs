@@ -43,7 +43,7 @@ test('HQ HR creates a unit, a position and an employee, and invites them; the ne
     // The new employee, in that unit and position.
     await navTo(page, 'nav-employees')
     await page.getByTestId('add-employee').click()
-    const hire = page.getByTestId('add-employee-dialog')
+    const hire = page.getByTestId('add-dialog')
     await hire.getByTestId('add-employeeNumber').fill(number)
     await hire.getByTestId('add-name').fill('新入职')
     await pickOption(page, hire.getByTestId('add-unit'), unitName)

@@ -59,7 +59,7 @@ test('HQ HR enters 2027 from the notice and a new Shanghai base; the next payrol
     await from.fill('2026-11')
     await from.press('Enter')
     await page.getByTestId('si-form-base-floor').fill('12000')
-    await page.getByTestId('si-form-save').click()
+    await page.getByTestId('si-form-submit').click()
     await page.getByTestId('si-tables-row').filter({ hasText: '上海' }).getByText('2026-10-31').waitFor()
     assert.deepEqual(consoleErrors, [])
   })

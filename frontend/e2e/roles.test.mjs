@@ -36,7 +36,7 @@ test('HQ HR defines a custom role and grants it with a scope; the holder reads e
     await page.getByTestId('role-name-zh').fill(name)
     await page.getByTestId('role-name-en').fill(`Pay specialist ${name}`)
     await page.getByTestId('group-PAY').click()
-    await page.getByTestId('role-save').click()
+    await page.getByTestId('role-editor-submit').click()
     await page.getByTestId('custom-roles').getByText(name).waitFor()
 
     await page.getByTestId('holder-search').fill('employee.shanghai.sales')

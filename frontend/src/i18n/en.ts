@@ -171,6 +171,7 @@ const en: Messages = {
     handOver: 'Invitation link / initial password',
     changeAtFirstSignIn: 'Must be changed at the first sign-in',
     createTitle: 'Create accounts',
+    deliveryLabel: 'How they sign in first',
     delivery: {
       INVITATION: 'Invitation link (valid 7 days; they set the password)',
       INITIAL_PASSWORD: 'Initial password (changed at the first sign-in)',
@@ -265,6 +266,7 @@ const en: Messages = {
     next: 'Next',
     page: 'Page {n}',
     more: 'Load more',
+    close: 'Close',
     required: 'Enter {field}',
     badFormat: '{field} is not in the right format',
     empty: {
@@ -330,7 +332,6 @@ const en: Messages = {
       saved: '{name} was added',
       failed: 'Could not add the employee',
       idNumberInvalid: 'Not a valid resident ID number (check the last digit)',
-      required: 'Required',
     },
     rehire: {
       button: 'Rehire',
@@ -1644,6 +1645,7 @@ const en: Messages = {
     dateLabel: 'Date',
     kindLabel: 'Kind of day',
     saved: 'Saved',
+    failed: 'Could not save',
     newCity: 'Add a city',
     tax: {
       title: 'Individual income tax tables',
@@ -1913,6 +1915,7 @@ const en: Messages = {
     grantsOf: 'Grants of {name}',
     manage: 'Manage grants',
     saved: 'Saved',
+    failed: 'Could not save',
   },
   grants: {
     role: 'Role',

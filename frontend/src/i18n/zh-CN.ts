@@ -169,6 +169,7 @@ const zhCN = {
     handOver: '邀请链接 / 初始密码',
     changeAtFirstSignIn: '首次登录后须修改',
     createTitle: '开通账号',
+    deliveryLabel: '开通方式',
     delivery: {
       INVITATION: '邀请链接（7 天内有效，本人设置密码）',
       INITIAL_PASSWORD: '初始密码（首次登录须修改）',
@@ -263,6 +264,7 @@ const zhCN = {
     next: '下一页',
     page: '第 {n} 页',
     more: '加载更多',
+    close: '关闭',
     required: '请填写{field}',
     badFormat: '{field}格式不正确',
     empty: {
@@ -328,7 +330,6 @@ const zhCN = {
       saved: '已新增 {name}',
       failed: '新增失败',
       idNumberInvalid: '身份证号码无效（请核对校验位）',
-      required: '必填',
     },
     rehire: {
       button: '重新入职',
@@ -1642,6 +1643,7 @@ const zhCN = {
     dateLabel: '日期',
     kindLabel: '日期类型',
     saved: '已保存',
+    failed: '保存失败',
     newCity: '新增城市',
     tax: {
       title: '个人所得税税率表',
@@ -1911,6 +1913,7 @@ const zhCN = {
     grantsOf: '{name} 的授权',
     manage: '管理授权',
     saved: '已保存',
+    failed: '保存失败',
   },
   grants: {
     role: '角色',

@@ -83,6 +83,16 @@ export interface FormField {
   testid?: string
   /** Hidden when false (e.g. months only for a fixed-term contract). */
   visible?: boolean
+  /** A select that may be emptied again (an optional choice). */
+  clearable?: boolean
+  /**
+   * A check beyond `required` and `pattern` (an ID number's check digit): the message when the
+   * value is wrong, else undefined. Runs on leaving the field and on submit (`typing` false), and
+   * as the value changes (`typing` true: it may wait until the value is complete).
+   */
+  check?: (value: unknown, typing: boolean) => string | undefined
+  /** In a `grid` form, the field takes the whole row (a table, a long text). */
+  wide?: boolean
 }
 
 export interface FieldErrorLike {
