@@ -9,7 +9,7 @@ import re
 import string
 from pathlib import Path
 
-from talentloop.i18n import CHINESE, ENGLISH, catalogue, key, translate
+from talentloop.i18n import CHINESE, ENGLISH, catalogue, key, pattern, translate
 from talentloop.locale.extract import SOURCE, messages_in_source
 
 CHINESE_CHARACTER = re.compile(r"[\u4e00-\u9fff]")
@@ -68,6 +68,16 @@ def test_one_english_word_read_two_ways_has_a_translation_for_each_context() -> 
     assert translate("Unit", language=CHINESE, context="event") == "单位"
     assert translate("Unit", language=ENGLISH, context="event") == "Unit"
     assert translate("Unit", language=CHINESE) == "部门"  # no context: the HR report's
+
+
+def test_every_message_reads_back_as_a_pattern_a_placeholder_used_twice_the_same_text() -> None:
+    for msgid in catalogue(CHINESE):
+        pattern(msgid)  # i18n.translate_stored reads stored texts through these
+    twice = pattern("{bonus} ÷ 12 = {monthly}: {bonus} × {rate}")
+    match = twice.fullmatch("12,000.00 ÷ 12 = 1,000.00: 12,000.00 × 3%")
+    assert match is not None
+    assert match.groupdict() == {"bonus": "12,000.00", "monthly": "1,000.00", "rate": "3%"}
+    assert twice.fullmatch("12,000.00 ÷ 12 = 1,000.00: 6,000.00 × 3%") is None
 
 
 # Packages whose every word a reader sees comes from the catalogue: no Chinese may sit in their
