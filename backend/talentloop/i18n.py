@@ -168,11 +168,20 @@ NESTED = ("reason", "error")  # placeholders that hold a sentence of their own
 
 def pattern(msgid: str, *, tail: bool = False) -> re.Pattern[str]:
     """A regular expression matching the texts `msgid` formats to, each placeholder a named
-    group (and, with `tail`, anything after a space: an explanation left out)."""
+    group, a placeholder used twice the same text again (and, with `tail`, anything after a
+    space: an explanation left out)."""
     parts = _PLACEHOLDER.split(msgid)  # text, name, text, name, …, text
-    regex = "".join(
-        re.escape(part) if i % 2 == 0 else f"(?P<{part}>.+?)" for i, part in enumerate(parts)
-    )
+    seen: set[str] = set()
+    pieces = []
+    for i, part in enumerate(parts):
+        if i % 2 == 0:
+            pieces.append(re.escape(part))
+        elif part in seen:
+            pieces.append(f"(?P={part})")
+        else:
+            seen.add(part)
+            pieces.append(f"(?P<{part}>.+?)")
+    regex = "".join(pieces)
     return re.compile(regex + (r"(?:\s.*)?" if tail else ""), re.S)
 
 

@@ -9,7 +9,7 @@ import re
 import string
 from pathlib import Path
 
-from talentloop.i18n import CHINESE, ENGLISH, catalogue, key, translate
+from talentloop.i18n import CHINESE, ENGLISH, catalogue, key, pattern, translate
 from talentloop.locale.extract import SOURCE, messages_in_source
 
 CHINESE_CHARACTER = re.compile(r"[\u4e00-\u9fff]")
@@ -70,10 +70,22 @@ def test_one_english_word_read_two_ways_has_a_translation_for_each_context() -> 
     assert translate("Unit", language=CHINESE) == "部门"  # no context: the HR report's
 
 
+def test_every_message_reads_back_as_a_pattern_a_placeholder_used_twice_the_same_text() -> None:
+    for msgid in catalogue(CHINESE):
+        pattern(msgid)  # i18n.translate_stored reads stored texts through these
+    twice = pattern("{bonus} ÷ 12 = {monthly}: {bonus} × {rate}")
+    match = twice.fullmatch("12,000.00 ÷ 12 = 1,000.00: 12,000.00 × 3%")
+    assert match is not None
+    assert match.groupdict() == {"bonus": "12,000.00", "monthly": "1,000.00", "rate": "3%"}
+    assert twice.fullmatch("12,000.00 ÷ 12 = 1,000.00: 6,000.00 × 3%") is None
+
+
 # Packages whose every word a reader sees comes from the catalogue: no Chinese may sit in their
 # code as a literal (a hand-written zh/en pair); docstrings and schema descriptions may name
 # Chinese terms.
 CATALOGUED_ONLY = ("analytics", "audit", "lists", "accounts")
+# Modules of other packages held to the same: a payslip line's words (payroll/wording.py).
+CATALOGUED_MODULES = ("payroll/compute.py", "payroll/wording.py")
 
 
 def _literals_with_chinese(path: Path) -> list[int]:
@@ -94,11 +106,14 @@ def _literals_with_chinese(path: Path) -> list[int]:
     ]
 
 
-def test_the_report_and_the_audit_trail_hold_no_hand_written_chinese() -> None:
+def test_the_report_the_audit_trail_and_the_payslip_hold_no_hand_written_chinese() -> None:
+    paths = [
+        path for package in CATALOGUED_ONLY for path in sorted((SOURCE / package).rglob("*.py"))
+    ]
+    paths += [SOURCE / module for module in CATALOGUED_MODULES]
     found = {
         f"{path.relative_to(SOURCE)}:{line}"
-        for package in CATALOGUED_ONLY
-        for path in sorted((SOURCE / package).rglob("*.py"))
+        for path in paths
         for line in _literals_with_chinese(path)
     }
     assert found == set(), "Chinese in the code, not the catalogue: " + ", ".join(sorted(found))

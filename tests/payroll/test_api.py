@@ -81,6 +81,7 @@ async def test_a_run_through_the_api_and_the_employees_own_payslip(api: Api, pay
     assert len(slips) == 1 and D(slips[0]["net"]) == D(8007) and slips[0]["runStatus"] == "APPROVED"
     assert {line["code"] for line in slips[0]["lines"]} >= {"base", "pension", "iit"}
     assert all(line["explanationEn"] for line in slips[0]["lines"])
+    await _lines_follow_the_viewers_language(api, employee)
     # The payslip by id: the employee and HR; not the team lead, nor a colleague — like no payslip.
     slip_id = slips[0]["id"]
     ask = f'{{ node(id: "{slip_id}") {{ ... on Payslip {{ net }} }} }}'
@@ -92,6 +93,32 @@ async def test_a_run_through_the_api_and_the_employees_own_payslip(api: Api, pay
     pay_of = f'{{ employeePay(employeeId: "{gid(w.people["sh_rep"])}") {{ specialDeductions {{ kind }} }} }}'
     assert (await api.data(pay_of, as_=manager))["employeePay"] is None
     assert (await api.data(pay_of, as_=employee))["employeePay"] == {"specialDeductions": []}
+
+
+async def _lines_follow_the_viewers_language(api: Api, employee: object) -> None:
+    """A line's `label` and `explanation` are the stored words of the viewer's language; the
+    Chinese and English ones stay there for integrators."""
+    query = (
+        "{ myPayslips { lines { code label labelZh labelEn explanation explanationZh "
+        "explanationEn } } }"
+    )
+    try:
+        for accept, chinese in (("en", False), ("zh-CN", True), ("de, zh;q=0.5", True)):
+            api.http.headers["Accept-Language"] = accept
+            data = await api.data(query, as_=employee)  # type: ignore[arg-type]
+            lines = data["myPayslips"][0]["lines"]
+            for line in lines:
+                assert line["label"] == line["labelZh" if chinese else "labelEn"]
+                assert line["explanation"] == line["explanationZh" if chinese else "explanationEn"]
+            iit = next(line for line in lines if line["code"] == "iit")
+            if chinese:
+                assert iit["label"] == "个人所得税"
+                assert iit["explanation"].startswith("累计预扣法（国家税务总局公告2018年第61号）")
+            else:
+                assert iit["label"] == "Individual income tax"
+                assert iit["explanation"].startswith("Cumulative withholding (SAT announcement")
+    finally:
+        api.http.headers["Accept-Language"] = "en"  # the tests' client's (tests/conftest.py)
 
 
 async def _branch_head(pay: Pay) -> object:

@@ -21,6 +21,7 @@ KEYWORDS: dict[str, Any] = {
     "one": (2,),  # ServiceError.one(code, message, …)
     "PublicError": (1,),
     "PayrollError": (1,),  # payroll/compute.py: the figures cannot make a payslip
+    "in_both": (1,),  # payroll/wording.py: a payslip line's words in Chinese and English
     "not_found": (1,),
     "RowError": (3,),  # a punch file's bad row
     "forbidden": (1,),  # access/rest.py

@@ -1,6 +1,7 @@
 """One employee's payslip for a month, from figures already loaded: pure, so that a run is
 the same whenever it is computed (a recomputed draft gives the same lines), and every line
-carries its explanation in Chinese and English."""
+carries its label and explanation in Chinese and English, in the catalogue's words
+(payroll/wording.py)."""
 
 from __future__ import annotations
 
@@ -11,13 +12,12 @@ from typing import Any
 
 from talentloop.i18n import translate
 from talentloop.payroll import calc
+from talentloop.payroll import wording as w
 from talentloop.payroll.attendance import AttendanceFigures
 from talentloop.payroll.calc import (
     ZERO,
     CityTable,
-    Component,
     CumulativeFigures,
-    OvertimeKind,
     TaxTable,
     fen,
 )
@@ -137,27 +137,14 @@ class Figures:
     lines: list[Line]
 
 
-COMPONENT_LABELS = {
-    Component.PENSION: ("养老保险", "Pension insurance"),
-    Component.MEDICAL: ("医疗保险", "Medical insurance"),
-    Component.UNEMPLOYMENT: ("失业保险", "Unemployment insurance"),
-    Component.INJURY: ("工伤保险", "Work injury insurance"),
-    Component.MATERNITY: ("生育保险", "Maternity insurance"),
-    Component.HOUSING_FUND: ("住房公积金", "Housing fund"),
-}
-OVERTIME_LABELS = {
-    OvertimeKind.WORKDAY: ("加班工资（工作日 150%）", "Overtime (working day, 150 %)"),
-    OvertimeKind.REST_DAY: ("加班工资（休息日 200%）", "Overtime (rest day, 200 %)"),
-    OvertimeKind.HOLIDAY: ("加班工资（法定节假日 300%）", "Overtime (public holiday, 300 %)"),
-}
-
-
-def _y(amount: Decimal) -> str:
-    return f"{fen(amount):,.2f}"
-
-
-def _pct(rate: Decimal) -> str:
-    return f"{(rate * 100).normalize():f}%"
+def _line(
+    section: LineSection,
+    code: str,
+    label: w.Words,
+    amount: Decimal,
+    explanation: w.Words = ("", ""),
+) -> Line:
+    return Line(section, code, label[0], label[1], amount, explanation[0], explanation[1])
 
 
 def compute(p: PayInputs) -> Figures:
@@ -168,34 +155,28 @@ def compute(p: PayInputs) -> Figures:
         if component.kind in (ComponentKind.BASE, ComponentKind.DEDUCTION):
             continue
         amount = _component_amount(component, base)
-        explain_zh, explain_en = _component_explanation(component, base)
         if component.kind is ComponentKind.PERFORMANCE and p.suspension is not None:
             s = p.suspension
             lines.append(
-                Line(
+                _line(
                     LineSection.EARNING,
                     "performance",
-                    component.name,
-                    "Performance pay",
+                    (component.name, w.in_both(w.PERFORMANCE_PAY)[1]),
                     ZERO,
-                    f"绩效工资暂停：{s.unit_name} 自 {s.since:%Y-%m} 起暂停绩效工资（{s.reason}），"
-                    f"本月不发放（标准 {_y(amount)}）。恢复须经审批。",
-                    f"Performance pay suspended: {s.unit_name} has had performance pay "
-                    f"suspended since {s.since:%Y-%m} ({s.reason}); none this month "
-                    f"(normally {_y(amount)}). Restoring it needs approval.",
+                    w.suspended(s.unit_name, s.since, s.reason, amount),
                 )
             )
             continue
-        code = component.kind.value
         lines.append(
-            Line(
+            _line(
                 LineSection.EARNING,
-                code,
-                component.name,
-                _en(component),
+                component.kind.value,
+                w.component_label(component.kind, component.name),
                 amount,
-                explain_zh,
-                explain_en,
+                w.component_explanation(
+                    base,
+                    component.rate if component.method is ComponentMethod.PERCENT_OF_BASE else None,
+                ),
             )
         )
     lines += _attendance_lines(base, p.attendance)
@@ -203,28 +184,22 @@ def compute(p: PayInputs) -> Figures:
     for item in p.items:
         if item.kind is ItemKind.BONUS:
             lines.append(
-                Line(
+                _line(
                     LineSection.EARNING,
                     "bonus",
-                    "奖金",
-                    "Bonus",
+                    w.in_both(w.BONUS),
                     fen(item.amount),
-                    f"本月奖金。{item.note}".strip(),
-                    f"Bonus this month. {item.note}".strip(),
+                    w.bonus(item.note),
                 )
             )
         elif item.kind is ItemKind.ADJUSTMENT:
-            when = f"{item.corrects_month:%Y-%m}" if item.corrects_month else "—"
             lines.append(
-                Line(
+                _line(
                     LineSection.EARNING,
                     "adjustment",
-                    "以前月份更正",
-                    "Correction of an earlier month",
+                    w.in_both(w.CORRECTION),
                     fen(item.amount),
-                    f"更正 {when} 已审批的工资（已审批的工资表不可更改，更正计入本月）。{item.note}",
-                    f"Corrects {when}, whose approved run cannot change; the correction is "
-                    f"paid this month. {item.note}",
+                    w.correction(item.corrects_month, item.note),
                 )
             )
         elif item.kind is ItemKind.ANNUAL_BONUS:
@@ -235,18 +210,12 @@ def compute(p: PayInputs) -> Figures:
             merged_bonus = merged_bonus or not separate
             bonus_separate = bonus_separate or separate
             lines.append(
-                Line(
+                _line(
                     LineSection.EARNING,
                     "annual_bonus",
-                    "全年一次性奖金",
-                    "Annual one-time bonus",
+                    w.in_both(w.ANNUAL_BONUS),
                     fen(item.amount),
-                    "单独计税（财税〔2018〕164号，延续至2027年12月31日）。"
-                    if separate
-                    else "并入当年综合所得，按累计预扣法计税。",
-                    "Taxed separately (Cai Shui [2018] No. 164, extended to 31 Dec 2027)."
-                    if separate
-                    else "Merged into the year's wages and taxed by the cumulative method.",
+                    w.annual_bonus(separate),
                 )
             )
     if bonus_separate and merged_bonus:
@@ -270,40 +239,34 @@ def compute(p: PayInputs) -> Figures:
     employee_part = ZERO
     employer_part = ZERO
     for c in contributions:
-        zh, en = COMPONENT_LABELS[c.component]
-        fixed = " + 3 元（大额医疗互助）" if c.employee - fen(c.base * c.employee_rate) >= 3 else ""
-        base_note = (
-            f"缴费基数 {_y(c.base)}（{p.table.city} {p.table.valid_from:%Y-%m} 起：基本工资 {_y(base)}"
-            f" 按上下限调整）"
-        )
-        base_note_en = (
-            f"base {_y(c.base)} ({p.table.city} from {p.table.valid_from:%Y-%m}: the base salary "
-            f"{_y(base)} within the floor and ceiling)"
-        )
+        fixed = c.employee - fen(c.base * c.employee_rate) >= 3  # 大额医疗互助
         if c.employee:
             employee_part += c.employee
             lines.append(
-                Line(
+                _line(
                     LineSection.CONTRIBUTION,
                     c.component.value,
-                    zh,
-                    en,
+                    w.in_both(w.CONTRIBUTIONS[c.component]),
                     c.employee,
-                    f"{base_note} × {_pct(c.employee_rate)}{fixed}",
-                    f"{base_note_en} × {_pct(c.employee_rate)}{' + 3 yuan' if fixed else ''}",
+                    w.contribution(
+                        c.base,
+                        p.table.city,
+                        p.table.valid_from,
+                        base,
+                        c.employee_rate,
+                        fixed=fixed,
+                    ),
                 )
             )
         if c.employer:
             employer_part += c.employer
             lines.append(
-                Line(
+                _line(
                     LineSection.EMPLOYER,
                     c.component.value,
-                    f"单位{zh}",
-                    f"{en} (employer)",
+                    w.in_both(w.EMPLOYER_CONTRIBUTIONS[c.component]),
                     c.employer,
-                    f"{base_note} × {_pct(c.employer_rate)}",
-                    f"{base_note_en} × {_pct(c.employer_rate)}",
+                    w.contribution(c.base, p.table.city, p.table.valid_from, base, c.employer_rate),
                 )
             )
 
@@ -320,38 +283,33 @@ def compute(p: PayInputs) -> Figures:
         other=p.prior.other,
         withheld=p.prior.tax,
     )
-    other_zh, other_en, opening_zh, opening_en = "", "", "", ""
-    if cumulative.other:
-        other_zh = f" − 累计其他扣除 {_y(cumulative.other)}"
-        other_en = f" − other deductions {_y(cumulative.other)}"
-    if p.prior.opened_through is not None:
-        through = p.prior.opened_through
-        opening_zh = f"（{through:%Y}-01 至 {through:%Y-%m} 为原系统的期初累计数）"
-        opening_en = f" ({through:%Y}-01 to {through:%Y-%m}: the previous system's opening figures)"
-    w = calc.cumulative_withholding(cumulative, p.tax)
+    wh = calc.cumulative_withholding(cumulative, p.tax)
+    figures = {
+        "income": w.yuan(cumulative.income),
+        "basic": w.yuan(wh.basic_deduction),
+        "monthly": w.yuan(p.tax.basic_deduction),
+        "months": str(months),
+        "special": w.yuan(cumulative.special),
+        "additional": w.yuan(cumulative.special_additional),
+        "taxable": w.yuan(wh.taxable),
+        "rate": w.percent(wh.rate),
+        "quick": w.yuan(wh.quick_deduction),
+        "cumulative_tax": w.yuan(wh.cumulative_tax),
+        "withheld": w.yuan(cumulative.withheld),
+        "due": w.yuan(wh.due),
+    }
     lines.append(
-        Line(
+        _line(
             LineSection.TAX,
             "iit",
-            "个人所得税",
-            "Individual income tax",
-            w.this_month,
-            f"累计预扣法（国家税务总局公告2018年第61号）：累计收入 {_y(cumulative.income)} − 累计减除费用 "
-            f"{_y(w.basic_deduction)}（{_y(p.tax.basic_deduction)} × {months} 个月）− 累计专项扣除 {_y(cumulative.special)} − "
-            f"累计专项附加扣除 {_y(cumulative.special_additional)}{other_zh} = 应纳税所得额 {_y(w.taxable)}；"
-            f"× {_pct(w.rate)} − 速算扣除数 {_y(w.quick_deduction)} = {_y(w.cumulative_tax)}；"
-            f"− 已预扣 {_y(cumulative.withheld)} = {_y(w.due)}"
-            + ("（为负，暂不退税，待年度汇算）" if w.due < 0 else "")
-            + opening_zh,
-            f"Cumulative withholding (SAT announcement 2018 No. 61): income {_y(cumulative.income)}"
-            f" − basic deduction {_y(w.basic_deduction)} ({_y(p.tax.basic_deduction)} × {months} months)"
-            f" − social "
-            f"insurance and housing fund {_y(cumulative.special)} − special additional "
-            f"deductions {_y(cumulative.special_additional)}{other_en} = taxable {_y(w.taxable)}; × "
-            f"{_pct(w.rate)} − quick deduction {_y(w.quick_deduction)} = {_y(w.cumulative_tax)}; "
-            f"− already withheld {_y(cumulative.withheld)} = {_y(w.due)}"
-            + (" (negative: no refund before the annual settlement)" if w.due < 0 else "")
-            + opening_en,
+            w.in_both(w.INCOME_TAX),
+            wh.this_month,
+            w.income_tax(
+                figures,
+                other=cumulative.other,
+                negative=wh.due < 0,
+                opened_through=p.prior.opened_through,
+            ),
         )
     )
     bonus_tax = ZERO
@@ -359,18 +317,12 @@ def compute(p: PayInputs) -> Figures:
         b = calc.separate_bonus_tax(annual_bonus, p.tax)
         bonus_tax = b.tax
         lines.append(
-            Line(
+            _line(
                 LineSection.TAX,
                 "bonus_tax",
-                "全年一次性奖金个税",
-                "Tax on the annual bonus",
+                w.in_both(w.BONUS_TAX),
                 b.tax,
-                f"{_y(annual_bonus)} ÷ 12 = {_y(b.monthly_equivalent)}，按月度税率表 {_pct(b.rate)}，"
-                f"速算扣除数 {_y(b.quick_deduction)}：{_y(annual_bonus)} × {_pct(b.rate)} − "
-                f"{_y(b.quick_deduction)} = {_y(b.tax)}",
-                f"{_y(annual_bonus)} ÷ 12 = {_y(b.monthly_equivalent)}: the monthly table's "
-                f"{_pct(b.rate)}, quick deduction {_y(b.quick_deduction)}: {_y(annual_bonus)} × "
-                f"{_pct(b.rate)} − {_y(b.quick_deduction)} = {_y(b.tax)}",
+                w.bonus_tax(annual_bonus, b.monthly_equivalent, b.rate, b.quick_deduction, b.tax),
             )
         )
 
@@ -380,38 +332,34 @@ def compute(p: PayInputs) -> Figures:
             amount = _component_amount(component, base)
             deductions += amount
             lines.append(
-                Line(
+                _line(
                     LineSection.DEDUCTION,
                     "deduction",
-                    component.name,
-                    "Deduction",
+                    (component.name, w.in_both(w.DEDUCTION)[1]),
                     amount,
-                    "税后扣款（工资结构）",
-                    "After tax (salary structure)",
+                    w.structure_deduction(),
                 )
             )
     for item in p.items:
         if item.kind is ItemKind.DEDUCTION:
             deductions += fen(item.amount)
             lines.append(
-                Line(
+                _line(
                     LineSection.DEDUCTION,
                     "deduction",
-                    "扣款",
-                    "Deduction",
+                    w.in_both(w.DEDUCTION),
                     fen(item.amount),
-                    f"税后扣款。{item.note}".strip(),
-                    f"After tax. {item.note}".strip(),
+                    w.deduction(item.note),
                 )
             )
 
-    net = gross - employee_part - w.this_month - bonus_tax - deductions
+    net = gross - employee_part - wh.this_month - bonus_tax - deductions
     return Figures(
         gross=gross,
         income=income,
         employee_contributions=employee_part,
         special_additional=p.cumulative_additional - p.prior.additional,
-        tax=w.this_month,
+        tax=wh.this_month,
         annual_bonus=annual_bonus,
         bonus_tax=bonus_tax,
         deductions=deductions,
@@ -419,14 +367,14 @@ def compute(p: PayInputs) -> Figures:
         employer_contributions=employer_part,
         months_employed=months,
         cumulative_income=cumulative.income,
-        cumulative_basic=w.basic_deduction,
+        cumulative_basic=wh.basic_deduction,
         cumulative_special=cumulative.special,
         cumulative_additional=cumulative.special_additional,
-        cumulative_taxable=w.taxable,
-        cumulative_tax=w.cumulative_tax,
+        cumulative_taxable=wh.taxable,
+        cumulative_tax=wh.cumulative_tax,
         withheld_before=cumulative.withheld,
-        tax_rate=w.rate,
-        quick_deduction=w.quick_deduction,
+        tax_rate=wh.rate,
+        quick_deduction=wh.quick_deduction,
         lines=lines,
     )
 
@@ -446,16 +394,17 @@ def _base(p: PayInputs) -> tuple[Decimal, Line]:
     base_component = next((c for c in p.structure or [] if c.kind is ComponentKind.BASE), None)
     if base_component is not None and base_component.method is ComponentMethod.FIXED:
         base = fen(base_component.amount)
-        zh = f"工资结构（{p.structure_from:%Y-%m-%d} 起）固定金额"
-        en = f"Salary structure (from {p.structure_from:%Y-%m-%d}): a fixed amount"
-        label = base_component.name
+        explanation = w.base_from_structure(p.structure_from or p.month)
+        label = (base_component.name, w.in_both(w.BASE_SALARY)[1])
     else:
         if p.base_salary is None:
             raise PayrollError("No base salary.")
         base = fen(p.base_salary)
-        zh, en = "员工档案中的基本工资", "The base salary of the employee record"
-        label = base_component.name if base_component else "基本工资"
-    return base, Line(LineSection.EARNING, "base", label, "Base salary", base, zh, en)
+        explanation = w.base_from_record()
+        label = w.in_both(w.BASE_SALARY)
+        if base_component is not None:
+            label = (base_component.name, label[1])
+    return base, _line(LineSection.EARNING, "base", label, base, explanation)
 
 
 def _component_amount(component: StructureLine, base: Decimal) -> Decimal:
@@ -464,62 +413,40 @@ def _component_amount(component: StructureLine, base: Decimal) -> Decimal:
     return fen(component.amount)
 
 
-def _component_explanation(component: StructureLine, base: Decimal) -> tuple[str, str]:
-    if component.method is ComponentMethod.PERCENT_OF_BASE:
-        return (
-            f"基本工资 {_y(base)} × {_pct(component.rate)}",
-            f"base salary {_y(base)} × {_pct(component.rate)}",
-        )
-    return "工资结构固定金额", "A fixed amount of the salary structure"
-
-
-def _en(component: StructureLine) -> str:
-    return {
-        ComponentKind.ALLOWANCE: "Allowance",
-        ComponentKind.PERFORMANCE: "Performance pay",
-        ComponentKind.BONUS: "Monthly bonus",
-    }.get(component.kind, component.name)
-
-
 def _attendance_lines(base: Decimal, a: AttendanceFigures) -> list[Line]:
     lines: list[Line] = []
     hourly = calc.hourly_wage(base)
-    source_zh = "（考勤记录及人事录入）" if a.from_attendance else "（人事录入）"
-    source_en = " (attendance and HR's entries)" if a.from_attendance else " (entered by HR)"
     for kind, hours in a.overtime_hours.items():
         if hours:
-            zh, en = OVERTIME_LABELS[kind]
-            amount = calc.overtime_pay(base, hours, kind)
             lines.append(
-                Line(
+                _line(
                     LineSection.EARNING,
                     f"overtime_{kind.value}",
-                    zh,
-                    en,
-                    amount,
-                    f"{hours.normalize():f} 小时{source_zh} × 小时工资 {_y(hourly)}（{_y(base)} ÷ "
-                    f"21.75 ÷ 8，劳社部发〔2008〕3号）× {calc.OVERTIME_FACTOR[kind]}（劳动法第四十四条）",
-                    f"{hours.normalize():f} h{source_en} × hourly wage {_y(hourly)} ({_y(base)} ÷ "
-                    f"21.75 ÷ 8) × {calc.OVERTIME_FACTOR[kind]} (Labour Law art. 44)",
+                    w.in_both(w.OVERTIME[kind]),
+                    calc.overtime_pay(base, hours, kind),
+                    w.overtime(
+                        hours,
+                        hourly,
+                        base,
+                        calc.OVERTIME_FACTOR[kind],
+                        from_attendance=a.from_attendance,
+                    ),
                 )
             )
-    for days, code, zh, en in (
-        (a.absence_days, "absence", "缺勤扣款", "Absence"),
-        (a.unpaid_leave_days, "unpaid_leave", "事假扣款", "Unpaid leave"),
+    for days, code, label in (
+        (a.absence_days, "absence", w.ABSENCE),
+        (a.unpaid_leave_days, "unpaid_leave", w.UNPAID_LEAVE),
     ):
         if days:
-            amount = calc.absence_deduction(base, days)
             lines.append(
-                Line(
+                _line(
                     LineSection.EARNING,
                     code,
-                    zh,
-                    en,
-                    -amount,
-                    f"{days.normalize():f} 天{source_zh} × 日工资 {_y(calc.daily_wage(base))}"
-                    f"（{_y(base)} ÷ 21.75）",
-                    f"{days.normalize():f} days{source_en} × daily wage "
-                    f"{_y(calc.daily_wage(base))} ({_y(base)} ÷ 21.75)",
+                    w.in_both(label),
+                    -calc.absence_deduction(base, days),
+                    w.days_unpaid(
+                        days, calc.daily_wage(base), base, from_attendance=a.from_attendance
+                    ),
                 )
             )
     return lines

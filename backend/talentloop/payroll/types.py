@@ -15,7 +15,7 @@ from talentloop.graphql.context import Info
 from talentloop.graphql.ids import to_global_id
 from talentloop.graphql.node import Node
 from talentloop.graphql.refs import employee_node, unit_node
-from talentloop.i18n import translate_stored
+from talentloop.i18n import CHINESE, current_language, translate_stored
 from talentloop.payroll import service, staleness
 from talentloop.payroll.calc import Component, DeductionKind, RentCityClass, RoundingMode
 from talentloop.payroll.models import (
@@ -88,11 +88,22 @@ class PayslipLineInfo:
     def code(self) -> str:
         return self._m.code
 
-    @strawberry.field(description="Label in Chinese.")
+    @strawberry.field(
+        description="The label in the viewer's language (their setting, else Accept-Language), "
+        "as the payslip was computed."
+    )
+    def label(self) -> str:
+        return self._m.label_zh if current_language() == CHINESE else self._m.label_en
+
+    @strawberry.field(
+        description="The label in Chinese, whatever the viewer's language (`label` follows it)."
+    )
     def label_zh(self) -> str:
         return self._m.label_zh
 
-    @strawberry.field(description="Label in English.")
+    @strawberry.field(
+        description="The label in English, whatever the viewer's language (`label` follows it)."
+    )
     def label_en(self) -> str:
         return self._m.label_en
 
@@ -100,11 +111,26 @@ class PayslipLineInfo:
     def amount(self) -> Decimal:
         return self._m.amount
 
-    @strawberry.field(description="How it was computed, in Chinese.")
+    @strawberry.field(
+        description="How it was computed, in the viewer's language (their setting, else "
+        "Accept-Language), in the words of the day it was computed."
+    )
+    def explanation(self) -> str:
+        if current_language() == CHINESE:
+            return self._m.explanation_zh
+        return self._m.explanation_en
+
+    @strawberry.field(
+        description="How it was computed, in Chinese, whatever the viewer's language "
+        "(`explanation` follows it)."
+    )
     def explanation_zh(self) -> str:
         return self._m.explanation_zh
 
-    @strawberry.field(description="How it was computed, in English.")
+    @strawberry.field(
+        description="How it was computed, in English, whatever the viewer's language "
+        "(`explanation` follows it)."
+    )
     def explanation_en(self) -> str:
         return self._m.explanation_en
 
