@@ -532,7 +532,11 @@ const en: Messages = {
     progress: 'Progress',
     latestOfThreshold: 'Latest month {value}, goal {threshold}',
     streak: 'Months met in a row',
-    streakValue: '{streak} consecutive months met ({required} required)',
+    streakValue: {
+      MONTH: '{streak} consecutive months met ({required} required)',
+      QUARTER: '{streak} consecutive quarters met ({required} required)',
+      YEAR: '{streak} consecutive years met ({required} required)',
+    },
     requestWithMonth: 'Choose the month…',
     requestNow: 'Request restore',
     requestNowConfirm: 'Request to restore performance pay of {unit} from {month}, on the current progress and the training effect in the report?',

@@ -530,7 +530,12 @@ const zhCN = {
     progress: '进度',
     latestOfThreshold: '最近一期 {value}，目标 {threshold}',
     streak: '连续达标',
-    streakValue: '连续 {streak} 个月达标（需 {required} 个月）',
+    // per the condition KPI's period type (RestoreProgress.periodType)
+    streakValue: {
+      MONTH: '连续 {streak} 个月达标（需 {required} 个月）',
+      QUARTER: '连续 {streak} 个季度达标（需 {required} 个季度）',
+      YEAR: '连续 {streak} 年达标（需 {required} 年）',
+    },
     requestWithMonth: '指定月份申请…',
     requestNow: '申请恢复',
     requestNowConfirm: '以当前进度和报告中的培训效果为依据，申请自 {month} 起恢复 {unit} 的绩效工资？',
