@@ -2031,6 +2031,8 @@ const en: Messages = {
       net: 'Net pay',
       employerCost: 'Employer cost (with contributions)',
       noPrevious: 'No payroll of the month before to compare with',
+      outOfDate: 'Its inputs changed after it was computed: HR recompute it before it can be approved',
+      earlierOpen: 'The payroll of {month} is not approved yet: it is approved first',
     },
     enrolment: {
       cost: 'This enrolment costs {amount}',

@@ -2030,6 +2030,8 @@ const zhCN = {
       net: '实发合计',
       employerCost: '用工成本（含单位社保公积金）',
       noPrevious: '没有上月的工资单可对比',
+      outOfDate: '核算后工资数据有变更：需 HR 重新计算后才能审批',
+      earlierOpen: '{month} 的工资尚未审批：需先审批该月',
     },
     enrolment: {
       cost: '本次报名费用 {amount}',
