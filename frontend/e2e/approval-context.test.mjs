@@ -147,6 +147,29 @@ test("HQ HR's payroll card shows the totals against last month", async () => {
     assert.equal(await figure('payroll-context-previous-gross'), Number(october.gross))
     assert.equal(await figure('payroll-context-delta-gross'), Number(card.payrollContext.deltaGross))
     assert.match(await payroll.textContent(), /应发合计/)
+    assert.equal(await payroll.getByTestId('payroll-context-earlier-open').count(), 0)
     assert.deepEqual(consoleErrors, [])
   })
+
+  // December submitted while November waits for HQ HR: its approval would be refused, and the
+  // boss's card says so before the boss decides. Withdrawn after, so nothing else meets it.
+  const december = await submittedRun(unitId, '2026-12-01', hr)
+  try {
+    await withPage(async (page, { consoleErrors }) => {
+      await uiLogin(page, 'boss')
+      await navTo(page, 'nav-approvals')
+      await page.getByTestId('approvals-view').waitFor()
+      const warning = page
+        .getByTestId('approval-card')
+        .filter({ has: page.getByTestId('payroll-context') })
+        .filter({ hasText: '2026-12' })
+        .getByTestId('payroll-context-earlier-open')
+      await warning.waitFor()
+      assert.match(await warning.textContent(), /2026-11 的工资尚未审批/)
+      assert.deepEqual(consoleErrors, [])
+    })
+  } finally {
+    const back = await gql('mutation ($id: ID!) { returnPayrollRun(id: $id) { errors { code message } } }', { id: december.id }, hr)
+    assert.deepEqual(back.data.returnPayrollRun.errors, [])
+  }
 })

@@ -28,6 +28,20 @@ async function approveOnCard(page, username, unitName) {
   await page.getByText('已同意').first().waitFor()
 }
 
+/** The condition reads in the reader's language (issue 21's audit: English readers saw none).
+ * English in this browser only, through the UI's stored choice and the Accept-Language it
+ * sends: no setLanguage, so hr.hq's own setting stays unset for the other tests. */
+async function readsTheConditionInEnglish(page, suspensionId) {
+  await page.evaluate(() => localStorage.setItem('talentloop.locale', 'en'))
+  await page.reload()
+  const kept = page
+    .locator(`[data-testid="pay-suspension"][data-id="${suspensionId}"] [data-testid="restore-request"][data-status="APPROVED"]`)
+    .getByTestId('restore-evidence')
+  await kept.waitFor()
+  assert.match(await kept.getByTestId('restore-evidence-condition').textContent(), /(consecutive periods|, 1 period)$/)
+  assert.match(await kept.getByTestId('restore-evidence-streak').textContent(), /consecutive months met/)
+}
+
 test('the boss asks to restore from the report; the branch head and HQ HR approve on the evidence', async () => {
   const { accessToken } = await apiLogin('boss')
   const { data } = await gql(SUSPENSIONS, {}, accessToken)
@@ -47,6 +61,7 @@ test('the boss asks to restore from the report; the branch head and HQ HR approv
       const kept = card.locator('[data-testid="restore-request"][data-status="APPROVED"]').getByTestId('restore-evidence')
       await kept.waitFor()
       assert.ok(Number(await kept.getAttribute('data-effects')) > 0, 'the evidence stays with the decision')
+      await readsTheConditionInEnglish(page, suspension.id)
       assert.deepEqual(consoleErrors, [])
     })
     return
@@ -83,6 +98,7 @@ test('the boss asks to restore from the report; the branch head and HQ HR approv
     const kept = card.locator('[data-testid="restore-request"][data-status="APPROVED"]').getByTestId('restore-evidence')
     assert.ok(Number(await kept.getAttribute('data-effects')) > 0, 'the evidence stays with the decision')
     await page.screenshot({ path: '/tmp/talentloop-restore.png', fullPage: true })
+    await readsTheConditionInEnglish(page, suspension.id)
     assert.deepEqual(consoleErrors, [])
   })
 })

@@ -13,7 +13,8 @@ from talentloop.access.viewer import viewer_for_user
 from talentloop.approvals import service as approvals
 from talentloop.approvals.models import ApprovalRequest, RequestType
 from talentloop.attendance.models import LeaveOpeningBalance, LeaveRequest, LeaveStatus, LeaveType
-from talentloop.payroll.models import PayrollRun, RunStatus
+from talentloop.payroll import staleness
+from talentloop.payroll.models import PayrollRun, PayrollRunStaleReason, RunStatus
 from talentloop.recruitment.models import Requisition
 from talentloop.training.models import (
     Course,
@@ -31,7 +32,7 @@ leaveContext { leaveType startDate endDate days reason unitName year balanceBefo
 """
 PAYROLL = """
 payrollContext {
-  unitName currency deltaHeadcount deltaGross deltaNet deltaEmployerCost
+  unitName currency deltaHeadcount deltaGross deltaNet deltaEmployerCost outOfDate earlierOpenMonth
   current { month headcount gross net tax employerContributions employerCost }
   previous { month headcount gross net tax employerContributions employerCost }
 }
@@ -212,6 +213,8 @@ async def test_hq_hrs_payroll_card_shows_the_totals_against_last_month_or_none(
         "deltaGross": "6000.50",
         "deltaNet": "4000.25",
         "deltaEmployerCost": "6000.50",
+        "outOfDate": False,
+        "earlierOpenMonth": None,
     }
     none_before = cards[first.title]
     assert none_before["previous"] is None
@@ -220,6 +223,37 @@ async def test_hq_hrs_payroll_card_shows_the_totals_against_last_month_or_none(
     # Other request types carry no payroll context, and a payroll run no other.
     read = await _context(api, w, "hq_hr", february, f"{LEAVE} {ENROLMENT} {REQUISITION}")
     assert read == {"leaveContext": None, "enrolmentContext": None, "requisitionContext": None}
+
+
+async def test_a_payroll_card_says_what_would_refuse_the_approval_before_it_is_decided(
+    api: Api, world: World
+) -> None:
+    """An approval of a run out of date, or of a month whose earlier month of the same unit is
+    still open, is refused (payroll/runs.refuse_unapprovable): the card tells the approver so
+    beforehand, as typed fields the SPA words in the reader's language."""
+    w = world
+    january = await _run(w, "SH-SALES", date(2026, 1, 1), "20000.00", "15000.00", 3)
+    await PayrollRun.filter(id=january.id).update(status=RunStatus.DRAFT)
+    february = await _submit_run(
+        w, await _run(w, "SH-SALES", date(2026, 2, 1), "26000.50", "19000.25", 4)
+    )
+    beijing = await _run(w, "BJ-SALES", date(2026, 2, 1), "7000.00", "6000.00", 1)
+    stale = await _submit_run(w, beijing)
+    await PayrollRunStaleReason.create(
+        run=beijing, message=staleness.SALARY, params={"name": "bj_rep", "month": "2026-02"}
+    )
+    fresh = await _submit_run(
+        w, await _run(w, "SH-PROD", date(2026, 2, 1), "5000.00", "4000.00", 1)
+    )
+
+    data = await api.data("query { myApprovals { title " + PAYROLL + " } }", as_=w.users["hq_hr"])
+    cards = {c["title"]: c["payrollContext"] for c in data["myApprovals"]}
+    read = {t: (cards[t]["outOfDate"], cards[t]["earlierOpenMonth"]) for t in cards}
+    assert read == {
+        february.title: (False, "2026-01-01"),
+        stale.title: (True, None),
+        fresh.title: (False, None),
+    }
 
 
 async def _enrolment(w: World, person: str, course: Course, **kw: Any) -> Enrollment:

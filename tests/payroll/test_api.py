@@ -195,3 +195,46 @@ async def test_names_that_read_as_formulas_are_text_in_the_bank_and_tax_files(
     book = load_workbook(io.BytesIO(answer.content))
     incomes = [r[5] for r in list(book.active.iter_rows(values_only=True))[1:]]  # type: ignore[union-attr]
     assert incomes and all(isinstance(v, (int, float)) for v in incomes), incomes
+
+
+async def test_a_person_who_moved_branch_stays_on_the_run_they_were_paid_in(
+    api: Api, pay: Pay
+) -> None:
+    """Payslips follow the run's unit for HR: Shanghai HR still list and open the slip of a
+    person who moved to Beijing after Shanghai's run; Beijing HR see no draft of Shanghai's
+    run, and the slip once approved as the person's pay history (their `pay` field group)."""
+    from talentloop.people.models import Employee
+
+    w = pay.world
+    run = await pay.run("SH-SALES", JAN)
+    rep = w.people["sh_rep"]
+    await Employee.filter(id=rep.id).update(unit_id=w.units["BJ-SALES"].id)
+    slip = await pay.slip("sh_rep", JAN)
+    listed = f'{{ payrollRun(id: "{gid(run)}") {{ headcount payslips {{ id }} }} }}'
+    opened = f'{{ node(id: "{gid(slip)}") {{ ... on Payslip {{ net }} }} }}'
+
+    def listing(data: dict[str, object]) -> tuple[object, set[str]]:
+        found = data["payrollRun"]
+        assert isinstance(found, dict)
+        return found["headcount"], {p["id"] for p in found["payslips"]}
+
+    sh_hr, bj_hr = w.users["branch_hr"], w.users["bj_hr"]
+    headcount, ids = listing(await api.data(listed, as_=sh_hr))
+    assert headcount == 3 and len(ids) == 3 and gid(slip) in ids
+    assert (await api.data(opened, as_=sh_hr))["node"] is not None
+    # Beijing HR read no Shanghai run, nor its draft slip: like a missing record.
+    assert (await api.data(listed, as_=bj_hr))["payrollRun"] is None
+    assert (await api.data(opened, as_=bj_hr))["node"] is None
+
+    await pay.approve(await _submitted(pay, run))
+    _, ids = listing(await api.data(listed, as_=sh_hr))
+    assert gid(slip) in ids
+    assert (await api.data(opened, as_=sh_hr))["node"] is not None
+    assert (await api.data(opened, as_=bj_hr))["node"] is not None
+    assert (await api.data(opened, as_=w.users["employee"]))["node"] is not None
+
+
+async def _submitted(pay: Pay, run: PayrollRun) -> PayrollRun:
+    from talentloop.payroll import service
+
+    return await service.submit_run(pay.hr, run.id)

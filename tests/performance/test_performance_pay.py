@@ -5,19 +5,24 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from talentloop.performance import pay
 from talentloop.performance.models import (
     ConditionKind,
+    Kpi,
+    KpiUnit,
     PaySuspension,
+    PeriodType,
     RestoreRequest,
     SuspensionStatus,
 )
+from talentloop.performance.restore_types import RestoreEvidence
 from tests.performance.conftest import Perf, record, target
 from tests.support import Api, StatementCounter, gid
 
 SUSPENSIONS = """{ paySuspensions {
   id status restoredFrom unit { code }
   progress { description streak required latestValue threshold percentOfThreshold conditionMet
-             periods { label value met } }
+             periodType periods { label value met } }
   restoreRequests { id status currentStep canDecide decisions { step approved approver { username } } }
 } }"""
 REQUEST = """mutation($s: ID!) {
@@ -64,6 +69,7 @@ async def test_progress_matches_a_hand_count(api: Api, perf: Perf) -> None:
         2,
         False,
     )
+    assert progress["periodType"] == "MONTH"
     assert (
         progress["latestValue"],
         progress["threshold"],
@@ -289,3 +295,32 @@ async def test_whether_one_may_ask_to_restore_costs_the_same_for_one_and_three_s
     three, asked = await count()
     assert asked == [True, True, True]
     assert three == one
+
+
+async def test_the_streak_counts_the_condition_kpis_own_periods(api: Api, perf: Perf) -> None:
+    """A condition on a quarterly KPI counts quarters, and says so (the SPA words the streak
+    by `periodType`, not always in months) — on the progress and in the evidence kept."""
+    w = perf.world
+    quarterly = await Kpi.create(
+        code="QNC", name="季度新客户数", unit=KpiUnit.COUNT, period_type=PeriodType.QUARTER
+    )
+    for quarter, value in ((date(2026, 1, 1), "30"), (date(2026, 4, 1), "35")):
+        await record(quarterly, w.people["sh_rep"], quarter, value)
+    suspension = await PaySuspension.create(
+        unit=w.units["SH-SALES"],
+        reason="new customers short",
+        suspended_from=date(2026, 1, 1),
+        condition_kind=ConditionKind.UNIT_TOTAL,
+        condition_kpi=quarterly,
+        condition_threshold=Decimal(20),
+        condition_periods=2,
+    )
+    data = await api.data(SUSPENSIONS, as_=w.users["branch_hr"])
+    (progress,) = [s["progress"] for s in data["paySuspensions"] if s["id"] == gid(suspension)]
+    assert (progress["periodType"], progress["streak"], progress["required"]) == ("QUARTER", 2, 2)
+    assert len(progress["periods"]) == 2  # two quarters, not six months
+    kept = pay.evidence_json(await pay.progress(suspension))
+    assert kept["periodType"] == "quarter"
+    assert RestoreEvidence.of(kept).period_type is PeriodType.QUARTER
+    # evidence kept before the period type was: months, as it was then read
+    assert RestoreEvidence.of({"streak": 2}).period_type is PeriodType.MONTH

@@ -6,6 +6,7 @@ not short of it themselves), in a fixed number of statements."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -14,7 +15,7 @@ from talentloop.approvals.models import ApprovalRequest, ApprovalTask, RequestTy
 from talentloop.approvals.service import china_today
 from talentloop.i18n import CHINESE, ENGLISH
 from talentloop.people.models import Employee, EmployeeStatus
-from talentloop.training.models import Enrollment, TrainingPlan
+from talentloop.training.models import CourseSession, Enrollment, TrainingPlan
 from tests.support import Api, StatementCounter, add_person, gid
 from tests.training.conftest import Library, set_score
 
@@ -191,3 +192,43 @@ async def test_mentors_are_found_in_a_fixed_number_of_statements(
         found = await _mentors(api, w.users["branch_hr"], w.units["SH-SALES-1"], fw.cna)
     assert len(found) == 10
     assert many.count <= few.count, many.statements
+
+
+NEAR = """query($c: ID!, $u: ID) { node(id: $c) { ... on Course {
+  upcomingSessions(nearUnitId: $u) { place }
+} } }"""
+
+
+async def test_the_path_offers_the_session_in_the_learners_city_first(
+    api: Api, library: Library
+) -> None:
+    """As a recommendation picks its next session (`training/service._nearest_first`): with
+    `nearUnitId` the sessions in that unit's city come first, each group soonest first; a unit
+    the viewer does not see is no preference."""
+    w = library.world
+    # the fixture's session (no unit) is the soonest; Beijing's next; Shanghai's last
+    for unit, place, days in (("BJ", "北京分公司", 20), ("SH-SALES", "上海分公司", 40)):
+        start = datetime.now(UTC) + timedelta(days=days)
+        await CourseSession.create(
+            course=library.questions,
+            starts_at=start,
+            ends_at=start + timedelta(hours=8),
+            place=place,
+            trainer="李老师",
+            capacity=10,
+            unit=w.units[unit],
+        )
+
+    async def places(user: User, unit: str | None) -> list[str]:
+        variables = {"c": gid(library.questions), "u": gid(w.units[unit]) if unit else None}
+        found = (await api.data(NEAR, variables, as_=user))["node"]["upcomingSessions"]
+        return [s["place"] for s in found]
+
+    manager, hq_hr = w.users["manager"], w.users["hq_hr"]
+    by_time = ["上海培训中心", "北京分公司", "上海分公司"]
+    assert await places(manager, None) == by_time
+    # the manager's team sits in 上海: Shanghai's session first, then the rest by time
+    assert await places(manager, "SH-SALES-1") == ["上海分公司", "上海培训中心", "北京分公司"]
+    assert await places(hq_hr, "BJ-SALES") == ["北京分公司", "上海培训中心", "上海分公司"]
+    # Beijing's unit is not the manager's to see: no preference, as none was given
+    assert await places(manager, "BJ-SALES") == by_time

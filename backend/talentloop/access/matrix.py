@@ -301,7 +301,11 @@ TYPES: dict[str, TypeAccess] = {
     "OvertimeRequest": _t(person=Reach.WORK),
     # payroll
     "PayrollRun": _t("HR of the unit's branch and HQ HR run it", unit=Reach.MANAGED),
-    "Payslip": _t("the employee's own (once approved) and HR in scope: PAY", person=Reach.PAY),
+    "Payslip": _t(
+        "HR who run its run (by the run's unit) at any stage; once approved, the employee's "
+        "own and HR in scope of the person: PAY",
+        person=Reach.PAY,
+    ),
     "PayrollOpening": _t(
         "the previous system's pay figures of a year: HR in charge of the person (their PAY)",
         person=Reach.MANAGED,

@@ -288,6 +288,15 @@ class PayrollContext:
         description="Employer cost minus the month before's, CNY; null without one."
     )
     currency: str = strawberry.field(description="The currency of the amounts (CNY).")
+    out_of_date: bool = strawberry.field(
+        description="An input changed after the run was computed: HR recompute it before it is "
+        "approved (an approval now is refused, OUT_OF_DATE)."
+    )
+    earlier_open_month: date | None = strawberry.field(
+        description="The earliest earlier month of the same people (or an overlapping unit) "
+        "still a draft or under review: it is approved first (an approval now is refused, "
+        "CONFLICT); null when none is."
+    )
 
 
 def _totals(run: object) -> PayrollTotals:
@@ -310,9 +319,13 @@ def _month_before(month: date) -> date:
 
 
 async def _payroll_load(ids: list[int]) -> list[PayrollContext | None]:
+    from talentloop.payroll import staleness
     from talentloop.payroll.models import PayrollRun
 
     runs = {r.id: r for r in await PayrollRun.filter(id__in=ids).select_related("unit")}
+    # What would refuse the approval, told on the card before the approver decides.
+    stale = await staleness.out_of_date(list(runs))
+    earlier = await staleness.earlier_open_months(list(runs.values()))
     before: dict[tuple[int, date], PayrollRun] = {}
     if runs:
         where = Q()
@@ -333,6 +346,8 @@ async def _payroll_load(ids: list[int]) -> list[PayrollContext | None]:
             delta_net=None if prev is None else now.net - prev.net,
             delta_employer_cost=None if prev is None else now.employer_cost - prev.employer_cost,
             currency=CURRENCY,
+            out_of_date=run.id in stale,
+            earlier_open_month=earlier[run.id],
         )
 
     return [context(runs[i]) if i in runs else None for i in ids]

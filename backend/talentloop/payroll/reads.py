@@ -1,7 +1,7 @@
-"""Who reads and runs what in payroll: a payslip is its employee's once its run is approved and
-HR's in scope (the `pay` field group) at any stage; a run, its totals and its files are HR's of
-the unit's branch and HQ HR's (`can_manage_employees_in`). A team lead reads no one's pay but
-their own."""
+"""Who reads and runs what in payroll: a payslip is its run's HR's at any stage, and once the
+run is approved its employee's and that of HR in charge of the person (the `pay` field group);
+a run, its totals and its files are HR's of the unit's branch and HQ HR's
+(`can_manage_employees_in`). A team lead reads no one's pay but their own."""
 
 from __future__ import annotations
 
@@ -53,13 +53,21 @@ def visible_runs(viewer: Viewer) -> QuerySet[PayrollRun]:
 
 
 def visible_payslips(viewer: Viewer) -> QuerySet[Payslip]:
-    """The employee's own once approved; HR's in scope at any stage."""
-    pay = viewer.employee_filter(requires=FieldGroup.PAY, prefix="employee__")
-    if pay is None:
-        return Payslip.filter(id__in=[])
+    """HR who may read a run read its payslips at any stage, by the run's unit — a person who
+    has moved to another branch since stays on the run they were paid in. Once the run is
+    approved, whoever reads the person's pay (the `pay` field group: themself, HR in charge of
+    them now) reads it too; HR of the person's new branch see no draft of the old branch's run."""
     final = Q(run__status__in=list(LOCKED_STATUSES))
-    managed = _under(_managed_paths(viewer), "employee__unit__")
-    return Payslip.filter(pay).filter(final | managed if managed is not None else final)
+    pay = viewer.employee_filter(requires=FieldGroup.PAY, prefix="employee__")
+    clauses: list[Q] = []
+    if pay is not None:
+        clauses.append(final if not (pay.children or pay.filters) else Q(pay, final))
+    by_run = _under(_managed_paths(viewer), "run__unit__")
+    if by_run is not None:
+        clauses.append(by_run)
+    if not clauses:
+        return Payslip.filter(id__in=[])
+    return Payslip.filter(Q(*clauses, join_type=Q.OR))
 
 
 async def get_run(viewer: Viewer, run_id: int) -> PayrollRun | None:

@@ -157,24 +157,50 @@ async def reasons_of(run_ids: list[int]) -> dict[int, list[str]]:
 async def earlier_open_month(run: PayrollRun) -> date | None:
     """The earliest month before the run's that is still a draft or under review for any of the
     people it pays (or an overlapping unit); None when every earlier month is approved."""
+    return (await earlier_open_months([run]))[run.id]
+
+
+async def earlier_open_months(runs: list[PayrollRun]) -> dict[int, date | None]:
+    """`earlier_open_month` of each run (their units loaded), in three queries for any number
+    of runs: an approval card list shows each run's."""
+    found: dict[int, date | None] = {r.id: None for r in runs}
+    if not runs:
+        return found
     earlier = await PayrollRun.filter(
-        status__in=list(OPEN_STATUSES), month__lt=run.month
+        status__in=list(OPEN_STATUSES), month__lt=max(r.month for r in runs)
     ).select_related("unit")
     if not earlier:
-        return None
-    unit = run.unit
-    months = {
-        r.month
-        for r in earlier
-        if r.unit.path.startswith(unit.path) or unit.path.startswith(r.unit.path)
-    }
-    people = Payslip.filter(run_id=run.id).values_list("employee_id", flat=True)
-    shared = await Payslip.filter(
-        run_id__in=[r.id for r in earlier],
-        employee_id__in=[int(i) for i in await people],  # type: ignore[call-overload]
-    ).values_list("month", flat=True)
-    months |= set(shared)  # type: ignore[arg-type]
-    return min(months) if months else None
+        return found
+    people: dict[int, set[int]] = defaultdict(set)
+    for run_id, employee_id in await Payslip.filter(run_id__in=list(found)).values_list(
+        "run_id", "employee_id"
+    ):
+        people[int(run_id)].add(int(employee_id))
+    open_months: dict[int, set[date]] = defaultdict(set)  # per employee
+    everyone = sorted({e for group in people.values() for e in group})
+    if everyone:
+        for employee_id, month in await Payslip.filter(
+            run_id__in=[r.id for r in earlier], employee_id__in=everyone
+        ).values_list("employee_id", "month"):
+            open_months[int(employee_id)].add(month)
+    for run in runs:
+        path = run.unit.path
+        months = {
+            r.month
+            for r in earlier
+            if r.month < run.month
+            and (r.unit.path.startswith(path) or path.startswith(r.unit.path))
+        }
+        for employee_id in people[run.id]:
+            months |= {m for m in open_months[employee_id] if m < run.month}
+        found[run.id] = min(months) if months else None
+    return found
+
+
+async def out_of_date(run_ids: list[int]) -> set[int]:
+    """Those of the runs that are out of date, in one query."""
+    marked = await PayrollRunStaleReason.filter(run_id__in=run_ids).values_list("run_id", flat=True)
+    return {int(pk) for pk in marked}  # type: ignore[call-overload]
 
 
 # --- what a recompute changed -------------------------------------------------------------------

@@ -31,6 +31,7 @@ from talentloop.performance.models import (
     Kpi,
     PaySuspension,
     PerformanceRecord,
+    PeriodType,
     RestoreDecision,
     RestoreRequest,
     RestoreRequestStatus,
@@ -58,6 +59,7 @@ class Progress:
     condition_met: bool
     description: str  # in the reader's language
     stored_description: str  # in English, for a snapshot (evidence) read in any language
+    period_type: PeriodType  # the KPI's: what a period of the streak is (month, quarter, year)
 
 
 # The restore condition as a sentence, in the reader's language.
@@ -146,6 +148,7 @@ async def progress(suspension: PaySuspension) -> Progress:
         condition_met=streak >= suspension.condition_periods,
         description=describe(suspension, kpi, unit),
         stored_description=describe(suspension, kpi, unit, ENGLISH),
+        period_type=kpi.period_type,
     )
 
 
@@ -555,6 +558,7 @@ def evidence_json(shown: Progress) -> dict[str, Any]:
         "conditionMet": data["condition_met"],
         "streak": data["streak"],
         "required": data["required"],
+        "periodType": shown.period_type.value,
         "threshold": str(data["threshold"]),
         "latestValue": None if data["latest_value"] is None else str(data["latest_value"]),
         "periods": [

@@ -12,6 +12,7 @@ from typing import Any
 import strawberry
 
 from talentloop.i18n import translate_stored
+from talentloop.performance.models import PeriodType
 
 
 def _decimal(value: Any) -> Decimal | None:
@@ -34,6 +35,10 @@ def _date(value: Any) -> date | None:
 
 def _float(value: Any) -> float | None:
     return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def _period_type(value: Any) -> PeriodType:
+    return PeriodType(value) if value in {p.value for p in PeriodType} else PeriodType.MONTH
 
 
 def _int(value: Any) -> int:
@@ -92,6 +97,11 @@ class RestoreEvidence:
     condition_met: bool = strawberry.field(description="Whether the condition was met.")
     streak: int = strawberry.field(description="Consecutive periods met, up to the latest.")
     required: int = strawberry.field(description="Consecutive periods needed.")
+    # An enum registered by performance/types.py, which imports this module after doing so.
+    period_type: PeriodType = strawberry.field(
+        description="What a period of the streak is: the condition KPI's (month, quarter, "
+        "year); MONTH for evidence kept before it was recorded."
+    )
     threshold: Decimal | None = strawberry.field(description="The value to reach.")
     latest_value: Decimal | None = strawberry.field(description="The latest period's value.")
     periods: list[RestoreEvidencePeriod] = strawberry.field(
@@ -119,6 +129,7 @@ class RestoreEvidence:
             condition_met=bool(data.get("conditionMet")),
             streak=_int(data.get("streak")),
             required=_int(data.get("required")),
+            period_type=_period_type(data.get("periodType")),
             threshold=_decimal(data.get("threshold")),
             latest_value=_decimal(data.get("latestValue")),
             periods=[

@@ -35,7 +35,6 @@ from talentloop.performance.models import (
     TriggerRule,
 )
 from talentloop.performance.periods import label
-from talentloop.performance.restore_types import RestoreEvidence
 from talentloop.performance.rollup import Point, tidy
 from talentloop.performance.service import shown_adjustment_reason
 from talentloop.performance.targets import EffectiveTarget, TargetSource
@@ -64,6 +63,10 @@ for enum, name, description in [
     ),
 ]:
     strawberry.enum(enum, name=name, description=description)
+
+# After the enums are registered: its evidence names PeriodType, which strawberry would
+# otherwise register a second time, without a description, as it processes the type.
+from talentloop.performance.restore_types import RestoreEvidence  # noqa: E402
 
 EmployeeRef = Annotated["EmployeeNode", strawberry.lazy("talentloop.people.types")]
 OrgUnitRef = Annotated["OrgUnitNode", strawberry.lazy("talentloop.org.types")]
@@ -394,6 +397,9 @@ class RestoreProgress:
         description="Latest value as a percent of the threshold, at most 100."
     )
     condition_met: bool = strawberry.field(description="Whether pay may be restored.")
+    period_type: PeriodType = strawberry.field(
+        description="What a period of the streak is: the condition KPI's (month, quarter, year)."
+    )
 
     @classmethod
     def of(cls, p: pay.Progress) -> RestoreProgress:
@@ -411,6 +417,7 @@ class RestoreProgress:
             threshold=tidy(p.threshold),
             percent_of_threshold=p.percent_of_threshold,
             condition_met=p.condition_met,
+            period_type=p.period_type,
         )
 
 

@@ -116,6 +116,20 @@ async def _nearest_first(sessions: list[CourseSession], city: str | None) -> lis
     return sorted(sessions, key=lambda s: (cities.get(s.unit_id or 0) != city, s.starts_at))
 
 
+async def upcoming_sessions_near(
+    viewer: Viewer, course_id: int, unit_id: int | None
+) -> list[CourseSession]:
+    """The course's sessions to come, those in the unit's city first (`_nearest_first`, as a
+    recommendation picks its next session): the manager's path offers its learners the session
+    nearest them. A unit the viewer does not see is no preference, as no unit."""
+    sessions = await upcoming_sessions(course_id)
+    unit = await org_service.get_unit(viewer, unit_id) if unit_id is not None and sessions else None
+    if unit is None:
+        return sessions
+    home = (await org_service.unit_cities([unit.id])).get(unit.id)
+    return await _nearest_first(sessions, home)
+
+
 async def session_zone(session: CourseSession) -> str:
     """The zone a session is held in: its own, else its unit's (else the company's)."""
     return session.time_zone or await timezones.unit_zone(session.unit_id)

@@ -411,10 +411,20 @@ class CourseNode(Node):
             LessonInfo(_model=lesson) for lesson in await Lesson.filter(course_id=self._model.id)
         ]
 
-    @strawberry.field(description="Sessions still to come (workshops and blended courses).")
-    async def upcoming_sessions(self) -> list[CourseSessionNode]:
+    @strawberry.field(
+        description="Sessions still to come (workshops and blended courses), soonest first; "
+        "with nearUnitId, those in that unit's city first (each group soonest first), as a "
+        "recommendation picks its next session. A unit the viewer does not see is ignored."
+    )
+    async def upcoming_sessions(
+        self, info: Info, near_unit_id: strawberry.ID | None = None
+    ) -> list[CourseSessionNode]:
+        unit_id = pk_of(near_unit_id, "OrgUnit") if near_unit_id else None
         return [
-            CourseSessionNode(_model=s) for s in await service.upcoming_sessions(self._model.id)
+            CourseSessionNode(_model=s)
+            for s in await service.upcoming_sessions_near(
+                info.context.viewer, self._model.id, unit_id
+            )
         ]
 
     @strawberry.field(

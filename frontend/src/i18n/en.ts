@@ -533,7 +533,11 @@ const en: Messages = {
     progress: 'Progress',
     latestOfThreshold: 'Latest month {value}, goal {threshold}',
     streak: 'Months met in a row',
-    streakValue: '{streak} consecutive months met ({required} required)',
+    streakValue: {
+      MONTH: '{streak} consecutive months met ({required} required)',
+      QUARTER: '{streak} consecutive quarters met ({required} required)',
+      YEAR: '{streak} consecutive years met ({required} required)',
+    },
     requestWithMonth: 'Choose the month…',
     requestNow: 'Request restore',
     requestNowConfirm: 'Request to restore performance pay of {unit} from {month}, on the current progress and the training effect in the report?',
@@ -2018,6 +2022,8 @@ const en: Messages = {
       net: 'Net pay',
       employerCost: 'Employer cost (with contributions)',
       noPrevious: 'No payroll of the month before to compare with',
+      outOfDate: 'Its inputs changed after it was computed: HR recompute it before it can be approved',
+      earlierOpen: 'The payroll of {month} is not approved yet: it is approved first',
     },
     enrolment: {
       cost: 'This enrolment costs {amount}',

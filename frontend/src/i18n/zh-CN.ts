@@ -531,7 +531,12 @@ const zhCN = {
     progress: '进度',
     latestOfThreshold: '最近一期 {value}，目标 {threshold}',
     streak: '连续达标',
-    streakValue: '连续 {streak} 个月达标（需 {required} 个月）',
+    // per the condition KPI's period type (RestoreProgress.periodType)
+    streakValue: {
+      MONTH: '连续 {streak} 个月达标（需 {required} 个月）',
+      QUARTER: '连续 {streak} 个季度达标（需 {required} 个季度）',
+      YEAR: '连续 {streak} 年达标（需 {required} 年）',
+    },
     requestWithMonth: '指定月份申请…',
     requestNow: '申请恢复',
     requestNowConfirm: '以当前进度和报告中的培训效果为依据，申请自 {month} 起恢复 {unit} 的绩效工资？',
@@ -2016,6 +2021,8 @@ const zhCN = {
       net: '实发合计',
       employerCost: '用工成本（含单位社保公积金）',
       noPrevious: '没有上月的工资单可对比',
+      outOfDate: '核算后工资数据有变更：需 HR 重新计算后才能审批',
+      earlierOpen: '{month} 的工资尚未审批：需先审批该月',
     },
     enrolment: {
       cost: '本次报名费用 {amount}',
