@@ -225,8 +225,6 @@ const en: Messages = {
     nobodyHint: 'Employees are entered by HR and show here once entered.',
     nobodyHintHr: 'Enter employees from the employee list with “Add employee”, choosing this unit.',
     toEmployeeList: 'Go to the employee list',
-    peopleForbidden: 'You may not see the people of this unit',
-    peopleForbiddenHint: 'You see the unit itself, but it lies outside your scope. To see its people, ask HQ HR for a grant.',
     name: 'Name',
     codeFormat: 'Letters, digits, - and _ only',
     add: 'Add unit below',
@@ -523,6 +521,8 @@ const en: Messages = {
     trend: 'Last {n} months',
     adjustments: 'Target adjustments',
     noKpis: 'No KPI targets or results for you in recent months',
+    noKpiDefined: 'The company has no KPIs yet',
+    noKpiDefinedHint: 'HQ HR defines the KPIs under “KPIs and targets”, then targets are set for positions and people. Please contact HR.',
     noKpisHint: 'Targets are set by your manager or HR, by position and unit. Ask your manager about this month’s targets; once set, the targets, actuals and achievement show here.',
   },
   pay: {

@@ -223,8 +223,6 @@ const zhCN = {
     nobodyHint: '员工由人事录入，录入后会显示在这里。',
     nobodyHintHr: '在员工列表中用“新增员工”录入员工，所属单位选择本单位。',
     toEmployeeList: '去员工列表',
-    peopleForbidden: '您无权查看该单位的员工',
-    peopleForbiddenHint: '您能看到单位本身，但它不在您负责的范围内。如需查看其员工，请联系总部人事为您授权。',
     name: '名称',
     codeFormat: '编码只能包含字母、数字、- 和 _',
     add: '新建下级',
@@ -521,6 +519,8 @@ const zhCN = {
     trend: '近 {n} 个月',
     adjustments: '目标调整',
     noKpis: '近几个月还没有您的绩效目标和实绩',
+    noKpiDefined: '公司还没有设定绩效指标',
+    noKpiDefinedHint: '绩效指标由总部人事在“指标与目标”中设定，之后再为各岗位和员工设定目标。请联系人事。',
     noKpisHint: '目标由上级或人事按岗位、单位设定。请向您的上级确认本月的目标；设定后，这里会显示目标、实际值和达成率。',
   },
   pay: {
