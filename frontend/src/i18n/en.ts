@@ -867,6 +867,7 @@ const en: Messages = {
     createdAt: 'Created',
     total: '{n} in all',
     empty: 'No open assessments',
+    emptyHint: 'When a unit’s KPI meets the condition of a trigger rule, an assessment is opened and shows here.',
   },
   competency: {
     names: {
@@ -1402,6 +1403,8 @@ const en: Messages = {
       enrollments: '{n} enrolment | {n} enrolments',
       items: 'Planned courses',
       noItems: 'No courses planned yet',
+      noItemsHint: 'HR adds the planned courses; their planned participants and cost then show here.',
+      noItemsHintHr: 'List the year’s courses, their target positions and planned participants with “Add a course”.',
       course: 'Course',
       targetPosition: 'Target position',
       anyPosition: 'Any position',

@@ -865,6 +865,7 @@ const zhCN = {
     createdAt: '创建时间',
     total: '共 {n} 条',
     empty: '没有待处理的评估',
+    emptyHint: '某单位的指标未达到触发规则的条件时，会自动生成一条待评估，出现在这里。',
   },
   competency: {
     names: {
@@ -1400,6 +1401,8 @@ const zhCN = {
       enrollments: '{n} 人次',
       items: '计划课程',
       noItems: '还没有计划课程',
+      noItemsHint: '计划的课程由人事添加，添加后会显示计划人数和费用。',
+      noItemsHintHr: '用“添加课程”列入本年要开的课程、目标岗位和计划人数。',
       course: '课程',
       targetPosition: '目标岗位',
       anyPosition: '不限岗位',
