@@ -12,6 +12,19 @@ const REVOKE = `mutation ($input: RevokeRoleGrantInput!) { revokeRoleGrant(input
 const GRANT = `mutation ($input: GrantRoleInput!) { grantRole(input: $input) { grant { id } errors { field message code } } }`
 const SAVE_ROLE = `mutation ($input: SaveCustomRoleInput!) { saveCustomRole(input: $input) { role { id } errors { field message code } } }`
 
+/** HQ and branch staff whom the demo neither scores nor gives KPI targets. */
+const UNSCORED_CANDIDATES = ['hr.hq', 'boss', 'hr.shenzhen', 'hr.beijing']
+
+/** The first of the users for whom `check(token, me.employee)` holds. */
+async function firstOf(usernames, check) {
+  for (const username of usernames) {
+    const { accessToken } = await apiLogin(username)
+    const me = (await gql('{ me { employee { id } } }', {}, accessToken)).data.me.employee
+    if (await check(accessToken, me)) return username
+  }
+  assert.fail(`none of ${usernames.join(', ')} fits`)
+}
+
 async function userId(token, username) {
   const { data } = await gql(HOLDER, { search: username }, token)
   return data.roleHolders.find((h) => h.username === username).userId
@@ -125,4 +138,91 @@ test('a custom role with the operations, and a second grant, show the buttons th
     const revoked = await gql(REVOKE, { input: { id: grant.id } }, hr)
     assert.deepEqual(revoked.data.revokeRoleGrant.errors, [])
   }
+})
+
+test('the competency profile tells a person whose scores the viewer may not read from one with no scores yet', async () => {
+  const { accessToken: hr } = await apiLogin('hr.hq')
+  const { accessToken: lead } = await apiLogin('manager.shanghai.sales')
+  const { data } = await gql('{ orgUnits { id code } }', {}, hr)
+  const beijing = data.orgUnits.find((u) => u.code === 'BJ').id
+  const people = await gql('query ($u: ID!) { employees(first: 1, filter: { unitId: $u }) { edges { node { id } } } }', { u: beijing }, hr)
+  const outsider = people.data.employees.edges[0].node.id
+  const SCORES = 'query ($e: ID!) { employeeCompetencies(employeeId: $e) { score required sources { source } } }'
+  // The server says "not yours" (null), not "none" (a list): the page has the reason from it.
+  assert.equal((await gql(SCORES, { e: outsider }, lead)).data.employeeCompetencies, null)
+  // Someone scored on nothing (the demo scores none of these; other tests of the run may score one).
+  const unscored = await firstOf(UNSCORED_CANDIDATES, async (token, me) => {
+    const own = (await gql(SCORES, { e: me.id }, token)).data.employeeCompetencies
+    assert.ok(Array.isArray(own), 'one reads one’s own scores')
+    return own.every((s) => s.score === null && s.required === null && !s.sources.length)
+  })
+
+  await withPage(async (page, { consoleErrors }) => {
+    await uiLogin(page, 'manager.shanghai.sales')
+    await page.goto(`${BASE_URL}/capability-analysis?employee=${encodeURIComponent(outsider)}`)
+    const empty = page.getByTestId('competency-profile-empty')
+    await empty.waitFor()
+    assert.equal(await empty.getAttribute('data-reason'), 'forbidden')
+    assert.match(await empty.innerText(), /您无权查看此人的能力得分/)
+    assert.match(await page.getByTestId('competency-profile-empty-hint').innerText(), /请联系总部人事为您授权/)
+    assert.equal(await page.getByText('没有能力数据').count(), 0)
+    // the recommendations beside it, from the same gaps, say the same
+    const recs = page.getByTestId('team-recommendations-empty')
+    await recs.waitFor()
+    assert.equal(await recs.getAttribute('data-reason'), 'forbidden')
+    assert.match(await recs.innerText(), /您无权查看此人的能力差距/)
+    assert.deepEqual(consoleErrors, [])
+  })
+  await withPage(async (page, { consoleErrors }) => {
+    await uiLogin(page, unscored)
+    await page.goto(`${BASE_URL}/my-capabilities`)
+    const empty = page.getByTestId('competency-profile-empty')
+    await empty.waitFor()
+    assert.equal(await empty.getAttribute('data-reason'), 'none')
+    assert.match(await empty.innerText(), /还没有能力得分/)
+    assert.match(await page.getByTestId('competency-profile-empty-hint').innerText(), /评估/)
+    assert.equal(await page.getByText('无权').count(), 0)
+    assert.deepEqual(consoleErrors, [])
+  })
+})
+
+test('My KPIs with no target and no result of one’s own says so and whom to ask', async () => {
+  const untargeted = await firstOf(UNSCORED_CANDIDATES, async (token, me) => {
+    const { data } = await gql(
+      'query ($e: ID!, $f: Date!, $t: Date!) { employeeKpis(employeeId: $e, from: $f, to: $t) { points { actual target } } }',
+      { e: me.id, f: '2025-01-01', t: '2026-12-01' },
+      token,
+    )
+    assert.ok(data.employeeKpis.length > 0, 'the company has KPIs')
+    return data.employeeKpis.every((s) => s.points.every((p) => p.actual === null && p.target === null))
+  })
+  await withPage(async (page, { consoleErrors }) => {
+    await uiLogin(page, untargeted)
+    await page.goto(`${BASE_URL}/my-kpis`)
+    const empty = page.getByTestId('my-kpis-empty')
+    await empty.waitFor()
+    assert.equal(await empty.getAttribute('data-reason'), 'none')
+    assert.match(await empty.innerText(), /还没有您的绩效目标和实绩/)
+    assert.match(await page.getByTestId('my-kpis-empty-hint').innerText(), /请向您的上级确认/)
+    assert.equal(await page.getByTestId('my-kpi-card').count(), 0)
+    assert.deepEqual(consoleErrors, [])
+  })
+})
+
+test('the course library tells "nothing matches the filters" from an empty library and resets them', async () => {
+  await withPage(async (page, { consoleErrors }) => {
+    await uiLogin(page, 'employee.shanghai.sales')
+    await page.goto(`${BASE_URL}/courses?q=${encodeURIComponent('没有这门课-e2e')}`)
+    const empty = page.getByTestId('course-empty')
+    await empty.waitFor()
+    assert.equal(await empty.getAttribute('data-reason'), 'none')
+    assert.match(await empty.innerText(), /没有符合条件的课程/)
+    assert.match(await page.getByTestId('course-empty-hint').innerText(), /重置筛选条件/)
+    await page.getByTestId('course-empty-action').click()
+    await empty.waitFor({ state: 'detached' })
+    await page.waitForURL((url) => !url.searchParams.has('q'))
+    await page.locator('[data-testid="course-list"][data-loading="false"]').waitFor()
+    assert.ok(Number(await page.getByTestId('course-total').getAttribute('data-count')) > 0, 'the whole library again')
+    assert.deepEqual(consoleErrors, [])
+  })
 })

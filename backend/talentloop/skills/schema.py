@@ -55,15 +55,21 @@ class SkillsQuery:
         ]
 
     @strawberry.field(
-        description="An employee's score, required level and gap per competency; empty when not visible."
+        description=(
+            "An employee's score, required level and gap per competency; null when the viewer may "
+            "not read the person's scores (or there is no such person), so that a screen can say "
+            "“not permitted” rather than “no scores yet”."
+        )
     )
     async def employee_competencies(
         self, info: Info, employee_id: strawberry.ID
-    ) -> list[CompetencyScoreInfo]:
+    ) -> list[CompetencyScoreInfo] | None:
         scores = await service.employee_scores(
             info.context.viewer, pk_of(employee_id, "Employee") or -1
         )
-        return [CompetencyScoreInfo(_score=s) for s in scores or []]
+        if scores is None:
+            return None
+        return [CompetencyScoreInfo(_score=s) for s in scores]
 
     @strawberry.field(description="A unit's employees × competencies, with the unit's averages.")
     async def competency_heat_map(

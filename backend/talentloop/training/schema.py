@@ -94,18 +94,23 @@ class TrainingQuery:
         return to_connection(page, lambda c: CourseNode(_model=c))
 
     @strawberry.field(
-        description="Courses for an employee, ranked by the gaps they close, with reasons."
+        description=(
+            "Courses for an employee, ranked by the gaps they close, with reasons; null when the "
+            "viewer may not see the person's gaps (or there is no such person)."
+        )
     )
     async def recommended_courses(
         self,
         info: Info,
         employee_id: strawberry.ID,
         preferred_formats: list[CourseFormat] | None = None,
-    ) -> list[CourseRecommendation]:
+    ) -> list[CourseRecommendation] | None:
         found = await service.recommendations(
             info.context.viewer, pk_of(employee_id, "Employee") or -1, preferred_formats
         )
-        return [CourseRecommendation(_recommendation=r) for r in found or []]
+        if found is None:
+            return None
+        return [CourseRecommendation(_recommendation=r) for r in found]
 
     @strawberry.field(description="The viewer's own enrolments: “my learning”.")
     async def my_enrollments(
