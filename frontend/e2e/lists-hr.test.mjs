@@ -333,3 +333,82 @@ test('requisitions and postings filter by status, sort and export with the budge
     assert.deepEqual(consoleErrors, [])
   }, PHONE)
 })
+
+const amountOf = (s) => Number(s.replace(/[^\d.-]/g, ''))
+
+test('performance-pay suspensions filter by status, sort and export; a row brings its card; cards on a phone', async () => {
+  const { accessToken } = await apiLogin('hr.hq')
+  const { data } = await gql('{ paySuspensions { id status } }', {}, accessToken)
+  assert.ok(data.paySuspensions.length > 0, 'the demo suspends a unit’s performance pay')
+  await withPage(async (page, { consoleErrors }) => {
+    await uiLogin(page, 'hr.hq')
+    await navTo(page, 'nav-pay')
+    await loaded(page, 'pay-suspensions')
+    assert.equal(await page.getByTestId('pay-suspensions-row').count(), data.paySuspensions.length)
+    const lines = await sortsAndExports(page, 'pay-suspensions', 'suspendedFrom')
+    assert.ok(lines[0].startsWith('单位,状态,暂停起始,恢复起始,原因,恢复条件,连续达标,最近一期'), lines[0])
+
+    // The status filter keeps the rows and the cards of that status only.
+    await page.getByTestId('pay-suspensions-status-filter').click()
+    await page.locator('.el-select-dropdown__item:visible').filter({ hasText: '已暂停' }).click()
+    const suspended = data.paySuspensions.filter((s) => s.status === 'SUSPENDED')
+    await page.waitForFunction(
+      (n) => document.querySelectorAll('[data-testid="pay-suspensions-row"]').length === n,
+      suspended.length,
+    )
+    assert.ok((await cells(page, 'pay-suspensions', 'status')).every((s) => s === '已暂停'))
+    assert.equal(await page.getByTestId('pay-suspension').count(), suspended.length)
+    if (suspended.length) {
+      // A row's click brings its card (the months and the restore requests) into view.
+      const id = await page.getByTestId('pay-suspensions-row').first().getAttribute('data-id')
+      await page.getByTestId('pay-suspensions-row').first().click()
+      const card = page.locator(`[data-testid="pay-suspension"][data-id="${id}"]`)
+      await page.waitForFunction(
+        (el) => el.getBoundingClientRect().top < window.innerHeight,
+        await card.elementHandle(),
+      )
+    }
+    assert.deepEqual(consoleErrors, [])
+  })
+  await withPage(async (page, { consoleErrors }) => {
+    await uiLogin(page, 'hr.hq')
+    await page.goto(`${BASE_URL}/pay`)
+    await cardsOnPhone(page, 'pay-suspensions')
+    assert.deepEqual(consoleErrors, [])
+  }, PHONE)
+})
+
+test("one's payslips are a list: sorted by net, searched, exported; a row opens its month; cards on a phone", async () => {
+  const { accessToken } = await apiLogin('employee.shanghai.sales')
+  const { data } = await gql('{ myPayslips { id month net } }', {}, accessToken)
+  assert.ok(data.myPayslips.length >= 2, 'the demo pays Shanghai for several months')
+  await withPage(async (page, { consoleErrors }) => {
+    await uiLogin(page, 'employee.shanghai.sales')
+    await page.goto(`${BASE_URL}/payslips`)
+    await loaded(page, 'my-payslips-list')
+    assert.equal(await page.getByTestId('my-payslips-list-row').count(), data.myPayslips.length)
+    const lines = await sortsAndExports(page, 'my-payslips-list', 'net', (a, b) => amountOf(a) - amountOf(b))
+    assert.equal(lines[0], '月份,参保城市,应发合计,社保公积金（个人）,个人所得税,其他扣款,实发工资')
+
+    // The oldest month's row opens that month's payslip below.
+    await page.getByTestId('my-payslips-list-sort-month').click()
+    const oldest = [...data.myPayslips].sort((a, b) => a.month.localeCompare(b.month))[0]
+    await page.locator(`[data-testid="my-payslips-list-row"][data-id="${oldest.id}"]`).click()
+    await page.locator(`[data-testid="payslip-net"][data-net="${oldest.net}"]`).waitFor()
+
+    // The search keeps one month; the export holds it alone.
+    const month = (await cells(page, 'my-payslips-list', 'month'))[0]
+    await page.getByTestId('my-payslips-list-search').fill(month)
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="my-payslips-list-row"]').length === 1)
+    const one = await csvLines(page, 'my-payslips-list')
+    assert.equal(one.length, 2)
+    assert.ok(one[1].startsWith(`${month},`))
+    assert.deepEqual(consoleErrors, [])
+  })
+  await withPage(async (page, { consoleErrors }) => {
+    await uiLogin(page, 'employee.shanghai.sales')
+    await page.goto(`${BASE_URL}/payslips`)
+    await cardsOnPhone(page, 'my-payslips-list')
+    assert.deepEqual(consoleErrors, [])
+  }, PHONE)
+})

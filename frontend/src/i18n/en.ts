@@ -520,6 +520,10 @@ const en: Messages = {
   },
   pay: {
     title: 'Performance pay',
+    status: 'Status',
+    unit: 'Unit',
+    latest: 'Latest',
+    count: '{n} in all',
     empty: 'No performance pay is suspended',
     suspendedFrom: 'Suspended from',
     restoredFrom: 'Restored from',
@@ -1573,6 +1577,9 @@ const en: Messages = {
   payslip: {
     title: 'My payslips',
     none: 'No payslip yet: it shows once the month’s payroll is approved.',
+    city: 'City',
+    year: 'Year',
+    count: '{n} months',
     month: 'Month',
     net: 'Net pay',
     previous: 'Last month: {amount}',

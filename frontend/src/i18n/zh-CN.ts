@@ -518,6 +518,10 @@ const zhCN = {
   },
   pay: {
     title: '绩效工资',
+    status: '状态',
+    unit: '单位',
+    latest: '最近一期',
+    count: '共 {n} 项',
     empty: '没有暂停的绩效工资',
     suspendedFrom: '暂停起始',
     restoredFrom: '恢复起始',
@@ -1571,6 +1575,9 @@ const zhCN = {
   payslip: {
     title: '我的工资条',
     none: '暂无工资条：当月工资表审批后即可查看。',
+    city: '参保城市',
+    year: '年度',
+    count: '共 {n} 个月',
     month: '月份',
     net: '实发工资',
     previous: '上月：{amount}',
