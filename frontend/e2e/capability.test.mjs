@@ -333,12 +333,18 @@ test('the competency framework: HQ HR may edit it, branch HR reads it', async ()
     await navTo(page, 'nav-competencies')
     const framework = page.locator('[data-testid="competency-framework"][data-editable="true"]')
     await framework.waitFor()
-    assert.equal(await page.getByTestId('competency-category').count(), data.competencyCategories.length)
-    assert.equal(await page.getByTestId('competency-item').count(), data.competencies.length)
+    // The catalogue is a list of every competency; its category filter offers every category.
+    await page.locator('[data-testid="competencies-total"][data-count]').waitFor()
+    assert.equal(await page.getByTestId('competencies-row').count(), data.competencies.length)
     assert.equal(await page.getByTestId('competency-edit').count(), data.competencies.length)
+    await page.getByTestId('competencies-category-filter').click()
+    assert.equal(await page.locator('.el-select-dropdown__item:visible').count(), data.competencyCategories.length)
+    await page.keyboard.press('Escape')
     const first = data.competencies[0]
-    const item = page.locator(`[data-testid="competency-item"][data-code="${first.code}"]`)
-    assert.equal(await item.getByTestId('competency-levels').locator('li').count(), 5)
+    const item = page.locator(`[data-testid="competencies-row"][data-id="${first.id}"]`)
+    for (const { level, description } of first.levels) {
+      assert.equal((await item.getByTestId(`competencies-level${level}`).textContent()).trim(), description)
+    }
 
     // The edit dialog holds the five level descriptions.
     await item.getByTestId('competency-edit').click()
@@ -357,7 +363,8 @@ test('the competency framework: HQ HR may edit it, branch HR reads it', async ()
     await page.getByTestId('framework-read-only').waitFor()
     assert.equal(await page.getByTestId('competency-edit').count(), 0)
     assert.equal(await page.getByTestId('competency-new').count(), 0)
-    assert.equal(await page.getByTestId('competency-item').count(), data.competencies.length)
+    await page.locator('[data-testid="competencies-total"][data-count]').waitFor()
+    assert.equal(await page.getByTestId('competencies-row').count(), data.competencies.length)
     assert.deepEqual(consoleErrors, [])
   })
 })

@@ -412,3 +412,37 @@ test("one's payslips are a list: sorted by net, searched, exported; a row opens 
     assert.deepEqual(consoleErrors, [])
   }, PHONE)
 })
+
+test('the competency catalogue filters by category, sorts by code and exports the five levels; cards on a phone', async () => {
+  const { accessToken } = await apiLogin('hr.hq')
+  const { data } = await gql('{ competencies { id code category { id } } competencyCategories { id name } }', {}, accessToken)
+  await withPage(async (page, { consoleErrors }) => {
+    await uiLogin(page, 'hr.hq')
+    await navTo(page, 'nav-competencies')
+    await loaded(page, 'competencies')
+    assert.equal(await page.getByTestId('competencies-row').count(), data.competencies.length)
+    const lines = await sortsAndExports(page, 'competencies', 'code')
+    assert.equal(lines[0], '类别,类型,编码,名称,说明,1 级,2 级,3 级,4 级,5 级')
+
+    // The category filter keeps that category's competencies, and the export holds them alone.
+    const category = data.competencyCategories.find((c) => data.competencies.some((x) => x.category.id === c.id))
+    const inCategory = data.competencies.filter((x) => x.category.id === category.id)
+    await page.getByTestId('competencies-category-filter').click()
+    await page.locator('.el-select-dropdown__item:visible').filter({ hasText: category.name }).first().click()
+    await page.waitForFunction(
+      (n) => document.querySelectorAll('[data-testid="competencies-row"]').length === n,
+      inCategory.length,
+    )
+    assert.ok((await cells(page, 'competencies', 'category')).every((c) => c === category.name))
+    const some = await csvLines(page, 'competencies')
+    assert.equal(some.length - 1, inCategory.length)
+    assert.ok(some.slice(1).every((l) => l.startsWith(`${category.name},`)))
+    assert.deepEqual(consoleErrors, [])
+  })
+  await withPage(async (page, { consoleErrors }) => {
+    await uiLogin(page, 'hr.shanghai')
+    await page.goto(`${BASE_URL}/competencies`)
+    await cardsOnPhone(page, 'competencies')
+    assert.deepEqual(consoleErrors, [])
+  }, PHONE)
+})

@@ -1016,6 +1016,8 @@ const en: Messages = {
   },
   framework: {
     title: 'Competency framework',
+    catalogue: 'Competency catalogue',
+    total: '{n} competencies',
     readOnly: 'Only HQ HR can change the framework.',
     newCompetency: 'New competency',
     newCategory: 'New category',

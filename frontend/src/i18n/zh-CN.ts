@@ -1014,6 +1014,8 @@ const zhCN = {
   },
   framework: {
     title: '能力模型',
+    catalogue: '能力目录',
+    total: '共 {n} 项能力',
     readOnly: '只有总部人事可以修改能力模型。',
     newCompetency: '新建能力',
     newCategory: '新建类别',
