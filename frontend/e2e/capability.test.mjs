@@ -389,7 +389,8 @@ test('the assessment to-do offers a 360° round for a request without one, with 
   await withPage(async (page, { consoleErrors }) => {
     await uiLogin(page, 'manager.shanghai.sales')
     await navTo(page, 'nav-assessments')
-    const row = page.locator(`[data-testid="assessment-row"][data-id="${request.id}"]`)
+    // The request's row, in the open or the in-progress list.
+    const row = page.locator(`[data-testid^="assessments-"][data-testid$="-row"][data-id="${request.id}"]`)
     await row.waitFor()
     await row.getByTestId('assessment-start-round').click()
     await page.getByTestId('start-round-title').waitFor()

@@ -446,3 +446,40 @@ test('the competency catalogue filters by category, sorts by code and exports th
     assert.deepEqual(consoleErrors, [])
   }, PHONE)
 })
+
+test('assessment requests are paged lists: a page sorts, the export holds every page; cards on a phone', async () => {
+  const { accessToken } = await apiLogin('manager.shanghai.sales')
+  const { data } = await gql('{ assessmentRequests(status: [OPEN]) { totalCount } }', {}, accessToken)
+  const total = data.assessmentRequests.totalCount
+  assert.ok(total > 20, 'the demo has more open requests than a page')
+  await withPage(async (page, { consoleErrors }) => {
+    await uiLogin(page, 'manager.shanghai.sales')
+    await navTo(page, 'nav-assessments')
+    await loaded(page, 'assessments-open')
+    assert.equal(await page.getByTestId('assessments-open-row').count(), 20)
+    const percent = (a, b) => amountOf(a) - amountOf(b)
+    await page.getByTestId('assessments-open-sort-achievement').click()
+    const up = await cells(page, 'assessments-open', 'achievement')
+    assert.deepEqual(up, [...up].sort(percent))
+    assert.ok((await cells(page, 'assessments-open', 'status')).every((s) => s === '待评估'))
+
+    // The export holds every open request, not just the page, with the columns shown.
+    const lines = await csvLines(page, 'assessments-open')
+    assert.equal(lines[0], (await shownHeader(page, 'assessments-open')).join(','))
+    assert.equal(lines[0], '员工,单位,触发规则,未达标起始,触发月份,达成率,状态,360° 评估,创建时间')
+    assert.equal(lines.length - 1, total)
+
+    await page.getByTestId('page-next').first().click()
+    await page.waitForFunction(
+      (n) => document.querySelectorAll('[data-testid="assessments-open-row"]').length === n,
+      total - 20 > 20 ? 20 : total - 20,
+    )
+    assert.deepEqual(consoleErrors, [])
+  })
+  await withPage(async (page, { consoleErrors }) => {
+    await uiLogin(page, 'manager.shanghai.sales')
+    await page.goto(`${BASE_URL}/assessments`)
+    await cardsOnPhone(page, 'assessments-open')
+    assert.deepEqual(consoleErrors, [])
+  }, PHONE)
+})
