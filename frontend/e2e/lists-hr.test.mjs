@@ -483,3 +483,83 @@ test('assessment requests are paged lists: a page sorts, the export holds every 
     assert.deepEqual(consoleErrors, [])
   }, PHONE)
 })
+
+/**
+ * A workshop session with two of the Shanghai sales team on its roster: the manager enrols them
+ * (the demo's sessions have nobody yet), branch HR approves.
+ */
+async function sessionWithRoster() {
+  const manager = await apiLogin('manager.shanghai.sales')
+  const { data } = await gql(
+    `{ me { employee { id } scopeUnit { id } }
+       courses(first: 100, filter: { format: [WORKSHOP] }) { edges { node { id upcomingSessions { id capacity seatsTaken } } } } }`,
+    {},
+    manager.accessToken,
+  )
+  const course = data.courses.edges.map((e) => e.node).find((c) => c.upcomingSessions.some((s) => s.seatsTaken + 2 <= s.capacity))
+  assert.ok(course, 'a workshop with two free seats')
+  const session = course.upcomingSessions.find((s) => s.seatsTaken + 2 <= s.capacity)
+  const team = await gql(
+    `query ($u: ID!, $c: ID!) {
+       employees(first: 50, filter: { unitId: $u, status: [ACTIVE] }) { edges { node { id employeeNumber } } }
+       enrollments(first: 100, courseId: $c, status: [PENDING, WAITLISTED, ENROLLED, IN_PROGRESS, COMPLETED]) { edges { node { employee { id } } } }
+     }`,
+    { u: data.me.scopeUnit.id, c: course.id },
+    manager.accessToken,
+  )
+  const taken = new Set(team.data.enrollments.edges.map((e) => e.node.employee?.id))
+  const learners = team.data.employees.edges.map((e) => e.node).filter((e) => e.id !== data.me.employee?.id && !taken.has(e.id)).slice(0, 2)
+  assert.equal(learners.length, 2, 'two team members not yet on the course')
+  const hr = await apiLogin('hr.shanghai')
+  for (const learner of learners) {
+    const enrolled = await gql(
+      'mutation ($i: EnrollInCourseInput!) { enrollInCourse(input: $i) { enrollment { id } errors { code } } }',
+      { i: { courseId: course.id, employeeId: learner.id, sessionId: session.id } },
+      manager.accessToken,
+    )
+    assert.deepEqual(enrolled.data.enrollInCourse.errors, [])
+    const { data: todo } = await gql('{ myApprovals { id subjectId } }', {}, hr.accessToken)
+    const request = todo.myApprovals.find((r) => r.subjectId === enrolled.data.enrollInCourse.enrollment.id)
+    const decided = await gql(
+      'mutation ($id: ID!) { decideApproval(id: $id, approve: true, comment: "") { errors { code } } }',
+      { id: request.id },
+      hr.accessToken,
+    )
+    assert.deepEqual(decided.data.decideApproval.errors, [])
+  }
+  return { course, session, learners }
+}
+
+test('the training roster is searched, sorted and exported with each mark as shown; cards on a phone', async () => {
+  const found = await sessionWithRoster()
+  const url = `${BASE_URL}/attendance?course=${encodeURIComponent(found.course.id)}&session=${encodeURIComponent(found.session.id)}`
+  await withPage(async (page, { consoleErrors }) => {
+    await uiLogin(page, 'hr.hq')
+    await page.goto(url)
+    await loaded(page, 'attendance')
+    assert.ok((await page.getByTestId('attendance-row').count()) >= found.learners.length)
+    const lines = await sortsAndExports(page, 'attendance', 'name')
+    assert.equal(lines[0], '学员,工号,岗位,单位,报名状态,完成情况,到场')
+
+    // The search keeps one learner; a mark not yet saved is exported as shown.
+    const learner = found.learners[0]
+    await page.getByTestId('attendance-search').fill(learner.employeeNumber)
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="attendance-row"]').length === 1)
+    const row = page.locator(`[data-testid="attendance-row"][data-id="${learner.id}"]`)
+    await row.getByTestId('attendance-switch').click()
+    const on = (await row.locator('[role="switch"]').getAttribute('aria-checked')) === 'true'
+    const one = await csvLines(page, 'attendance')
+    assert.equal(one.length, 2)
+    const mark = csvCells(one[1])[6]
+    assert.equal(mark, (await row.getByTestId('attendance-attended').textContent()).trim() || mark)
+    if (on) assert.equal(mark, '到场')
+    else assert.ok(['未到场', '未签到'].includes(mark), mark)
+    assert.deepEqual(consoleErrors, [])
+  })
+  await withPage(async (page, { consoleErrors }) => {
+    await uiLogin(page, 'hr.hq')
+    await page.goto(url)
+    await cardsOnPhone(page, 'attendance')
+    assert.deepEqual(consoleErrors, [])
+  }, PHONE)
+})
