@@ -563,3 +563,43 @@ test('the training roster is searched, sorted and exported with each mark as sho
     assert.deepEqual(consoleErrors, [])
   }, PHONE)
 })
+
+test('the course library has a table view: filtered by format, sorted by hours, exported; a row opens the course', async () => {
+  const { accessToken } = await apiLogin('hr.hq')
+  const all = (await gql('{ courses(first: 100) { totalCount edges { node { id format } } } }', {}, accessToken)).data.courses
+  const online = all.edges.map((e) => e.node).filter((c) => c.format === 'ONLINE')
+  await withPage(async (page, { consoleErrors }) => {
+    await uiLogin(page, 'hr.hq')
+    await navTo(page, 'nav-courses')
+    await page.getByTestId('course-card').first().waitFor()
+    await page.getByTestId('course-view-table').click()
+    await page.waitForURL(/view=table/)
+    await loaded(page, 'courses')
+    assert.equal(await page.getByTestId('course-card').count(), 0, 'the table instead of the cards')
+
+    const hours = (a, b) => Number(a) - Number(b)
+    await page.getByTestId('courses-sort-hours').click()
+    const up = await cells(page, 'courses', 'hours')
+    assert.deepEqual(up, [...up].sort(hours))
+    const lines = await csvLines(page, 'courses')
+    assert.equal(lines[0], (await shownHeader(page, 'courses')).join(','))
+    assert.ok(lines[0].startsWith('编码,课程,形式,类别,学时,提供方,培养的能力,场次或课时'), lines[0])
+    assert.equal(lines.length - 1, all.totalCount, 'the export holds every course the filters select')
+
+    // The format filter (kept in the address with the view) narrows the table and its export.
+    await page.goto(`${BASE_URL}/courses?format=ONLINE&view=table`)
+    await page.locator(`[data-testid="courses-total"][data-count="${online.length}"]`).waitFor({ state: 'attached' })
+    await loaded(page, 'courses')
+    assert.ok((await cells(page, 'courses', 'format')).every((f) => f === '在线'))
+    const some = await csvLines(page, 'courses')
+    assert.equal(some.length - 1, online.length)
+
+    // A row opens its course; back is the table again.
+    const id = await page.getByTestId('courses-row').first().getAttribute('data-id')
+    await page.getByTestId('courses-row').first().click()
+    await page.waitForURL((url) => url.pathname.endsWith(`/courses/${encodeURIComponent(id)}`) || url.pathname.endsWith(`/courses/${id}`))
+    await page.getByTestId('course-back').click()
+    await loaded(page, 'courses')
+    assert.deepEqual(consoleErrors, [])
+  })
+})
