@@ -603,3 +603,30 @@ test('the course library has a table view: filtered by format, sorted by hours, 
     assert.deepEqual(consoleErrors, [])
   })
 })
+
+test("one's overtime requests filter by status, sort by hours and export; cards on a phone", async () => {
+  const { accessToken } = await apiLogin('employee.shanghai.sales')
+  const { data } = await gql('{ myOvertimeRequests { id status } }', {}, accessToken)
+  assert.ok(data.myOvertimeRequests.length >= 2, 'the demo employee has asked for overtime before')
+  await withPage(async (page, { consoleErrors }) => {
+    await uiLogin(page, 'employee.shanghai.sales')
+    await navTo(page, 'nav-leave')
+    await loaded(page, 'overtime-mine')
+    assert.equal(await page.getByTestId('overtime-mine-row').count(), data.myOvertimeRequests.length)
+    const lines = await sortsAndExports(page, 'overtime-mine', 'hours', (a, b) => amountOf(a) - amountOf(b))
+    assert.equal(lines[0], '加班日期,日期类型,时长（小时）,状态,事由,审批意见')
+
+    await page.getByTestId('overtime-mine-status-filter').click()
+    await page.locator('.el-select-dropdown__item:visible').filter({ hasText: '已批准' }).click()
+    const approved = data.myOvertimeRequests.filter((r) => r.status === 'APPROVED').length
+    await page.waitForFunction((n) => document.querySelectorAll('[data-testid="overtime-mine-row"]').length === n, approved)
+    assert.ok((await cells(page, 'overtime-mine', 'status')).every((s) => s === '已批准'))
+    assert.deepEqual(consoleErrors, [])
+  })
+  await withPage(async (page, { consoleErrors }) => {
+    await uiLogin(page, 'employee.shanghai.sales')
+    await navTo(page, 'nav-leave')
+    await cardsOnPhone(page, 'overtime-mine')
+    assert.deepEqual(consoleErrors, [])
+  }, PHONE)
+})

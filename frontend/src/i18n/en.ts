@@ -2216,6 +2216,10 @@ const en: Messages = {
     // overtime requests (加班申请) — attendance/overtime.py
     overtime: {
       request: 'Request overtime',
+      dayKindLabel: 'Kind of day',
+      status: 'Status',
+      note: 'Decision note',
+      count: '{n} in all',
       date: 'Day',
       hours: 'Hours',
       hoursCount: '{n} h',

@@ -2214,6 +2214,10 @@ const zhCN = {
     // overtime requests (加班申请) — attendance/overtime.py
     overtime: {
       request: '申请加班',
+      dayKindLabel: '日期类型',
+      status: '状态',
+      note: '审批意见',
+      count: '共 {n} 条',
       date: '加班日期',
       hours: '时长（小时）',
       hoursCount: '{n} 小时',
