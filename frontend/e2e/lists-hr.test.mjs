@@ -1,9 +1,12 @@
 // Lists that HR can work with (issue 20 points 2 and 4), the ones moved onto the kit's ListPage:
 // the attendance sheet (month and, on a phone, day), one's own days, the social-insurance
 // tables, the positions' pay structures, the role templates and custom roles, a person's
-// contracts and archive. Each filters, sorts and exports to CSV exactly the columns and texts
-// shown (none of these lists holds a masked field: masking is checked in sensitive-export and
-// lists tests); on a 390 px phone each is cards with no sideways page scroll.
+// contracts and archive, requisitions and postings, the performance-pay suspensions, one's
+// payslips, the competency catalogue, the assessment requests, a session's training roster, the
+// course library's table view and one's overtime requests. Each filters, sorts and exports to
+// CSV exactly the columns and texts shown (none of these lists holds a masked field: masking is
+// checked in sensitive-export and lists tests); on a 390 px phone each is cards with no sideways
+// page scroll.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { readFile } from 'node:fs/promises'
