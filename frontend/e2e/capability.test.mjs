@@ -338,6 +338,7 @@ test('the competency framework: HQ HR may edit it, branch HR reads it', async ()
     assert.equal(await page.getByTestId('competencies-row').count(), data.competencies.length)
     assert.equal(await page.getByTestId('competency-edit').count(), data.competencies.length)
     await page.getByTestId('competencies-category-filter').click()
+    await page.locator('.el-select-dropdown__item:visible').first().waitFor()
     assert.equal(await page.locator('.el-select-dropdown__item:visible').count(), data.competencyCategories.length)
     await page.keyboard.press('Escape')
     const first = data.competencies[0]
