@@ -333,12 +333,19 @@ test('the competency framework: HQ HR may edit it, branch HR reads it', async ()
     await navTo(page, 'nav-competencies')
     const framework = page.locator('[data-testid="competency-framework"][data-editable="true"]')
     await framework.waitFor()
-    assert.equal(await page.getByTestId('competency-category').count(), data.competencyCategories.length)
-    assert.equal(await page.getByTestId('competency-item').count(), data.competencies.length)
+    // The catalogue is a list of every competency; its category filter offers every category.
+    await page.locator('[data-testid="competencies-total"][data-count]').waitFor()
+    assert.equal(await page.getByTestId('competencies-row').count(), data.competencies.length)
     assert.equal(await page.getByTestId('competency-edit').count(), data.competencies.length)
+    await page.getByTestId('competencies-category-filter').click()
+    await page.locator('.el-select-dropdown__item:visible').first().waitFor()
+    assert.equal(await page.locator('.el-select-dropdown__item:visible').count(), data.competencyCategories.length)
+    await page.keyboard.press('Escape')
     const first = data.competencies[0]
-    const item = page.locator(`[data-testid="competency-item"][data-code="${first.code}"]`)
-    assert.equal(await item.getByTestId('competency-levels').locator('li').count(), 5)
+    const item = page.locator(`[data-testid="competencies-row"][data-id="${first.id}"]`)
+    for (const { level, description } of first.levels) {
+      assert.equal((await item.getByTestId(`competencies-level${level}`).textContent()).trim(), description)
+    }
 
     // The edit dialog holds the five level descriptions.
     await item.getByTestId('competency-edit').click()
@@ -357,7 +364,8 @@ test('the competency framework: HQ HR may edit it, branch HR reads it', async ()
     await page.getByTestId('framework-read-only').waitFor()
     assert.equal(await page.getByTestId('competency-edit').count(), 0)
     assert.equal(await page.getByTestId('competency-new').count(), 0)
-    assert.equal(await page.getByTestId('competency-item').count(), data.competencies.length)
+    await page.locator('[data-testid="competencies-total"][data-count]').waitFor()
+    assert.equal(await page.getByTestId('competencies-row').count(), data.competencies.length)
     assert.deepEqual(consoleErrors, [])
   })
 })
@@ -382,7 +390,8 @@ test('the assessment to-do offers a 360° round for a request without one, with 
   await withPage(async (page, { consoleErrors }) => {
     await uiLogin(page, 'manager.shanghai.sales')
     await navTo(page, 'nav-assessments')
-    const row = page.locator(`[data-testid="assessment-row"][data-id="${request.id}"]`)
+    // The request's row, in the open or the in-progress list.
+    const row = page.locator(`[data-testid^="assessments-"][data-testid$="-row"][data-id="${request.id}"]`)
     await row.waitFor()
     await row.getByTestId('assessment-start-round').click()
     await page.getByTestId('start-round-title').waitFor()

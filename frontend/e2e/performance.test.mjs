@@ -193,11 +193,15 @@ test('a manager\'s assessment to-do lists the open requests first', async () => 
   await withPage(async (page, { consoleErrors }) => {
     await uiLogin(page, 'manager.shanghai.sales')
     await navTo(page, 'nav-assessments')
-    const open = page.locator('[data-testid="assessments-open"][data-loading="false"][data-count]')
+    await page.locator('[data-testid="assessments-open-list"][data-loading="false"]').waitFor()
+    const open = page.locator('[data-testid="assessments-open-total"][data-count]')
     await open.waitFor()
     assert.equal(Number(await open.getAttribute('data-count')), data.assessmentRequests.totalCount)
     if (data.assessmentRequests.totalCount > 0) {
-      const statuses = await page.getByTestId('assessment-row').evaluateAll((rows) => rows.map((r) => r.dataset.status))
+      // Each section is a list; their rows in page order, by the status each shows.
+      const statuses = await page
+        .locator('[data-testid^="assessments-"][data-testid$="-row"] [data-request-status]')
+        .evaluateAll((tags) => tags.map((t) => t.dataset.requestStatus))
       assert.equal(statuses[0], 'OPEN')
       const firstClosed = statuses.findIndex((s) => s !== 'OPEN')
       assert.ok(firstClosed === -1 || statuses.slice(firstClosed).every((s) => s !== 'OPEN'), 'no open request after a closed one')

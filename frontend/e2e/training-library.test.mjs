@@ -93,7 +93,7 @@ test('a programme held in the past is completed by hand from its roster, with it
     await uiLogin(page, 'hr.hq')
     await openCourse(page, code)
     await page.getByTestId('admin-session-roster').first().click()
-    const row = page.locator(`[data-testid="attendance-row"][data-employee-id="${learner.id}"]`)
+    const row = page.locator(`[data-testid="attendance-row"][data-id="${learner.id}"]`)
     await row.waitFor()
     await row.getByTestId('attendance-complete').click()
     const form = page.getByTestId('complete-form-dialog')

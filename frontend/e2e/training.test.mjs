@@ -263,8 +263,8 @@ test("a manager takes attendance for a team member's workshop session (marked ab
       await page.goto(`${BASE_URL}/attendance?course=${encodeURIComponent(course.id)}&session=${encodeURIComponent(session.id)}`)
       const sheet = page.locator(`[data-testid="attendance-sheet"][data-session-id="${session.id}"][data-loading="false"][data-count]`)
       await sheet.waitFor()
-      const row = sheet.locator(`[data-testid="attendance-row"][data-employee-id="${learner.id}"]`)
-      assert.equal(await row.getAttribute('data-attended'), '')
+      const row = sheet.locator(`[data-testid="attendance-row"][data-id="${learner.id}"]`)
+      assert.equal(await row.locator('[data-attended]').getAttribute('data-attended'), '')
       // Present, then (changing one's mind) absent: a workshop attended is complete at once, and a
       // completed enrolment cannot be cancelled to leave the database as it was.
       const present = page.getByTestId('attendance-present')
@@ -274,7 +274,7 @@ test("a manager takes attendance for a team member's workshop session (marked ab
       await row.getByTestId('attendance-switch').click()
       await page.locator(`[data-testid="attendance-present"][data-present="${count}"]`).waitFor()
       await page.getByTestId('attendance-save').click()
-      await sheet.locator(`[data-testid="attendance-row"][data-employee-id="${learner.id}"][data-attended="false"]`).waitFor()
+      await sheet.locator(`[data-testid="attendance-row"][data-id="${learner.id}"] [data-attended="false"]`).waitFor()
       await page.screenshot({ path: '/tmp/talentloop-attendance.png', fullPage: true })
       assert.deepEqual(consoleErrors, [])
     })
