@@ -1236,6 +1236,8 @@ const en: Messages = {
       title: 'Enrol',
       chooseSession: 'Choose a session',
       noSessions: 'No upcoming sessions',
+      heldSessions: 'Sessions already held (to record)',
+      heldHint: 'Record a programme that took place: once enrolled, complete them on the session’s roster, dated that day.',
       sessionRequired: 'Choose a session',
       fullHint: 'This session is full: you will be put on its waitlist and get a seat when someone leaves.',
       onlineHint: 'An online course: start as soon as you enrol.',
