@@ -10,8 +10,6 @@ const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true }
 const SHANGHAI_SALES = '上海销售部'
 const OTHER_CITIES = ['北京', '深圳']
 const NEEDS_ANALYSIS = '客户需求分析'
-/** The under-performer analysis opens on new customers in this month (src/utils/competency.ts). */
-const ANALYSIS_PERIOD = '2026-06-01'
 
 /** Text of the whole document, hidden parts included. */
 function documentText(page) {
@@ -139,6 +137,11 @@ test('a manager sees the gap heat map of their department and which competencies
   const scope = data.me.scopeUnit
   assert.equal(scope.name, SHANGHAI_SALES)
   const kpi = data.kpis.find((k) => k.code === 'NEW_CUSTOMERS')
+  // The analysis opens on new customers where the KPI dashboard does: for a manager, the latest
+  // month their team missed (performancePeriods' start).
+  const periods = await gql(`query ($k: ID) { performancePeriods(kpiId: $k) { start startReason } }`, { k: kpi.id }, accessToken)
+  const ANALYSIS_PERIOD = periods.data.performancePeriods.start
+  assert.equal(periods.data.performancePeriods.startReason, 'TEAM_MISSED', 'the demo team misses a month')
   const api = await gql(
     `query ($u: ID!, $k: ID!, $p: Date!) {
        competencyHeatMap(unitId: $u) { competencies { id name } rows { employee { id name } scores { score required } } }
@@ -177,6 +180,7 @@ test('a manager sees the gap heat map of their department and which competencies
     // The under-performers: the brochure's question, ranked.
     const under = page.locator('[data-testid="underperformers"][data-loading="false"][data-count]')
     await under.waitFor()
+    assert.equal(await under.getAttribute('data-month'), ANALYSIS_PERIOD.slice(0, 7))
     assert.equal(Number(await under.getAttribute('data-count')), analysis.underPerformers)
     const names = (await under.getByTestId('underperformer-name').allTextContents()).map((n) => n.trim())
     assert.ok(names.includes(NEEDS_ANALYSIS), `${NEEDS_ANALYSIS} is among the rows`)

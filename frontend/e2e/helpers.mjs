@@ -163,3 +163,13 @@ export async function pickOption(page, select, name) {
     }
   }
 }
+
+/**
+ * The first day of the latest complete month in China, "YYYY-MM-01": where the forms that pick a
+ * month for something to come open (src/utils/attendance.ts chinaLastMonth).
+ */
+export function chinaLastMonth(now = new Date()) {
+  const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit' }).format(now)
+  const [year, month] = today.split('-').map(Number)
+  return month === 1 ? `${year - 1}-12-01` : `${year}-${String(month - 1).padStart(2, '0')}-01`
+}

@@ -4,10 +4,10 @@
 // HR records an external event and deletes it.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { apiLogin, gql, navTo, uiLogin, withPage } from './helpers.mjs'
+import { apiLogin, chinaLastMonth, gql, navTo, uiLogin, withPage } from './helpers.mjs'
 
-/** The month the screens open on (src/utils/periods.ts DEFAULT_LAST_PERIOD). */
-const LAST_PERIOD = '2026-10-01'
+/** The month the targets tab, a person's KPI panel and the suspension form open on. */
+const LAST_PERIOD = chinaLastMonth()
 const SHANGHAI_SALES = '上海销售部'
 const stamp = () => String(Date.now() % 1_000_000)
 
@@ -53,7 +53,7 @@ test('HQ HR defines a KPI and a unit target, and the person’s page shows it in
     await form.waitFor({ state: 'hidden' })
     await row(page, 'kpis', code).waitFor()
 
-    // The target of the department for October: every member below it inherits it.
+    // The target of the department for the month: every member below it inherits it.
     await pickOption(page, page, 'kpi-targets-kpi', name)
     await page.getByTestId('kpi-target-add').click()
     const target = page.getByTestId('kpi-target-form-dialog')
@@ -164,7 +164,7 @@ test('HQ HR suspends a unit’s performance pay with a reason from the pay page'
   const { data } = await gql('{ paySuspensions { unit { name } reason status suspendedFrom } }', {}, accessToken)
   assert.deepEqual(
     data.paySuspensions.filter((s) => s.reason === reason),
-    [{ unit: { name: unit }, reason, status: 'SUSPENDED', suspendedFrom: '2026-11-01' }],
+    [{ unit: { name: unit }, reason, status: 'SUSPENDED', suspendedFrom: LAST_PERIOD }],
   )
 })
 

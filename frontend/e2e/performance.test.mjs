@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { BASE_URL, apiLogin, gql, navTo, uiLogin, withPage } from './helpers.mjs'
 
-/** The month the screens open on (src/utils/periods.ts DEFAULT_LAST_PERIOD). */
+/** The demo's latest month with results. */
 const LAST_PERIOD = '2026-10-01'
 const SHANGHAI_SALES = '上海销售部'
 const SHANGHAI_TEAMS = ['上海销售一组', '上海销售二组']
@@ -97,8 +97,12 @@ test('an employee sees only their own KPIs, and no dashboard', async () => {
   const { data } = await gql(`{ me { employee { id name unit { id } } } }`, {}, accessToken)
   const me = data.me.employee
   assert.ok(me, 'the employee account has an employee record')
+  // My KPIs opens where the dashboards do: the latest closed month, else the latest with data
+  // (a later month another test recorded, say).
+  const { start } = (await gql('{ performancePeriods { start } }', {}, accessToken)).data.performancePeriods
+  assert.ok(start >= LAST_PERIOD, start)
   const own = await gql(
-    `query ($e: ID!) { employeeKpis(employeeId: $e, from: "2025-11-01", to: "${LAST_PERIOD}") { kpi { code } points { period actual } } }`,
+    `query ($e: ID!) { employeeKpis(employeeId: $e, from: "2025-11-01", to: "${start}") { kpi { code } points { period actual } } }`,
     { e: me.id },
     accessToken,
   )
@@ -129,12 +133,13 @@ test('an employee sees only their own KPIs, and no dashboard', async () => {
     await page.waitForURL(/\/my-kpis/)
     await page.locator('[data-testid="my-kpis"][data-loading="false"]').waitFor()
     assert.match(await page.getByTestId('my-kpis-name').textContent(), new RegExp(me.name))
+    assert.equal(await page.getByTestId('my-kpis').getAttribute('data-month'), start.slice(0, 7))
     const codes = await page.getByTestId('my-kpi-card').evaluateAll((cards) => cards.map((c) => c.dataset.code))
     assert.deepEqual([...codes].sort(), own.data.employeeKpis.map((s) => s.kpi.code).sort())
 
-    // This month's new customers, as the API has them.
+    // The month's new customers, as the API has them.
     const newCustomers = own.data.employeeKpis.find((s) => s.kpi.code === 'NEW_CUSTOMERS')
-    const point = newCustomers?.points.find((p) => p.period === LAST_PERIOD)
+    const point = newCustomers?.points.find((p) => p.period === start)
     if (point?.actual) {
       const card = page.locator('[data-testid="my-kpi-card"][data-code="NEW_CUSTOMERS"]')
       assert.equal((await card.getByTestId('my-kpi-actual').textContent()).trim(), String(Number(point.actual)))

@@ -1,7 +1,7 @@
 // History stays put (issue #21 point 3): HQ HR closes a month on the 月度结账 page, the KPI
 // dashboard then opens on the latest closed month and a write into it is refused; HQ HR
 // reopens it with a reason. A manager lands on the latest month their team missed, with the
-// way to its gaps.
+// way to its gaps. A month recorded after the demo's shows on My KPIs and the capability analysis.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { apiLogin, gql, navTo, uiLogin, withPage } from './helpers.mjs'
@@ -106,6 +106,58 @@ test('a manager lands on the latest month their team missed, with the way to its
     const url = new URL(page.url())
     assert.equal(url.searchParams.get('unit'), overview.missedUnitId)
     assert.equal(url.searchParams.get('month'), missed)
+    assert.deepEqual(consoleErrors, [])
+  })
+})
+
+// The month after the demo's last (2025-11 … 2026-10), as an import after it would bring. The
+// record is of a KPI made for this test: November's new customers of Shanghai sales belong to
+// the loop (loop.test.mjs imports them and the restore opens on them), and a fresh KPI is no
+// suspension's condition and no other test's dashboard. KPI records are no payroll input, so the
+// November runs of payroll-stale and approval-context do not move; no test closes November.
+const LATER = '2026-11'
+
+test('a month recorded after the demo’s shows on My KPIs and in the capability analysis', async () => {
+  const hq = (await apiLogin('hr.hq')).accessToken
+  const code = `E2E_LATER_${String(Date.now() % 1_000_000)}`
+  const created = await gql(
+    'mutation ($input: CreateKpiInput!) { createKpi(input: $input) { kpi { id } errors { message } } }',
+    { input: { code, name: `后补指标${code.slice(-4)}`, unit: 'COUNT' } },
+    hq,
+  )
+  assert.deepEqual(created.data.createKpi.errors, [])
+  const kpiId = created.data.createKpi.kpi.id
+  const employee = await apiLogin('employee.shanghai.sales')
+  const me = (await gql('{ me { employee { id } } }', {}, employee.accessToken)).data.me.employee
+  const recorded = await gql(
+    'mutation ($input: RecordPerformanceInput!) { recordPerformance(input: $input) { errors { message } } }',
+    { input: { employeeId: me.id, kpiId, period: `${LATER}-01`, value: '9' } },
+    hq,
+  )
+  assert.deepEqual(recorded.data.recordPerformance.errors, [])
+
+  await withPage(async (page, { consoleErrors }) => {
+    // My KPIs offers the month; chosen, the KPI's card shows the value.
+    await uiLogin(page, 'employee.shanghai.sales')
+    await navTo(page, 'nav-my-kpis')
+    await page.waitForURL(/\/my-kpis/)
+    await page.locator('[data-testid="my-kpis"][data-loading="false"]').waitFor()
+    await page.getByTestId('my-kpis-month').click()
+    await page.getByTestId(`my-kpis-month-${LATER}`).click()
+    await page.locator(`[data-testid="my-kpis"][data-month="${LATER}"][data-loading="false"]`).waitFor()
+    const card = page.locator(`[data-testid="my-kpi-card"][data-code="${code}"]`)
+    assert.equal((await card.getByTestId('my-kpi-actual').textContent()).trim(), '9')
+    assert.deepEqual(consoleErrors, [])
+  })
+
+  await withPage(async (page, { consoleErrors }) => {
+    // The capability analysis of the KPI opens on its only month with data, and offers it.
+    await uiLogin(page, 'manager.shanghai.sales')
+    await page.goto(new URL(`/capability-analysis?kpi=${encodeURIComponent(code)}`, page.url()).href)
+    await page.locator(`[data-testid="underperformers"][data-month="${LATER}"][data-loading="false"]`).waitFor()
+    await page.getByTestId('underperformers-month').click()
+    await page.getByTestId(`underperformers-month-${LATER}`).waitFor()
+    assert.equal(new URL(page.url()).searchParams.get('month'), null, 'opened on its start, not sent in the link')
     assert.deepEqual(consoleErrors, [])
   })
 })

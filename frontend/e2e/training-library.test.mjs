@@ -62,14 +62,28 @@ test('HQ HR creates a course, schedules a session and records a cost', async () 
   assert.equal(course.cost.fixed, '3000.00')
 })
 
-test('a programme held in the past is completed by hand from its roster, with its date and score', async () => {
+test('a programme held in the past: HR puts a learner on its session, then completes them from its roster, with its date and score', async () => {
   const code = `E2E-H${suffix}`
   const { accessToken } = await apiLogin('hr.hq')
-  const made = await gql(
-    `mutation($c: String!) { createCourse(input: {code: $c, title: "《E2E 往期培训》", format: WORKSHOP, durationHours: "4"}) { course { id } errors { message } } }`,
-    { c: code },
+  // Someone in Shanghai sales with a gap (not HR themself: nobody signs off their own training),
+  // and the course that closes it, so that it is recommended to them.
+  const setup = await gql(`{ me { employee { id } } orgUnits { id code } }`, {}, accessToken)
+  const unitId = setup.data.orgUnits.find((u) => u.code === 'SH-SALES').id
+  const heat = await gql(
+    `query ($u: ID!) { competencyHeatMap(unitId: $u) { competencies { id } rows { employee { id name } scores { gap } } } }`,
+    { u: unitId },
     accessToken,
   )
+  const map = heat.data.competencyHeatMap
+  const row = map.rows.find((r) => r.employee && r.employee.id !== setup.data.me.employee?.id && r.scores.some((c) => Number(c.gap) > 0))
+  const learner = row.employee
+  const widest = row.scores.reduce((best, c, i) => (Number(c.gap) > Number(row.scores[best].gap ?? -1) ? i : best), 0)
+  const made = await gql(
+    `mutation($c: String!, $k: ID!) { createCourse(input: {code: $c, title: "《E2E 往期培训》", format: WORKSHOP, durationHours: "4", competencies: [{competencyId: $k, targetLevel: 5}]}) { course { id } errors { message } } }`,
+    { c: code, k: map.competencies[widest].id },
+    accessToken,
+  )
+  assert.deepEqual(made.data.createCourse.errors, [])
   const courseId = made.data.createCourse.course.id
   const added = await gql(
     `mutation($c: ID!) { addCourseSession(input: {courseId: $c, startsAt: "2026-10-12T09:00:00+08:00", endsAt: "2026-10-12T13:00:00+08:00", place: "上海培训中心", capacity: 10}) { session { id } errors { message } } }`,
@@ -77,17 +91,31 @@ test('a programme held in the past is completed by hand from its roster, with it
     accessToken,
   )
   const sessionId = added.data.addCourseSession.session.id
-  const people = await gql(`{ me { employee { id } } employees(first: 20, filter: {status: [ACTIVE]}) { edges { node { id name } } } }`, {}, accessToken)
-  // someone else: nobody signs off their own training
-  const learner = people.data.employees.edges.map((e) => e.node).filter((p) => p.id !== people.data.me.employee?.id).at(-1)
-  // HR put people on a session that has been held, to record it
-  const enrolled = await gql(
-    `mutation($c: ID!, $e: ID!, $s: ID!) { enrollInCourse(input: {courseId: $c, employeeId: $e, sessionId: $s}) { enrollment { id status } errors { field message } } }`,
-    { c: courseId, e: learner.id, s: sessionId },
+
+  // HR put the learner on the session that has been held, to record it: on the capability
+  // analysis' recommendation, the held sessions are a group of their own.
+  await withPage(async (page, { consoleErrors }) => {
+    await uiLogin(page, 'hr.hq')
+    await page.goto(new URL(`/capability-analysis?unit=${encodeURIComponent(unitId)}&employee=${encodeURIComponent(learner.id)}`, page.url()).href)
+    const recs = page.locator(`[data-testid="team-recommendations"][data-employee-id="${learner.id}"][data-loading="false"]`)
+    await recs.waitFor()
+    await recs.locator(`[data-testid="recommendation"][data-course-id="${courseId}"]`).getByTestId('team-recommendation-enroll').click()
+    const dialog = page.getByTestId('team-enroll-dialog')
+    await dialog.getByTestId('enroll-no-sessions').waitFor() // nothing to come
+    await dialog.getByTestId('enroll-held-title').waitFor()
+    await dialog.locator(`[data-testid="enroll-held-session"][data-id="${sessionId}"]`).click()
+    await dialog.getByTestId('enroll-submit').click()
+    await dialog.waitFor({ state: 'hidden' })
+    assert.deepEqual(consoleErrors, [])
+  })
+  const booked = await gql(
+    `query ($s: ID!) { enrollments(first: 5, sessionId: $s) { edges { node { id status employee { id } } } } }`,
+    { s: sessionId },
     accessToken,
   )
-  assert.deepEqual(enrolled.data.enrollInCourse.errors, [])
-  const enrollmentId = enrolled.data.enrollInCourse.enrollment.id
+  const enrollment = booked.data.enrollments.edges.map((e) => e.node).find((e) => e.employee.id === learner.id)
+  assert.equal(enrollment?.status, 'ENROLLED')
+  const enrollmentId = enrollment.id
 
   await withPage(async (page, { consoleErrors }) => {
     await uiLogin(page, 'hr.hq')
@@ -97,6 +125,8 @@ test('a programme held in the past is completed by hand from its roster, with it
     await row.waitFor()
     await row.getByTestId('attendance-complete').click()
     const form = page.getByTestId('complete-form-dialog')
+    // the date offered is the session's day (it has been held), not today
+    assert.equal(await form.getByTestId('complete-form-completedOn').locator('input').inputValue(), '2026-10-12')
     // before the session: the server's refusal, on the date field
     await fill(form, 'complete-form-completedOn', '2026-10-11')
     await form.getByTestId('complete-form-submit').click()

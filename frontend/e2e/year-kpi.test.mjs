@@ -3,7 +3,7 @@
 // year), and the dashboard names its periods by the year.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { apiLogin, gql, navTo, uiLogin, withPage } from './helpers.mjs'
+import { apiLogin, chinaLastMonth, gql, navTo, uiLogin, withPage } from './helpers.mjs'
 
 const SHANGHAI_SALES = '上海销售部'
 const stamp = () => String(Date.now() % 1_000_000)
@@ -35,7 +35,7 @@ test('HQ HR defines a yearly KPI, sets a target for the year, and the dashboard 
     await kpiRow.waitFor()
     assert.match(await kpiRow.textContent(), /年度/)
 
-    // The targets tab opens on October 2026: a yearly KPI's target is 2026's.
+    // The targets tab opens on the latest complete month: a yearly KPI's target is its year's.
     await pickOption(page, page, 'kpi-targets-kpi', name)
     await page.getByTestId('kpi-target-add').click()
     const target = page.getByTestId('kpi-target-form-dialog')
@@ -45,7 +45,7 @@ test('HQ HR defines a yearly KPI, sets a target for the year, and the dashboard 
     await target.waitFor({ state: 'hidden' })
     const set = row(page, 'kpi-targets', SHANGHAI_SALES)
     await set.waitFor()
-    assert.equal((await set.getByTestId('kpi-targets-period').textContent()).trim(), '2026')
+    assert.equal((await set.getByTestId('kpi-targets-period').textContent()).trim(), chinaLastMonth().slice(0, 4))
 
     // A result for the year, then the dashboard: its period is named 2026.
     const { accessToken } = await apiLogin('hr.hq')

@@ -1279,6 +1279,8 @@ const en: Messages = {
       chooseSession: 'Choose a session',
       noSessions: 'No upcoming sessions',
       noSessionsHint: 'Sessions are scheduled by HQ HR; once scheduled, you can enrol here.',
+      heldSessions: 'Sessions already held (to record)',
+      heldHint: 'Record a programme that took place: once enrolled, complete them on the session’s roster, dated that day.',
       sessionRequired: 'Choose a session',
       fullHint: 'This session is full: you will be put on its waitlist and get a seat when someone leaves.',
       onlineHint: 'An online course: start as soon as you enrol.',

@@ -1278,6 +1278,8 @@ const zhCN = {
       chooseSession: '选择场次',
       noSessions: '暂无近期场次',
       noSessionsHint: '场次由总部人事安排，安排后即可在这里报名。',
+      heldSessions: '已举办的场次（补录）',
+      heldHint: '为已举办的培训补录学员：报名后在该场次的签到页记为完成，日期默认为当天。',
       sessionRequired: '请选择场次',
       fullHint: '该场次已满，报名后将进入候补名单；有人退出时按顺序递补。',
       onlineHint: '在线课程，报名后即可开始学习。',

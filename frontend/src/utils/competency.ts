@@ -5,11 +5,7 @@
 import { i18n } from '@/i18n'
 import { toNumber } from './kpi'
 
-/**
- * The under-performer analysis opens on the month the demo's first-half 360° round was taken
- * for (new customers in 2026-06, the month before the training programme).
- */
-export const DEFAULT_ANALYSIS_PERIOD = '2026-06-01'
+/** The KPI the under-performer analysis opens on (its month: usePerformancePeriods' start). */
 export const DEFAULT_ANALYSIS_KPI = 'NEW_CUSTOMERS'
 
 export const LEVELS = [1, 2, 3, 4, 5] as const

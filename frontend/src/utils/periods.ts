@@ -1,12 +1,11 @@
 /**
  * KPI periods are Date scalars naming the first day of the month ("2026-03-01").
  *
- * DEFAULT_LAST_PERIOD is the newest month the demo data covers (2025-09 … 2026-10). The KPI
- * dashboard offers the periods that hold data (`performancePeriods`) and opens where the
- * server says; the other screens still default their ranges to the twelve months ending here,
- * and the dashboard falls back to them when no period holds data.
+ * No month is fixed here: the screens that read results offer the periods that hold data and
+ * open where the server says (`usePerformancePeriods`); the forms that pick a month for
+ * something to come (a target, a suspension, an event) open on the latest complete month in
+ * China (`chinaLastMonth` in utils/attendance.ts).
  */
-export const DEFAULT_LAST_PERIOD = '2026-10-01'
 
 /** Months shown by default in trends. */
 export const DEFAULT_MONTHS = 12
@@ -61,7 +60,7 @@ export function periodsBetween(from: string, to: string): string[] {
 }
 
 /** The `months` months ending with `last`. */
-export function lastMonths(last: string = DEFAULT_LAST_PERIOD, months: number = DEFAULT_MONTHS): { from: string; to: string } {
+export function lastMonths(last: string, months: number = DEFAULT_MONTHS): { from: string; to: string } {
   return { from: addMonths(last, -(months - 1)), to: last }
 }
 
