@@ -8,6 +8,8 @@ its import, and the kind's export of what is then there, each
 timed, with the peak resident memory (VmHWM, reset before each step through
 /proc/<pid>/clear_refs) of this process and of the file-checking process apart. The employees'
 file is also read as an XLSX (the widest kind: the zip limits of talentloop.spreadsheets).
+The accounts' file gives an account to each person the employees' file brought in: it runs
+only after the employees' import, in the same run (`BENCH_KINDS=employees,accounts`).
 
 The database is made afresh from the migrations (SQLite in var/bench, or BENCH_ENGINE_URL):
 a company of 10 branches × 5 departments, 5 positions, 3 KPIs, 20 courses, 25,000 people the
@@ -141,6 +143,22 @@ def employees_file(rows: int) -> bytes:
         ],
         make,
     )
+
+
+def accounts_file(rows: int) -> bytes:
+    # An account for each person the employees' file brought in (E000000…), the username
+    # derived as createAccounts derives it (an empty cell: the work e-mail's local part), a
+    # department's head (the employees' file's manager) granted `manager` at their department.
+    per_department = rows // (BRANCHES * DEPARTMENTS) + 1
+
+    def make() -> Any:
+        for i in range(rows):
+            department = i // per_department
+            code = f"B{department // DEPARTMENTS:02d}-D{department % DEPARTMENTS}"
+            head = i == department * per_department
+            yield [f"E{i:06d}", "", f"manager@{code}" if head else "", "是"]
+
+    return _csv(["工号", "用户名", "角色", "启用"], make)
 
 
 def _people_months(rows: int) -> tuple[int, list[str]]:
@@ -355,6 +373,9 @@ FILES: dict[str, Callable[[int], bytes]] = {
     "leave_requests": leave_file,
     "payroll_openings": openings_file,
     "competency_ratings": ratings_file,
+    # The accounts of the people the employees' file brought in: run with it
+    # (BENCH_KINDS=employees,accounts), after it.
+    "accounts": accounts_file,
 }
 
 
@@ -480,14 +501,19 @@ async def main() -> int:
     try:
         viewer = await load_viewer(await _company())
         # The employees after the per-person kinds (the slowest: every ID number and bank
-        # account sealed), then the kinds whose 200,000 rows every other kind's look-ups would
-        # read (units, positions, KPIs, courses): no kind is measured in their shadow.
-        last = ["employees", *REFERENCE]
+        # account sealed), then their accounts (one per person the employees' file brought in),
+        # then the kinds whose 200,000 rows every other kind's look-ups would read (units,
+        # positions, KPIs, courses): no kind is measured in their shadow.
+        last = ["employees", "accounts", *REFERENCE]
         ordered = sorted(
             kinds.kinds(), key=lambda k: last.index(k.value) + 1 if k.value in last else 0
         )
         for kind in ordered:
             if kind.value not in FILES or (only and kind.value not in only):
+                continue
+            employees = results["kinds"].get("employees", {}).get("import", {})
+            if kind is ImportKind.ACCOUNTS and employees.get("status") != "done":
+                print("accounts: not run, its people come from the employees' import", flush=True)
                 continue
             print(kind.value, flush=True)
             content = FILES[kind.value](rows)
