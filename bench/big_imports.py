@@ -26,7 +26,7 @@ import os
 import re
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -91,58 +91,62 @@ def _peaks() -> tuple[float, float]:
 
 
 def _csv(header: list[str], rows: Callable[[], Any]) -> bytes:
+    """The rows as the CSV an export writes, made as they are written (a list of 200,000 rows
+    would leave this process's resident memory, which the steps' peaks start from, higher)."""
     from talentloop.spreadsheets import table_csv
 
-    return table_csv(header, list(rows()))
+    return table_csv(header, rows())
+
+
+EMPLOYEE_HEADER = [
+    "工号",
+    "姓名",
+    "部门编码",
+    "岗位编码",
+    "入职日期",
+    "状态",
+    "性别",
+    "出生日期",
+    "办公电话",
+    "工作邮箱",
+    "手机号",
+    "身份证号",
+    "银行账号",
+    "基本工资",
+    "直属上级工号",
+]
 
 
 def employees_file(rows: int) -> bytes:
+    return _csv(EMPLOYEE_HEADER, lambda: employee_rows(rows))
+
+
+def employee_rows(rows: int) -> Iterator[list[str]]:
+    """The employees' file's rows (after EMPLOYEE_HEADER), made one at a time."""
     from talentloop.people.validation import id_number_check_char
 
-    def make() -> Any:
-        per_department = rows // (BRANCHES * DEPARTMENTS) + 1
-        for i in range(rows):
-            department = i // per_department
-            head = department * per_department
-            first17 = f"310101{1970 + i % 30}{i % 12 + 1:02d}{i % 28 + 1:02d}{i % 1000:03d}"
-            yield [
-                f"E{i:06d}",
-                f"员工{i}",
-                f"B{department // DEPARTMENTS:02d}-D{department % DEPARTMENTS}",
-                f"P{i % 5}",
-                "2024-03-01",
-                "active",
-                "男" if i % 2 else "女",
-                f"{1970 + i % 30}-{i % 12 + 1:02d}-{i % 28 + 1:02d}",
-                f"021-{5550000 + i % 10000}",
-                f"e{i}@example.cn",
-                f"138{i:08d}",
-                first17 + id_number_check_char(first17),
-                f"62220000{i:011d}",
-                str(6000 + i % 9000),
-                f"E{head:06d}" if head != i else "",
-            ]
-
-    return _csv(
-        [
-            "工号",
-            "姓名",
-            "部门编码",
-            "岗位编码",
-            "入职日期",
-            "状态",
-            "性别",
-            "出生日期",
-            "办公电话",
-            "工作邮箱",
-            "手机号",
-            "身份证号",
-            "银行账号",
-            "基本工资",
-            "直属上级工号",
-        ],
-        make,
-    )
+    per_department = rows // (BRANCHES * DEPARTMENTS) + 1
+    for i in range(rows):
+        department = i // per_department
+        head = department * per_department
+        first17 = f"310101{1970 + i % 30}{i % 12 + 1:02d}{i % 28 + 1:02d}{i % 1000:03d}"
+        yield [
+            f"E{i:06d}",
+            f"员工{i}",
+            f"B{department // DEPARTMENTS:02d}-D{department % DEPARTMENTS}",
+            f"P{i % 5}",
+            "2024-03-01",
+            "active",
+            "男" if i % 2 else "女",
+            f"{1970 + i % 30}-{i % 12 + 1:02d}-{i % 28 + 1:02d}",
+            f"021-{5550000 + i % 10000}",
+            f"e{i}@example.cn",
+            f"138{i:08d}",
+            first17 + id_number_check_char(first17),
+            f"62220000{i:011d}",
+            str(6000 + i % 9000),
+            f"E{head:06d}" if head != i else "",
+        ]
 
 
 def accounts_file(rows: int) -> bytes:
@@ -480,7 +484,7 @@ async def main() -> int:
     from talentloop.db import tortoise_config
     from talentloop.imports import files, kinds, service
     from talentloop.performance.models import ImportKind
-    from talentloop.spreadsheets import TableWriter, read_rows
+    from talentloop.spreadsheets import TableWriter
 
     rows = int(os.environ.get("BENCH_BIG_ROWS", str(service.MAX_ROWS)))
     kinds_wanted = os.environ.get("BENCH_KINDS") or os.environ.get("BENCH_BIG_KINDS", "")
@@ -556,11 +560,11 @@ async def main() -> int:
             _write(results)
             if kind is ImportKind.EMPLOYEES:
                 # The widest kind as an XLSX: within the zip limits, and how long reading takes.
-                table = read_rows("x.csv", content, max_rows=rows, max_bytes=service.MAX_BYTES)
-                writer = TableWriter("xlsx", kind.value, list(table[0]))
-                for row in table[1:]:
-                    writer.append(list(row))
-                del table
+                # The same rows, written as they are made (not read back from the CSV: a table
+                # held here would raise this process's figure).
+                writer = TableWriter("xlsx", kind.value, EMPLOYEE_HEADER)
+                for row in employee_rows(rows):
+                    writer.append(row)
                 writer.finish()
                 xlsx = b"".join([c async for c in writer.chunks()])
                 found["xlsx_mb"] = round(len(xlsx) / 2**20, 1)
