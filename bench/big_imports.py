@@ -666,11 +666,51 @@ def _fold(path: Path, section: str) -> None:
     text = path.read_text(encoding="utf-8")
     if START in text:
         text = re.sub(
-            re.escape(START) + ".*?" + re.escape(END), lambda _: section, text, flags=re.S
+            re.escape(START) + ".*?" + re.escape(END),
+            lambda found: _kept(found[0], section),
+            text,
+            flags=re.S,
         )
     else:
         text = text.rstrip("\n") + "\n\n" + section + "\n"
     path.write_text(text, encoding="utf-8")
+
+
+def _row_kind(line: str) -> str | None:
+    """The kind a line of the section's table is about (None: not a kind's row)."""
+    cells = line.split("|")
+    kind = cells[1].strip() if line.startswith("| ") and len(cells) > 2 else ""
+    return kind if re.fullmatch(r"[a-z_]+", kind) and kind != "kind" else None  # not the header
+
+
+def _kept(old: str, new: str) -> str:
+    """The new section, with the rows and notes of the kinds it did not measure kept from the
+    old one, in the old order (a run of some kinds updates theirs and leaves the others')."""
+    new_lines = new.split("\n")
+    measured = {k: line for line in new_lines if (k := _row_kind(line))}
+    if not measured:
+        return new
+    old_lines = old.split("\n")
+    rows, seen = [], set()
+    for line in old_lines:
+        kind = _row_kind(line)
+        if kind:
+            rows.append(measured.get(kind, line))
+            seen.add(kind)
+    rows += [line for kind, line in measured.items() if kind not in seen]
+    notes = [
+        line
+        for line in old_lines
+        if line.startswith("- ")
+        and not set(re.split(r"[ ,]+", line[2:].partition(":")[0])) & measured.keys()
+    ]
+    first = next(i for i, line in enumerate(new_lines) if _row_kind(line))
+    last = max(i for i, line in enumerate(new_lines) if _row_kind(line))
+    new_notes = [line for line in new_lines[last + 1 :] if line.startswith("- ")]
+    out = new_lines[:first] + rows
+    if notes or new_notes:
+        out += ["", *new_notes, *notes]
+    return "\n".join([*out, END])
 
 
 def fold_saved() -> int:
