@@ -25,7 +25,7 @@ import io
 import re
 import tempfile
 import zipfile
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -366,7 +366,7 @@ def table_xlsx(title: str, header: list[str], rows: list[list[Cell]]) -> bytes:
     return xlsx_bytes(book)
 
 
-def table_csv(header: list[str], rows: Iterable[list[Cell]]) -> bytes:
+def table_csv(header: list[str], rows: list[list[Cell]]) -> bytes:
     """The header and rows as CSV in UTF-8 with a byte-order mark (so Excel reads Chinese),
     every formula-like text cell neutralised as in `xlsx_bytes`."""
     out = io.StringIO()

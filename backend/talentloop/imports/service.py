@@ -97,7 +97,7 @@ async def check_file(job: ImportJob, viewer: Viewer, file: FileRows) -> Checked:
         keep_items=True,
         on_progress=saved,
     )
-    del packed
+    del packed, lookups  # the look-ups of 200,000 people are tens of MB too
     checked = Checked()
     checked.errors = [e async for e in offload.unpack(answer.errors)]
     async for key, item in offload.unpack(answer.items):
