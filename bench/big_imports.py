@@ -633,14 +633,32 @@ def _write(results: dict[str, Any]) -> str:
 # What a kind's figures owe to its design, below the table.
 KNOWN = {
     "employees": (
-        "the writer goes chunk by chunk of 500 since 2026-12-07 (its peak was 1,617 MB in the "
-        "process and 841 MB in the checker when it held every new `Employee` at once). What "
-        "is left is the checked rows themselves: each row's values as a dict (about 1.5 KB), "
-        "all 200,000 held by the job from the check to the end of the write "
-        "(imports/service.check_file) and by the checker while it checks — every kind keeps its "
-        "checked rows so, the employees' are the widest. That keeps this kind over the ~500 MB "
-        "bound the others stay well within: keeping the checked rows compact (a tuple per "
-        "row, not a dict) or spilled to disk between the check and the write is the next step."
+        "782 MB in the process and 832 MB in the checker before 2026-12-08 (1,617 MB and 841 MB "
+        "before the writer went chunk by chunk of 500, 2026-12-07). What went: each checked "
+        "row's values as a dict (464 of its about 1,270 bytes; now a tuple in a fixed order, "
+        "import_rows.EMPLOYEE_VALUES, a dict again only for the writer's chunk, its dates and "
+        "salaries shared: about 740 bytes a row, some 150 MB at 200,000, held by the job from "
+        "the check to the end of the write); the file's rows pickled whole, and the pickles, "
+        "cells and items held at once in both processes (now they cross 2,000 rows at a time, "
+        "each chunk let go of once packed, checked or unpacked, and the job drops the file's "
+        "bytes, packed rows and look-ups once used: every kind gains); and about 120 MB of "
+        "this process's own, left by making the CSV in memory (the bench now writes it through "
+        "a temporary file). Now (sampled every 5 s): the dry run, the first step of a fresh "
+        "process (146 MB before it), 475 MB / 425 MB; the import 508 MB, in a process that "
+        "still held 430–475 MB of the dry run. The XLSX dry run is of the people the import "
+        "has just written: its 616 MB came while the look-ups of 200,000 people who exist "
+        "were read (their ids, units, positions and spellings; 451 MB before, 552 MB after, "
+        "before any row was checked), on top of 438 MB held from the steps before; "
+        "its checker's 483 MB is the XLSX read. Reading the look-ups in chunks, and the rows "
+        "let go of chunk by chunk as the writer goes, are the next steps. What is left in the "
+        "checker is the read (the file's cells before they are packed); in the process, the "
+        "checked rows (about 150 MB)."
+    ),
+    "accounts": (
+        "one account per person of the employees' file (the username derived from the work "
+        "e-mail, a department head granted manager at their department, no password: an "
+        "invitation), its people written directly before the run (BENCH_KINDS=accounts). Each "
+        "row writes the account, its primary grant and their undo and audit rows."
     ),
     "course_sessions": (
         "its export reads 1,000 sessions at a time (imports/writing.in_order) since 2026-12-07, "
