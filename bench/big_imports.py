@@ -8,6 +8,9 @@ its import, and the kind's export of what is then there, each
 timed, with the peak resident memory (VmHWM, reset before each step through
 /proc/<pid>/clear_refs) of this process and of the file-checking process apart. The employees'
 file is also read as an XLSX (the widest kind: the zip limits of talentloop.spreadsheets).
+The accounts' file gives an account to each person of the employees' file: after the
+employees' import in the same run (`BENCH_KINDS=employees,accounts`), else to those people
+written directly first (`BENCH_KINDS=accounts`).
 
 The database is made afresh from the migrations (SQLite in var/bench, or BENCH_ENGINE_URL):
 a company of 10 branches × 5 departments, 5 positions, 3 KPIs, 20 courses, 25,000 people the
@@ -19,12 +22,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import csv
+import io
 import json
 import os
 import re
 import sys
+import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -89,58 +95,89 @@ def _peaks() -> tuple[float, float]:
 
 
 def _csv(header: list[str], rows: Callable[[], Any]) -> bytes:
-    from talentloop.spreadsheets import table_csv
+    """The rows as an export writes a CSV (spreadsheets.table_csv's bytes: UTF-8 with a
+    byte-order mark, every cell neutralised), written a row at a time through a temporary file.
+    Made in memory (a list of the rows, then table_csv's text), a 200,000-row employee file
+    left this process's resident memory about 120 MB higher than the file itself, and each
+    step's peak starts from there."""
+    from talentloop.spreadsheets import neutralise
 
-    return table_csv(header, list(rows()))
+    with tempfile.TemporaryFile() as out:
+        text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="")
+        writer = csv.writer(text, lineterminator="\r\n")
+        writer.writerow([neutralise(v) for v in header])
+        for row in rows():
+            writer.writerow(["" if v is None else neutralise(v) for v in row])
+        text.flush()
+        out.seek(0)
+        return out.read()
+
+
+EMPLOYEE_HEADER = [
+    "工号",
+    "姓名",
+    "部门编码",
+    "岗位编码",
+    "入职日期",
+    "状态",
+    "性别",
+    "出生日期",
+    "办公电话",
+    "工作邮箱",
+    "手机号",
+    "身份证号",
+    "银行账号",
+    "基本工资",
+    "直属上级工号",
+]
 
 
 def employees_file(rows: int) -> bytes:
+    return _csv(EMPLOYEE_HEADER, lambda: employee_rows(rows))
+
+
+def employee_rows(rows: int) -> Iterator[list[str]]:
+    """The employees' file's rows (after EMPLOYEE_HEADER), made one at a time."""
     from talentloop.people.validation import id_number_check_char
 
+    per_department = rows // (BRANCHES * DEPARTMENTS) + 1
+    for i in range(rows):
+        department = i // per_department
+        head = department * per_department
+        first17 = f"310101{1970 + i % 30}{i % 12 + 1:02d}{i % 28 + 1:02d}{i % 1000:03d}"
+        yield [
+            f"E{i:06d}",
+            f"员工{i}",
+            f"B{department // DEPARTMENTS:02d}-D{department % DEPARTMENTS}",
+            f"P{i % 5}",
+            "2024-03-01",
+            "active",
+            "男" if i % 2 else "女",
+            f"{1970 + i % 30}-{i % 12 + 1:02d}-{i % 28 + 1:02d}",
+            f"021-{5550000 + i % 10000}",
+            f"e{i}@example.cn",
+            f"138{i:08d}",
+            first17 + id_number_check_char(first17),
+            f"62220000{i:011d}",
+            str(6000 + i % 9000),
+            f"E{head:06d}" if head != i else "",
+        ]
+
+
+def accounts_file(rows: int) -> bytes:
+    # An account for each person the employees' file brought in (E000000…), the username
+    # derived as createAccounts derives it (an empty cell: the work e-mail's local part), a
+    # department's head (the employees' file's manager) granted `manager` at their department.
+    per_department = rows // (BRANCHES * DEPARTMENTS) + 1
+
     def make() -> Any:
-        per_department = rows // (BRANCHES * DEPARTMENTS) + 1
         for i in range(rows):
             department = i // per_department
-            head = department * per_department
-            first17 = f"310101{1970 + i % 30}{i % 12 + 1:02d}{i % 28 + 1:02d}{i % 1000:03d}"
-            yield [
-                f"E{i:06d}",
-                f"员工{i}",
-                f"B{department // DEPARTMENTS:02d}-D{department % DEPARTMENTS}",
-                f"P{i % 5}",
-                "2024-03-01",
-                "active",
-                "男" if i % 2 else "女",
-                f"{1970 + i % 30}-{i % 12 + 1:02d}-{i % 28 + 1:02d}",
-                f"021-{5550000 + i % 10000}",
-                f"e{i}@example.cn",
-                f"138{i:08d}",
-                first17 + id_number_check_char(first17),
-                f"62220000{i:011d}",
-                str(6000 + i % 9000),
-                f"E{head:06d}" if head != i else "",
-            ]
+            code = f"B{department // DEPARTMENTS:02d}-D{department % DEPARTMENTS}"
+            head = i == department * per_department
+            yield [f"E{i:06d}", "", f"manager@{code}" if head else "", "是"]
 
-    return _csv(
-        [
-            "工号",
-            "姓名",
-            "部门编码",
-            "岗位编码",
-            "入职日期",
-            "状态",
-            "性别",
-            "出生日期",
-            "办公电话",
-            "工作邮箱",
-            "手机号",
-            "身份证号",
-            "银行账号",
-            "基本工资",
-            "直属上级工号",
-        ],
-        make,
-    )
+    return _csv(["工号", "用户名", "角色", "启用"], make)
 
 
 def _people_months(rows: int) -> tuple[int, list[str]]:
@@ -355,6 +392,8 @@ FILES: dict[str, Callable[[int], bytes]] = {
     "leave_requests": leave_file,
     "payroll_openings": openings_file,
     "competency_ratings": ratings_file,
+    # The accounts of the employees' file's people: after its import, or written directly.
+    "accounts": accounts_file,
 }
 
 
@@ -432,6 +471,29 @@ async def _company() -> int:
     return user.id
 
 
+async def _accounts_people(rows: int) -> None:
+    """The people the accounts' file names when the employees' import has not brought them in
+    (`BENCH_KINDS=accounts` alone): as the employees' file has them (number, name, department,
+    work e-mail), written directly, as the per-person kinds' people are."""
+    from talentloop.org.models import OrgUnit, OrgUnitType
+    from talentloop.people.models import Employee
+
+    departments = dict(await OrgUnit.filter(type=OrgUnitType.DEPARTMENT).values_list("code", "id"))
+    batch: list[Employee] = []
+    for row in employee_rows(rows):
+        batch.append(
+            Employee(
+                employee_number=row[0], name=row[1], unit_id=departments[row[2]],
+                hire_date=datetime(2024, 3, 1).date(), work_email=row[9],
+            )
+        )  # fmt: skip
+        if len(batch) == 5_000:
+            await Employee.bulk_create(batch)
+            batch = []
+    if batch:
+        await Employee.bulk_create(batch)
+
+
 # --- the run -------------------------------------------------------------------------------------
 
 
@@ -459,7 +521,7 @@ async def main() -> int:
     from talentloop.db import tortoise_config
     from talentloop.imports import files, kinds, service
     from talentloop.performance.models import ImportKind
-    from talentloop.spreadsheets import TableWriter, read_rows
+    from talentloop.spreadsheets import TableWriter
 
     rows = int(os.environ.get("BENCH_BIG_ROWS", str(service.MAX_ROWS)))
     kinds_wanted = os.environ.get("BENCH_KINDS") or os.environ.get("BENCH_BIG_KINDS", "")
@@ -480,9 +542,10 @@ async def main() -> int:
     try:
         viewer = await load_viewer(await _company())
         # The employees after the per-person kinds (the slowest: every ID number and bank
-        # account sealed), then the kinds whose 200,000 rows every other kind's look-ups would
-        # read (units, positions, KPIs, courses): no kind is measured in their shadow.
-        last = ["employees", *REFERENCE]
+        # account sealed), then their accounts (one per person the employees' file brought in),
+        # then the kinds whose 200,000 rows every other kind's look-ups would read (units,
+        # positions, KPIs, courses): no kind is measured in their shadow.
+        last = ["employees", "accounts", *REFERENCE]
         ordered = sorted(
             kinds.kinds(), key=lambda k: last.index(k.value) + 1 if k.value in last else 0
         )
@@ -490,6 +553,9 @@ async def main() -> int:
             if kind.value not in FILES or (only and kind.value not in only):
                 continue
             print(kind.value, flush=True)
+            employees = results["kinds"].get("employees", {}).get("import", {})
+            if kind is ImportKind.ACCOUNTS and employees.get("status") != "done":
+                await _accounts_people(rows)
             content = FILES[kind.value](rows)
             found: dict[str, Any] = {"csv_mb": round(len(content) / 2**20, 1)}
             results["kinds"][kind.value] = found
@@ -530,11 +596,11 @@ async def main() -> int:
             _write(results)
             if kind is ImportKind.EMPLOYEES:
                 # The widest kind as an XLSX: within the zip limits, and how long reading takes.
-                table = read_rows("x.csv", content, max_rows=rows, max_bytes=service.MAX_BYTES)
-                writer = TableWriter("xlsx", kind.value, list(table[0]))
-                for row in table[1:]:
-                    writer.append(list(row))
-                del table
+                # The same rows, written as they are made (not read back from the CSV: a table
+                # held here would raise this process's figure).
+                writer = TableWriter("xlsx", kind.value, EMPLOYEE_HEADER)
+                for row in employee_rows(rows):
+                    writer.append(row)
                 writer.finish()
                 xlsx = b"".join([c async for c in writer.chunks()])
                 found["xlsx_mb"] = round(len(xlsx) / 2**20, 1)
@@ -567,14 +633,32 @@ def _write(results: dict[str, Any]) -> str:
 # What a kind's figures owe to its design, below the table.
 KNOWN = {
     "employees": (
-        "the writer goes chunk by chunk of 500 since 2026-12-07 (its peak was 1,617 MB in the "
-        "process and 841 MB in the checker when it held every new `Employee` at once). What "
-        "is left is the checked rows themselves: each row's values as a dict (about 1.5 KB), "
-        "all 200,000 held by the job from the check to the end of the write "
-        "(imports/service.check_file) and by the checker while it checks — every kind keeps its "
-        "checked rows so, the employees' are the widest. That keeps this kind over the ~500 MB "
-        "bound the others stay well within: keeping the checked rows compact (a tuple per "
-        "row, not a dict) or spilled to disk between the check and the write is the next step."
+        "782 MB in the process and 832 MB in the checker before 2026-12-08 (1,617 MB and 841 MB "
+        "before the writer went chunk by chunk of 500, 2026-12-07). What went: each checked "
+        "row's values as a dict (464 of its about 1,270 bytes; now a tuple in a fixed order, "
+        "import_rows.EMPLOYEE_VALUES, a dict again only for the writer's chunk, its dates and "
+        "salaries shared: about 740 bytes a row, some 150 MB at 200,000, held by the job from "
+        "the check to the end of the write); the file's rows pickled whole, and the pickles, "
+        "cells and items held at once in both processes (now they cross 2,000 rows at a time, "
+        "each chunk let go of once packed, checked or unpacked, and the job drops the file's "
+        "bytes, packed rows and look-ups once used: every kind gains); and about 120 MB of "
+        "this process's own, left by making the CSV in memory (the bench now writes it through "
+        "a temporary file). Now (sampled every 5 s): the dry run, the first step of a fresh "
+        "process (146 MB before it), 475 MB / 425 MB; the import 508 MB, in a process that "
+        "still held 430–475 MB of the dry run. The XLSX dry run is of the people the import "
+        "has just written: its 616 MB came while the look-ups of 200,000 people who exist "
+        "were read (their ids, units, positions and spellings; 451 MB before, 552 MB after, "
+        "before any row was checked), on top of 438 MB held from the steps before; "
+        "its checker's 483 MB is the XLSX read. Reading the look-ups in chunks, and the rows "
+        "let go of chunk by chunk as the writer goes, are the next steps. What is left in the "
+        "checker is the read (the file's cells before they are packed); in the process, the "
+        "checked rows (about 150 MB)."
+    ),
+    "accounts": (
+        "one account per person of the employees' file (the username derived from the work "
+        "e-mail, a department head granted manager at their department, no password: an "
+        "invitation), its people written directly before the run (BENCH_KINDS=accounts). Each "
+        "row writes the account, its primary grant and their undo and audit rows."
     ),
     "course_sessions": (
         "its export reads 1,000 sessions at a time (imports/writing.in_order) since 2026-12-07, "
@@ -636,11 +720,51 @@ def _fold(path: Path, section: str) -> None:
     text = path.read_text(encoding="utf-8")
     if START in text:
         text = re.sub(
-            re.escape(START) + ".*?" + re.escape(END), lambda _: section, text, flags=re.S
+            re.escape(START) + ".*?" + re.escape(END),
+            lambda found: _kept(found[0], section),
+            text,
+            flags=re.S,
         )
     else:
         text = text.rstrip("\n") + "\n\n" + section + "\n"
     path.write_text(text, encoding="utf-8")
+
+
+def _row_kind(line: str) -> str | None:
+    """The kind a line of the section's table is about (None: not a kind's row)."""
+    cells = line.split("|")
+    kind = cells[1].strip() if line.startswith("| ") and len(cells) > 2 else ""
+    return kind if re.fullmatch(r"[a-z_]+", kind) and kind != "kind" else None  # not the header
+
+
+def _kept(old: str, new: str) -> str:
+    """The new section, with the rows and notes of the kinds it did not measure kept from the
+    old one, in the old order (a run of some kinds updates theirs and leaves the others')."""
+    new_lines = new.split("\n")
+    measured = {k: line for line in new_lines if (k := _row_kind(line))}
+    if not measured:
+        return new
+    old_lines = old.split("\n")
+    rows, seen = [], set()
+    for line in old_lines:
+        kind = _row_kind(line)
+        if kind:
+            rows.append(measured.get(kind, line))
+            seen.add(kind)
+    rows += [line for kind, line in measured.items() if kind not in seen]
+    notes = [
+        line
+        for line in old_lines
+        if line.startswith("- ")
+        and not set(re.split(r"[ ,]+", line[2:].partition(":")[0])) & measured.keys()
+    ]
+    first = next(i for i, line in enumerate(new_lines) if _row_kind(line))
+    last = max(i for i, line in enumerate(new_lines) if _row_kind(line))
+    new_notes = [line for line in new_lines[last + 1 :] if line.startswith("- ")]
+    out = new_lines[:first] + rows
+    if notes or new_notes:
+        out += ["", *new_notes, *notes]
+    return "\n".join([*out, END])
 
 
 def fold_saved() -> int:

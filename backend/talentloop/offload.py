@@ -124,19 +124,25 @@ def progress(rows: int) -> None:
 PACK_EVERY = 2_000
 
 
-def pack(items: list[Any]) -> list[bytes]:
-    """A long list as pickles of PACK_EVERY items each: the API process unpacks them one at a
-    time (`unpack`), so that no single unpickling holds the interpreter lock for long."""
-    return [
-        pickle.dumps(items[i : i + PACK_EVERY], pickle.HIGHEST_PROTOCOL)
-        for i in range(0, len(items), PACK_EVERY)
-    ]
+def pack(items: list[Any], every: int = PACK_EVERY) -> list[bytes]:
+    """A long list as pickles of `every` items each: the API process unpacks them one at a
+    time (`unpack`), so that no single unpickling holds the interpreter lock for long. The
+    list is emptied as it is packed: no item is held both as itself and packed."""
+    packed = []
+    while items:
+        packed.append(pickle.dumps(items[:every], pickle.HIGHEST_PROTOCOL))
+        del items[:every]
+    return packed
 
 
 async def unpack(packed: list[bytes]) -> AsyncIterator[Any]:
-    """The items of `pack`, letting other requests in between two pickles. The pickles come
-    from the child process this module started, never from a client."""
-    for blob in packed:
-        for item in pickle.loads(blob):  # our own child's output
+    """The items of `pack`, letting other requests in between two pickles, each pickle let go
+    of once unpacked (the list ends empty): a 200,000-row file's checked items are tens of MB
+    packed. The pickles come from the child process this module started, never from a client."""
+    for i in range(len(packed)):
+        blob, packed[i] = packed[i], b""
+        items = pickle.loads(blob)  # our own child's output
+        del blob
+        for item in items:
             yield item
         await asyncio.sleep(0)

@@ -7,10 +7,13 @@ from __future__ import annotations
 import base64
 from typing import Any
 
+from talentloop.access.viewer import load_viewer
 from talentloop.audit.models import AuditAction, AuditEntry
+from talentloop.imports import rows as rows_module
+from talentloop.imports import service
 from talentloop.imports.models import ImportChange, ImportMapping
 from talentloop.people.models import Employee
-from talentloop.performance.models import ImportJob, PerformanceRecord
+from talentloop.performance.models import ImportJob, ImportKind, ImportStatus, PerformanceRecord
 from tests.performance.conftest import Perf
 from tests.support import Api
 
@@ -208,3 +211,25 @@ async def test_the_kinds_offered_are_those_the_viewer_may_import(api: Api, perf:
     assert employee_columns["employee_number"]["required"]
     worker = await api.data(KINDS, as_=perf.world.users["employee"])
     assert worker["importKinds"] == []
+
+
+async def test_a_file_of_several_chunks_is_checked_as_one(perf: Perf) -> None:
+    """The rows go to the checking process and are checked CHECK_CHUNK at a time (each chunk
+    let go of once checked): the row numbers run on, and a row repeating one of an earlier
+    chunk is still refused as the same record."""
+    rows = rows_module.CHECK_CHUNK + 100
+    lines = [f"{_number(perf)},NC,2025-03,7"]
+    lines += [f"X{i:05d},NC,2025-03,7" for i in range(rows - 2)]
+    lines.append(f"{_number(perf)},NC,2025-03,8")
+    viewer = await load_viewer(perf.world.users["hq_hr"].id)
+    job = await service.run_import(
+        viewer,
+        kind=ImportKind.KPI_RECORDS,
+        file_name="f.csv",
+        content=("employee_number,kpi_code,period,value\n" + "\n".join(lines)).encode(),
+        dry_run=True,
+    )
+    assert (job.status, job.total_rows, job.processed_rows) == (ImportStatus.INVALID, rows, rows)
+    assert [e["row"] for e in job.errors] == list(range(3, rows + 2))
+    assert {e["code"] for e in job.errors[:-1]} == {"not_found"}
+    assert (job.errors[-1]["code"], job.errors[-1]["params"]) == ("duplicate", {"other": 2})

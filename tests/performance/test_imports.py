@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import dataclasses
 import io
+from datetime import date
 
 import pytest
 from openpyxl import Workbook
@@ -13,8 +14,8 @@ from openpyxl import Workbook
 from talentloop import offload
 from talentloop.access.viewer import load_viewer
 from talentloop.imports import service as imports
-from talentloop.people.models import Employee
-from talentloop.performance import import_kinds
+from talentloop.people.models import Employee, EmployeeStatus
+from talentloop.performance import import_kinds, import_rows
 from talentloop.performance.models import (
     ImportJob,
     ImportKind,
@@ -520,3 +521,22 @@ async def test_rows_are_checked_in_the_checking_process_with_progress_saved(
     assert job.total_rows == 5 and job.processed_rows == 5 and job.errors
     assert checks_here == []  # the rows were checked in the other process
     assert saved == [2]
+
+
+def test_a_checked_employees_values_come_back_as_the_check_made_them() -> None:
+    """Kept as a tuple between the check and the write (import_rows.EMPLOYEE_VALUES): the dict
+    comes back in its order, a None kept as None and a column the row left out left out."""
+    values = {
+        "name": "张三",
+        "hire_date": date(2020, 1, 1),
+        "termination_date": date(2024, 1, 1),
+        "termination_reason": "个人原因",
+        "status": EmployeeStatus.TERMINATED,
+        "unit_id": 3,
+        "position_id": None,
+    }
+    packed = import_rows.packed_values(values)
+    assert len(packed) == len(import_rows.EMPLOYEE_VALUES)
+    assert list(import_rows.employee_values(packed).items()) == list(values.items())
+    with pytest.raises(AssertionError):
+        import_rows.packed_values({**values, "manager_id": 1})

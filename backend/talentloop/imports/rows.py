@@ -7,7 +7,9 @@ values as HR mapped them, and hands back what the API process needs to look the 
 records up (its columns and the distinct values of the kind's look-up columns) with the rows
 themselves packed; `check_file` checks those rows with the kind's row check against the
 look-ups (plain values the API process read from the database) and hands back every problem,
-and the checked items when they are to be written."""
+and the checked items when they are to be written. The rows go over packed CHECK_CHUNK at a
+time, each pickle let go of once packed or checked: neither process holds the whole file's
+cells and their pickles at once (for a 200,000-row file, hundreds of MB)."""
 
 from __future__ import annotations
 
@@ -23,7 +25,7 @@ from talentloop.i18n import N_
 from talentloop.imports import kinds
 from talentloop.performance.models import ImportKind
 
-# Rows checked between two reports of the job's progress.
+# Rows packed together, and checked between two reports of the job's progress.
 CHECK_CHUNK = 2_000
 # The key of a column no column of the kind matches: kept apart, listed as ignored.
 IGNORED = "?"
@@ -32,19 +34,14 @@ RowCheck = Callable[[int, dict[str, str]], None]
 
 
 class Table:
-    """The file's rows by column key. A row's dict is made as it is iterated, not kept: a dict
-    per row of a 100,000-row file would be most of a dry run's memory."""
+    """The file's rows (or a chunk of them) by column key. A row's dict is made as it is
+    iterated, not kept: a dict per row of a 100,000-row file would be most of a dry run's
+    memory."""
 
-    def __init__(
-        self,
-        columns: list[str],
-        cells: list[tuple[str, ...]],
-        formulas: list[tuple[int, int]] | None = None,
-    ) -> None:
+    def __init__(self, columns: list[str], cells: list[tuple[str, ...]]) -> None:
         self.columns = columns
         self.cells = cells
         self.rows = _Rows(self)
-        self.formulas = formulas or []  # (row index, column index) of cells like formulas
 
     def values(self, column: str) -> set[str]:
         """The column's values (stripped), without making the rows' dicts."""
@@ -120,17 +117,20 @@ class Checked:
 # --- reading ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass
 class FileRows:
     """A file as read in the checking process: its columns, row count and the distinct values
-    of its key columns for the API process to look up; the rows themselves packed (pickled),
-    to be handed back to `check_file` without being unpacked in the API process."""
+    of its key columns for the API process to look up; the rows themselves packed (pickles of
+    CHECK_CHUNK rows), to be handed back to `check_file` without being unpacked in the API
+    process — once: imports/service.check_file empties `packed` as it hands it over, so that
+    the job does not hold the file's rows while it writes."""
 
     columns: list[str]  # the column key of each header (IGNORED… for an ignored one)
     headers: list[str]  # the file's headers, as written
     count: int
     keys: dict[str, set[str]]
-    packed: bytes
+    packed: list[bytes]
+    formulas: list[tuple[int, int]]  # (row index, column index) of cells like formulas
 
     def values(self, column: str) -> set[str]:
         """As Table.values."""
@@ -169,13 +169,15 @@ def read_file(
     if merged:
         _map_values(raw_rows, keys, merged)
     table = Table(keys, raw_rows)
-    formulas = [(r - 1, c) for r, c in reading.formulas if r > 0]
     return FileRows(
         columns=keys,
         headers=headers,
         count=len(raw_rows),
         keys={c: table.values(c) for c in spec.lookup_columns if c in keys},
-        packed=pickle.dumps((raw_rows, formulas), pickle.HIGHEST_PROTOCOL),
+        # Packed a chunk at a time, each chunk's rows let go of once packed (raw_rows ends
+        # empty): the cells and their pickles are not held whole at once.
+        packed=offload.pack(raw_rows, every=CHECK_CHUNK),
+        formulas=[(r - 1, c) for r, c in reading.formulas if r > 0],
     )
 
 
@@ -236,34 +238,41 @@ def check_file(
     viewer: Viewer,
     lookups: Any,
     columns: list[str],
-    packed: bytes,
+    packed: list[bytes],
+    formulas: list[tuple[int, int]],
     *,
     keep_items: bool,
 ) -> CheckedFile:
     """Every row of `read_file`'s packed rows checked (all of them missing columns when
-    `lookups` is None), and every formula-like cell refused."""
-    cells, formulas = pickle.loads(packed)  # read_file's own output
-    table = Table(columns, cells, formulas)
+    `lookups` is None), a chunk at a time, each chunk let go of once checked (`packed` ends
+    empty), and every formula-like cell refused."""
     checked = Checked()
     if lookups is None:
         missing_column_errors(kind, columns, checked)
     else:
         check = kinds.spec(kind).check(viewer, lookups, checked)
-        total = len(table.rows)
-        for start in range(0, total, CHECK_CHUNK):
-            stop = min(start + CHECK_CHUNK, total)
-            for index, row in enumerate(table.rows.slice(start, stop), start=start + 2):
+        index = 2  # the file's row number: the header is row 1
+        for i in range(len(packed)):
+            blob, packed[i] = packed[i], b""
+            chunk = Table(columns, pickle.loads(blob))  # read_file's own output
+            del blob
+            for row in chunk.rows:
                 check(index, row)
-            offload.progress(stop)
-    formula_errors(table, checked)
+                index += 1
+            offload.progress(index - 2)
+    packed.clear()
+    formula_errors(columns, formulas, checked)
     errors = sorted(checked.errors, key=lambda e: (e["row"], e["column"] or ""))
     items = list(checked.items.items()) if keep_items and not errors else []
+    # Each item let go of once packed (offload.pack empties its list): the items and their
+    # pickles are not held whole at once.
+    checked.items.clear()
     return CheckedFile(offload.pack(errors), offload.pack(items))
 
 
-def formula_errors(table: Table, checked: Checked) -> None:
+def formula_errors(columns: list[str], formulas: list[tuple[int, int]], checked: Checked) -> None:
     """A text cell that a spreadsheet would run as a formula is refused: it would come back
     out of every export (neutralised, but not as it was typed)."""
-    for r, c in table.formulas:
-        if c < len(table.columns) and not table.columns[c].startswith(IGNORED):
-            checked.error(r + 2, table.columns[c], spreadsheets.FORMULA_MESSAGE)
+    for r, c in formulas:
+        if c < len(columns) and not columns[c].startswith(IGNORED):
+            checked.error(r + 2, columns[c], spreadsheets.FORMULA_MESSAGE)

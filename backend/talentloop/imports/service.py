@@ -83,16 +83,21 @@ async def check_file(job: ImportJob, viewer: Viewer, file: FileRows) -> Checked:
         job.processed_rows = count
         await ImportJob.filter(id=job.id).update(processed_rows=count)
 
+    # Handed over once: neither the file's packed rows nor, below, the items' pickles are held
+    # while the items are unpacked and written (tens of MB each for a 200,000-row file).
+    packed, file.packed = file.packed, []
     answer = await offload.run(
         rows.check_file,
         job.kind,
         viewer,
         lookups,
         file.columns,
-        file.packed,
+        packed,
+        file.formulas,
         keep_items=True,
         on_progress=saved,
     )
+    del packed, lookups  # the look-ups of 200,000 people are tens of MB too
     checked = Checked()
     checked.errors = [e async for e in offload.unpack(answer.errors)]
     async for key, item in offload.unpack(answer.items):
@@ -179,7 +184,14 @@ async def run_queued(job_id: int) -> None:
     """A worker runs a queued import as its requester, with their scope as it is now."""
     job = await ImportJob.get(id=job_id)
     viewer = await load_viewer(job.created_by_id)
-    await execute(job, viewer, bytes(job.content or b""))
+    await execute(job, viewer, _take_content(job))
+
+
+def _take_content(job: ImportJob) -> bytes:
+    """The queued file, taken off the job (the row keeps it until the job is saved done):
+    `execute` is then its only holder, and lets go of it once it is read."""
+    content, job.content = bytes(job.content or b""), None
+    return content
 
 
 async def give_up(job_id: int, message: str) -> None:
@@ -200,11 +212,13 @@ async def execute(
         check_may_import(viewer, job.kind)
         mapping = await _mapping(job)
         file = await read_file(job.kind, job.file_name, content, mapping)
+        del content  # read: not held through the check and the write (a caller may hold it)
         job.total_rows = file.count
         job.mapping = _used_mapping(mapping, file)
         await ImportJob.filter(id=job.id).update(total_rows=job.total_rows, mapping=job.mapping)
         checked = await check_file(job, viewer, file)
         job.processed_rows = file.count
+        del file  # its key columns' values (a set per column): the write has no use for them
         if checked.errors:
             job.errors = checked.errors  # sorted by row
             job.status = ImportStatus.INVALID

@@ -349,9 +349,12 @@ async def write_employees(ctx: WriteContext) -> None:
         new: list[Employee] = []
         # Each changed employee, its stored columns before and its values as the audit shows them.
         changed: list[tuple[Employee, dict[str, Any], dict[str, Any], dict[str, Any]]] = []
+        # The chunk's values as dicts, by number (kept as tuples until now: import_rows).
+        chunk_values: dict[str, dict[str, Any]] = {}
         for key in chunk:
             number = key[0]
-            row, values = ctx.items[key][:2]
+            row, packed = ctx.items[key][:2]
+            values = chunk_values[number] = import_rows.employee_values(packed)
             employee = existing.get(number)
             if employee is None:
                 if ctx.may_create(row, "employee_number"):
@@ -384,7 +387,7 @@ async def write_employees(ctx: WriteContext) -> None:
             await ctx.created(
                 employee,
                 employee_id=employee.id,
-                audit_values=ctx.items[(employee.employee_number,)][1],
+                audit_values=chunk_values[employee.employee_number],
             )
             pay.created(employee)
         for employee, before, audit_before, audit_after in changed:
