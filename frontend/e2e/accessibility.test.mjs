@@ -105,6 +105,9 @@ for (const username of ROLES) {
       await page.emulateMedia({ reducedMotion: 'reduce' })
       await uiLogin(page, username)
       await page.getByTestId('main-content').waitFor()
+      // Element's buttons and masks ease colours in CSS whatever the motion setting (a PDF
+      // button just enabled was measured at its disabled colour on a loaded machine): none here.
+      await page.addStyleTag({ content: '*, *::before, *::after { transition: none !important; animation: none !important; }' })
       await settle(page, inFlight)
       visited.add('home')
       const menu = await menuPaths(page)

@@ -203,7 +203,11 @@ test('HQ HR filters the audit log by person, actor, kind and date', async () => 
     await page.locator('.el-select-dropdown__item:visible').filter({ hasText: colleague.name }).first().click()
 
     const rows = page.getByTestId('audit-log-row')
-    await rows.filter({ hasText: 'AttendanceProfile' }).first().waitFor()
+    // The list as the person filter leaves it (not the rows of the filters before it).
+    await page.waitForFunction((name) => {
+      const shown = [...document.querySelectorAll('[data-testid="audit-log-row"]')].map((r) => r.innerText)
+      return shown.some((t) => t.includes('AttendanceProfile')) && shown.every((t) => t.includes(name))
+    }, colleague.name)
     for (const text of await rows.allInnerTexts()) {
       assert.match(text, /hr\.shanghai/)
       assert.match(text, /修改/)
