@@ -27,10 +27,19 @@ async function assertAxeClean(page, where) {
   assert.deepEqual(lines, [], lines.join('\n'))
 }
 
+/** Choose an option and wait for the list to close; a tap lost on a loaded machine is made again. */
 async function choose(page, select, option) {
-  await select.click()
-  await page.locator('.el-select-dropdown__item:visible').filter({ hasText: option }).first().click()
-  await page.waitForFunction(() => ![...document.querySelectorAll('.el-select-dropdown')].some((d) => d.getClientRects().length))
+  for (let attempt = 1; ; attempt++) {
+    await select.click()
+    await page.locator('.el-select-dropdown__item:visible').filter({ hasText: option }).first().click()
+    try {
+      await page.waitForFunction(() => ![...document.querySelectorAll('.el-select-dropdown')].some((d) => d.getClientRects().length), null, { timeout: 5_000 })
+      return
+    } catch (err) {
+      if (attempt === 3) throw err
+      await page.keyboard.press('Escape')
+    }
+  }
 }
 
 const SIZES = [
