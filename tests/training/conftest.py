@@ -33,6 +33,26 @@ class Library:
     negotiation_session: CourseSession
 
 
+async def sessions_in_two_cities(library: Library, shanghai_place: str) -> None:
+    """Two more sessions of the questions course: Beijing's in 20 days, Shanghai's in 40 (the
+    fixture's own session, with no unit, is the soonest) — for "the learner's city first"."""
+    from datetime import UTC, datetime, timedelta
+
+    from talentloop.training.models import CourseSession
+
+    for unit, place, days in (("BJ", "北京分公司", 20), ("SH-SALES", shanghai_place, 40)):
+        start = datetime.now(UTC) + timedelta(days=days)
+        await CourseSession.create(
+            course=library.questions,
+            starts_at=start,
+            ends_at=start + timedelta(hours=8),
+            place=place,
+            trainer="李老师",
+            capacity=10,
+            unit=library.world.units[unit],
+        )
+
+
 async def set_score(fw: Framework, person: str, competency, level: str) -> None:  # type: ignore[no-untyped-def]
     w = fw.world
     await Calibration.create(

@@ -6,7 +6,6 @@ not short of it themselves), in a fixed number of statements."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -15,9 +14,9 @@ from talentloop.approvals.models import ApprovalRequest, ApprovalTask, RequestTy
 from talentloop.approvals.service import china_today
 from talentloop.i18n import CHINESE, ENGLISH
 from talentloop.people.models import Employee, EmployeeStatus
-from talentloop.training.models import CourseSession, Enrollment, TrainingPlan
+from talentloop.training.models import Enrollment, TrainingPlan
 from tests.support import Api, StatementCounter, add_person, gid
-from tests.training.conftest import Library, set_score
+from tests.training.conftest import Library, sessions_in_two_cities, set_score
 
 COST = """mutation($c: ID!, $s: ID, $a: Decimal!) {
   addCourseCostItem(input: {courseId: $c, sessionId: $s, kind: FEE, amount: $a, perParticipant: true}) {
@@ -207,17 +206,7 @@ async def test_the_path_offers_the_session_in_the_learners_city_first(
     the viewer does not see is no preference."""
     w = library.world
     # the fixture's session (no unit) is the soonest; Beijing's next; Shanghai's last
-    for unit, place, days in (("BJ", "北京分公司", 20), ("SH-SALES", "上海分公司", 40)):
-        start = datetime.now(UTC) + timedelta(days=days)
-        await CourseSession.create(
-            course=library.questions,
-            starts_at=start,
-            ends_at=start + timedelta(hours=8),
-            place=place,
-            trainer="李老师",
-            capacity=10,
-            unit=w.units[unit],
-        )
+    await sessions_in_two_cities(library, "上海分公司")
 
     async def places(user: User, unit: str | None) -> list[str]:
         variables = {"c": gid(library.questions), "u": gid(w.units[unit]) if unit else None}

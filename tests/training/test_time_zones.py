@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from talentloop.audit.models import AuditEntry
 from talentloop.training.models import CourseSession
 from tests.support import Api, gid
-from tests.training.conftest import Library
+from tests.training.conftest import Library, sessions_in_two_cities
 
 ADD = """mutation($input: AddCourseSessionInput!) {
   addCourseSession(input: $input) {
@@ -185,17 +185,7 @@ async def test_the_next_session_recommended_is_in_the_learners_city_first(
     fw = library.fw
     await set_score(fw, "sh_rep", fw.cna, "1")
     # the fixture's session (no unit) comes first in time; Beijing's next; Shanghai's last
-    for unit, place, days in (("BJ", "北京分公司", 20), ("SH-SALES", "上海培训中心", 40)):
-        start = datetime.now(UTC) + timedelta(days=days)
-        await CourseSession.create(
-            course=library.questions,
-            starts_at=start,
-            ends_at=start + timedelta(hours=8),
-            place=place,
-            trainer="李老师",
-            capacity=10,
-            unit=w.units[unit],
-        )
+    await sessions_in_two_cities(library, "上海培训中心")
     picked = await api.data(NEXT, {"e": gid(w.people["sh_rep"])}, as_=w.users["manager"])
     by_code = {r["course"]["code"]: r["nextSession"] for r in picked["recommendedCourses"]}
     assert by_code["Q1"] == {"place": "上海培训中心"}  # sh_rep's team sits in 上海
